@@ -1,0 +1,45 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+// Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
+const isolationHeaders = {
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Embedder-Policy': 'require-corp'
+};
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: { port: 3000, headers: isolationHeaders },
+	preview: { port: 3000, headers: isolationHeaders },
+	worker: { format: 'es' },
+	optimizeDeps: { exclude: ['onnxruntime-web', '@mediapipe/tasks-vision'] },
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+			},
+			{
+				extends: true,
+				test: {
+					name: 'node',
+					include: ['tests/node/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['tests/integration/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 60_000,
+					hookTimeout: 60_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
