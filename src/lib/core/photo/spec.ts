@@ -1,0 +1,119 @@
+// What a registration photo must be. Province policies import `hubeiPhotoSpec` and override what differs;
+// the checks and the processing read every limit from here, never from constants of their own.
+
+export type Rgb = readonly [number, number, number];
+
+export interface BackgroundSpec {
+	/** Name shown in messages, e.g. 蓝 / blue. */
+	zh: string;
+	en: string;
+	/** Colour the output photo's background is filled with. */
+	fill: Rgb;
+	/**
+	 * Accepted colours as an HSV window: "blue" in the guides is a family of shades (studio azure (3,163,251),
+	 * the common 证件照 blue (67,142,219)), not one value, so a hue band with floors on saturation and value
+	 * says what a person would call blue.
+	 */
+	hueMin: number;
+	hueMax: number;
+	minSaturation: number;
+	minValue: number;
+	/** Largest spread (mean CIE76 delta-E from the background's mean colour) still called uniform. */
+	maxDeltaE: number;
+	/** Least share of the sampled background that must fall inside the colour window. */
+	minInsideShare: number;
+}
+
+export interface HeadSpec {
+	/** Chin-to-crown distance as a share of the photo height (ISO/IEC 19794-5 style "head height"). */
+	chinToCrownMin: number;
+	chinToCrownMax: number;
+	/** Gap between the top of the photo and the crown, as a share of the photo height. */
+	crownMarginMin: number;
+	crownMarginMax: number;
+	/** Horizontal offset of the face centre from the photo centre, as a share of the photo width. */
+	maxCentreOffset: number;
+	/** Where the processing puts the head: chin-to-crown and crown margin it aims at. */
+	targetChinToCrown: number;
+	targetCrownMargin: number;
+}
+
+export interface PoseSpec {
+	maxYaw: number;
+	maxPitch: number;
+	maxRoll: number;
+}
+
+export interface LightSpec {
+	/** Mean face luma (0..255) window. */
+	minMean: number;
+	maxMean: number;
+	/** Least spread between the 2nd and 98th luma percentiles of the face. */
+	minDynamicRange: number;
+	/** Least ratio darker half / brighter half of the face (left vs right), 1 = even. */
+	minEvenness: number;
+}
+
+export interface FileSpec {
+	/** Only JPEG is accepted by the provinces' upload forms. */
+	format: 'jpeg';
+	width: number;
+	height: number;
+	dpi: number;
+	minBytes: number;
+	maxBytes: number;
+}
+
+export interface PhotoSpec {
+	id: string;
+	file: FileSpec;
+	background: BackgroundSpec;
+	head: HeadSpec;
+	pose: PoseSpec;
+	light: LightSpec;
+	/** Per-eye openness floor (FaceMeasurement.eyeOpenness). */
+	minEyeOpenness: number;
+	/** Lip gap over mouth width ceiling (FaceMeasurement.mouthOpenness). */
+	maxMouthOpenness: number;
+	/** Variance of the Laplacian of the face normalised to 128 px wide (see quality.ts). */
+	minSharpness: number;
+	/** Least face-vs-ID similarity from the face engine; calibrated there, passed in. */
+	minFaceMatch: number;
+}
+
+/**
+ * Hubei's 电子证件照: 免冠蓝底, 480x640 px, 300 dpi, JPG, "压缩后文件大小一般在20KB至40KB" (附件3, 考生注册与身份确认流程).
+ * The guide does not say whether KB means 1000 or 1024 bytes. We take the reading that satisfies both: at least
+ * 20 KiB = 20,480 bytes (what Windows shows as "20 KB") and at most 40 kB = 40,000 bytes (under 40 KB in either
+ * unit), so a file we make or accept is inside the range whichever way the province's reviewer counts.
+ */
+export const hubeiPhotoSpec: PhotoSpec = {
+	id: 'hubei-2020',
+	file: { format: 'jpeg', width: 480, height: 640, dpi: 300, minBytes: 20 * 1024, maxBytes: 40 * 1000 },
+	background: {
+		zh: '蓝色',
+		en: 'blue',
+		fill: [67, 142, 219],
+		hueMin: 190,
+		hueMax: 240,
+		minSaturation: 0.35,
+		minValue: 0.35,
+		maxDeltaE: 8,
+		minInsideShare: 0.9
+	},
+	head: {
+		chinToCrownMin: 0.4,
+		chinToCrownMax: 0.75,
+		crownMarginMin: 0.03,
+		crownMarginMax: 0.2,
+		maxCentreOffset: 0.08,
+		targetChinToCrown: 0.55,
+		targetCrownMargin: 0.1
+	},
+	pose: { maxYaw: 12, maxPitch: 12, maxRoll: 8 },
+	light: { minMean: 70, maxMean: 210, minDynamicRange: 60, minEvenness: 0.6 },
+	minEyeOpenness: 0.35,
+	maxMouthOpenness: 0.25,
+	minSharpness: 15,
+	minFaceMatch: 0.5
+};
