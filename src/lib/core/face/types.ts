@@ -25,6 +25,10 @@ export interface FaceMeasurement {
 	pose?: HeadPose;
 	/** 0 = closed, 1 = wide open, per eye (from the eye-state model or landmark EAR). */
 	eyeOpenness?: { left: number; right: number };
+	/** Eye aspect ratio per eye from the landmarks (~0.3 open, < ~0.15 closed): compare with the person's own baseline. */
+	eyeAspectRatio?: { left: number; right: number };
+	/** Angle of the eye line in the image, degrees, > 0 clockwise on screen (y down); independent of the pose model. */
+	eyeLineAngle?: number;
 	/** Lip gap over mouth width, 0 = closed. */
 	mouthOpenness?: number;
 	/** Face box relative to the frame: centre (0..1) and width fraction. */

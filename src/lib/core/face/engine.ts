@@ -1,0 +1,258 @@
+// The face engine: detection, landmarks, pose, eyes, mouth, quality, embedding and passive anti-spoof over any
+// InferenceRuntime. The same code runs in the phone's worker (onnxruntime-web) and in Node (onnxruntime-node).
+import type { Box, Point, RgbaImage } from '../image/types.ts';
+import { crop, resize, toChwTensor, toGray } from '../image/ops.ts';
+import type { InferenceRuntime, ModelSession, TensorLike } from '../runtime.ts';
+import type { DetectedFace, FaceEmbedding, FaceEngine, FaceMeasurement, HeadPose } from './types.ts';
+import { alignFace } from './align.ts';
+import { decodeDetections, detectorInput, letterbox, nms, DETECT_HEIGHT, DETECT_WIDTH } from './detect.ts';
+import { contextBox, squareAround } from './geometry.ts';
+import {
+	decodeLandmarks,
+	eyeAspectRatio,
+	eyeCrop,
+	eyeLineAngle,
+	fivePoints,
+	LANDMARK_SIZE,
+	mouthOpenness
+} from './landmarks.ts';
+import { l2normalize } from './match.ts';
+import { binsToDegrees, IMAGENET_MEAN, IMAGENET_STD, poseCrop, POSE_SIZE, softmax } from './pose.ts';
+import { brightness, laplacianVariance } from './quality.ts';
+
+/** Manifest ids of the models this engine loads (models/manifest/face.json). */
+export const FACE_MODELS = {
+	detect: 'face.detect',
+	landmark: 'face.landmark',
+	feature: 'face.feature',
+	antispoof: 'face.antispoof',
+	eye: 'face.eye',
+	pose: 'face.pose'
+} as const;
+
+export type ChannelOrder = 'rgb' | 'bgr';
+
+export interface FaceEngineOptions {
+	/** Minimum detector score; 0.8 drops the hand/background false positives seen on the fixtures at 0.5-0.77. */
+	detectThreshold?: number;
+	/** Overlap above which two detections are the same face. */
+	nmsIou?: number;
+	/** Channel order fed to each colour model (measured on fixtures, see models/notes/face.md). */
+	colour?: Partial<Record<'detect' | 'feature' | 'antispoof' | 'pose', ChannelOrder>>;
+	/** Output class of the anti-spoof model that means "live". */
+	antispoofLiveClass?: number;
+	/** Context factor of the anti-spoof crop around the face box. */
+	antispoofScale?: number;
+	/** Also embed the mirrored face and average (more stable similarity, twice the cost). */
+	embedFlip?: boolean;
+}
+
+const DEFAULTS = {
+	detectThreshold: 0.8,
+	nmsIou: 0.3,
+	colour: { detect: 'rgb', feature: 'bgr', antispoof: 'bgr', pose: 'rgb' } as Record<
+		'detect' | 'feature' | 'antispoof' | 'pose',
+		ChannelOrder
+	>,
+	antispoofLiveClass: 1,
+	antispoofScale: 2.7,
+	embedFlip: false
+};
+
+/** What the CLI and photo checks need beyond the FaceEngine interface. */
+export interface FullFaceEngine extends FaceEngine {
+	/** Every face in the image, best score first, boxes in image pixels (no keypoints yet). */
+	detect(image: RgbaImage): Promise<DetectedFace[]>;
+	/** 68 landmarks of one face. */
+	landmarks(image: RgbaImage, face: DetectedFace): Promise<Point[]>;
+	/** Detected face with its five keypoints filled from the landmarks. */
+	withKeypoints(image: RgbaImage, face: DetectedFace): Promise<DetectedFace & { keypoints: Point[] }>;
+	pose(image: RgbaImage, face: DetectedFace): Promise<HeadPose>;
+	/** Open-eye probability per eye (person's left/right) from the eye model. */
+	eyes(image: RgbaImage, landmarks: readonly Point[]): Promise<{ left: number; right: number }>;
+	/** All anti-spoof class probabilities (for benchmarks and bundles). */
+	antispoofProbabilities(image: RgbaImage, face: DetectedFace): Promise<number[]>;
+	/** Loads every model now (the worker calls this behind a progress bar). */
+	warmUp(): Promise<void>;
+	readonly runtimeName: string;
+}
+
+function firstOutput(out: Record<string, TensorLike>, name?: string): ArrayLike<number> {
+	const t = name ? out[name] : out[Object.keys(out)[0]];
+	if (!t) throw new Error(`model output ${name ?? '(first)'} missing`);
+	return t.data as ArrayLike<number>;
+}
+
+/** The square box the landmark and anti-spoof models were trained on: side = box height, same centre. */
+function faceSquare(box: Box): Box {
+	return squareAround(box, Math.max(box.width, box.height));
+}
+
+export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineOptions = {}): FullFaceEngine {
+	const opt = { ...DEFAULTS, ...options, colour: { ...DEFAULTS.colour, ...options.colour } };
+	const sessions = new Map<string, Promise<ModelSession>>();
+	const session = (id: string): Promise<ModelSession> => {
+		let s = sessions.get(id);
+		if (!s) {
+			s = runtime.load(id);
+			// A failed load must not poison the cache: the next call retries.
+			s.catch(() => sessions.delete(id));
+			sessions.set(id, s);
+		}
+		return s;
+	};
+	const run = async (id: string, data: Float32Array, dims: number[]): Promise<Record<string, TensorLike>> => {
+		const s = await session(id);
+		return s.run({ [s.inputNames[0]]: runtime.tensor('float32', data, dims) });
+	};
+
+	async function detect(image: RgbaImage): Promise<DetectedFace[]> {
+		const { image: canvas, placement } = letterbox(image);
+		const out = await run(FACE_MODELS.detect, detectorInput(canvas, opt.colour.detect), [
+			1,
+			3,
+			DETECT_HEIGHT,
+			DETECT_WIDTH
+		]);
+		const raw = decodeDetections(
+			firstOutput(out, 'scores'),
+			firstOutput(out, 'boxes'),
+			placement,
+			image.width,
+			image.height,
+			opt.detectThreshold
+		);
+		return nms(raw, opt.nmsIou).map((d) => ({ box: d.box, score: d.score }));
+	}
+
+	async function landmarks(image: RgbaImage, face: DetectedFace): Promise<Point[]> {
+		const square = faceSquare(face.box);
+		const patch = resize(crop(image, square), LANDMARK_SIZE, LANDMARK_SIZE);
+		const gray = toGray(patch);
+		for (let i = 0; i < gray.length; i++) gray[i] /= 256;
+		const out = await run(FACE_MODELS.landmark, gray, [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]);
+		return decodeLandmarks(firstOutput(out), square);
+	}
+
+	async function withKeypoints(image: RgbaImage, face: DetectedFace) {
+		if (face.keypoints?.length === 5) return face as DetectedFace & { keypoints: Point[] };
+		return { ...face, keypoints: fivePoints(await landmarks(image, face)) };
+	}
+
+	async function pose(image: RgbaImage, face: DetectedFace): Promise<HeadPose> {
+		const patch = resize(crop(image, poseCrop(face.box)), POSE_SIZE, POSE_SIZE);
+		const input = toChwTensor(patch, { order: opt.colour.pose, mean: IMAGENET_MEAN, std: IMAGENET_STD });
+		const out = await run(FACE_MODELS.pose, input, [1, 3, POSE_SIZE, POSE_SIZE]);
+		const names = Object.keys(out);
+		// Output order is yaw, pitch, roll ("output", "617", "618"); signs are mapped to HeadPose's convention.
+		const [yaw, pitch, roll] = names.map((n) => binsToDegrees(out[n].data as ArrayLike<number>));
+		return { yaw: -yaw, pitch, roll: -roll };
+	}
+
+	async function eyeOpen(image: RgbaImage, box: Box): Promise<number> {
+		const gray = toGray(resize(crop(image, box), 24, 24));
+		for (let i = 0; i < gray.length; i++) gray[i] /= 255;
+		const out = await run(FACE_MODELS.eye, gray, [1, 1, 24, 24]);
+		return softmax(firstOutput(out))[0];
+	}
+
+	async function eyes(image: RgbaImage, pts: readonly Point[]) {
+		// The person's left eye is on the image's right in an unmirrored frame.
+		const [left, right] = await Promise.all([
+			eyeOpen(image, eyeCrop(pts, 'imageRight')),
+			eyeOpen(image, eyeCrop(pts, 'imageLeft'))
+		]);
+		return { left, right };
+	}
+
+	async function antispoofProbabilities(image: RgbaImage, face: DetectedFace): Promise<number[]> {
+		const box = contextBox(faceSquare(face.box), opt.antispoofScale, image.width, image.height);
+		const patch = resize(crop(image, box), 128, 128);
+		const input = toChwTensor(patch, { order: opt.colour.antispoof, mean: 0, std: 1 });
+		const out = await run(FACE_MODELS.antispoof, input, [1, 3, 128, 128]);
+		return softmax(firstOutput(out));
+	}
+
+	async function embedOne(aligned: RgbaImage): Promise<Float32Array> {
+		const input = toChwTensor(aligned, { order: opt.colour.feature, mean: 127, std: 128 });
+		const out = await run(FACE_MODELS.feature, input, [1, 3, aligned.height, aligned.width]);
+		return Float32Array.from(firstOutput(out));
+	}
+
+	function mirror(img: RgbaImage): RgbaImage {
+		const out = new Uint8ClampedArray(img.data.length);
+		for (let y = 0; y < img.height; y++)
+			for (let x = 0; x < img.width; x++) {
+				const s = (y * img.width + x) * 4;
+				const d = (y * img.width + (img.width - 1 - x)) * 4;
+				out[d] = img.data[s];
+				out[d + 1] = img.data[s + 1];
+				out[d + 2] = img.data[s + 2];
+				out[d + 3] = img.data[s + 3];
+			}
+		return { width: img.width, height: img.height, data: out };
+	}
+
+	async function embed(image: RgbaImage, face: DetectedFace): Promise<FaceEmbedding> {
+		const { keypoints } = await withKeypoints(image, face);
+		const aligned = alignFace(image, keypoints);
+		const v = await embedOne(aligned);
+		if (opt.embedFlip) {
+			const f = await embedOne(mirror(aligned));
+			for (let i = 0; i < v.length; i++) v[i] += f[i];
+		}
+		return { vector: l2normalize(v), modelId: FACE_MODELS.feature };
+	}
+
+	async function liveness(image: RgbaImage, face: DetectedFace): Promise<number> {
+		return (await antispoofProbabilities(image, face))[opt.antispoofLiveClass];
+	}
+
+	async function measure(frame: RgbaImage, t = 0): Promise<FaceMeasurement> {
+		const faces = await detect(frame);
+		const frameGray = faces.length ? null : toGray(resize(frame, 64, 64));
+		if (!faces.length) return { t, faceCount: 0, face: null, brightness: brightness(frameGray!) };
+		// The camera loop follows the biggest face: the candidate holds the phone, bystanders are smaller.
+		const best = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+		const pts = await landmarks(frame, best);
+		const face: DetectedFace = { ...best, keypoints: fivePoints(pts) };
+		const [headPose, eyeOpenness] = await Promise.all([pose(frame, best), eyes(frame, pts)]);
+		const faceGray = toGray(resize(crop(frame, faceSquare(best.box)), 64, 64));
+		return {
+			t,
+			faceCount: faces.length,
+			face,
+			landmarks: pts,
+			pose: headPose,
+			eyeOpenness,
+			eyeAspectRatio: { left: eyeAspectRatio(pts, 'imageRight'), right: eyeAspectRatio(pts, 'imageLeft') },
+			mouthOpenness: mouthOpenness(pts),
+			eyeLineAngle: eyeLineAngle(pts),
+			facePosition: {
+				cx: (best.box.x + best.box.width / 2) / frame.width,
+				cy: (best.box.y + best.box.height / 2) / frame.height,
+				widthFraction: best.box.width / frame.width
+			},
+			brightness: brightness(faceGray),
+			sharpness: laplacianVariance(faceGray, 64, 64)
+		};
+	}
+
+	return {
+		measure,
+		embed,
+		liveness,
+		detect,
+		landmarks,
+		withKeypoints,
+		pose,
+		eyes,
+		antispoofProbabilities,
+		async warmUp() {
+			await Promise.all(Object.values(FACE_MODELS).map((id) => session(id)));
+		},
+		runtimeName: runtime.name
+	};
+}
+
+export { compareFaces, cosineSimilarity, FACE_MATCH } from './match.ts';
