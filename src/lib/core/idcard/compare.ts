@@ -1,0 +1,188 @@
+// Field-by-field comparison of a read card with the registration record. Each field gets a status and, when
+// it is not a clean match, a reason in zh-CN and English, so the UI can say exactly which field differs.
+import { parseLooseDate } from './dates.ts';
+import { normalizeEthnicity } from './ethnicities.ts';
+import type { CardFields, RegistrationRecord } from './fields.ts';
+import { reason, type Reason } from './reasons.ts';
+import { normalizeIdText } from './repair.ts';
+import { editDistance, normalizeAddress, normalizeName, similarity } from './text.ts';
+
+export type FieldStatus = 'match' | 'confirm' | 'mismatch' | 'missing';
+
+export interface FieldComparison {
+	field: keyof RegistrationRecord;
+	status: FieldStatus;
+	card: string | null;
+	record: string | null;
+	/** 0..1 similarity after normalisation (1 = identical). */
+	similarity: number;
+	reason: Reason | null;
+}
+
+export interface RecordComparison {
+	/**
+	 * 'match': everything agrees; 'confirm': the candidate must confirm small differences; 'incomplete': a field
+	 * could not be read (retake the photo); 'mismatch': a field differs (reject, naming the field).
+	 */
+	verdict: 'match' | 'confirm' | 'incomplete' | 'mismatch';
+	fields: FieldComparison[];
+	reasons: Reason[];
+}
+
+/** Address similarity at or above which OCR slips (睢/雎, 一/-) are tolerated silently. */
+export const ADDRESS_MATCH = 0.9;
+/** Between this and ADDRESS_MATCH the candidate is asked to confirm; below it the addresses differ. */
+export const ADDRESS_CONFIRM = 0.75;
+
+const LABELS: Record<keyof RegistrationRecord, [string, string]> = {
+	name: ['姓名', 'Name'],
+	sex: ['性别', 'Sex'],
+	ethnicity: ['民族', 'Ethnicity'],
+	birthDate: ['出生日期', 'Date of birth'],
+	address: ['住址', 'Address'],
+	idNumber: ['公民身份号码', 'ID number']
+};
+
+function mismatch(field: keyof RegistrationRecord, card: string, record: string): Reason {
+	const [zh, en] = LABELS[field];
+	return reason(
+		`compare.${field}.mismatch`,
+		`${zh}不一致：证件为“${card}”，报名信息为“${record}”`,
+		`${en} differs: the card reads "${card}", the registration says "${record}"`
+	);
+}
+
+function missing(field: keyof RegistrationRecord): Reason {
+	const [zh, en] = LABELS[field];
+	return reason(
+		`compare.${field}.unread`,
+		`未能从证件读出${zh}`,
+		`The ${en.toLowerCase()} could not be read from the card`
+	);
+}
+
+function compareName(card: string, record: string): FieldComparison {
+	const a = normalizeName(card);
+	const b = normalizeName(record);
+	const sim = similarity(a, b);
+	if (a === b) return { field: 'name', status: 'match', card, record, similarity: 1, reason: null };
+	// One character off is what OCR does with a rare character missing from its dictionary (翀, 赟):
+	// ask the candidate instead of rejecting them.
+	if (editDistance(a, b) === 1 && Array.from(b).length >= 2) {
+		return {
+			field: 'name',
+			status: 'confirm',
+			card,
+			record,
+			similarity: sim,
+			reason: reason(
+				'compare.name.one_char',
+				`姓名有一个字未能确认（证件读作“${card}”，报名信息为“${record}”），请确认`,
+				`One character of the name could not be confirmed (card read "${card}", registration "${record}"); please confirm`
+			)
+		};
+	}
+	return {
+		field: 'name',
+		status: 'mismatch',
+		card,
+		record,
+		similarity: sim,
+		reason: mismatch('name', card, record)
+	};
+}
+
+function compareAddress(card: string, record: string): FieldComparison {
+	const sim = similarity(normalizeAddress(card), normalizeAddress(record));
+	if (sim >= ADDRESS_MATCH)
+		return { field: 'address', status: 'match', card, record, similarity: sim, reason: null };
+	if (sim >= ADDRESS_CONFIRM) {
+		return {
+			field: 'address',
+			status: 'confirm',
+			card,
+			record,
+			similarity: sim,
+			reason: reason(
+				'compare.address.similar',
+				`住址与报名信息相近但不完全相同（相似度 ${Math.round(sim * 100)}%），请确认`,
+				`The address is close to the registered one but not identical (${Math.round(sim * 100)}% similar); please confirm`
+			)
+		};
+	}
+	return {
+		field: 'address',
+		status: 'mismatch',
+		card,
+		record,
+		similarity: sim,
+		reason: mismatch('address', card, record)
+	};
+}
+
+function compareExact(
+	field: keyof RegistrationRecord,
+	card: string,
+	record: string,
+	normalize: (s: string) => string
+): FieldComparison {
+	const equal = normalize(card) === normalize(record);
+	return {
+		field,
+		status: equal ? 'match' : 'mismatch',
+		card,
+		record,
+		similarity: equal ? 1 : similarity(normalize(card), normalize(record)),
+		reason: equal ? null : mismatch(field, card, record)
+	};
+}
+
+const sameText = (s: string) => normalizeName(s);
+const sameDate = (s: string) => parseLooseDate(s) ?? s.trim();
+const sameSex = (s: string) =>
+	({ 男: '男', 女: '女', M: '男', F: '女', MALE: '男', FEMALE: '女' })[sameText(s)] ?? s;
+
+/** Compares every field the record has; fields the card did not yield are 'missing' (a retake is needed). */
+export function compareWithRecord(card: CardFields, record: RegistrationRecord): RecordComparison {
+	const fields: FieldComparison[] = [];
+	const cardValue: Record<keyof RegistrationRecord, string | null | undefined> = {
+		name: card.name,
+		sex: card.sex,
+		ethnicity: card.ethnicity,
+		birthDate: card.birthDate,
+		address: card.address,
+		idNumber: card.idNumber
+	};
+	for (const field of Object.keys(LABELS) as (keyof RegistrationRecord)[]) {
+		const recordValue = record[field];
+		if (recordValue === undefined || recordValue === '') continue;
+		const read = cardValue[field];
+		if (!read) {
+			fields.push({
+				field,
+				status: 'missing',
+				card: null,
+				record: recordValue,
+				similarity: 0,
+				reason: missing(field)
+			});
+			continue;
+		}
+		if (field === 'name') fields.push(compareName(read, recordValue));
+		else if (field === 'address') fields.push(compareAddress(read, recordValue));
+		else if (field === 'ethnicity') fields.push(compareExact(field, read, recordValue, normalizeEthnicity));
+		else if (field === 'birthDate') fields.push(compareExact(field, read, recordValue, sameDate));
+		else if (field === 'sex') fields.push(compareExact(field, read, recordValue, sameSex));
+		else fields.push(compareExact(field, read, recordValue, normalizeIdText));
+	}
+	const reasons = fields.flatMap((f) => (f.reason ? [f.reason] : []));
+	const has = (status: FieldStatus) => fields.some((f) => f.status === status);
+	const verdict = has('mismatch')
+		? 'mismatch'
+		: has('missing')
+			? 'incomplete'
+			: has('confirm')
+				? 'confirm'
+				: 'match';
+	return { verdict, fields, reasons };
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { compareWithRecord } from '../../../src/lib/core/idcard/compare.ts';
+import { ETHNICITIES, isEthnicity } from '../../../src/lib/core/idcard/ethnicities.ts';
+import { normalizeName, similarity } from '../../../src/lib/core/idcard/text.ts';
+
+const card = {
+	name: '张伟',
+	sex: '男' as const,
+	ethnicity: '汉',
+	birthDate: '1988-08-15',
+	address: '湖北省武汉市武昌区中南路99号3栋2单元501室',
+	idNumber: '420106198808153219'
+};
+
+describe('compareWithRecord', () => {
+	it('matches a record typed with full-width characters, spaces and 族', () => {
+		const r = compareWithRecord(card, {
+			name: '张 伟',
+			sex: '男',
+			ethnicity: '汉族',
+			birthDate: '1988年8月15日',
+			address: '湖北省武汉市武昌区中南路９９号３栋２单元５０１室',
+			idNumber: '420106198808153219'
+		});
+		expect(r.verdict).toBe('match');
+		expect(r.reasons).toEqual([]);
+	});
+
+	it('asks for confirmation when one name character differs (rare character missing from OCR)', () => {
+		const r = compareWithRecord({ ...card, name: '李中' }, { name: '李翀', idNumber: card.idNumber });
+		expect(r.verdict).toBe('confirm');
+		expect(r.fields[0].reason?.code).toBe('compare.name.one_char');
+		expect(r.fields[0].reason?.zh).toContain('请确认');
+	});
+
+	it('rejects a different name and says which field, in both languages', () => {
+		const r = compareWithRecord(card, { name: '王芳', idNumber: card.idNumber });
+		expect(r.verdict).toBe('mismatch');
+		expect(r.reasons[0].code).toBe('compare.name.mismatch');
+		expect(r.reasons[0].zh).toContain('姓名不一致');
+		expect(r.reasons[0].en).toContain('Name differs');
+	});
+
+	it('tolerates a 睢/雎 confusion in the address but not a different address', () => {
+		const read = { ...card, address: '河南省商丘市睢阳区文化路12号' };
+		const ok = compareWithRecord(read, {
+			name: '张伟',
+			address: '河南省商丘市雎阳区文化路12号',
+			idNumber: card.idNumber
+		});
+		expect(ok.verdict).toBe('match');
+		const bad = compareWithRecord(read, {
+			name: '张伟',
+			address: '北京市海淀区中关村大街1号',
+			idNumber: card.idNumber
+		});
+		expect(bad.verdict).toBe('mismatch');
+		expect(bad.fields.find((f) => f.field === 'address')?.status).toBe('mismatch');
+	});
+
+	it('flags each mismatching field separately', () => {
+		const r = compareWithRecord(card, {
+			name: '张伟',
+			sex: '女',
+			birthDate: '1988-08-16',
+			idNumber: '420106198808163210'
+		});
+		expect(r.fields.filter((f) => f.status === 'mismatch').map((f) => f.field)).toEqual([
+			'sex',
+			'birthDate',
+			'idNumber'
+		]);
+	});
+
+	it('reports fields it could not read as incomplete', () => {
+		const r = compareWithRecord(
+			{ ...card, address: null },
+			{ name: '张伟', address: 'x', idNumber: card.idNumber }
+		);
+		expect(r.verdict).toBe('incomplete');
+	});
+});
+
+describe('names and ethnicities', () => {
+	it('normalises middle dots and widths', () => {
+		expect(normalizeName('买买提・艾力')).toBe(normalizeName('买买提·艾力'));
+		expect(normalizeName('ＡＢ　c')).toBe('ABC');
+		expect(similarity('abc', 'abd')).toBeCloseTo(2 / 3);
+	});
+	it('knows exactly 56 ethnicities', () => {
+		expect(new Set(ETHNICITIES).size).toBe(56);
+		expect(isEthnicity('汉族')).toBe(true);
+		expect(isEthnicity('瓦尔肯')).toBe(false);
+	});
+});
