@@ -5,7 +5,8 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// No precompression: the large model files barely compress and brotli would take a minute per build.
+		adapter: adapter({ out: 'build', precompress: false }),
 		alias: {
 			$core: 'src/lib/core',
 			$runtime: 'src/lib/runtime',
@@ -27,8 +28,7 @@ const config = {
 				'frame-ancestors': ['none'],
 				'form-action': ['self']
 			}
-		},
-		serviceWorker: { register: false }
+		}
 	}
 };
 

@@ -1,0 +1,52 @@
+// Front camera access. Must be called from a tap (iOS Safari), and the <video> must be playsinline + muted.
+
+export type CameraError = 'denied' | 'not_found' | 'in_use' | 'insecure' | 'unknown';
+
+export async function openFrontCamera(video: HTMLVideoElement): Promise<MediaStream> {
+	if (!navigator.mediaDevices?.getUserMedia)
+		throw Object.assign(new Error('insecure'), { reason: 'insecure' as CameraError });
+	try {
+		const stream = await navigator.mediaDevices.getUserMedia({
+			video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
+			audio: false
+		});
+		video.srcObject = stream;
+		await video.play();
+		return stream;
+	} catch (error) {
+		const name = (error as DOMException).name;
+		const reason: CameraError =
+			name === 'NotAllowedError'
+				? 'denied'
+				: name === 'NotFoundError'
+					? 'not_found'
+					: name === 'NotReadableError'
+						? 'in_use'
+						: 'unknown';
+		throw Object.assign(new Error(reason), { reason });
+	}
+}
+
+export function grabFrame(video: HTMLVideoElement): ImageData {
+	const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+	const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+	ctx.drawImage(video, 0, 0);
+	return ctx.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+export const cameraMessages: Record<CameraError, [string, string]> = {
+	denied: [
+		'未获得摄像头权限。请在浏览器设置中允许使用摄像头，然后重试。',
+		'Camera permission was refused. Allow the camera in your browser settings and try again.'
+	],
+	not_found: ['没有找到摄像头。', 'No camera was found.'],
+	in_use: [
+		'摄像头正被其他应用使用，请关闭后重试。',
+		'The camera is in use by another app; close it and try again.'
+	],
+	insecure: [
+		'此浏览器无法使用摄像头（需要 HTTPS）。',
+		'This browser cannot use the camera here (HTTPS is required).'
+	],
+	unknown: ['无法打开摄像头，请重试。', 'The camera could not be opened; please try again.']
+};

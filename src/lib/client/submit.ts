@@ -1,0 +1,32 @@
+// Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
+
+export type SubmitResult =
+	| { kind: 'recorded'; outcome: string }
+	| { kind: 'rejected'; code: string; zh: string; en: string }
+	| { kind: 'offline' };
+
+export async function postBundle(
+	bundle: unknown,
+	files: { photo?: Blob; signature?: Blob } = {}
+): Promise<SubmitResult> {
+	const form = new FormData();
+	form.set('bundle', JSON.stringify(bundle));
+	if (files.photo) form.set('photo', files.photo, 'photo.jpg');
+	if (files.signature) form.set('signature', files.signature, 'signature.png');
+	let response: Response;
+	try {
+		response = await fetch('/api/phone/submit', { method: 'POST', body: form });
+	} catch {
+		return { kind: 'offline' };
+	}
+	const body = await response.json().catch(() => ({}));
+	if (response.ok) return { kind: 'recorded', outcome: String(body.outcome) };
+	if (response.status >= 500) return { kind: 'offline' };
+	const error = body.error ?? {};
+	return {
+		kind: 'rejected',
+		code: String(error.code ?? 'unknown'),
+		zh: String(error.zh ?? '提交被拒绝'),
+		en: String(error.en ?? 'Rejected')
+	};
+}

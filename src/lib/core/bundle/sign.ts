@@ -1,0 +1,43 @@
+// Signing on the phone, verifying on the server: WebCrypto ECDSA P-256, the same code in both places.
+import { canonicalJson } from './canonical.ts';
+import { fromBase64Url, toBase64Url } from './encoding.ts';
+import type { BundlePayload, SignedBundle } from './schema.ts';
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+/** A device key pair whose private half can never be exported (it stays in the phone's IndexedDB). */
+export async function generateDeviceKey(): Promise<CryptoKeyPair> {
+	return crypto.subtle.generateKey(ALGORITHM, false, ['sign', 'verify']);
+}
+
+export async function exportPublicKey(key: CryptoKey): Promise<JsonWebKey> {
+	const jwk = await crypto.subtle.exportKey('jwk', key);
+	return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+}
+
+export async function signBundle(payload: BundlePayload, privateKey: CryptoKey): Promise<SignedBundle> {
+	const bytes = new TextEncoder().encode(canonicalJson(payload));
+	const signature = new Uint8Array(await crypto.subtle.sign(SIGN, privateKey, bytes));
+	return { payload, signature: toBase64Url(signature), alg: 'ES256' };
+}
+
+export async function importPublicKey(jwk: JsonWebKey): Promise<CryptoKey> {
+	if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
+		throw new Error('not a P-256 public key');
+	}
+	return crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, ALGORITHM, false, [
+		'verify'
+	]);
+}
+
+export async function checkSignature(bundle: SignedBundle, publicKey: CryptoKey): Promise<boolean> {
+	const bytes = new TextEncoder().encode(canonicalJson(bundle.payload));
+	let signature: Uint8Array;
+	try {
+		signature = fromBase64Url(bundle.signature);
+	} catch {
+		return false;
+	}
+	return crypto.subtle.verify(SIGN, publicKey, signature as BufferSource, bytes);
+}

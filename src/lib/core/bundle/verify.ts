@@ -1,0 +1,125 @@
+// Everything the server checks about a submitted bundle that does not need the database, in one place.
+// The database-backed checks (token and nonce single use, attempt limits) sit in the server around this.
+import * as v from 'valibot';
+import { canonicalJson } from './canonical.ts';
+import { SignedBundleSchema, type BundlePayload, type Challenge } from './schema.ts';
+import { checkSignature, importPublicKey } from './sign.ts';
+
+export type RejectionCode =
+	| 'malformed'
+	| 'bad_key'
+	| 'bad_signature'
+	| 'wrong_session'
+	| 'challenge_mismatch'
+	| 'challenge_expired'
+	| 'stale'
+	| 'id_mismatch'
+	| 'attachment_mismatch'
+	| 'unknown_model'
+	| 'step_failed';
+
+export interface Rejection {
+	ok: false;
+	code: RejectionCode;
+	zh: string;
+	en: string;
+}
+
+export type Verdict = { ok: true; payload: BundlePayload } | Rejection;
+
+export interface VerifyContext {
+	sessionId: string;
+	publicKey: JsonWebKey;
+	/** The challenge as the server issued and stored it. */
+	challenge: Challenge;
+	expectedIdNumber: string;
+	now: Date;
+	/** How far the phone's clock may differ from the server's. */
+	maxClockSkewMs?: number;
+	/** sha256 of the files actually uploaded with the bundle (absent = none uploaded). */
+	uploaded?: { photoSha256?: string; signatureSha256?: string };
+	/** Model id -> sha256 the server accepts; absent = no model check. */
+	allowedModels?: ReadonlyMap<string, string>;
+}
+
+const reject = (code: RejectionCode, zh: string, en: string): Rejection => ({ ok: false, code, zh, en });
+
+export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<Verdict> {
+	const parsed = v.safeParse(SignedBundleSchema, input);
+	if (!parsed.success) {
+		const where = parsed.issues[0]?.path?.map((p) => String(p.key)).join('.') ?? '';
+		return reject('malformed', `提交的数据格式不正确（${where}）`, `The submission is malformed (${where}).`);
+	}
+	const bundle = parsed.output;
+	let key: CryptoKey;
+	try {
+		key = await importPublicKey(ctx.publicKey);
+	} catch {
+		return reject('bad_key', '设备密钥无效', 'The device key is not valid.');
+	}
+	if (!(await checkSignature(bundle, key))) {
+		return reject(
+			'bad_signature',
+			'签名校验失败：数据在传输中被改动或来自其他设备',
+			'The signature does not verify: the data was altered or comes from another device.'
+		);
+	}
+	const { payload } = bundle;
+	if (payload.sessionId !== ctx.sessionId) {
+		return reject(
+			'wrong_session',
+			'结果不属于本次确认',
+			'The result belongs to another confirmation session.'
+		);
+	}
+	if (canonicalJson(payload.challenge) !== canonicalJson(ctx.challenge)) {
+		return reject('challenge_mismatch', '挑战码不一致', 'The challenge does not match the one issued.');
+	}
+	const now = ctx.now.getTime();
+	if (Date.parse(ctx.challenge.expiresAt) < now) {
+		return reject(
+			'challenge_expired',
+			'本次确认已超时，请重新开始',
+			'This confirmation has expired; please start again.'
+		);
+	}
+	const skew = ctx.maxClockSkewMs ?? 5 * 60_000;
+	const signedAt = Date.parse(payload.signedAt);
+	if (
+		!Number.isFinite(signedAt) ||
+		signedAt > now + skew ||
+		signedAt < Date.parse(ctx.challenge.issuedAt) - skew
+	) {
+		return reject('stale', '提交时间无效', 'The submission time is outside the challenge window.');
+	}
+	if (payload.candidate.idNumber.toUpperCase() !== ctx.expectedIdNumber.toUpperCase()) {
+		return reject(
+			'id_mismatch',
+			'身份证号码与报名信息不一致',
+			'The ID number differs from the registration record.'
+		);
+	}
+	const claimed = payload.attachments ?? {};
+	const uploaded = ctx.uploaded ?? {};
+	if (claimed.photoSha256 !== uploaded.photoSha256 || claimed.signatureSha256 !== uploaded.signatureSha256) {
+		return reject(
+			'attachment_mismatch',
+			'上传的照片或签名与签名数据不符',
+			'The uploaded photo or signature differs from the signed result.'
+		);
+	}
+	if (ctx.allowedModels) {
+		for (const step of payload.steps) {
+			for (const model of step.models ?? []) {
+				if (ctx.allowedModels.get(model.id) !== model.sha256) {
+					return reject(
+						'unknown_model',
+						`未认可的模型：${model.id}`,
+						`Model not on the allow-list: ${model.id}`
+					);
+				}
+			}
+		}
+	}
+	return { ok: true, payload };
+}

@@ -1,0 +1,16 @@
+import type { Db } from './db/index.ts';
+
+export async function audit(
+	db: Db,
+	entry: { actor: string; action: string; sessionId?: string | null; detail?: Record<string, unknown> }
+): Promise<void> {
+	await db
+		.insertInto('audit_log')
+		.values({
+			actor: entry.actor,
+			action: entry.action,
+			session_id: entry.sessionId ?? null,
+			detail: JSON.stringify(entry.detail ?? {})
+		})
+		.execute();
+}

@@ -1,0 +1,75 @@
+// The database: embedded PGlite by default (a directory on disk), a PostgreSQL server when DATABASE_URL is set.
+// One set of SQL migrations serves both; queries go through Kysely.
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+	db: Db;
+	kind: 'pglite' | 'postgres';
+	close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+	/** postgres://… ; when absent, PGlite is used. */
+	url?: string;
+	/** PGlite data directory; "memory://" for a throwaway database. */
+	dataDir?: string;
+}
+
+const migrations = import.meta.glob<string>('./migrations/*.sql', {
+	query: '?raw',
+	import: 'default',
+	eager: true
+});
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+	if (options.url) {
+		const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+		const client = await pool.connect();
+		try {
+			await migrate(async (script) => (await client.query(script)).rows, true);
+		} finally {
+			client.release();
+		}
+		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		return { db, kind: 'postgres', close: () => db.destroy() };
+	}
+	const lite = new PGlite(options.dataDir ?? './data');
+	await lite.waitReady;
+	await migrate(async (script) => {
+		const results = await lite.exec(script);
+		return (results.at(-1)?.rows ?? []) as Record<string, unknown>[];
+	}, false);
+	const db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
+	return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Applies pending migrations in file-name order, each in its own transaction. On PostgreSQL an advisory lock
+ * (held on this one connection) makes instances that start together take turns, so each runs exactly once.
+ */
+async function migrate(run: RunScript, lock: boolean): Promise<void> {
+	await run(
+		'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())'
+	);
+	if (lock) await run('select pg_advisory_lock(7341001)');
+	try {
+		const applied = new Set((await run('select name from schema_migrations')).map((r) => String(r.name)));
+		for (const path of Object.keys(migrations).sort()) {
+			const name = path.split('/').pop()!;
+			if (applied.has(name)) continue;
+			await run(
+				`begin;\n${migrations[path]}\n;insert into schema_migrations (name) values ('${name}');\ncommit;`
+			);
+		}
+	} finally {
+		if (lock) await run('select pg_advisory_unlock(7341001)');
+	}
+}

@@ -1,0 +1,153 @@
+// Verification sessions: the PC starts one, the phone opens its one-time link and registers its key.
+import { randomUUID } from 'node:crypto';
+import type { Challenge } from '../../core/bundle/schema.ts';
+import { audit } from '../audit.ts';
+import { config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { ServiceError } from './errors.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+
+export interface NewSession {
+	sessionId: string;
+	token: string;
+	pcSecret: string;
+	expiresAt: Date;
+}
+
+export async function startSession(db: Db, idNumber: string, now = new Date()): Promise<NewSession> {
+	const candidate = await db
+		.selectFrom('candidates')
+		.select(['id', 'province'])
+		.where('id_number', '=', idNumber.trim().toUpperCase())
+		.executeTakeFirst();
+	if (!candidate) {
+		throw new ServiceError(
+			404,
+			'no_registration',
+			'未找到该身份证号码的报名信息',
+			'No registration record for this ID number.'
+		);
+	}
+	const token = newSecret();
+	const pcSecret = newSecret();
+	const sessionId = randomUUID();
+	const expiresAt = new Date(now.getTime() + config.phoneLinkTtlMs);
+	await db
+		.insertInto('verification_sessions')
+		.values({
+			id: sessionId,
+			candidate_id: candidate.id,
+			province: candidate.province,
+			token_hash: hashSecret(token),
+			token_expires_at: expiresAt,
+			pc_secret_hash: hashSecret(pcSecret)
+		})
+		.execute();
+	await audit(db, { actor: 'pc', action: 'session.start', sessionId });
+	return { sessionId, token, pcSecret, expiresAt };
+}
+
+export interface OpenedSession {
+	sessionId: string;
+	province: string;
+	challenge: Challenge;
+	record: {
+		name: string;
+		idNumber: string;
+		sex: string;
+		ethnicity: string;
+		birthDate: string;
+		address: string;
+		phone: string;
+		major: string;
+		examArea: string;
+	};
+}
+
+/** The phone opens the link: the token is spent, the device key bound, and a challenge issued. */
+export async function openPhoneLink(
+	db: Db,
+	token: string,
+	publicKey: JsonWebKey,
+	now = new Date()
+): Promise<OpenedSession> {
+	return db.transaction().execute(async (tx) => {
+		const session = await tx
+			.selectFrom('verification_sessions')
+			.selectAll()
+			.where('token_hash', '=', hashSecret(token))
+			.forUpdate()
+			.executeTakeFirst();
+		if (!session) throw new ServiceError(404, 'unknown_link', '链接无效', 'This link is not valid.');
+		if (session.token_used_at) {
+			throw new ServiceError(
+				410,
+				'link_used',
+				'此链接已被使用，请在电脑上重新生成二维码',
+				'This link was already used; make a new QR code on the PC.'
+			);
+		}
+		if (new Date(session.token_expires_at).getTime() < now.getTime()) {
+			throw new ServiceError(
+				410,
+				'link_expired',
+				'链接已过期，请在电脑上重新生成二维码',
+				'This link has expired; make a new QR code on the PC.'
+			);
+		}
+		const challenge: Challenge = {
+			nonce: newSecret(),
+			issuedAt: now.toISOString(),
+			expiresAt: new Date(now.getTime() + config.challengeTtlMs).toISOString()
+		};
+		await tx
+			.updateTable('verification_sessions')
+			.set({
+				token_used_at: now,
+				status: 'phone_opened',
+				device_public_key: JSON.stringify(publicKey),
+				challenge: JSON.stringify(challenge)
+			})
+			.where('id', '=', session.id)
+			.execute();
+		const c = await tx
+			.selectFrom('candidates')
+			.selectAll()
+			.where('id', '=', session.candidate_id)
+			.executeTakeFirstOrThrow();
+		await audit(tx, { actor: 'phone', action: 'session.phone_opened', sessionId: session.id });
+		return {
+			sessionId: session.id,
+			province: session.province,
+			challenge,
+			record: {
+				name: c.name,
+				idNumber: c.id_number,
+				sex: c.sex,
+				ethnicity: c.ethnicity,
+				birthDate: c.birth_date,
+				address: c.address,
+				phone: c.phone,
+				major: c.major,
+				examArea: c.exam_area
+			}
+		};
+	});
+}
+
+export const isUuid = (value: string) =>
+	/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+export async function sessionStatus(db: Db, sessionId: string, pcSecret: string) {
+	if (!isUuid(sessionId))
+		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	const row = await db
+		.selectFrom('verification_sessions')
+		.select(['status', 'pc_secret_hash', 'completed_at'])
+		.where('id', '=', sessionId)
+		.executeTakeFirst();
+	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) {
+		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	}
+	return { status: row.status, completedAt: row.completed_at };
+}

@@ -1,0 +1,48 @@
+import { database } from '$lib/server/database';
+import { respond } from '$lib/server/http/respond';
+import { ServiceError } from '$lib/server/services/errors';
+import { submitBundle } from '$lib/server/services/submit';
+import type { RequestHandler } from './$types';
+
+const MAX_FILE_BYTES = 512 * 1024;
+
+/** multipart/form-data: `bundle` (signed JSON), optional `photo` (JPEG) and `signature` (PNG). Nothing else. */
+export const POST: RequestHandler = ({ request }) =>
+	respond(async () => {
+		const form = await request.formData().catch(() => {
+			throw new ServiceError(400, 'malformed', '请求格式不正确', 'Expected multipart/form-data.');
+		});
+		const allowed = new Set(['bundle', 'photo', 'signature']);
+		for (const key of form.keys()) {
+			if (!allowed.has(key)) {
+				throw new ServiceError(
+					400,
+					'field_not_accepted',
+					`服务器不接收“${key}”：证件图像和视频只留在手机上`,
+					`"${key}" is not accepted: ID images and video stay on the phone.`
+				);
+			}
+		}
+		let bundle: unknown;
+		try {
+			bundle = JSON.parse(String(form.get('bundle') ?? ''));
+		} catch {
+			throw new ServiceError(400, 'malformed', '结果数据不是有效的 JSON', 'The bundle is not valid JSON.');
+		}
+		const file = async (name: string) => {
+			const value = form.get(name);
+			if (!(value instanceof File)) return undefined;
+			if (value.size > MAX_FILE_BYTES)
+				throw new ServiceError(413, 'too_large', '文件过大', `${name} is too large.`);
+			return new Uint8Array(await value.arrayBuffer());
+		};
+		const sessionId = (bundle as { payload?: { sessionId?: unknown } })?.payload?.sessionId;
+		if (typeof sessionId !== 'string')
+			throw new ServiceError(400, 'malformed', '结果数据缺少会话编号', 'The bundle names no session.');
+		const { db } = await database();
+		return submitBundle(db, sessionId, {
+			bundle,
+			photo: await file('photo'),
+			signature: await file('signature')
+		});
+	});
