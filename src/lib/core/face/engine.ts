@@ -5,6 +5,7 @@ import { crop, resize, toChwTensor, toGray } from '../image/ops.ts';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../runtime.ts';
 import type { DetectedFace, FaceEmbedding, FaceEngine, FaceMeasurement, HeadPose } from './types.ts';
 import { alignFace } from './align.ts';
+import { ANTISPOOF } from './antispoof.ts';
 import { decodeDetections, detectorInput, letterbox, nms, DETECT_HEIGHT, DETECT_WIDTH } from './detect.ts';
 import { contextBox, squareAround } from './geometry.ts';
 import {
@@ -50,12 +51,12 @@ export interface FaceEngineOptions {
 const DEFAULTS = {
 	detectThreshold: 0.8,
 	nmsIou: 0.3,
-	colour: { detect: 'rgb', feature: 'bgr', antispoof: 'bgr', pose: 'rgb' } as Record<
+	colour: { detect: 'rgb', feature: 'bgr', antispoof: 'bgr', pose: 'bgr' } as Record<
 		'detect' | 'feature' | 'antispoof' | 'pose',
 		ChannelOrder
 	>,
-	antispoofLiveClass: 1,
-	antispoofScale: 2.7,
+	antispoofLiveClass: ANTISPOOF.liveClass,
+	antispoofScale: ANTISPOOF.cropScale,
 	embedFlip: false
 };
 
@@ -142,18 +143,24 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 	async function pose(image: RgbaImage, face: DetectedFace): Promise<HeadPose> {
 		const patch = resize(crop(image, poseCrop(face.box)), POSE_SIZE, POSE_SIZE);
 		const input = toChwTensor(patch, { order: opt.colour.pose, mean: IMAGENET_MEAN, std: IMAGENET_STD });
-		const out = await run(FACE_MODELS.pose, input, [1, 3, POSE_SIZE, POSE_SIZE]);
-		const names = Object.keys(out);
-		// Output order is yaw, pitch, roll ("output", "617", "618"); signs are mapped to HeadPose's convention.
-		const [yaw, pitch, roll] = names.map((n) => binsToDegrees(out[n].data as ArrayLike<number>));
-		return { yaw: -yaw, pitch, roll: -roll };
+		const s = await session(FACE_MODELS.pose);
+		const out = await s.run({
+			[s.inputNames[0]]: runtime.tensor('float32', input, [1, 3, POSE_SIZE, POSE_SIZE])
+		});
+		// Outputs are yaw, pitch, roll in outputNames order ("output", "617", "618"). Signs were measured: yaw
+		// follows the nose offset on the head-turn clip and flips under a mirror (model yaw > 0 = nose towards
+		// the image's left, hence the minus); pitch rises as the nose moves up between eyes and mouth; roll
+		// follows the eye-line angle on photos rotated clockwise (tests/node/face/pose.test.ts).
+		const [yaw, pitch, roll] = s.outputNames.map((n) => binsToDegrees(out[n].data as ArrayLike<number>));
+		return { yaw: -yaw, pitch, roll };
 	}
 
 	async function eyeOpen(image: RgbaImage, box: Box): Promise<number> {
 		const gray = toGray(resize(crop(image, box), 24, 24));
 		for (let i = 0; i < gray.length; i++) gray[i] /= 255;
 		const out = await run(FACE_MODELS.eye, gray, [1, 1, 24, 24]);
-		return softmax(firstOutput(out))[0];
+		// Class 1 = open: class 0 dominates on the closed-eye stretch of eyes_closing_selfie (tests/node/face).
+		return softmax(firstOutput(out))[1];
 	}
 
 	async function eyes(image: RgbaImage, pts: readonly Point[]) {
@@ -256,3 +263,4 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 }
 
 export { compareFaces, cosineSimilarity, FACE_MATCH } from './match.ts';
+export { ANTISPOOF, antispoofDecision } from './antispoof.ts';

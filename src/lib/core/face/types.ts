@@ -1,6 +1,10 @@
 import type { Box, Point, RgbaImage } from '../image/types.ts';
 
-/** Head pose in degrees: yaw > 0 = the person turns to their left (camera sees the right cheek), pitch > 0 = head up. */
+/**
+ * Head pose in degrees: yaw > 0 = the person turns to their left (camera sees the right cheek), pitch > 0 = head up,
+ * roll > 0 = the head tilts clockwise on screen (towards the person's left shoulder in an unmirrored frame).
+ * Signs are for an unmirrored image; a mirrored selfie preview flips yaw and roll.
+ */
 export interface HeadPose {
 	yaw: number;
 	pitch: number;
