@@ -53,7 +53,7 @@ describe('content checks', () => {
 		expect(codes(checkPose(face({ pose: { yaw: 0, pitch: 0, roll: -12 } }), spec))).toEqual([
 			'POSE_NOT_FRONTAL'
 		]);
-		const lax = { ...spec, pose: { maxYaw: 30, maxPitch: 30, maxRoll: 30 } };
+		const lax = { ...spec, pose: { ...spec.pose, maxYaw: 30, maxPitch: 30, maxRoll: 30 } };
 		expect(codes(checkPose(face({ pose: { yaw: 25, pitch: 0, roll: 0 } }), lax))).toEqual([]);
 	});
 

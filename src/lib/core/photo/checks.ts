@@ -4,6 +4,7 @@ import type { FaceMeasurement } from '../face/types.ts';
 import type { RgbaImage } from '../image/types.ts';
 import { backgroundStats, backgroundZones, isBackgroundColour, type BackgroundStats } from './background.ts';
 import { headGeometry, type HeadGeometry } from './head.ts';
+import { eyeAspectRatios, landmarkRoll, landmarkYaw, noseChinRatio } from './landmark-measures.ts';
 import { measureFaceQuality, type FaceQuality } from './quality.ts';
 import { combine, reason, round, type CheckOutcome, type PhotoVerdict } from './reasons.ts';
 import type { PhotoSpec } from './spec.ts';
@@ -31,15 +32,50 @@ export function checkFaceCount(m: FaceMeasurement): CheckOutcome {
 	return pass(measures);
 }
 
+/**
+ * With 68 landmarks, yaw, roll and pitch all come from landmark geometry (see landmark-measures.ts for why the
+ * pose model is not trusted for the photo); the model's angles are reported beside them. Without landmarks the
+ * model's angles are judged.
+ */
 export function checkPose(m: FaceMeasurement, spec: PhotoSpec): CheckOutcome {
-	const p = m.pose;
-	if (!p) return pass({ yaw: null, pitch: null, roll: null });
-	const measures = { yaw: round(p.yaw, 1), pitch: round(p.pitch, 1), roll: round(p.roll, 1) };
-	const { maxYaw, maxPitch, maxRoll } = spec.pose;
+	const lm = m.landmarks && m.landmarks.length === 68 ? m.landmarks : null;
+	const model = m.pose;
+	const limits = spec.pose;
+	const modelMeasures = {
+		modelYaw: model ? round(model.yaw, 1) : null,
+		modelPitch: model ? round(model.pitch, 1) : null,
+		modelRoll: model ? round(model.roll, 1) : null
+	};
 	const off: string[] = [];
-	if (Math.abs(p.yaw) > maxYaw) off.push(`yaw ${measures.yaw}° (≤ ${maxYaw}°)`);
-	if (Math.abs(p.pitch) > maxPitch) off.push(`pitch ${measures.pitch}° (≤ ${maxPitch}°)`);
-	if (Math.abs(p.roll) > maxRoll) off.push(`roll ${measures.roll}° (≤ ${maxRoll}°)`);
+	let measures: CheckOutcome['measures'];
+	if (lm) {
+		const yaw = landmarkYaw(lm);
+		const roll = landmarkRoll(lm);
+		const ratio = noseChinRatio(lm);
+		measures = {
+			yaw: round(yaw, 1),
+			roll: round(roll, 1),
+			noseChinRatio: round(ratio),
+			poseFrom: 'landmarks',
+			...modelMeasures
+		};
+		if (Math.abs(yaw) > limits.maxYaw) off.push(`yaw ${round(yaw, 1)}° (≤ ${limits.maxYaw}°)`);
+		if (Math.abs(roll) > limits.maxRoll) off.push(`roll ${round(roll, 1)}° (≤ ${limits.maxRoll}°)`);
+		if (ratio < limits.minNoseChinRatio || ratio > limits.maxNoseChinRatio)
+			off.push(`pitch: nose/chin ${round(ratio, 2)} (${limits.minNoseChinRatio}-${limits.maxNoseChinRatio})`);
+	} else if (model) {
+		measures = {
+			yaw: modelMeasures.modelYaw,
+			roll: modelMeasures.modelRoll,
+			pitch: modelMeasures.modelPitch,
+			poseFrom: 'model'
+		};
+		if (Math.abs(model.yaw) > limits.maxYaw) off.push(`yaw ${round(model.yaw, 1)}° (≤ ${limits.maxYaw}°)`);
+		if (Math.abs(model.pitch) > limits.maxPitch)
+			off.push(`pitch ${round(model.pitch, 1)}° (≤ ${limits.maxPitch}°)`);
+		if (Math.abs(model.roll) > limits.maxRoll)
+			off.push(`roll ${round(model.roll, 1)}° (≤ ${limits.maxRoll}°)`);
+	} else return pass({ yaw: null, roll: null, pitch: null, poseFrom: null });
 	if (off.length === 0) return pass(measures);
 	return {
 		reasons: [
@@ -54,6 +90,15 @@ export function checkPose(m: FaceMeasurement, spec: PhotoSpec): CheckOutcome {
 }
 
 export function checkEyes(m: FaceMeasurement, spec: PhotoSpec): CheckOutcome {
+	if (m.landmarks && m.landmarks.length === 68) {
+		const ear = eyeAspectRatios(m.landmarks);
+		const measures = {
+			eyeAspectRatioImageLeft: round(ear.imageLeft),
+			eyeAspectRatioImageRight: round(ear.imageRight)
+		};
+		if (Math.min(ear.imageLeft, ear.imageRight) >= spec.minEyeAspectRatio) return pass(measures);
+		return { reasons: [reason('EYES_CLOSED', '请睁开双眼', 'Keep both eyes open')], measures };
+	}
 	const e = m.eyeOpenness;
 	if (!e) return pass({ eyeOpennessLeft: null, eyeOpennessRight: null });
 	const measures = { eyeOpennessLeft: round(e.left), eyeOpennessRight: round(e.right) };

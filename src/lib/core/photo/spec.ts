@@ -42,6 +42,12 @@ export interface PoseSpec {
 	maxYaw: number;
 	maxPitch: number;
 	maxRoll: number;
+	/**
+	 * Pitch from landmarks: (subnasale - eye line) / (chin - eye line). Frontal faces on the fixtures measure
+	 * 0.38-0.50; looking up shortens the nose-to-eye span on the photo, looking down lengthens it.
+	 */
+	minNoseChinRatio: number;
+	maxNoseChinRatio: number;
 }
 
 export interface LightSpec {
@@ -71,7 +77,9 @@ export interface PhotoSpec {
 	head: HeadSpec;
 	pose: PoseSpec;
 	light: LightSpec;
-	/** Per-eye openness floor (FaceMeasurement.eyeOpenness). */
+	/** Per-eye aspect ratio floor from the landmarks (open eyes measure ~0.2-0.35, closed < 0.15). */
+	minEyeAspectRatio: number;
+	/** Per-eye openness floor (FaceMeasurement.eyeOpenness), used only when no landmarks were measured. */
 	minEyeOpenness: number;
 	/** Lip gap over mouth width ceiling (FaceMeasurement.mouthOpenness). */
 	maxMouthOpenness: number;
@@ -110,8 +118,9 @@ export const hubeiPhotoSpec: PhotoSpec = {
 		targetChinToCrown: 0.55,
 		targetCrownMargin: 0.1
 	},
-	pose: { maxYaw: 12, maxPitch: 12, maxRoll: 8 },
+	pose: { maxYaw: 12, maxPitch: 15, maxRoll: 8, minNoseChinRatio: 0.33, maxNoseChinRatio: 0.56 },
 	light: { minMean: 70, maxMean: 210, minDynamicRange: 60, minEvenness: 0.6 },
+	minEyeAspectRatio: 0.16,
 	minEyeOpenness: 0.35,
 	maxMouthOpenness: 0.25,
 	minSharpness: 15,

@@ -1,0 +1,95 @@
+// `zv photo`: registration-photo checks, the processed output photo, and the server's re-check, on the command line.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createFaceEngine } from '../../lib/core/face/engine.ts';
+import type { FaceEngine } from '../../lib/core/face/types.ts';
+import { checkPhotoContent } from '../../lib/core/photo/checks.ts';
+import { checkUploadFile } from '../../lib/core/photo/file-checks.ts';
+import { makePhoto } from '../../lib/core/photo/pipeline.ts';
+import { combine, type PhotoVerdict } from '../../lib/core/photo/reasons.ts';
+import { recheckUploadedPhoto } from '../../lib/core/photo/recheck.ts';
+import { hubeiPhotoSpec } from '../../lib/core/photo/spec.ts';
+import { nodeRuntime } from '../../lib/runtime/node.ts';
+import { jpegJsEncoder, mozjpegEncoder } from '../../lib/runtime/node-photo.ts';
+import { CliError, printJson } from '../errors.ts';
+import { readImageArg } from '../input.ts';
+
+export const summary =
+	'check IMG | make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js] | recheck FILE.jpg  (Hubei spec)';
+
+const usage = `usage: zv photo check IMG
+       zv photo make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js]
+       zv photo recheck FILE.jpg`;
+
+let engine: FaceEngine | null = null;
+const faceEngine = (): FaceEngine => (engine ??= createFaceEngine(nodeRuntime));
+
+function readBytes(path: string | undefined): Uint8Array {
+	if (!path) throw new CliError(`missing IMG argument\n${usage}`, 2);
+	if (!existsSync(path)) throw new CliError(`${path}: no such file`, 2);
+	if (!statSync(path).isFile()) throw new CliError(`${path}: not a file`, 2);
+	return new Uint8Array(readFileSync(path));
+}
+
+/** The CLI's report shape: one message per reason (English, with the Chinese beside it). */
+function report(v: PhotoVerdict, extra: Record<string, unknown> = {}) {
+	return {
+		ok: v.ok,
+		reasons: v.reasons.map((r) => ({ code: r.code, message: r.en, zh: r.zh })),
+		measures: v.measures,
+		...extra
+	};
+}
+
+async function check(path: string | undefined): Promise<number> {
+	const bytes = readBytes(path);
+	const file = checkUploadFile(bytes, hubeiPhotoSpec);
+	if (file.reasons.some((r) => r.code === 'FILE_HEIC_UNSUPPORTED')) {
+		printJson(report(combine([file])));
+		return 1;
+	}
+	const image = await readImageArg(path);
+	const m = await faceEngine().measure(image);
+	const verdict = combine([file, checkPhotoContent(image, m, hubeiPhotoSpec)]);
+	printJson(report(verdict));
+	return verdict.ok ? 0 : 1;
+}
+
+async function make(args: string[]): Promise<number> {
+	let input: string | undefined;
+	let output: string | undefined;
+	let encoderName = 'mozjpeg';
+	for (let i = 0; i < args.length; i++) {
+		const a = args[i];
+		if (a === '-o' || a === '--output') output = args[++i];
+		else if (a === '--encoder') encoderName = args[++i] ?? '';
+		else if (a.startsWith('-')) throw new CliError(`unknown option ${a}\n${usage}`, 2);
+		else if (!input) input = a;
+		else throw new CliError(`unexpected argument ${a}\n${usage}`, 2);
+	}
+	if (!output) throw new CliError(`missing -o OUT.jpg\n${usage}`, 2);
+	const encoder = { mozjpeg: mozjpegEncoder, 'jpeg-js': jpegJsEncoder }[encoderName];
+	if (!encoder) throw new CliError(`unknown encoder "${encoderName}" (mozjpeg or jpeg-js)`, 2);
+	readBytes(input);
+	const image = await readImageArg(input);
+	const started = performance.now();
+	const measurement = await faceEngine().measure(image);
+	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder });
+	const ms = Math.round(performance.now() - started);
+	if (made.bytes) writeFileSync(output, made.bytes);
+	printJson(report(made, { output: made.bytes ? output : null, milliseconds: ms }));
+	return made.ok ? 0 : 1;
+}
+
+async function recheck(path: string | undefined): Promise<number> {
+	const verdict = await recheckUploadedPhoto(readBytes(path), hubeiPhotoSpec, faceEngine());
+	printJson(report(verdict));
+	return verdict.ok ? 0 : 1;
+}
+
+export async function run(args: string[]): Promise<number> {
+	const [sub, ...rest] = args;
+	if (sub === 'check') return check(rest[0]);
+	if (sub === 'make') return make(rest);
+	if (sub === 'recheck') return recheck(rest[0]);
+	throw new CliError(sub ? `unknown subcommand "${sub}"\n${usage}` : usage, 2);
+}

@@ -1,0 +1,120 @@
+// Candidate's picture -> the registration photo: one face, person separated from the background, framed to the
+// spec's head proportions, background painted, JPEG sized into the byte window, then checked like an upload.
+import type { FaceMeasurement } from '../face/types.ts';
+import type { Point, RgbaImage } from '../image/types.ts';
+import { checkFaceCount, checkPhotoContent } from './checks.ts';
+import { composePhoto, frameHead, type Framing } from './compose.ts';
+import { encodeWithinSize, type JpegEncoder } from './encode.ts';
+import { checkUploadFile } from './file-checks.ts';
+import { headGeometry } from './head.ts';
+import { combine, reason, round, type Measures, type PhotoVerdict } from './reasons.ts';
+import { segmentByColour, type PersonMask } from './segment.ts';
+import type { PhotoSpec } from './spec.ts';
+
+export interface MakePhotoInput {
+	image: RgbaImage;
+	/** The face engine's measurement of `image`. */
+	measurement: FaceMeasurement;
+	spec: PhotoSpec;
+	encoder: JpegEncoder;
+	/** A model's person mask (the browser's selfie segmentation); without it the colour region path runs. */
+	mask?: PersonMask;
+	/** Face-vs-ID similarity, when known, reported in the verdict. */
+	faceMatch?: number;
+}
+
+export interface MadePhoto extends PhotoVerdict {
+	/** The JPEG, when one could be made (it may still break a content rule, listed in reasons). */
+	bytes: Uint8Array | null;
+	/** The uncompressed output (what SSIM is measured against, and what the candidate previews). */
+	image: RgbaImage | null;
+}
+
+/**
+ * Colour-region masks are trusted only on backdrops that are plain enough: most of the border must join the
+ * background and the joined region must be nearly one colour.
+ */
+const MIN_BORDER_COVERAGE = 0.6;
+const MAX_BACKGROUND_SPREAD = 7;
+
+export async function makePhoto(input: MakePhotoInput): Promise<MadePhoto> {
+	const { image, measurement: m, spec } = input;
+	const faces = checkFaceCount(m);
+	if (faces.reasons.length || !m.face) return { ...combine([faces]), bytes: null, image: null };
+
+	const mask = input.mask ?? segmentByColour(image, m.face.box);
+	const maskMeasures: Measures = {
+		segmentation: mask.method,
+		sourceBackgroundSpreadDeltaE: round(mask.backgroundSpreadDeltaE, 2),
+		sourceBorderCoverage: round(mask.borderCoverage)
+	};
+	if (
+		mask.method === 'colour-region' &&
+		(mask.borderCoverage < MIN_BORDER_COVERAGE || mask.backgroundSpreadDeltaE > MAX_BACKGROUND_SPREAD)
+	) {
+		return {
+			...combine([
+				faces,
+				{
+					reasons: [
+						reason(
+							'BACKGROUND_NOT_UNIFORM',
+							'背景过于复杂，无法自动替换；请在纯色墙面前重拍（或在手机应用中使用人像分割）',
+							'The background is too busy to replace here; retake against a plain wall (or use the phone app, which segments the person)'
+						)
+					],
+					measures: maskMeasures
+				}
+			]),
+			bytes: null,
+			image: null
+		};
+	}
+
+	const foreground = new Uint8Array(mask.alpha.length);
+	for (let i = 0; i < foreground.length; i++) foreground[i] = mask.alpha[i] >= 0.5 ? 1 : 0;
+	const geometry = headGeometry(m, image.width, foreground)!;
+	const framing = frameHead(geometry, image.width, image.height, spec);
+	const output = composePhoto(image, mask, framing, spec);
+	const sized = await encodeWithinSize(output, input.encoder, spec.file);
+
+	// The output is judged like any upload: file rules on the bytes, content rules on the framed pixels.
+	const framed = reframeMeasurement(m, framing);
+	const content = checkPhotoContent(output, framed, spec, { faceMatch: input.faceMatch });
+	const file = checkUploadFile(sized.bytes, spec);
+	const verdict = combine([
+		{ reasons: [], measures: maskMeasures },
+		{
+			reasons: [],
+			measures: {
+				crownFrom: geometry.crownFrom,
+				framingScale: round(framing.scale),
+				framingPadded: framing.padded,
+				encoder: sized.encoder,
+				jpegQuality: sized.quality,
+				encodeAttempts: sized.attempts
+			}
+		},
+		{ reasons: file.reasons, measures: file.measures },
+		content
+	]);
+	return { ...verdict, bytes: sized.bytes, image: output };
+}
+
+/** Moves a measurement from source coordinates into the framed output's coordinates. */
+export function reframeMeasurement(m: FaceMeasurement, f: Framing): FaceMeasurement {
+	const map = (p: Point): Point => ({ x: (p.x - f.box.x) * f.scale, y: (p.y - f.box.y) * f.scale });
+	const face = m.face
+		? {
+				...m.face,
+				box: {
+					x: (m.face.box.x - f.box.x) * f.scale,
+					y: (m.face.box.y - f.box.y) * f.scale,
+					width: m.face.box.width * f.scale,
+					height: m.face.box.height * f.scale
+				},
+				keypoints: m.face.keypoints?.map(map)
+			}
+		: null;
+	return { ...m, face, landmarks: m.landmarks?.map(map) };
+}
