@@ -22,9 +22,12 @@ export interface Letterbox {
 /**
  * Fits the frame into 320x240 keeping its aspect ratio and pads with mid-grey (0 after normalisation).
  * Stretching a portrait phone frame to 4:3 (what the package's own JS does) squashes faces and costs recall.
+ * `margin` (fraction of the frame per side) adds a grey border: the detector misses faces that fill the whole
+ * image (tight portrait crops), and finds them once they have some surroundings.
  */
-export function letterbox(frame: RgbaImage): { image: RgbaImage; placement: Letterbox } {
-	const scale = Math.min(DETECT_WIDTH / frame.width, DETECT_HEIGHT / frame.height);
+export function letterbox(frame: RgbaImage, margin = 0): { image: RgbaImage; placement: Letterbox } {
+	const grow = 1 + 2 * margin;
+	const scale = Math.min(DETECT_WIDTH / (frame.width * grow), DETECT_HEIGHT / (frame.height * grow));
 	const w = Math.max(1, Math.round(frame.width * scale));
 	const h = Math.max(1, Math.round(frame.height * scale));
 	const offsetX = Math.floor((DETECT_WIDTH - w) / 2);

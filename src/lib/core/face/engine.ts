@@ -44,6 +44,8 @@ export interface FaceEngineOptions {
 	antispoofLiveClass?: number;
 	/** Context factor of the anti-spoof crop around the face box. */
 	antispoofScale?: number;
+	/** When nothing is found, look again with a grey border around the image (costs one more pass). */
+	retryWithMargin?: boolean;
 	/** Also embed the mirrored face and average (more stable similarity, twice the cost). */
 	embedFlip?: boolean;
 }
@@ -57,7 +59,8 @@ const DEFAULTS = {
 	>,
 	antispoofLiveClass: ANTISPOOF.liveClass,
 	antispoofScale: ANTISPOOF.cropScale,
-	embedFlip: false
+	embedFlip: false,
+	retryWithMargin: true
 };
 
 /** What the CLI and photo checks need beyond the FaceEngine interface. */
@@ -107,8 +110,8 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		return s.run({ [s.inputNames[0]]: runtime.tensor('float32', data, dims) });
 	};
 
-	async function detect(image: RgbaImage): Promise<DetectedFace[]> {
-		const { image: canvas, placement } = letterbox(image);
+	async function detectOnce(image: RgbaImage, margin: number): Promise<DetectedFace[]> {
+		const { image: canvas, placement } = letterbox(image, margin);
 		const out = await run(FACE_MODELS.detect, detectorInput(canvas, opt.colour.detect), [
 			1,
 			3,
@@ -124,6 +127,12 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 			opt.detectThreshold
 		);
 		return nms(raw, opt.nmsIou).map((d) => ({ box: d.box, score: d.score }));
+	}
+
+	async function detect(image: RgbaImage): Promise<DetectedFace[]> {
+		const faces = await detectOnce(image, 0);
+		// A face that fills the picture (ID-card portrait, tight crop) is only found with a border around it.
+		return faces.length || !opt.retryWithMargin ? faces : detectOnce(image, 0.25);
 	}
 
 	async function landmarks(image: RgbaImage, face: DetectedFace): Promise<Point[]> {
