@@ -1,0 +1,15 @@
+// Public surface of the candidate flow.
+export * from './types.ts';
+export { notice } from './notices.ts';
+export {
+	attemptsLeft,
+	chinaDay,
+	countedFailures,
+	createFlow,
+	flowView,
+	isTerminal,
+	missingSteps,
+	photoUploadsLeft,
+	transition
+} from './machine.ts';
+export { restoreFlow, serializeFlow } from './persist.ts';

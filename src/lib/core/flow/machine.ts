@@ -1,0 +1,334 @@
+// The candidate flow as a pure reducer: transition(state, event) -> state. The province policy (looked up by the
+// id stored in the state) decides the steps, their order and every limit; the server enforces the same limits.
+import { getPolicy } from '../policy/index.ts';
+import type { FailureKind, FlowStep, ProvincePolicy } from '../policy/types.ts';
+import { notice } from './notices.ts';
+import type { FailureRecord, FlowEvent, FlowState, FlowStatus, Notice } from './types.ts';
+
+/** Steps a failed attempt can be retried from (they produce verification evidence). */
+const RETRYABLE: readonly FlowStep[] = ['id_capture', 'liveness', 'photo'];
+const STEPS: readonly FlowStatus[] = [
+	'consent',
+	'confirm_record',
+	'id_capture',
+	'liveness',
+	'photo',
+	'signature',
+	'review'
+];
+const TERMINAL: readonly FlowStatus[] = ['done', 'manual_review', 'contact_office', 'on_site'];
+
+export function createFlow(policyId: string, at: number): FlowState {
+	const policy = getPolicy(policyId);
+	return {
+		version: 1,
+		policyId: policy.id,
+		status: policy.steps[0],
+		startedAt: at,
+		updatedAt: at,
+		consent: null,
+		recordConfirmed: false,
+		idSides: [],
+		livenessPassed: false,
+		photoAccepted: false,
+		signatureSaved: false,
+		failures: [],
+		photoUploads: { day: '', count: 0 },
+		failedStep: null,
+		submitQueued: false,
+		result: null,
+		notice: null
+	};
+}
+
+/** Calendar day in China Standard Time (UTC+8, no DST): Beijing's upload counter resets at local midnight. */
+export function chinaDay(at: number): string {
+	return new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function isTerminal(state: FlowState): boolean {
+	return TERMINAL.includes(state.status);
+}
+
+export function countedFailures(state: FlowState): number {
+	return state.failures.filter((f) => f.counted).length;
+}
+
+/** Attempts left before online verification ends, or null when the policy sets no limit. */
+export function attemptsLeft(state: FlowState): number | null {
+	const limit = getPolicy(state.policyId).limits.attempts;
+	return limit ? Math.max(limit.max - countedFailures(state), 0) : null;
+}
+
+/** Photo uploads left today, or null when unlimited. */
+export function photoUploadsLeft(state: FlowState, at: number): number | null {
+	const max = getPolicy(state.policyId).limits.photoUploadsPerDay;
+	if (max === null) return null;
+	const used = state.photoUploads.day === chinaDay(at) ? state.photoUploads.count : 0;
+	return Math.max(max - used, 0);
+}
+
+function refuse(state: FlowState, n: Notice, at: number): FlowState {
+	return { ...state, notice: n, updatedAt: at };
+}
+
+/** The step after `step` in the policy's order, skipping nothing (policies list only the steps they use). */
+function nextStep(policy: ProvincePolicy, step: FlowStep): FlowStatus {
+	const i = policy.steps.indexOf(step);
+	return i >= 0 && i + 1 < policy.steps.length ? policy.steps[i + 1] : 'review';
+}
+
+function advance(state: FlowState, policy: ProvincePolicy, from: FlowStep, at: number): FlowState {
+	return { ...state, status: nextStep(policy, from), notice: null, updatedAt: at };
+}
+
+/** Records a failure; ends online verification when it uses up the policy's attempts. */
+function failAttempt(
+	state: FlowState,
+	policy: ProvincePolicy,
+	kind: FailureKind,
+	reason: string,
+	step: FlowStep,
+	n: Notice,
+	at: number
+): FlowState {
+	const limit = policy.limits.attempts;
+	const counted = !!limit && limit.counts.includes(kind);
+	const record: FailureRecord = { kind, reason, step: state.status, at, counted };
+	const failures = [...state.failures, record];
+	const next: FlowState = { ...state, failures, failedStep: step, updatedAt: at };
+	const used = failures.filter((f) => f.counted).length;
+	if (limit && counted && used >= limit.max) {
+		const then = limit.then;
+		const status: FlowStatus = then.includes('manual_review')
+			? 'manual_review'
+			: then.includes('contact_office')
+				? 'contact_office'
+				: 'on_site';
+		return { ...next, status, notice: notice('attempts_exhausted', { failures: used, max: limit.max }) };
+	}
+	const left = limit ? limit.max - used : -1;
+	return {
+		...next,
+		status: 'attempt_failed',
+		notice: { ...n, detail: { ...n.detail, reason, attemptsLeft: left } }
+	};
+}
+
+/** Clears the evidence of `step` and every step after it, so the candidate redoes them in order. */
+function resetFrom(state: FlowState, policy: ProvincePolicy, step: FlowStep): FlowState {
+	const order = policy.steps;
+	const from = order.indexOf(step);
+	const cleared = (s: FlowStep): boolean => order.indexOf(s) >= from;
+	return {
+		...state,
+		idSides: cleared('id_capture') ? [] : state.idSides,
+		recordConfirmed: cleared('confirm_record') ? false : state.recordConfirmed,
+		livenessPassed: cleared('liveness') ? false : state.livenessPassed,
+		photoAccepted: cleared('photo') ? false : state.photoAccepted,
+		signatureSaved: cleared('signature') ? false : state.signatureSaved
+	};
+}
+
+/** Everything the policy requires before submission. */
+export function missingSteps(state: FlowState): FlowStep[] {
+	const policy = getPolicy(state.policyId);
+	const missing: FlowStep[] = [];
+	const done: Record<FlowStep, boolean> = {
+		consent: state.consent !== null,
+		confirm_record: state.recordConfirmed,
+		id_capture: policy.idSides.every((s) => state.idSides.includes(s)),
+		liveness: state.livenessPassed,
+		photo: policy.photo.kind === 'none' || state.photoAccepted,
+		signature: !policy.signatureRequired || state.signatureSaved,
+		review: true
+	};
+	for (const step of policy.steps) if (!done[step]) missing.push(step);
+	return missing;
+}
+
+export function transition(state: FlowState, event: FlowEvent): FlowState {
+	const policy = getPolicy(state.policyId);
+	const at = event.at;
+	const notAllowed = (): FlowState =>
+		refuse(state, notice('event_not_allowed', { event: event.type, status: state.status }), at);
+
+	// On-site confirmation is the alternative to face processing at any point before the result, never a dead end.
+	if (event.type === 'CHOOSE_ON_SITE') {
+		if (state.status === 'done' || state.status === 'contact_office' || state.status === 'submitting')
+			return notAllowed();
+		return { ...state, status: 'on_site', notice: null, updatedAt: at };
+	}
+	if (isTerminal(state)) return notAllowed();
+
+	switch (state.status) {
+		case 'consent':
+			if (event.type !== 'GIVE_CONSENT') return notAllowed();
+			if (!event.terms) return refuse(state, notice('terms_required'), at);
+			if (!event.faceProcessing) return refuse(state, notice('face_consent_required'), at);
+			return advance({ ...state, consent: { terms: true, faceProcessing: true, at } }, policy, 'consent', at);
+
+		case 'confirm_record':
+			if (event.type === 'CONFIRM_RECORD')
+				return advance({ ...state, recordConfirmed: true }, policy, 'confirm_record', at);
+			if (event.type === 'RECORD_MISMATCH') {
+				const n = notice('record_mismatch', event.field ? { field: event.field } : undefined);
+				// Where the ID was captured first (Beijing 三(五) 重新录入), a mismatch sends the candidate back to it.
+				if (policy.steps.indexOf('id_capture') < policy.steps.indexOf('confirm_record')) {
+					return {
+						...resetFrom(state, policy, 'id_capture'),
+						status: 'id_capture',
+						notice: n,
+						updatedAt: at
+					};
+				}
+				return refuse(state, n, at);
+			}
+			return notAllowed();
+
+		case 'id_capture': {
+			if (event.type !== 'ID_SIDE_CAPTURED') return notAllowed();
+			if (!policy.idSides.includes(event.side))
+				return refuse(state, notice('side_not_required', { side: event.side }), at);
+			const idSides = state.idSides.includes(event.side) ? state.idSides : [...state.idSides, event.side];
+			const next = { ...state, idSides, notice: null, updatedAt: at };
+			return policy.idSides.every((s) => idSides.includes(s))
+				? advance(next, policy, 'id_capture', at)
+				: next;
+		}
+
+		case 'liveness':
+			if (event.type === 'LIVENESS_PASSED')
+				return advance({ ...state, livenessPassed: true }, policy, 'liveness', at);
+			if (event.type === 'LIVENESS_FAILED') {
+				return failAttempt(
+					state,
+					policy,
+					'liveness',
+					event.reason,
+					'liveness',
+					notice('liveness_failed'),
+					at
+				);
+			}
+			if (event.type === 'FACE_MISMATCH') {
+				const n = notice(
+					'face_mismatch',
+					event.similarity === undefined ? undefined : { similarity: event.similarity }
+				);
+				return failAttempt(
+					{ ...state, livenessPassed: false },
+					policy,
+					'face_match',
+					'face_mismatch',
+					'liveness',
+					n,
+					at
+				);
+			}
+			return notAllowed();
+
+		case 'photo':
+			if (event.type === 'PHOTO_UPLOADED') {
+				const max = policy.limits.photoUploadsPerDay;
+				const day = chinaDay(at);
+				const used = state.photoUploads.day === day ? state.photoUploads.count : 0;
+				if (max !== null && used >= max) return refuse(state, notice('photo_daily_limit', { max, day }), at);
+				return { ...state, photoUploads: { day, count: used + 1 }, notice: null, updatedAt: at };
+			}
+			if (event.type === 'PHOTO_ACCEPTED')
+				return advance({ ...state, photoAccepted: true }, policy, 'photo', at);
+			if (event.type === 'PHOTO_REJECTED') {
+				// A photo that breaks the format rules is simply redone; one that is not the candidate is a failed attempt.
+				if (event.cause === 'noncompliant') {
+					return refuse(
+						state,
+						notice('photo_noncompliant', event.reason ? { reason: event.reason } : undefined),
+						at
+					);
+				}
+				return failAttempt(
+					state,
+					policy,
+					'photo_match',
+					event.reason ?? 'photo_mismatch',
+					'photo',
+					notice('photo_mismatch'),
+					at
+				);
+			}
+			return notAllowed();
+
+		case 'signature':
+			if (event.type !== 'SIGNATURE_SAVED') return notAllowed();
+			return advance({ ...state, signatureSaved: true }, policy, 'signature', at);
+
+		case 'review': {
+			if (event.type !== 'SUBMIT') return notAllowed();
+			const missing = missingSteps(state);
+			if (missing.length) return refuse(state, notice('incomplete', { missing: missing.join(',') }), at);
+			return { ...state, status: 'submitting', submitQueued: false, notice: null, updatedAt: at };
+		}
+
+		case 'submitting':
+			if (event.type === 'SUBMIT_QUEUED')
+				return { ...state, submitQueued: true, notice: notice('submit_queued'), updatedAt: at };
+			if (event.type === 'SUBMIT_SUCCEEDED') {
+				const result = { admissionNumber: event.admissionNumber ?? null, smsSent: event.smsSent };
+				return { ...state, status: 'done', submitQueued: false, result, notice: null, updatedAt: at };
+			}
+			if (event.type === 'SUBMIT_REJECTED') {
+				const kind: FailureKind = event.kind;
+				// Every server-side refusal concerns the face evidence, so "try again" starts at the liveness step.
+				const step: FlowStep = 'liveness';
+				const n = notice(
+					kind === 'identity_check'
+						? 'identity_check_failed'
+						: kind === 'face_match'
+							? 'face_mismatch'
+							: 'liveness_failed'
+				);
+				return failAttempt({ ...state, submitQueued: false }, policy, kind, event.reason, step, n, at);
+			}
+			return notAllowed();
+
+		case 'attempt_failed': {
+			if (event.type === 'REQUEST_MANUAL_REVIEW') {
+				if (!policy.limits.attempts?.then.includes('manual_review')) return notAllowed();
+				return { ...state, status: 'manual_review', notice: null, updatedAt: at };
+			}
+			if (event.type !== 'RETRY') return notAllowed();
+			const failed = state.failedStep ?? 'liveness';
+			const step = event.step ?? (policy.retryFrom === 'failed_step' ? failed : policy.retryFrom);
+			if (!RETRYABLE.includes(step) || !policy.steps.includes(step)) {
+				return refuse(state, notice('retry_step_not_allowed', { step }), at);
+			}
+			// A fixed restart point (Hubei: back to the ID card) may not be skipped by asking for a later step.
+			if (
+				policy.retryFrom !== 'failed_step' &&
+				policy.steps.indexOf(step) > policy.steps.indexOf(policy.retryFrom)
+			) {
+				return refuse(state, notice('retry_step_not_allowed', { step }), at);
+			}
+			return { ...resetFrom(state, policy, step), status: step, notice: null, updatedAt: at };
+		}
+		default:
+			return notAllowed();
+	}
+}
+
+/** What a screen needs besides the state itself. */
+export function flowView(state: FlowState, at: number) {
+	const policy = getPolicy(state.policyId);
+	const index = STEPS.includes(state.status) ? policy.steps.indexOf(state.status as FlowStep) : -1;
+	return {
+		status: state.status,
+		stepNumber: index >= 0 ? index + 1 : null,
+		stepCount: policy.steps.length,
+		attemptsLeft: attemptsLeft(state),
+		photoUploadsLeft: photoUploadsLeft(state, at),
+		canRequestManualReview:
+			state.status === 'attempt_failed' && !!policy.limits.attempts?.then.includes('manual_review'),
+		notice: state.notice
+	};
+}

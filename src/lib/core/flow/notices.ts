@@ -1,0 +1,45 @@
+// Messages the flow shows when it refuses an event or a check fails (zh-CN first, English second).
+import type { Notice, NoticeCode } from './types.ts';
+
+const messages: Record<NoticeCode, { zh: string; en: string }> = {
+	face_consent_required: {
+		zh: '人脸识别需要您单独同意；如不同意，可选择到现场确认',
+		en: 'Face processing needs your separate consent; otherwise choose on-site confirmation'
+	},
+	terms_required: {
+		zh: '请先阅读并同意用户协议和隐私政策',
+		en: 'Please read and accept the terms and privacy policy'
+	},
+	event_not_allowed: { zh: '当前步骤不能进行此操作', en: 'This is not possible at the current step' },
+	side_not_required: { zh: '本省无需上传该面', en: 'This side of the ID card is not needed here' },
+	record_mismatch: {
+		zh: '身份证信息与报名信息不一致，请核对后重新上传或修改报名信息',
+		en: 'The ID card does not match your registration: check it, upload again or correct the registration'
+	},
+	photo_daily_limit: {
+		zh: '今日照片上传次数已用完，请明天再试',
+		en: "Today's photo uploads are used up: try again tomorrow"
+	},
+	photo_noncompliant: {
+		zh: '照片不符合要求，请按提示调整后重新上传',
+		en: 'The photo does not meet the rules: adjust it and upload again'
+	},
+	liveness_failed: { zh: '活体检测未通过', en: 'The liveness check failed' },
+	face_mismatch: { zh: '人脸与身份证照片不一致', en: 'The face does not match the ID card photo' },
+	photo_mismatch: { zh: '照片与本人不一致', en: 'The photo does not match you' },
+	identity_check_failed: { zh: '身份认证未通过', en: 'The identity check failed' },
+	attempts_exhausted: {
+		zh: '验证次数已用完，请选择人工审核或现场确认',
+		en: 'No verification attempts left: choose manual review or on-site confirmation'
+	},
+	incomplete: { zh: '还有步骤未完成', en: 'Some steps are not finished yet' },
+	submit_queued: {
+		zh: '网络不可用，提交已保存，恢复网络后自动发送',
+		en: 'Offline: your submission is saved and will be sent when the network is back'
+	},
+	retry_step_not_allowed: { zh: '不能从该步骤重新开始', en: 'You cannot restart from that step' }
+};
+
+export function notice(code: NoticeCode, detail?: Notice['detail']): Notice {
+	return detail ? { code, ...messages[code], detail } : { code, ...messages[code] };
+}

@@ -1,0 +1,101 @@
+// The candidate flow's state and events. State is plain JSON: it is saved in IndexedDB after every transition and
+// resumed after a reload, so it holds no functions, dates or class instances (times are epoch ms).
+import type { FailureKind, FlowStep, IdSide } from '../policy/types.ts';
+
+export type FlowStatus =
+	| FlowStep
+	/** The signed bundle is being sent (or waits in IndexedDB for the network). */
+	| 'submitting'
+	| 'done'
+	/** A verification failed and attempts remain (or the policy sets no limit). */
+	| 'attempt_failed'
+	| 'manual_review'
+	| 'contact_office'
+	| 'on_site';
+
+export type NoticeCode =
+	| 'face_consent_required'
+	| 'terms_required'
+	| 'event_not_allowed'
+	| 'side_not_required'
+	| 'record_mismatch'
+	| 'photo_daily_limit'
+	| 'photo_noncompliant'
+	| 'liveness_failed'
+	| 'face_mismatch'
+	| 'photo_mismatch'
+	| 'identity_check_failed'
+	| 'attempts_exhausted'
+	| 'incomplete'
+	| 'submit_queued'
+	| 'retry_step_not_allowed';
+
+export interface Notice {
+	code: NoticeCode;
+	zh: string;
+	en: string;
+	/** Extra detail for the screen, e.g. the liveness reason code or attempts left. */
+	detail?: Record<string, string | number>;
+}
+
+export interface FailureRecord {
+	kind: FailureKind;
+	/** The engine's reason code (e.g. liveness "timeout"). */
+	reason: string;
+	step: FlowStatus;
+	at: number;
+	/** Whether it counted against the policy's attempt limit. */
+	counted: boolean;
+}
+
+export interface FlowState {
+	version: 1;
+	policyId: string;
+	status: FlowStatus;
+	startedAt: number;
+	updatedAt: number;
+	consent: { terms: true; faceProcessing: true; at: number } | null;
+	recordConfirmed: boolean;
+	idSides: IdSide[];
+	livenessPassed: boolean;
+	photoAccepted: boolean;
+	signatureSaved: boolean;
+	failures: FailureRecord[];
+	/** Photo uploads on one China Standard Time calendar day ("YYYY-MM-DD"). */
+	photoUploads: { day: string; count: number };
+	/** The step that failed last, for "try again". */
+	failedStep: FlowStep | null;
+	/** The submission waits in IndexedDB until the network is back. */
+	submitQueued: boolean;
+	result: { admissionNumber: string | null; smsSent: boolean } | null;
+	/** Why the last event was refused, or what just went wrong, for the screen. */
+	notice: Notice | null;
+}
+
+export type FlowEvent =
+	| { type: 'GIVE_CONSENT'; terms: boolean; faceProcessing: boolean; at: number }
+	| { type: 'CHOOSE_ON_SITE'; at: number }
+	| { type: 'CONFIRM_RECORD'; at: number }
+	| { type: 'RECORD_MISMATCH'; field?: string; at: number }
+	| { type: 'ID_SIDE_CAPTURED'; side: IdSide; at: number }
+	| { type: 'LIVENESS_PASSED'; at: number }
+	| { type: 'LIVENESS_FAILED'; reason: string; at: number }
+	/** The live face does not match the ID portrait (checked once liveness passed). */
+	| { type: 'FACE_MISMATCH'; similarity?: number; at: number }
+	/** Counted against the daily upload limit before the photo is checked. */
+	| { type: 'PHOTO_UPLOADED'; at: number }
+	| { type: 'PHOTO_ACCEPTED'; at: number }
+	| { type: 'PHOTO_REJECTED'; cause: 'noncompliant' | 'mismatch'; reason?: string; at: number }
+	| { type: 'SIGNATURE_SAVED'; at: number }
+	| { type: 'SUBMIT'; at: number }
+	| { type: 'SUBMIT_QUEUED'; at: number }
+	| { type: 'SUBMIT_SUCCEEDED'; admissionNumber?: string; smsSent: boolean; at: number }
+	/** The server's re-check or the ministry identity check (Beijing 公安部身份认证) refused the submission. */
+	| {
+			type: 'SUBMIT_REJECTED';
+			kind: 'identity_check' | 'face_match' | 'liveness';
+			reason: string;
+			at: number;
+	  }
+	| { type: 'RETRY'; step?: FlowStep; at: number }
+	| { type: 'REQUEST_MANUAL_REVIEW'; at: number };

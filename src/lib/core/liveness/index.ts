@@ -1,0 +1,42 @@
+// Public surface of the liveness checks.
+export * from './types.ts';
+export { reason } from './reasons.ts';
+export { actionPrompts, digitsPrompt } from './prompts.ts';
+export { createChallenge, cryptoRng, seededRng, type Rng } from './challenge.ts';
+export {
+	actionsOutcome,
+	actionsPrompt,
+	createActionsState,
+	defaultActionsConfig,
+	finishActions,
+	stepActions,
+	type ActionsConfig,
+	type ActionsState
+} from './actions.ts';
+export { checkContinuity, type Similarity } from './continuity.ts';
+export { foldAntiSpoof } from './spoof.ts';
+export { actionsVerdict, combineReasons } from './verdict.ts';
+export {
+	audioFeatures,
+	classifyVoice,
+	detectVoice,
+	defaultVadConfig,
+	type AudioFeature,
+	type VadConfig,
+	type VadResult
+} from './vad.ts';
+export {
+	checkDigitReading,
+	mouthVoiceAgreement,
+	defaultDigitsConfig,
+	type DigitAudio,
+	type DigitsConfig
+} from './digits.ts';
+export {
+	replayActions,
+	replayDigits,
+	type ReplayOptions,
+	type ReplayResult,
+	type Sample,
+	type TimedFrame
+} from './replay.ts';

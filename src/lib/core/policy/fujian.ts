@@ -1,0 +1,40 @@
+// Fujian (福建): seed guide shared/seeds/000_401eb183fa02d9d6.txt
+// "福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南".
+import { DEFAULT_THRESHOLDS } from './thresholds.ts';
+import type { ProvincePolicy } from './types.ts';
+
+export const fujian: ProvincePolicy = {
+	id: 'fujian',
+	name: { zh: '福建省', en: 'Fujian' },
+	// 第一步/第二步: the PC platform shows a QR code once the pre-registration photo is approved; the phone scans it.
+	login: ['pc-qr'],
+	steps: [
+		'consent',
+		// 第三步: 考生核对本人网上报名信息确认表，勾选确认并开始认证.
+		'confirm_record',
+		// 第四步: 拍摄或上传本人二代身份证正、反面.
+		'id_capture',
+		// 第五步: 采集本人人脸完成身份认证 (action liveness per issue 6).
+		'liveness',
+		'review'
+	],
+	idSides: ['portrait', 'emblem'],
+	// The guide does not name the actions; issue 6 asks for action liveness, two actions by default.
+	liveness: {
+		kind: 'actions',
+		count: 2,
+		pool: ['blink', 'turn_left', 'turn_right', 'raise_head', 'lower_head', 'open_mouth'],
+		stepTimeoutMs: 10_000
+	},
+	// The photo is uploaded and approved during pre-registration on the PC site (第一步), not in this flow.
+	photo: { kind: 'none' },
+	// The guide states no attempt or upload limit.
+	limits: { attempts: null, photoUploadsPerDay: null },
+	signatureRequired: false,
+	successSms: null,
+	// The guide does not say; retry the step that failed.
+	retryFrom: 'failed_step',
+	onSiteAlternative: true,
+	thresholds: DEFAULT_THRESHOLDS,
+	source: 'seeds/000_401eb183fa02d9d6.txt'
+};

@@ -1,0 +1,28 @@
+// Decision thresholds shared by the province policies, each next to the false-accept rate it was calibrated for.
+import { FACE_MATCH } from '../face/match.ts';
+import type { PhotoSpecRef, Thresholds } from './types.ts';
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+	// Calibrated by the face engine (src/lib/core/face/match.ts): 0 false accepts over the 276 impostor pairs of
+	// fixtures/faces/pairs.csv, i.e. FAR < 1/276 (~0.36 %) on that small set.
+	faceMatch: {
+		value: FACE_MATCH.match,
+		falseAcceptRate: 1 / FACE_MATCH.calibration.impostorPairs,
+		calibratedOn: `${FACE_MATCH.calibration.dataset} (${FACE_MATCH.calibration.targetFar})`,
+		placeholder: false
+	},
+	// PLACEHOLDER: the face engine does not export a calibrated anti-spoof threshold yet; 0.5 is the model's own
+	// decision boundary (softmax live class), not a measured operating point. The FAR figure is a target, not a result.
+	antiSpoof: { value: 0.5, falseAcceptRate: 0.05, calibratedOn: 'placeholder', placeholder: true }
+};
+
+/** 免冠蓝底，480像素×640像素，分辨率300dpi，20KB至40KB，JPG (Hubei guide 001, 三、身份确认 1.网上验证). */
+export const BLUE_REGISTRATION_PHOTO: PhotoSpecRef = {
+	background: 'blue',
+	width: 480,
+	height: 640,
+	dpi: 300,
+	format: 'jpeg',
+	minBytes: 20 * 1024,
+	maxBytes: 40 * 1024
+};

@@ -1,0 +1,136 @@
+// Province policies are data: which steps a candidate goes through, in which order, with which limits and thresholds.
+// The flow state machine (core/flow) and the server both read them; nothing here contains logic.
+
+/** How the candidate reaches the phone flow. */
+export type LoginKind = 'pc-qr' | 'sms-code' | 'app-link';
+
+/** Sides of the second-generation resident ID card: the portrait side (人像面) and the national-emblem side (国徽面). */
+export type IdSide = 'portrait' | 'emblem';
+
+/** The actions an action-liveness challenge draws from. */
+export type LivenessAction =
+	'blink' | 'turn_left' | 'turn_right' | 'raise_head' | 'lower_head' | 'open_mouth';
+
+export const LIVENESS_ACTIONS: readonly LivenessAction[] = [
+	'blink',
+	'turn_left',
+	'turn_right',
+	'raise_head',
+	'lower_head',
+	'open_mouth'
+];
+
+export interface ActionsLiveness {
+	kind: 'actions';
+	/** How many distinct actions, in random order (>= 2). */
+	count: number;
+	/** Actions the challenge may draw from. */
+	pool: readonly LivenessAction[];
+	/** A step not completed within this many ms fails the challenge as too slow. */
+	stepTimeoutMs: number;
+}
+
+export interface DigitsLiveness {
+	kind: 'digits';
+	/** Number of random digits read aloud (4-6). */
+	length: number;
+	/** The recorded clip must last between these (3-5 s). */
+	clipMinMs: number;
+	clipMaxMs: number;
+}
+
+export type LivenessPolicy = ActionsLiveness | DigitsLiveness;
+
+/**
+ * The registration-photo spec, the same fields as the photo engine's PhotoSpec (src/lib/core/photo/spec.ts, being
+ * written in parallel). Kept minimal here so policies do not depend on the photo engine; the flow hands it over.
+ */
+export interface PhotoSpecRef {
+	background: 'blue';
+	width: number;
+	height: number;
+	dpi: number;
+	format: 'jpeg';
+	minBytes: number;
+	maxBytes: number;
+}
+
+export type PhotoRequirement =
+	| { kind: 'none' }
+	| {
+			kind: 'upload';
+			spec: PhotoSpecRef;
+			/** Faces the uploaded photo is compared with. */
+			compareWith: readonly ('id_portrait' | 'live_face')[];
+			/** Beijing shows the processed output photo next to the original before the candidate submits it. */
+			showProcessed: boolean;
+	  };
+
+/** What a candidate is offered once the verification attempts are used up. */
+export type ExhaustedOutcome = 'manual_review' | 'on_site' | 'contact_office';
+
+/** Which failures count against the attempt limit. */
+export type FailureKind = 'liveness' | 'face_match' | 'photo_match' | 'identity_check';
+
+export interface AttemptLimit {
+	/** Failed verifications allowed; the one that reaches this number ends online verification. */
+	max: number;
+	counts: readonly FailureKind[];
+	/** Offered after the last failure (the candidate picks one when there are several). */
+	then: readonly ExhaustedOutcome[];
+}
+
+export interface Limits {
+	attempts: AttemptLimit | null;
+	/** Photo uploads per calendar day in China Standard Time (reset at midnight), or null for no limit. */
+	photoUploadsPerDay: number | null;
+}
+
+/** A decision threshold kept next to the false-accept rate it was calibrated for. */
+export interface Threshold {
+	value: number;
+	/** False-accept rate targeted at this threshold (0.001 = 0.1 %). */
+	falseAcceptRate: number;
+	/** Where the number comes from (calibration set or "placeholder"). */
+	calibratedOn: string;
+	/** True until the face engine exports a calibrated value. */
+	placeholder: boolean;
+}
+
+export interface Thresholds {
+	/** Cosine similarity of two face embeddings at or above which they are the same person. */
+	faceMatch: Threshold;
+	/** Passive anti-spoof live probability at or above which a face counts as live. */
+	antiSpoof: Threshold;
+}
+
+/** Steps of the candidate flow, in the order a policy lists them. */
+export type FlowStep =
+	'consent' | 'confirm_record' | 'id_capture' | 'liveness' | 'photo' | 'signature' | 'review';
+
+export interface SuccessSms {
+	admissionNumber: boolean;
+	/** Length of the random numeric password sent with it. */
+	passwordDigits: number;
+}
+
+export interface ProvincePolicy {
+	id: string;
+	name: { zh: string; en: string };
+	login: readonly LoginKind[];
+	steps: readonly FlowStep[];
+	idSides: readonly IdSide[];
+	liveness: LivenessPolicy;
+	photo: PhotoRequirement;
+	limits: Limits;
+	signatureRequired: boolean;
+	/** SMS sent when verification succeeds, or null when the province sends none. */
+	successSms: SuccessSms | null;
+	/** Where "try again" after a failed attempt starts: a fixed step, or the step that failed. */
+	retryFrom: FlowStep | 'failed_step';
+	/** On-site confirmation is always offered instead of face processing (consent must be free). */
+	onSiteAlternative: true;
+	thresholds: Thresholds;
+	/** Seed guide the rules come from (file under shared/seeds). */
+	source: string;
+}
