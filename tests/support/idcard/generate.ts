@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { applyHomography, homographyFromPoints } from '../../../src/lib/core/idcard/geometry.ts';
 import type { Point } from '../../../src/lib/core/image/types.ts';
 import { randomIdentity, rng, type Identity, type Rng } from './identities.ts';
@@ -99,7 +99,7 @@ async function renderCard(
 ): Promise<Buffer> {
 	const svg = side === 'portrait' ? portraitSvg(identity, r) : emblemSvg(identity, r);
 	const base = sharp(Buffer.from(svg), { density: 72 });
-	const layers: sharp.OverlayOptions[] = [];
+	const layers: OverlayOptions[] = [];
 	if (side === 'portrait' && face) {
 		layers.push({
 			input: await renderFace(face),

@@ -1,0 +1,234 @@
+// The ID card reader: locate the card, rectify it, gate on capture quality, OCR it (PP-OCRv4 det + rec through
+// the InferenceRuntime, so the same code runs in a browser worker and in Node), parse the fields by label and
+// layout, validate them, and cut out the ID portrait for the face engine.
+import { crop } from '../image/ops.ts';
+import type { Box, RgbaImage } from '../image/types.ts';
+import type { InferenceRuntime } from '../runtime.ts';
+import { todayInChina } from './dates.ts';
+import type { CardFields, CardSide } from './fields.ts';
+import { warpPerspective } from './geometry.ts';
+import { locateCard, type CardLocation } from './locate.ts';
+import { detectText, DEFAULT_DETECT } from './ocr/detect.ts';
+import { parseDictionary, recognizeLines } from './ocr/recognize.ts';
+import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
+import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
+import { reason, type Reason } from './reasons.ts';
+import { validateCard, type CardChecks } from './validate.ts';
+
+/** Rectified card size: 10 px per mm, the resolution the parser's layout fractions were measured at. */
+export const RECTIFIED_W = 856;
+export const RECTIFIED_H = 540;
+
+export interface ReadOptions {
+	/** Which side the caller expects; detected from the labels when absent. */
+	side?: CardSide;
+	/** 'YYYY-MM-DD' for expiry and birth-date checks; defaults to today in China. */
+	today?: string;
+	/** Skip the capture-quality gate (album uploads of scans, tests of the OCR alone). */
+	skipQualityGate?: boolean;
+}
+
+export type ReadStatus = 'ok' | 'no_card' | 'poor_capture' | 'no_text' | 'wrong_side';
+
+export interface CardReading {
+	status: ReadStatus;
+	side: CardSide | null;
+	fields: CardFields;
+	/** Per field, the mean OCR probability of the line it came from. */
+	confidence: Partial<Record<keyof CardFields, number>>;
+	checks: CardChecks | null;
+	capture: { location: CardLocation | null; quality: CaptureQuality | null; areaFraction: number };
+	/** Why the reading is not usable or needs attention (capture, validation), in zh-CN and English. */
+	reasons: Reason[];
+	/** Every OCR line, in rectified-card pixels (for debugging and the UI's overlay). */
+	lines: OcrLine[];
+	/** The ID portrait, cropped from the rectified card (portrait side only). */
+	portrait: RgbaImage | null;
+	/** Milliseconds spent per stage. */
+	timings: { locate: number; detect: number; recognize: number; total: number };
+}
+
+const LOCATE_REASONS: Record<string, Reason> = {
+	not_found: reason(
+		'capture.no_card',
+		'未找到身份证，请将证件放入取景框内',
+		'No ID card found: place the card inside the frame'
+	),
+	too_far: reason(
+		'capture.too_far',
+		'证件太小，请靠近一些',
+		'The card is too small in the picture: move closer'
+	),
+	cut_off: reason(
+		'capture.cut_off',
+		'证件不完整，请将整张证件放入取景框',
+		'Part of the card is outside the picture: fit the whole card in the frame'
+	)
+};
+
+export interface IdCardReader {
+	read(image: RgbaImage, options?: ReadOptions): Promise<CardReading>;
+	/** Runs both models once on a tiny image so the first real read is not slowed by lazy initialisation. */
+	warmUp(): Promise<void>;
+}
+
+function portraitBox(w: number, h: number): Box {
+	return {
+		x: PORTRAIT_AREA.x0 * w,
+		y: PORTRAIT_AREA.y0 * h,
+		width: (PORTRAIT_AREA.x1 - PORTRAIT_AREA.x0) * w,
+		height: (PORTRAIT_AREA.y1 - PORTRAIT_AREA.y0) * h
+	};
+}
+
+/** Rotates an image by 180 degrees (a card photographed upside down). */
+function rotate180(img: RgbaImage): RgbaImage {
+	const out = new Uint8ClampedArray(img.data.length);
+	const n = img.width * img.height;
+	for (let i = 0; i < n; i++) out.set(img.data.subarray(i * 4, i * 4 + 4), (n - 1 - i) * 4);
+	return { width: img.width, height: img.height, data: out };
+}
+
+export function createIdCardReader(deps: {
+	runtime: InferenceRuntime;
+	dictionary: string | readonly string[];
+}): IdCardReader {
+	const dictionary = typeof deps.dictionary === 'string' ? parseDictionary(deps.dictionary) : deps.dictionary;
+	const { runtime } = deps;
+
+	async function ocr(card: RgbaImage, timings: CardReading['timings']): Promise<OcrLine[]> {
+		let t = performance.now();
+		const boxes = await detectText(runtime, card, { ...DEFAULT_DETECT, maxSide: 960 });
+		timings.detect += performance.now() - t;
+		t = performance.now();
+		const kept = boxes.filter((b) => b.height >= 8 && b.width >= 8);
+		const crops = kept.map((b) => crop(card, b, [255, 255, 255]));
+		const texts = await recognizeLines(runtime, crops, dictionary);
+		timings.recognize += performance.now() - t;
+		return kept
+			.map((b, i) => ({
+				box: { x: b.x, y: b.y, width: b.width, height: b.height },
+				text: texts[i].text,
+				confidence: texts[i].confidence
+			}))
+			.filter((l) => l.text.trim().length > 0);
+	}
+
+	return {
+		async warmUp() {
+			const tiny: RgbaImage = { width: 64, height: 32, data: new Uint8ClampedArray(64 * 32 * 4).fill(255) };
+			await detectText(runtime, tiny);
+			await recognizeLines(runtime, [tiny], dictionary);
+		},
+
+		async read(image, options = {}) {
+			const start = performance.now();
+			const today = options.today ?? todayInChina();
+			const timings = { locate: 0, detect: 0, recognize: 0, total: 0 };
+			const empty: CardReading = {
+				status: 'no_card',
+				side: null,
+				fields: {},
+				confidence: {},
+				checks: null,
+				capture: { location: null, quality: null, areaFraction: 0 },
+				reasons: [],
+				lines: [],
+				portrait: null,
+				timings
+			};
+			let t = performance.now();
+			const located = locateCard(image);
+			timings.locate = performance.now() - t;
+			if (!located.ok) {
+				timings.total = performance.now() - start;
+				return {
+					...empty,
+					capture: { ...empty.capture, areaFraction: located.areaFraction },
+					reasons: [LOCATE_REASONS[located.failure]]
+				};
+			}
+			t = performance.now();
+			let card = warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H);
+			const quality = measureQuality(card);
+			timings.locate += performance.now() - t;
+			const capture = { location: located.location, quality, areaFraction: located.location.areaFraction };
+			const poor = qualityReasons(quality);
+			if (poor.length && !options.skipQualityGate) {
+				timings.total = performance.now() - start;
+				return { ...empty, status: 'poor_capture', capture, reasons: poor };
+			}
+			let lines = await ocr(card, timings);
+			let side = guessSide(lines);
+			if (!side && lines.length > 0) {
+				// Nothing card-like read: the card may be upside down.
+				const flipped = rotate180(card);
+				const flippedLines = await ocr(flipped, timings);
+				const flippedSide = guessSide(flippedLines);
+				if (flippedSide) {
+					card = flipped;
+					lines = flippedLines;
+					side = flippedSide;
+				}
+			}
+			if (!side) {
+				timings.total = performance.now() - start;
+				return {
+					...empty,
+					status: 'no_text',
+					capture,
+					lines,
+					reasons: [
+						reason(
+							'ocr.no_fields',
+							'未能在证件上识别出任何字段',
+							'No ID card fields could be read from the card'
+						)
+					]
+				};
+			}
+			const reasons: Reason[] = [];
+			if (options.side && options.side !== side) {
+				reasons.push(
+					options.side === 'portrait'
+						? reason(
+								'capture.wrong_side',
+								'这是国徽面，请拍摄人像面',
+								'This is the emblem side: photograph the portrait side'
+							)
+						: reason(
+								'capture.wrong_side',
+								'这是人像面，请拍摄国徽面',
+								'This is the portrait side: photograph the emblem side'
+							)
+				);
+			}
+			const parsed =
+				side === 'portrait' ? parsePortrait(lines, RECTIFIED_W, RECTIFIED_H) : parseEmblem(lines);
+			const fields: CardFields = parsed.fields;
+			const checks = validateCard(fields, today);
+			reasons.push(...checks.reasons);
+			for (const [key, value] of Object.entries(fields)) {
+				if (value === null) {
+					reasons.push(
+						reason(`ocr.unread.${key}`, `未能读出字段 ${key}`, `The ${key} field could not be read`)
+					);
+				}
+			}
+			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
+			timings.total = performance.now() - start;
+			return {
+				status: options.side && options.side !== side ? 'wrong_side' : 'ok',
+				side,
+				fields,
+				confidence: parsed.confidence,
+				checks,
+				capture,
+				reasons,
+				lines,
+				portrait,
+				timings
+			};
+		}
+	};
+}
