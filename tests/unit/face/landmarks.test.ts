@@ -33,8 +33,10 @@ function face(eyeGap: number, lipGap: number, tilt = 0): Point[] {
 		[61, 67, 45],
 		[62, 66, 50],
 		[63, 65, 55]
-	])
-		((pts[u] = { x, y: 90 - lipGap / 2 }), (pts[l] = { x, y: 90 + lipGap / 2 }));
+	]) {
+		pts[u] = { x, y: 90 - lipGap / 2 };
+		pts[l] = { x, y: 90 + lipGap / 2 };
+	}
 	if (tilt) {
 		const r = (tilt * Math.PI) / 180;
 		return pts.map((p) => ({
