@@ -294,14 +294,20 @@ export function checkPhotoContent(
 	spec: PhotoSpec,
 	options: ContentCheckOptions = {}
 ): PhotoVerdict {
-	const outcomes: CheckOutcome[] = [checkFaceCount(m)];
+	const count = checkFaceCount(m);
+	const outcomes: CheckOutcome[] = [count];
+	// With several faces the background zones cannot be placed around "the" head: the count is the reason.
+	if (m.faceCount > 1) return combine(outcomes);
 	const face = m.faceCount === 1 ? m.face : null;
-	const geometry = face
-		? headGeometry(m, image.width, options.foreground ?? colourForeground(image, spec))
-		: null;
-	const zones = backgroundZones(image.width, image.height, face?.box ?? null, geometry?.eyeY);
-	outcomes.push(checkBackground(backgroundStats(image, zones, spec.background), spec));
-	if (face && geometry) {
+	const rough = face ? headGeometry(m, image.width) : null;
+	const zones = backgroundZones(image.width, image.height, face?.box ?? null, rough?.eyeY);
+	const background = checkBackground(backgroundStats(image, zones, spec.background), spec);
+	outcomes.push(background);
+	if (face && rough) {
+		// The backdrop colour outlines the head only when the backdrop is the spec's colour.
+		const colourOk = !background.reasons.some((r) => r.code === 'BACKGROUND_WRONG_COLOUR');
+		const foreground = options.foreground ?? (colourOk ? colourForeground(image, spec) : undefined);
+		const geometry = foreground ? (headGeometry(m, image.width, foreground) ?? rough) : rough;
 		outcomes.push(
 			checkPose(m, spec),
 			checkEyes(m, spec),

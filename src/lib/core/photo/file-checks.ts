@@ -61,7 +61,15 @@ export function checkUploadFile(bytes: Uint8Array, spec: PhotoSpec): CheckOutcom
 		exifOrientation: header.exifOrientation,
 		progressive: header.progressive
 	});
-	if (header.width !== f.width || header.height !== f.height)
+	if (header.width === f.height && header.height === f.width)
+		reasons.push(
+			reason(
+				'FILE_WRONG_DIMENSIONS',
+				`照片为横向 ${header.width}×${header.height} 像素，可能被旋转了 90°；须为竖向 ${f.width}×${f.height}`,
+				`The photo is landscape ${header.width}x${header.height} px, probably rotated by 90°; it must be portrait ${f.width}x${f.height}`
+			)
+		);
+	else if (header.width !== f.width || header.height !== f.height)
 		reasons.push(
 			reason(
 				'FILE_WRONG_DIMENSIONS',
