@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { openPhone, startOnPc } from './support/flow.ts';
+
+async function walkToSubmit(phone: import('@playwright/test').Page) {
+	await expect(phone.getByTestId('record')).toContainText('王小明');
+	await phone.getByRole('button', { name: '信息正确，继续' }).click();
+	await phone.getByRole('button', { name: '打开摄像头' }).click();
+	await expect
+		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+		.toBeGreaterThan(0);
+	const size = await phone
+		.locator('video')
+		.evaluate((v: HTMLVideoElement) => `${v.videoWidth}×${v.videoHeight}`);
+	await phone.getByRole('button', { name: '拍摄并检测' }).click();
+	// The worker measured the very frame the camera delivered: its size and byte count come back.
+	await expect(phone.getByTestId('probe')).toContainText(size);
+	await expect(phone.getByTestId('probe')).toContainText(/\d+ KB, \d+\.\d ms/);
+}
+
+test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: pc, browser }) => {
+	const link = await startOnPc(pc);
+	const phone = await openPhone(browser, link);
+	await walkToSubmit(phone);
+	// A reload resumes at the same step (IndexedDB).
+	await phone.reload();
+	await expect(phone.getByTestId('probe')).toBeVisible();
+
+	await phone.getByRole('button', { name: '签名并提交' }).click();
+	await expect(phone.getByTestId('done')).toBeVisible();
+	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
+
+	// The link is one-time: opening it again is refused.
+	const again = await openPhone(browser, link);
+	await expect(again.getByTestId('problem')).toContainText('已被使用');
+});
+
+test('a bundle altered by one byte in transit is rejected and nothing is recorded', async ({
+	page: pc,
+	browser
+}) => {
+	const link = await startOnPc(pc);
+	const phone = await openPhone(browser, link);
+	await walkToSubmit(phone);
+
+	let tampered = false;
+	await phone.route('**/api/phone/submit', async (route) => {
+		const body = route.request().postDataBuffer()!;
+		// Change one digit of the signed brightness score: the signature must no longer verify.
+		const at = body.indexOf('"brightness":') + '"brightness":'.length;
+		const altered = Buffer.from(body);
+		altered[at] = altered[at] === 0x31 ? 0x32 : 0x31;
+		tampered = altered[at] !== body[at];
+		await route.continue({ postData: altered });
+	});
+	await phone.getByRole('button', { name: '签名并提交' }).click();
+	await expect(phone.getByTestId('problem')).toContainText('签名校验失败');
+	expect(tampered).toBe(true);
+	await expect(pc.getByTestId('pc-status')).toContainText('手机已打开链接');
+
+	// Nothing was recorded: the untouched bundle, sent again, is accepted as the first and only outcome.
+	await phone.unroute('**/api/phone/submit');
+	await phone.getByRole('button', { name: '签名并提交' }).click();
+	await expect(phone.getByTestId('done')).toBeVisible();
+	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
+});

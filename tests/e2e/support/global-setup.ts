@@ -1,0 +1,5 @@
+import { convertClip } from './camera.ts';
+
+export default function globalSetup(): void {
+	convertClip();
+}
