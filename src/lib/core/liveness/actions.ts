@@ -35,6 +35,11 @@ export interface ActionsConfig {
 	eyeBaselineMs: number;
 	/** Mouth open: openness above the neutral level by this much. */
 	mouthDelta: number;
+	/**
+	 * A later action counts as done out of order only beyond this multiple of its threshold: yaw and pitch move
+	 * together a little in a real head, and a slight drift must not fail an honest candidate.
+	 */
+	outOfOrderFactor: number;
 	/** No face for this long fails the challenge. */
 	noFaceMs: number;
 	/** Several faces on this many consecutive frames fails the challenge. */
@@ -61,6 +66,7 @@ export const defaultActionsConfig: ActionsConfig = {
 	blinkMaxMs: 1500,
 	eyeBaselineMs: 3000,
 	mouthDelta: 0.2,
+	outOfOrderFactor: 1.3,
 	noFaceMs: 1500,
 	multiFaceFrames: 3,
 	stillPoseDeg: 4,
@@ -382,7 +388,7 @@ export function stepActions(prev: ActionsState, m: FaceMeasurement): ActionsStat
 	for (const later of state.challenge.actions.slice(state.step + 1)) {
 		if (later === 'blink') continue;
 		const d = displacement(later, m, neutral);
-		if (d !== null && d >= actionThreshold(later, c)) return fail(state, 'out_of_order');
+		if (d !== null && d >= actionThreshold(later, c) * c.outOfOrderFactor) return fail(state, 'out_of_order');
 	}
 	return state;
 }

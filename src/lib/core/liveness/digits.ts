@@ -12,10 +12,12 @@ export interface DigitsConfig {
 	minVoicedMs: number;
 	/** Mouth openness spread (95th minus 10th percentile) below this is a still mouth. */
 	minMouthRange: number;
-	/** Lowest correlation between mouth opening and voicing (best lag within maxLagMs). */
+	/** Lowest correlation between the mouth's articulation envelope and voicing (best lag within maxLagMs). */
 	minCorrelation: number;
 	/** Share of voiced video frames during which the mouth is open or moving. */
 	minCoverage: number;
+	/** Half-width of the window over which mouth opening and voicing are summarised. */
+	envelopeMs: number;
 	/** Audio and video may be offset by this much on a phone (encoder latency). */
 	maxLagMs: number;
 	/** Clip length tolerance around the policy's 3-5 s. */
@@ -30,6 +32,7 @@ export const defaultDigitsConfig: DigitsConfig = {
 	minMouthRange: 0.04,
 	minCorrelation: 0.25,
 	minCoverage: 0.5,
+	envelopeMs: 120,
 	maxLagMs: 160,
 	clipToleranceMs: 200,
 	minFacePresence: 0.8
@@ -82,17 +85,19 @@ export function mouthVoiceAgreement(
 	const range = percentile(openness, 0.95) - closed;
 	if (frames.length < 3 || !(range > 0))
 		return { mouthRange: Math.max(range, 0) || 0, correlation: 0, lagMs: 0, coverage: 0 };
-	const spacing = (frames[frames.length - 1].t - frames[0].t) / (frames.length - 1) || 40;
-	// Articulation = how far the mouth is open above its closed level plus how fast it is changing: talking does both.
-	const articulation = frames.map((f, i) => {
-		const prev = frames[Math.max(i - 1, 0)].openness;
-		const next = frames[Math.min(i + 1, frames.length - 1)].openness;
-		return f.openness - closed + Math.abs(next - prev) / 2;
+	// Articulation envelope: how far the mouth opens above its closed level within +-envelopeMs. Talking opens and
+	// closes the mouth several times a second, so the envelope stays up through speech and falls in the pauses;
+	// a frame-by-frame comparison would punish the natural lag between lips and sound.
+	const w = config.envelopeMs;
+	const articulation = frames.map((f) => {
+		let max = -Infinity;
+		for (const g of frames) if (Math.abs(g.t - f.t) <= w && g.openness > max) max = g.openness;
+		return max - closed;
 	});
 	let best = -1;
 	let bestLag = 0;
 	for (let lag = -config.maxLagMs; lag <= config.maxLagMs; lag += 40) {
-		const voiced = frames.map((f) => voicedFraction(vad, f.t + lag, spacing));
+		const voiced = frames.map((f) => voicedFraction(vad, f.t + lag, w));
 		const r = pearson(articulation, voiced);
 		if (r > best) {
 			best = r;

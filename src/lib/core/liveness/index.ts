@@ -15,7 +15,7 @@ export {
 } from './actions.ts';
 export { checkContinuity, type Similarity } from './continuity.ts';
 export { foldAntiSpoof } from './spoof.ts';
-export { actionsVerdict, combineReasons } from './verdict.ts';
+export { actionsVerdict, combineReasons, type SampledChecks } from './verdict.ts';
 export {
 	audioFeatures,
 	classifyVoice,
