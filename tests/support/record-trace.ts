@@ -4,6 +4,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { audioFeatures } from '../../src/lib/core/liveness/vad.ts';
 import { cosineSimilarity } from '../../src/lib/core/liveness/stats.ts';
 import { decodeAudio, replayClip } from '../../src/cli/commands/liveness.ts';
@@ -65,7 +66,9 @@ for (const file of clips) {
 	const started = Date.now();
 	const trace = await record(join(clipsDir, file));
 	const out = join(outDir, `${trace.clip.replace(/\.(mjpeg|mp4)$/, '')}.json`);
-	writeFileSync(out, JSON.stringify(trace) + '\n');
+	// Written as prettier formats it, so `npm run check` accepts regenerated traces unchanged.
+	const options = (await prettier.resolveConfig(out)) ?? {};
+	writeFileSync(out, await prettier.format(JSON.stringify(trace), { ...options, filepath: out }));
 	console.log(
 		`${file}: ${trace.frames.length} frames, ${trace.samples.length} samples -> ${out} (${Date.now() - started} ms)`
 	);
