@@ -31,6 +31,8 @@ export interface Degradation {
 	jpegQuality?: number;
 	/** Shift the card so this fraction of its width falls outside the frame. */
 	cutOff?: number;
+	/** 0..1: a blown-out specular patch (lamp reflection) over this share of the card's width. */
+	glare?: number;
 }
 
 export interface GenerateOptions {
@@ -185,6 +187,23 @@ function composite(card: Buffer, frame: Buffer, frameW: number, frameH: number, 
 	}
 }
 
+/** A lamp's reflection: a saturated white ellipse with a soft rim, centred on the card. */
+function glare(frame: Buffer, w: number, h: number, corners: Point[], size: number): void {
+	const cx = corners.reduce((a, p) => a + p.x, 0) / 4;
+	const cy = corners.reduce((a, p) => a + p.y, 0) / 4;
+	const rx = (Math.hypot(corners[1].x - corners[0].x, corners[1].y - corners[0].y) * size) / 2;
+	const ry = rx * 0.6;
+	for (let y = 0; y < h; y++) {
+		for (let x = 0; x < w; x++) {
+			const q = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2;
+			if (q >= 1.6) continue;
+			const a = q < 1 ? 1 : (1.6 - q) / 0.6;
+			const o = (y * w + x) * 3;
+			for (let c = 0; c < 3; c++) frame[o + c] = frame[o + c] * (1 - a) + 255 * a;
+		}
+	}
+}
+
 function light(frame: Buffer, w: number, h: number, d: Degradation, r: Rng): void {
 	const uneven = d.unevenLight ?? 0;
 	const bright = d.brightness ?? 1;
@@ -236,6 +255,7 @@ export async function generateCard(opts: GenerateOptions): Promise<GeneratedCard
 			.toBuffer();
 	}
 	light(raw, width, height, degradation, r);
+	if (degradation.glare) glare(raw, width, height, corners, degradation.glare);
 	let img = sharp(raw, { raw: { width, height, channels: 3 } });
 	if (degradation.blur) img = img.blur(Math.max(0.3, degradation.blur));
 	const jpeg = degradation.jpegQuality !== undefined;

@@ -298,6 +298,6 @@ export function locateCard(img: RgbaImage): LocateResult {
 	const aspect = longSide / shortSide;
 	if (aspect < 1.2 || aspect > 2.1 || edgeFit < 0.6)
 		return { ok: false, failure: 'not_found', areaFraction: hullArea };
-	if (hullArea < 0.15) return { ok: false, failure: 'too_far', areaFraction: hullArea };
+	if (hullArea < 0.1) return { ok: false, failure: 'too_far', areaFraction: hullArea };
 	return { ok: true, location: { corners, areaFraction: hullArea, wholeImage: false, edgeFit } };
 }

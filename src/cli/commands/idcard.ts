@@ -1,0 +1,105 @@
+// `zv idcard`: read a photo of either side of a resident ID card, or check a number on its own.
+import { writeFileSync } from 'node:fs';
+import { todayInChina } from '../../lib/core/idcard/dates.ts';
+import type { CardSide } from '../../lib/core/idcard/fields.ts';
+import { checkIdNumber } from '../../lib/core/idcard/number.ts';
+import { createIdCardReader, type CardReading } from '../../lib/core/idcard/reader.ts';
+import { nodeRuntime, readStagedFile } from '../../lib/runtime/node.ts';
+import { encodePng } from '../../lib/runtime/node-image.ts';
+import { CliError, printJson } from '../errors.ts';
+import { readImageArg } from '../input.ts';
+
+export const summary =
+	'read IMG [--side portrait|emblem] [--today YYYY-MM-DD] [--portrait-out PNG] | check IDNUMBER';
+
+const usage = `usage: zv idcard read IMG [--side portrait|emblem] [--today YYYY-MM-DD] [--portrait-out PNG]
+       zv idcard check IDNUMBER [--today YYYY-MM-DD]`;
+
+function option(args: string[], name: string): string | undefined {
+	const i = args.indexOf(name);
+	if (i < 0) return undefined;
+	const value = args[i + 1];
+	if (!value || value.startsWith('--')) throw new CliError(`${name} needs a value\n${usage}`, 2);
+	args.splice(i, 2);
+	return value;
+}
+
+const FIELD_ORDER = {
+	portrait: ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'],
+	emblem: ['authority', 'validFrom', 'validTo']
+} as const;
+
+/** The JSON the command prints: every field of the side present (null when unread), rounded measures. */
+export function readingJson(r: CardReading): Record<string, unknown> {
+	const keys = r.side ? FIELD_ORDER[r.side] : [];
+	const fields = Object.fromEntries(keys.map((k) => [k, r.fields[k] ?? null]));
+	const round = (v: number) => Math.round(v * 1000) / 1000;
+	return {
+		side: r.side,
+		status: r.status,
+		fields,
+		confidence: Object.fromEntries(keys.map((k) => [k, round(r.confidence[k] ?? 0)])),
+		checks: r.checks && {
+			ok: r.checks.ok,
+			needsConfirmation: r.checks.needsConfirmation,
+			idNumber: r.checks.idNumber && {
+				valid: r.checks.idNumber.valid,
+				checksumValid: r.checks.idNumber.checksumValid,
+				expectedCheck: r.checks.idNumber.expectedCheck,
+				birthDate: r.checks.idNumber.birthDate,
+				sex: r.checks.idNumber.sex,
+				region: r.checks.idNumber.region?.label || null,
+				regionLevel: r.checks.idNumber.region?.level ?? null,
+				repairedTo: r.checks.idNumber.repair?.idNumber ?? null
+			},
+			birthMatchesNumber: r.checks.birthMatchesNumber,
+			sexMatchesNumber: r.checks.sexMatchesNumber,
+			ethnicityKnown: r.checks.ethnicityKnown,
+			expired: r.checks.expired
+		},
+		reasons: r.reasons,
+		capture: {
+			corners: r.capture.location?.corners.map((p) => [Math.round(p.x), Math.round(p.y)]) ?? null,
+			wholeImage: r.capture.location?.wholeImage ?? null,
+			areaFraction: round(r.capture.areaFraction),
+			quality: r.capture.quality && {
+				brightness: round(r.capture.quality.brightness),
+				glare: round(r.capture.quality.glare),
+				sharpness: round(r.capture.quality.sharpness)
+			}
+		},
+		timingsMs: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)]))
+	};
+}
+
+async function read(args: string[]): Promise<number> {
+	const sideArg = option(args, '--side');
+	if (sideArg && sideArg !== 'portrait' && sideArg !== 'emblem') {
+		throw new CliError(`--side must be portrait or emblem, not "${sideArg}"`, 2);
+	}
+	const today = option(args, '--today') ?? todayInChina();
+	const portraitOut = option(args, '--portrait-out');
+	const image = await readImageArg(args[0]);
+	const dictionary = new TextDecoder().decode(readStagedFile('ocr.keys').bytes);
+	const reader = createIdCardReader({ runtime: nodeRuntime, dictionary });
+	const reading = await reader.read(image, { side: sideArg as CardSide | undefined, today });
+	if (reading.status === 'no_card') {
+		throw new CliError(`${args[0]}: no ID card found (${reading.reasons.map((r) => r.en).join('; ')})`, 4);
+	}
+	if (portraitOut && reading.portrait) writeFileSync(portraitOut, await encodePng(reading.portrait));
+	printJson(readingJson(reading));
+	return 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+	const [sub, ...rest] = args;
+	if (sub === 'read') return read(rest);
+	if (sub === 'check') {
+		const today = option(rest, '--today') ?? todayInChina();
+		if (!rest[0]) throw new CliError(`missing IDNUMBER\n${usage}`, 2);
+		const { reasons, region, ...check } = checkIdNumber(rest[0], today);
+		printJson({ ...check, region: region && { label: region.label, level: region.level }, reasons });
+		return check.valid ? 0 : 1;
+	}
+	throw new CliError(usage, 2);
+}
