@@ -20,31 +20,39 @@ export interface SizedJpeg {
 }
 
 /**
- * Binary search over integer quality 1..100 for the highest quality whose file (density segment included) is at
- * most maxBytes. Size grows with quality almost monotonically; the search keeps the best fitting result it saw,
- * so an occasional non-monotonic step cannot make it return an oversized file.
+ * Finds the highest integer quality whose file (density segment included) is at most maxBytes. Size grows with
+ * quality almost monotonically, so it keeps a bracket [best that fits, lowest that does not] and guesses inside it
+ * by interpolating the sizes (secant), every other step halving instead so a skewed curve cannot stall it. Starting
+ * at q=85 (where 480x640 portraits land near 40 kB) it usually needs 3-5 encodes where a plain bisection needs 7.
  */
 export async function encodeWithinSize(
 	image: RgbaImage,
 	encoder: JpegEncoder,
-	file: FileSpec
+	file: FileSpec,
+	startQuality = 85
 ): Promise<SizedJpeg> {
-	let lo = 1;
-	let hi = 100;
-	let best: { bytes: Uint8Array; quality: number } | null = null;
-	let smallest: { bytes: Uint8Array; quality: number } | null = null;
+	let fit: { bytes: Uint8Array; quality: number } | null = null;
+	let over: { bytes: Uint8Array; quality: number } | null = null;
 	let attempts = 0;
-	while (lo <= hi) {
-		const q = Math.floor((lo + hi) / 2);
+	let q = startQuality;
+	for (;;) {
 		const bytes = withJfifDensity(await encoder.encode(image, q), file.dpi);
 		attempts++;
-		if (!smallest || bytes.length < smallest.bytes.length) smallest = { bytes, quality: q };
 		if (bytes.length <= file.maxBytes) {
-			if (!best || q > best.quality) best = { bytes, quality: q };
-			lo = q + 1;
-		} else hi = q - 1;
+			if (!fit || q > fit.quality) fit = { bytes, quality: q };
+		} else if (!over || q < over.quality) over = { bytes, quality: q };
+		const lo = fit?.quality ?? 0;
+		const hi = over?.quality ?? 101;
+		if (hi - lo <= 1) break;
+		if (fit && over && attempts % 2 === 1) {
+			const t = (file.maxBytes - fit.bytes.length) / (over.bytes.length - fit.bytes.length);
+			q = Math.round(lo + t * (hi - lo));
+		} else if (fit && over) q = Math.round((lo + hi) / 2);
+		else if (fit) q = Math.min(100, q + 6);
+		else q = Math.max(1, q - 12);
+		q = Math.min(hi - 1, Math.max(lo + 1, q));
 	}
-	const pick = best ?? smallest!;
+	const pick = fit ?? over!;
 	return {
 		bytes: pick.bytes,
 		quality: pick.quality,

@@ -1,0 +1,69 @@
+// The photo step off the main thread: checks, the processed output photo and the upload re-check, over the pure
+// core. The face measurement comes from the face worker (one copy of the face models per page), so this worker
+// holds no model; MozJPEG's wasm is compiled on the first make() and reused.
+import * as Comlink from 'comlink';
+import type { FaceMeasurement } from '../src/lib/core/face/types.ts';
+import { ssim } from '../src/lib/core/image/ssim.ts';
+import { checkPhotoContent } from '../src/lib/core/photo/checks.ts';
+import { encodeWithinSize } from '../src/lib/core/photo/encode.ts';
+import { checkUploadFile } from '../src/lib/core/photo/file-checks.ts';
+import { makePhoto, type MadePhoto } from '../src/lib/core/photo/pipeline.ts';
+import { combine, type PhotoVerdict } from '../src/lib/core/photo/reasons.ts';
+import { decodeJpeg } from '../src/lib/core/photo/recheck.ts';
+import { hubeiPhotoSpec, type PhotoSpec } from '../src/lib/core/photo/spec.ts';
+import { canvasEncoder, webMozjpegEncoder } from '../src/lib/runtime/web-photo.ts';
+
+export interface EncoderComparison {
+	encoder: string;
+	bytes: number;
+	quality: number;
+	ssim: number;
+	ms: number;
+}
+
+const api = {
+	/** Content checks of a frame or picked photo (plus file rules when the original file's bytes are given). */
+	check(
+		frame: ImageData,
+		measurement: FaceMeasurement,
+		spec: PhotoSpec = hubeiPhotoSpec,
+		fileBytes?: Uint8Array
+	): PhotoVerdict {
+		const content = checkPhotoContent(frame, measurement, spec);
+		return fileBytes ? combine([checkUploadFile(fileBytes, spec), content]) : content;
+	},
+
+	/** The output photo and its report; the JPEG bytes are transferred, not copied. */
+	async make(
+		frame: ImageData,
+		measurement: FaceMeasurement,
+		spec: PhotoSpec = hubeiPhotoSpec,
+		faceMatch?: number
+	): Promise<MadePhoto & { ms: number }> {
+		const started = performance.now();
+		const made = await makePhoto({ image: frame, measurement, spec, encoder: webMozjpegEncoder, faceMatch });
+		const result = { ...made, ms: performance.now() - started };
+		return made.bytes ? Comlink.transfer(result, [made.bytes.buffer]) : result;
+	},
+
+	/** Benchmark: MozJPEG vs the browser's encoder on the same output, each searched into the byte window. */
+	async compareEncoders(output: ImageData, spec: PhotoSpec = hubeiPhotoSpec): Promise<EncoderComparison[]> {
+		const rows: EncoderComparison[] = [];
+		for (const encoder of [webMozjpegEncoder, canvasEncoder]) {
+			const t = performance.now();
+			const sized = await encodeWithinSize(output, encoder, spec.file);
+			const ms = performance.now() - t;
+			rows.push({
+				encoder: encoder.name,
+				bytes: sized.bytes.length,
+				quality: sized.quality,
+				ssim: ssim(output, decodeJpeg(sized.bytes)),
+				ms
+			});
+		}
+		return rows;
+	}
+};
+
+export type PhotoWorkerApi = typeof api;
+Comlink.expose(api);
