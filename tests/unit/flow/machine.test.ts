@@ -1,0 +1,394 @@
+// The candidate flow reducer: every transition and every limit, for each province policy.
+import { describe, expect, it } from 'vitest';
+import {
+	attemptsLeft,
+	chinaDay,
+	createFlow,
+	flowView,
+	missingSteps,
+	photoUploadsLeft,
+	restoreFlow,
+	serializeFlow,
+	transition,
+	type FlowEvent,
+	type FlowState
+} from '../../../src/lib/core/flow/index.ts';
+import { getPolicy, policies } from '../../../src/lib/core/policy/index.ts';
+
+const T0 = Date.UTC(2026, 3, 1, 2, 0, 0); // 10:00 in Beijing
+
+/** Deep-freezes a state so any mutation inside the reducer throws. */
+function frozen<T>(value: T): T {
+	if (value && typeof value === 'object') {
+		Object.values(value).forEach(frozen);
+		Object.freeze(value);
+	}
+	return value;
+}
+
+function send(state: FlowState, ...events: FlowEvent[]): FlowState {
+	return events.reduce((s, e) => {
+		const next = transition(frozen(s), e);
+		// Every state must survive the IndexedDB round trip unchanged.
+		expect(restoreFlow(serializeFlow(next))).toEqual(next);
+		return next;
+	}, state);
+}
+
+/** The event that completes the current step successfully. */
+function happyEvents(state: FlowState, at: number): FlowEvent[] {
+	const policy = getPolicy(state.policyId);
+	switch (state.status) {
+		case 'consent':
+			return [{ type: 'GIVE_CONSENT', terms: true, faceProcessing: true, at }];
+		case 'confirm_record':
+			return [{ type: 'CONFIRM_RECORD', at }];
+		case 'id_capture':
+			return policy.idSides
+				.filter((s) => !state.idSides.includes(s))
+				.map((side) => ({ type: 'ID_SIDE_CAPTURED', side, at }));
+		case 'liveness':
+			return [{ type: 'LIVENESS_PASSED', at }];
+		case 'photo':
+			return [
+				{ type: 'PHOTO_UPLOADED', at },
+				{ type: 'PHOTO_ACCEPTED', at }
+			];
+		case 'signature':
+			return [{ type: 'SIGNATURE_SAVED', at }];
+		case 'review':
+			return [{ type: 'SUBMIT', at }];
+		case 'submitting':
+			return [{ type: 'SUBMIT_SUCCEEDED', admissionNumber: '012345678901', smsSent: true, at }];
+		default:
+			throw new Error(`no happy event from ${state.status}`);
+	}
+}
+
+/** Walks the happy path until `status` is reached. */
+function walkTo(policyId: string, status: FlowState['status'], at = T0): FlowState {
+	let state = createFlow(policyId, at);
+	for (let guard = 0; state.status !== status; guard++) {
+		if (guard > 20) throw new Error(`never reached ${status}`);
+		state = send(state, ...happyEvents(state, at));
+	}
+	return state;
+}
+
+const ALL_EVENTS: FlowEvent[] = [
+	{ type: 'GIVE_CONSENT', terms: true, faceProcessing: true, at: T0 },
+	{ type: 'CONFIRM_RECORD', at: T0 },
+	{ type: 'RECORD_MISMATCH', at: T0 },
+	{ type: 'ID_SIDE_CAPTURED', side: 'portrait', at: T0 },
+	{ type: 'LIVENESS_PASSED', at: T0 },
+	{ type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 },
+	{ type: 'FACE_MISMATCH', at: T0 },
+	{ type: 'PHOTO_UPLOADED', at: T0 },
+	{ type: 'PHOTO_ACCEPTED', at: T0 },
+	{ type: 'PHOTO_REJECTED', cause: 'mismatch', at: T0 },
+	{ type: 'SIGNATURE_SAVED', at: T0 },
+	{ type: 'SUBMIT', at: T0 },
+	{ type: 'SUBMIT_QUEUED', at: T0 },
+	{ type: 'SUBMIT_SUCCEEDED', smsSent: false, at: T0 },
+	{ type: 'SUBMIT_REJECTED', kind: 'identity_check', reason: 'mps', at: T0 },
+	{ type: 'RETRY', at: T0 },
+	{ type: 'REQUEST_MANUAL_REVIEW', at: T0 }
+];
+
+/** Events each status accepts (anything else must be refused with event_not_allowed and change nothing else). */
+const ACCEPTED: Record<string, string[]> = {
+	consent: ['GIVE_CONSENT'],
+	confirm_record: ['CONFIRM_RECORD', 'RECORD_MISMATCH'],
+	id_capture: ['ID_SIDE_CAPTURED'],
+	liveness: ['LIVENESS_PASSED', 'LIVENESS_FAILED', 'FACE_MISMATCH'],
+	photo: ['PHOTO_UPLOADED', 'PHOTO_ACCEPTED', 'PHOTO_REJECTED'],
+	signature: ['SIGNATURE_SAVED'],
+	review: ['SUBMIT'],
+	submitting: ['SUBMIT_QUEUED', 'SUBMIT_SUCCEEDED', 'SUBMIT_REJECTED'],
+	done: []
+};
+
+describe.each(Object.keys(policies))('%s: happy path and refusals', (id) => {
+	const policy = getPolicy(id);
+
+	it("walks the policy's steps in order to the result", () => {
+		let state = createFlow(id, T0);
+		const seen: string[] = [state.status];
+		while (state.status !== 'done') {
+			state = send(state, ...happyEvents(state, T0));
+			seen.push(state.status);
+		}
+		expect(seen).toEqual([...policy.steps, 'submitting', 'done']);
+		expect(state.result).toEqual({ admissionNumber: '012345678901', smsSent: true });
+		expect(state.notice).toBeNull();
+		expect(missingSteps(state)).toEqual([]);
+	});
+
+	for (const status of Object.keys(ACCEPTED)) {
+		if (status !== 'done' && status !== 'submitting' && !policy.steps.includes(status as never)) continue;
+		it(`${status}: refuses every event it does not expect, changing nothing but the notice`, () => {
+			const state = walkTo(id, status as FlowState['status']);
+			for (const event of ALL_EVENTS) {
+				if (ACCEPTED[status].includes(event.type)) continue;
+				const next = transition(frozen(state), event);
+				expect(next.notice?.code, `${status} + ${event.type}`).toBe('event_not_allowed');
+				expect({ ...next, notice: null, updatedAt: 0 }).toEqual({ ...state, notice: null, updatedAt: 0 });
+			}
+		});
+	}
+
+	it('consent: both the terms and a separate face-processing consent are needed; on-site is the alternative', () => {
+		const start = createFlow(id, T0);
+		expect(
+			send(start, { type: 'GIVE_CONSENT', terms: false, faceProcessing: true, at: T0 }).notice?.code
+		).toBe('terms_required');
+		const noFace = send(start, { type: 'GIVE_CONSENT', terms: true, faceProcessing: false, at: T0 });
+		expect(noFace.status).toBe('consent');
+		expect(noFace.notice?.code).toBe('face_consent_required');
+		expect(noFace.notice?.zh).toContain('现场确认');
+		expect(send(noFace, { type: 'CHOOSE_ON_SITE', at: T0 }).status).toBe('on_site');
+	});
+
+	it('on-site confirmation can be chosen at every step before submission, and ends the flow', () => {
+		for (const status of policy.steps) {
+			const onSite = send(walkTo(id, status), { type: 'CHOOSE_ON_SITE', at: T0 });
+			expect(onSite.status).toBe('on_site');
+			expect(send(onSite, { type: 'CONFIRM_RECORD', at: T0 }).notice?.code).toBe('event_not_allowed');
+		}
+		expect(send(walkTo(id, 'done'), { type: 'CHOOSE_ON_SITE', at: T0 }).status).toBe('done');
+	});
+
+	it('id capture: needs every side the policy names and refuses others', () => {
+		const state = walkTo(id, 'id_capture');
+		if (policy.idSides.length === 2) {
+			const one = send(state, { type: 'ID_SIDE_CAPTURED', side: 'portrait', at: T0 });
+			expect(one.status).toBe('id_capture');
+			expect(send(one, { type: 'ID_SIDE_CAPTURED', side: 'portrait', at: T0 }).idSides).toEqual(['portrait']);
+			expect(send(one, { type: 'ID_SIDE_CAPTURED', side: 'emblem', at: T0 }).status).not.toBe('id_capture');
+		} else {
+			const wrong = send(state, { type: 'ID_SIDE_CAPTURED', side: 'emblem', at: T0 });
+			expect(wrong.status).toBe('id_capture');
+			expect(wrong.notice?.code).toBe('side_not_required');
+		}
+	});
+
+	it('record mismatch: sends back to the ID capture where it came first, else stays with the reason', () => {
+		const state = walkTo(id, 'confirm_record');
+		const next = send(state, { type: 'RECORD_MISMATCH', field: 'name', at: T0 });
+		expect(next.notice?.code).toBe('record_mismatch');
+		if (policy.steps.indexOf('id_capture') < policy.steps.indexOf('confirm_record')) {
+			expect(next.status).toBe('id_capture');
+			expect(next.idSides).toEqual([]);
+		} else expect(next.status).toBe('confirm_record');
+	});
+
+	it('review refuses to submit while a required step is missing (e.g. a tampered saved state)', () => {
+		const review = walkTo(id, 'review');
+		const tampered = restoreFlow({ ...review, livenessPassed: false }) as FlowState;
+		const next = send(tampered, { type: 'SUBMIT', at: T0 });
+		expect(next.status).toBe('review');
+		expect(next.notice?.code).toBe('incomplete');
+		expect(next.notice?.detail?.missing).toBe('liveness');
+	});
+
+	it('submitting: an offline submission is queued, then lands', () => {
+		const queued = send(walkTo(id, 'submitting'), { type: 'SUBMIT_QUEUED', at: T0 });
+		expect(queued.submitQueued).toBe(true);
+		expect(queued.notice?.code).toBe('submit_queued');
+		const done = send(queued, { type: 'SUBMIT_SUCCEEDED', smsSent: false, at: T0 + 60_000 });
+		expect(done.status).toBe('done');
+		expect(done.submitQueued).toBe(false);
+	});
+});
+
+describe('fujian: no attempt limit stated', () => {
+	it('any number of failures leaves attempts open and retries the failed step', () => {
+		let state = walkTo('fujian', 'liveness');
+		for (let i = 0; i < 10; i++) {
+			state = send(state, { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 + i });
+			expect(state.status).toBe('attempt_failed');
+			expect(attemptsLeft(state)).toBeNull();
+			state = send(state, { type: 'RETRY', at: T0 + i });
+			expect(state.status).toBe('liveness');
+			expect(state.idSides).toEqual(['portrait', 'emblem']);
+		}
+		expect(
+			send(state, { type: 'LIVENESS_FAILED', reason: 'x', at: T0 }, { type: 'REQUEST_MANUAL_REVIEW', at: T0 })
+				.notice?.code
+		).toBe('event_not_allowed');
+	});
+});
+
+describe('hubei: at most 3 verifications, then manual review or on-site', () => {
+	it('counts liveness, face and photo mismatches; the third ends online verification', () => {
+		let state = walkTo('hubei', 'liveness');
+		state = send(state, { type: 'LIVENESS_FAILED', reason: 'no_voice', at: T0 });
+		expect(state.status).toBe('attempt_failed');
+		expect(attemptsLeft(state)).toBe(2);
+		expect(state.notice?.detail).toMatchObject({ reason: 'no_voice', attemptsLeft: 2 });
+		expect(flowView(state, T0).canRequestManualReview).toBe(true);
+
+		// "Try again" restarts at the ID card (第三步(5)), and the ID sides must be captured again.
+		state = send(state, { type: 'RETRY', at: T0 });
+		expect(state.status).toBe('id_capture');
+		expect(state.idSides).toEqual([]);
+		state = send(
+			state,
+			{ type: 'ID_SIDE_CAPTURED', side: 'portrait', at: T0 },
+			{ type: 'FACE_MISMATCH', similarity: 0.2, at: T0 }
+		);
+		expect(attemptsLeft(state)).toBe(1);
+
+		state = send(state, { type: 'RETRY', at: T0 }, { type: 'ID_SIDE_CAPTURED', side: 'portrait', at: T0 });
+		state = send(state, { type: 'LIVENESS_PASSED', at: T0 }, { type: 'PHOTO_UPLOADED', at: T0 });
+		state = send(state, { type: 'PHOTO_REJECTED', cause: 'mismatch', at: T0 });
+		expect(state.status).toBe('manual_review');
+		expect(state.notice?.code).toBe('attempts_exhausted');
+		expect(attemptsLeft(state)).toBe(0);
+		// From manual review the candidate may still go on site; nothing else.
+		expect(send(state, { type: 'RETRY', at: T0 }).notice?.code).toBe('event_not_allowed');
+		expect(send(state, { type: 'CHOOSE_ON_SITE', at: T0 }).status).toBe('on_site');
+	});
+
+	it('a photo that breaks the format rules is redone without using an attempt', () => {
+		let state = walkTo('hubei', 'photo');
+		for (let i = 0; i < 5; i++) {
+			state = send(
+				state,
+				{ type: 'PHOTO_UPLOADED', at: T0 },
+				{ type: 'PHOTO_REJECTED', cause: 'noncompliant', reason: 'size', at: T0 }
+			);
+			expect(state.status).toBe('photo');
+			expect(state.notice?.code).toBe('photo_noncompliant');
+		}
+		expect(attemptsLeft(state)).toBe(3);
+	});
+
+	it('manual review can be requested after any failed attempt (第四步(2) 人工审核)', () => {
+		const failed = send(walkTo('hubei', 'liveness'), { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
+		expect(send(failed, { type: 'REQUEST_MANUAL_REVIEW', at: T0 }).status).toBe('manual_review');
+	});
+
+	it('the fixed restart point cannot be skipped by asking for a later step', () => {
+		const failed = send(walkTo('hubei', 'liveness'), { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
+		expect(send(failed, { type: 'RETRY', step: 'liveness', at: T0 }).notice?.code).toBe(
+			'retry_step_not_allowed'
+		);
+		expect(send(failed, { type: 'RETRY', step: 'signature', at: T0 }).notice?.code).toBe(
+			'retry_step_not_allowed'
+		);
+	});
+
+	it('success ends with the admission number and the SMS flag', () => {
+		const done = walkTo('hubei', 'done');
+		expect(done.result?.admissionNumber).toBe('012345678901');
+		expect(done.signatureSaved).toBe(true);
+	});
+});
+
+describe('beijing: 5 failures then contact the exam office; 15 photo uploads a day', () => {
+	it('counts liveness, photo-vs-action and ministry identity-check failures; the fifth ends in contact_office', () => {
+		let state = walkTo('beijing', 'liveness');
+		state = send(
+			state,
+			{ type: 'LIVENESS_FAILED', reason: 'still_image', at: T0 },
+			{ type: 'RETRY', at: T0 }
+		);
+		expect(state.status).toBe('liveness');
+		// The candidate may instead re-collect the photo (五(六) 重新采集照片), which clears what follows it.
+		state = send(
+			state,
+			{ type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 },
+			{ type: 'RETRY', step: 'photo', at: T0 }
+		);
+		expect(state.status).toBe('photo');
+		expect(state.photoAccepted).toBe(false);
+		state = send(
+			state,
+			{ type: 'PHOTO_UPLOADED', at: T0 },
+			{ type: 'PHOTO_REJECTED', cause: 'mismatch', at: T0 }
+		);
+		expect(attemptsLeft(state)).toBe(2);
+		state = send(
+			state,
+			{ type: 'RETRY', at: T0 },
+			{ type: 'PHOTO_UPLOADED', at: T0 },
+			{ type: 'PHOTO_ACCEPTED', at: T0 }
+		);
+		state = send(state, { type: 'LIVENESS_PASSED', at: T0 }, { type: 'SUBMIT', at: T0 });
+		state = send(state, { type: 'SUBMIT_REJECTED', kind: 'identity_check', reason: 'mps_mismatch', at: T0 });
+		expect(state.status).toBe('attempt_failed');
+		expect(state.notice?.code).toBe('identity_check_failed');
+		expect(attemptsLeft(state)).toBe(1);
+		expect(send(state, { type: 'REQUEST_MANUAL_REVIEW', at: T0 }).notice?.code).toBe('event_not_allowed');
+		state = send(
+			state,
+			{ type: 'RETRY', at: T0 },
+			{ type: 'LIVENESS_FAILED', reason: 'face_changed', at: T0 }
+		);
+		expect(state.status).toBe('contact_office');
+		expect(state.notice?.code).toBe('attempts_exhausted');
+		expect(send(state, { type: 'CHOOSE_ON_SITE', at: T0 }).status).toBe('contact_office');
+	});
+
+	it('allows 15 photo uploads per Beijing calendar day and resets at local midnight', () => {
+		let state = walkTo('beijing', 'photo');
+		const lateEvening = Date.UTC(2026, 3, 1, 15, 30); // 23:30 in Beijing
+		for (let i = 0; i < 15; i++) {
+			state = send(
+				state,
+				{ type: 'PHOTO_UPLOADED', at: lateEvening },
+				{ type: 'PHOTO_REJECTED', cause: 'noncompliant', at: lateEvening }
+			);
+		}
+		expect(photoUploadsLeft(state, lateEvening)).toBe(0);
+		const refused = send(state, { type: 'PHOTO_UPLOADED', at: lateEvening + 60_000 });
+		expect(refused.notice?.code).toBe('photo_daily_limit');
+		expect(refused.photoUploads.count).toBe(15);
+		const afterMidnight = Date.UTC(2026, 3, 1, 16, 1); // 00:01 the next day in Beijing
+		expect(chinaDay(afterMidnight)).not.toBe(chinaDay(lateEvening));
+		expect(photoUploadsLeft(state, afterMidnight)).toBe(15);
+		const next = send(state, { type: 'PHOTO_UPLOADED', at: afterMidnight });
+		expect(next.notice).toBeNull();
+		expect(next.photoUploads).toEqual({ day: chinaDay(afterMidnight), count: 1 });
+	});
+
+	it('other provinces have no daily photo limit', () => {
+		let state = walkTo('hubei', 'photo');
+		for (let i = 0; i < 30; i++) state = send(state, { type: 'PHOTO_UPLOADED', at: T0 });
+		expect(state.notice).toBeNull();
+		expect(photoUploadsLeft(state, T0)).toBeNull();
+	});
+});
+
+describe('persistence', () => {
+	it('restores a saved state and resumes at the same step', () => {
+		const state = walkTo('beijing', 'photo');
+		const restored = restoreFlow(serializeFlow(state)) as FlowState;
+		expect(restored.status).toBe('photo');
+		expect(
+			send(restored, { type: 'PHOTO_UPLOADED', at: T0 }, { type: 'PHOTO_ACCEPTED', at: T0 }).status
+		).toBe('liveness');
+	});
+
+	it('drops anything it did not write rather than trust it', () => {
+		const state = walkTo('hubei', 'review');
+		expect(restoreFlow('{not json')).toBeNull();
+		expect(restoreFlow(null)).toBeNull();
+		expect(restoreFlow({ ...state, version: 2 })).toBeNull();
+		expect(restoreFlow({ ...state, policyId: 'atlantis' })).toBeNull();
+		expect(restoreFlow({ ...state, status: 'skipped_to_done' })).toBeNull();
+		expect(restoreFlow({ ...state, failures: 'none' })).toBeNull();
+	});
+
+	it('flowView reports step numbers and limits for the screen', () => {
+		const view = flowView(walkTo('hubei', 'liveness'), T0);
+		expect(view).toMatchObject({
+			status: 'liveness',
+			stepNumber: 4,
+			stepCount: 7,
+			attemptsLeft: 3,
+			photoUploadsLeft: null
+		});
+	});
+});
