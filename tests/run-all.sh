@@ -14,11 +14,16 @@ npx vitest run --project unit --project node
 echo "== integration (PGlite) =="
 npx vitest run --project integration
 
-if [ -n "${ZV_TEST_POSTGRES_URL:-}" ]; then
+# The same integration tests against a real PostgreSQL server: a throwaway one unless ZV_TEST_POSTGRES_URL is given.
+if [ "${ZV_SKIP_POSTGRES:-0}" != "1" ]; then
+	pg_url="${ZV_TEST_POSTGRES_URL:-$(bash tests/support/postgres.sh)}"
 	echo "== integration (PostgreSQL) =="
-	DATABASE_URL="$ZV_TEST_POSTGRES_URL" npx vitest run --project integration
+	DATABASE_URL="$pg_url" npx vitest run --project integration
 fi
 
 echo "== end-to-end (Chromium) =="
 npx vite build >/dev/null
 npx playwright test
+
+echo "== types, lint, format =="
+npm run --silent check

@@ -15,7 +15,11 @@ const areas: Record<string, () => Promise<CommandModule>> = {
 };
 
 async function help(): Promise<string> {
-	const lines = ['zv — Zikao Verify engine on the command line (JSON on stdout, errors on stderr)', '', 'Commands:'];
+	const lines = [
+		'zv — Zikao Verify engine on the command line (JSON on stdout, errors on stderr)',
+		'',
+		'Commands:'
+	];
 	for (const [name, load] of Object.entries(areas)) {
 		const summary = await load().then(
 			(m) => m.summary,

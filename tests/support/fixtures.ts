@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /** ../shared/fixtures beside the checkout (CI lays it there); ZV_FIXTURES overrides. */
 export const fixturesDir =
-	process.env.ZV_FIXTURES ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'fixtures');
+	process.env.ZV_FIXTURES ??
+	resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'fixtures');
 
 export function fixture(...parts: string[]): string {
 	const path = join(fixturesDir, ...parts);

@@ -3,8 +3,16 @@ import sharp from 'sharp';
 import type { RgbaImage } from '../core/image/types.ts';
 
 export async function decodeImage(input: string | Uint8Array): Promise<RgbaImage> {
-	const { data, info } = await sharp(input).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-	return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
+	const { data, info } = await sharp(input)
+		.rotate()
+		.ensureAlpha()
+		.raw()
+		.toBuffer({ resolveWithObject: true });
+	return {
+		width: info.width,
+		height: info.height,
+		data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length)
+	};
 }
 
 export async function encodePng(image: RgbaImage): Promise<Buffer> {

@@ -24,7 +24,8 @@ export function readStagedFile(id: string): { bytes: Uint8Array; sha256: string 
 	const entry = findModel(loadManifest(), id);
 	const bytes = readFileSync(join(staticDir, entry.file));
 	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	if (sha256 !== entry.sha256) throw new Error(`model "${id}": sha256 mismatch (${sha256} ≠ ${entry.sha256})`);
+	if (sha256 !== entry.sha256)
+		throw new Error(`model "${id}": sha256 mismatch (${sha256} ≠ ${entry.sha256})`);
 	return { bytes, sha256 };
 }
 
