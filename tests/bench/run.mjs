@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every tests/bench/*.bench.ts in turn (each prints its table and writes
+// bench/out/<name>.json), or only those named: `npm run bench -- face photo`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2);
+const benches = readdirSync(here)
+	.filter((f) => f.endsWith('.bench.ts'))
+	.filter((f) => !wanted.length || wanted.includes(f.replace('.bench.ts', '')))
+	.sort();
+
+const staged = spawnSync('node', [join(here, '..', '..', 'models', 'stage.mjs')], { stdio: 'inherit' });
+if (staged.status !== 0) process.exit(staged.status ?? 1);
+
+const failed = [];
+for (const file of benches) {
+	console.log(`\n=== ${file} ===`);
+	const run = spawnSync('npx', ['tsx', join(here, file)], { stdio: 'inherit' });
+	if (run.status !== 0) failed.push(file);
+}
+console.log(`\n${benches.length - failed.length} benchmark(s) ran, results in bench/out/`);
+if (failed.length) {
+	console.error(`failed: ${failed.join(', ')}`);
+	process.exit(1);
+}
