@@ -7,6 +7,7 @@ import { checkUploadFile } from '../../lib/core/photo/file-checks.ts';
 import { makePhoto } from '../../lib/core/photo/pipeline.ts';
 import { combine, type PhotoVerdict } from '../../lib/core/photo/reasons.ts';
 import { recheckUploadedPhoto } from '../../lib/core/photo/recheck.ts';
+import { createPersonSegmenter } from '../../lib/core/photo/segment-model.ts';
 import { hubeiPhotoSpec } from '../../lib/core/photo/spec.ts';
 import { nodeRuntime } from '../../lib/runtime/node.ts';
 import { jpegJsEncoder, mozjpegEncoder } from '../../lib/runtime/node-photo.ts';
@@ -58,10 +59,12 @@ async function make(args: string[]): Promise<number> {
 	let input: string | undefined;
 	let output: string | undefined;
 	let encoderName = 'mozjpeg';
+	let segmentation = 'model';
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i];
 		if (a === '-o' || a === '--output') output = args[++i];
 		else if (a === '--encoder') encoderName = args[++i] ?? '';
+		else if (a === '--segmentation') segmentation = args[++i] ?? '';
 		else if (a.startsWith('-')) throw new CliError(`unknown option ${a}\n${usage}`, 2);
 		else if (!input) input = a;
 		else throw new CliError(`unexpected argument ${a}\n${usage}`, 2);
@@ -69,11 +72,14 @@ async function make(args: string[]): Promise<number> {
 	if (!output) throw new CliError(`missing -o OUT.jpg\n${usage}`, 2);
 	const encoder = { mozjpeg: mozjpegEncoder, 'jpeg-js': jpegJsEncoder }[encoderName];
 	if (!encoder) throw new CliError(`unknown encoder "${encoderName}" (mozjpeg or jpeg-js)`, 2);
+	if (segmentation !== 'model' && segmentation !== 'colour')
+		throw new CliError(`unknown segmentation "${segmentation}" (model or colour)`, 2);
 	readBytes(input);
 	const image = await readImageArg(input);
 	const started = performance.now();
 	const measurement = await faceEngine().measure(image);
-	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder });
+	const mask = segmentation === 'model' ? await createPersonSegmenter(nodeRuntime).segment(image) : undefined;
+	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder, mask });
 	const ms = Math.round(performance.now() - started);
 	if (made.bytes) writeFileSync(output, made.bytes);
 	printJson(report(made, { output: made.bytes ? output : null, milliseconds: ms }));

@@ -12,6 +12,7 @@ import { checkUploadFile } from '../../../src/lib/core/photo/file-checks.ts';
 import { makePhoto } from '../../../src/lib/core/photo/pipeline.ts';
 import { combine } from '../../../src/lib/core/photo/reasons.ts';
 import { recheckUploadedPhoto } from '../../../src/lib/core/photo/recheck.ts';
+import { createPersonSegmenter } from '../../../src/lib/core/photo/segment-model.ts';
 import { hubeiPhotoSpec as spec } from '../../../src/lib/core/photo/spec.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
@@ -67,45 +68,109 @@ describe('zv photo check on the idphotos fixtures', () => {
 	}
 });
 
-/** Portraits on plain backdrops that the colour-region path can make compliant in Node. */
-const makeable = [
+/** Portraits on plain backdrops: the colour-region path (no model) makes them compliant too. */
+const plainBackdrop = [
 	['idphotos', 'blue_bg_man_original_358x441.jpg'],
 	['idphotos', 'nonconf_wrong_background_hivision_test3.jpg'],
 	['idphotos', 'nonconf_wrong_background_hivision_test4.jpg'],
 	['faces', 'jacky_cheung_1.jpg'],
+	['faces', 'alex_lacamoire_1.jpg']
+];
+/** Any backdrop (street, room, office): the selfie segmentation model path. */
+const anyBackdrop = [
+	...plainBackdrop,
+	['idphotos', 'nonconf_wrong_background_hivision_test1.jpg'],
+	['idphotos', 'nonconf_wrong_background_hivision_test2.jpg'],
 	['faces', 'jacky_cheung_2.jpg'],
-	['faces', 'alex_lacamoire_1.jpg'],
 	['faces', 'alex_lacamoire_2.jpg'],
-	['faces', 'astronaut.png']
+	['faces', 'astronaut.png'],
+	['faces', 'obama_1.jpg'],
+	['faces', 'kit_harington_1.jpg'],
+	['faces', 'rose_leslie_1.jpg'],
+	['faces', 'rose_leslie_2.jpg']
 ];
 
+function identify(path: string) {
+	const [format, width, height, xres, units, size] = execFileSync('identify', [
+		'-format',
+		'%m %w %h %x %U %B',
+		path
+	])
+		.toString()
+		.trim()
+		.split(' ');
+	return {
+		format,
+		width: Number(width),
+		height: Number(height),
+		dpi: Number(xres),
+		units,
+		bytes: Number(size)
+	};
+}
+
+async function expectCompliantOutput(made: Awaited<ReturnType<typeof makePhoto>>, name: string) {
+	expect(codes(made)).toEqual([]);
+	const out = join(outDir, name.replace(/\.\w+$/, '.out.jpg'));
+	writeFileSync(out, made.bytes!);
+	const id = identify(out);
+	expect(id).toMatchObject({ format: 'JPEG', width: 480, height: 640, dpi: 300, units: 'PixelsPerInch' });
+	expect(id.bytes).toBeGreaterThanOrEqual(spec.file.minBytes);
+	expect(id.bytes).toBeLessThanOrEqual(spec.file.maxBytes);
+	// and the server accepts what the phone made
+	expect(codes(await recheckUploadedPhoto(made.bytes!, spec, engine))).toEqual([]);
+}
+
 describe('zv photo make', () => {
-	for (const [dir, file] of makeable) {
-		it(`makes a compliant photo from ${file} that ImageMagick reads as JPEG 480x640 300 dpi in the window`, async () => {
+	for (const [dir, file] of anyBackdrop) {
+		it(`selfie segmentation: ${file} -> JPEG 480x640, 300 dpi, in the byte window (read by identify)`, async () => {
 			const image = await decodeImage(fixture(dir, file));
 			const measurement = await engine.measure(image);
-			const made = await makePhoto({ image, measurement, spec, encoder: mozjpegEncoder });
-			expect(codes(made)).toEqual([]);
-			expect(made.measures.segmentation).toBe('colour-region');
-			const out = join(outDir, file.replace(/\.\w+$/, '.out.jpg'));
-			writeFileSync(out, made.bytes!);
-			const [format, width, height, xres, units, size] = execFileSync('identify', [
-				'-format',
-				'%m %w %h %x %U %B',
-				out
-			])
-				.toString()
-				.trim()
-				.split(' ');
-			expect([format, width, height, units]).toEqual(['JPEG', '480', '640', 'PixelsPerInch']);
-			expect(Number(xres)).toBe(300);
-			expect(Number(size)).toBeGreaterThanOrEqual(spec.file.minBytes);
-			expect(Number(size)).toBeLessThanOrEqual(spec.file.maxBytes);
-			// and the server accepts what the phone made
-			const server = await recheckUploadedPhoto(made.bytes!, spec, engine);
-			expect(codes(server)).toEqual([]);
+			const mask = await createPersonSegmenter(nodeRuntime).segment(image);
+			const made = await makePhoto({ image, measurement, spec, encoder: mozjpegEncoder, mask });
+			expect(made.measures.segmentation).toBe('selfie-segmentation');
+			await expectCompliantOutput(made, `model-${file}`);
 		});
 	}
+
+	for (const [dir, file] of plainBackdrop) {
+		it(`colour region: ${file} -> compliant output`, async () => {
+			const image = await decodeImage(fixture(dir, file));
+			const made = await makePhoto({
+				image,
+				measurement: await engine.measure(image),
+				spec,
+				encoder: mozjpegEncoder
+			});
+			expect(made.measures.segmentation).toBe('colour-region');
+			await expectCompliantOutput(made, `colour-${file}`);
+		});
+	}
+
+	it('refuses a face cut by the picture edge', async () => {
+		const image = await decodeImage(fixture('faces', 'obama_partial_face.jpg'));
+		const made = await makePhoto({
+			image,
+			measurement: await engine.measure(image),
+			spec,
+			encoder: mozjpegEncoder
+		});
+		expect(made.bytes).toBeNull();
+		expect(codes(made)).toEqual(['FACE_CUT_OFF']);
+	});
+
+	it('refuses low-resolution sources as blurred after upscaling', async () => {
+		const image = await decodeImage(fixture('faces', 'lfw_Yao_Ming_2.jpg'));
+		const mask = await createPersonSegmenter(nodeRuntime).segment(image);
+		const made = await makePhoto({
+			image,
+			measurement: await engine.measure(image),
+			spec,
+			encoder: mozjpegEncoder,
+			mask
+		});
+		expect(codes(made)).toContain('IMAGE_BLURRY');
+	});
 
 	it('refuses to replace a busy background by colour (street scene) and says why', async () => {
 		const image = await decodeImage(fixture('idphotos', 'nonconf_wrong_background_hivision_test1.jpg'));

@@ -37,6 +37,30 @@ export function checkFaceCount(m: FaceMeasurement): CheckOutcome {
  * pose model is not trusted for the photo); the model's angles are reported beside them. Without landmarks the
  * model's angles are judged.
  */
+/**
+ * A face box reaching the frame's side or top edge means part of the head is outside the picture; no framing can
+ * bring it back (the output would show a straight cut through the head).
+ */
+export function checkFaceInFrame(m: FaceMeasurement, width: number, height: number): CheckOutcome {
+	if (!m.face) return pass({});
+	const b = m.face.box;
+	const margin = Math.max(1, Math.round(Math.min(width, height) * 0.005));
+	const cut =
+		b.x <= margin || b.y <= margin || b.x + b.width >= width - margin || b.y + b.height >= height - margin;
+	const measures = { faceInFrame: !cut };
+	if (!cut) return pass(measures);
+	return {
+		reasons: [
+			reason(
+				'FACE_CUT_OFF',
+				'人脸被画面边缘裁切，请让整个头部位于画面内',
+				'The face is cut off by the edge of the picture; keep the whole head in frame'
+			)
+		],
+		measures
+	};
+}
+
 export function checkPose(m: FaceMeasurement, spec: PhotoSpec): CheckOutcome {
 	const lm = m.landmarks && m.landmarks.length === 68 ? m.landmarks : null;
 	const model = m.pose;
@@ -309,6 +333,7 @@ export function checkPhotoContent(
 		const foreground = options.foreground ?? (colourOk ? colourForeground(image, spec) : undefined);
 		const geometry = foreground ? (headGeometry(m, image.width, foreground) ?? rough) : rough;
 		outcomes.push(
+			checkFaceInFrame(m, image.width, image.height),
 			checkPose(m, spec),
 			checkEyes(m, spec),
 			checkMouth(m, spec),

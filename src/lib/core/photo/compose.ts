@@ -58,7 +58,9 @@ function cropWithAlpha(image: RgbaImage, mask: PersonMask, box: Box): RgbaImage 
 	const w = Math.max(1, Math.round(box.width));
 	const h = Math.max(1, Math.round(box.height));
 	const out = createImage(w, h);
-	const bg = mask.backgroundRgb;
+	// Taking the backdrop's share out of edge pixels needs one backdrop colour; on a busy scene it would paint
+	// the wrong colour into the hair, so there the edge is only premultiplied.
+	const bg = mask.backgroundSpreadDeltaE <= 10 ? mask.backgroundRgb : [0, 0, 0];
 	for (let y = 0; y < h; y++) {
 		const sy = by + y;
 		if (sy < 0 || sy >= image.height) continue;

@@ -2,7 +2,7 @@
 // spec's head proportions, background painted, JPEG sized into the byte window, then checked like an upload.
 import type { FaceMeasurement } from '../face/types.ts';
 import type { Point, RgbaImage } from '../image/types.ts';
-import { checkFaceCount, checkPhotoContent } from './checks.ts';
+import { checkFaceCount, checkFaceInFrame, checkPhotoContent } from './checks.ts';
 import { composePhoto, frameHead, type Framing } from './compose.ts';
 import { encodeWithinSize, type JpegEncoder } from './encode.ts';
 import { checkUploadFile } from './file-checks.ts';
@@ -41,6 +41,8 @@ export async function makePhoto(input: MakePhotoInput): Promise<MadePhoto> {
 	const { image, measurement: m, spec } = input;
 	const faces = checkFaceCount(m);
 	if (faces.reasons.length || !m.face) return { ...combine([faces]), bytes: null, image: null };
+	const inFrame = checkFaceInFrame(m, image.width, image.height);
+	if (inFrame.reasons.length) return { ...combine([faces, inFrame]), bytes: null, image: null };
 
 	const mask = input.mask ?? segmentByColour(image, m.face.box);
 	const maskMeasures: Measures = {

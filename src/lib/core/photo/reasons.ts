@@ -12,6 +12,7 @@ export type PhotoReasonCode =
 	| 'FILE_ROTATED'
 	| 'FACE_NONE'
 	| 'FACE_MULTIPLE'
+	| 'FACE_CUT_OFF'
 	| 'POSE_NOT_FRONTAL'
 	| 'EYES_CLOSED'
 	| 'MOUTH_OPEN'
