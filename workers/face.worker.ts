@@ -1,0 +1,98 @@
+// The face engine off the main thread: comlink.expose over core/face with the browser runtime (onnxruntime-web
+// through src/lib/runtime/web-ort.ts). Models load once per worker behind init()'s progress callback, are
+// warmed up on a blank frame, and go away with the worker when the page terminates it at the end of the step.
+import * as Comlink from 'comlink';
+import { ANTISPOOF, antispoofDecision, type AntispoofResult } from '../src/lib/core/face/antispoof.ts';
+import { createFaceEngine, FACE_MODELS, type FullFaceEngine } from '../src/lib/core/face/engine.ts';
+import { compareFaces, FACE_MATCH, type FaceComparison } from '../src/lib/core/face/match.ts';
+import type { DetectedFace, FaceEmbedding, FaceMeasurement } from '../src/lib/core/face/types.ts';
+import { createImage, type RgbaImage } from '../src/lib/core/image/types.ts';
+import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
+
+/** What init() resolves to: enough for a result bundle to cite the runtime and models. */
+export interface FaceWorkerInfo {
+	runtime: string;
+	models: { id: string; sha256: string; size: number }[];
+	threads: number;
+	ms: number;
+}
+
+/** A camera frame as the page can send it: ImageData (copied or transferred) or an ImageBitmap (transferred). */
+export type FrameInput = ImageData | ImageBitmap | RgbaImage;
+
+let runtime: WebRuntime | null = null;
+let engine: FullFaceEngine | null = null;
+let ready: Promise<FaceWorkerInfo> | null = null;
+
+function toRgba(frame: FrameInput): RgbaImage {
+	if (typeof ImageBitmap !== 'undefined' && frame instanceof ImageBitmap) {
+		const canvas = new OffscreenCanvas(frame.width, frame.height);
+		const ctx = canvas.getContext('2d', { willReadFrequently: true });
+		if (!ctx) throw new Error('no 2d context in the worker');
+		ctx.drawImage(frame, 0, 0);
+		frame.close();
+		return ctx.getImageData(0, 0, canvas.width, canvas.height);
+	}
+	return frame as RgbaImage;
+}
+
+function need(): FullFaceEngine {
+	if (!engine) throw new Error('face worker: call init() first');
+	return engine;
+}
+
+const api = {
+	/** Downloads (with progress), verifies and warms every face model. Safe to call more than once. */
+	init(onProgress?: (loaded: number, total: number, id: string) => void): Promise<FaceWorkerInfo> {
+		ready ??= (async () => {
+			const started = performance.now();
+			runtime = createWebRuntime({ onProgress });
+			engine = createFaceEngine(runtime);
+			await engine.warmUp();
+			// One pass over a blank frame compiles every kernel before the first real camera frame.
+			await engine.measure(createImage(320, 240));
+			const manifest = await runtime.manifest();
+			const ids = new Set<string>(Object.values(FACE_MODELS));
+			return {
+				runtime: runtime.name,
+				models: manifest.files
+					.filter((f) => ids.has(f.id))
+					.map((f) => ({ id: f.id, sha256: f.sha256, size: f.size })),
+				threads: typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1,
+				ms: performance.now() - started
+			};
+		})();
+		ready.catch(() => (ready = null));
+		return ready;
+	},
+
+	/** Per-frame measurements for the camera loop (liveness, photo checks). */
+	measure(frame: FrameInput, t = 0): Promise<FaceMeasurement> {
+		return need().measure(toRgba(frame), t);
+	},
+
+	detect(frame: FrameInput): Promise<DetectedFace[]> {
+		return need().detect(toRgba(frame));
+	},
+
+	/** 512-d embedding of one face (keypoints from measure() are reused; otherwise landmarks run first). */
+	embed(frame: FrameInput, face: DetectedFace): Promise<FaceEmbedding> {
+		return need().embed(toRgba(frame), face);
+	},
+
+	/** Passive anti-spoof decision for one face. */
+	async liveness(frame: FrameInput, face: DetectedFace): Promise<AntispoofResult> {
+		return antispoofDecision(await need().liveness(toRgba(frame), face));
+	},
+
+	compare(a: FaceEmbedding, b: FaceEmbedding, threshold: number = FACE_MATCH.match): FaceComparison {
+		return compareFaces(a, b, threshold);
+	},
+
+	thresholds() {
+		return { match: FACE_MATCH, antispoof: ANTISPOOF };
+	}
+};
+
+export type FaceWorkerApi = typeof api;
+Comlink.expose(api);
