@@ -98,7 +98,7 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 		const result = await submitBundle(db, opened.sessionId, {
 			bundle: await signBundle(payload, keys.privateKey)
 		});
-		expect(result).toEqual({ outcome: 'confirmed', duplicate: false });
+		expect(result).toMatchObject({ outcome: 'confirmed', duplicate: false });
 		expect(await sessionStatus(db, opened.sessionId, started.pcSecret)).toMatchObject({
 			status: 'confirmed'
 		});

@@ -1,12 +1,42 @@
-// Server configuration from the environment (documented in README "Configuration").
+// Server configuration from the environment (documented in /work/notes/readme-server.md, "Configuration").
 import { env } from 'node:process';
+
+const num = (value: string | undefined, fallback: number) =>
+	value !== undefined && value !== '' && Number.isFinite(Number(value)) ? Number(value) : fallback;
 
 export const config = {
 	databaseUrl: env.DATABASE_URL || undefined,
 	dataDir: env.ZV_DATA_DIR || './data',
 	/** Absolute origin for phone links in QR codes (behind a proxy); defaults to the request's origin. */
 	publicOrigin: env.ZV_PUBLIC_ORIGIN || undefined,
-	phoneLinkTtlMs: Number(env.ZV_PHONE_LINK_TTL_MIN || 15) * 60_000,
-	challengeTtlMs: Number(env.ZV_CHALLENGE_TTL_MIN || 20) * 60_000,
-	seedDemo: env.ZV_SEED_DEMO !== '0'
+	phoneLinkTtlMs: num(env.ZV_PHONE_LINK_TTL_MIN, 15) * 60_000,
+	challengeTtlMs: num(env.ZV_CHALLENGE_TTL_MIN, 20) * 60_000,
+	seedDemo: env.ZV_SEED_DEMO !== '0',
+	/** scrypt cost for staff and candidate passwords (2^14 minimum; raise on faster hardware). */
+	scryptN: Math.max(num(env.ZV_SCRYPT_N, 16384), 16384),
+	/** Days the final photo and signature image are kept after the outcome; 0 disables deletion. */
+	photoRetentionDays: num(env.ZV_PHOTO_RETENTION_DAYS, 180),
+	/** Staged model manifest: the allow-list of model ids and hashes a bundle may name. */
+	modelsManifest: env.ZV_MODELS_MANIFEST || 'static/models/manifest.json',
+	/** Require every step of the province's flow in a bundle (off until the phone flow sends them all). */
+	strictSteps: env.ZV_STRICT_STEPS === '1',
+	/** Run the face engine on the server: photo face count and the duplicate-identity embedding check. */
+	serverFace: env.ZV_SERVER_FACE === '1',
+	/** Dev admin account created at start when set (never a built-in password). */
+	adminPassword: env.ZV_ADMIN_PASSWORD || undefined,
+	adminUsername: env.ZV_ADMIN_USERNAME || 'admin',
+	/** Staff session lifetime. */
+	staffSessionTtlMs: num(env.ZV_STAFF_SESSION_HOURS, 8) * 3_600_000,
+	/** SMS: "outbox" (development: a table and /dev/outbox) or "http" (the gateway below). */
+	smsMode: env.ZV_SMS_MODE === 'http' ? 'http' : 'outbox',
+	smsGatewayUrl: env.ZV_SMS_GATEWAY_URL || undefined,
+	smsGatewayToken: env.ZV_SMS_GATEWAY_TOKEN || undefined,
+	/** /dev pages (SMS outbox) only when enabled; never in production. */
+	devPages: env.ZV_DEV_PAGES === '1' || env.NODE_ENV === 'development',
+	/** Bearer token of the province registration system (only its sha256 is compared). */
+	registrationToken: env.ZV_REGISTRATION_TOKEN || undefined,
+	webhookUrl: env.ZV_WEBHOOK_URL || undefined,
+	webhookSecret: env.ZV_WEBHOOK_SECRET || undefined,
+	/** Largest request body accepted (bytes); the submit endpoint has its own per-file limit. */
+	maxBodyBytes: num(env.ZV_MAX_BODY_BYTES, 1_500_000)
 };

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { canonicalJson } from './canonical.ts';
 import { SignedBundleSchema, type BundlePayload, type Challenge } from './schema.ts';
 import { checkSignature, importPublicKey } from './sign.ts';
+import { findScoreViolation, type ScoreThresholds } from './thresholds.ts';
 
 export type RejectionCode =
 	| 'malformed'
@@ -16,6 +17,9 @@ export type RejectionCode =
 	| 'id_mismatch'
 	| 'attachment_mismatch'
 	| 'unknown_model'
+	| 'score_threshold'
+	| 'missing_step'
+	| 'photo_rejected'
 	| 'step_failed';
 
 export interface Rejection {
@@ -40,6 +44,15 @@ export interface VerifyContext {
 	uploaded?: { photoSha256?: string; signatureSha256?: string };
 	/** Model id -> sha256 the server accepts; absent = no model check. */
 	allowedModels?: ReadonlyMap<string, string>;
+	/** The policy's thresholds; absent = scores are not re-checked. */
+	thresholds?: ScoreThresholds;
+	/** Step kinds the bundle must contain (the policy's flow); absent = any. */
+	requiredSteps?: readonly string[];
+	/**
+	 * Re-checks the uploaded photo (the server runs the photo engine here). Called last, only for a bundle that
+	 * passed every other check, so a forged bundle costs no decoding. Returns reasons; empty = accepted.
+	 */
+	recheckPhoto?: () => Promise<{ code: string; zh: string; en: string }[]>;
 }
 
 const reject = (code: RejectionCode, zh: string, en: string): Rejection => ({ ok: false, code, zh, en });
@@ -119,6 +132,39 @@ export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<
 					);
 				}
 			}
+		}
+	}
+	if (ctx.requiredSteps) {
+		const present = new Set(payload.steps.map((s) => s.kind));
+		const missing = ctx.requiredSteps.filter(
+			(k) => !present.has(k as (typeof payload.steps)[number]['kind'])
+		);
+		if (missing.length > 0) {
+			return reject(
+				'missing_step',
+				`缺少必需的步骤：${missing.join('、')}`,
+				`Required steps are missing: ${missing.join(', ')}`
+			);
+		}
+	}
+	if (ctx.thresholds) {
+		const violation = findScoreViolation(payload.steps, ctx.thresholds);
+		if (violation) {
+			return reject(
+				'score_threshold',
+				`“${violation.step}”步骤的分数 ${violation.score}=${violation.value} 未达到阈值 ${violation.threshold}`,
+				`Step "${violation.step}" is marked passed but ${violation.score}=${violation.value} is below ${violation.threshold}.`
+			);
+		}
+	}
+	if (ctx.recheckPhoto && uploaded.photoSha256) {
+		const reasons = await ctx.recheckPhoto();
+		if (reasons.length > 0) {
+			return reject(
+				'photo_rejected',
+				`照片复核未通过：${reasons.map((r) => r.zh).join('；')}`,
+				`The photo failed the server's re-check: ${reasons.map((r) => r.en).join('; ')}`
+			);
 		}
 	}
 	return { ok: true, payload };

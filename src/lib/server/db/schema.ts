@@ -16,6 +16,9 @@ export interface CandidatesTable {
 	exam_area: string;
 	province: string;
 	admission_number: string | null;
+	password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+	returning_candidate: ColumnType<boolean, boolean | undefined, boolean>;
+	online_blocked: ColumnType<string | null, string | null | undefined, string | null>;
 	created_at: Generated<Date>;
 	updated_at: Generated<Date>;
 }
@@ -33,6 +36,8 @@ export interface VerificationSessionsTable {
 	challenge: ColumnType<unknown, string | null, string | null>;
 	created_at: Generated<Date>;
 	completed_at: Timestamp | null;
+	origin: Generated<string>;
+	started_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface OutcomesTable {
@@ -43,6 +48,12 @@ export interface OutcomesTable {
 	bundle: ColumnType<unknown, string, string>;
 	bundle_sha256: string;
 	recorded_at: Generated<Date>;
+	review_status: Generated<string>;
+	review_reasons: ColumnType<unknown, string | undefined, string>;
+	review_comment: ColumnType<string | null, string | null | undefined, string | null>;
+	reviewed_by: ColumnType<number | null, number | null | undefined, number | null>;
+	reviewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	admission_number: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditLogTable {
@@ -52,6 +63,73 @@ export interface AuditLogTable {
 	action: string;
 	session_id: string | null;
 	detail: ColumnType<unknown, string | undefined, string>;
+	candidate_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface AttachmentsTable {
+	id: Generated<number>;
+	outcome_id: number;
+	kind: 'photo' | 'signature';
+	sha256: string;
+	bytes: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+	deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	created_at: Generated<Date>;
+}
+
+export interface FaceEmbeddingsTable {
+	outcome_id: number;
+	candidate_id: number;
+	exam_area: string;
+	embedding: number[];
+	created_at: Generated<Date>;
+}
+
+export interface AdmissionCountersTable {
+	province: string;
+	year: number;
+	next_value: number;
+}
+
+export interface SmsOutboxTable {
+	id: Generated<number>;
+	phone: string;
+	body: string;
+	via: string;
+	status: Generated<string>;
+	error: string | null;
+	created_at: Generated<Date>;
+}
+
+export interface StaffUsersTable {
+	id: Generated<number>;
+	username: string;
+	role: 'reviewer' | 'kiosk' | 'admin';
+	password_hash: string;
+	disabled: Generated<boolean>;
+	created_at: Generated<Date>;
+}
+
+export interface StaffSessionsTable {
+	token_hash: string;
+	user_id: number;
+	expires_at: Timestamp;
+	created_at: Generated<Date>;
+}
+
+export interface RateLimitsTable {
+	key: string;
+	window_start: Timestamp;
+	hits: number;
+}
+
+export interface OutcomeEventsTable {
+	id: Generated<string>;
+	outcome_id: number;
+	payload: ColumnType<unknown, string, string>;
+	delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	attempts: Generated<number>;
+	last_error: string | null;
+	created_at: Generated<Date>;
 }
 
 export interface Database {
@@ -59,4 +137,12 @@ export interface Database {
 	verification_sessions: VerificationSessionsTable;
 	outcomes: OutcomesTable;
 	audit_log: AuditLogTable;
+	attachments: AttachmentsTable;
+	face_embeddings: FaceEmbeddingsTable;
+	admission_counters: AdmissionCountersTable;
+	sms_outbox: SmsOutboxTable;
+	staff_users: StaffUsersTable;
+	staff_sessions: StaffSessionsTable;
+	rate_limits: RateLimitsTable;
+	outcome_events: OutcomeEventsTable;
 }

@@ -4,7 +4,10 @@ import type { Challenge } from '../../core/bundle/schema.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { attemptsExhausted } from './limits.ts';
 import { ServiceError } from './errors.ts';
+import { findPolicy } from '../../core/policy/index.ts';
+import { issueChallenge } from './challenges.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 export interface NewSession {
@@ -14,10 +17,22 @@ export interface NewSession {
 	expiresAt: Date;
 }
 
-export async function startSession(db: Db, idNumber: string, now = new Date()): Promise<NewSession> {
+export interface StartOptions {
+	/** Where the session starts: the PC QR page, a kiosk operator (on-site), or an SMS-code login. */
+	origin?: 'pc' | 'kiosk' | 'sms';
+	/** The staff user who started it (kiosk). */
+	startedBy?: number;
+}
+
+export async function startSession(
+	db: Db,
+	idNumber: string,
+	now = new Date(),
+	options: StartOptions = {}
+): Promise<NewSession> {
 	const candidate = await db
 		.selectFrom('candidates')
-		.select(['id', 'province'])
+		.select(['id', 'province', 'online_blocked'])
 		.where('id_number', '=', idNumber.trim().toUpperCase())
 		.executeTakeFirst();
 	if (!candidate) {
@@ -28,6 +43,9 @@ export async function startSession(db: Db, idNumber: string, now = new Date()): 
 			'No registration record for this ID number.'
 		);
 	}
+	// Once the attempts are used up, online confirmation ends; an on-site session (kiosk) is still possible.
+	if (candidate.online_blocked && options.origin !== 'kiosk')
+		throw attemptsExhausted(candidate.online_blocked);
 	const token = newSecret();
 	const pcSecret = newSecret();
 	const sessionId = randomUUID();
@@ -40,10 +58,17 @@ export async function startSession(db: Db, idNumber: string, now = new Date()): 
 			province: candidate.province,
 			token_hash: hashSecret(token),
 			token_expires_at: expiresAt,
-			pc_secret_hash: hashSecret(pcSecret)
+			pc_secret_hash: hashSecret(pcSecret),
+			origin: options.origin ?? 'pc',
+			started_by: options.startedBy ?? null
 		})
 		.execute();
-	await audit(db, { actor: 'pc', action: 'session.start', sessionId });
+	await audit(db, {
+		actor: options.origin === 'kiosk' ? `staff:${options.startedBy}` : 'pc',
+		action: 'session.start',
+		sessionId,
+		candidateId: candidate.id
+	});
 	return { sessionId, token, pcSecret, expiresAt };
 }
 
@@ -95,11 +120,7 @@ export async function openPhoneLink(
 				'This link has expired; make a new QR code on the PC.'
 			);
 		}
-		const challenge: Challenge = {
-			nonce: newSecret(),
-			issuedAt: now.toISOString(),
-			expiresAt: new Date(now.getTime() + config.challengeTtlMs).toISOString()
-		};
+		const challenge: Challenge = issueChallenge(findPolicy(session.province), now);
 		await tx
 			.updateTable('verification_sessions')
 			.set({

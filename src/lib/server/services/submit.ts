@@ -1,11 +1,26 @@
 // The phone's final submission: verify the signed bundle, then record the outcome exactly once.
+//
+// The CPU-heavy work (signature, photo re-check, face embedding, password hash) runs before the transaction, on
+// what the session held when the phone opened its link (key, challenge and ID number never change afterwards).
+// The transaction then locks the session and the candidate, re-checks what may have changed (already recorded,
+// limits) and writes the outcome, admission number, password hash, attachments and registration event together.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
-import { verifyBundle } from '../../core/bundle/verify.ts';
+import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
+import type { FaceEngine } from '../../core/face/types.ts';
+import { recheckUploadedPhoto } from '../../core/photo/recheck.ts';
 import { audit } from '../audit.ts';
+import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { embedPhoto, serverFaceEngine } from '../face.ts';
+import { modelAllowList } from '../models.ts';
+import { requiredBundleSteps, serverPolicy } from '../policy.ts';
+import { smsSender, type SmsSender } from '../sms/index.ts';
+import { findDuplicateFaces, flagEarlier, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
+import { attemptsExhausted, checkPhotoUploads, countFailure, type AttemptState } from './limits.ts';
+import { grantAdmission, preparePassword, recordOutcomeEvent, sendGrantSms, type Grant } from './outcome.ts';
 import { isUuid } from './sessions.ts';
 
 export interface Submission {
@@ -14,99 +29,295 @@ export interface Submission {
 	signature?: Uint8Array;
 }
 
+export interface SubmitDeps {
+	sms?: SmsSender;
+	/** null = no face engine (no face count in the re-check, no duplicate check). */
+	face?: FaceEngine | null;
+	allowedModels?: ReadonlyMap<string, string>;
+	strictSteps?: boolean;
+}
+
+export interface SubmitResult {
+	/** 'confirmed' | 'failed' | 'review' (held for manual review). */
+	outcome: string;
+	/** True when this exact bundle had already been recorded (the phone retried). */
+	duplicate: boolean;
+	/** 准考证号, once confirmed. */
+	admissionNumber?: string;
+	/** The one-time password, in the first response only (it is stored as a hash and also sent by SMS). */
+	password?: string;
+	/** Failed attempts so far and the limit; `next` once they are used up. */
+	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
+}
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-export async function submitBundle(db: Db, sessionId: string, submission: Submission, now = new Date()) {
+const unknownSession = () =>
+	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+
+const alreadyRecorded = () =>
+	new ServiceError(
+		409,
+		'already_recorded',
+		'本次确认已完成，不能重复提交',
+		'This confirmation is already recorded.'
+	);
+
+function rejectionError(verdict: Rejection): ServiceError {
+	const status = verdict.code === 'challenge_expired' ? 410 : verdict.code === 'photo_rejected' ? 422 : 400;
+	return new ServiceError(status, verdict.code, verdict.zh, verdict.en);
+}
+
+type SessionRow = {
+	id: string;
+	status: string;
+	province: string;
+	device_public_key: JsonWebKey | null;
+	challenge: unknown;
+	candidate_id: number;
+	id_number: string;
+	exam_area: string;
+	online_blocked: string | null;
+};
+
+async function loadSession(db: Db, sessionId: string, lock: boolean): Promise<SessionRow | undefined> {
+	let query = db
+		.selectFrom('verification_sessions')
+		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
+		.select([
+			'verification_sessions.id',
+			'verification_sessions.status',
+			'verification_sessions.province',
+			'verification_sessions.device_public_key',
+			'verification_sessions.challenge',
+			'verification_sessions.candidate_id',
+			'candidates.id_number',
+			'candidates.exam_area',
+			'candidates.online_blocked'
+		])
+		.where('verification_sessions.id', '=', sessionId);
+	if (lock) query = query.forUpdate();
+	return query.executeTakeFirst();
+}
+
+/** A session already has its outcome: the same bundle again is acknowledged, anything else refused. */
+async function replayAnswer(db: Db, sessionId: string, bundleSha: string): Promise<SubmitResult> {
+	const existing = await db
+		.selectFrom('outcomes')
+		.select(['bundle_sha256', 'result', 'admission_number'])
+		.where('session_id', '=', sessionId)
+		.executeTakeFirst();
+	if (existing?.bundle_sha256 !== bundleSha) throw alreadyRecorded();
+	return {
+		outcome: existing.result,
+		duplicate: true,
+		...(existing.admission_number ? { admissionNumber: existing.admission_number } : {})
+	};
+}
+
+const RECORDED = new Set(['confirmed', 'failed', 'review', 'rejected']);
+
+export async function submitBundle(
+	db: Db,
+	sessionId: string,
+	submission: Submission,
+	now = new Date(),
+	deps: SubmitDeps = {}
+): Promise<SubmitResult> {
+	if (!isUuid(sessionId)) throw unknownSession();
+	let candidateId: number | null = null;
+	try {
+		const result = await submitVerified(db, sessionId, submission, now, deps, (id) => (candidateId = id));
+		return result;
+	} catch (error) {
+		if (error instanceof ServiceError && error.code !== 'unknown_session') {
+			await audit(db, {
+				actor: 'phone',
+				action: 'bundle.rejected',
+				sessionId,
+				candidateId,
+				detail: { code: error.code }
+			});
+		}
+		throw error;
+	}
+}
+
+async function submitVerified(
+	db: Db,
+	sessionId: string,
+	submission: Submission,
+	now: Date,
+	deps: SubmitDeps,
+	setCandidate: (id: number) => void
+): Promise<SubmitResult> {
+	const bundleSha = sha256(new TextEncoder().encode(canonicalJson(submission.bundle ?? null)));
+	const session = await loadSession(db, sessionId, false);
+	if (!session || !session.device_public_key || !session.challenge) throw unknownSession();
+	setCandidate(session.candidate_id);
+	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
+	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
+
+	const sp = serverPolicy(session.province);
+	const { policy } = sp;
+	if (submission.photo) await checkPhotoUploads(db, policy, session.candidate_id, now);
+
+	const face = deps.face !== undefined ? deps.face : await serverFaceEngine();
 	const uploaded = {
 		photoSha256: submission.photo ? sha256(submission.photo) : undefined,
 		signatureSha256: submission.signature ? sha256(submission.signature) : undefined
 	};
-	if (!isUuid(sessionId))
-		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
-	const result = await db.transaction().execute(async (tx) => {
-		const session = await tx
-			.selectFrom('verification_sessions')
-			.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
-			.select([
-				'verification_sessions.id',
-				'verification_sessions.status',
-				'verification_sessions.device_public_key',
-				'verification_sessions.challenge',
-				'verification_sessions.candidate_id',
-				'candidates.id_number'
-			])
-			.where('verification_sessions.id', '=', sessionId)
+	const photo = submission.photo;
+	const verdict = await verifyBundle(submission.bundle, {
+		sessionId,
+		publicKey: session.device_public_key,
+		challenge: session.challenge as Challenge,
+		expectedIdNumber: session.id_number,
+		now,
+		uploaded,
+		allowedModels: deps.allowedModels ?? modelAllowList(),
+		thresholds: {
+			faceMatch: policy.thresholds.faceMatch.value,
+			antiSpoof: policy.thresholds.antiSpoof.value
+		},
+		requiredSteps: (deps.strictSteps ?? config.strictSteps) ? requiredBundleSteps(policy) : undefined,
+		recheckPhoto:
+			photo && sp.photoSpec
+				? async () => (await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined)).reasons
+				: undefined
+	});
+	if (!verdict.ok) {
+		// A photo that reached the re-check was a real, signed upload: it counts against the daily limit.
+		if (verdict.code === 'photo_rejected') {
+			await audit(db, {
+				actor: 'phone',
+				action: 'photo.upload',
+				sessionId,
+				candidateId: session.candidate_id
+			});
+		}
+		throw rejectionError(verdict);
+	}
+
+	const passed = verdict.payload.steps.every((s) => s.passed);
+	const password = passed ? await preparePassword(sp) : null;
+	const embedding = passed && photo && face ? await embedPhoto(face, photo).catch(() => null) : null;
+
+	const written = await db.transaction().execute(async (tx) => {
+		const locked = await loadSession(tx, sessionId, true);
+		if (!locked) throw unknownSession();
+		if (RECORDED.has(locked.status)) return { replay: true as const };
+		// The candidate's row is the lock that serialises limits across sessions and server instances.
+		const candidate = await tx
+			.selectFrom('candidates')
+			.select(['id', 'online_blocked'])
+			.where('id', '=', locked.candidate_id)
 			.forUpdate()
-			.executeTakeFirst();
-		if (!session || !session.device_public_key || !session.challenge) {
-			return {
-				rejected: new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.')
-			};
+			.executeTakeFirstOrThrow();
+		if (candidate.online_blocked) throw attemptsExhausted(candidate.online_blocked);
+		if (photo) {
+			await checkPhotoUploads(tx, policy, candidate.id, now);
+			await audit(tx, { actor: 'phone', action: 'photo.upload', sessionId, candidateId: candidate.id });
 		}
-		const bundleSha = sha256(new TextEncoder().encode(canonicalJson(submission.bundle ?? null)));
-		if (session.status === 'confirmed') {
-			// The phone retried after losing the response: the same bundle is acknowledged, anything else refused.
-			const existing = await tx
-				.selectFrom('outcomes')
-				.select(['bundle_sha256', 'result'])
-				.where('session_id', '=', sessionId)
-				.executeTakeFirst();
-			if (existing?.bundle_sha256 === bundleSha) return { outcome: existing.result, duplicate: true };
-			return {
-				rejected: new ServiceError(
-					409,
-					'already_recorded',
-					'本次确认已完成，不能重复提交',
-					'This confirmation is already recorded.'
-				)
-			};
-		}
-		const verdict = await verifyBundle(submission.bundle, {
-			sessionId,
-			publicKey: session.device_public_key,
-			challenge: session.challenge as Challenge,
-			expectedIdNumber: session.id_number,
-			now,
-			uploaded
-		});
-		if (!verdict.ok) {
-			return {
-				rejected: new ServiceError(
-					verdict.code === 'challenge_expired' ? 410 : 400,
-					verdict.code,
-					verdict.zh,
-					verdict.en
-				)
-			};
-		}
-		const passed = verdict.payload.steps.every((s) => s.passed);
-		const outcome = passed ? 'confirmed' : 'failed';
-		await tx
+
+		let duplicates: DuplicateHit[] = [];
+		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidate.id, embedding);
+		const result = !passed ? 'failed' : duplicates.length > 0 ? 'review' : 'confirmed';
+		const outcome = await tx
 			.insertInto('outcomes')
 			.values({
 				session_id: sessionId,
-				candidate_id: session.candidate_id,
-				result: outcome,
+				candidate_id: candidate.id,
+				result,
 				bundle: JSON.stringify(submission.bundle),
-				bundle_sha256: bundleSha
+				bundle_sha256: bundleSha,
+				review_status: result === 'review' ? 'pending' : 'none',
+				review_reasons: JSON.stringify(
+					duplicates.map((d) => ({
+						code: 'duplicate_face',
+						zh: '同一考区另一身份证号码的照片与此人脸相同',
+						en: 'The same face appears under another ID number in this exam area',
+						otherCandidateId: d.candidateId,
+						similarity: d.similarity
+					}))
+				)
 			})
-			.execute();
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidate.id);
+		if (embedding) {
+			await tx
+				.insertInto('face_embeddings')
+				.values({
+					outcome_id: outcome.id,
+					candidate_id: candidate.id,
+					exam_area: session.exam_area,
+					embedding
+				})
+				.execute();
+		}
+		for (const [kind, bytes] of [
+			['photo', submission.photo],
+			['signature', submission.signature]
+		] as const) {
+			if (bytes) {
+				await tx
+					.insertInto('attachments')
+					.values({ outcome_id: outcome.id, kind, sha256: sha256(bytes), bytes })
+					.execute();
+			}
+		}
+
+		let attempts: AttemptState | null = null;
+		let grant: Grant | null = null;
+		if (result === 'failed') {
+			attempts = await countFailure(tx, policy, candidate.id);
+			if (attempts.exhausted?.includes('manual_review')) {
+				await tx
+					.updateTable('outcomes')
+					.set({
+						review_status: 'pending',
+						review_reasons: JSON.stringify([
+							{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }
+						])
+					})
+					.where('id', '=', outcome.id)
+					.execute();
+			}
+		} else if (result === 'confirmed') {
+			grant = await grantAdmission(tx, candidate.id, sp, password, now);
+			await tx
+				.updateTable('outcomes')
+				.set({ admission_number: grant.admissionNumber })
+				.where('id', '=', outcome.id)
+				.execute();
+		}
 		await tx
 			.updateTable('verification_sessions')
-			.set({ status: outcome, completed_at: now })
+			.set({ status: result, completed_at: now })
 			.where('id', '=', sessionId)
 			.execute();
-		await audit(tx, { actor: 'phone', action: 'bundle.accepted', sessionId, detail: { outcome } });
-		return { outcome, duplicate: false };
-	});
-	if ('rejected' in result && result.rejected) {
-		await audit(db, {
+		await recordOutcomeEvent(tx, outcome.id, now);
+		await audit(tx, {
 			actor: 'phone',
-			action: 'bundle.rejected',
+			action: 'bundle.accepted',
 			sessionId,
-			detail: { code: result.rejected.code }
+			candidateId: candidate.id,
+			detail: { outcome: result, duplicates: duplicates.length }
 		});
-		throw result.rejected;
-	}
-	return result as { outcome: string; duplicate: boolean };
+		return { replay: false as const, result, attempts, grant };
+	});
+	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
+
+	const { result, attempts, grant } = written;
+	if (grant) await sendGrantSms(deps.sms ?? smsSender(db), grant);
+	return {
+		outcome: result,
+		duplicate: false,
+		...(grant ? { admissionNumber: grant.admissionNumber } : {}),
+		...(grant?.password ? { password: grant.password } : {}),
+		...(attempts
+			? { attempts: { failures: attempts.failures, max: attempts.max, next: attempts.exhausted } }
+			: {})
+	};
 }

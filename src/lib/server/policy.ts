@@ -1,0 +1,42 @@
+// What the server takes from a province policy: challenge kind, thresholds, limits, photo spec, SMS, and the
+// admission-number prefix. Policies are data in src/lib/core/policy; this file only adds server-side facts.
+import { findPolicy, type ProvincePolicy } from '../core/policy/index.ts';
+import { hubeiPhotoSpec, type PhotoSpec } from '../core/photo/spec.ts';
+import { ServiceError } from './services/errors.ts';
+
+/** GB/T 2260 province codes: the first two digits of the province's admission numbers. */
+const PROVINCE_CODES: Readonly<Record<string, string>> = { beijing: '11', fujian: '35', hubei: '42' };
+
+export interface ServerPolicy {
+	policy: ProvincePolicy;
+	provinceCode: string;
+	/** The photo engine's spec for the server re-check, or null when the province takes no photo upload. */
+	photoSpec: PhotoSpec | null;
+}
+
+export function serverPolicy(province: string): ServerPolicy {
+	const policy = findPolicy(province);
+	const provinceCode = PROVINCE_CODES[province];
+	if (!policy || !provinceCode) {
+		throw new ServiceError(
+			409,
+			'unknown_province',
+			'该省份尚未开通在线确认',
+			`Online confirmation is not available for province "${province}".`
+		);
+	}
+	// Every province we serve asks for the same blue 480x640 registration photo (see core/policy/thresholds.ts);
+	// the photo engine's spec carries the full limits for its re-check.
+	const photoSpec = policy.photo.kind === 'upload' ? hubeiPhotoSpec : null;
+	return { policy, provinceCode, photoSpec };
+}
+
+/** Step kinds of the bundle that the policy's flow produces (used when ZV_STRICT_STEPS=1). */
+export function requiredBundleSteps(policy: ProvincePolicy): string[] {
+	const steps: string[] = [];
+	if (policy.steps.includes('id_capture')) steps.push('idcard');
+	if (policy.steps.includes('liveness')) steps.push('liveness');
+	if (policy.steps.includes('photo')) steps.push('photo');
+	if (policy.signatureRequired) steps.push('signature');
+	return steps;
+}

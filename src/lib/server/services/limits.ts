@@ -1,0 +1,90 @@
+// Attempt limits per province policy, counted in the database so they hold across server instances: the
+// submission transaction locks the candidate's row, so two instances count one candidate's attempts in turn.
+import type { ExhaustedOutcome, ProvincePolicy } from '../../core/policy/index.ts';
+import type { Db } from '../db/index.ts';
+import { ServiceError } from './errors.ts';
+
+const CST_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Midnight in China Standard Time (UTC+8, no daylight saving) at or before `now`: the daily limits reset then. */
+export function chinaDayStart(now: Date): Date {
+	const local = now.getTime() + CST_OFFSET_MS;
+	return new Date(local - (local % DAY_MS) - CST_OFFSET_MS);
+}
+
+const NEXT_TEXT: Record<ExhaustedOutcome, { zh: string; en: string }> = {
+	manual_review: { zh: '申请人工审核', en: 'ask for a manual review' },
+	on_site: { zh: '到考办现场确认', en: 'confirm on site at the exam office' },
+	contact_office: { zh: '联系自考办说明情况', en: 'contact the self-study exam office' }
+};
+
+export function attemptsExhausted(blocked: string): ServiceError {
+	const next = blocked
+		.split(',')
+		.map((k) => NEXT_TEXT[k as ExhaustedOutcome])
+		.filter(Boolean);
+	return new ServiceError(
+		403,
+		'attempts_exhausted',
+		`在线确认次数已用完，请${next.map((n) => n.zh).join('或')}`,
+		`No online attempts are left; please ${next.map((n) => n.en).join(' or ')}.`
+	);
+}
+
+/** Refuses a photo upload beyond the policy's daily count (uploads are counted from the audit log). */
+export async function checkPhotoUploads(
+	tx: Db,
+	policy: ProvincePolicy,
+	candidateId: number,
+	now: Date
+): Promise<void> {
+	const perDay = policy.limits.photoUploadsPerDay;
+	if (perDay === null) return;
+	const row = await tx
+		.selectFrom('audit_log')
+		.select((eb) => eb.fn.countAll().as('n'))
+		.where('candidate_id', '=', candidateId)
+		.where('action', '=', 'photo.upload')
+		.where('at', '>=', chinaDayStart(now))
+		.executeTakeFirstOrThrow();
+	if (Number(row.n) >= perDay) {
+		throw new ServiceError(
+			429,
+			'photo_limit',
+			`今日照片上传已达 ${perDay} 次，请明天再试（北京时间零点重置）`,
+			`The ${perDay} photo uploads of today are used; try again tomorrow (resets at midnight China time).`
+		);
+	}
+}
+
+export interface AttemptState {
+	failures: number;
+	max: number | null;
+	/** Set when this failure used the last attempt. */
+	exhausted: readonly ExhaustedOutcome[] | null;
+}
+
+/** Counts recorded failed outcomes (this one included) against the policy's attempt limit. */
+export async function countFailure(
+	tx: Db,
+	policy: ProvincePolicy,
+	candidateId: number
+): Promise<AttemptState> {
+	const limit = policy.limits.attempts;
+	const row = await tx
+		.selectFrom('outcomes')
+		.select((eb) => eb.fn.countAll().as('n'))
+		.where('candidate_id', '=', candidateId)
+		.where('result', '=', 'failed')
+		.executeTakeFirstOrThrow();
+	const failures = Number(row.n);
+	if (!limit) return { failures, max: null, exhausted: null };
+	if (failures < limit.max) return { failures, max: limit.max, exhausted: null };
+	await tx
+		.updateTable('candidates')
+		.set({ online_blocked: limit.then.join(',') })
+		.where('id', '=', candidateId)
+		.execute();
+	return { failures, max: limit.max, exhausted: limit.then };
+}

@@ -1,0 +1,102 @@
+// Granting a confirmed outcome: the admission number (kept for returning candidates) and the one-time password
+// hash, written inside the caller's transaction; the SMS is sent only after that transaction commits.
+import type { Db } from '../db/index.ts';
+import { hashPassword, randomDigits } from '../passwords.ts';
+import type { ServerPolicy } from '../policy.ts';
+import { successMessage, type SmsSender } from '../sms/index.ts';
+import { allocateAdmissionNumber } from './admission.ts';
+
+export interface PreparedPassword {
+	password: string;
+	hash: string;
+}
+
+/** Draws and hashes the password before any transaction, so the slow hash never holds a database lock. */
+export async function preparePassword(sp: ServerPolicy): Promise<PreparedPassword | null> {
+	const digits = sp.policy.successSms?.passwordDigits;
+	if (!digits) return null;
+	const password = randomDigits(digits);
+	return { password, hash: await hashPassword(password) };
+}
+
+export interface Grant {
+	admissionNumber: string;
+	password: string | null;
+	sms: { phone: string; name: string } | null;
+}
+
+export async function grantAdmission(
+	tx: Db,
+	candidateId: number,
+	sp: ServerPolicy,
+	password: PreparedPassword | null,
+	now: Date
+): Promise<Grant> {
+	const candidate = await tx
+		.selectFrom('candidates')
+		.select(['admission_number', 'phone', 'name', 'province'])
+		.where('id', '=', candidateId)
+		.executeTakeFirstOrThrow();
+	const admissionNumber =
+		candidate.admission_number ??
+		(await allocateAdmissionNumber(tx, candidate.province, sp.provinceCode, now));
+	await tx
+		.updateTable('candidates')
+		.set({
+			admission_number: admissionNumber,
+			updated_at: now,
+			...(password ? { password_hash: password.hash } : {})
+		})
+		.where('id', '=', candidateId)
+		.execute();
+	const wantsSms = sp.policy.successSms !== null && password !== null;
+	return {
+		admissionNumber,
+		password: password?.password ?? null,
+		sms: wantsSms ? { phone: candidate.phone, name: candidate.name } : null
+	};
+}
+
+/** After commit: the SMS failing must not undo a recorded outcome, so it is logged, not thrown. */
+export async function sendGrantSms(sender: SmsSender, grant: Grant): Promise<boolean> {
+	if (!grant.sms || !grant.password) return false;
+	try {
+		await sender.send(successMessage(grant.sms.phone, grant.sms.name, grant.admissionNumber, grant.password));
+		return true;
+	} catch (error) {
+		console.error('SMS not sent:', error instanceof Error ? error.message : error);
+		return false;
+	}
+}
+
+/** The event the registration system reads by polling and receives by webhook (no images, no scores). */
+export async function recordOutcomeEvent(tx: Db, outcomeId: number, now: Date): Promise<void> {
+	const row = await tx
+		.selectFrom('outcomes')
+		.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+		.select([
+			'outcomes.id',
+			'outcomes.session_id',
+			'outcomes.result',
+			'outcomes.review_status',
+			'candidates.id_number',
+			'candidates.admission_number',
+			'candidates.province'
+		])
+		.where('outcomes.id', '=', outcomeId)
+		.executeTakeFirstOrThrow();
+	const payload = {
+		outcomeId: row.id,
+		sessionId: row.session_id,
+		idNumber: row.id_number,
+		province: row.province,
+		result: row.result,
+		reviewStatus: row.review_status,
+		admissionNumber: row.result === 'confirmed' ? row.admission_number : null,
+		at: now.toISOString()
+	};
+	await tx
+		.insertInto('outcome_events')
+		.values({ outcome_id: outcomeId, payload: JSON.stringify(payload) })
+		.execute();
+}

@@ -1,0 +1,14 @@
+// Sending text messages to candidates. The development outbox keeps them in a table shown at /dev/outbox; the
+// HTTP gateway adapter posts them to the province's SMS gateway.
+
+export interface SmsMessage {
+	phone: string;
+	body: string;
+	/** The same text with secrets (the one-time password) masked: what may be stored outside development. */
+	redacted: string;
+}
+
+export interface SmsSender {
+	readonly name: string;
+	send(message: SmsMessage): Promise<void>;
+}
