@@ -1,6 +1,7 @@
-// The photo step off the main thread: checks, the processed output photo and the upload re-check, over the pure
-// core. The face measurement comes from the face worker (one copy of the face models per page), so this worker
-// holds no model; MozJPEG's wasm is compiled on the first make() and reused.
+// The photo step off the main thread: checks, the processed output photo and encoder comparison, over the pure
+// core. The face measurement comes from the face worker (one copy of the face models per page); this worker holds
+// only the person-segmentation model (photo.segment through onnxruntime-web, loaded by init()) and MozJPEG's wasm,
+// compiled on the first make() and reused. Without init() make() falls back to the colour-region mask.
 import * as Comlink from 'comlink';
 import type { FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { ssim } from '../src/lib/core/image/ssim.ts';
@@ -11,7 +12,15 @@ import { makePhoto, type MadePhoto } from '../src/lib/core/photo/pipeline.ts';
 import { combine, type PhotoVerdict } from '../src/lib/core/photo/reasons.ts';
 import { decodeJpeg } from '../src/lib/core/photo/recheck.ts';
 import { hubeiPhotoSpec, type PhotoSpec } from '../src/lib/core/photo/spec.ts';
+import {
+	createPersonSegmenter,
+	SEGMENT_MODEL_ID,
+	type PersonSegmenter
+} from '../src/lib/core/photo/segment-model.ts';
+import { createWebRuntime } from '../src/lib/runtime/web-ort.ts';
 import { canvasEncoder, webMozjpegEncoder } from '../src/lib/runtime/web-photo.ts';
+
+let segmenter: PersonSegmenter | null = null;
 
 export interface EncoderComparison {
 	encoder: string;
@@ -22,6 +31,15 @@ export interface EncoderComparison {
 }
 
 const api = {
+	/** Loads and verifies the segmentation model (about 0.4 MB); progress in bytes. */
+	async init(onProgress?: (loaded: number, total: number) => void): Promise<{ model: string; ms: number }> {
+		const started = performance.now();
+		const runtime = createWebRuntime({ onProgress });
+		await runtime.load(SEGMENT_MODEL_ID);
+		segmenter = createPersonSegmenter(runtime);
+		return { model: SEGMENT_MODEL_ID, ms: performance.now() - started };
+	},
+
 	/** Content checks of a frame or picked photo (plus file rules when the original file's bytes are given). */
 	check(
 		frame: ImageData,
@@ -41,7 +59,15 @@ const api = {
 		faceMatch?: number
 	): Promise<MadePhoto & { ms: number }> {
 		const started = performance.now();
-		const made = await makePhoto({ image: frame, measurement, spec, encoder: webMozjpegEncoder, faceMatch });
+		const mask = segmenter ? await segmenter.segment(frame) : undefined;
+		const made = await makePhoto({
+			image: frame,
+			measurement,
+			spec,
+			encoder: webMozjpegEncoder,
+			faceMatch,
+			mask
+		});
 		const result = { ...made, ms: performance.now() - started };
 		return made.bytes ? Comlink.transfer(result, [made.bytes.buffer]) : result;
 	},
