@@ -1,0 +1,209 @@
+// Face engine benchmark (Node, onnxruntime-node): per-stage latency on live camera frames, face-match
+// TAR/FAR on the fixtures (clean and ID-portrait-like), anti-spoof scores on spoof samples vs live clips.
+// Run: npx tsx tests/bench/face.bench.ts   -> table on stdout, figures in bench/out/face.json.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { ANTISPOOF, createFaceEngine, FACE_MATCH } from '../../src/lib/core/face/engine.ts';
+import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
+import type { RgbaImage } from '../../src/lib/core/image/types.ts';
+import { nodeRuntime } from '../../src/lib/runtime/node.ts';
+import { decodeImage } from '../../src/lib/runtime/node-image.ts';
+import { fixture } from '../support/fixtures.ts';
+import { clipFrames, largestFace } from '../node/face/support.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const engine = createFaceEngine(nodeRuntime);
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const p90 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.9)];
+async function timeEach(frames: RgbaImage[], fn: (f: RgbaImage) => Promise<unknown>) {
+	await fn(frames[0]); // warm-up: first run allocates and optimises
+	const ms: number[] = [];
+	for (const f of frames) {
+		const t = performance.now();
+		await fn(f);
+		ms.push(performance.now() - t);
+	}
+	return { median: +median(ms).toFixed(1), p90: +p90(ms).toFixed(1), n: ms.length };
+}
+
+function table(title: string, header: string[], rows: (string | number)[][]) {
+	console.log(`\n${title}`);
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+	const line = (r: (string | number)[]) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+	console.log(line(header));
+	console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+	for (const r of rows) console.log(line(r));
+}
+
+// 1. Latency on live selfie frames (480x640), stage by stage.
+const frames = await clipFrames(
+	'live_blink_selfie_480x640_15fps.mjpeg',
+	Array.from({ length: 15 }, (_, i) => i * 7)
+);
+const face0 = await largestFace(frames[0]);
+const pts0 = await engine.landmarks(frames[0], face0);
+const latency = {
+	detect: await timeEach(frames, (f) => engine.detect(f)),
+	landmarks: await timeEach(frames, (f) => engine.landmarks(f, face0)),
+	eyes: await timeEach(frames, (f) => engine.eyes(f, pts0)),
+	pose: await timeEach(frames, (f) => engine.pose(f, face0)),
+	measure: await timeEach(frames, (f) => engine.measure(f)),
+	embed: await timeEach(frames, (f) => engine.embed(f, { box: face0.box, score: face0.score })),
+	antispoof: await timeEach(frames, (f) => engine.liveness(f, face0))
+};
+table(
+	`Latency per frame, 480x640 live selfie, ${nodeRuntime.name}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
+	['stage', 'median ms', 'p90 ms', 'frames'],
+	Object.entries(latency).map(([k, v]) => [k, v.median, v.p90, v.n])
+);
+
+// 2. Face match on fixtures: pairs.csv and every cross-identity pair, clean and ID-portrait-like.
+const facesDir = fixture('faces');
+const pairs = readFileSync(join(facesDir, 'pairs.csv'), 'utf8')
+	.trim()
+	.split('\n')
+	.slice(1)
+	.map((l) => l.split(','));
+const files = readdirSync(facesDir).filter((f) => /\.(jpe?g|png)$/.test(f) && !f.startsWith('group_'));
+const identity = (f: string) => f.replace(/_partial_face/, '_x').replace(/_[^_]+$/, '');
+
+/** Grey, washed out, face ~80 px wide, JPEG q50: roughly a portrait printed on an ID card and photographed. */
+async function idLike(f: string): Promise<RgbaImage> {
+	const img = await decodeImage(join(facesDir, f));
+	const faces = await engine.detect(img);
+	const fw = faces.length ? Math.max(...faces.map((x) => x.box.width)) : 100;
+	const width = Math.round(img.width * Math.min(1, 80 / fw));
+	const bytes = await sharp(join(facesDir, f))
+		.rotate()
+		.grayscale()
+		.linear(0.6, 80)
+		.resize({ width })
+		.jpeg({ quality: 50 })
+		.toBuffer();
+	return decodeImage(bytes);
+}
+
+async function embedAll(load: (f: string) => Promise<RgbaImage>) {
+	const out = new Map<string, Float32Array>();
+	for (const f of files) {
+		const img = await load(f);
+		const faces = await engine.detect(img);
+		if (!faces.length) continue;
+		const best = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+		out.set(f, (await engine.embed(img, best)).vector);
+	}
+	return out;
+}
+const clean = await embedAll((f) => decodeImage(join(facesDir, f)));
+const degraded = await embedAll(idLike);
+
+function matchStats(a: Map<string, Float32Array>, b: Map<string, Float32Array>) {
+	const sim = (x: string, y: string) => (a.has(x) && b.has(y) ? cosineSimilarity(a.get(x)!, b.get(y)!) : -1);
+	const genuine = pairs.filter((p) => p[2] === 'Yes').map(([x, y]) => sim(x, y));
+	const pairImpostors = pairs.filter((p) => p[2] === 'No').map(([x, y]) => sim(x, y));
+	const allImpostors: number[] = [];
+	for (const x of files)
+		for (const y of files) if (x < y && identity(x) !== identity(y)) allImpostors.push(sim(x, y));
+	const maxImp = Math.max(...allImpostors);
+	const at = (t: number) => ({
+		threshold: t,
+		tar: +(genuine.filter((s) => s >= t).length / genuine.length).toFixed(4),
+		falseAcceptsPairsCsv: pairImpostors.filter((s) => s >= t).length,
+		falseAcceptsAllPairs: allImpostors.filter((s) => s >= t).length
+	});
+	return {
+		genuinePairs: genuine.length,
+		impostorPairsCsv: pairImpostors.length,
+		impostorPairsAll: allImpostors.length,
+		noFace: files.filter((f) => !b.has(f)),
+		maxImpostorPairsCsv: +Math.max(...pairImpostors).toFixed(4),
+		maxImpostorAll: +maxImp.toFixed(4),
+		tarAtZeroFalseAccepts: +(genuine.filter((s) => s > maxImp).length / genuine.length).toFixed(4),
+		atMatch: at(FACE_MATCH.match),
+		atStrict: at(FACE_MATCH.strict),
+		at040: at(0.4)
+	};
+}
+const match = {
+	cleanVsClean: matchStats(clean, clean),
+	cleanVsIdLike: matchStats(clean, degraded),
+	idLikeVsIdLike: matchStats(degraded, degraded)
+};
+table(
+	`Face match (${FACE_MATCH.modelId}); identities = file name before _N; pairs.csv: 125 same / 276 different`,
+	[
+		'comparison',
+		'TAR@match',
+		'FA csv',
+		'FA all',
+		'all impostors',
+		'max impostor',
+		'TAR@0FA',
+		'TAR@strict',
+		'no face'
+	],
+	Object.entries(match).map(([k, m]) => [
+		k,
+		`${(m.atMatch.tar * 100).toFixed(1)}% @${FACE_MATCH.match}`,
+		m.atMatch.falseAcceptsPairsCsv,
+		m.atMatch.falseAcceptsAllPairs,
+		m.impostorPairsAll,
+		m.maxImpostorAll,
+		`${(m.tarAtZeroFalseAccepts * 100).toFixed(1)}%`,
+		`${(m.atStrict.tar * 100).toFixed(1)}%`,
+		m.noFace.length
+	])
+);
+
+// 3. Anti-spoof: recaptured attacks vs live camera clips (and digitally injected attack clips).
+const spoofRows: { sample: string; kind: string; live: number[] }[] = [];
+for (const f of readdirSync(fixture('spoof')).sort()) {
+	const img = await decodeImage(fixture('spoof', f));
+	spoofRows.push({
+		sample: `spoof/${f}`,
+		kind: f.startsWith('real') ? 'bona fide' : 'recapture attack',
+		live: [await engine.liveness(img, await largestFace(img))]
+	});
+}
+for (const clip of readdirSync(fixture('clips')).filter((c) => c.endsWith('.mjpeg') || c.endsWith('.mp4'))) {
+	if (clip.startsWith('hamilton')) continue; // a film excerpt, not a camera in front of one person
+	const imgs = await clipFrames(clip, [0, 20, 40]);
+	const live: number[] = [];
+	for (const img of imgs) live.push(await engine.liveness(img, await largestFace(img)));
+	spoofRows.push({
+		sample: `clips/${clip}`,
+		kind: clip.startsWith('attack') ? 'injected attack (no recapture)' : 'live camera',
+		live
+	});
+}
+table(
+	`Anti-spoof (${ANTISPOOF.modelId}): live probability, threshold ${ANTISPOOF.threshold}`,
+	['sample', 'kind', 'live (per frame)', 'decision'],
+	spoofRows.map((r) => [
+		r.sample,
+		r.kind,
+		r.live.map((v) => v.toFixed(3)).join(' '),
+		r.live.every((v) => v >= ANTISPOOF.threshold) ? 'live' : 'SPOOF'
+	])
+);
+
+const out = {
+	runtime: nodeRuntime.name,
+	cpus: cpus().length,
+	loadAverage: loadavg()[0],
+	latencyMs: latency,
+	measureFps: +(1000 / latency.measure.median).toFixed(1),
+	embedPlusAntispoofMs: +(latency.embed.median + latency.antispoof.median).toFixed(1),
+	match: { thresholds: FACE_MATCH, ...match },
+	antispoof: { threshold: ANTISPOOF.threshold, samples: spoofRows }
+};
+mkdirSync(join(root, 'bench', 'out'), { recursive: true });
+writeFileSync(join(root, 'bench', 'out', 'face.json'), JSON.stringify(out, null, '\t') + '\n');
+console.log(
+	`\nmeasure: ${out.measureFps} frames/s in Node; embed + anti-spoof: ${out.embedPlusAntispoofMs} ms`
+);
+console.log('wrote bench/out/face.json');
