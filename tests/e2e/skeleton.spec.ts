@@ -1,29 +1,24 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openPhone, startOnPc } from './support/flow.ts';
+import { confirmRecord, consent, expectStatus, idCards, liveness, photo } from './support/phone.ts';
 
-async function walkToSubmit(phone: import('@playwright/test').Page) {
-	await expect(phone.getByTestId('record')).toContainText('王小明');
-	await phone.getByRole('button', { name: '信息正确，继续' }).click();
-	await phone.getByRole('button', { name: '打开摄像头' }).click();
-	await expect
-		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
-		.toBeGreaterThan(0);
-	const size = await phone
-		.locator('video')
-		.evaluate((v: HTMLVideoElement) => `${v.videoWidth}×${v.videoHeight}`);
-	await phone.getByRole('button', { name: '拍摄并检测' }).click();
-	// The worker measured the very frame the camera delivered: its size and byte count come back.
-	await expect(phone.getByTestId('probe')).toContainText(size);
-	await expect(phone.getByTestId('probe')).toContainText(/\d+ KB, \d+\.\d ms/);
+/** The demo candidate is in Beijing: consent, ID both sides, record, photo, liveness, review. */
+async function walkToReview(phone: Page) {
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await photo(phone);
+	await liveness(phone);
+	await expectStatus(phone, 'review');
 }
 
 test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: pc, browser }) => {
 	const link = await startOnPc(pc);
 	const phone = await openPhone(browser, link);
-	await walkToSubmit(phone);
+	await walkToReview(phone);
 	// A reload resumes at the same step (IndexedDB).
 	await phone.reload();
-	await expect(phone.getByTestId('probe')).toBeVisible();
+	await expectStatus(phone, 'review');
 
 	await phone.getByRole('button', { name: '签名并提交' }).click();
 	await expect(phone.getByTestId('done')).toBeVisible();
@@ -40,7 +35,7 @@ test('a bundle altered by one byte in transit is rejected and nothing is recorde
 }) => {
 	const link = await startOnPc(pc);
 	const phone = await openPhone(browser, link);
-	await walkToSubmit(phone);
+	await walkToReview(phone);
 
 	let tampered = false;
 	await phone.route('**/api/phone/submit', async (route) => {
@@ -59,7 +54,7 @@ test('a bundle altered by one byte in transit is rejected and nothing is recorde
 
 	// Nothing was recorded: the untouched bundle, sent again, is accepted as the first and only outcome.
 	await phone.unroute('**/api/phone/submit');
-	await phone.getByRole('button', { name: '签名并提交' }).click();
+	await phone.getByRole('button', { name: '重新提交' }).click();
 	await expect(phone.getByTestId('done')).toBeVisible();
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
 });

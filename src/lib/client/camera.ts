@@ -3,12 +3,20 @@
 export type CameraError = 'denied' | 'not_found' | 'in_use' | 'insecure' | 'unknown';
 
 export async function openFrontCamera(video: HTMLVideoElement): Promise<MediaStream> {
+	return openCamera(video, { facing: 'user', audio: false });
+}
+
+/** The rear camera for the ID card, the front one (with the microphone for digit reading) for the face. */
+export async function openCamera(
+	video: HTMLVideoElement,
+	options: { facing: 'user' | 'environment'; audio: boolean }
+): Promise<MediaStream> {
 	if (!navigator.mediaDevices?.getUserMedia)
 		throw Object.assign(new Error('insecure'), { reason: 'insecure' as CameraError });
 	try {
 		const stream = await navigator.mediaDevices.getUserMedia({
-			video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
-			audio: false
+			video: { facingMode: options.facing, width: { ideal: 640 }, height: { ideal: 480 } },
+			audio: options.audio
 		});
 		video.srcObject = stream;
 		await video.play();

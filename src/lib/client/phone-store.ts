@@ -1,7 +1,10 @@
 // The phone's in-progress state lives in IndexedDB, so a reload or a killed tab resumes at the same step.
-// CryptoKey objects are stored as they are: the private key stays non-extractable.
+// CryptoKey objects are stored as they are: the private key stays non-extractable. Blobs (the output photo, the
+// signature PNG, the reading clip) are stored as Blobs and never leave the phone except the photo and signature.
 import { openDB, type DBSchema } from 'idb';
-import type { Challenge, SignedBundle } from '../core/bundle/schema.ts';
+import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
+import type { FlowState } from '../core/flow/index.ts';
+import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
 
 export interface PhoneRecord {
 	name: string;
@@ -15,15 +18,32 @@ export interface PhoneRecord {
 	examArea: string;
 }
 
+/** A photo the candidate chose or took, its checks, and the file that will be submitted. */
+export interface PhotoEvidence {
+	original: Blob;
+	output: Blob;
+	passed: boolean;
+	reasons: { code: string; zh: string; en: string }[];
+	measures: Record<string, string | number | boolean | null>;
+}
+
 export interface PhoneState {
 	token: string;
 	sessionId: string;
 	province: string;
-	step: 'record' | 'camera' | 'submit' | 'done' | 'record_mismatch';
 	record: PhoneRecord;
 	challenge: Challenge;
 	keys: CryptoKeyPair;
-	probe?: { width: number; height: number; bytes: number; brightness: number; sharpness: number; ms: number };
+	/** The core flow state (src/lib/core/flow), saved after every transition. */
+	flow: FlowState;
+	/** Results of each step as they will be signed (no images: scores, reasons, details). */
+	results: Partial<Record<StepResult['kind'], StepResult>>;
+	/** The liveness challenge of the current attempt, so a reload shows the same digits/actions. */
+	liveness?: LivenessChallenge;
+	/** The digit-reading clip: kept on the phone for the candidate, never uploaded. */
+	clip?: Blob;
+	photo?: PhotoEvidence;
+	signature?: Blob;
 	/** A signed bundle waiting for the network (sent once when it comes back). */
 	pending?: SignedBundle;
 	outcome?: string;

@@ -1,0 +1,26 @@
+// Builds and signs the one thing the phone sends: step results (scores, reasons, measures), never an image, a
+// frame or a clip. The final photo and the signature travel beside it, bound to it by their sha256.
+import type { BundlePayload, SignedBundle, StepResult } from '../core/bundle/schema.ts';
+import { signBundle } from '../core/bundle/sign.ts';
+import { sha256Hex } from './images.ts';
+import type { PhoneState } from './phone-store.ts';
+
+const ORDER: StepResult['kind'][] = ['record', 'idcard', 'liveness', 'photo', 'signature', 'camera'];
+
+export async function signPhoneBundle(phone: PhoneState): Promise<SignedBundle> {
+	const steps = ORDER.map((kind) => phone.results[kind]).filter((s): s is StepResult => !!s);
+	const payload: BundlePayload = {
+		version: 1,
+		sessionId: phone.sessionId,
+		challenge: phone.challenge,
+		candidate: { idNumber: phone.record.idNumber },
+		signedAt: new Date().toISOString(),
+		steps,
+		attachments: {
+			...(phone.photo ? { photoSha256: await sha256Hex(phone.photo.output) } : {}),
+			...(phone.signature ? { signatureSha256: await sha256Hex(phone.signature) } : {})
+		},
+		device: { userAgent: navigator.userAgent.slice(0, 512) }
+	};
+	return signBundle(payload, phone.keys.privateKey);
+}

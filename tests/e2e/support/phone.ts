@@ -1,0 +1,74 @@
+// Walks the phone screens the way a candidate does: by visible text and roles, never by internal state.
+import { expect, type Page } from '@playwright/test';
+import { join, resolve } from 'node:path';
+
+const fixtures =
+	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
+export const fixturePath = (...parts: string[]) => join(fixtures, ...parts);
+
+export const status = (phone: Page) => phone.getByTestId('screen').getAttribute('data-status');
+
+export async function expectStatus(phone: Page, value: string, timeout = 30_000): Promise<void> {
+	await expect(phone.getByTestId('screen')).toHaveAttribute('data-status', value, { timeout });
+}
+
+export async function consent(phone: Page): Promise<void> {
+	await expectStatus(phone, 'consent');
+	await phone.getByLabel('我已阅读并同意《用户协议》和《隐私政策》').check();
+	await phone.getByLabel('我单独同意在本机进行人脸识别（人脸比对和活体检测）').check();
+	await phone.getByRole('button', { name: '同意并开始' }).click();
+}
+
+export async function confirmRecord(phone: Page): Promise<void> {
+	await expectStatus(phone, 'confirm_record');
+	await expect(phone.getByTestId('record')).toContainText('王小明');
+	await phone.getByRole('button', { name: '信息正确，继续' }).click();
+}
+
+/** Both sides (or the portrait side only) from the album: the fixture specimens. */
+export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Promise<void> {
+	await expectStatus(phone, 'id_capture');
+	for (const side of sides) {
+		await expect(phone.getByRole('heading', { level: 1 })).toContainText(
+			side === 'portrait' ? '人像面' : '国徽面'
+		);
+		await phone
+			.getByTestId('id-file')
+			.setInputFiles(fixturePath('idcards', `specimen_airobot_${side}_side_bw.jpg`));
+	}
+}
+
+export async function photo(phone: Page, file = 'blue_bg_man_compliant_480x640.jpg'): Promise<void> {
+	await expectStatus(phone, 'photo');
+	await phone.getByTestId('photo-file').setInputFiles(fixturePath('idphotos', file));
+	await phone.getByRole('button', { name: '使用此照片' }).click();
+}
+
+/** Starts the camera from a tap, runs the challenge, and waits for the flow to move on. */
+export async function liveness(phone: Page): Promise<void> {
+	await expectStatus(phone, 'liveness');
+	await phone.getByRole('button', { name: '打开摄像头' }).click();
+	await expect
+		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+		.toBeGreaterThan(0);
+	await phone.getByRole('button', { name: '开始检测' }).click();
+	await expect(phone.getByTestId('screen')).not.toHaveAttribute('data-status', 'liveness', {
+		timeout: 30_000
+	});
+}
+
+export async function signature(phone: Page): Promise<void> {
+	await expectStatus(phone, 'signature');
+	const pad = phone.getByTestId('signature-pad');
+	const box = (await pad.boundingBox())!;
+	await phone.mouse.move(box.x + 30, box.y + 100);
+	await phone.mouse.down();
+	for (let i = 1; i <= 10; i++) await phone.mouse.move(box.x + 30 + i * 20, box.y + 100 + (i % 2 ? -30 : 30));
+	await phone.mouse.up();
+	await phone.getByRole('button', { name: '确认签名' }).click();
+}
+
+export async function submit(phone: Page): Promise<void> {
+	await expectStatus(phone, 'review');
+	await phone.getByRole('button', { name: '签名并提交' }).click();
+}
