@@ -14,12 +14,16 @@ export interface OcrLine {
 	confidence: number;
 }
 
+/** The lines a field was read from (so a caller can re-read them, e.g. against a lexicon). */
+export type FieldSources<F> = Partial<Record<keyof F, OcrLine[]>>;
+
 export interface ParsedSide<F> {
 	fields: F;
 	/** Mean OCR confidence of the lines each field came from (0 when the field was not read). */
 	confidence: Record<keyof F, number>;
 	/** Labels that were seen: how sure we are this is that side of a card. */
 	labelsFound: string[];
+	sources: FieldSources<F>;
 }
 
 /** The portrait area on a rectified card, as fractions of its width/height (text there is not a field). */
@@ -108,6 +112,7 @@ export function parsePortrait(
 	};
 	const confidence = { name: 0, sex: 0, ethnicity: 0, birthDate: 0, address: 0, idNumber: 0 };
 	const labelsFound: string[] = [];
+	const sources: FieldSources<PortraitFields> = {};
 	let addressRow = -1;
 	let numberRow = -1;
 	rs.forEach((row, i) => {
@@ -134,6 +139,12 @@ export function parsePortrait(
 				fields.sex = sex[0] as '男' | '女';
 				confidence.sex = row.confidence;
 			}
+			// The ethnicity is whatever stands right of the 民族 label (or in the label's own box, merged).
+			const label = row.lines.find((l) => l.text.includes('民族') || l.text.includes('族'));
+			if (label)
+				sources.ethnicity = row.lines.filter(
+					(l) => l === label || l.box.x > label.box.x + label.box.width * 0.5
+				);
 			const eth = /民族(.+)$/.exec(t);
 			if (eth) {
 				labelsFound.push('民族');
@@ -168,7 +179,7 @@ export function parsePortrait(
 		fields.address = parts.join('') || null;
 		confidence.address = confs.length ? Math.min(...confs) : 0;
 	}
-	return { fields, confidence, labelsFound };
+	return { fields, confidence, labelsFound, sources };
 }
 
 export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
@@ -197,7 +208,7 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 			confidence.validTo = period.validTo ? row.confidence : 0;
 		}
 	}
-	return { fields, confidence, labelsFound };
+	return { fields, confidence, labelsFound, sources: {} };
 }
 
 /** Which side the lines look like, by the labels each side prints. */

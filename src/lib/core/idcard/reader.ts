@@ -9,7 +9,9 @@ import type { CardFields, CardSide } from './fields.ts';
 import { warpPerspective } from './geometry.ts';
 import { locateCard, type CardLocation } from './locate.ts';
 import { detectText, DEFAULT_DETECT } from './ocr/detect.ts';
-import { parseDictionary, recognizeLines } from './ocr/recognize.ts';
+import { bestLexiconMatch, type LexiconMatch } from './ocr/lexicon.ts';
+import { parseDictionary, recognizeLines, type RecognizedText } from './ocr/recognize.ts';
+import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
@@ -96,22 +98,49 @@ export function createIdCardReader(deps: {
 	const dictionary = typeof deps.dictionary === 'string' ? parseDictionary(deps.dictionary) : deps.dictionary;
 	const { runtime } = deps;
 
+	/** Recogniser probabilities per line, for lexicon re-reading; never leaves the reader. */
+	const lineProbs = new WeakMap<OcrLine, NonNullable<RecognizedText['probs']>>();
+
+	/** Re-reads the ethnicity against the 56 valid values when the greedy read is missing or unsure. */
+	function rereadEthnicity(parsed: ReturnType<typeof parsePortrait>): void {
+		const current = parsed.fields.ethnicity;
+		if (current && (isEthnicity(current) || parsed.confidence.ethnicity >= 0.9)) return;
+		let best: LexiconMatch | null = null;
+		for (const line of parsed.sources.ethnicity ?? []) {
+			const p = lineProbs.get(line);
+			if (!p) continue;
+			const m = bestLexiconMatch(p.data, p.steps, p.classes, ETHNICITIES, dictionary, '民族');
+			if (m && (!best || m.score > best.score)) best = m;
+		}
+		// Accept only a clear winner: at least e^2 (7x) likelier per character than any other ethnicity, and not
+		// vanishingly unlikely in absolute terms (measured: 傈僳 on a JPEG card scores 0.037, margin 5.4; label-only
+		// or empty boxes score < 0.006 with margins < 0.3).
+		if (best && best.score >= 0.01 && best.margin >= 2) {
+			parsed.fields.ethnicity = best.value;
+			parsed.confidence.ethnicity = best.score;
+		}
+	}
+
 	async function ocr(card: RgbaImage, timings: CardReading['timings']): Promise<OcrLine[]> {
 		let t = performance.now();
-		const boxes = await detectText(runtime, card, { ...DEFAULT_DETECT, maxSide: 960 });
+		const boxes = await detectText(runtime, card, { ...DEFAULT_DETECT, maxSide: 640 });
 		timings.detect += performance.now() - t;
 		t = performance.now();
 		const kept = boxes.filter((b) => b.height >= 8 && b.width >= 8);
 		const crops = kept.map((b) => crop(card, b, [255, 255, 255]));
 		const texts = await recognizeLines(runtime, crops, dictionary);
 		timings.recognize += performance.now() - t;
-		return kept
-			.map((b, i) => ({
+		// Lines read as empty stay (a lexicon may still recover them); callers only see non-empty ones.
+		return kept.map((b, i) => {
+			const line: OcrLine = {
 				box: { x: b.x, y: b.y, width: b.width, height: b.height },
 				text: texts[i].text,
 				confidence: texts[i].confidence
-			}))
-			.filter((l) => l.text.trim().length > 0);
+			};
+			const probs = texts[i].probs;
+			if (probs) lineProbs.set(line, probs);
+			return line;
+		});
 	}
 
 	return {
@@ -177,7 +206,7 @@ export function createIdCardReader(deps: {
 					...empty,
 					status: 'no_text',
 					capture,
-					lines,
+					lines: lines.filter((l) => l.text.trim().length > 0),
 					reasons: [
 						reason(
 							'ocr.no_fields',
@@ -203,8 +232,12 @@ export function createIdCardReader(deps: {
 							)
 				);
 			}
-			const parsed =
-				side === 'portrait' ? parsePortrait(lines, RECTIFIED_W, RECTIFIED_H) : parseEmblem(lines);
+			let parsed: ReturnType<typeof parsePortrait> | ReturnType<typeof parseEmblem>;
+			if (side === 'portrait') {
+				const portraitParsed = parsePortrait(lines, RECTIFIED_W, RECTIFIED_H);
+				rereadEthnicity(portraitParsed);
+				parsed = portraitParsed;
+			} else parsed = parseEmblem(lines);
 			const fields: CardFields = parsed.fields;
 			const checks = validateCard(fields, today);
 			reasons.push(...checks.reasons);
@@ -225,7 +258,7 @@ export function createIdCardReader(deps: {
 				checks,
 				capture,
 				reasons,
-				lines,
+				lines: lines.filter((l) => l.text.trim().length > 0),
 				portrait,
 				timings
 			};

@@ -10,6 +10,8 @@ export interface RecognizedText {
 	confidence: number;
 	/** Per-character probabilities, aligned with Array.from(text). */
 	charConfidence: number[];
+	/** The recogniser's steps x classes probabilities, kept for lexicon-constrained re-reading. */
+	probs?: { data: Float32Array; steps: number; classes: number };
 }
 
 const REC_HEIGHT = 48;
@@ -108,9 +110,8 @@ async function recognizeBatch(
 	const probs = result.data as Float32Array;
 	const texts: RecognizedText[] = [];
 	for (let i = 0; i < n; i++) {
-		texts.push(
-			ctcDecode(probs.subarray(i * steps * classes, (i + 1) * steps * classes), steps, classes, dictionary)
-		);
+		const data = probs.subarray(i * steps * classes, (i + 1) * steps * classes);
+		texts.push({ ...ctcDecode(data, steps, classes, dictionary), probs: { data, steps, classes } });
 	}
 	return texts;
 }

@@ -1,0 +1,218 @@
+// ID card reader benchmark: per-field exact-match rate and character accuracy on generated, degraded
+// ("photographed") cards, time per side in Node, side by side with tesseract.js + chi_sim on the same images.
+// Run: npx tsx tests/bench/idcard.bench.ts   (ZV_BENCH_N=cards per side, default 30)
+// The tesseract.js baseline gets the same located + rectified card and the same field parser, so the
+// comparison is OCR engine against OCR engine. Its chi_sim traineddata is Debian's, read from disk (no CDN).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWorker, OEM } from 'tesseract.js';
+import type { CardFields } from '../../src/lib/core/idcard/fields.ts';
+import { warpPerspective } from '../../src/lib/core/idcard/geometry.ts';
+import { locateCard } from '../../src/lib/core/idcard/locate.ts';
+import { parseEmblem, parsePortrait, type OcrLine } from '../../src/lib/core/idcard/parse.ts';
+import { RECTIFIED_H, RECTIFIED_W } from '../../src/lib/core/idcard/reader.ts';
+import { characterAccuracy } from '../../src/lib/core/idcard/text.ts';
+import { nodeRuntime } from '../../src/lib/runtime/node.ts';
+import { decodeImage, encodePng } from '../../src/lib/runtime/node-image.ts';
+import { generateCard, type Identity } from '../support/idcard/generate.ts';
+import { idCardReader } from '../support/idcard/reader.ts';
+
+const N = Number(process.env.ZV_BENCH_N ?? 30);
+const today = '2026-11-25';
+const TESSDATA = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'];
+const FIELDS = {
+	portrait: ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'],
+	emblem: ['authority', 'validFrom', 'validTo']
+} as const;
+type Side = keyof typeof FIELDS;
+type Field = (typeof FIELDS)[Side][number];
+
+interface Tally {
+	exact: number;
+	charAcc: number;
+	n: number;
+}
+const tally = () =>
+	Object.fromEntries(
+		[...FIELDS.portrait, ...FIELDS.emblem].map((f) => [f, { exact: 0, charAcc: 0, n: 0 }])
+	) as Record<Field, Tally>;
+
+function score(t: Record<Field, Tally>, side: Side, truth: Identity, read: CardFields): boolean {
+	let all = true;
+	for (const f of FIELDS[side]) {
+		const want = String(truth[f]);
+		const got = read[f] == null ? '' : String(read[f]);
+		t[f].n++;
+		t[f].exact += want === got ? 1 : 0;
+		t[f].charAcc += characterAccuracy(want, got);
+		if (want !== got) all = false;
+	}
+	return all;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)] ?? 0;
+
+async function main() {
+	const t0 = performance.now();
+	await idCardReader.warmUp();
+	const loadMs = performance.now() - t0;
+	const { existsSync } = await import('node:fs');
+	const langPath = TESSDATA.find((p) => existsSync(join(p, 'chi_sim.traineddata')));
+	if (!langPath) throw new Error('chi_sim.traineddata not found (apt-get install tesseract-ocr-chi-sim)');
+	const t1 = performance.now();
+	const tess = await createWorker('chi_sim', OEM.LSTM_ONLY, {
+		langPath,
+		gzip: false,
+		cachePath: join(tmpdir(), 'zv-tesseract-cache'),
+		logger: () => {}
+	});
+	await tess.setParameters({ user_defined_dpi: '300' });
+	const tessLoadMs = performance.now() - t1;
+
+	const ours = tally();
+	const base = tally();
+	const oursAll = { portrait: 0, emblem: 0 };
+	const baseAll = { portrait: 0, emblem: 0 };
+	const oursMs: Record<Side, number[]> = { portrait: [], emblem: [] };
+	const baseMs: Record<Side, number[]> = { portrait: [], emblem: [] };
+	const stageMs = { locate: [] as number[], detect: [] as number[], recognize: [] as number[] };
+	const refused: Record<string, number> = {};
+	let located = 0;
+	const failures: { seed: number; side: Side; field: string; want: string; ours: string | null }[] = [];
+
+	for (let i = 0; i < N; i++) {
+		for (const side of ['portrait', 'emblem'] as const) {
+			const seed = 1000 + i;
+			const card = await generateCard({ seed, side, degrade: 'random', write: false });
+			const image = await decodeImage(card.bytes);
+			const r = await idCardReader.read(image, { today });
+			oursMs[side].push(r.timings.total);
+			stageMs.locate.push(r.timings.locate);
+			stageMs.detect.push(r.timings.detect);
+			stageMs.recognize.push(r.timings.recognize);
+			if (r.status !== 'ok')
+				refused[r.reasons[0]?.code ?? r.status] = (refused[r.reasons[0]?.code ?? r.status] ?? 0) + 1;
+			if (score(ours, side, card.identity, r.fields)) oursAll[side]++;
+			for (const f of FIELDS[side]) {
+				const got = r.fields[f] == null ? null : String(r.fields[f]);
+				if (got !== String(card.identity[f]))
+					failures.push({ seed, side, field: f, want: String(card.identity[f]), ours: got });
+			}
+			// Baseline on the same rectified card.
+			const loc = locateCard(image);
+			let lines: OcrLine[] = [];
+			if (loc.ok) {
+				located++;
+				const rect = warpPerspective(image, loc.location.corners, RECTIFIED_W, RECTIFIED_H);
+				const t = performance.now();
+				const res = await tess.recognize(await encodePng(rect), {}, { blocks: true });
+				baseMs[side].push(performance.now() - t);
+				for (const b of res.data.blocks ?? []) {
+					for (const p of b.paragraphs) {
+						for (const l of p.lines) {
+							const text = l.text.replace(/\s+/g, '');
+							if (!text) continue;
+							lines.push({
+								box: {
+									x: l.bbox.x0,
+									y: l.bbox.y0,
+									width: l.bbox.x1 - l.bbox.x0,
+									height: l.bbox.y1 - l.bbox.y0
+								},
+								text,
+								confidence: l.confidence / 100
+							});
+						}
+					}
+				}
+			} else lines = [];
+			const parsed =
+				side === 'portrait'
+					? parsePortrait(lines, RECTIFIED_W, RECTIFIED_H).fields
+					: parseEmblem(lines).fields;
+			if (score(base, side, card.identity, parsed)) baseAll[side]++;
+		}
+		if ((i + 1) % 10 === 0) console.error(`  ${i + 1}/${N} cards per side`);
+	}
+	await tess.terminate();
+
+	const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+	const rows = ([...FIELDS.portrait, ...FIELDS.emblem] as Field[]).map((f) => ({
+		field: f,
+		ppocrExact: ours[f].exact / ours[f].n,
+		ppocrCharAcc: ours[f].charAcc / ours[f].n,
+		tesseractExact: base[f].exact / base[f].n,
+		tesseractCharAcc: base[f].charAcc / base[f].n
+	}));
+	console.log(
+		`\nID card OCR on ${N} generated degraded cards per side (rotation, perspective, blur, JPEG q50/75, uneven light, card ~60-80 % of a 1280x960 frame)`
+	);
+	console.log(
+		`${'field'.padEnd(11)} ${'PP-OCRv4 exact'.padStart(15)} ${'char acc'.padStart(9)}   ${'tesseract exact'.padStart(15)} ${'char acc'.padStart(9)}`
+	);
+	for (const r of rows) {
+		console.log(
+			`${r.field.padEnd(11)} ${pct(r.ppocrExact).padStart(15)} ${pct(r.ppocrCharAcc).padStart(9)}   ${pct(r.tesseractExact).padStart(15)} ${pct(r.tesseractCharAcc).padStart(9)}`
+		);
+	}
+	console.log(
+		`all fields right: portrait ${oursAll.portrait}/${N} vs ${baseAll.portrait}/${N}; emblem ${oursAll.emblem}/${N} vs ${baseAll.emblem}/${N}`
+	);
+	console.log(
+		`refused by capture gates: ${JSON.stringify(refused)}; card located for the baseline: ${located}/${2 * N}`
+	);
+	const ms = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, p90 ${p90(xs).toFixed(0)} ms`;
+	console.log(
+		`time per side, Node (${nodeRuntime.name}), whole read: portrait ${ms(oursMs.portrait)}; emblem ${ms(oursMs.emblem)}`
+	);
+	console.log(
+		`  stages (median): locate+rectify ${median(stageMs.locate).toFixed(0)} ms, det ${median(stageMs.detect).toFixed(0)} ms, rec ${median(stageMs.recognize).toFixed(0)} ms; model load + warm-up ${loadMs.toFixed(0)} ms`
+	);
+	console.log(
+		`tesseract.js recognize only: portrait ${ms(baseMs.portrait)}; emblem ${ms(baseMs.emblem)}; load ${tessLoadMs.toFixed(0)} ms`
+	);
+	if (failures.length) console.log(`PP-OCRv4 misses (first 10): ${JSON.stringify(failures.slice(0, 10))}`);
+
+	mkdirSync('bench/out', { recursive: true });
+	writeFileSync(
+		'bench/out/idcard.json',
+		JSON.stringify(
+			{
+				date: new Date().toISOString(),
+				cardsPerSide: N,
+				degradation: 'random (tests/support/idcard/generate.ts randomDegradation)',
+				runtime: nodeRuntime.name,
+				baseline: `tesseract.js 7.0.0 + chi_sim (${langPath}), LSTM, same rectified card and parser`,
+				fields: rows,
+				allFieldsRight: { ppocr: oursAll, tesseract: baseAll },
+				refused,
+				timingMs: {
+					node: {
+						portrait: { median: median(oursMs.portrait), p90: p90(oursMs.portrait) },
+						emblem: { median: median(oursMs.emblem), p90: p90(oursMs.emblem) },
+						stagesMedian: {
+							locate: median(stageMs.locate),
+							detect: median(stageMs.detect),
+							recognize: median(stageMs.recognize)
+						},
+						modelLoad: loadMs
+					},
+					tesseract: {
+						portrait: { median: median(baseMs.portrait), p90: p90(baseMs.portrait) },
+						emblem: { median: median(baseMs.emblem), p90: p90(baseMs.emblem) },
+						load: tessLoadMs
+					},
+					chromiumWorker: null
+				},
+				failures
+			},
+			null,
+			2
+		)
+	);
+	console.log('wrote bench/out/idcard.json');
+}
+
+await main();

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { bestLexiconMatch, ctcLogLikelihood } from '../../../src/lib/core/idcard/ocr/lexicon.ts';
+import { ctcDecode, parseDictionary } from '../../../src/lib/core/idcard/ocr/recognize.ts';
+import { boxesFromMap, DEFAULT_DETECT } from '../../../src/lib/core/idcard/ocr/detect.ts';
+import { parseEmblem, parsePortrait, guessSide, type OcrLine } from '../../../src/lib/core/idcard/parse.ts';
+
+const dictionary = parseDictionary('汉\n回\n傈\n僳\n民\n族\n');
+const classes = dictionary.length + 1; // + blank
+
+/** Probabilities for a path of class indices, `p` on the chosen class and the rest spread evenly. */
+function path(classesPath: number[], p = 0.9): Float32Array {
+	const out = new Float32Array(classesPath.length * classes).fill((1 - p) / (classes - 1));
+	classesPath.forEach((c, t) => (out[t * classes + c] = p));
+	return out;
+}
+
+describe('CTC', () => {
+	it('greedy-decodes by collapsing repeats and dropping blanks', () => {
+		const probs = path([0, 3, 3, 0, 4, 0, 0]);
+		expect(ctcDecode(probs, 7, classes, dictionary).text).toBe('傈僳');
+		expect(ctcDecode(path([1, 0, 1]), 3, classes, dictionary).text).toBe('汉汉');
+		expect(parseDictionary('a\nb\n')).toEqual(['a', 'b', ' ']);
+	});
+
+	it('scores the true label higher than others, and a lexicon recovers a value greedy decoding misses', () => {
+		const probs = path([0, 3, 3, 0, 4, 0]);
+		const good = ctcLogLikelihood(probs, 6, classes, [3, 4]);
+		const bad = ctcLogLikelihood(probs, 6, classes, [1]);
+		expect(good).toBeGreaterThan(bad);
+		// Weak evidence: every step is mostly blank, so greedy decoding emits nothing...
+		const weak = new Float32Array(6 * classes).fill(0.02);
+		for (let t = 0; t < 6; t++) weak[t * classes] = 0.6;
+		weak[1 * classes + 3] = 0.3;
+		weak[3 * classes + 4] = 0.3;
+		expect(ctcDecode(weak, 6, classes, dictionary).text).toBe('');
+		// ...but among the allowed values, 傈僳 is clearly the likeliest.
+		const m = bestLexiconMatch(weak, 6, classes, ['汉', '回', '傈僳'], dictionary);
+		expect(m?.value).toBe('傈僳');
+		expect(m?.margin).toBeGreaterThan(0);
+	});
+});
+
+describe('DB box post-processing', () => {
+	it('turns each blob of the probability map into one grown box', () => {
+		const w = 40;
+		const h = 20;
+		const map = new Float32Array(w * h);
+		for (let y = 5; y < 9; y++) for (let x = 3; x < 15; x++) map[y * w + x] = 0.9;
+		for (let y = 12; y < 16; y++) for (let x = 20; x < 38; x++) map[y * w + x] = 0.8;
+		const boxes = boxesFromMap(map, w, h, DEFAULT_DETECT);
+		expect(boxes).toHaveLength(2);
+		expect(boxes[0].x).toBeLessThan(3);
+		expect(boxes[0].width).toBeGreaterThan(12);
+	});
+});
+
+const line = (x: number, y: number, w: number, text: string): OcrLine => ({
+	box: { x, y, width: w, height: 30 },
+	text,
+	confidence: 0.99
+});
+
+describe('field parsing', () => {
+	it('parses a portrait side whose labels and values come as separate or merged boxes', () => {
+		const lines = [
+			line(70, 80, 60, '姓名'),
+			line(170, 80, 60, '张伟'),
+			line(70, 135, 160, '性别男'),
+			line(300, 135, 60, '民族'),
+			line(400, 135, 40, '汉'),
+			line(70, 190, 370, '出生1988年8月15日'),
+			line(70, 245, 60, '住址'),
+			line(170, 245, 300, '湖北省武汉市武昌区中南'),
+			line(170, 285, 200, '路99号3栋'),
+			line(600, 200, 100, '噪声'), // in the portrait area: ignored
+			line(70, 440, 170, '公民身份号码'),
+			line(290, 440, 420, '42010619880815321X')
+		];
+		const p = parsePortrait(lines, 856, 540);
+		expect(p.fields).toEqual({
+			name: '张伟',
+			sex: '男',
+			ethnicity: '汉',
+			birthDate: '1988-08-15',
+			address: '湖北省武汉市武昌区中南路99号3栋',
+			idNumber: '42010619880815321X'
+		});
+		expect(guessSide(lines)).toBe('portrait');
+	});
+
+	it('parses the emblem side, 长期 included, and trims a part-character read from an overlapping box', () => {
+		const lines = [
+			line(260, 90, 380, '中华人民共和国'),
+			line(280, 180, 430, '居民身份证'),
+			line(150, 400, 148, '签发机关面'),
+			line(286, 400, 300, '南京市公安局鼓楼区分局'),
+			line(150, 460, 115, '有效期限'),
+			line(290, 460, 220, '2012.05.06-长期')
+		];
+		expect(parseEmblem(lines).fields).toEqual({
+			authority: '南京市公安局鼓楼区分局',
+			validFrom: '2012-05-06',
+			validTo: '长期'
+		});
+		expect(guessSide(lines)).toBe('emblem');
+	});
+});
