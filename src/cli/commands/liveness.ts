@@ -3,12 +3,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { FACE_MATCH, createFaceEngine } from '../../lib/core/face/engine.ts';
-import type { FaceEngine } from '../../lib/core/face/types.ts';
+import type { FaceEngine, FaceMeasurement } from '../../lib/core/face/types.ts';
 import {
 	replayActions,
 	replayDigits,
 	type LivenessAction,
 	type ReplayResult,
+	type Sample,
 	type TimedFrame
 } from '../../lib/core/liveness/index.ts';
 import { LIVENESS_ACTIONS } from '../../lib/core/policy/types.ts';
@@ -164,6 +165,34 @@ export async function replayClip(
 	const result = await replayActions(frames, nodeFaceEngine(), challenge, common);
 	return { ...result, clip: info };
 }
+
+/** Measures every frame of a clip (and samples identity/anti-spoof) once, for judging many challenges on it. */
+export async function measureClip(path: string, fps: number | null = null) {
+	const info = probeClip(path, fps);
+	const resample = fps != null && !path.toLowerCase().endsWith('.mjpeg');
+	const engine = nodeFaceEngine();
+	const measurements: FaceMeasurement[] = [];
+	const samples: Sample[] = [];
+	const started = performance.now();
+	for await (const frame of decodeFrames(path, info, resample)) {
+		const m = await engine.measure(frame.image, frame.t);
+		measurements.push(m);
+		const last = samples[samples.length - 1];
+		if (m.faceCount === 1 && m.face && (!last || frame.t - last.t >= 500)) {
+			const [emb, live] = await Promise.all([
+				engine.embed(frame.image, m.face),
+				engine.liveness(frame.image, m.face)
+			]);
+			samples.push({ t: frame.t, embedding: emb.vector, live });
+		}
+	}
+	return { clip: info, measurements, samples, elapsedMs: performance.now() - started };
+}
+
+export const replayOptions = {
+	faceMatchThreshold: replayThresholds.faceMatch,
+	antiSpoofThreshold: replayThresholds.antiSpoof
+};
 
 function parseChallenge(raw: string | undefined): LivenessAction[] {
 	if (!raw)

@@ -33,6 +33,8 @@ export {
 	type DigitsConfig
 } from './digits.ts';
 export {
+	judgeActions,
+	judgeDigits,
 	replayActions,
 	replayDigits,
 	type ReplayOptions,

@@ -116,3 +116,45 @@ export async function replayDigits(
 	);
 	return { verdict, measurements, samples };
 }
+
+/** Judges an action challenge on frames measured earlier (benchmarks try many challenges on one measured clip). */
+export function judgeActions(
+	measurements: readonly FaceMeasurement[],
+	samples: readonly Sample[],
+	challenge: ActionsChallenge,
+	options: ReplayOptions
+): LivenessVerdict {
+	let state = createActionsState(challenge, options.actions);
+	for (const m of measurements) state = stepActions(state, m);
+	state = finishActions(state);
+	return actionsVerdict(state, {
+		continuity: checkContinuity(samples, options.similarity ?? bySimilarity, options.faceMatchThreshold),
+		spoof: foldAntiSpoof(
+			samples.map((s) => s.live),
+			options.antiSpoofThreshold
+		)
+	});
+}
+
+/** Judges digit reading on frames measured earlier. */
+export function judgeDigits(
+	measurements: readonly FaceMeasurement[],
+	samples: readonly Sample[],
+	audio: { pcm: Float32Array; sampleRate: number },
+	challenge: DigitsChallenge | undefined,
+	options: ReplayOptions
+): LivenessVerdict {
+	return checkDigitReading(
+		{
+			audio,
+			frames: measurements,
+			challenge,
+			continuity: checkContinuity(samples, options.similarity ?? bySimilarity, options.faceMatchThreshold),
+			spoof: foldAntiSpoof(
+				samples.map((s) => s.live),
+				options.antiSpoofThreshold
+			)
+		},
+		options.digits
+	);
+}

@@ -1,0 +1,131 @@
+// Liveness outcome of every clip in the fixtures: each clip is measured once with the face engine on
+// onnxruntime-node, then every single-action challenge (and digit reading where the clip has a WAV) is judged.
+// Prints a table and writes bench/out/liveness.json. Usage: npx tsx tests/bench/liveness.bench.ts [name-filter]
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeAudio, measureClip, replayOptions } from '../../src/cli/commands/liveness.ts';
+import { judgeActions, judgeDigits, type LivenessVerdict } from '../../src/lib/core/liveness/index.ts';
+import { LIVENESS_ACTIONS, type LivenessAction } from '../../src/lib/core/policy/types.ts';
+import { fixture } from '../support/fixtures.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const clipsDir = dirname(fixture('clips', 'live_blink_selfie.mp4'));
+
+/** What each clip shows (fixtures/MANIFEST.md): the challenges it should pass; every other one should fail. */
+function expectation(name: string): { live: boolean; passes: string[] } {
+	if (name.startsWith('attack_')) return { live: false, passes: [] };
+	if (name.startsWith('grid_')) return { live: true, passes: ['digits'] };
+	if (name.startsWith('live_blink_selfie')) return { live: true, passes: ['blink'] };
+	if (name.startsWith('headturn_yaw')) return { live: true, passes: ['turn_left|turn_right'] };
+	// eyes_closing: long closures, not quick blinks; hamilton: a film scene with several people (not a selfie).
+	return { live: name.startsWith('eyes_closing'), passes: [] };
+}
+
+interface Row {
+	clip: string;
+	frames: number;
+	msPerFrame: number;
+	faceFrames: number;
+	multiFaceFrames: number;
+	outcomes: Record<string, { passed: boolean; reason: string }>;
+	spoofMedian: number | null;
+	continuityMin: number | null;
+	expected: string;
+	asExpected: boolean;
+}
+
+const filter = process.argv[2] ?? '';
+const clips = readdirSync(clipsDir)
+	.filter((f) => /\.(mjpeg|mp4)$/.test(f) && f.includes(filter))
+	.sort();
+const rows: Row[] = [];
+for (const file of clips) {
+	const path = join(clipsDir, file);
+	// The mp4 clips are resampled to 15 fps, the camera loop's rate on a phone.
+	const { measurements, samples, elapsedMs } = await measureClip(path, file.endsWith('.mp4') ? 15 : null);
+	const outcomes: Row['outcomes'] = {};
+	let any: LivenessVerdict | null = null;
+	for (const action of LIVENESS_ACTIONS) {
+		const challenge = {
+			kind: 'actions' as const,
+			actions: [action] as LivenessAction[],
+			stepTimeoutMs: 10_000
+		};
+		const v = judgeActions(measurements, samples, challenge, replayOptions);
+		outcomes[action] = { passed: v.passed, reason: v.reason.code };
+		any = v;
+	}
+	const wav = path.replace(/_640x480_25fps\.mjpeg$/, '.wav');
+	if (wav !== path && existsSync(wav)) {
+		const v = judgeDigits(measurements, samples, decodeAudio(wav), undefined, replayOptions);
+		outcomes.digits = { passed: v.passed, reason: v.reason.code };
+	}
+	const exp = expectation(file);
+	const passedNames = Object.entries(outcomes)
+		.filter(([, o]) => o.passed)
+		.map(([k]) => k);
+	const asExpected =
+		exp.passes.every((p) => p.split('|').some((alt) => passedNames.includes(alt))) &&
+		passedNames.every(
+			(p) => exp.passes.some((e) => e.split('|').includes(p)) || (exp.live && p !== 'digits')
+		);
+	rows.push({
+		clip: file,
+		frames: measurements.length,
+		msPerFrame: Math.round(elapsedMs / measurements.length),
+		faceFrames: measurements.filter((m) => m.faceCount === 1).length,
+		multiFaceFrames: measurements.filter((m) => m.faceCount > 1).length,
+		outcomes,
+		spoofMedian: any?.spoof?.median ?? null,
+		continuityMin: any?.continuity?.minSimilarity ?? null,
+		expected: exp.passes.length
+			? `passes ${exp.passes.join(', ')}`
+			: exp.live
+				? 'live, no asked action'
+				: 'fails all',
+		asExpected
+	});
+	console.error(`measured ${file}: ${measurements.length} frames in ${Math.round(elapsedMs)} ms`);
+}
+
+const cols = [...LIVENESS_ACTIONS, 'digits'];
+const short = (o?: { passed: boolean; reason: string }) =>
+	!o ? '-' : o.passed ? 'PASS' : o.reason.slice(0, 12);
+const header = ['clip', 'frames', 'ms/f', '1face', 'multi', ...cols, 'spoof', 'contin', 'expected', 'ok'];
+const table = rows.map((r) => [
+	r.clip.replace(/\.(mjpeg|mp4)$/, '').slice(0, 34),
+	String(r.frames),
+	String(r.msPerFrame),
+	String(r.faceFrames),
+	String(r.multiFaceFrames),
+	...cols.map((c) => short(r.outcomes[c])),
+	r.spoofMedian === null ? '-' : r.spoofMedian.toFixed(3),
+	r.continuityMin === null ? '-' : r.continuityMin.toFixed(3),
+	r.expected,
+	r.asExpected ? 'yes' : 'NO'
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of table) console.log(line(row));
+const ok = rows.filter((r) => r.asExpected).length;
+console.log(
+	`\n${ok}/${rows.length} clips judged as their content says (anti-spoof threshold ${replayOptions.antiSpoofThreshold}, placeholder; face match ${replayOptions.faceMatchThreshold})`
+);
+
+mkdirSync(join(root, 'bench', 'out'), { recursive: true });
+writeFileSync(
+	join(root, 'bench', 'out', 'liveness.json'),
+	JSON.stringify(
+		{
+			generatedAt: new Date().toISOString(),
+			thresholds: replayOptions,
+			clips: rows,
+			summary: { clips: rows.length, asExpected: ok }
+		},
+		null,
+		2
+	) + '\n'
+);
