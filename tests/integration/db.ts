@@ -3,7 +3,13 @@ import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/index.ts';
 import { seedDemoCandidate } from '../../src/lib/server/seed.ts';
 
-export async function testDatabase(): Promise<DatabaseHandle & { label: string }> {
+export interface TestDatabase extends DatabaseHandle {
+	label: string;
+	/** Opens another handle on the same database (another "server instance"); PostgreSQL only. */
+	another?: () => Promise<DatabaseHandle>;
+}
+
+export async function testDatabase(): Promise<TestDatabase> {
 	const url = process.env.DATABASE_URL;
 	if (!url) {
 		const handle = await openDatabase({ dataDir: 'memory://' });
@@ -22,6 +28,7 @@ export async function testDatabase(): Promise<DatabaseHandle & { label: string }
 	return {
 		...handle,
 		label: 'PostgreSQL',
+		another: () => openDatabase({ url: scoped.toString() }),
 		close: async () => {
 			await handle.close();
 			const cleanup = new pg.Client({ connectionString: url });

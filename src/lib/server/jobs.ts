@@ -1,0 +1,22 @@
+// Background jobs of a server process: retention every hour, webhook delivery every 10 s when configured.
+// Timers are unref'd so they never keep the process alive; each run is safe on several instances at once.
+import { config } from './config.ts';
+import type { Db } from './db/index.ts';
+import { deleteExpiredAttachments } from './services/retention.ts';
+import { deliverWebhooks } from './services/webhook.ts';
+
+let started = false;
+
+export function startJobs(db: Db): void {
+	if (started) return;
+	started = true;
+	const every = (ms: number, job: () => Promise<unknown>) => {
+		const run = () =>
+			job().catch((error) => console.error('job failed:', error instanceof Error ? error.message : error));
+		setTimeout(run, 5_000).unref();
+		setInterval(run, ms).unref();
+	};
+	every(3_600_000, () => deleteExpiredAttachments(db, config.photoRetentionDays));
+	const { webhookUrl: url, webhookSecret: secret } = config;
+	if (url && secret) every(10_000, () => deliverWebhooks(db, { url, secret }));
+}

@@ -1,0 +1,258 @@
+// Manual review: outcomes held for a person (duplicate face, attempts used up) with photo, signature, scores and
+// reasons; a reviewer approves or rejects with a comment. Every look and every decision is audited.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import { audit } from '../audit.ts';
+import { serverPolicy } from '../policy.ts';
+import { smsSender, type SmsSender } from '../sms/index.ts';
+import { ServiceError } from './errors.ts';
+import { grantAdmission, preparePassword, recordOutcomeEvent, sendGrantSms } from './outcome.ts';
+import type { StaffUser } from './staff.ts';
+
+export async function reviewQueue(db: Db, limit = 100) {
+	return db
+		.selectFrom('outcomes')
+		.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+		.select([
+			'outcomes.id',
+			'outcomes.result',
+			'outcomes.recorded_at',
+			'outcomes.review_reasons',
+			'candidates.name',
+			'candidates.id_number',
+			'candidates.exam_area',
+			'candidates.province'
+		])
+		.where('outcomes.review_status', '=', 'pending')
+		.orderBy('outcomes.id')
+		.limit(limit)
+		.execute();
+}
+
+export interface StepSummary {
+	kind: string;
+	passed: boolean;
+	scores: Record<string, number>;
+	reasons: string[];
+}
+
+export async function reviewCase(db: Db, staff: StaffUser, outcomeId: number) {
+	const row = await db
+		.selectFrom('outcomes')
+		.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+		.select([
+			'outcomes.id',
+			'outcomes.session_id',
+			'outcomes.result',
+			'outcomes.review_status',
+			'outcomes.review_reasons',
+			'outcomes.review_comment',
+			'outcomes.bundle',
+			'outcomes.recorded_at',
+			'candidates.id as candidate_id',
+			'candidates.name',
+			'candidates.id_number',
+			'candidates.exam_area',
+			'candidates.province',
+			'candidates.admission_number'
+		])
+		.where('outcomes.id', '=', outcomeId)
+		.executeTakeFirst();
+	if (!row) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
+	const attachments = await db
+		.selectFrom('attachments')
+		.select(['kind', 'bytes', 'deleted_at'])
+		.where('outcome_id', '=', outcomeId)
+		.execute();
+	const dataUrl = (kind: 'photo' | 'signature', mime: string) => {
+		const a = attachments.find((x) => x.kind === kind);
+		return a?.bytes ? `data:${mime};base64,${Buffer.from(a.bytes).toString('base64')}` : null;
+	};
+	const bundle = row.bundle as { payload?: { steps?: StepSummary[] } };
+	await audit(db, {
+		actor: `staff:${staff.id}`,
+		action: 'review.view',
+		sessionId: row.session_id,
+		candidateId: row.candidate_id
+	});
+	return {
+		...row,
+		bundle: undefined,
+		steps: (bundle.payload?.steps ?? []).map((s) => ({
+			kind: s.kind,
+			passed: s.passed,
+			scores: s.scores ?? {},
+			reasons: s.reasons ?? []
+		})),
+		photo: dataUrl('photo', 'image/jpeg'),
+		signature: dataUrl('signature', 'image/png')
+	};
+}
+
+export async function decideReview(
+	db: Db,
+	staff: StaffUser,
+	outcomeId: number,
+	decision: 'approve' | 'reject',
+	comment: string,
+	now = new Date(),
+	sms?: SmsSender
+) {
+	const head = await db
+		.selectFrom('outcomes')
+		.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+		.select(['candidates.province'])
+		.where('outcomes.id', '=', outcomeId)
+		.executeTakeFirst();
+	if (!head) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
+	const sp = serverPolicy(head.province);
+	const password = decision === 'approve' ? await preparePassword(sp) : null;
+	const done = await db.transaction().execute(async (tx) => {
+		const outcome = await tx
+			.selectFrom('outcomes')
+			.select(['id', 'session_id', 'candidate_id', 'review_status'])
+			.where('id', '=', outcomeId)
+			.forUpdate()
+			.executeTakeFirstOrThrow();
+		if (outcome.review_status !== 'pending') {
+			throw new ServiceError(409, 'already_decided', '该案例已处理', 'This case was already decided.');
+		}
+		const result = decision === 'approve' ? 'confirmed' : 'rejected';
+		const grant =
+			decision === 'approve' ? await grantAdmission(tx, outcome.candidate_id, sp, password, now) : null;
+		await tx
+			.updateTable('outcomes')
+			.set({
+				result,
+				review_status: decision === 'approve' ? 'approved' : 'rejected',
+				review_comment: comment,
+				reviewed_by: staff.id,
+				reviewed_at: now,
+				admission_number: grant?.admissionNumber ?? null
+			})
+			.where('id', '=', outcomeId)
+			.execute();
+		if (decision === 'approve') {
+			await tx
+				.updateTable('candidates')
+				.set({ online_blocked: null })
+				.where('id', '=', outcome.candidate_id)
+				.execute();
+		}
+		await tx
+			.updateTable('verification_sessions')
+			.set({ status: result })
+			.where('id', '=', outcome.session_id)
+			.execute();
+		await recordOutcomeEvent(tx, outcomeId, now);
+		await audit(tx, {
+			actor: `staff:${staff.id}`,
+			action: `review.${decision}`,
+			sessionId: outcome.session_id,
+			candidateId: outcome.candidate_id,
+			detail: { outcomeId, comment }
+		});
+		return { result, grant };
+	});
+	if (done.grant) await sendGrantSms(sms ?? smsSender(db), done.grant);
+	return { outcome: done.result, admissionNumber: done.grant?.admissionNumber ?? null };
+}
+
+/**
+ * On-site attestation by a kiosk operator who checked the candidate and the ID card in person: records the
+ * session's outcome without a phone bundle (the attestation itself is stored as the "bundle").
+ */
+export async function attestOnSite(
+	db: Db,
+	staff: StaffUser,
+	sessionId: string,
+	decision: 'confirmed' | 'rejected',
+	comment: string,
+	now = new Date(),
+	sms?: SmsSender
+) {
+	const session = await db
+		.selectFrom('verification_sessions')
+		.select(['id', 'candidate_id', 'province', 'status'])
+		.where('id', '=', sessionId)
+		.executeTakeFirst();
+	if (!session)
+		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	const sp = serverPolicy(session.province);
+	const password = decision === 'confirmed' ? await preparePassword(sp) : null;
+	const attestation = {
+		kind: 'on_site_attestation',
+		sessionId,
+		staffId: staff.id,
+		decision,
+		comment,
+		at: now.toISOString()
+	};
+	const sha = createHash('sha256').update(JSON.stringify(attestation)).digest('hex');
+	const done = await db.transaction().execute(async (tx) => {
+		const locked = await tx
+			.selectFrom('verification_sessions')
+			.select('status')
+			.where('id', '=', sessionId)
+			.forUpdate()
+			.executeTakeFirstOrThrow();
+		const existing = await tx
+			.selectFrom('outcomes')
+			.select('id')
+			.where('session_id', '=', sessionId)
+			.executeTakeFirst();
+		if (existing || ['confirmed', 'failed', 'review', 'rejected'].includes(locked.status)) {
+			throw new ServiceError(
+				409,
+				'already_recorded',
+				'本次确认已完成',
+				'This confirmation is already recorded.'
+			);
+		}
+		const outcome = await tx
+			.insertInto('outcomes')
+			.values({
+				session_id: sessionId,
+				candidate_id: session.candidate_id,
+				result: decision,
+				bundle: JSON.stringify(attestation),
+				bundle_sha256: sha
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const grant =
+			decision === 'confirmed' ? await grantAdmission(tx, session.candidate_id, sp, password, now) : null;
+		if (grant)
+			await tx
+				.updateTable('outcomes')
+				.set({ admission_number: grant.admissionNumber })
+				.where('id', '=', outcome.id)
+				.execute();
+		if (grant)
+			await tx
+				.updateTable('candidates')
+				.set({ online_blocked: null })
+				.where('id', '=', session.candidate_id)
+				.execute();
+		await tx
+			.updateTable('verification_sessions')
+			.set({ status: decision, completed_at: now })
+			.where('id', '=', sessionId)
+			.execute();
+		await recordOutcomeEvent(tx, outcome.id, now);
+		await audit(tx, {
+			actor: `staff:${staff.id}`,
+			action: 'kiosk.attest',
+			sessionId,
+			candidateId: session.candidate_id,
+			detail: { decision, comment }
+		});
+		return { grant };
+	});
+	if (done.grant) await sendGrantSms(sms ?? smsSender(db), done.grant);
+	return {
+		outcome: decision,
+		admissionNumber: done.grant?.admissionNumber ?? null,
+		password: done.grant?.password ?? undefined
+	};
+}
