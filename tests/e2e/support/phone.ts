@@ -72,3 +72,31 @@ export async function submit(phone: Page): Promise<void> {
 	await expectStatus(phone, 'review');
 	await phone.getByRole('button', { name: '签名并提交' }).click();
 }
+
+/**
+ * Opens the phone link as a candidate of another province. The seed has one (Beijing) candidate, so the test
+ * rewrites the province in the server's /api/phone/open answer; everything after that is the real flow and the
+ * real server (which accepts the bundle on its signature and steps).
+ */
+export async function openPhoneAs(
+	browser: import('@playwright/test').Browser,
+	link: string,
+	province: string | null
+): Promise<Page> {
+	const context = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		isMobile: true,
+		hasTouch: true,
+		permissions: ['camera', 'microphone']
+	});
+	if (province) {
+		await context.route('**/api/phone/open', async (route) => {
+			const response = await route.fetch();
+			const body = await response.json();
+			await route.fulfill({ response, json: response.ok() ? { ...body, province } : body });
+		});
+	}
+	const phone = await context.newPage();
+	await phone.goto(link);
+	return phone;
+}

@@ -1,0 +1,104 @@
+// Each province policy walked from the first screen to the result, on the live selfie clip.
+import { expect, test, type Page } from '@playwright/test';
+import { startOnPc } from './support/flow.ts';
+import {
+	confirmRecord,
+	consent,
+	expectStatus,
+	idCards,
+	liveness,
+	openPhoneAs,
+	photo,
+	signature,
+	submit
+} from './support/phone.ts';
+
+async function finish(phone: Page, pc: Page) {
+	await submit(phone);
+	await expectStatus(phone, 'done');
+	await expect(phone.getByTestId('done')).toBeVisible();
+	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
+}
+
+test('fujian: consent, record, ID both sides, action liveness, submit', async ({ page: pc, browser }) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), 'fujian');
+	await consent(phone);
+	await confirmRecord(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await liveness(phone);
+	await finish(phone, pc);
+});
+
+test('hubei: record, ID portrait, digit reading kept on the phone, photo, signature; reload resumes mid-flow', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	await consent(phone);
+	await confirmRecord(phone);
+	// A reload in the middle comes back to the same step.
+	await phone.reload();
+	await expectStatus(phone, 'id_capture');
+	await idCards(phone, ['portrait']);
+	await expectStatus(phone, 'liveness');
+	await phone.getByRole('button', { name: '打开摄像头' }).click();
+	await phone.getByRole('button', { name: '开始检测' }).click();
+	await expect(phone.getByTestId('prompt')).toContainText(/请用普通话读出数字：\d \d \d \d/);
+	await expectStatus(phone, 'photo', 20_000);
+	// The reading clip was recorded and stays in IndexedDB on the phone.
+	const clipBytes = await phone.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((ok, ko) => {
+			const r = indexedDB.open('zikao-verify');
+			r.onsuccess = () => ok(r.result);
+			r.onerror = () => ko(r.error);
+		});
+		const all = await new Promise<{ clip?: Blob }[]>((ok) => {
+			const r = db.transaction('sessions').objectStore('sessions').getAll();
+			r.onsuccess = () => ok(r.result);
+		});
+		return all[0]?.clip?.size ?? 0;
+	});
+	expect(clipBytes).toBeGreaterThan(1000);
+	await photo(phone);
+	await signature(phone);
+	await phone.reload();
+	await expectStatus(phone, 'review');
+	await finish(phone, pc);
+});
+
+test('beijing: ID both sides, record, photo, action liveness, submit', async ({ page: pc, browser }) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await expect(phone.getByTestId('uploads-left')).toContainText('今日还可上传 15 次');
+	await photo(phone);
+	await liveness(phone);
+	await finish(phone, pc);
+});
+
+test('a non-compliant photo is refused with its reason and counts against the daily uploads', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await phone
+		.getByTestId('photo-file')
+		.setInputFiles(
+			(await import('./support/phone.ts')).fixturePath('idphotos', 'nonconf_72dpi_blue_bg_man.jpg')
+		);
+	await expect(phone.getByTestId('photo-reasons')).toContainText('dpi');
+	await expect(phone.getByTestId('uploads-left')).toContainText('今日还可上传 14 次');
+	await expect(phone.getByRole('button', { name: '使用此照片' })).toHaveCount(0);
+});
+
+test('declining face processing leads to on-site confirmation', async ({ page: pc, browser }) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	await expectStatus(phone, 'consent');
+	await phone.getByRole('button', { name: '不同意人脸识别，改为现场确认' }).click();
+	await expectStatus(phone, 'on_site');
+	await expect(phone.getByTestId('on-site')).toContainText('身份证原件');
+});
