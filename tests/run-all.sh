@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
-# Every test the project has: unit, model tests in Node, integration on PGlite (and on PostgreSQL when
-# ZV_TEST_POSTGRES_URL is set), and end-to-end in Chromium. Installs system packages it needs when it can.
+# Every test the project has: unit, model tests in Node, integration on PGlite and on a real PostgreSQL,
+# end-to-end in Chromium, then types/lint/format. Installs the system packages it needs when it can.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+reports=.cache/test-reports
+rm -rf "$reports" && mkdir -p "$reports"
+vitest() { local name=$1; shift; npx vitest run --reporter=default --reporter=json --outputFile="$reports/$name.json" "$@"; }
 
 bash tests/support/system-deps.sh
 node models/stage.mjs
 npx svelte-kit sync >/dev/null
 
 echo "== unit + model tests (Node) =="
-npx vitest run --project unit --project node
+vitest node --project unit --project node
 
 echo "== integration (PGlite) =="
-npx vitest run --project integration
+vitest integration-pglite --project integration
 
 # The same integration tests against a real PostgreSQL server: a throwaway one unless ZV_TEST_POSTGRES_URL is given.
 if [ "${ZV_SKIP_POSTGRES:-0}" != "1" ]; then
 	pg_url="${ZV_TEST_POSTGRES_URL:-$(bash tests/support/postgres.sh)}"
 	echo "== integration (PostgreSQL) =="
-	DATABASE_URL="$pg_url" npx vitest run --project integration
+	DATABASE_URL="$pg_url" vitest integration-postgres --project integration
 fi
 
 echo "== end-to-end (Chromium) =="
 npx vite build >/dev/null
-npx playwright test
+PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" npx playwright test --reporter=list,json
 
 echo "== types, lint, format =="
 npm run --silent check
+
+echo "== summary =="
+node tests/support/summary.mjs "$reports"
