@@ -28,4 +28,19 @@ registerRoute(
 );
 
 self.addEventListener('install', () => void self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+// The page that installed the worker loaded before the worker controlled it, so its navigation never reached the
+// page cache: store the open pages now, or a phone that goes offline right after its first visit could not reload.
+async function cacheOpenPages(): Promise<void> {
+	const cache = await caches.open('zv-pages');
+	const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+	await Promise.all(
+		windows.map(async (client) => {
+			const url = new URL(client.url);
+			if (url.origin !== self.location.origin || (await cache.match(url.href))) return;
+			const response = await fetch(url.href, { credentials: 'same-origin' }).catch(() => null);
+			if (response?.ok) await cache.put(url.href, response);
+		})
+	);
+}
+
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim().then(cacheOpenPages)));
