@@ -3,7 +3,7 @@
 // warmed up on a blank frame, and go away with the worker when the page terminates it at the end of the step.
 import * as Comlink from 'comlink';
 import { ANTISPOOF, antispoofDecision, type AntispoofResult } from '../src/lib/core/face/antispoof.ts';
-import { createFaceEngine, FACE_MODELS, type FullFaceEngine } from '../src/lib/core/face/engine.ts';
+import { createFaceEngine, type FullFaceEngine } from '../src/lib/core/face/engine.ts';
 import { compareFaces, FACE_MATCH, type FaceComparison } from '../src/lib/core/face/match.ts';
 import type { DetectedFace, FaceEmbedding, FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { createImage, type RgbaImage } from '../src/lib/core/image/types.ts';
@@ -52,7 +52,7 @@ const api = {
 			// One pass over a blank frame compiles every kernel before the first real camera frame.
 			await engine.measure(createImage(320, 240));
 			const manifest = await runtime.manifest();
-			const ids = new Set<string>(Object.values(FACE_MODELS));
+			const ids = new Set<string>(engine.models());
 			return {
 				runtime: runtime.name,
 				models: manifest.files

@@ -18,6 +18,7 @@ import {
 	mouthOpenness
 } from './landmarks.ts';
 import { l2normalize } from './match.ts';
+import { poseFromLandmarks } from './landmark-pose.ts';
 import { binsToDegrees, IMAGENET_MEAN, IMAGENET_STD, poseCrop, POSE_SIZE, softmax } from './pose.ts';
 import { brightness, laplacianVariance } from './quality.ts';
 
@@ -44,6 +45,11 @@ export interface FaceEngineOptions {
 	antispoofLiveClass?: number;
 	/** Context factor of the anti-spoof crop around the face box. */
 	antispoofScale?: number;
+	/**
+	 * Head pose from the 68 landmarks (default: free, no download) or from the HopeNet-style network (5.4 MB
+	 * gzipped, the slowest per-frame step). Both measured in models/notes/face.md.
+	 */
+	poseSource?: 'landmarks' | 'model';
 	/** When nothing is found, look again with a grey border around the image (costs one more pass). */
 	retryWithMargin?: boolean;
 	/** Also embed the mirrored face and average (more stable similarity, twice the cost). */
@@ -60,7 +66,8 @@ const DEFAULTS = {
 	antispoofLiveClass: ANTISPOOF.liveClass,
 	antispoofScale: ANTISPOOF.cropScale,
 	embedFlip: false,
-	retryWithMargin: true
+	retryWithMargin: true,
+	poseSource: 'landmarks' as 'landmarks' | 'model'
 };
 
 /** What the CLI and photo checks need beyond the FaceEngine interface. */
@@ -71,7 +78,10 @@ export interface FullFaceEngine extends FaceEngine {
 	landmarks(image: RgbaImage, face: DetectedFace): Promise<Point[]>;
 	/** Detected face with its five keypoints filled from the landmarks. */
 	withKeypoints(image: RgbaImage, face: DetectedFace): Promise<DetectedFace & { keypoints: Point[] }>;
-	pose(image: RgbaImage, face: DetectedFace): Promise<HeadPose>;
+	/** Head pose of one face; pass its landmarks if you have them (landmark pose then costs nothing). */
+	pose(image: RgbaImage, face: DetectedFace, landmarks?: readonly Point[]): Promise<HeadPose>;
+	/** Manifest ids of the models this engine's options use (what a worker downloads, what bundles cite). */
+	models(): string[];
 	/** Open-eye probability per eye (person's left/right) from the eye model. */
 	eyes(image: RgbaImage, landmarks: readonly Point[]): Promise<{ left: number; right: number }>;
 	/** All anti-spoof class probabilities (for benchmarks and bundles). */
@@ -149,7 +159,7 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		return { ...face, keypoints: fivePoints(await landmarks(image, face)) };
 	}
 
-	async function pose(image: RgbaImage, face: DetectedFace): Promise<HeadPose> {
+	async function modelPose(image: RgbaImage, face: DetectedFace): Promise<HeadPose> {
 		const patch = resize(crop(image, poseCrop(face.box)), POSE_SIZE, POSE_SIZE);
 		const input = toChwTensor(patch, { order: opt.colour.pose, mean: IMAGENET_MEAN, std: IMAGENET_STD });
 		const s = await session(FACE_MODELS.pose);
@@ -162,6 +172,11 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		// follows the eye-line angle on photos rotated clockwise (tests/node/face/pose.test.ts).
 		const [yaw, pitch, roll] = s.outputNames.map((n) => binsToDegrees(out[n].data as ArrayLike<number>));
 		return { yaw: -yaw, pitch, roll };
+	}
+
+	async function pose(image: RgbaImage, face: DetectedFace, pts?: readonly Point[]): Promise<HeadPose> {
+		if (opt.poseSource === 'model') return modelPose(image, face);
+		return poseFromLandmarks(pts ?? (await landmarks(image, face)));
 	}
 
 	async function eyeOpen(image: RgbaImage, box: Box): Promise<number> {
@@ -232,7 +247,7 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		const best = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
 		const pts = await landmarks(frame, best);
 		const face: DetectedFace = { ...best, keypoints: fivePoints(pts) };
-		const [headPose, eyeOpenness] = await Promise.all([pose(frame, best), eyes(frame, pts)]);
+		const [headPose, eyeOpenness] = await Promise.all([pose(frame, best, pts), eyes(frame, pts)]);
 		const faceGray = toGray(resize(crop(frame, faceSquare(best.box)), 64, 64));
 		return {
 			t,
@@ -265,7 +280,13 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		eyes,
 		antispoofProbabilities,
 		async warmUp() {
-			await Promise.all(Object.values(FACE_MODELS).map((id) => session(id)));
+			const ids = Object.values(FACE_MODELS).filter(
+				(id) => id !== FACE_MODELS.pose || opt.poseSource === 'model'
+			);
+			await Promise.all(ids.map((id) => session(id)));
+		},
+		models() {
+			return Object.values(FACE_MODELS).filter((id) => id !== FACE_MODELS.pose || opt.poseSource === 'model');
 		},
 		runtimeName: runtime.name
 	};
