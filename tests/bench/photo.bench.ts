@@ -34,7 +34,7 @@ const portraits = [
 	['faces', 'astronaut.png'],
 	['faces', 'obama_1.jpg'],
 	['faces', 'kit_harington_1.jpg'],
-	['faces', 'rose_leslie_1.jpg']
+	['faces', 'obama_small.jpg']
 ];
 
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;

@@ -295,20 +295,20 @@ export function checkFaceMatch(similarity: number, spec: PhotoSpec): CheckOutcom
 	};
 }
 
-/** 1 where the pixel is NOT the spec's background colour: a silhouette that is right on a compliant backdrop. */
-export function colourForeground(image: RgbaImage, spec: PhotoSpec): Uint8Array {
-	const out = new Uint8Array(image.width * image.height);
+/** Person = not the spec's background colour: a silhouette that is right on a compliant backdrop. */
+export function colourForeground(image: RgbaImage, spec: PhotoSpec): (x: number, y: number) => boolean {
 	const d = image.data;
-	for (let i = 0; i < out.length; i++)
-		out[i] = isBackgroundColour(d[i * 4], d[i * 4 + 1], d[i * 4 + 2], spec.background) ? 0 : 1;
-	return out;
+	return (x, y) => {
+		const i = (y * image.width + x) * 4;
+		return !isBackgroundColour(d[i], d[i + 1], d[i + 2], spec.background);
+	};
 }
 
 export interface ContentCheckOptions {
 	/** Face-vs-ID similarity from the face engine, when the ID portrait is known. */
 	faceMatch?: number;
-	/** Person map (1 = person) when segmentation ran; otherwise the spec's colour window stands in. */
-	foreground?: Uint8Array;
+	/** Person test from segmentation when it ran; otherwise the spec's colour window stands in. */
+	isPerson?: (x: number, y: number) => boolean;
 }
 
 /** Runs every content check on a decoded photo and its face measurement. */
@@ -330,8 +330,8 @@ export function checkPhotoContent(
 	if (face && rough) {
 		// The backdrop colour outlines the head only when the backdrop is the spec's colour.
 		const colourOk = !background.reasons.some((r) => r.code === 'BACKGROUND_WRONG_COLOUR');
-		const foreground = options.foreground ?? (colourOk ? colourForeground(image, spec) : undefined);
-		const geometry = foreground ? (headGeometry(m, image.width, foreground) ?? rough) : rough;
+		const isPerson = options.isPerson ?? (colourOk ? colourForeground(image, spec) : undefined);
+		const geometry = isPerson ? (headGeometry(m, image.width, isPerson) ?? rough) : rough;
 		outcomes.push(
 			checkFaceInFrame(m, image.width, image.height),
 			checkPose(m, spec),

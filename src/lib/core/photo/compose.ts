@@ -2,7 +2,7 @@
 import { resize } from '../image/ops.ts';
 import { createImage, type Box, type RgbaImage } from '../image/types.ts';
 import type { HeadGeometry } from './head.ts';
-import type { PersonMask } from './segment.ts';
+import { personAlphaAt, type PersonMask } from './segment.ts';
 import type { PhotoSpec } from './spec.ts';
 
 export interface Framing {
@@ -69,7 +69,7 @@ function cropWithAlpha(image: RgbaImage, mask: PersonMask, box: Box): RgbaImage 
 			if (sx < 0 || sx >= image.width) continue;
 			const i = sy * image.width + sx;
 			const o = (y * w + x) * 4;
-			const a = mask.alpha[i];
+			const a = personAlphaAt(mask, sx, sy);
 			// Premultiplied, so resizing mixes person and background pixels in proportion to their alpha. On the
 			// soft edge the old backdrop's share (1 - a) * B is taken out, so no halo of the old colour remains.
 			for (let c = 0; c < 3; c++)

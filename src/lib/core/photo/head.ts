@@ -24,13 +24,13 @@ function meanPoint(points: readonly Point[]): Point {
 }
 
 /**
- * `foreground`, when given, is a width*height map (1 = person) of the same image: the crown is the highest
- * foreground row within the middle half of the face's width, searched upwards from the eyes.
+ * `isPerson`, when given, says whether an image pixel belongs to the person: the crown is the highest row in which
+ * a quarter of the middle half of the face's width is person, searched from the top down to the eyes.
  */
 export function headGeometry(
 	m: FaceMeasurement,
 	width: number,
-	foreground?: Uint8Array
+	isPerson?: (x: number, y: number) => boolean
 ): HeadGeometry | null {
 	const face = m.face;
 	if (!face) return null;
@@ -49,15 +49,14 @@ export function headGeometry(
 	}
 	const centreX = (eyes.x + chin.x) / 2;
 	const estimatedCrown = eyes.y - (chin.y - eyes.y) * CROWN_OVER_EYE_CHIN;
-	if (foreground) {
-		const height = foreground.length / width;
+	if (isPerson) {
 		const half = face.box.width / 4;
 		const x0 = Math.max(0, Math.round(centreX - half));
 		const x1 = Math.min(width - 1, Math.round(centreX + half));
 		let top = -1;
-		for (let y = 0; y < Math.min(height, Math.round(eyes.y)); y++) {
+		for (let y = 0; y < Math.round(eyes.y); y++) {
 			let count = 0;
-			for (let x = x0; x <= x1; x++) count += foreground[y * width + x];
+			for (let x = x0; x <= x1; x++) if (isPerson(x, y)) count++;
 			// A row counts as head when a quarter of the band is person: stray hairs do not move the crown.
 			if (count >= (x1 - x0 + 1) * 0.25) {
 				top = y;

@@ -8,7 +8,7 @@ import { encodeWithinSize, type JpegEncoder } from './encode.ts';
 import { checkUploadFile } from './file-checks.ts';
 import { headGeometry } from './head.ts';
 import { combine, reason, round, type Measures, type PhotoVerdict } from './reasons.ts';
-import { segmentByColour, type PersonMask } from './segment.ts';
+import { personAlphaAt, segmentByColour, type PersonMask } from './segment.ts';
 import type { PhotoSpec } from './spec.ts';
 
 export interface MakePhotoInput {
@@ -73,9 +73,31 @@ export async function makePhoto(input: MakePhotoInput): Promise<MadePhoto> {
 		};
 	}
 
-	const foreground = new Uint8Array(mask.alpha.length);
-	for (let i = 0; i < foreground.length; i++) foreground[i] = mask.alpha[i] >= 0.5 ? 1 : 0;
-	const geometry = headGeometry(m, image.width, foreground)!;
+	const geometry = headGeometry(m, image.width, (x, y) => personAlphaAt(mask, x, y) >= 0.5)!;
+	// Hair touching the top of the source means the crown is outside it: framing would show a flat cut.
+	if (geometry.crownY <= 1) {
+		return {
+			...combine([
+				faces,
+				{
+					reasons: [
+						reason(
+							'HEAD_TOO_HIGH',
+							'头顶被画面上边缘裁切，请在头顶上方留出空间重拍',
+							'The top of the head is cut off by the top edge; retake with space above the head'
+						)
+					],
+					measures: {
+						...maskMeasures,
+						sourceCrownY: round(geometry.crownY, 1),
+						crownFrom: geometry.crownFrom
+					}
+				}
+			]),
+			bytes: null,
+			image: null
+		};
+	}
 	const framing = frameHead(geometry, image.width, image.height, spec);
 	const output = composePhoto(image, mask, framing, spec);
 	const sized = await encodeWithinSize(output, input.encoder, spec.file);

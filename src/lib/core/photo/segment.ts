@@ -5,10 +5,17 @@ import { deltaE, rgbToLab, type Lab } from '../image/colour.ts';
 import { resize } from '../image/ops.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 
-/** A person map: alpha 0..1 per pixel (1 = person) at the size of the image it was made for. */
+/**
+ * A person map over an image: alpha 0..1 (1 = person) on a coarse grid (the model's 256x256, the colour path's
+ * working size) spread evenly over the image. It is sampled bilinearly where needed (personAlphaAt) instead of
+ * being upsampled to every source pixel, which on a phone frame would cost more than the model itself.
+ */
 export interface PersonMask {
+	/** Size of the image the mask describes. */
 	width: number;
 	height: number;
+	gridWidth: number;
+	gridHeight: number;
 	alpha: Float32Array;
 	/** Which path produced it, recorded in every output report. */
 	method: 'colour-region' | 'selfie-segmentation';
@@ -21,7 +28,7 @@ export interface PersonMask {
 }
 
 export interface ColourSegmentOptions {
-	/** Longest side of the working copy: the mask is smooth at this scale and upsampled. */
+	/** Longest side of the working copy: the mask grid has this size and is sampled bilinearly. */
 	workSize?: number;
 	/** Largest step between neighbouring background pixels (follows gentle gradients, stops at edges). */
 	stepDeltaE?: number;
@@ -129,7 +136,9 @@ export function segmentByColour(image: RgbaImage, face: Box, options: ColourSegm
 	return {
 		width: image.width,
 		height: image.height,
-		alpha: upsample(soft, w, h, image.width, image.height),
+		gridWidth: w,
+		gridHeight: h,
+		alpha: soft,
 		method: 'colour-region',
 		backgroundRgb: rgb,
 		backgroundSpreadDeltaE: spread,
@@ -191,25 +200,18 @@ function boxBlur(src: Float32Array, w: number, h: number): Float32Array {
 	return out;
 }
 
-/** Bilinear upsampling of a single-channel map. */
-export function upsample(src: Float32Array, w: number, h: number, W: number, H: number): Float32Array {
-	const out = new Float32Array(W * H);
-	const sx = w / W;
-	const sy = h / H;
-	for (let y = 0; y < H; y++) {
-		const v = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), h - 1);
-		const y0 = Math.floor(v);
-		const y1 = Math.min(y0 + 1, h - 1);
-		const fy = v - y0;
-		for (let x = 0; x < W; x++) {
-			const u = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), w - 1);
-			const x0 = Math.floor(u);
-			const x1 = Math.min(x0 + 1, w - 1);
-			const fx = u - x0;
-			const a = src[y0 * w + x0] * (1 - fx) + src[y0 * w + x1] * fx;
-			const b = src[y1 * w + x0] * (1 - fx) + src[y1 * w + x1] * fx;
-			out[y * W + x] = a * (1 - fy) + b * fy;
-		}
-	}
-	return out;
+/** The mask's alpha at image pixel (x, y), bilinear between grid cells (cell centres, edges clamped). */
+export function personAlphaAt(mask: PersonMask, x: number, y: number): number {
+	const { gridWidth: w, gridHeight: h, alpha } = mask;
+	const u = Math.min(Math.max(((x + 0.5) * w) / mask.width - 0.5, 0), w - 1);
+	const v = Math.min(Math.max(((y + 0.5) * h) / mask.height - 0.5, 0), h - 1);
+	const x0 = Math.floor(u);
+	const y0 = Math.floor(v);
+	const x1 = Math.min(x0 + 1, w - 1);
+	const y1 = Math.min(y0 + 1, h - 1);
+	const fx = u - x0;
+	const fy = v - y0;
+	const a = alpha[y0 * w + x0] * (1 - fx) + alpha[y0 * w + x1] * fx;
+	const b = alpha[y1 * w + x0] * (1 - fx) + alpha[y1 * w + x1] * fx;
+	return a * (1 - fy) + b * fy;
 }
