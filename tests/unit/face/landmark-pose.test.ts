@@ -49,11 +49,11 @@ describe('poseFromLandmarks', () => {
 		expect(Math.abs(p.roll - roll)).toBeLessThan(0.5);
 	});
 
-	it('recovers combined rotations within 3 degrees (angles are read off the facing direction, not one Euler order)', () => {
+	it('recovers combined rotations (yaw, then pitch, then roll) within 0.5 degrees', () => {
 		const p = poseFromLandmarks(project(20, 10, -8));
-		expect(Math.abs(p.yaw - 20)).toBeLessThan(3);
-		expect(Math.abs(p.pitch - 10)).toBeLessThan(3);
-		expect(Math.abs(p.roll + 8)).toBeLessThan(3);
+		expect(Math.abs(p.yaw - 20)).toBeLessThan(0.5);
+		expect(Math.abs(p.pitch - 10)).toBeLessThan(0.5);
+		expect(Math.abs(p.roll + 8)).toBeLessThan(0.5);
 	});
 
 	it('does not depend on face size or position', () => {

@@ -48,9 +48,11 @@ export function poseFromLandmarks(pts: readonly Point[]): HeadPose {
 	const dot = r1.reduce((s, v, i) => s + v * rows[1][i], 0);
 	const r2raw = rows[1].map((v, i) => v - dot * r1[i]);
 	const r2 = r2raw.map((v) => v / norm(r2raw));
-	// Forward axis (model z) seen in the image: its x part is yaw, its y part pitch; model x gives roll.
-	const yaw = deg(Math.asin(Math.max(-1, Math.min(1, r1[2]))));
-	const pitch = deg(Math.asin(Math.max(-1, Math.min(1, r2[2]))));
-	const roll = deg(Math.atan2(-r2[0], r1[0]));
+	const r3 = [r1[1] * r2[2] - r1[2] * r2[1], r1[2] * r2[0] - r1[0] * r2[2], r1[0] * r2[1] - r1[1] * r2[0]];
+	// R = Rz(roll) * Rx(pitch) * Ry(yaw): turn about the neck, then nod, then tilt in the image plane.
+	// Its last row is [-cos(p) sin(y), -sin(p), cos(p) cos(y)] whatever the roll; roll is read off the first two.
+	const pitch = deg(Math.asin(Math.max(-1, Math.min(1, -r3[1]))));
+	const yaw = deg(Math.atan2(-r3[0], r3[2]));
+	const roll = deg(Math.atan2(r1[1], r2[1]));
 	return { yaw, pitch, roll };
 }
