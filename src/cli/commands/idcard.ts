@@ -65,6 +65,7 @@ export function readingJson(r: CardReading): Record<string, unknown> {
 			quality: r.capture.quality && {
 				brightness: round(r.capture.quality.brightness),
 				glare: round(r.capture.quality.glare),
+				overexposure: round(r.capture.quality.overexposure),
 				sharpness: round(r.capture.quality.sharpness)
 			}
 		},
