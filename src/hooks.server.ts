@@ -1,11 +1,24 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { database } from '$lib/server/database';
+import { bodyLimitFor } from '$lib/server/http/limits';
+import { startJobs } from '$lib/server/jobs';
+import { seedAdmin } from '$lib/server/services/staff';
 
 export const init: ServerInit = async () => {
-	await database();
+	const { db } = await database();
+	await seedAdmin(db);
+	startJobs(db);
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	const limit = bodyLimitFor(event.url.pathname);
+	if (length > limit) {
+		return json(
+			{ error: { code: 'too_large', zh: '请求内容过大', en: `The request body exceeds ${limit} bytes.` } },
+			{ status: 413 }
+		);
+	}
 	const response = await resolve(event);
 	// Cross-origin isolation: onnxruntime-web needs SharedArrayBuffer for its WASM threads.
 	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
@@ -14,6 +27,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'no-referrer');
 	response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=()');
+	// Pages get their CSP from svelte.config.js (with script hashes); API answers may load nothing at all.
+	if (event.url.pathname.startsWith('/api/')) {
+		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+		response.headers.set('Cache-Control', 'no-store');
+	}
+	if (event.url.pathname.startsWith('/staff') || event.url.pathname.startsWith('/dev')) {
+		response.headers.set('Cache-Control', 'no-store');
+	}
 	return response;
 };
 

@@ -11,6 +11,15 @@ export async function respond(body: () => Promise<unknown>, status = 200): Promi
 	}
 }
 
+/** Reads a JSON body (object or, with `allowArray`, array). */
+export async function readJsonValue(request: Request): Promise<unknown> {
+	try {
+		return await request.json();
+	} catch {
+		throw new ServiceError(400, 'malformed', '请求格式不正确', 'The request body is not valid JSON.');
+	}
+}
+
 export async function readJson(request: Request): Promise<Record<string, unknown>> {
 	try {
 		const body = await request.json();

@@ -12,12 +12,12 @@ export interface RateRule {
 export const RATE_RULES = {
 	/** Staff login attempts per username and per client address. */
 	login: { limit: 10, windowMs: 15 * 60_000 },
-	/** Submissions per session and per client address. */
+	/** Submissions per session (a NAT-ed exam hall shares one address, so not per address). */
 	submit: { limit: 30, windowMs: 60_000 },
 	/** SMS codes per phone number. */
 	sms: { limit: 5, windowMs: 60 * 60_000 },
 	/** Phone-link opens per client address. */
-	open: { limit: 60, windowMs: 60_000 }
+	open: { limit: 300, windowMs: 60_000 }
 } as const satisfies Record<string, RateRule>;
 
 /** Counts one hit against `key`; refuses with 429 once the window's limit is passed. */

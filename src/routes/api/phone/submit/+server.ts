@@ -1,14 +1,17 @@
 import { database } from '$lib/server/database';
 import { respond } from '$lib/server/http/respond';
 import { ServiceError } from '$lib/server/services/errors';
+import { RATE_RULES, rateLimit } from '$lib/server/services/rate-limit';
+import { isUuid } from '$lib/server/services/sessions';
 import { submitBundle } from '$lib/server/services/submit';
 import type { RequestHandler } from './$types';
 
 const MAX_FILE_BYTES = 512 * 1024;
 
 /** multipart/form-data: `bundle` (signed JSON), optional `photo` (JPEG) and `signature` (PNG). Nothing else. */
-export const POST: RequestHandler = ({ request }) =>
+export const POST: RequestHandler = (event) =>
 	respond(async () => {
+		const { request } = event;
 		const form = await request.formData().catch(() => {
 			throw new ServiceError(400, 'malformed', '请求格式不正确', 'Expected multipart/form-data.');
 		});
@@ -40,6 +43,7 @@ export const POST: RequestHandler = ({ request }) =>
 		if (typeof sessionId !== 'string')
 			throw new ServiceError(400, 'malformed', '结果数据缺少会话编号', 'The bundle names no session.');
 		const { db } = await database();
+		if (isUuid(sessionId)) await rateLimit(db, `submit:${sessionId}`, RATE_RULES.submit);
 		return submitBundle(db, sessionId, {
 			bundle,
 			photo: await file('photo'),

@@ -1,0 +1,32 @@
+import { database } from '$lib/server/database';
+import { respond } from '$lib/server/http/respond';
+import { requireStaff } from '$lib/server/http/staff-auth';
+import { ServiceError } from '$lib/server/services/errors';
+import { isUuid } from '$lib/server/services/sessions';
+import type { RequestHandler } from './$types';
+
+/** GET -> {status, completedAt, admissionNumber}: the kiosk watches the session it started. */
+export const GET: RequestHandler = (event) =>
+	respond(async () => {
+		await requireStaff(event, 'kiosk');
+		const notFound = new ServiceError(
+			404,
+			'unknown_session',
+			'未找到确认会话',
+			'No such confirmation session.'
+		);
+		if (!isUuid(event.params.id)) throw notFound;
+		const { db } = await database();
+		const row = await db
+			.selectFrom('verification_sessions')
+			.leftJoin('outcomes', 'outcomes.session_id', 'verification_sessions.id')
+			.select([
+				'verification_sessions.status',
+				'verification_sessions.completed_at',
+				'outcomes.admission_number'
+			])
+			.where('verification_sessions.id', '=', event.params.id)
+			.executeTakeFirst();
+		if (!row) throw notFound;
+		return { status: row.status, completedAt: row.completed_at, admissionNumber: row.admission_number };
+	});

@@ -1,0 +1,15 @@
+import { database } from '$lib/server/database';
+import { respond } from '$lib/server/http/respond';
+import { requireRegistrationSystem } from '$lib/server/http/registration-auth';
+import { outcomeEventsSince } from '$lib/server/services/registration';
+import type { RequestHandler } from './$types';
+
+/** GET ?since=<last event id seen>&limit=<1-500> -> {events: [...], next}: poll with since=next. */
+export const GET: RequestHandler = ({ request, url }) =>
+	respond(async () => {
+		requireRegistrationSystem(request);
+		const since = Math.max(0, Math.floor(Number(url.searchParams.get('since') ?? 0)) || 0);
+		const limit = Math.floor(Number(url.searchParams.get('limit') ?? 100)) || 100;
+		const { db } = await database();
+		return outcomeEventsSince(db, since, limit);
+	});

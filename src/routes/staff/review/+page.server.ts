@@ -1,0 +1,27 @@
+import { database } from '$lib/server/database';
+import { staffPage } from '$lib/server/http/staff-page';
+import { reviewQueue } from '$lib/server/services/review';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const staff = await staffPage(event, 'reviewer');
+	const { db } = await database();
+	const cases = await reviewQueue(db);
+	return {
+		staff,
+		cases: cases.map((c) => ({
+			id: c.id,
+			name: c.name,
+			// The queue shows only the start and end of the ID number; the case page shows it in full (and is audited).
+			idNumber: `${c.id_number.slice(0, 6)}********${c.id_number.slice(-4)}`,
+			examArea: c.exam_area,
+			result: c.result,
+			recordedAt: new Date(c.recorded_at).toISOString(),
+			reasons: (c.review_reasons as { code: string; zh: string; en: string }[]).map((r) => ({
+				code: r.code,
+				zh: r.zh,
+				en: r.en
+			}))
+		}))
+	};
+};
