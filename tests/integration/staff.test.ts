@@ -1,0 +1,257 @@
+// Staff accounts and sessions, the review queue, kiosk attestation, registration API services, webhook, retention.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/lib/server/db/index.ts';
+import { importCandidatesCsv } from '../../src/lib/server/services/csv-import.ts';
+import { searchCandidates, startOnSiteSession } from '../../src/lib/server/services/kiosk.ts';
+import { rateLimit } from '../../src/lib/server/services/rate-limit.ts';
+import { outcomeEventsSince, upsertCandidate } from '../../src/lib/server/services/registration.ts';
+import { deleteExpiredAttachments } from '../../src/lib/server/services/retention.ts';
+import { attestOnSite, decideReview, reviewCase, reviewQueue } from '../../src/lib/server/services/review.ts';
+import {
+	createStaff,
+	hasRole,
+	login,
+	logout,
+	staffFromToken,
+	type StaffUser
+} from '../../src/lib/server/services/staff.ts';
+import { submitBundle } from '../../src/lib/server/services/submit.ts';
+import { deliverWebhooks, signWebhook } from '../../src/lib/server/services/webhook.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import { newIdNumber, openSession, registerCandidate, step } from './support.ts';
+
+let handle: TestDatabase;
+let db: Db;
+let reviewer: StaffUser;
+let kiosk: StaffUser;
+const deps = { face: null, allowedModels: new Map<string, string>() };
+
+beforeAll(async () => {
+	handle = await testDatabase();
+	db = handle.db;
+	reviewer = await createStaff(db, 'reviewer1', 'reviewer', 'correct horse battery');
+	kiosk = await createStaff(db, 'kiosk1', 'kiosk', 'kiosk operator pass');
+});
+afterAll(() => handle.close());
+
+async function exhaustHubei() {
+	const candidate = await registerCandidate(db);
+	let sessionId = '';
+	for (let i = 0; i < 3; i++) {
+		const s = await openSession(db, candidate.idNumber);
+		sessionId = s.opened.sessionId;
+		await submitBundle(
+			db,
+			sessionId,
+			{ bundle: await s.sign(s.payload([step('liveness', false)])) },
+			new Date(),
+			deps
+		);
+	}
+	return { candidate, sessionId };
+}
+
+describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('staff sign in with scrypt-hashed passwords; wrong passwords and disabled or expired sessions are refused', async () => {
+		const row = await db
+			.selectFrom('staff_users')
+			.select('password_hash')
+			.where('username', '=', 'reviewer1')
+			.executeTakeFirstOrThrow();
+		expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+		await expect(login(db, 'reviewer1', 'wrong password!', '10.0.0.1')).rejects.toMatchObject({
+			status: 401,
+			code: 'bad_login'
+		});
+		await expect(login(db, 'nobody', 'whatever', '10.0.0.1')).rejects.toMatchObject({ status: 401 });
+		const session = await login(db, 'reviewer1', 'correct horse battery', '10.0.0.1');
+		expect(await staffFromToken(db, session.token)).toMatchObject({
+			username: 'reviewer1',
+			role: 'reviewer'
+		});
+		expect(await staffFromToken(db, session.token, new Date(session.expiresAt.getTime() + 1))).toBeNull();
+		const stored = await db.selectFrom('staff_sessions').select('token_hash').execute();
+		expect(JSON.stringify(stored)).not.toContain(session.token);
+		await logout(db, session.token);
+		expect(await staffFromToken(db, session.token)).toBeNull();
+		await expect(createStaff(db, 'weak', 'admin', 'short')).rejects.toMatchObject({ code: 'weak_password' });
+		expect(hasRole(reviewer, 'kiosk')).toBe(false);
+		expect(hasRole({ id: 0, username: 'a', role: 'admin' }, 'kiosk')).toBe(true);
+	});
+
+	it('login attempts are rate-limited in the database', async () => {
+		for (let i = 0; i < 10; i++) await rateLimit(db, 'login:user:test-rl', { limit: 10, windowMs: 60_000 });
+		await expect(rateLimit(db, 'login:user:test-rl', { limit: 10, windowMs: 60_000 })).rejects.toMatchObject({
+			status: 429,
+			code: 'rate_limited'
+		});
+		const failures = [];
+		for (let i = 0; i < 11; i++)
+			failures.push(await login(db, 'kiosk1', 'bad', '10.9.9.9').catch((e) => e.code));
+		expect(failures.slice(0, 10).every((c) => c === 'bad_login')).toBe(true);
+		expect(failures[10]).toBe('rate_limited');
+	});
+
+	it('a Hubei candidate whose attempts are used up is reviewed: approval grants the admission number and SMS, audited', async () => {
+		const { candidate, sessionId } = await exhaustHubei();
+		const queue = await reviewQueue(db);
+		const item = queue.find((q) => q.id_number === candidate.idNumber);
+		expect(item).toBeDefined();
+		const c = await reviewCase(db, reviewer, item!.id);
+		expect(c.steps).toEqual([{ kind: 'liveness', passed: false, scores: {}, reasons: ['test_failure'] }]);
+		const decided = await decideReview(db, reviewer, item!.id, 'approve', '现场核对照片一致');
+		expect(decided.outcome).toBe('confirmed');
+		expect(decided.admissionNumber).toMatch(/^42\d{10}$/);
+		await expect(decideReview(db, reviewer, item!.id, 'reject', 'again')).rejects.toMatchObject({
+			code: 'already_decided'
+		});
+		const actions = await db
+			.selectFrom('audit_log')
+			.select('action')
+			.where('session_id', '=', sessionId)
+			.orderBy('id')
+			.execute();
+		expect(actions.map((a) => a.action)).toEqual(
+			expect.arrayContaining(['bundle.accepted', 'review.view', 'review.approve'])
+		);
+		const sms = await db
+			.selectFrom('sms_outbox')
+			.select('body')
+			.orderBy('id', 'desc')
+			.executeTakeFirstOrThrow();
+		expect(sms.body).toContain(decided.admissionNumber);
+	});
+
+	it('kiosk: search by ID number or name, start an on-site session (allowed after online attempts are used up), attest', async () => {
+		const { candidate } = await exhaustHubei();
+		await upsertCandidate(db, { ...candidate, name: '现场考生甲' }, 'test');
+		expect(
+			(await searchCandidates(db, kiosk, candidate.idNumber.slice(0, 10))).map((c) => c.idNumber)
+		).toContain(candidate.idNumber);
+		const byName = await searchCandidates(db, kiosk, '现场考生');
+		expect(byName.map((c) => c.idNumber)).toContain(candidate.idNumber);
+		expect(byName.find((c) => c.idNumber === candidate.idNumber)?.onlineBlocked).toBe(
+			'manual_review,on_site'
+		);
+		const session = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');
+		expect(session.link).toMatch(/^https:\/\/zv\.example\/m\/[A-Za-z0-9_-]{43}$/);
+		const attested = await attestOnSite(db, kiosk, session.sessionId, 'confirmed', '证件与本人一致');
+		expect(attested.admissionNumber).toMatch(/^42\d{10}$/);
+		expect(attested.password).toMatch(/^\d{8}$/);
+		await expect(attestOnSite(db, kiosk, session.sessionId, 'confirmed', 'twice')).rejects.toMatchObject({
+			code: 'already_recorded'
+		});
+	});
+
+	it('registration records: new, updated, returning candidates keep their number; conflicting numbers refused', async () => {
+		const id = newIdNumber('110105');
+		const base = {
+			idNumber: id,
+			name: '李四',
+			sex: '男' as const,
+			ethnicity: '汉',
+			birthDate: '1995-01-15',
+			address: '北京市东城区',
+			phone: '13700000000',
+			major: '法学',
+			examArea: '北京市东城区',
+			province: 'beijing'
+		};
+		expect(await upsertCandidate(db, base)).toMatchObject({ created: true, admissionNumber: null });
+		expect(
+			await upsertCandidate(db, { ...base, phone: '13700000001', admissionNumber: '110123456789' })
+		).toMatchObject({
+			created: false,
+			admissionNumber: '110123456789'
+		});
+		await expect(upsertCandidate(db, { ...base, admissionNumber: '110100000000' })).rejects.toMatchObject({
+			code: 'admission_number_conflict'
+		});
+		const other = { ...base, idNumber: newIdNumber('110105'), admissionNumber: '110123456789' };
+		await expect(upsertCandidate(db, other)).rejects.toMatchObject({ code: 'admission_number_taken' });
+	});
+
+	it('CSV import stores valid rows and reports invalid ones by line', async () => {
+		const good = newIdNumber('350102');
+		const csv = [
+			'idNumber,name,sex,ethnicity,birthDate,address,phone,major,examArea,province,admissionNumber',
+			`${good},"陈, 小红",女,汉,1995-01-15,"福建省福州市""鼓楼""区",13600000000,会计,福州市鼓楼区,fujian,`,
+			`110105199003071230,错号,男,汉,1990-03-07,北京,13600000001,法学,北京,beijing,`,
+			`${newIdNumber('350102')},无省份,男,汉,1995-01-15,福州,13600000002,法学,福州,nowhere,`
+		].join('\r\n');
+		const report = await importCandidatesCsv(db, csv);
+		expect(report.created).toBe(1);
+		expect(report.errors.map((e) => e.line)).toEqual([3, 4]);
+		const row = await db
+			.selectFrom('candidates')
+			.select(['name', 'address'])
+			.where('id_number', '=', good)
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({ name: '陈, 小红', address: '福建省福州市"鼓楼"区' });
+	});
+
+	it('outcome events are read by polling and pushed to a webhook signed with HMAC-SHA256', async () => {
+		const candidate = await registerCandidate(db, { province: 'beijing' });
+		const s = await openSession(db, candidate.idNumber);
+		await submitBundle(
+			db,
+			s.opened.sessionId,
+			{ bundle: await s.sign(s.payload([step('record')])) },
+			new Date(),
+			deps
+		);
+		const polled = await outcomeEventsSince(db, 0, 500);
+		const event = polled.events.find((e) => (e as { sessionId?: string }).sessionId === s.opened.sessionId);
+		expect(event).toMatchObject({ idNumber: candidate.idNumber, result: 'confirmed', province: 'beijing' });
+		expect((await outcomeEventsSince(db, polled.next)).events).toEqual([]);
+
+		const received: { body: string; headers: IncomingMessage['headers'] }[] = [];
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				received.push({ body, headers: req.headers });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+		try {
+			const delivered = await deliverWebhooks(db, { url, secret: 'shared-secret', batch: 500 });
+			expect(delivered).toBe(polled.events.length);
+			expect(await deliverWebhooks(db, { url, secret: 'shared-secret' })).toBe(0);
+		} finally {
+			server.close();
+		}
+		const mine = received.find((r) => r.body.includes(s.opened.sessionId))!;
+		const timestamp = Number(mine.headers['x-zv-timestamp']);
+		expect(mine.headers['x-zv-signature']).toBe(signWebhook('shared-secret', timestamp, mine.body));
+		expect(mine.headers['x-zv-signature']).not.toBe(signWebhook('other-secret', timestamp, mine.body));
+	});
+
+	it('retention deletes photo and signature bytes older than the configured days, keeping their hashes', async () => {
+		const outcome = await db.selectFrom('outcomes').select(['id']).orderBy('id').executeTakeFirstOrThrow();
+		await db
+			.insertInto('attachments')
+			.values({
+				outcome_id: outcome.id,
+				kind: 'signature',
+				sha256: 'f'.repeat(64),
+				bytes: new Uint8Array([1, 2, 3])
+			})
+			.execute();
+		expect(await deleteExpiredAttachments(db, 30)).toBe(0);
+		const later = new Date(Date.now() + 31 * 86_400_000);
+		expect(await deleteExpiredAttachments(db, 30, later)).toBeGreaterThanOrEqual(1);
+		const row = await db
+			.selectFrom('attachments')
+			.selectAll()
+			.where('outcome_id', '=', outcome.id)
+			.executeTakeFirstOrThrow();
+		expect(row.bytes).toBeNull();
+		expect(row.sha256).toBe('f'.repeat(64));
+		expect(row.deleted_at).not.toBeNull();
+	});
+});
