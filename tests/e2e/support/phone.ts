@@ -81,7 +81,8 @@ export async function submit(phone: Page): Promise<void> {
 export async function openPhoneAs(
 	browser: import('@playwright/test').Browser,
 	link: string,
-	province: string | null
+	province: string | null,
+	setup?: (context: import('@playwright/test').BrowserContext) => void
 ): Promise<Page> {
 	const context = await browser.newContext({
 		viewport: { width: 360, height: 740 },
@@ -96,6 +97,7 @@ export async function openPhoneAs(
 			await route.fulfill({ response, json: response.ok() ? { ...body, province } : body });
 		});
 	}
+	setup?.(context);
 	const phone = await context.newPage();
 	await phone.goto(link);
 	return phone;
