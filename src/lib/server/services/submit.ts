@@ -188,12 +188,22 @@ async function submitVerified(
 	});
 	if (!verdict.ok) {
 		// A photo that reached the re-check was a real, signed upload: it counts against the daily limit.
+		// Counted under the candidate's row lock, so concurrent uploads on several instances cannot pass the limit.
 		if (verdict.code === 'photo_rejected') {
-			await audit(db, {
-				actor: 'phone',
-				action: 'photo.upload',
-				sessionId,
-				candidateId: session.candidate_id
+			await db.transaction().execute(async (tx) => {
+				await tx
+					.selectFrom('candidates')
+					.select('id')
+					.where('id', '=', session.candidate_id)
+					.forUpdate()
+					.execute();
+				await checkPhotoUploads(tx, policy, session.candidate_id, now);
+				await audit(tx, {
+					actor: 'phone',
+					action: 'photo.upload',
+					sessionId,
+					candidateId: session.candidate_id
+				});
 			});
 		}
 		throw rejectionError(verdict);

@@ -1,0 +1,75 @@
+// Duplicate identity with the real face engine (onnxruntime-node, staged models) on a real ID photo fixture:
+// the same face under two ID numbers in one exam area sends both outcomes to manual review.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { nodeRuntime } from '../../src/lib/runtime/node.ts';
+import type { Db } from '../../src/lib/server/db/index.ts';
+import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import { openSession, registerCandidate, step } from './support.ts';
+
+let handle: TestDatabase;
+let db: Db;
+let deps: SubmitDeps;
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+const twoFaces = new Uint8Array(readFileSync(fixture('idphotos/nonconf_two_faces_blue_bg.jpg')));
+const sha256 = (x: Uint8Array) => createHash('sha256').update(x).digest('hex');
+
+beforeAll(async () => {
+	handle = await testDatabase();
+	db = handle.db;
+	deps = { face: createFaceEngine(nodeRuntime), allowedModels: new Map() };
+});
+afterAll(() => handle.close());
+
+async function submitPhoto(idNumber: string, bytes = photo) {
+	const s = await openSession(db, idNumber);
+	const bundle = await s.sign(s.payload([step('photo', true)], { photoSha256: sha256(bytes) }));
+	return {
+		s,
+		result: await submitBundle(db, s.opened.sessionId, { bundle, photo: bytes }, new Date(), deps)
+	};
+}
+
+describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, real face engine)`, () => {
+	it('the re-check with the face engine refuses a photo with two faces', async () => {
+		const c = await registerCandidate(db, { examArea: '武汉市洪山区' });
+		await expect(submitPhoto(c.idNumber, twoFaces)).rejects.toMatchObject({
+			status: 422,
+			code: 'photo_rejected'
+		});
+	});
+
+	it('same face, different ID number, same exam area: both to review; another area is not compared', async () => {
+		const first = await registerCandidate(db, { examArea: '武汉市武昌区' });
+		const stand = await registerCandidate(db, { examArea: '武汉市武昌区' });
+		const elsewhere = await registerCandidate(db, { examArea: '宜昌市' });
+		const one = await submitPhoto(first.idNumber);
+		expect(one.result.outcome).toBe('confirmed');
+		const two = await submitPhoto(stand.idNumber);
+		expect(two.result.outcome).toBe('review');
+		expect(two.result.admissionNumber).toBeUndefined();
+		const three = await submitPhoto(elsewhere.idNumber);
+		expect(three.result.outcome).toBe('confirmed');
+		const rows = await db
+			.selectFrom('outcomes')
+			.select(['session_id', 'review_status', 'review_reasons'])
+			.where('session_id', 'in', [one.s.opened.sessionId, two.s.opened.sessionId, three.s.opened.sessionId])
+			.execute();
+		const byId = new Map(rows.map((r) => [r.session_id, r]));
+		expect(byId.get(one.s.opened.sessionId)?.review_status).toBe('pending');
+		expect(byId.get(two.s.opened.sessionId)?.review_status).toBe('pending');
+		expect(byId.get(three.s.opened.sessionId)?.review_status).toBe('none');
+		const reason = (
+			byId.get(two.s.opened.sessionId)?.review_reasons as { code: string; similarity: number }[]
+		)[0];
+		expect(reason.code).toBe('duplicate_face');
+		expect(reason.similarity).toBeGreaterThan(0.9);
+		// The same person confirming again under their own ID number is not a duplicate.
+		const again = await submitPhoto(elsewhere.idNumber);
+		expect(again.result.outcome).toBe('confirmed');
+	});
+});

@@ -1,0 +1,92 @@
+// Limits and exactly-once recording across two server instances sharing one PostgreSQL (two pools = two
+// processes' worth of connections). On PGlite there is one process by construction: the same checks run on one handle.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db, DatabaseHandle } from '../../src/lib/server/db/index.ts';
+import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import { openSession, registerCandidate, step } from './support.ts';
+
+let handle: TestDatabase;
+let second: DatabaseHandle | null = null;
+let a: Db;
+let b: Db;
+const deps: SubmitDeps = { face: null, allowedModels: new Map() };
+const wrongSizePhoto = new Uint8Array(
+	readFileSync(fixture('idphotos/nonconf_too_small_120x160_blue_bg_man.jpg'))
+);
+const sha256 = (x: Uint8Array) => createHash('sha256').update(x).digest('hex');
+
+beforeAll(async () => {
+	handle = await testDatabase();
+	second = handle.another ? await handle.another() : null;
+	a = handle.db;
+	b = second?.db ?? handle.db;
+});
+afterAll(async () => {
+	await second?.close();
+	await handle.close();
+});
+
+const settle = async (work: Promise<unknown>[]) =>
+	(await Promise.allSettled(work)).map((r) =>
+		r.status === 'fulfilled' ? 'ok' : ((r.reason as { code?: string }).code ?? String(r.reason))
+	);
+
+describe(`limits across instances (${process.env.DATABASE_URL ? 'PostgreSQL, two pools' : 'PGlite, one handle'})`, () => {
+	it('six failed Hubei attempts sent at once through two instances: exactly three are recorded', async () => {
+		const candidate = await registerCandidate(a);
+		const sessions = await Promise.all(Array.from({ length: 6 }, () => openSession(a, candidate.idNumber)));
+		const bundles = await Promise.all(sessions.map((s) => s.sign(s.payload([step('liveness', false)]))));
+		const results = await settle(
+			sessions.map((s, i) =>
+				submitBundle(i % 2 ? b : a, s.opened.sessionId, { bundle: bundles[i] }, new Date(), deps)
+			)
+		);
+		expect(results.filter((r) => r === 'ok')).toHaveLength(3);
+		expect(results.filter((r) => r === 'attempts_exhausted')).toHaveLength(3);
+		const failed = await a
+			.selectFrom('outcomes')
+			.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+			.select((eb) => eb.fn.countAll().as('n'))
+			.where('candidates.id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
+		expect(Number(failed.n)).toBe(3);
+	});
+
+	it('twenty Beijing photo uploads at once through two instances: exactly fifteen counted, five refused', async () => {
+		const candidate = await registerCandidate(a, { province: 'beijing' });
+		const s = await openSession(a, candidate.idNumber);
+		const bundle = await s.sign(s.payload([step('photo', true)], { photoSha256: sha256(wrongSizePhoto) }));
+		const results = await settle(
+			Array.from({ length: 20 }, (_, i) =>
+				submitBundle(i % 2 ? b : a, s.opened.sessionId, { bundle, photo: wrongSizePhoto }, new Date(), deps)
+			)
+		);
+		expect(results.filter((r) => r === 'photo_rejected')).toHaveLength(15);
+		expect(results.filter((r) => r === 'photo_limit')).toHaveLength(5);
+	});
+
+	it('one bundle sent to both instances at once is recorded exactly once', async () => {
+		const candidate = await registerCandidate(a);
+		for (let round = 0; round < 3; round++) {
+			const s = await openSession(a, candidate.idNumber);
+			const bundle = await s.sign(s.payload([step('record')]));
+			const results = await Promise.all([
+				submitBundle(a, s.opened.sessionId, { bundle }, new Date(), deps),
+				submitBundle(b, s.opened.sessionId, { bundle }, new Date(), deps),
+				submitBundle(a, s.opened.sessionId, { bundle }, new Date(), deps)
+			]);
+			expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+			expect(new Set(results.map((r) => r.admissionNumber)).size).toBe(1);
+			const n = await a
+				.selectFrom('outcomes')
+				.select((eb) => eb.fn.countAll().as('n'))
+				.where('session_id', '=', s.opened.sessionId)
+				.executeTakeFirstOrThrow();
+			expect(Number(n.n)).toBe(1);
+		}
+	});
+});
