@@ -46,6 +46,7 @@ async function record(path: string): Promise<Trace> {
 				? [r(m.face.box.x, 1), r(m.face.box.y, 1), r(m.face.box.width, 1), r(m.face.box.height, 1)]
 				: null,
 			score: m.face ? r(m.face.score) : null,
+			kp: m.face?.keypoints ? m.face.keypoints.flatMap((p) => [r(p.x, 1), r(p.y, 1)]) : null,
 			pose: m.pose ? [r(m.pose.yaw, 2), r(m.pose.pitch, 2), r(m.pose.roll, 2)] : null,
 			eyes: m.eyeOpenness ? [r(m.eyeOpenness.left), r(m.eyeOpenness.right)] : null,
 			ear: m.eyeAspectRatio ? [r(m.eyeAspectRatio.left), r(m.eyeAspectRatio.right)] : null,

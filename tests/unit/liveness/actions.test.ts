@@ -70,6 +70,24 @@ describe('head and mouth actions', () => {
 		});
 	}
 
+	it('a flat picture fools the pose model but not the keypoint geometry: no turn or nod passes', () => {
+		for (const [action, key, peak] of [
+			['turn_left', 'yaw', 25],
+			['turn_right', 'yaw', -25],
+			['raise_head', 'pitch', 15],
+			['lower_head', 'pitch', -15]
+		] as const) {
+			const frames = synth({
+				durationMs: 4000,
+				flat: true,
+				at: (t) => ({ [key]: ramp(t, 1000, 2000, peak) })
+			});
+			const { verdict } = runActions(frames, [action], { stepTimeoutMs: 3000 });
+			expect(verdict.passed, action).toBe(false);
+			expect(verdict.reason.code, action).toBe('still_image');
+		}
+	});
+
 	it("measures turns from the person's own neutral pose, not from zero", () => {
 		// Someone who holds the phone slightly to one side: neutral yaw +15; turning left reaches +40.
 		const frames = synth({ durationMs: 3000, at: (t) => ({ yaw: 15 + ramp(t, 1000, 2000, 25) }) });

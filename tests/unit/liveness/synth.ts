@@ -9,6 +9,8 @@ export interface Script {
 	eyeLevel?: number;
 	/** Landmark eye aspect ratio when open. */
 	earLevel?: number;
+	/** A flat picture: keypoint geometry stays that of a frontal face whatever the pose model reports. */
+	flat?: boolean;
 	/** Per-frame overrides by time. */
 	at?: (t: number) => Partial<{
 		yaw: number;
@@ -18,6 +20,23 @@ export interface Script {
 		mouth: number;
 		faceCount: number;
 	}>;
+}
+
+/**
+ * Five keypoints of a head with this pose: eyes 60 px apart, mouth 70 px below them; the nose tip, standing out of
+ * the face plane, swings sideways with yaw and along the eye-mouth line with pitch (as a real head's does).
+ */
+export function keypoints(yaw: number, pitch: number, flat = false) {
+	const rad = Math.PI / 180;
+	const noseX = flat ? 0 : 0.6 * Math.sin(yaw * rad);
+	const noseY = flat ? 0.55 : 0.55 - 0.6 * Math.sin(pitch * rad);
+	return [
+		{ x: 200, y: 200 },
+		{ x: 260, y: 200 },
+		{ x: 230 + noseX * 60, y: 200 + noseY * 70 },
+		{ x: 210, y: 270 },
+		{ x: 250, y: 270 }
+	];
 }
 
 export function synth(script: Script): FaceMeasurement[] {
@@ -30,14 +49,23 @@ export function synth(script: Script): FaceMeasurement[] {
 		const o = script.at?.(t) ?? {};
 		const faceCount = o.faceCount ?? 1;
 		const eyes = o.eyes ?? script.eyeLevel ?? 0.98;
+		const yaw = 2 + jitter + (o.yaw ?? 0);
+		const pitch = -3 + jitter / 2 + (o.pitch ?? 0);
 		const ear = o.ear ?? script.earLevel ?? 0.3;
 		frames.push({
 			t,
 			faceCount,
-			face: faceCount > 0 ? { box: { x: 100, y: 100, width: 200, height: 240 }, score: 0.99 } : null,
+			face:
+				faceCount > 0
+					? {
+							box: { x: 100, y: 100, width: 200, height: 240 },
+							score: 0.99,
+							keypoints: keypoints(yaw, pitch, script.flat)
+						}
+					: null,
 			...(faceCount > 0
 				? {
-						pose: { yaw: 2 + jitter + (o.yaw ?? 0), pitch: -3 + jitter / 2 + (o.pitch ?? 0), roll: 1 },
+						pose: { yaw, pitch, roll: 1 },
 						eyeOpenness: { left: eyes, right: eyes },
 						eyeAspectRatio: { left: ear, right: ear },
 						mouthOpenness: o.mouth ?? 0.04 + Math.abs(jitter) / 100

@@ -10,6 +10,8 @@ export interface TraceFrame {
 	n: number;
 	box: [number, number, number, number] | null;
 	score: number | null;
+	/** Five keypoints (right eye, left eye, nose, right and left mouth corner) as x,y pairs. */
+	kp: number[] | null;
 	pose: [number, number, number] | null;
 	eyes: [number, number] | null;
 	/** Landmark eye aspect ratio per eye. */
@@ -45,6 +47,8 @@ export function toMeasurement(f: TraceFrame): FaceMeasurement {
 			? { box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] }, score: f.score ?? 1 }
 			: null
 	};
+	const kp = f.kp;
+	if (m.face && kp) m.face.keypoints = [0, 1, 2, 3, 4].map((i) => ({ x: kp[2 * i], y: kp[2 * i + 1] }));
 	if (f.pose) m.pose = { yaw: f.pose[0], pitch: f.pose[1], roll: f.pose[2] };
 	if (f.eyes) m.eyeOpenness = { left: f.eyes[0], right: f.eyes[1] };
 	if (f.ear) m.eyeAspectRatio = { left: f.ear[0], right: f.ear[1] };

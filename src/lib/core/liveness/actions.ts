@@ -9,6 +9,7 @@ import {
 	noFacePrompt,
 	recentrePrompt
 } from './prompts.ts';
+import { faceGeometry } from './geometry.ts';
 import { median, percentile, round } from './stats.ts';
 import type { ActionsChallenge, LivenessAction, ReasonCode, StepResult, Text } from './types.ts';
 
@@ -33,6 +34,13 @@ export interface ActionsConfig {
 	blinkMaxMs: number;
 	/** Window for the open-eye level (a high percentile of recent openness). */
 	eyeBaselineMs: number;
+	/**
+	 * A head action also needs the 2-D keypoint geometry to change by this much from neutral (geometry.ts): the nose
+	 * offset along the eye line for turns, its position between eyes and mouth for nods. A flat picture moved or
+	 * tilted in front of the camera cannot do it, even when the pose model is fooled.
+	 */
+	geoTurn: number;
+	geoNod: number;
 	/** Mouth open: openness above the neutral level by this much. */
 	mouthDelta: number;
 	/**
@@ -46,6 +54,8 @@ export interface ActionsConfig {
 	multiFaceFrames: number;
 	/** Below these motion ranges over the whole challenge a timeout is called a still image. */
 	stillPoseDeg: number;
+	/** Keypoint-geometry range below which the face did not move in 3-D (whatever the pose model says). */
+	stillGeometry: number;
 	stillMouth: number;
 }
 
@@ -57,7 +67,7 @@ export interface BlinkSignalConfig {
 
 export const defaultActionsConfig: ActionsConfig = {
 	calibrationMs: 500,
-	yawDeg: 18,
+	yawDeg: 15,
 	pitchDeg: 10,
 	recentreDeg: 10,
 	// Probability is near 1 open and near 0 closed on the fixtures; EAR ~0.31 open, ~0.17-0.19 closed (live_blink).
@@ -65,11 +75,14 @@ export const defaultActionsConfig: ActionsConfig = {
 	blinkEar: { closeRatio: 0.75, reopenRatio: 0.85, minDrop: 0.05 },
 	blinkMaxMs: 1500,
 	eyeBaselineMs: 3000,
+	geoTurn: 0.1,
+	geoNod: 0.06,
 	mouthDelta: 0.2,
 	outOfOrderFactor: 1.3,
 	noFaceMs: 1500,
 	multiFaceFrames: 3,
 	stillPoseDeg: 4,
+	stillGeometry: 0.06,
 	stillMouth: 0.08
 };
 
@@ -79,6 +92,8 @@ interface Neutral {
 	yaw: number;
 	pitch: number;
 	mouth: number;
+	noseX: number | null;
+	noseY: number | null;
 }
 
 interface EyeSample {
@@ -107,7 +122,14 @@ export interface ActionsState {
 	/** False while waiting for the head to come back to neutral before the step can be detected. */
 	armed: boolean;
 	neutral: Neutral | null;
-	calibration: { t: number; yaw: number; pitch: number; mouth: number }[];
+	calibration: {
+		t: number;
+		yaw: number;
+		pitch: number;
+		mouth: number;
+		noseX: number | null;
+		noseY: number | null;
+	}[];
 	/** Blink trackers on the two eye signals. */
 	blink: { probability: BlinkTrack; ear: BlinkTrack };
 	steps: StepResult[];
@@ -125,6 +147,10 @@ export interface ActionsState {
 		pitchMax: number;
 		mouthMin: number;
 		mouthMax: number;
+		noseXMin: number;
+		noseXMax: number;
+		noseYMin: number;
+		noseYMax: number;
 		closures: number;
 	};
 }
@@ -165,6 +191,10 @@ export function createActionsState(
 			pitchMax: -Infinity,
 			mouthMin: Infinity,
 			mouthMax: -Infinity,
+			noseXMin: Infinity,
+			noseXMax: -Infinity,
+			noseYMin: Infinity,
+			noseYMax: -Infinity,
 			closures: 0
 		}
 	};
@@ -201,6 +231,35 @@ function displacement(action: LivenessAction, m: FaceMeasurement, n: Neutral): n
 	}
 }
 
+/** How far the keypoint geometry moved from neutral on the axis this action uses, or null if it cannot tell. */
+function geometryChange(action: LivenessAction, m: FaceMeasurement, n: Neutral): number | null {
+	const g = faceGeometry(m);
+	if (!g) return null;
+	if ((action === 'turn_left' || action === 'turn_right') && n.noseX !== null)
+		return Math.abs(g.noseX - n.noseX);
+	if ((action === 'raise_head' || action === 'lower_head') && n.noseY !== null)
+		return Math.abs(g.noseY - n.noseY);
+	return null;
+}
+
+/** Whether `action` is done on this frame, and the measures that say so. */
+function actionDone(
+	action: LivenessAction,
+	m: FaceMeasurement,
+	n: Neutral,
+	c: ActionsConfig,
+	factor = 1
+): Record<string, number> | null {
+	const d = displacement(action, m, n);
+	const threshold = actionThreshold(action, c) * factor;
+	if (d === null || d < threshold) return null;
+	if (action === 'open_mouth') return { displacement: round(d, 3), threshold };
+	const geo = geometryChange(action, m, n);
+	const geoThreshold = (action === 'turn_left' || action === 'turn_right' ? c.geoTurn : c.geoNod) * factor;
+	if (geo === null || geo < geoThreshold) return null;
+	return { displacement: round(d, 2), threshold, geometry: round(geo, 3), geometryThreshold: geoThreshold };
+}
+
 function actionThreshold(action: LivenessAction, c: ActionsConfig): number {
 	if (action === 'turn_left' || action === 'turn_right') return c.yawDeg;
 	if (action === 'open_mouth') return c.mouthDelta;
@@ -228,6 +287,13 @@ function trackMotion(state: ActionsState, m: FaceMeasurement): ActionsState['mot
 	if (m.mouthOpenness !== undefined) {
 		mo.mouthMin = Math.min(mo.mouthMin, m.mouthOpenness);
 		mo.mouthMax = Math.max(mo.mouthMax, m.mouthOpenness);
+	}
+	const g = faceGeometry(m);
+	if (g) {
+		mo.noseXMin = Math.min(mo.noseXMin, g.noseX);
+		mo.noseXMax = Math.max(mo.noseXMax, g.noseX);
+		mo.noseYMin = Math.min(mo.noseYMin, g.noseY);
+		mo.noseYMax = Math.max(mo.noseYMax, g.noseY);
 	}
 	return mo;
 }
@@ -298,6 +364,11 @@ function completeStep(state: ActionsState, t: number, measure: Record<string, nu
 	return { ...state, steps: stepsStarted, step: next, stepStartedAt: t, armed: !wasHead };
 }
 
+function medianOrNull(values: (number | null)[]): number | null {
+	const known = values.filter((v): v is number => v !== null);
+	return known.length ? median(known) : null;
+}
+
 /** Feeds one frame; returns the new state (the input is not modified). */
 export function stepActions(prev: ActionsState, m: FaceMeasurement): ActionsState {
 	if (prev.phase === 'passed' || prev.phase === 'failed') return prev;
@@ -342,9 +413,17 @@ export function stepActions(prev: ActionsState, m: FaceMeasurement): ActionsStat
 
 	if (state.phase === 'calibrating') {
 		if (m.pose) {
+			const g = faceGeometry(m);
 			state.calibration = [
 				...prev.calibration,
-				{ t, yaw: m.pose.yaw, pitch: m.pose.pitch, mouth: m.mouthOpenness ?? 0 }
+				{
+					t,
+					yaw: m.pose.yaw,
+					pitch: m.pose.pitch,
+					mouth: m.mouthOpenness ?? 0,
+					noseX: g?.noseX ?? null,
+					noseY: g?.noseY ?? null
+				}
 			];
 		}
 		const first = state.calibration[0];
@@ -352,7 +431,9 @@ export function stepActions(prev: ActionsState, m: FaceMeasurement): ActionsStat
 			state.neutral = {
 				yaw: median(state.calibration.map((s) => s.yaw)),
 				pitch: median(state.calibration.map((s) => s.pitch)),
-				mouth: median(state.calibration.map((s) => s.mouth))
+				mouth: median(state.calibration.map((s) => s.mouth)),
+				noseX: medianOrNull(state.calibration.map((s) => s.noseX)),
+				noseY: medianOrNull(state.calibration.map((s) => s.noseY))
 			};
 			state.phase = 'running';
 			state.stepStartedAt = t;
@@ -379,16 +460,13 @@ export function stepActions(prev: ActionsState, m: FaceMeasurement): ActionsStat
 			});
 		}
 	} else {
-		const d = displacement(action, m, neutral);
-		if (d !== null && d >= actionThreshold(action, c)) {
-			return completeStep(state, t, { displacement: round(d, 2), threshold: actionThreshold(action, c) });
-		}
+		const done = actionDone(action, m, neutral, c);
+		if (done) return completeStep(state, t, done);
 	}
 	// A later head or mouth action done before this one breaks the order. Blinks are involuntary, so never count.
 	for (const later of state.challenge.actions.slice(state.step + 1)) {
 		if (later === 'blink') continue;
-		const d = displacement(later, m, neutral);
-		if (d !== null && d >= actionThreshold(later, c) * c.outOfOrderFactor) return fail(state, 'out_of_order');
+		if (actionDone(later, m, neutral, c, c.outOfOrderFactor)) return fail(state, 'out_of_order');
 	}
 	return state;
 }
@@ -400,12 +478,14 @@ export function looksStill(state: ActionsState): boolean {
 	const yaw = mo.yawMax - mo.yawMin;
 	const pitch = mo.pitchMax - mo.pitchMin;
 	const mouth = Number.isFinite(mo.mouthMax) ? mo.mouthMax - mo.mouthMin : 0;
-	return (
-		mo.closures === 0 &&
-		!(Number.isFinite(yaw) && yaw >= state.config.stillPoseDeg) &&
-		!(Number.isFinite(pitch) && pitch >= state.config.stillPoseDeg) &&
-		mouth < state.config.stillMouth
-	);
+	const geometry = Math.max(mo.noseXMax - mo.noseXMin, mo.noseYMax - mo.noseYMin);
+	// With keypoints, the geometry decides whether the head moved in 3-D (a moving print fools the pose model);
+	// without them, the pose ranges do.
+	const headMoved = Number.isFinite(geometry)
+		? geometry >= state.config.stillGeometry
+		: (Number.isFinite(yaw) && yaw >= state.config.stillPoseDeg) ||
+			(Number.isFinite(pitch) && pitch >= state.config.stillPoseDeg);
+	return mo.closures === 0 && !headMoved && mouth < state.config.stillMouth;
 }
 
 /** Ends the challenge when the frames stop (end of a recording, or the camera closed). */

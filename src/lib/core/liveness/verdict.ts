@@ -68,6 +68,8 @@ export function actionsVerdict(state: ActionsState, checks: SampledChecks = {}):
 			yawRange: finite(mo.yawMax - mo.yawMin),
 			pitchRange: finite(mo.pitchMax - mo.pitchMin),
 			mouthRange: finite(mo.mouthMax - mo.mouthMin),
+			noseXRange: finite(mo.noseXMax - mo.noseXMin),
+			noseYRange: finite(mo.noseYMax - mo.noseYMin),
 			eyeClosures: mo.closures
 		}
 	};
