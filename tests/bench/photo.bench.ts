@@ -18,6 +18,7 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../src/lib/runtime/node-image.ts';
 import { jpegJsEncoder, mozjpegEncoder } from '../../src/lib/runtime/node-photo.ts';
 import { fixture, fixturesDir } from '../support/fixtures.ts';
+import { runChromiumPhotoBench } from './photo-chromium/run.ts';
 
 const engine = createFaceEngine(nodeRuntime);
 const segmenter = createPersonSegmenter(nodeRuntime);
@@ -165,6 +166,60 @@ console.log('\nVerdicts on idphotos fixtures');
 for (const v of verdicts)
 	console.log(`${v.file.padEnd(46)} ${v.ok ? 'PASS' : 'FAIL'} ${v.reasons.join(', ')}`);
 
+// The same pipeline in a Worker in headless Chromium (onnxruntime-web, MozJPEG wasm vs the canvas encoder).
+const chromium = await runChromiumPhotoBench(portraits as [string, string][]);
+let chromiumSummary: Record<string, number> | null = null;
+if (chromium.ok && chromium.rows) {
+	console.log(
+		`\nHeadless Chromium worker (${chromium.threads} ORT threads; models + wasm load ${Math.round(chromium.loadMs ?? 0)} ms once)`
+	);
+	console.log(
+		'file'.padEnd(46) +
+			'measure'.padStart(8) +
+			'segment'.padStart(8) +
+			'make'.padStart(8) +
+			'total'.padStart(8) +
+			' | mozjpeg bytes  q  ssim    ms | canvas  bytes  q  ssim    ms'
+	);
+	for (const r of chromium.rows) {
+		const enc = (e: { bytes: number; quality: number; ssim: number; ms: number } | undefined) =>
+			e
+				? `${String(e.bytes).padStart(13)} ${String(e.quality).padStart(2)} ${e.ssim.toFixed(4)} ${String(Math.round(e.ms)).padStart(5)}`
+				: ' '.repeat(30);
+		console.log(
+			(r.file + (r.warm ? '' : ' (cold)')).slice(0, 45).padEnd(46) +
+				String(Math.round(r.measureMs)).padStart(8) +
+				String(Math.round(r.segmentMs)).padStart(8) +
+				String(Math.round(r.makeMs)).padStart(8) +
+				String(Math.round(r.totalMs)).padStart(8) +
+				' |' +
+				enc(r.encoders[0]) +
+				' |' +
+				enc(r.encoders[1])
+		);
+	}
+	const warm = chromium.rows.filter((r) => r.warm && r.encoders.length === 2);
+	chromiumSummary = {
+		medianTotalMs: median(warm.map((r) => r.totalMs)),
+		medianMeasureMs: median(warm.map((r) => r.measureMs)),
+		medianSegmentMs: median(warm.map((r) => r.segmentMs)),
+		medianMakeMs: median(warm.map((r) => r.makeMs)),
+		mozjpegMeanSsim: warm.reduce((s, r) => s + r.encoders[0].ssim, 0) / warm.length,
+		canvasMeanSsim: warm.reduce((s, r) => s + r.encoders[1].ssim, 0) / warm.length,
+		mozjpegMedianSearchMs: median(warm.map((r) => r.encoders[0].ms)),
+		canvasMedianSearchMs: median(warm.map((r) => r.encoders[1].ms)),
+		canvasWins: warm.filter((r) => r.encoders[1].ssim > r.encoders[0].ssim).length,
+		photos: warm.length
+	};
+	console.log(
+		`\nChromium: median total ${Math.round(chromiumSummary.medianTotalMs)} ms (measure ${Math.round(chromiumSummary.medianMeasureMs)}, ` +
+			`segment ${Math.round(chromiumSummary.medianSegmentMs)}, make ${Math.round(chromiumSummary.medianMakeMs)}); ` +
+			`mean SSIM at <= ${spec.file.maxBytes} bytes: mozjpeg ${chromiumSummary.mozjpegMeanSsim.toFixed(4)} vs canvas ` +
+			`${chromiumSummary.canvasMeanSsim.toFixed(4)} (canvas better on ${chromiumSummary.canvasWins}/${chromiumSummary.photos}); ` +
+			`search ${Math.round(chromiumSummary.mozjpegMedianSearchMs)} vs ${Math.round(chromiumSummary.canvasMedianSearchMs)} ms`
+	);
+} else console.log(`\nHeadless Chromium part skipped: ${chromium.error}`);
+
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
 	'bench/out/photo.json',
@@ -176,6 +231,7 @@ writeFileSync(
 			spec: spec.id,
 			summary,
 			pipeline,
+			chromium: { summary: chromiumSummary, ...chromium },
 			verdicts
 		},
 		null,

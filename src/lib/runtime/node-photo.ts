@@ -22,17 +22,18 @@ function initOnce(): Promise<void> {
 
 /**
  * MozJPEG, baseline (not progressive): the provinces' upload and printing systems date from before progressive
- * JPEG was universal, and a baseline file is the one every reader takes. Trellis quantisation and optimised
- * Huffman tables stay on; they are where MozJPEG's quality per byte comes from.
+ * JPEG was universal, and a baseline file is the one every reader takes (jpeg-js, the server's decoder, included).
+ * Trellis quantisation and optimised Huffman tables stay on; quantisation table 0 (JPEG Annex K) instead of
+ * MozJPEG's default 3 scored higher SSIM at 40 kB on the fixture portraits (0.9917 vs 0.9897, 0.9795 vs 0.9772).
  */
 export const mozjpegEncoder: JpegEncoder = {
-	name: 'mozjpeg@@jsquash/jpeg-1.6.0 (baseline)',
+	name: 'mozjpeg@@jsquash/jpeg-1.6.0 (baseline, Annex K tables)',
 	async encode(image: RgbaImage, quality: number) {
 		await initOnce();
 		const data = image.data instanceof Uint8ClampedArray ? image.data : new Uint8ClampedArray(image.data);
 		const buffer = await encodeMozjpeg(
 			{ data, width: image.width, height: image.height, colorSpace: 'srgb' } as ImageData,
-			{ quality, progressive: false, baseline: true, optimize_coding: true }
+			{ quality, progressive: false, baseline: true, optimize_coding: true, quant_table: 0 }
 		);
 		return new Uint8Array(buffer);
 	}

@@ -20,16 +20,17 @@ function toImageData(image: RgbaImage): ImageData {
 	return new ImageData(data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height);
 }
 
-/** Same settings as Node's (runtime/node-photo.ts): baseline, optimised Huffman tables, trellis on. */
+/** Same settings as Node's (runtime/node-photo.ts): baseline, Annex K tables, optimised Huffman, trellis on. */
 export const webMozjpegEncoder: JpegEncoder = {
-	name: 'mozjpeg@@jsquash/jpeg-1.6.0 (baseline)',
+	name: 'mozjpeg@@jsquash/jpeg-1.6.0 (baseline, Annex K tables)',
 	async encode(image: RgbaImage, quality: number) {
 		await initOnce();
 		const buffer = await encodeMozjpeg(toImageData(image), {
 			quality,
 			progressive: false,
 			baseline: true,
-			optimize_coding: true
+			optimize_coding: true,
+			quant_table: 0
 		});
 		return new Uint8Array(buffer);
 	}

@@ -1,5 +1,5 @@
 // Lands the output JPEG inside the spec's byte window at the highest quality that fits, with the spec's density.
-import { withJfifDensity } from '../image/jpeg-header.ts';
+import { readJpegHeader, withJfifDensity } from '../image/jpeg-header.ts';
 import type { RgbaImage } from '../image/types.ts';
 import type { FileSpec } from './spec.ts';
 
@@ -40,7 +40,14 @@ export async function encodeWithinSize(
 	let q = startQuality;
 	let last = 0;
 	for (;;) {
-		const bytes = withJfifDensity(await encoder.encode(image, q), file.dpi);
+		const encoded = await encoder.encode(image, q);
+		// An encoder that fails quietly (a wasm build returning a stub) must not pass as "small enough".
+		const header = readJpegHeader(encoded);
+		if (!header || header.width !== image.width || header.height !== image.height)
+			throw new Error(
+				`${encoder.name} produced no valid ${image.width}x${image.height} JPEG at quality ${q}`
+			);
+		const bytes = withJfifDensity(encoded, file.dpi);
 		attempts++;
 		last = bytes.length;
 		if (bytes.length <= file.maxBytes) {
