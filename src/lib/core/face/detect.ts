@@ -25,21 +25,40 @@ export interface Letterbox {
  * `margin` (fraction of the frame per side) adds a grey border: the detector misses faces that fill the whole
  * image (tight portrait crops), and finds them once they have some surroundings.
  */
-export function letterbox(frame: RgbaImage, margin = 0): { image: RgbaImage; placement: Letterbox } {
+/** Where a frame lands in the 320x240 canvas (aspect kept, centred; `margin` of grey per side, as a fraction). */
+export function letterboxPlacement(width: number, height: number, margin = 0): Letterbox {
 	const grow = 1 + 2 * margin;
-	const scale = Math.min(DETECT_WIDTH / (frame.width * grow), DETECT_HEIGHT / (frame.height * grow));
-	const w = Math.max(1, Math.round(frame.width * scale));
-	const h = Math.max(1, Math.round(frame.height * scale));
-	const offsetX = Math.floor((DETECT_WIDTH - w) / 2);
-	const offsetY = Math.floor((DETECT_HEIGHT - h) / 2);
+	const scale = Math.min(DETECT_WIDTH / (width * grow), DETECT_HEIGHT / (height * grow));
+	const w = Math.max(1, Math.round(width * scale));
+	const h = Math.max(1, Math.round(height * scale));
+	return { scale, offsetX: Math.floor((DETECT_WIDTH - w) / 2), offsetY: Math.floor((DETECT_HEIGHT - h) / 2) };
+}
+
+/** The frame region (in frame pixels, reaching past its edges) that fills the whole detector canvas. */
+export function canvasRegion(p: Letterbox): Box {
+	return {
+		x: -p.offsetX / p.scale,
+		y: -p.offsetY / p.scale,
+		width: DETECT_WIDTH / p.scale,
+		height: DETECT_HEIGHT / p.scale
+	};
+}
+
+export function letterbox(frame: RgbaImage, margin = 0): { image: RgbaImage; placement: Letterbox } {
+	const placement = letterboxPlacement(frame.width, frame.height, margin);
+	const w = Math.max(1, Math.round(frame.width * placement.scale));
+	const h = Math.max(1, Math.round(frame.height * placement.scale));
 	const small = resize(frame, w, h);
 	const out = createImage(DETECT_WIDTH, DETECT_HEIGHT);
 	out.data.fill(127);
 	for (let y = 0; y < h; y++) {
 		const src = y * w * 4;
-		out.data.set(small.data.subarray(src, src + w * 4), ((y + offsetY) * DETECT_WIDTH + offsetX) * 4);
+		out.data.set(
+			small.data.subarray(src, src + w * 4),
+			((y + placement.offsetY) * DETECT_WIDTH + placement.offsetX) * 4
+		);
 	}
-	return { image: out, placement: { scale, offsetX, offsetY } };
+	return { image: out, placement };
 }
 
 export function detectorInput(image: RgbaImage, order: 'rgb' | 'bgr'): Float32Array {

@@ -1,12 +1,20 @@
 // The face engine: detection, landmarks, pose, eyes, mouth, quality, embedding and passive anti-spoof over any
 // InferenceRuntime. The same code runs in the phone's worker (onnxruntime-web) and in Node (onnxruntime-node).
 import type { Box, Point, RgbaImage } from '../image/types.ts';
-import { crop, resize, toChwTensor, toGray } from '../image/ops.ts';
+import { toChwTensor } from '../image/ops.ts';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../runtime.ts';
 import type { DetectedFace, FaceEmbedding, FaceEngine, FaceMeasurement, HeadPose } from './types.ts';
 import { alignFace } from './align.ts';
 import { ANTISPOOF } from './antispoof.ts';
-import { decodeDetections, detectorInput, letterbox, nms, DETECT_HEIGHT, DETECT_WIDTH } from './detect.ts';
+import {
+	canvasRegion,
+	decodeDetections,
+	letterboxPlacement,
+	nms,
+	DETECT_HEIGHT,
+	DETECT_WIDTH
+} from './detect.ts';
+import { rgbToChw, rgbToGray, sampleRegion } from './sample.ts';
 import { contextBox, squareAround } from './geometry.ts';
 import {
 	decodeLandmarks,
@@ -121,8 +129,9 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 	};
 
 	async function detectOnce(image: RgbaImage, margin: number): Promise<DetectedFace[]> {
-		const { image: canvas, placement } = letterbox(image, margin);
-		const out = await run(FACE_MODELS.detect, detectorInput(canvas, opt.colour.detect), [
+		const placement = letterboxPlacement(image.width, image.height, margin);
+		const rgb = sampleRegion(image, canvasRegion(placement), DETECT_WIDTH, DETECT_HEIGHT, 127);
+		const out = await run(FACE_MODELS.detect, rgbToChw(rgb, opt.colour.detect, 127, 128), [
 			1,
 			3,
 			DETECT_HEIGHT,
@@ -147,9 +156,7 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 
 	async function landmarks(image: RgbaImage, face: DetectedFace): Promise<Point[]> {
 		const square = faceSquare(face.box);
-		const patch = resize(crop(image, square), LANDMARK_SIZE, LANDMARK_SIZE);
-		const gray = toGray(patch);
-		for (let i = 0; i < gray.length; i++) gray[i] /= 256;
+		const gray = rgbToGray(sampleRegion(image, square, LANDMARK_SIZE, LANDMARK_SIZE), 1 / 256);
 		const out = await run(FACE_MODELS.landmark, gray, [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]);
 		return decodeLandmarks(firstOutput(out), square);
 	}
@@ -160,8 +167,8 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 	}
 
 	async function modelPose(image: RgbaImage, face: DetectedFace): Promise<HeadPose> {
-		const patch = resize(crop(image, poseCrop(face.box)), POSE_SIZE, POSE_SIZE);
-		const input = toChwTensor(patch, { order: opt.colour.pose, mean: IMAGENET_MEAN, std: IMAGENET_STD });
+		const rgb = sampleRegion(image, poseCrop(face.box), POSE_SIZE, POSE_SIZE);
+		const input = rgbToChw(rgb, opt.colour.pose, IMAGENET_MEAN, IMAGENET_STD);
 		const s = await session(FACE_MODELS.pose);
 		const out = await s.run({
 			[s.inputNames[0]]: runtime.tensor('float32', input, [1, 3, POSE_SIZE, POSE_SIZE])
@@ -180,8 +187,7 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 	}
 
 	async function eyeOpen(image: RgbaImage, box: Box): Promise<number> {
-		const gray = toGray(resize(crop(image, box), 24, 24));
-		for (let i = 0; i < gray.length; i++) gray[i] /= 255;
+		const gray = rgbToGray(sampleRegion(image, box, 24, 24), 1 / 255);
 		const out = await run(FACE_MODELS.eye, gray, [1, 1, 24, 24]);
 		// Class 1 = open: class 0 dominates on the closed-eye stretch of eyes_closing_selfie (tests/node/face).
 		return softmax(firstOutput(out))[1];
@@ -198,8 +204,7 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 
 	async function antispoofProbabilities(image: RgbaImage, face: DetectedFace): Promise<number[]> {
 		const box = contextBox(faceSquare(face.box), opt.antispoofScale, image.width, image.height);
-		const patch = resize(crop(image, box), 128, 128);
-		const input = toChwTensor(patch, { order: opt.colour.antispoof, mean: 0, std: 1 });
+		const input = rgbToChw(sampleRegion(image, box, 128, 128), opt.colour.antispoof, 0, 1);
 		const out = await run(FACE_MODELS.antispoof, input, [1, 3, 128, 128]);
 		return softmax(firstOutput(out));
 	}
@@ -241,14 +246,21 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 
 	async function measure(frame: RgbaImage, t = 0): Promise<FaceMeasurement> {
 		const faces = await detect(frame);
-		const frameGray = faces.length ? null : toGray(resize(frame, 64, 64));
-		if (!faces.length) return { t, faceCount: 0, face: null, brightness: brightness(frameGray!) };
+		if (!faces.length) {
+			const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
+			return {
+				t,
+				faceCount: 0,
+				face: null,
+				brightness: brightness(rgbToGray(sampleRegion(frame, whole, 64, 64)))
+			};
+		}
 		// The camera loop follows the biggest face: the candidate holds the phone, bystanders are smaller.
 		const best = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
 		const pts = await landmarks(frame, best);
 		const face: DetectedFace = { ...best, keypoints: fivePoints(pts) };
 		const [headPose, eyeOpenness] = await Promise.all([pose(frame, best, pts), eyes(frame, pts)]);
-		const faceGray = toGray(resize(crop(frame, faceSquare(best.box)), 64, 64));
+		const faceGray = rgbToGray(sampleRegion(frame, faceSquare(best.box), 64, 64));
 		return {
 			t,
 			faceCount: faces.length,
