@@ -44,37 +44,47 @@ export function sampleRegion(img: RgbaImage, box: Box, outW: number, outH: numbe
 		}
 		return out;
 	}
+	// Column footprints are the same on every row: compute them once.
+	const xa = new Int32Array(outW);
+	const xb = new Int32Array(outW);
+	for (let ox = 0; ox < outW; ox++) {
+		xa[ox] = Math.floor(box.x + ox * sx);
+		xb[ox] = Math.max(xa[ox] + 1, Math.floor(box.x + (ox + 1) * sx));
+	}
 	for (let oy = 0; oy < outH; oy++) {
 		const ya = Math.floor(box.y + oy * sy);
 		const yb = Math.max(ya + 1, Math.floor(box.y + (oy + 1) * sy));
+		const rowsInside = ya >= 0 && yb <= h;
 		for (let ox = 0; ox < outW; ox++) {
-			const xa = Math.floor(box.x + ox * sx);
-			const xb = Math.max(xa + 1, Math.floor(box.x + (ox + 1) * sx));
+			const x0 = xa[ox];
+			const x1 = xb[ox];
 			let r = 0;
 			let g = 0;
 			let b = 0;
-			let n = 0;
-			for (let y = ya; y < yb; y++) {
-				if (y < 0 || y >= h) {
-					const k = xb - xa;
-					r += fill * k;
-					g += fill * k;
-					b += fill * k;
-					n += k;
-					continue;
-				}
-				for (let x = xa; x < xb; x++) {
-					if (x < 0 || x >= w) {
-						r += fill;
-						g += fill;
-						b += fill;
-					} else {
-						const i = (y * w + x) * 4;
+			const n = (yb - ya) * (x1 - x0);
+			if (rowsInside && x0 >= 0 && x1 <= w) {
+				for (let y = ya; y < yb; y++) {
+					let i = (y * w + x0) * 4;
+					for (let x = x0; x < x1; x++, i += 4) {
 						r += d[i];
 						g += d[i + 1];
 						b += d[i + 2];
 					}
-					n++;
+				}
+			} else {
+				for (let y = ya; y < yb; y++) {
+					for (let x = x0; x < x1; x++) {
+						if (y < 0 || y >= h || x < 0 || x >= w) {
+							r += fill;
+							g += fill;
+							b += fill;
+						} else {
+							const i = (y * w + x) * 4;
+							r += d[i];
+							g += d[i + 1];
+							b += d[i + 2];
+						}
+					}
 				}
 			}
 			const o = (oy * outW + ox) * 3;
