@@ -1,0 +1,40 @@
+// A second app server for tests that need settings the shared one does not have (a staff account): the same
+// built app and launcher, its own port and its own fresh embedded database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+
+export interface OwnServer {
+	url: string;
+	stop(): Promise<void>;
+}
+
+export async function startOwnServer(port: number, env: Record<string, string>): Promise<OwnServer> {
+	const child: ChildProcess = spawn(process.execPath, ['tests/e2e/support/start-server.mjs'], {
+		cwd: root,
+		env: { ...process.env, PORT: String(port), ZV_E2E: '1', ...env },
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
+	const url = `http://localhost:${port}`;
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+		const ok = await fetch(url).then(
+			(r) => r.status < 500,
+			() => false
+		);
+		if (ok) break;
+		if (Date.now() > deadline) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 300));
+	}
+	return {
+		url,
+		stop: () =>
+			new Promise<void>((done) => {
+				if (child.exitCode !== null) return done();
+				child.once('exit', () => done());
+				child.kill('SIGTERM');
+			})
+	};
+}
