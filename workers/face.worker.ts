@@ -3,7 +3,11 @@
 // warmed up on a blank frame, and go away with the worker when the page terminates it at the end of the step.
 import * as Comlink from 'comlink';
 import { ANTISPOOF, antispoofDecision, type AntispoofResult } from '../src/lib/core/face/antispoof.ts';
-import { createFaceEngine, type FullFaceEngine } from '../src/lib/core/face/engine.ts';
+import {
+	createFaceEngine,
+	type FaceEngineOptions,
+	type FullFaceEngine
+} from '../src/lib/core/face/engine.ts';
 import { compareFaces, FACE_MATCH, type FaceComparison } from '../src/lib/core/face/match.ts';
 import type { DetectedFace, FaceEmbedding, FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { createImage, type RgbaImage } from '../src/lib/core/image/types.ts';
@@ -43,11 +47,14 @@ function need(): FullFaceEngine {
 
 const api = {
 	/** Downloads (with progress), verifies and warms every face model. Safe to call more than once. */
-	init(onProgress?: (loaded: number, total: number, id: string) => void): Promise<FaceWorkerInfo> {
+	init(
+		onProgress?: (loaded: number, total: number, id: string) => void,
+		options: { numThreads?: number; engine?: FaceEngineOptions } = {}
+	): Promise<FaceWorkerInfo> {
 		ready ??= (async () => {
 			const started = performance.now();
-			runtime = createWebRuntime({ onProgress });
-			engine = createFaceEngine(runtime);
+			runtime = createWebRuntime({ onProgress, numThreads: options.numThreads });
+			engine = createFaceEngine(runtime, options.engine);
 			await engine.warmUp();
 			// One pass over a blank frame compiles every kernel before the first real camera frame.
 			await engine.measure(createImage(320, 240));
@@ -58,7 +65,8 @@ const api = {
 				models: manifest.files
 					.filter((f) => ids.has(f.id))
 					.map((f) => ({ id: f.id, sha256: f.sha256, size: f.size })),
-				threads: typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1,
+				threads:
+					options.numThreads ?? (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1),
 				ms: performance.now() - started
 			};
 		})();
