@@ -1,7 +1,8 @@
 // `zv idcard`: read a photo of either side of a resident ID card, or check a number on its own.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { compareWithRecord } from '../../lib/core/idcard/compare.ts';
 import { todayInChina } from '../../lib/core/idcard/dates.ts';
-import type { CardSide } from '../../lib/core/idcard/fields.ts';
+import type { CardSide, RegistrationRecord } from '../../lib/core/idcard/fields.ts';
 import { checkIdNumber } from '../../lib/core/idcard/number.ts';
 import { createIdCardReader, type CardReading } from '../../lib/core/idcard/reader.ts';
 import { nodeRuntime, readStagedFile } from '../../lib/runtime/node.ts';
@@ -10,9 +11,10 @@ import { CliError, printJson } from '../errors.ts';
 import { readImageArg } from '../input.ts';
 
 export const summary =
-	'read IMG [--side portrait|emblem] [--today YYYY-MM-DD] [--portrait-out PNG] | check IDNUMBER';
+	'read IMG [--side portrait|emblem] [--today YYYY-MM-DD] [--portrait-out PNG] | compare IMG --record JSON | check IDNUMBER';
 
 const usage = `usage: zv idcard read IMG [--side portrait|emblem] [--today YYYY-MM-DD] [--portrait-out PNG]
+       zv idcard compare IMG --record RECORD.json   (portrait side vs {name, sex, ethnicity, birthDate, address, idNumber})
        zv idcard check IDNUMBER [--today YYYY-MM-DD]`;
 
 function option(args: string[], name: string): string | undefined {
@@ -92,9 +94,34 @@ async function read(args: string[]): Promise<number> {
 	return 0;
 }
 
+async function compare(args: string[]): Promise<number> {
+	const recordPath = option(args, '--record');
+	if (!recordPath) throw new CliError(`missing --record\n${usage}`, 2);
+	let record: RegistrationRecord;
+	try {
+		record = JSON.parse(readFileSync(recordPath, 'utf8')) as RegistrationRecord;
+	} catch {
+		throw new CliError(`${recordPath}: not a readable JSON registration record`, 2);
+	}
+	if (typeof record.name !== 'string' || typeof record.idNumber !== 'string') {
+		throw new CliError(`${recordPath}: the record needs at least "name" and "idNumber"`, 2);
+	}
+	const image = await readImageArg(args[0]);
+	const dictionary = new TextDecoder().decode(readStagedFile('ocr.keys').bytes);
+	const reader = createIdCardReader({ runtime: nodeRuntime, dictionary });
+	const reading = await reader.read(image, { side: 'portrait' });
+	if (reading.status === 'no_card') {
+		throw new CliError(`${args[0]}: no ID card found (${reading.reasons.map((r) => r.en).join('; ')})`, 4);
+	}
+	const comparison = compareWithRecord(reading.fields, record);
+	printJson({ reading: readingJson(reading), comparison });
+	return comparison.verdict === 'match' || comparison.verdict === 'confirm' ? 0 : 1;
+}
+
 export async function run(args: string[]): Promise<number> {
 	const [sub, ...rest] = args;
 	if (sub === 'read') return read(rest);
+	if (sub === 'compare') return compare(rest);
 	if (sub === 'check') {
 		const today = option(rest, '--today') ?? todayInChina();
 		if (!rest[0]) throw new CliError(`missing IDNUMBER\n${usage}`, 2);

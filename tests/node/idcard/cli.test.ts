@@ -92,3 +92,26 @@ describe('zv idcard check', () => {
 		expect(JSON.parse(bad.stdout).reasons[0].code).toBe('id.checksum');
 	});
 });
+
+describe('zv idcard compare', () => {
+	it('compares the card with a registration record field by field', async () => {
+		const { writeFileSync } = await import('node:fs');
+		const card = await generateCard({ seed: 63, side: 'portrait', outDir: dir });
+		const good = join(dir, 'good.json');
+		const bad = join(dir, 'bad.json');
+		const id = card.identity;
+		writeFileSync(
+			good,
+			JSON.stringify({ name: id.name, sex: id.sex, birthDate: id.birthDate, idNumber: id.idNumber })
+		);
+		writeFileSync(bad, JSON.stringify({ name: id.name, birthDate: '1901-01-01', idNumber: id.idNumber }));
+		const ok = zv('compare', card.path as string, '--record', good);
+		expect(ok.code).toBe(0);
+		expect(JSON.parse(ok.stdout).comparison.verdict).toBe('match');
+		const no = zv('compare', card.path as string, '--record', bad);
+		expect(no.code).toBe(1);
+		const cmp = JSON.parse(no.stdout).comparison;
+		expect(cmp.verdict).toBe('mismatch');
+		expect(cmp.reasons[0].code).toBe('compare.birthDate.mismatch');
+	});
+});

@@ -63,8 +63,8 @@ const LOCATE_REASONS: Record<string, Reason> = {
 	),
 	cut_off: reason(
 		'capture.cut_off',
-		'证件不完整，请将整张证件放入取景框',
-		'Part of the card is outside the picture: fit the whole card in the frame'
+		'未拍到完整的证件，请将整张证件放入取景框内',
+		'No complete card in the picture: something runs off its edge; fit the whole card inside the frame'
 	)
 };
 
