@@ -63,13 +63,8 @@ describe('province rules from the seed guides', () => {
 			kind: 'upload',
 			compareWith: ['id_portrait'],
 			spec: {
-				background: 'blue',
-				width: 480,
-				height: 640,
-				dpi: 300,
-				format: 'jpeg',
-				minBytes: 20480,
-				maxBytes: 40960
+				file: { format: 'jpeg', width: 480, height: 640, dpi: 300, minBytes: 20480, maxBytes: 40000 },
+				background: { en: 'blue' }
 			}
 		});
 		expect(hubei.limits.attempts).toMatchObject({ max: 3, then: ['manual_review', 'on_site'] });

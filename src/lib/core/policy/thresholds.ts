@@ -1,6 +1,7 @@
 // Decision thresholds shared by the province policies, each next to the false-accept rate it was calibrated for.
 import { FACE_MATCH } from '../face/match.ts';
-import type { PhotoSpecRef, Thresholds } from './types.ts';
+import { hubeiPhotoSpec } from '../photo/spec.ts';
+import type { Thresholds } from './types.ts';
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
 	// Calibrated by the face engine (src/lib/core/face/match.ts): 0 false accepts over the 276 impostor pairs of
@@ -16,13 +17,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 	antiSpoof: { value: 0.5, falseAcceptRate: 0.05, calibratedOn: 'placeholder', placeholder: true }
 };
 
-/** 免冠蓝底，480像素×640像素，分辨率300dpi，20KB至40KB，JPG (Hubei guide 001, 三、身份确认 1.网上验证). */
-export const BLUE_REGISTRATION_PHOTO: PhotoSpecRef = {
-	background: 'blue',
-	width: 480,
-	height: 640,
-	dpi: 300,
-	format: 'jpeg',
-	minBytes: 20 * 1024,
-	maxBytes: 40 * 1024
-};
+/**
+ * 免冠蓝底，480像素×640像素，分辨率300dpi，20KB至40KB，JPG (Hubei guide 001, 三、身份确认 1.网上验证). The photo engine
+ * owns the full spec (file, background colour, head framing, pose, light); policies point at it.
+ */
+export const BLUE_REGISTRATION_PHOTO = hubeiPhotoSpec;

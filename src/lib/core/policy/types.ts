@@ -1,5 +1,6 @@
 // Province policies are data: which steps a candidate goes through, in which order, with which limits and thresholds.
 // The flow state machine (core/flow) and the server both read them; nothing here contains logic.
+import type { PhotoSpec } from '../photo/spec.ts';
 
 /** How the candidate reaches the phone flow. */
 export type LoginKind = 'pc-qr' | 'sms-code' | 'app-link';
@@ -41,25 +42,12 @@ export interface DigitsLiveness {
 
 export type LivenessPolicy = ActionsLiveness | DigitsLiveness;
 
-/**
- * The registration-photo spec, the same fields as the photo engine's PhotoSpec (src/lib/core/photo/spec.ts, being
- * written in parallel). Kept minimal here so policies do not depend on the photo engine; the flow hands it over.
- */
-export interface PhotoSpecRef {
-	background: 'blue';
-	width: number;
-	height: number;
-	dpi: number;
-	format: 'jpeg';
-	minBytes: number;
-	maxBytes: number;
-}
-
 export type PhotoRequirement =
 	| { kind: 'none' }
 	| {
 			kind: 'upload';
-			spec: PhotoSpecRef;
+			/** The photo engine's spec (src/lib/core/photo/spec.ts): file, background, head, pose, light rules. */
+			spec: PhotoSpec;
 			/** Faces the uploaded photo is compared with. */
 			compareWith: readonly ('id_portrait' | 'live_face')[];
 			/** Beijing shows the processed output photo next to the original before the candidate submits it. */
