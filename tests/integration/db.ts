@@ -7,6 +7,8 @@ export interface TestDatabase extends DatabaseHandle {
 	label: string;
 	/** Opens another handle on the same database (another "server instance"); PostgreSQL only. */
 	another?: () => Promise<DatabaseHandle>;
+	/** The connection URL (scoped to this file's schema); PostgreSQL only. */
+	url?: string;
 }
 
 export async function testDatabase(): Promise<TestDatabase> {
@@ -29,6 +31,7 @@ export async function testDatabase(): Promise<TestDatabase> {
 		...handle,
 		label: 'PostgreSQL',
 		another: () => openDatabase({ url: scoped.toString() }),
+		url: scoped.toString(),
 		close: async () => {
 			await handle.close();
 			const cleanup = new pg.Client({ connectionString: url });

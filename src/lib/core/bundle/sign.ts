@@ -39,5 +39,7 @@ export async function checkSignature(bundle: SignedBundle, publicKey: CryptoKey)
 	} catch {
 		return false;
 	}
+	// One encoding per signature: the unused low bits of the last base64url character must be zero.
+	if (toBase64Url(signature) !== bundle.signature) return false;
 	return crypto.subtle.verify(SIGN, publicKey, signature as BufferSource, bytes);
 }

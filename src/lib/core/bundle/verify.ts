@@ -64,6 +64,19 @@ export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<
 		return reject('malformed', `提交的数据格式不正确（${where}）`, `The submission is malformed (${where}).`);
 	}
 	const bundle = parsed.output;
+	// The signature covers exactly what was sent: a field the schema would strip or fill in, or a top-level field
+	// beside payload/signature/alg, would be stored without being signed, so such a bundle is refused.
+	const raw = input as Record<string, unknown>;
+	if (
+		Object.keys(raw).some((k) => !['payload', 'signature', 'alg'].includes(k)) ||
+		canonicalJson(raw.payload) !== canonicalJson(bundle.payload)
+	) {
+		return reject(
+			'malformed',
+			'提交的数据含有未定义或缺少的字段',
+			'The submission has unexpected or missing fields.'
+		);
+	}
 	let key: CryptoKey;
 	try {
 		key = await importPublicKey(ctx.publicKey);

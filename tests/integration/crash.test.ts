@@ -1,0 +1,154 @@
+// SIGKILL while submissions are in flight: after a restart every submission is either fully recorded (outcome,
+// admission number, photo, registration event) or absent, and the phone's retry lands exactly once.
+// Runs the built server (needs `npx vite build`); PGlite in a temp directory, or the test schema on PostgreSQL.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/index.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import {
+	adminCookie,
+	preparePhone,
+	registerOverHttp,
+	startServer,
+	type PhoneSession
+} from './server-process.ts';
+import { newIdNumber } from './support.ts';
+
+const SUBMISSIONS = 24;
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+let pgHandle: TestDatabase | null = null;
+let dataDir = '';
+const env: Record<string, string> = {};
+
+beforeAll(async () => {
+	if (process.env.DATABASE_URL) {
+		pgHandle = await testDatabase();
+		env.DATABASE_URL = pgHandle.url!;
+	} else {
+		dataDir = mkdtempSync(join(tmpdir(), 'zv-crash-'));
+		env.ZV_DATA_DIR = dataDir;
+		env.DATABASE_URL = '';
+	}
+});
+afterAll(async () => {
+	await pgHandle?.close();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const submit = (origin: string, s: PhoneSession) =>
+	fetch(`${origin}/api/phone/submit`, { method: 'POST', body: s.form(), headers: { origin } }).then(
+		async (r) => ({
+			status: r.status,
+			body: (await r.json().catch(() => ({}))) as {
+				outcome?: string;
+				duplicate?: boolean;
+				admissionNumber?: string;
+			}
+		})
+	);
+
+describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it(
+		'every submission is fully recorded or absent, and the retry lands exactly once',
+		{ timeout: 300_000 },
+		async () => {
+			const port = 3400 + Math.floor(Math.random() * 400);
+			let server = await startServer(port, env);
+			const ids = Array.from({ length: SUBMISSIONS }, () => newIdNumber());
+			await registerOverHttp(
+				server.origin,
+				ids.map((idNumber) => ({
+					idNumber,
+					name: '断电测试',
+					sex: '男',
+					ethnicity: '汉',
+					birthDate: '1995-01-15',
+					address: '湖北省武汉市',
+					phone: '13900000000',
+					major: '法学',
+					examArea: `区${idNumber.slice(-4)}`,
+					province: 'hubei'
+				}))
+			);
+			const cookie = await adminCookie(server.origin);
+			const phones: PhoneSession[] = [];
+			for (const id of ids) phones.push(await preparePhone(server.origin, cookie, id, photo));
+
+			// Fire every submission, then kill the server once the first answers arrive (others are mid-flight).
+			const answered: (number | null)[] = phones.map(() => null);
+			const inFlight = phones.map((p, i) =>
+				submit(server.origin, p).then(
+					(r) => (answered[i] = r.status),
+					() => (answered[i] = -1)
+				)
+			);
+			while (answered.filter((a) => a !== null).length < 3) await new Promise((r) => setTimeout(r, 5));
+			await server.kill();
+			await Promise.all(inFlight);
+			const okBefore = answered.filter((a) => a === 200).length;
+			const lost = answered.filter((a) => a === -1).length;
+
+			server = await startServer(port, env);
+			try {
+				// The phone retries whatever it did not see answered (and, to be sure, everything).
+				const retries = await Promise.all(phones.map((p) => submit(server.origin, p)));
+				for (const [i, r] of retries.entries()) {
+					expect(r.status, `retry ${i}: ${JSON.stringify(r.body)}`).toBe(200);
+					expect(r.body.outcome).toBe('confirmed');
+					// Answered 200 before the kill => already recorded => the retry is acknowledged as a duplicate.
+					if (answered[i] === 200) expect(r.body.duplicate).toBe(true);
+				}
+				const fresh = retries.filter((r) => !r.body.duplicate).length;
+				console.log(
+					`crash: ${okBefore} answered before SIGKILL, ${lost} connections cut, ${fresh} recorded by the retry`
+				);
+				expect(lost).toBeGreaterThan(0);
+			} finally {
+				await server.stop();
+			}
+
+			// Inspect the database directly: one complete record per session.
+			const handle: DatabaseHandle = await openDatabase(
+				env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir }
+			);
+			try {
+				for (const p of phones) {
+					const outcomes = await handle.db
+						.selectFrom('outcomes')
+						.selectAll()
+						.where('session_id', '=', p.sessionId)
+						.execute();
+					expect(outcomes).toHaveLength(1);
+					const o = outcomes[0];
+					expect(o.admission_number).toMatch(/^42\d{10}$/);
+					const attachments = await handle.db
+						.selectFrom('attachments')
+						.select('kind')
+						.where('outcome_id', '=', o.id)
+						.execute();
+					expect(attachments.map((a) => a.kind)).toEqual(['photo']);
+					const events = await handle.db
+						.selectFrom('outcome_events')
+						.select('id')
+						.where('outcome_id', '=', o.id)
+						.execute();
+					expect(events).toHaveLength(1);
+					const candidate = await handle.db
+						.selectFrom('candidates')
+						.select(['admission_number', 'password_hash'])
+						.where('id', '=', o.candidate_id)
+						.executeTakeFirstOrThrow();
+					expect(candidate.admission_number).toBe(o.admission_number);
+					expect(candidate.password_hash).toMatch(/^scrypt\$/);
+				}
+				const numbers = await handle.db.selectFrom('outcomes').select('admission_number').execute();
+				expect(new Set(numbers.map((n) => n.admission_number)).size).toBe(SUBMISSIONS);
+			} finally {
+				await handle.close();
+			}
+		}
+	);
+});

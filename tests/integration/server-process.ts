@@ -1,0 +1,142 @@
+// Runs the built server (`node src/start.mjs` over build/) as a child process, for crash tests and benchmarks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
+import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
+
+export interface ServerProcess {
+	origin: string;
+	child: ChildProcess;
+	output: () => string;
+	/** SIGKILL: no shutdown hooks, no flushing. */
+	kill(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export const ADMIN_PASSWORD = 'integration-admin-password';
+export const REGISTRATION_TOKEN = 'integration-registration-token';
+
+export async function startServer(port: number, env: Record<string, string>): Promise<ServerProcess> {
+	if (!existsSync('build/handler.js')) throw new Error('build/ is missing: run `npx vite build` first');
+	const child = spawn(process.execPath, ['src/start.mjs'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ZV_SEED_DEMO: '0',
+			ZV_ADMIN_PASSWORD: ADMIN_PASSWORD,
+			ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN,
+			BODY_SIZE_LIMIT: '2M',
+			ORIGIN: `http://127.0.0.1:${port}`,
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let log = '';
+	child.stdout!.on('data', (d) => (log += d));
+	child.stderr!.on('data', (d) => (log += d));
+	const origin = `http://127.0.0.1:${port}`;
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	for (let i = 0; i < 300; i++) {
+		if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
+		try {
+			const r = await fetch(`${origin}/api/staff/me`);
+			if (r.status === 401) break;
+		} catch {
+			/* not listening yet */
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	return {
+		origin,
+		child,
+		output: () => log,
+		kill: async () => {
+			child.kill('SIGKILL');
+			await exited;
+		},
+		stop: async () => {
+			child.kill('SIGTERM');
+			await exited;
+		}
+	};
+}
+
+/** Signs in as the seeded admin; returns the cookie header. */
+export async function adminCookie(origin: string): Promise<string> {
+	const r = await fetch(`${origin}/api/staff/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD })
+	});
+	if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
+	return r.headers.get('set-cookie')!.split(';')[0];
+}
+
+export async function registerOverHttp(origin: string, candidates: object[]): Promise<void> {
+	const r = await fetch(`${origin}/api/registration/candidates`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+		body: JSON.stringify({ candidates })
+	});
+	if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+}
+
+export interface PhoneSession {
+	sessionId: string;
+	form: () => FormData;
+}
+
+/** Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. */
+export async function preparePhone(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	photo?: Uint8Array
+): Promise<PhoneSession> {
+	const started = await fetch(`${origin}/api/kiosk/sessions`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ idNumber })
+	});
+	if (!started.ok) throw new Error(`start failed: ${started.status} ${await started.text()}`);
+	const { link } = (await started.json()) as { link: string };
+	const token = link.split('/m/')[1];
+	const keys = await generateDeviceKey();
+	const opened = await fetch(`${origin}/api/phone/open`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ token, publicKey: await exportPublicKey(keys.publicKey) })
+	});
+	if (!opened.ok) throw new Error(`open failed: ${opened.status} ${await opened.text()}`);
+	const o = (await opened.json()) as {
+		sessionId: string;
+		challenge: BundlePayload['challenge'];
+		record: { idNumber: string };
+	};
+	const steps: StepResult[] = [
+		{ kind: 'record', passed: true, scores: {}, reasons: [], models: [], details: {} },
+		{ kind: 'photo', passed: true, scores: { similarity: 0.8 }, reasons: [], models: [], details: {} }
+	];
+	const payload: BundlePayload = {
+		version: 1,
+		sessionId: o.sessionId,
+		challenge: o.challenge,
+		candidate: { idNumber: o.record.idNumber },
+		signedAt: new Date().toISOString(),
+		steps,
+		attachments: photo ? { photoSha256: createHash('sha256').update(photo).digest('hex') } : {},
+		device: {}
+	};
+	const bundle = JSON.stringify(await signBundle(payload, keys.privateKey));
+	return {
+		sessionId: o.sessionId,
+		form: () => {
+			const f = new FormData();
+			f.set('bundle', bundle);
+			if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
+			return f;
+		}
+	};
+}
