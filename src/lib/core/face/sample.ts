@@ -6,14 +6,23 @@ import type { Box, RgbaImage } from '../image/types.ts';
 /**
  * Samples `box` of `img` onto an outW x outH grid as interleaved RGB floats (0..255). Shrinking averages every
  * source pixel under the output pixel (no aliasing); enlarging interpolates bilinearly. Outside the image: `fill`.
+ * `filter: 'bilinear'` also shrinks bilinearly (OpenCV's INTER_LINEAR, aliasing included), for models trained on
+ * such crops whose cue is fine texture (the anti-spoof model).
  */
-export function sampleRegion(img: RgbaImage, box: Box, outW: number, outH: number, fill = 0): Float32Array {
+export function sampleRegion(
+	img: RgbaImage,
+	box: Box,
+	outW: number,
+	outH: number,
+	fill = 0,
+	filter: 'area' | 'bilinear' = 'area'
+): Float32Array {
 	const out = new Float32Array(outW * outH * 3);
 	const { width: w, height: h } = img;
 	const d = img.data;
 	const sx = box.width / outW;
 	const sy = box.height / outH;
-	if (sx <= 1 && sy <= 1) {
+	if ((sx <= 1 && sy <= 1) || filter === 'bilinear') {
 		for (let oy = 0; oy < outH; oy++) {
 			const fy = box.y + (oy + 0.5) * sy - 0.5;
 			const y0 = Math.floor(fy);
