@@ -1,6 +1,7 @@
 // `zv photo`: registration-photo checks, the processed output photo, and the server's re-check, on the command line.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createFaceEngine } from '../../lib/core/face/engine.ts';
+import { sniffFormat } from '../../lib/core/image/jpeg-header.ts';
 import type { FaceEngine } from '../../lib/core/face/types.ts';
 import { checkPhotoContent } from '../../lib/core/photo/checks.ts';
 import { checkUploadFile } from '../../lib/core/photo/file-checks.ts';
@@ -15,10 +16,10 @@ import { CliError, printJson } from '../errors.ts';
 import { readImageArg } from '../input.ts';
 
 export const summary =
-	'check IMG | make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js] | recheck FILE.jpg  (Hubei spec)';
+	'check IMG | make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js] [--segmentation model|colour] | recheck FILE.jpg (Hubei spec)';
 
 const usage = `usage: zv photo check IMG
-       zv photo make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js]
+       zv photo make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js] [--segmentation model|colour]
        zv photo recheck FILE.jpg`;
 
 let engine: FaceEngine | null = null;
@@ -74,7 +75,8 @@ async function make(args: string[]): Promise<number> {
 	if (!encoder) throw new CliError(`unknown encoder "${encoderName}" (mozjpeg or jpeg-js)`, 2);
 	if (segmentation !== 'model' && segmentation !== 'colour')
 		throw new CliError(`unknown segmentation "${segmentation}" (model or colour)`, 2);
-	readBytes(input);
+	if (sniffFormat(readBytes(input)) === 'heic')
+		throw new CliError(`${input}: HEIC/HEIF is not supported; export the photo as JPG or PNG`, 3);
 	const image = await readImageArg(input);
 	const started = performance.now();
 	const measurement = await faceEngine().measure(image);

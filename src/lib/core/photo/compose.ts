@@ -2,7 +2,7 @@
 import { resize } from '../image/ops.ts';
 import { createImage, type Box, type RgbaImage } from '../image/types.ts';
 import type { HeadGeometry } from './head.ts';
-import { personAlphaAt, type PersonMask } from './segment.ts';
+import type { PersonMask } from './segment.ts';
 import type { PhotoSpec } from './spec.ts';
 
 export interface Framing {
@@ -61,15 +61,41 @@ function cropWithAlpha(image: RgbaImage, mask: PersonMask, box: Box): RgbaImage 
 	// Taking the backdrop's share out of edge pixels needs one backdrop colour; on a busy scene it would paint
 	// the wrong colour into the hair, so there the edge is only premultiplied.
 	const bg = mask.backgroundSpreadDeltaE <= 10 ? mask.backgroundRgb : [0, 0, 0];
+	// The mask grid's bilinear weights per column and per row, computed once (as personAlphaAt would per pixel).
+	const gw = mask.gridWidth;
+	const gh = mask.gridHeight;
+	const grid = (n: number, size: number, cells: number, offset: number) => {
+		const i0 = new Int32Array(n);
+		const i1 = new Int32Array(n);
+		const f = new Float32Array(n);
+		for (let k = 0; k < n; k++) {
+			const u = Math.min(Math.max(((offset + k + 0.5) * cells) / size - 0.5, 0), cells - 1);
+			i0[k] = Math.floor(u);
+			i1[k] = Math.min(i0[k] + 1, cells - 1);
+			f[k] = u - i0[k];
+		}
+		return { i0, i1, f };
+	};
+	const cols = grid(w, mask.width, gw, bx);
+	const rows = grid(h, mask.height, gh, by);
+	const alpha = mask.alpha;
 	for (let y = 0; y < h; y++) {
 		const sy = by + y;
 		if (sy < 0 || sy >= image.height) continue;
+		const r0 = rows.i0[y] * gw;
+		const r1 = rows.i1[y] * gw;
+		const fy = rows.f[y];
 		for (let x = 0; x < w; x++) {
 			const sx = bx + x;
 			if (sx < 0 || sx >= image.width) continue;
 			const i = sy * image.width + sx;
 			const o = (y * w + x) * 4;
-			const a = personAlphaAt(mask, sx, sy);
+			const c0 = cols.i0[x];
+			const c1 = cols.i1[x];
+			const fx = cols.f[x];
+			const top = alpha[r0 + c0] * (1 - fx) + alpha[r0 + c1] * fx;
+			const bottom = alpha[r1 + c0] * (1 - fx) + alpha[r1 + c1] * fx;
+			const a = top * (1 - fy) + bottom * fy;
 			// Premultiplied, so resizing mixes person and background pixels in proportion to their alpha. On the
 			// soft edge the old backdrop's share (1 - a) * B is taken out, so no halo of the old colour remains.
 			for (let c = 0; c < 3; c++)

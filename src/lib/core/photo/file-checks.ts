@@ -23,13 +23,10 @@ export function checkUploadFile(bytes: Uint8Array, spec: PhotoSpec): CheckOutcom
 		return { reasons, measures };
 	}
 	if (format !== 'jpeg') {
-		reasons.push(
-			reason(
-				'FILE_NOT_JPEG',
-				`文件格式为 ${format.toUpperCase()}，须为 JPG`,
-				`The file is ${format.toUpperCase()}; it must be JPG`
-			)
-		);
+		const zh = format === 'unknown' ? '无法识别的文件格式' : `文件格式为 ${format.toUpperCase()}`;
+		const en =
+			format === 'unknown' ? 'The file is not a recognised image' : `The file is ${format.toUpperCase()}`;
+		reasons.push(reason('FILE_NOT_JPEG', `${zh}，须为 JPG`, `${en}; it must be JPG`));
 	}
 	if (bytes.length < f.minBytes)
 		reasons.push(
