@@ -72,11 +72,18 @@ function trimOverlaps(lines: OcrLine[]): OcrLine[] {
 		const chars = Array.from(line.text);
 		if (!next || chars.length < 2) return line;
 		const overlap = line.box.x + line.box.width - next.box.x;
+		if (overlap <= 0) return line;
+		// A label box that overlaps its value by a part-character: keep exactly the label (never cut into the
+		// label's own characters; a label merged with a real value, like 性别男, is left to the generic rule).
+		const label = LABELS.find((l) => line.text.startsWith(l));
+		if (label && chars.length - Array.from(label).length <= 1) return { ...line, text: label };
 		const charWidth = line.box.width / chars.length;
-		const drop = Math.min(chars.length - 1, Math.ceil(overlap / charWidth - 0.3));
+		const drop = Math.min(chars.length - 1, Math.floor(overlap / charWidth + 0.5));
 		return drop > 0 ? { ...line, text: chars.slice(0, chars.length - drop).join('') } : line;
 	});
 }
+
+const LABELS = ['公民身份号码', '签发机关', '有效期限', '姓名', '性别', '民族', '出生', '住址'];
 
 /** Removes a label (allowing OCR to drop or swap one of its characters) from the start of a row's text. */
 function afterLabel(text: string, label: string): string | null {
