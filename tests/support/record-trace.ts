@@ -1,6 +1,7 @@
 // Regenerates tests/unit/liveness/traces/*.json: per-frame face measurements (numbers only, no media) of every
 // fixture clip, so the liveness unit tests run on real measurement traces without models or video.
 // Usage: npx tsx tests/support/record-trace.ts [clip-name-substring]
+import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ async function record(path: string): Promise<Trace> {
 	return {
 		clip: basename(path),
 		recordedWith: 'tests/support/record-trace.ts',
+		faceEngine,
 		fps: clip.fps,
 		width: clip.width,
 		height: clip.height,
@@ -57,6 +59,12 @@ async function record(path: string): Promise<Trace> {
 		audio
 	};
 }
+
+// Which face engine measured the trace: the last commit touching core/face (plus "+dirty" for local edits).
+const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+const faceEngine =
+	git('log', '-1', '--format=%h', '--', 'src/lib/core/face') +
+	(git('status', '--porcelain', '--', 'src/lib/core/face') ? '+dirty' : '');
 
 const filter = process.argv[2] ?? '';
 const clipsDir = dirname(fixture('clips', 'live_blink_selfie.mp4'));

@@ -22,6 +22,8 @@ export interface TraceFrame {
 export interface Trace {
 	clip: string;
 	recordedWith: string;
+	/** Commit of src/lib/core/face that measured it. */
+	faceEngine?: string;
 	fps: number;
 	width: number;
 	height: number;
