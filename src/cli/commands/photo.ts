@@ -2,7 +2,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createFaceEngine } from '../../lib/core/face/engine.ts';
 import { sniffFormat } from '../../lib/core/image/jpeg-header.ts';
-import type { FaceEngine } from '../../lib/core/face/types.ts';
+import { compareFaces } from '../../lib/core/face/match.ts';
+import type { DetectedFace, FaceEngine } from '../../lib/core/face/types.ts';
+import type { RgbaImage } from '../../lib/core/image/types.ts';
 import { checkPhotoContent } from '../../lib/core/photo/checks.ts';
 import { checkUploadFile } from '../../lib/core/photo/file-checks.ts';
 import { makePhoto } from '../../lib/core/photo/pipeline.ts';
@@ -16,10 +18,10 @@ import { CliError, printJson } from '../errors.ts';
 import { readImageArg } from '../input.ts';
 
 export const summary =
-	'check IMG | make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js] [--segmentation model|colour] | recheck FILE.jpg (Hubei spec)';
+	'check IMG [--id ID] | make IMG -o OUT.jpg [--id ID] [--encoder mozjpeg|jpeg-js] [--segmentation model|colour] | recheck FILE.jpg';
 
-const usage = `usage: zv photo check IMG
-       zv photo make IMG -o OUT.jpg [--encoder mozjpeg|jpeg-js] [--segmentation model|colour]
+const usage = `usage: zv photo check IMG [--id ID_PORTRAIT]
+       zv photo make IMG -o OUT.jpg [--id ID_PORTRAIT] [--encoder mozjpeg|jpeg-js] [--segmentation model|colour]
        zv photo recheck FILE.jpg`;
 
 let engine: FaceEngine | null = null;
@@ -42,7 +44,29 @@ function report(v: PhotoVerdict, extra: Record<string, unknown> = {}) {
 	};
 }
 
-async function check(path: string | undefined): Promise<number> {
+/** Face-vs-ID similarity: the photo's face against the ID portrait's, through the face engine's embedder. */
+async function faceMatchWith(image: RgbaImage, face: DetectedFace | null, idPath: string): Promise<number> {
+	if (!face) throw new CliError('no single face in IMG to compare with the ID portrait', 1);
+	const idImage = await readImageArg(idPath, 'ID_PORTRAIT');
+	const e = faceEngine();
+	const idMeasure = await e.measure(idImage);
+	if (idMeasure.faceCount !== 1 || !idMeasure.face)
+		throw new CliError(
+			`${idPath}: the ID portrait must show exactly one face (found ${idMeasure.faceCount})`,
+			1
+		);
+	const [a, b] = [await e.embed(image, face), await e.embed(idImage, idMeasure.face)];
+	return compareFaces(a, b).similarity;
+}
+
+async function check(args: string[]): Promise<number> {
+	let path: string | undefined;
+	let idPath: string | undefined;
+	for (let i = 0; i < args.length; i++) {
+		if (args[i] === '--id') idPath = args[++i];
+		else if (args[i].startsWith('-')) throw new CliError(`unknown option ${args[i]}\n${usage}`, 2);
+		else path ??= args[i];
+	}
 	const bytes = readBytes(path);
 	const file = checkUploadFile(bytes, hubeiPhotoSpec);
 	if (file.reasons.some((r) => r.code === 'FILE_HEIC_UNSUPPORTED')) {
@@ -51,7 +75,8 @@ async function check(path: string | undefined): Promise<number> {
 	}
 	const image = await readImageArg(path);
 	const m = await faceEngine().measure(image);
-	const verdict = combine([file, checkPhotoContent(image, m, hubeiPhotoSpec)]);
+	const faceMatch = idPath && m.faceCount === 1 ? await faceMatchWith(image, m.face, idPath) : undefined;
+	const verdict = combine([file, checkPhotoContent(image, m, hubeiPhotoSpec, { faceMatch })]);
 	printJson(report(verdict));
 	return verdict.ok ? 0 : 1;
 }
@@ -61,11 +86,13 @@ async function make(args: string[]): Promise<number> {
 	let output: string | undefined;
 	let encoderName = 'mozjpeg';
 	let segmentation = 'model';
+	let idPath: string | undefined;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i];
 		if (a === '-o' || a === '--output') output = args[++i];
 		else if (a === '--encoder') encoderName = args[++i] ?? '';
 		else if (a === '--segmentation') segmentation = args[++i] ?? '';
+		else if (a === '--id') idPath = args[++i];
 		else if (a.startsWith('-')) throw new CliError(`unknown option ${a}\n${usage}`, 2);
 		else if (!input) input = a;
 		else throw new CliError(`unexpected argument ${a}\n${usage}`, 2);
@@ -81,7 +108,9 @@ async function make(args: string[]): Promise<number> {
 	const started = performance.now();
 	const measurement = await faceEngine().measure(image);
 	const mask = segmentation === 'model' ? await createPersonSegmenter(nodeRuntime).segment(image) : undefined;
-	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder, mask });
+	const faceMatch =
+		idPath && measurement.faceCount === 1 ? await faceMatchWith(image, measurement.face, idPath) : undefined;
+	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder, mask, faceMatch });
 	const ms = Math.round(performance.now() - started);
 	if (made.bytes) writeFileSync(output, made.bytes);
 	printJson(report(made, { output: made.bytes ? output : null, milliseconds: ms }));
@@ -96,7 +125,7 @@ async function recheck(path: string | undefined): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
 	const [sub, ...rest] = args;
-	if (sub === 'check') return check(rest[0]);
+	if (sub === 'check') return check(rest);
 	if (sub === 'make') return make(rest);
 	if (sub === 'recheck') return recheck(rest[0]);
 	throw new CliError(sub ? `unknown subcommand "${sub}"\n${usage}` : usage, 2);

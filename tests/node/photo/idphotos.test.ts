@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
+import { compareFaces } from '../../../src/lib/core/face/match.ts';
 import type { FaceEngine } from '../../../src/lib/core/face/types.ts';
 import { checkPhotoContent } from '../../../src/lib/core/photo/checks.ts';
 import { checkUploadFile } from '../../../src/lib/core/photo/file-checks.ts';
@@ -207,6 +208,28 @@ describe('zv photo make', () => {
 			encoder: mozjpegEncoder
 		});
 		expect(codes(made)).toEqual(['FACE_MULTIPLE']);
+	});
+});
+
+describe('face vs ID portrait', () => {
+	async function similarity(a: string, b: string) {
+		const [ia, ib] = [await decodeImage(a), await decodeImage(b)];
+		const [ma, mb] = [await engine.measure(ia), await engine.measure(ib)];
+		return {
+			image: ia,
+			m: ma,
+			value: compareFaces(await engine.embed(ia, ma.face!), await engine.embed(ib, mb.face!)).similarity
+		};
+	}
+
+	it('passes the same person and refuses another with FACE_MISMATCH', async () => {
+		const photo = fixture('idphotos', 'blue_bg_man_compliant_480x640.jpg');
+		const same = await similarity(photo, fixture('idphotos', 'blue_bg_man_original_358x441.jpg'));
+		expect(codes(checkPhotoContent(same.image, same.m, spec, { faceMatch: same.value }))).toEqual([]);
+		const other = await similarity(photo, fixture('faces', 'obama_1.jpg'));
+		const v = checkPhotoContent(other.image, other.m, spec, { faceMatch: other.value });
+		expect(codes(v)).toEqual(['FACE_MISMATCH']);
+		expect(v.measures.faceMatch).toBeLessThan(spec.minFaceMatch);
 	});
 });
 

@@ -1,5 +1,6 @@
 // What a registration photo must be. Province policies import `hubeiPhotoSpec` and override what differs;
 // the checks and the processing read every limit from here, never from constants of their own.
+import { FACE_MATCH } from '../face/match.ts';
 
 export type Rgb = readonly [number, number, number];
 
@@ -85,7 +86,7 @@ export interface PhotoSpec {
 	maxMouthOpenness: number;
 	/** Variance of the Laplacian of the face normalised to 128 px wide (see quality.ts). */
 	minSharpness: number;
-	/** Least face-vs-ID similarity from the face engine; calibrated there, passed in. */
+	/** Least face-vs-ID cosine similarity; the face engine calibrates it (FACE_MATCH in core/face/match.ts). */
 	minFaceMatch: number;
 }
 
@@ -124,5 +125,5 @@ export const hubeiPhotoSpec: PhotoSpec = {
 	minEyeOpenness: 0.35,
 	maxMouthOpenness: 0.25,
 	minSharpness: 15,
-	minFaceMatch: 0.5
+	minFaceMatch: FACE_MATCH.match
 };
