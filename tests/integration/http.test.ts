@@ -1,0 +1,163 @@
+// The HTTP surface of the built server: size limits, validation errors, authentication, headers, no stack traces,
+// the ID-image/video refusal, and a small sample of mutated bundles over the wire (0 accepted, 0 5xx).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import {
+	adminCookie,
+	preparePhone,
+	REGISTRATION_TOKEN,
+	registerOverHttp,
+	startServer,
+	type ServerProcess
+} from './server-process.ts';
+import { newIdNumber } from './support.ts';
+
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+let server: ServerProcess;
+let pgHandle: TestDatabase | null = null;
+let dataDir = '';
+let cookie = '';
+
+beforeAll(async () => {
+	const env: Record<string, string> = {};
+	if (process.env.DATABASE_URL) {
+		pgHandle = await testDatabase();
+		env.DATABASE_URL = pgHandle.url!;
+	} else {
+		dataDir = mkdtempSync(join(tmpdir(), 'zv-http-'));
+		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
+	}
+	server = await startServer(3300 + Math.floor(Math.random() * 90), env);
+	cookie = await adminCookie(server.origin);
+}, 120_000);
+afterAll(async () => {
+	await server?.stop();
+	await pgHandle?.close();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const candidate = (idNumber: string) => ({
+	idNumber,
+	name: '接口测试',
+	sex: '女',
+	ethnicity: '汉',
+	birthDate: '1995-01-15',
+	address: '湖北省武汉市',
+	phone: '13900000000',
+	major: '法学',
+	examArea: `区${idNumber.slice(-4)}`,
+	province: 'hubei'
+});
+
+describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('refuses oversize bodies with 413 before reading them', async () => {
+		const r = await fetch(`${server.origin}/api/staff/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username: 'a', password: 'x'.repeat(100_000) })
+		});
+		expect(r.status).toBe(413);
+		expect((await r.json()).error.code).toBe('too_large');
+	});
+
+	it('validation errors are 400 with a code and both languages; no stack traces', async () => {
+		const r = await fetch(`${server.origin}/api/phone/open`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ token: 'short', publicKey: { kty: 'RSA' } })
+		});
+		expect(r.status).toBe(400);
+		const body = await r.json();
+		expect(body.error).toMatchObject({ code: 'invalid_input' });
+		expect(body.error.zh).toBeTruthy();
+		expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
+		const bad = await fetch(`${server.origin}/api/registration/candidates`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+			body: '{"idNumber": 1'
+		});
+		expect(bad.status).toBe(400);
+		expect((await bad.json()).error.code).toBe('malformed');
+	});
+
+	it('staff, kiosk, review and registration APIs need their credentials', async () => {
+		for (const path of ['/api/review', '/api/kiosk/candidates?q=12345678']) {
+			expect((await fetch(`${server.origin}${path}`)).status).toBe(401);
+		}
+		const noToken = await fetch(`${server.origin}/api/registration/outcomes`);
+		expect(noToken.status).toBe(401);
+		const wrong = await fetch(`${server.origin}/api/registration/outcomes`, {
+			headers: { authorization: 'Bearer nope' }
+		});
+		expect(wrong.status).toBe(401);
+		const ok = await fetch(`${server.origin}/api/review`, { headers: { cookie } });
+		expect(ok.status).toBe(200);
+		expect(ok.headers.get('content-security-policy')).toContain("default-src 'none'");
+		expect(ok.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+		// A cross-site form post is refused by SvelteKit's origin check.
+		const csrf = await fetch(`${server.origin}/staff?/logout`, {
+			method: 'POST',
+			headers: {
+				cookie,
+				origin: 'https://evil.example',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: ''
+		});
+		expect(csrf.status).toBe(403);
+	});
+
+	it('the submit endpoint refuses ID-card images and video fields', async () => {
+		const form = new FormData();
+		form.set('bundle', '{}');
+		form.set('idcard', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'id.jpg');
+		const r = await fetch(`${server.origin}/api/phone/submit`, {
+			method: 'POST',
+			body: form,
+			headers: { origin: server.origin }
+		});
+		expect(r.status).toBe(400);
+		expect((await r.json()).error.code).toBe('field_not_accepted');
+	});
+
+	it('mutated bundles over HTTP: none accepted, no 5xx; then the real one is recorded and polled', async () => {
+		const id = newIdNumber();
+		await registerOverHttp(server.origin, [candidate(id)]);
+		const phone = await preparePhone(server.origin, cookie, id, photo);
+		const original = JSON.parse(String(phone.form().get('bundle')));
+		// 28 + 1 stays under the per-session limit of 30 submissions a minute.
+		const statuses: number[] = [];
+		for (let i = 0; i < 28; i++) {
+			const mutated = structuredClone(original);
+			const which = i % 4;
+			if (which === 0) mutated.signature = mutated.signature.slice(0, -2) + (i % 2 ? 'AA' : 'Bw');
+			if (which === 1) mutated.payload.candidate.idNumber = newIdNumber();
+			if (which === 2) mutated.payload.steps[1].scores.similarity = 0.1;
+			if (which === 3) mutated.payload.challenge.nonce = mutated.payload.challenge.nonce.replace(/./, 'Z');
+			const form = phone.form();
+			form.set('bundle', JSON.stringify(mutated));
+			const r = await fetch(`${server.origin}/api/phone/submit`, {
+				method: 'POST',
+				body: form,
+				headers: { origin: server.origin }
+			});
+			statuses.push(r.status);
+		}
+		expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
+		const real = await fetch(`${server.origin}/api/phone/submit`, {
+			method: 'POST',
+			body: phone.form(),
+			headers: { origin: server.origin }
+		});
+		expect(real.status).toBe(200);
+		const events = await fetch(`${server.origin}/api/registration/outcomes?since=0`, {
+			headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
+		}).then((r) => r.json());
+		expect(events.events).toHaveLength(1);
+		expect(events.events[0]).toMatchObject({ idNumber: id, result: 'confirmed', province: 'hubei' });
+	});
+});
