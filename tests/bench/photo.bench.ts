@@ -171,7 +171,7 @@ const chromium = await runChromiumPhotoBench(portraits as [string, string][]);
 let chromiumSummary: Record<string, number> | null = null;
 if (chromium.ok && chromium.rows) {
 	console.log(
-		`\nHeadless Chromium worker (${chromium.threads} ORT threads; models + wasm load ${Math.round(chromium.loadMs ?? 0)} ms once)`
+		`\nHeadless Chromium worker, make with the canvas encoder (${chromium.threads} ORT threads; models + wasm load ${Math.round(chromium.loadMs ?? 0)} ms once)`
 	);
 	console.log(
 		'file'.padEnd(46) +

@@ -37,7 +37,8 @@ self.onmessage = async (event: MessageEvent<{ files: string[] }>) => {
 			const mask = await segmenter.segment(image);
 			const segmentMs = performance.now() - t;
 			t = performance.now();
-			const made = await makePhoto({ image, measurement, spec, encoder: webMozjpegEncoder, mask });
+			// The worker's default encoder (workers/photo.worker.ts): the browser's own.
+			const made = await makePhoto({ image, measurement, spec, encoder: canvasEncoder, mask });
 			const makeMs = performance.now() - t;
 			const encoders = [];
 			if (made.image)
