@@ -16,6 +16,7 @@ import { clipFrames, largestFace } from '../node/face/support.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const engine = createFaceEngine(nodeRuntime);
+const networkPose = createFaceEngine(nodeRuntime, { poseSource: 'model' });
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const p90 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.9)];
@@ -50,7 +51,8 @@ const latency = {
 	detect: await timeEach(frames, (f) => engine.detect(f)),
 	landmarks: await timeEach(frames, (f) => engine.landmarks(f, face0)),
 	eyes: await timeEach(frames, (f) => engine.eyes(f, pts0)),
-	pose: await timeEach(frames, (f) => engine.pose(f, face0)),
+	poseLandmarks: await timeEach(frames, (f) => engine.pose(f, face0, pts0)),
+	poseNetwork: await timeEach(frames, (f) => networkPose.pose(f, face0)),
 	measure: await timeEach(frames, (f) => engine.measure(f)),
 	embed: await timeEach(frames, (f) => engine.embed(f, { box: face0.box, score: face0.score })),
 	antispoof: await timeEach(frames, (f) => engine.liveness(f, face0))

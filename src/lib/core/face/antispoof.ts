@@ -2,8 +2,8 @@
 
 /**
  * Threshold on the live probability. Measured (tests/bench/face.bench.ts, models/notes/face.md): every frame of
- * the fixtures' live camera clips scores >= 0.7 and the three recaptured photo/screen attacks in spoof/ score
- * <= 0.22, with the square face box grown 2.7x, BGR, raw 0..255 input. Known weak: spoof/real_1.jpg (a real
+ * the fixtures' live camera clips sampled scores >= 0.87 and the three recaptured photo/screen attacks in spoof/
+ * score <= 0.24, with the square face box grown 2.7x, resampled bilinearly, BGR, raw 0..255 input. Known weak: spoof/real_1.jpg (a real
  * selfie) scores ~0.01, and digitally injected stills (the attack_* clips) score ~1.0: passive anti-spoof only
  * sees recapture artefacts, so the active challenge must catch injected or replayed frames.
  */

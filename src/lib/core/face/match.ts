@@ -6,7 +6,7 @@ import type { FaceEmbedding } from './types.ts';
  * ../shared/fixtures/faces (models/notes/face.md). At `match` = 0.45: 0 false accepts over all 3,955
  * cross-identity pairs of the 91 single-face fixture photos (highest impostor 0.41; pairs.csv alone: 0.35), i.e.
  * an observed FAR of 0 and a 95 % upper bound of ~0.08 % (3/3955); true accepts 96.8 % of pairs.csv's 125 same-person pairs.
- * Against a grey, washed-out ~80 px "ID-card portrait" version of one side: 0 false accepts, 93.6 % true accepts.
+ * Against a grey, washed-out ~80 px "ID-card portrait" version of one side: 0 false accepts, 92.0 % true accepts.
  * `strict` is for comparisons where a false accept costs more than a retry or a manual review.
  */
 export const FACE_MATCH = {
