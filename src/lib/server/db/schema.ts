@@ -132,6 +132,17 @@ export interface OutcomeEventsTable {
 	created_at: Generated<Date>;
 }
 
+export interface SmsLoginCodesTable {
+	id: Generated<number>;
+	candidate_id: number;
+	salt: string;
+	code_hash: string;
+	expires_at: Timestamp;
+	guesses: Generated<number>;
+	used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	created_at: Generated<Date>;
+}
+
 export interface Database {
 	candidates: CandidatesTable;
 	verification_sessions: VerificationSessionsTable;
@@ -145,4 +156,5 @@ export interface Database {
 	staff_sessions: StaffSessionsTable;
 	rate_limits: RateLimitsTable;
 	outcome_events: OutcomeEventsTable;
+	sms_login_codes: SmsLoginCodesTable;
 }
