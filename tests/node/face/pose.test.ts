@@ -52,6 +52,38 @@ for (const poseSource of ['landmarks', 'model'] as const) {
 			}
 		});
 
+		it('pitch > 0 means head up: it falls as the nose tip sits lower between eyes and mouth', async () => {
+			const files = ['obama_1.jpg', 'obama_2.jpg', 'biden_1.jpg', 'kit_harington_2.jpg', 'lfw_Yao_Ming_1.jpg']
+				.concat([
+					'lfw_Li_Peng_1.jpg',
+					'lfw_Lucy_Liu_2.jpg',
+					'bbt_raj_1.png',
+					'bbt_penny_2.png',
+					'astronaut.png'
+				])
+				.concat(['lfw_Zhang_Ziyi_3.jpg', 'jacky_cheung_1.jpg', 'rose_leslie_1.jpg', 'bbt_howard_4.png']);
+			const pitch: number[] = [];
+			const noseDrop: number[] = [];
+			for (const f of files) {
+				const m = await engine.measure(await face('faces', f));
+				const l = m.landmarks!;
+				const eyes = (l[36].y + l[45].y) / 2;
+				pitch.push(m.pose!.pitch);
+				noseDrop.push((l[30].y - eyes) / ((l[48].y + l[54].y) / 2 - eyes));
+			}
+			const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+			const [mp, mn] = [mean(pitch), mean(noseDrop)];
+			let cov = 0;
+			let vp = 0;
+			let vn = 0;
+			pitch.forEach((p, i) => {
+				cov += (p - mp) * (noseDrop[i] - mn);
+				vp += (p - mp) ** 2;
+				vn += (noseDrop[i] - mn) ** 2;
+			});
+			expect(cov / Math.sqrt(vp * vn)).toBeLessThan(-0.5);
+		});
+
 		it('pitch is symmetric under a mirror (it is not yaw or roll in disguise)', async () => {
 			const img = await face('faces', 'lfw_Yao_Ming_1.jpg');
 			const a = await engine.pose(img, await largestFace(img));
