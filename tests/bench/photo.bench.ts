@@ -167,7 +167,12 @@ for (const v of verdicts)
 	console.log(`${v.file.padEnd(46)} ${v.ok ? 'PASS' : 'FAIL'} ${v.reasons.join(', ')}`);
 
 // The same pipeline in a Worker in headless Chromium (onnxruntime-web, MozJPEG wasm vs the canvas encoder).
-const chromium = await runChromiumPhotoBench(portraits as [string, string][]);
+const smokeFile: [string, string] = ['idphotos', 'nonconf_wrong_background_hivision_test1.jpg'];
+const chromium = await runChromiumPhotoBench(portraits as [string, string][], {
+	file: smokeFile,
+	measurement: await engine.measure(await decodeImage(fixture(...smokeFile)))
+});
+console.log(`\nShipped photo worker in Chromium (comlink init + make): ${JSON.stringify(chromium.worker)}`);
 let chromiumSummary: Record<string, number> | null = null;
 if (chromium.ok && chromium.rows) {
 	console.log(

@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright';
+import type { FaceMeasurement } from '../../../src/lib/core/face/types.ts';
 import { fixturesDir } from '../../support/fixtures.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,7 +50,25 @@ export interface ChromiumPhotoBench {
 	}[];
 }
 
-export async function runChromiumPhotoBench(files: [string, string][]): Promise<ChromiumPhotoBench> {
+export interface WorkerSmoke {
+	file: string;
+	init: { model: string; ms: number };
+	ok: boolean;
+	reasons: string[];
+	bytes: number | null;
+	segmentation: unknown;
+	encoder: unknown;
+	ms: number;
+}
+
+/**
+ * `smoke`: one fixture and Node's face measurement of it, run through the shipped workers/photo.worker.ts over
+ * comlink (init + make), so the worker itself, not only the core it wraps, is exercised in Chromium.
+ */
+export async function runChromiumPhotoBench(
+	files: [string, string][],
+	smoke?: { file: [string, string]; measurement: FaceMeasurement }
+): Promise<ChromiumPhotoBench & { worker?: WorkerSmoke | { error: string } }> {
 	const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 	if (!existsSync(executablePath)) return { ok: false, error: `no Chromium at ${executablePath}` };
 	const wasmPath = join(
@@ -58,34 +77,43 @@ export async function runChromiumPhotoBench(files: [string, string][]): Promise<
 		'enc',
 		'mozjpeg_enc.wasm'
 	);
-	const bundle = await build({
-		entryPoints: [join(here, 'worker.ts')],
-		bundle: true,
-		format: 'esm',
-		platform: 'browser',
-		target: 'es2022',
-		write: false,
-		logLevel: 'silent',
-		plugins: [
-			{
-				// Vite's `?url` imports: point at a path this server answers.
-				name: 'vite-url',
-				setup(b) {
-					b.onResolve({ filter: /\?url$/ }, (a) => ({ path: a.path, namespace: 'url' }));
-					b.onLoad({ filter: /.*/, namespace: 'url' }, (a) => ({
-						contents: `export default ${JSON.stringify('/bench-assets/' + basename(a.path.replace(/\?url$/, '')))}`,
-						loader: 'js'
-					}));
-				}
-			}
-		]
-	});
-	const workerJs = bundle.outputFiles[0].contents;
+	const bundle = async (entry: string) =>
+		(
+			await build({
+				entryPoints: [entry],
+				bundle: true,
+				format: 'esm',
+				platform: 'browser',
+				target: 'es2022',
+				write: false,
+				logLevel: 'silent',
+				plugins: [
+					{
+						// Vite's `?url` imports: point at a path this server answers.
+						name: 'vite-url',
+						setup(b) {
+							b.onResolve({ filter: /\?url$/ }, (a) => ({ path: a.path, namespace: 'url' }));
+							b.onLoad({ filter: /.*/, namespace: 'url' }, (a) => ({
+								contents: `export default ${JSON.stringify('/bench-assets/' + basename(a.path.replace(/\?url$/, '')))}`,
+								loader: 'js'
+							}));
+						}
+					}
+				]
+			})
+		).outputFiles[0].contents;
+	const workerJs = await bundle(join(here, 'worker.ts'));
+	const photoWorkerJs = await bundle(join(root, 'workers', 'photo.worker.ts'));
+	const pageJs = await bundle(join(here, 'page.ts'));
 	const server = createServer((req, res) => {
 		const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
 		let body: Uint8Array | string | null = null;
-		if (path === '/') body = '<!doctype html><meta charset="utf-8"><title>photo bench</title>';
+		if (path === '/')
+			body =
+				'<!doctype html><meta charset="utf-8"><title>photo bench</title><script type="module" src="/bench/page.js"></script>';
 		else if (path === '/bench/worker.js') body = workerJs;
+		else if (path === '/bench/photo.worker.js') body = photoWorkerJs;
+		else if (path === '/bench/page.js') body = pageJs;
 		else if (path === '/bench-assets/mozjpeg_enc.wasm') body = readFileSync(wasmPath);
 		else if (path.startsWith('/fixtures/')) {
 			const file = resolve(fixturesDir, '.' + path.slice('/fixtures'.length));
@@ -116,8 +144,25 @@ export async function runChromiumPhotoBench(files: [string, string][]): Promise<
 	try {
 		const page = await browser.newPage();
 		await page.goto(`http://127.0.0.1:${port}/`);
+		await page.waitForFunction(() => 'runPhotoWorker' in globalThis);
+		let worker: WorkerSmoke | { error: string } | undefined;
+		if (smoke) {
+			const url = `/fixtures/${smoke.file[0]}/${smoke.file[1]}`;
+			worker = await page
+				.evaluate(
+					([u, m]) =>
+						(
+							globalThis as unknown as { runPhotoWorker: (u: string, m: unknown) => Promise<WorkerSmoke> }
+						).runPhotoWorker(u as string, m),
+					[url, smoke.measurement] as const
+				)
+				.then(
+					(r) => ({ ...r, file: smoke.file[1] }),
+					(e: Error) => ({ error: e.message })
+				);
+		}
 		const urls = files.map(([dir, file]) => `/fixtures/${dir}/${file}`);
-		return (await page.evaluate(
+		const result = (await page.evaluate(
 			(list) =>
 				new Promise((done) => {
 					const worker = new Worker('/bench/worker.js', { type: 'module' });
@@ -127,6 +172,7 @@ export async function runChromiumPhotoBench(files: [string, string][]): Promise<
 				}),
 			urls
 		)) as ChromiumPhotoBench;
+		return { ...result, worker };
 	} finally {
 		await browser.close();
 		server.close();
