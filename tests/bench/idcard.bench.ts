@@ -3,7 +3,7 @@
 // Run: npx tsx tests/bench/idcard.bench.ts   (ZV_BENCH_N=cards per side, default 30)
 // The tesseract.js baseline gets the same located + rectified card and the same field parser, so the
 // comparison is OCR engine against OCR engine. Its chi_sim traineddata is Debian's, read from disk (no CDN).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorker, OEM } from 'tesseract.js';
@@ -13,12 +13,16 @@ import { locateCard } from '../../src/lib/core/idcard/locate.ts';
 import { parseEmblem, parsePortrait, type OcrLine } from '../../src/lib/core/idcard/parse.ts';
 import { RECTIFIED_H, RECTIFIED_W } from '../../src/lib/core/idcard/reader.ts';
 import { characterAccuracy } from '../../src/lib/core/idcard/text.ts';
-import { nodeRuntime } from '../../src/lib/runtime/node.ts';
+import { createIdCardReader } from '../../src/lib/core/idcard/reader.ts';
+import { nodeRuntime, staticDir } from '../../src/lib/runtime/node.ts';
+import { createWebRuntime } from '../../src/lib/runtime/web-ort.ts';
 import { decodeImage, encodePng } from '../../src/lib/runtime/node-image.ts';
 import { generateCard, type Identity } from '../support/idcard/generate.ts';
 import { idCardReader } from '../support/idcard/reader.ts';
 
 const N = Number(process.env.ZV_BENCH_N ?? 30);
+/** Cards per side also read through onnxruntime-web (WASM, 1 thread, in Node): the browser worker's engine. */
+const WEB_N = Number(process.env.ZV_BENCH_WEB_N ?? 5);
 const today = '2026-11-25';
 const TESSDATA = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'];
 const FIELDS = {
@@ -71,6 +75,23 @@ async function main() {
 	await tess.setParameters({ user_defined_dpi: '300' });
 	const tessLoadMs = performance.now() - t1;
 
+	// The browser runtime, served from static/ like the app does, 1 thread (a page without cross-origin isolation).
+	const webRuntime = createWebRuntime({
+		fetch: (async (input: string | URL | Request) =>
+			new Response(new Uint8Array(readFileSync(join(staticDir, String(input)))))) as typeof fetch,
+		numThreads: 1,
+		wasmPrefix: join(staticDir, 'vendor', 'ort') + '/'
+	});
+	const t2 = performance.now();
+	const webReader = createIdCardReader({
+		runtime: webRuntime,
+		dictionary: new TextDecoder().decode(await webRuntime.fetchVerified('ocr.keys'))
+	});
+	await webReader.warmUp();
+	const webLoadMs = performance.now() - t2;
+	const webMs: Record<Side, number[]> = { portrait: [], emblem: [] };
+	let webAgrees = 0;
+
 	const ours = tally();
 	const base = tally();
 	const oursAll = { portrait: 0, emblem: 0 };
@@ -99,6 +120,11 @@ async function main() {
 				const got = r.fields[f] == null ? null : String(r.fields[f]);
 				if (got !== String(card.identity[f]))
 					failures.push({ seed, side, field: f, want: String(card.identity[f]), ours: got });
+			}
+			if (i < WEB_N) {
+				const w = await webReader.read(image, { today });
+				webMs[side].push(w.timings.total);
+				if (JSON.stringify(w.fields) === JSON.stringify(r.fields)) webAgrees++;
 			}
 			// Baseline on the same rectified card.
 			const loc = locateCard(image);
@@ -204,8 +230,16 @@ async function main() {
 						emblem: { median: median(baseMs.emblem), p90: p90(baseMs.emblem) },
 						load: tessLoadMs
 					},
+					onnxruntimeWebWasm1Thread: {
+						cards: 2 * WEB_N,
+						portrait: { median: median(webMs.portrait), p90: p90(webMs.portrait) },
+						emblem: { median: median(webMs.emblem), p90: p90(webMs.emblem) },
+						load: webLoadMs,
+						sameFieldsAsNode: webAgrees
+					},
 					chromiumWorker: null
 				},
+				loadAverage: (await import('node:os')).loadavg(),
 				failures
 			},
 			null,
