@@ -1,5 +1,7 @@
-// Workers start lazily, on first use, so the shell stays light until a step needs them.
+// Workers start lazily, on first use, so the shell stays light until a step needs them; the face worker (models
+// in memory) is terminated when its step ends, which keeps memory low on phones.
 import * as Comlink from 'comlink';
+import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
 
 let frameProbe: Comlink.Remote<FrameProbeApi> | null = null;
@@ -9,4 +11,28 @@ export function frameProbeWorker(): Comlink.Remote<FrameProbeApi> {
 		new Worker(new URL('../../../workers/frame-probe.worker.ts', import.meta.url), { type: 'module' })
 	);
 	return frameProbe;
+}
+
+let face: { worker: Worker; api: Comlink.Remote<FaceWorkerApi>; info: Promise<FaceWorkerInfo> } | null = null;
+
+/** Starts the face worker and loads its models once; progress is reported in bytes over every model file. */
+export function faceWorker(onProgress?: (loaded: number, total: number) => void): {
+	api: Comlink.Remote<FaceWorkerApi>;
+	info: Promise<FaceWorkerInfo>;
+} {
+	if (!face) {
+		const worker = new Worker(new URL('../../../workers/face.worker.ts', import.meta.url), {
+			type: 'module'
+		});
+		const api = Comlink.wrap<FaceWorkerApi>(worker);
+		const info = api.init(onProgress ? Comlink.proxy(onProgress) : undefined, { numThreads: 1 });
+		face = { worker, api, info };
+		info.catch(() => disposeFaceWorker());
+	}
+	return face;
+}
+
+export function disposeFaceWorker(): void {
+	face?.worker.terminate();
+	face = null;
 }
