@@ -15,7 +15,7 @@ import {
 	DETECT_WIDTH
 } from './detect.ts';
 import { rgbToChw, rgbToGray, sampleRegion } from './sample.ts';
-import { contextBox, squareAround } from './geometry.ts';
+import { clipBox, contextBox, iou, squareAround } from './geometry.ts';
 import {
 	decodeLandmarks,
 	eyeAspectRatio,
@@ -58,6 +58,12 @@ export interface FaceEngineOptions {
 	 * gzipped, the slowest per-frame step). Both measured in models/notes/face.md.
 	 */
 	poseSource?: 'landmarks' | 'model';
+	/**
+	 * Run the detector on every Nth measure() only and let the box follow the landmarks in between (1 = every
+	 * frame, the default). Faster camera loop; a face that appears or leaves is seen at the next detection, and
+	 * a jump the landmarks cannot follow triggers one at once. measure() then keeps state: resetTracking().
+	 */
+	detectEvery?: number;
 	/** When nothing is found, look again with a grey border around the image (costs one more pass). */
 	retryWithMargin?: boolean;
 	/** Also embed the mirrored face and average (more stable similarity, twice the cost). */
@@ -75,6 +81,7 @@ const DEFAULTS = {
 	antispoofScale: ANTISPOOF.cropScale,
 	embedFlip: false,
 	retryWithMargin: true,
+	detectEvery: 1,
 	poseSource: 'landmarks' as 'landmarks' | 'model'
 };
 
@@ -94,6 +101,8 @@ export interface FullFaceEngine extends FaceEngine {
 	eyes(image: RgbaImage, landmarks: readonly Point[]): Promise<{ left: number; right: number }>;
 	/** All anti-spoof class probabilities (for benchmarks and bundles). */
 	antispoofProbabilities(image: RgbaImage, face: DetectedFace): Promise<number[]>;
+	/** Forgets the tracked box (detectEvery > 1): call between capture sessions. */
+	resetTracking(): void;
 	/** Loads every model now (the worker calls this behind a progress bar). */
 	warmUp(): Promise<void>;
 	readonly runtimeName: string;
@@ -103,6 +112,40 @@ function firstOutput(out: Record<string, TensorLike>, name?: string): ArrayLike<
 	const t = name ? out[name] : out[Object.keys(out)[0]];
 	if (!t) throw new Error(`model output ${name ?? '(first)'} missing`);
 	return t.data as ArrayLike<number>;
+}
+
+/** Bounding box of the 68 landmarks. */
+function landmarkBounds(pts: readonly Point[]): Box {
+	let x1 = Infinity;
+	let y1 = Infinity;
+	let x2 = -Infinity;
+	let y2 = -Infinity;
+	for (const p of pts) {
+		x1 = Math.min(x1, p.x);
+		y1 = Math.min(y1, p.y);
+		x2 = Math.max(x2, p.x);
+		y2 = Math.max(y2, p.y);
+	}
+	return { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
+}
+
+/** The detector box expressed relative to the landmark bounds (offsets and sizes in units of the bounds). */
+function toBounds(box: Box, b: Box): Box {
+	return {
+		x: (box.x - b.x) / b.width,
+		y: (box.y - b.y) / b.height,
+		width: box.width / b.width,
+		height: box.height / b.height
+	};
+}
+
+function fromBounds(b: Box, rel: Box): Box {
+	return {
+		x: b.x + rel.x * b.width,
+		y: b.y + rel.y * b.height,
+		width: rel.width * b.width,
+		height: rel.height * b.height
+	};
 }
 
 /** The square box the landmark and anti-spoof models were trained on: side = box height, same centre. */
@@ -247,26 +290,51 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		return (await antispoofProbabilities(image, face))[opt.antispoofLiveClass];
 	}
 
-	async function measure(frame: RgbaImage, t = 0): Promise<FaceMeasurement> {
-		const faces = await detect(frame);
-		if (!faces.length) {
-			const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
-			return {
-				t,
-				faceCount: 0,
-				face: null,
-				brightness: brightness(rgbToGray(sampleRegion(frame, whole, 64, 64)))
-			};
+	// Tracking state for detectEvery > 1: the box follows the landmarks between detector runs.
+	let track: { box: Box; score: number; faceCount: number; rel: Box; since: number; t: number } | null = null;
+
+	async function measure(frame: RgbaImage, t = 0, forceDetect = false): Promise<FaceMeasurement> {
+		const tracking =
+			opt.detectEvery > 1 && !forceDetect && track && track.since < opt.detectEvery - 1 && t >= track.t;
+		let best: DetectedFace;
+		let faceCount: number;
+		if (tracking && track) {
+			best = { box: track.box, score: track.score };
+			faceCount = track.faceCount;
+		} else {
+			track = null;
+			const faces = await detect(frame);
+			if (!faces.length) {
+				const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
+				return {
+					t,
+					faceCount: 0,
+					face: null,
+					brightness: brightness(rgbToGray(sampleRegion(frame, whole, 64, 64)))
+				};
+			}
+			// The camera loop follows the biggest face: the candidate holds the phone, bystanders are smaller.
+			best = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+			faceCount = faces.length;
 		}
-		// The camera loop follows the biggest face: the candidate holds the phone, bystanders are smaller.
-		const best = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
 		const pts = await landmarks(frame, best);
+		if (opt.detectEvery > 1) {
+			const bounds = landmarkBounds(pts);
+			if (tracking && track) {
+				const next = fromBounds(bounds, track.rel);
+				// The face moved or changed size more than the crop can follow: detect on this very frame.
+				if (iou(next, best.box) < 0.6) return measure(frame, t, true);
+				track = { ...track, box: clipBox(next, frame.width, frame.height), since: track.since + 1, t };
+			} else {
+				track = { box: best.box, score: best.score, faceCount, rel: toBounds(best.box, bounds), since: 0, t };
+			}
+		}
 		const face: DetectedFace = { ...best, keypoints: fivePoints(pts) };
 		const [headPose, eyeOpenness] = await Promise.all([pose(frame, best, pts), eyes(frame, pts)]);
 		const faceGray = rgbToGray(sampleRegion(frame, faceSquare(best.box), 64, 64));
 		return {
 			t,
-			faceCount: faces.length,
+			faceCount,
 			face,
 			landmarks: pts,
 			pose: headPose,
@@ -285,7 +353,10 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 	}
 
 	return {
-		measure,
+		measure: (frame: RgbaImage, t?: number) => measure(frame, t),
+		resetTracking() {
+			track = null;
+		},
 		embed,
 		liveness,
 		detect,
