@@ -17,6 +17,7 @@ import { clipFrames, largestFace } from '../node/face/support.ts';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const engine = createFaceEngine(nodeRuntime);
 const networkPose = createFaceEngine(nodeRuntime, { poseSource: 'model' });
+const tracking = createFaceEngine(nodeRuntime, { detectEvery: 3 });
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const p90 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.9)];
@@ -54,6 +55,7 @@ const latency = {
 	poseLandmarks: await timeEach(frames, (f) => engine.pose(f, face0, pts0)),
 	poseNetwork: await timeEach(frames, (f) => networkPose.pose(f, face0)),
 	measure: await timeEach(frames, (f) => engine.measure(f)),
+	measureDetectEvery3: await timeEach(frames, (f) => tracking.measure(f)),
 	embed: await timeEach(frames, (f) => engine.embed(f, { box: face0.box, score: face0.score })),
 	antispoof: await timeEach(frames, (f) => engine.liveness(f, face0))
 };
@@ -199,6 +201,7 @@ const out = {
 	loadAverage: loadavg()[0],
 	latencyMs: latency,
 	measureFps: +(1000 / latency.measure.median).toFixed(1),
+	measureFpsDetectEvery3: +(1000 / latency.measureDetectEvery3.median).toFixed(1),
 	embedPlusAntispoofMs: +(latency.embed.median + latency.antispoof.median).toFixed(1),
 	match: { thresholds: FACE_MATCH, ...match },
 	antispoof: { threshold: ANTISPOOF.threshold, samples: spoofRows }
