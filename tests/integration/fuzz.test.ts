@@ -145,8 +145,9 @@ describe(`fuzz (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 				const flipped = flipBit(target.valid as unknown as Json);
 				if (flipped === 'unparseable') {
 					// The endpoint refuses these at JSON.parse (400 malformed) before the service sees them.
+					// Not counted among the cases: all of them reach the service.
 					unparseable++;
-					counts[kind] = (counts[kind] ?? 0) + 1;
+					n--;
 					continue;
 				}
 				bundle = flipped;

@@ -2,6 +2,7 @@
 // Timers are unref'd so they never keep the process alive; each run is safe on several instances at once.
 import { config } from './config.ts';
 import type { Db } from './db/index.ts';
+import { pruneRateLimits } from './services/rate-limit.ts';
 import { deleteExpiredAttachments } from './services/retention.ts';
 import { deliverWebhooks } from './services/webhook.ts';
 
@@ -16,7 +17,10 @@ export function startJobs(db: Db): void {
 		setTimeout(run, 5_000).unref();
 		setInterval(run, ms).unref();
 	};
-	every(3_600_000, () => deleteExpiredAttachments(db, config.photoRetentionDays));
+	every(3_600_000, async () => {
+		await deleteExpiredAttachments(db, config.photoRetentionDays);
+		await pruneRateLimits(db);
+	});
 	const { webhookUrl: url, webhookSecret: secret } = config;
 	if (url && secret) every(10_000, () => deliverWebhooks(db, { url, secret }));
 }

@@ -130,6 +130,7 @@ export interface OutcomeEventsTable {
 	attempts: Generated<number>;
 	last_error: string | null;
 	created_at: Generated<Date>;
+	lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SmsLoginCodesTable {
