@@ -197,6 +197,9 @@ async function main() {
 		`  stages (median): locate+rectify ${median(stageMs.locate).toFixed(0)} ms, det ${median(stageMs.detect).toFixed(0)} ms, rec ${median(stageMs.recognize).toFixed(0)} ms; model load + warm-up ${loadMs.toFixed(0)} ms`
 	);
 	console.log(
+		`onnxruntime-web (WASM, 1 thread, in Node), ${WEB_N} cards per side: portrait ${ms(webMs.portrait)}; emblem ${ms(webMs.emblem)}; load ${webLoadMs.toFixed(0)} ms; same fields as onnxruntime-node on ${webAgrees}/${2 * WEB_N}`
+	);
+	console.log(
 		`tesseract.js recognize only: portrait ${ms(baseMs.portrait)}; emblem ${ms(baseMs.emblem)}; load ${tessLoadMs.toFixed(0)} ms`
 	);
 	if (failures.length) console.log(`PP-OCRv4 misses (first 10): ${JSON.stringify(failures.slice(0, 10))}`);
@@ -245,6 +248,12 @@ async function main() {
 			null,
 			2
 		)
+	);
+	console.log(
+		`load average during the run: ${(await import('node:os'))
+			.loadavg()
+			.map((x) => x.toFixed(1))
+			.join(' ')} (2 cores)`
 	);
 	console.log('wrote bench/out/idcard.json');
 }
