@@ -1,7 +1,7 @@
 // Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
 
 export type SubmitResult =
-	| { kind: 'recorded'; outcome: string }
+	| { kind: 'recorded'; outcome: string; admissionNumber?: string; password?: string }
 	| { kind: 'rejected'; code: string; zh: string; en: string }
 	| { kind: 'offline' };
 
@@ -20,7 +20,13 @@ export async function postBundle(
 		return { kind: 'offline' };
 	}
 	const body = await response.json().catch(() => ({}));
-	if (response.ok) return { kind: 'recorded', outcome: String(body.outcome) };
+	if (response.ok)
+		return {
+			kind: 'recorded',
+			outcome: String(body.outcome),
+			...(typeof body.admissionNumber === 'string' ? { admissionNumber: body.admissionNumber } : {}),
+			...(typeof body.password === 'string' ? { password: body.password } : {})
+		};
 	if (response.status >= 500) return { kind: 'offline' };
 	const error = body.error ?? {};
 	return {
