@@ -98,6 +98,28 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		expect(ok.status).toBe(200);
 		expect(ok.headers.get('content-security-policy')).toContain("default-src 'none'");
 		expect(ok.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+		// Admins create staff accounts; the new kiosk operator may search but not review.
+		const created = await fetch(`${server.origin}/api/staff/users`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ username: 'kiosk-http', role: 'kiosk', password: 'kiosk password 123' })
+		});
+		expect(created.status).toBe(201);
+		const login = await fetch(`${server.origin}/api/staff/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username: 'kiosk-http', password: 'kiosk password 123' })
+		});
+		const kioskCookie = login.headers.get('set-cookie')!.split(';')[0];
+		expect(login.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+		expect(login.headers.get('set-cookie')).toMatch(/SameSite=Strict/i);
+		expect((await fetch(`${server.origin}/api/review`, { headers: { cookie: kioskCookie } })).status).toBe(
+			403
+		);
+		expect(
+			(await fetch(`${server.origin}/api/kiosk/candidates?q=420102`, { headers: { cookie: kioskCookie } }))
+				.status
+		).toBe(200);
 		// A cross-site form post is refused by SvelteKit's origin check.
 		const csrf = await fetch(`${server.origin}/staff?/logout`, {
 			method: 'POST',

@@ -1,0 +1,38 @@
+import * as v from 'valibot';
+import { database } from '$lib/server/database';
+import { readJson, respond } from '$lib/server/http/respond';
+import { requireStaff } from '$lib/server/http/staff-auth';
+import { parseInput } from '$lib/server/http/validate';
+import { createStaff } from '$lib/server/services/staff';
+import type { RequestHandler } from './$types';
+
+const NewUser = v.object({
+	username: v.pipe(
+		v.string(),
+		v.trim(),
+		v.regex(/^[A-Za-z0-9_.-]{3,64}$/, 'username: 3-64 letters, digits, _ . -')
+	),
+	role: v.picklist(['reviewer', 'kiosk', 'admin']),
+	password: v.pipe(v.string(), v.minLength(12, 'password needs at least 12 characters'), v.maxLength(256))
+});
+
+/** Admins list and create staff accounts (audited). */
+export const GET: RequestHandler = (event) =>
+	respond(async () => {
+		await requireStaff(event, 'admin');
+		const { db } = await database();
+		const users = await db
+			.selectFrom('staff_users')
+			.select(['id', 'username', 'role', 'disabled', 'created_at'])
+			.orderBy('id')
+			.execute();
+		return { users };
+	});
+
+export const POST: RequestHandler = (event) =>
+	respond(async () => {
+		const admin = await requireStaff(event, 'admin');
+		const input = parseInput(NewUser, await readJson(event.request));
+		const { db } = await database();
+		return { user: await createStaff(db, input.username, input.role, input.password, `staff:${admin.id}`) };
+	}, 201);
