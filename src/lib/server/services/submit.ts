@@ -211,7 +211,17 @@ async function submitVerified(
 
 	const passed = verdict.payload.steps.every((s) => s.passed);
 	const password = passed ? await preparePassword(sp) : null;
-	const embedding = passed && photo && face ? await embedPhoto(face, photo).catch(() => null) : null;
+	const embedding =
+		passed && photo && face
+			? await embedPhoto(face, photo).catch((error) => {
+					// The outcome is still recorded; only the duplicate check is skipped, and that must be visible.
+					console.error(
+						'duplicate check skipped, embedding failed:',
+						error instanceof Error ? error.message : error
+					);
+					return null;
+				})
+			: null;
 
 	const written = await db.transaction().execute(async (tx) => {
 		const locked = await loadSession(tx, sessionId, true);
