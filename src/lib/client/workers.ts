@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
+import type { PhotoWorkerApi } from '../../../workers/photo.worker.ts';
 
 let frameProbe: Comlink.Remote<FrameProbeApi> | null = null;
 
@@ -35,4 +36,14 @@ export function faceWorker(onProgress?: (loaded: number, total: number) => void)
 export function disposeFaceWorker(): void {
 	face?.worker.terminate();
 	face = null;
+}
+
+let photo: Comlink.Remote<PhotoWorkerApi> | null = null;
+
+/** Photo checks and the processed output photo (no model of its own: the face worker measures the face). */
+export function photoWorker(): Comlink.Remote<PhotoWorkerApi> {
+	photo ??= Comlink.wrap<PhotoWorkerApi>(
+		new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' })
+	);
+	return photo;
 }

@@ -41,7 +41,7 @@ export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Pr
 export async function photo(phone: Page, file = 'blue_bg_man_compliant_480x640.jpg'): Promise<void> {
 	await expectStatus(phone, 'photo');
 	await phone.getByTestId('photo-file').setInputFiles(fixturePath('idphotos', file));
-	await phone.getByRole('button', { name: '使用此照片' }).click();
+	await phone.getByRole('button', { name: '使用此照片' }).click({ timeout: 60_000 });
 }
 
 /** Starts the camera from a tap, runs the challenge, and waits for the flow to move on. */
