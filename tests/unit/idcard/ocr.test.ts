@@ -88,6 +88,20 @@ describe('field parsing', () => {
 		expect(guessSide(lines)).toBe('portrait');
 	});
 
+	it('reads the ethnicity when the 民族 label is misread and merged with its value (blurred cards)', () => {
+		const lines = [
+			line(70, 80, 60, '姓名'),
+			line(170, 80, 60, '李雷'),
+			line(70, 135, 65, '性制'),
+			line(160, 135, 40, '女'),
+			line(294, 135, 141, '民旗汉')
+		];
+		const p = parsePortrait(lines, 856, 540);
+		expect(p.fields.sex).toBe('女');
+		expect(p.fields.ethnicity).toBe('汉');
+		expect(p.sources.ethnicity?.map((l) => l.text)).toEqual(['民旗汉']);
+	});
+
 	it('parses the emblem side, 长期 included, and trims a part-character read from an overlapping box', () => {
 		const lines = [
 			line(260, 90, 380, '中华人民共和国'),

@@ -147,12 +147,13 @@ export function parsePortrait(
 				confidence.sex = row.confidence;
 			}
 			// The ethnicity is whatever stands right of the 民族 label (or in the label's own box, merged).
-			const label = row.lines.find((l) => l.text.includes('民族') || l.text.includes('族'));
+			// OCR often misreads the label's 族 (旗, 康, 铁 on blurred cards) or merges label and value in one box.
+			const label = row.lines.find((l) => l.text.startsWith('民') || l.text.includes('族'));
 			if (label)
 				sources.ethnicity = row.lines.filter(
 					(l) => l === label || l.box.x > label.box.x + label.box.width * 0.5
 				);
-			const eth = /民族(.+)$/.exec(t);
+			const eth = /民族(.+)$/.exec(t) ?? /民[^族](.+)$/.exec(t.replace(/^性别?[男女]?/, ''));
 			if (eth) {
 				labelsFound.push('民族');
 				fields.ethnicity = eth[1].replace(/[^\u4e00-\u9fff]/g, '') || null;
