@@ -44,6 +44,8 @@ export interface PhoneState {
 	clip?: Blob;
 	photo?: PhotoEvidence;
 	signature?: Blob;
+	/** The portrait cut from the ID card, for the face match in the liveness step: stays on the phone. */
+	idPortrait?: ImageData;
 	/** A signed bundle waiting for the network (sent once when it comes back). */
 	pending?: SignedBundle;
 	outcome?: string;

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
+import type { OcrWorkerApi } from '../../../workers/ocr.worker.ts';
 import type { PhotoWorkerApi } from '../../../workers/photo.worker.ts';
 
 let frameProbe: Comlink.Remote<FrameProbeApi> | null = null;
@@ -46,4 +47,27 @@ export function photoWorker(): Comlink.Remote<PhotoWorkerApi> {
 		new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' })
 	);
 	return photo;
+}
+
+let ocr: { worker: Worker; api: Comlink.Remote<OcrWorkerApi>; ready: Promise<{ runtime: string }> } | null =
+	null;
+
+/** ID card OCR (two models, ~15 MB): loaded once with byte progress, terminated when the ID step ends. */
+export function ocrWorker(onProgress?: (loaded: number, total: number) => void): {
+	api: Comlink.Remote<OcrWorkerApi>;
+	ready: Promise<{ runtime: string }>;
+} {
+	if (!ocr) {
+		const worker = new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' });
+		const api = Comlink.wrap<OcrWorkerApi>(worker);
+		const ready = api.init(onProgress ? Comlink.proxy(onProgress) : undefined);
+		ocr = { worker, api, ready };
+		ready.catch(() => disposeOcrWorker());
+	}
+	return ocr;
+}
+
+export function disposeOcrWorker(): void {
+	ocr?.worker.terminate();
+	ocr = null;
 }

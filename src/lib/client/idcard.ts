@@ -1,0 +1,132 @@
+// The ID card step on the phone: merge what the OCR worker read from each side, validate it, compare it with the
+// registration record, and turn that into the signed step result (measures and reasons, never the image). The
+// card portrait stays on the phone for the liveness step's face match.
+import type { StepResult } from '../core/bundle/schema.ts';
+import { compareWithRecord, type RecordComparison } from '../core/idcard/compare.ts';
+import { todayInChina } from '../core/idcard/dates.ts';
+import type { CardFields, CardSide } from '../core/idcard/fields.ts';
+import type { Reason } from '../core/idcard/reasons.ts';
+import { validateCard, type CardChecks } from '../core/idcard/validate.ts';
+import type { WorkerReading } from '../../../workers/ocr.worker.ts';
+import type { PhoneRecord } from './phone-store.ts';
+import { faceWorker } from './workers.ts';
+
+/** A reading as kept between the sides: the portrait image is split off (it goes to IndexedDB, not results). */
+export type SideReading = Omit<WorkerReading, 'portrait' | 'lines'>;
+
+export interface IdCardSummary {
+	fields: CardFields;
+	checks: CardChecks;
+	comparison: RecordComparison;
+	/** Every reason to show, checks first, then the comparison. */
+	reasons: Reason[];
+	/** Something the candidate must confirm (a one-character name difference, a repaired number, …). */
+	needsConfirmation: boolean;
+	/** Something that cannot be confirmed away: a field differs, a check failed, a field could not be read. */
+	blocking: boolean;
+}
+
+export function summarizeIdCard(
+	readings: Partial<Record<CardSide, SideReading>>,
+	record: PhoneRecord,
+	today: string = todayInChina()
+): IdCardSummary {
+	// The emblem side carries only authority and validity; the portrait side everything else.
+	const fields: CardFields = { ...readings.emblem?.fields, ...readings.portrait?.fields };
+	const checks = validateCard(fields, today);
+	const comparison = compareWithRecord(fields, {
+		name: record.name,
+		sex: record.sex,
+		ethnicity: record.ethnicity,
+		birthDate: record.birthDate,
+		address: record.address,
+		idNumber: record.idNumber
+	});
+	const seen = new Set<string>();
+	const reasons = [...checks.reasons, ...comparison.reasons].filter(
+		(r) => !seen.has(r.code) && seen.add(r.code)
+	);
+	const needsConfirmation = comparison.verdict === 'confirm' || checks.needsConfirmation;
+	const blocking =
+		comparison.verdict === 'mismatch' ||
+		comparison.verdict === 'incomplete' ||
+		(!checks.ok && !checks.needsConfirmation);
+	return { fields, checks, comparison, reasons, needsConfirmation, blocking };
+}
+
+const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** The signed idcard step: passed only when nothing blocks and anything uncertain was confirmed. */
+export function idCardStepResult(
+	summary: IdCardSummary,
+	readings: Partial<Record<CardSide, SideReading>>,
+	opts: { confirmed: boolean; sources: Partial<Record<CardSide, 'camera' | 'album'>>; runtime: string }
+): StepResult {
+	const passed = !summary.blocking && (!summary.needsConfirmation || opts.confirmed);
+	const scores: Record<string, number> = {};
+	const details: Record<string, string | number | boolean | null> = {
+		engine: 'ocr',
+		runtime: opts.runtime,
+		verdict: summary.comparison.verdict,
+		confirmedByCandidate: summary.needsConfirmation ? opts.confirmed : null,
+		checksumValid: summary.checks.idNumber?.checksumValid ?? null,
+		region: summary.checks.idNumber?.region?.province ?? null,
+		birthMatchesNumber: summary.checks.birthMatchesNumber,
+		sexMatchesNumber: summary.checks.sexMatchesNumber,
+		ethnicityKnown: summary.checks.ethnicityKnown,
+		expired: summary.checks.expired,
+		validTo: summary.fields.validTo ?? null
+	};
+	for (const [side, reading] of Object.entries(readings) as [CardSide, SideReading][]) {
+		details[`${side}_source`] = opts.sources[side] ?? null;
+		details[`${side}_status`] = reading.status;
+		const q = reading.capture.quality;
+		if (q) {
+			scores[`${side}_sharpness`] = round(q.sharpness, 1);
+			scores[`${side}_brightness`] = round(q.brightness, 1);
+		}
+		scores[`${side}_area`] = round(reading.capture.areaFraction);
+	}
+	// Per field: the status and similarity; the card's text only where it differs (the reviewer needs it).
+	for (const f of summary.comparison.fields) {
+		details[`compare_${f.field}`] = f.status;
+		scores[`compare_${f.field}`] = round(f.similarity);
+		if (f.status !== 'match') details[`card_${f.field}`] = f.card;
+	}
+	for (const [field, conf] of Object.entries(readingsConfidence(readings)))
+		scores[`ocr_${field}`] = round(conf);
+	return {
+		kind: 'idcard',
+		passed,
+		scores,
+		reasons: summary.reasons.map((r) => r.code),
+		models: [],
+		details
+	};
+}
+
+function readingsConfidence(readings: Partial<Record<CardSide, SideReading>>): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const r of Object.values(readings))
+		for (const [k, v] of Object.entries(r?.confidence ?? {})) if (typeof v === 'number') out[k] = v;
+	return out;
+}
+
+/** Live face vs the card portrait (face worker already loaded by the liveness step); null when a face is missing. */
+export async function portraitSimilarity(
+	portrait: ImageData,
+	live: ImageData
+): Promise<{ similarity: number; threshold: number; match: boolean } | null> {
+	const { api, info } = faceWorker();
+	await info;
+	const [cardFaces, liveFaces] = [await api.detect(portrait), await api.detect(live)];
+	const best = <T extends { score: number }>(faces: T[]) =>
+		faces.reduce<T | null>((a, b) => (!a || b.score > a.score ? b : a), null);
+	const cardFace = best(cardFaces);
+	const liveFace = best(liveFaces);
+	if (!cardFace || !liveFace) return null;
+	const a = await api.embed(portrait, cardFace);
+	const b = await api.embed(live, liveFace);
+	const c = await api.compare(a, b);
+	return { similarity: round(c.similarity), threshold: c.threshold, match: c.match };
+}
