@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
 import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { getPolicy } from '../../src/lib/core/policy/index.ts';
+import { requiredBundleSteps } from '../../src/lib/server/policy.ts';
 
 export interface ServerProcess {
 	origin: string;
@@ -112,12 +114,24 @@ export async function preparePhone(
 	if (!opened.ok) throw new Error(`open failed: ${opened.status} ${await opened.text()}`);
 	const o = (await opened.json()) as {
 		sessionId: string;
+		province: string;
 		challenge: BundlePayload['challenge'];
 		record: { idNumber: string };
 	};
+	const pass = (kind: StepResult['kind']): StepResult => ({
+		kind,
+		passed: true,
+		scores: kind === 'photo' ? { similarity: 0.8 } : {},
+		reasons: [],
+		models: [],
+		details: {}
+	});
+	// record and photo first (tests mutate steps[1]), then every other step the province requires.
+	const required = requiredBundleSteps(getPolicy(o.province)) as StepResult['kind'][];
 	const steps: StepResult[] = [
-		{ kind: 'record', passed: true, scores: {}, reasons: [], models: [], details: {} },
-		{ kind: 'photo', passed: true, scores: { similarity: 0.8 }, reasons: [], models: [], details: {} }
+		pass('record'),
+		pass('photo'),
+		...required.filter((k) => k !== 'record' && k !== 'photo').map(pass)
 	];
 	const payload: BundlePayload = {
 		version: 1,

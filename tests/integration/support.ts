@@ -1,6 +1,14 @@
 // Shared steps of the integration tests: registering candidates, opening a phone session, signing bundles.
-import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
-import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
+import type { AttemptPayload, ExtendPayload } from '../../src/lib/core/bundle/request.ts';
+import type { BundlePayload, Challenge, StepResult } from '../../src/lib/core/bundle/schema.ts';
+import {
+	exportPublicKey,
+	generateDeviceKey,
+	signBundle,
+	signPayload
+} from '../../src/lib/core/bundle/sign.ts';
+import { getPolicy } from '../../src/lib/core/policy/index.ts';
+import { requiredBundleSteps } from '../../src/lib/server/policy.ts';
 import { checkCharacter } from '../../src/lib/core/idcard/number.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { openPhoneLink, startSession } from '../../src/lib/server/services/sessions.ts';
@@ -42,18 +50,55 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 	const started = await startSession(db, idNumber, now);
 	const keys = await generateDeviceKey();
 	const opened = await openPhoneLink(db, started.token, await exportPublicKey(keys.publicKey), now);
-	const payload = (steps: StepResult[], attachments: BundlePayload['attachments'] = {}): BundlePayload => ({
-		version: 1,
+	const required = requiredBundleSteps(getPolicy(opened.province));
+	// The challenge the phone holds: replaced by the answer of an extension, as the phone does.
+	let challenge: Challenge = opened.challenge;
+	const base = () => ({
+		version: 1 as const,
 		sessionId: opened.sessionId,
-		challenge: opened.challenge,
+		challenge,
+		signedAt: new Date().toISOString()
+	});
+	/** Exactly these steps (to test what a bundle that leaves a step out gets). */
+	const exactPayload = (
+		steps: StepResult[],
+		attachments: BundlePayload['attachments'] = {}
+	): BundlePayload => ({
+		...base(),
 		candidate: { idNumber: opened.record.idNumber },
-		signedAt: new Date().toISOString(),
 		steps,
 		attachments,
 		device: {}
 	});
+	/**
+	 * The steps a test is about, completed with passing steps of every other kind the province requires, so each
+	 * test states only what it checks (the server refuses a bundle that leaves a required step out).
+	 */
+	const payload = (steps: StepResult[], attachments: BundlePayload['attachments'] = {}): BundlePayload => {
+		const given = new Set(steps.map((s) => s.kind));
+		const filled = required
+			.filter((k) => !given.has(k as StepResult['kind']))
+			.map((k) => step(k as StepResult['kind']));
+		return exactPayload([...filled, ...steps], attachments);
+	};
 	const sign = (p: BundlePayload) => signBundle(p, keys.privateKey);
-	return { started, keys, opened, payload, sign };
+	/** A signed report of a failed step (POST /api/phone/attempt). */
+	const attempt = (n: number, failed: StepResult) =>
+		signPayload<AttemptPayload>(
+			{
+				...base(),
+				type: 'attempt',
+				candidate: { idNumber: opened.record.idNumber },
+				attempt: n,
+				step: failed
+			},
+			keys.privateKey
+		);
+	/** A signed extension request (POST /api/phone/challenge/extend). */
+	const extend = (n: number) =>
+		signPayload<ExtendPayload>({ ...base(), type: 'extend', extension: n }, keys.privateKey);
+	const useChallenge = (next: Challenge) => (challenge = next);
+	return { started, keys, opened, payload, exactPayload, sign, attempt, extend, useChallenge };
 }
 
 export const step = (

@@ -18,8 +18,15 @@ export const config = {
 	photoRetentionDays: num(env.ZV_PHOTO_RETENTION_DAYS, 180),
 	/** Staged model manifest: the allow-list of model ids and hashes a bundle may name. */
 	modelsManifest: env.ZV_MODELS_MANIFEST || 'static/models/manifest.json',
-	/** Require every step of the province's flow in a bundle (off until the phone flow sends them all). */
-	strictSteps: env.ZV_STRICT_STEPS === '1',
+	/** End-to-end test mode (Playwright's server). Switches below marked "test mode" do nothing without it. */
+	e2e: env.ZV_E2E === '1',
+	/**
+	 * Test mode only: the liveness challenge every session gets, so a recorded fixture clip can perform it. JSON: an
+	 * array of actions (["blink"]) for action provinces, or a digit string ("1234") for digit provinces.
+	 */
+	testLiveness: env.ZV_E2E === '1' ? env.ZV_TEST_LIVENESS || undefined : undefined,
+	/** Times one challenge may be extended (POST /api/phone/challenge/extend), each by the challenge lifetime. */
+	challengeExtensions: num(env.ZV_CHALLENGE_EXTENSIONS, 2),
 	/** Run the face engine on the server: photo face count and the duplicate-identity embedding check. */
 	serverFace: env.ZV_SERVER_FACE === '1',
 	/** Dev admin account created at start when set (never a built-in password). */

@@ -31,9 +31,10 @@ export function serverPolicy(province: string): ServerPolicy {
 	return { policy, provinceCode, photoSpec };
 }
 
-/** Step kinds of the bundle that the policy's flow produces (used when ZV_STRICT_STEPS=1). */
+/** Step kinds a bundle must carry for the policy's flow; each must be present, and passed for a confirmation. */
 export function requiredBundleSteps(policy: ProvincePolicy): string[] {
 	const steps: string[] = [];
+	if (policy.steps.includes('confirm_record')) steps.push('record');
 	if (policy.steps.includes('id_capture')) steps.push('idcard');
 	if (policy.steps.includes('liveness')) steps.push('liveness');
 	if (policy.steps.includes('photo')) steps.push('photo');

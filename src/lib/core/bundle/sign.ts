@@ -17,6 +17,14 @@ export async function exportPublicKey(key: CryptoKey): Promise<JsonWebKey> {
 }
 
 export async function signBundle(payload: BundlePayload, privateKey: CryptoKey): Promise<SignedBundle> {
+	return signPayload(payload, privateKey);
+}
+
+/** Signs any JSON payload the same way as a bundle (the phone's attempt reports and extension requests). */
+export async function signPayload<T>(
+	payload: T,
+	privateKey: CryptoKey
+): Promise<{ payload: T; signature: string; alg: 'ES256' }> {
 	const bytes = new TextEncoder().encode(canonicalJson(payload));
 	const signature = new Uint8Array(await crypto.subtle.sign(SIGN, privateKey, bytes));
 	return { payload, signature: toBase64Url(signature), alg: 'ES256' };
@@ -31,7 +39,10 @@ export async function importPublicKey(jwk: JsonWebKey): Promise<CryptoKey> {
 	]);
 }
 
-export async function checkSignature(bundle: SignedBundle, publicKey: CryptoKey): Promise<boolean> {
+export async function checkSignature(
+	bundle: { payload: unknown; signature: string },
+	publicKey: CryptoKey
+): Promise<boolean> {
 	const bytes = new TextEncoder().encode(canonicalJson(bundle.payload));
 	let signature: Uint8Array;
 	try {

@@ -56,6 +56,19 @@ export interface OutcomesTable {
 	admission_number: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface FailedAttemptsTable {
+	id: Generated<number>;
+	session_id: string;
+	candidate_id: number;
+	attempt_no: number;
+	step_kind: string;
+	category: string;
+	counted: boolean;
+	bundle: ColumnType<unknown, string, string>;
+	bundle_sha256: string;
+	recorded_at: Generated<Date>;
+}
+
 export interface AuditLogTable {
 	id: Generated<string>;
 	at: Generated<Date>;
@@ -158,4 +171,5 @@ export interface Database {
 	rate_limits: RateLimitsTable;
 	outcome_events: OutcomeEventsTable;
 	sms_login_codes: SmsLoginCodesTable;
+	failed_attempts: FailedAttemptsTable;
 }

@@ -65,20 +65,39 @@ export interface AttemptState {
 	exhausted: readonly ExhaustedOutcome[] | null;
 }
 
-/** Counts recorded failed outcomes (this one included) against the policy's attempt limit. */
+/**
+ * Counts the candidate's failures (this one included) against the policy's attempt limit: failed final
+ * submissions plus the failed attempts the phone reported during its sessions. An outcome written because a
+ * reported attempt used the last try carries that attempt's bundle, so it is not counted a second time.
+ */
 export async function countFailure(
 	tx: Db,
 	policy: ProvincePolicy,
 	candidateId: number
 ): Promise<AttemptState> {
 	const limit = policy.limits.attempts;
-	const row = await tx
+	const outcomes = await tx
 		.selectFrom('outcomes')
 		.select((eb) => eb.fn.countAll().as('n'))
 		.where('candidate_id', '=', candidateId)
 		.where('result', '=', 'failed')
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('failed_attempts')
+						.select('failed_attempts.id')
+						.whereRef('failed_attempts.bundle_sha256', '=', 'outcomes.bundle_sha256')
+				)
+			)
+		)
 		.executeTakeFirstOrThrow();
-	const failures = Number(row.n);
+	const reported = await tx
+		.selectFrom('failed_attempts')
+		.select((eb) => eb.fn.countAll().as('n'))
+		.where('candidate_id', '=', candidateId)
+		.where('counted', '=', true)
+		.executeTakeFirstOrThrow();
+	const failures = Number(outcomes.n) + Number(reported.n);
 	if (!limit) return { failures, max: null, exhausted: null };
 	if (failures < limit.max) return { failures, max: limit.max, exhausted: null };
 	await tx

@@ -6,12 +6,12 @@
 // limits) and writes the outcome, admission number, password hash, attachments and registration event together.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
+import { manualReviewReasons } from '../../core/bundle/review.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
 import { recheckUploadedPhoto } from '../../core/photo/recheck.ts';
 import { audit } from '../audit.ts';
-import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { embedPhoto, serverFaceEngine } from '../face.ts';
 import { modelAllowList } from '../models.ts';
@@ -34,7 +34,6 @@ export interface SubmitDeps {
 	/** null = no face engine (no face count in the re-check, no duplicate check). */
 	face?: FaceEngine | null;
 	allowedModels?: ReadonlyMap<string, string>;
-	strictSteps?: boolean;
 }
 
 export interface SubmitResult {
@@ -180,7 +179,8 @@ async function submitVerified(
 			faceMatch: policy.thresholds.faceMatch.value,
 			antiSpoof: policy.thresholds.antiSpoof.value
 		},
-		requiredSteps: (deps.strictSteps ?? config.strictSteps) ? requiredBundleSteps(policy) : undefined,
+		// Always on: a bundle that leaves out a step the province requires is refused, never confirmed.
+		requiredSteps: requiredBundleSteps(policy),
 		recheckPhoto:
 			photo && sp.photoSpec
 				? async () => (await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined)).reasons
@@ -210,6 +210,7 @@ async function submitVerified(
 	}
 
 	const passed = verdict.payload.steps.every((s) => s.passed);
+	const held = passed ? manualReviewReasons(verdict.payload) : [];
 	const password = passed ? await preparePassword(sp) : null;
 	const embedding =
 		passed && photo && face
@@ -242,7 +243,7 @@ async function submitVerified(
 
 		let duplicates: DuplicateHit[] = [];
 		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidate.id, embedding);
-		const result = !passed ? 'failed' : duplicates.length > 0 ? 'review' : 'confirmed';
+		const result = !passed ? 'failed' : duplicates.length > 0 || held.length > 0 ? 'review' : 'confirmed';
 		const outcome = await tx
 			.insertInto('outcomes')
 			.values({
@@ -252,15 +253,16 @@ async function submitVerified(
 				bundle: JSON.stringify(submission.bundle),
 				bundle_sha256: bundleSha,
 				review_status: result === 'review' ? 'pending' : 'none',
-				review_reasons: JSON.stringify(
-					duplicates.map((d) => ({
+				review_reasons: JSON.stringify([
+					...held,
+					...duplicates.map((d) => ({
 						code: 'duplicate_face',
 						zh: '同一考区另一身份证号码的照片与此人脸相同',
 						en: 'The same face appears under another ID number in this exam area',
 						otherCandidateId: d.candidateId,
 						similarity: d.similarity
 					}))
-				)
+				])
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
@@ -323,7 +325,7 @@ async function submitVerified(
 			action: 'bundle.accepted',
 			sessionId,
 			candidateId: candidate.id,
-			detail: { outcome: result, duplicates: duplicates.length }
+			detail: { outcome: result, duplicates: duplicates.length, held: held.map((r) => r.code) }
 		});
 		return { replay: false as const, result, attempts, grant };
 	});

@@ -1,0 +1,320 @@
+// Signed requests from the phone during a session: failed attempts the server counts (it is the authority on the
+// limit, not the phone), and challenge extensions (the challenge has a time limit, so there is a way to extend it).
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/bundle/canonical.ts';
+import {
+	SignedAttemptSchema,
+	SignedExtendSchema,
+	verifyPhoneRequest,
+	type AttemptPayload,
+	type ExtendPayload,
+	type RequestVerdict
+} from '../../core/bundle/request.ts';
+import type { Challenge, StepResult } from '../../core/bundle/schema.ts';
+import type { FailureKind } from '../../core/policy/types.ts';
+import { audit } from '../audit.ts';
+import { config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { serverPolicy } from '../policy.ts';
+import { ServiceError } from './errors.ts';
+import { attemptsExhausted, countFailure } from './limits.ts';
+import { recordOutcomeEvent } from './outcome.ts';
+import { isUuid } from './sessions.ts';
+
+const RECORDED = new Set(['confirmed', 'failed', 'review', 'rejected']);
+/** A request sent as the challenge runs out still arrives a moment later. */
+const EXTEND_GRACE_MS = 60_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const unknownSession = () =>
+	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+
+async function loadSession(db: Db, sessionId: string, lock: boolean) {
+	if (!isUuid(sessionId)) throw unknownSession();
+	let query = db
+		.selectFrom('verification_sessions')
+		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
+		.select([
+			'verification_sessions.id',
+			'verification_sessions.status',
+			'verification_sessions.province',
+			'verification_sessions.device_public_key',
+			'verification_sessions.challenge',
+			'verification_sessions.candidate_id',
+			'candidates.id_number',
+			'candidates.online_blocked'
+		])
+		.where('verification_sessions.id', '=', sessionId);
+	if (lock) query = query.forUpdate();
+	const row = await query.executeTakeFirst();
+	if (!row || !row.device_public_key || !row.challenge) throw unknownSession();
+	return {
+		...row,
+		device_public_key: row.device_public_key as JsonWebKey,
+		challenge: row.challenge as Challenge
+	};
+}
+
+function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; payload: T } {
+	if (!verdict.ok) {
+		const status = verdict.code === 'challenge_expired' ? 410 : 400;
+		throw new ServiceError(status, verdict.code, verdict.zh, verdict.en);
+	}
+}
+
+const alreadyRecorded = () =>
+	new ServiceError(409, 'already_recorded', '本次确认已完成', 'This confirmation is already recorded.');
+
+/** What the province's limit calls a failed step. A liveness step failed on the face comparison is a face match. */
+export function failureKind(step: StepResult): FailureKind | null {
+	if (step.kind === 'idcard') return 'identity_check';
+	if (step.kind === 'photo') return 'photo_match';
+	if (step.kind === 'liveness') return step.reasons?.includes('face_mismatch') ? 'face_match' : 'liveness';
+	return null;
+}
+
+export interface AttemptAnswer {
+	/** Whether the province's limit counts this kind of failure. */
+	counted: boolean;
+	failures: number;
+	max: number | null;
+	/** null = no limit in this province. */
+	attemptsLeft: number | null;
+	/** What to do once the attempts are used up (set when this one used the last). */
+	next: readonly string[] | null;
+	/** True when this report had already been received (the phone resent it). */
+	duplicate: boolean;
+}
+
+export async function reportAttempt(
+	db: Db,
+	sessionId: string,
+	input: unknown,
+	now = new Date()
+): Promise<AttemptAnswer> {
+	const session = await loadSession(db, sessionId, false);
+	if (RECORDED.has(session.status)) {
+		if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
+		throw alreadyRecorded();
+	}
+	const verdict = await verifyPhoneRequest<AttemptPayload>(input, SignedAttemptSchema, {
+		sessionId,
+		publicKey: session.device_public_key,
+		challenge: session.challenge,
+		now
+	});
+	refuse(verdict);
+	const { payload } = verdict;
+	if (payload.candidate.idNumber.toUpperCase() !== session.id_number.toUpperCase()) {
+		throw new ServiceError(
+			400,
+			'id_mismatch',
+			'身份证号码与报名信息不一致',
+			'The ID number differs from the record.'
+		);
+	}
+	if (payload.step.passed) {
+		throw new ServiceError(
+			400,
+			'not_a_failure',
+			'只能报告未通过的步骤',
+			'Only a failed step can be reported.'
+		);
+	}
+	const kind = failureKind(payload.step);
+	if (!kind) {
+		throw new ServiceError(
+			400,
+			'not_countable',
+			`“${payload.step.kind}”步骤不计入验证次数`,
+			`A "${payload.step.kind}" step is not a verification attempt.`
+		);
+	}
+	const { policy } = serverPolicy(session.province);
+	const counted = policy.limits.attempts?.counts.includes(kind) ?? false;
+	const bundleSha = sha256(canonicalJson(input));
+
+	return db.transaction().execute(async (tx) => {
+		const locked = await loadSession(tx, sessionId, true);
+		// The candidate's row serialises counting across sessions and server instances (as for submissions).
+		const candidate = await tx
+			.selectFrom('candidates')
+			.select(['id', 'online_blocked'])
+			.where('id', '=', locked.candidate_id)
+			.forUpdate()
+			.executeTakeFirstOrThrow();
+		const earlier = await tx
+			.selectFrom('failed_attempts')
+			.select('bundle_sha256')
+			.where('session_id', '=', sessionId)
+			.where('attempt_no', '=', payload.attempt)
+			.executeTakeFirst();
+		if (earlier && earlier.bundle_sha256 !== bundleSha) {
+			throw new ServiceError(
+				409,
+				'attempt_reported',
+				`第 ${payload.attempt} 次尝试已报告过`,
+				`Attempt ${payload.attempt} was already reported with other results.`
+			);
+		}
+		if (!earlier) {
+			if (candidate.online_blocked) throw attemptsExhausted(candidate.online_blocked);
+			if (RECORDED.has(locked.status)) throw alreadyRecorded();
+			await tx
+				.insertInto('failed_attempts')
+				.values({
+					session_id: sessionId,
+					candidate_id: candidate.id,
+					attempt_no: payload.attempt,
+					step_kind: payload.step.kind,
+					category: kind,
+					counted,
+					bundle: JSON.stringify(input),
+					bundle_sha256: bundleSha
+				})
+				.execute();
+		}
+		const state = await countFailure(tx, policy, candidate.id);
+		if (!earlier) {
+			await audit(tx, {
+				actor: 'phone',
+				action: 'attempt.failed',
+				sessionId,
+				candidateId: candidate.id,
+				detail: { attempt: payload.attempt, step: payload.step.kind, kind, counted, failures: state.failures }
+			});
+			// The last attempt ends this session: its outcome is recorded (the registration system is told), and
+			// where the policy says so (Hubei) it is queued for a manual review.
+			if (state.exhausted)
+				await endSession(tx, sessionId, candidate.id, input, bundleSha, state.exhausted, now);
+		}
+		const left = state.max === null ? null : Math.max(state.max - state.failures, 0);
+		return {
+			counted,
+			failures: state.failures,
+			max: state.max,
+			attemptsLeft: left,
+			next:
+				state.exhausted ??
+				(left === 0 && candidate.online_blocked ? candidate.online_blocked.split(',') : null),
+			duplicate: !!earlier
+		};
+	});
+}
+
+async function endSession(
+	tx: Db,
+	sessionId: string,
+	candidateId: number,
+	bundle: unknown,
+	bundleSha: string,
+	next: readonly string[],
+	now: Date
+): Promise<void> {
+	const review = next.includes('manual_review');
+	const outcome = await tx
+		.insertInto('outcomes')
+		.values({
+			session_id: sessionId,
+			candidate_id: candidateId,
+			result: 'failed',
+			bundle: JSON.stringify(bundle),
+			bundle_sha256: bundleSha,
+			review_status: review ? 'pending' : 'none',
+			review_reasons: JSON.stringify(
+				review
+					? [{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }]
+					: []
+			)
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await tx
+		.updateTable('verification_sessions')
+		.set({ status: 'failed', completed_at: now })
+		.where('id', '=', sessionId)
+		.execute();
+	await recordOutcomeEvent(tx, outcome.id, now);
+}
+
+export interface ExtendAnswer {
+	/** The challenge with its new expiry: the phone signs this one from now on. */
+	challenge: Challenge;
+	extensionsLeft: number;
+}
+
+export async function extendChallenge(
+	db: Db,
+	sessionId: string,
+	input: unknown,
+	now = new Date()
+): Promise<ExtendAnswer> {
+	const session = await loadSession(db, sessionId, false);
+	if (RECORDED.has(session.status)) throw alreadyRecorded();
+	const verdict = await verifyPhoneRequest<ExtendPayload>(input, SignedExtendSchema, {
+		sessionId,
+		publicKey: session.device_public_key,
+		challenge: session.challenge,
+		now,
+		graceMs: EXTEND_GRACE_MS
+	});
+	refuse(verdict);
+	const { payload } = verdict;
+	return db.transaction().execute(async (tx) => {
+		const locked = await loadSession(tx, sessionId, true);
+		if (RECORDED.has(locked.status)) throw alreadyRecorded();
+		// Checked again under the lock: a concurrent extension has changed the stored challenge.
+		if (canonicalJson(locked.challenge) !== canonicalJson(payload.challenge)) {
+			throw new ServiceError(
+				409,
+				'challenge_mismatch',
+				'挑战码已更新',
+				'The challenge has changed meanwhile.'
+			);
+		}
+		const done = Number(
+			(
+				await tx
+					.selectFrom('audit_log')
+					.select((eb) => eb.fn.countAll().as('n'))
+					.where('session_id', '=', sessionId)
+					.where('action', '=', 'challenge.extended')
+					.executeTakeFirstOrThrow()
+			).n
+		);
+		if (done >= config.challengeExtensions) {
+			throw new ServiceError(
+				409,
+				'no_extensions_left',
+				'已无法再延长时间，请在电脑上重新开始',
+				'The time cannot be extended again; please start again from the PC.'
+			);
+		}
+		if (payload.extension !== done + 1) {
+			throw new ServiceError(
+				409,
+				'extension_number',
+				'延时请求序号不正确',
+				`This is extension ${done + 1}, the request says ${payload.extension}.`
+			);
+		}
+		const expiresAt = new Date(
+			Math.max(Date.parse(locked.challenge.expiresAt), now.getTime()) + config.challengeTtlMs
+		).toISOString();
+		const challenge: Challenge = { ...locked.challenge, expiresAt };
+		await tx
+			.updateTable('verification_sessions')
+			.set({ challenge: JSON.stringify(challenge) })
+			.where('id', '=', sessionId)
+			.execute();
+		await audit(tx, {
+			actor: 'phone',
+			action: 'challenge.extended',
+			sessionId,
+			candidateId: locked.candidate_id,
+			detail: { extension: payload.extension, from: locked.challenge.expiresAt, to: expiresAt }
+		});
+		return { challenge, extensionsLeft: config.challengeExtensions - payload.extension };
+	});
+}
