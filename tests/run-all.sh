@@ -10,6 +10,9 @@ vitest() { local name=$1; shift; npx vitest run --reporter=default --reporter=js
 bash tests/support/system-deps.sh
 node models/stage.mjs
 npx svelte-kit sync >/dev/null
+# The built server is needed by the crash/HTTP integration tests and by the end-to-end tests.
+echo "== build =="
+npx vite build >/dev/null
 
 echo "== unit + model tests (Node) =="
 vitest node --project unit --project node
@@ -25,7 +28,6 @@ if [ "${ZV_SKIP_POSTGRES:-0}" != "1" ]; then
 fi
 
 echo "== end-to-end (Chromium) =="
-npx vite build >/dev/null
 PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" npx playwright test --reporter=list,json
 
 echo "== types, lint, format =="
