@@ -1,7 +1,7 @@
 // Browser benchmark: the real workers (face, OCR, photo) in headless Debian Chromium on this machine, driven
 // through the dev-only /dev/bench page of the built app. Writes bench/out/browser.json and prints tables.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from '@playwright/test';
