@@ -1,18 +1,25 @@
 // The liveness camera loop on the main thread: frames go to the face worker (core/face measurements), the core
-// action state machine turns them into prompts, sampled frames give the anti-spoof and same-face checks, and a
-// frame-to-frame motion measure catches a still picture. Nothing here leaves the phone except the result.
+// action state machine turns them into prompts and decides each step (with its timeout), sampled frames give the
+// anti-spoof and same-face checks, and a frame-to-frame motion measure catches a still picture. For digit reading
+// the clip's audio PCM and the mouth measurements go to checkDigitReading. Nothing here leaves the phone except
+// the result.
 import { createMotionTracker, median } from '$lib/client/motion';
 import type { FaceWorkerApi } from '../../../../workers/face.worker.ts';
 import type { FaceMeasurement } from '$lib/core/face/types';
 import {
 	actionsPrompt,
+	actionsVerdict,
 	checkContinuity,
+	checkDigitReading,
+	combineReasons,
 	createActionsState,
 	finishActions,
 	foldAntiSpoof,
 	reason,
 	stepActions,
 	type Challenge,
+	type DigitAudio,
+	type LivenessVerdict,
 	type Reason,
 	type ReasonCode,
 	type Text
@@ -23,15 +30,22 @@ export interface LoopCallbacks {
 	prompt(text: Text): void;
 	hint(text: Text | null): void;
 	frame(): ImageData | null;
+	/** The action step being asked (1-based) of how many, and the seconds left before it times out. */
+	step?(index: number, total: number, secondsLeft: number | null): void;
 	source(): CanvasImageSource | null;
-	/** Runs alongside the loop for digit reading (the clip), resolves when the reading time is over. */
-	reading?: Promise<unknown>;
+	/**
+	 * Runs alongside the loop for digit reading (the clip), resolves when the reading time is over with the
+	 * clip's audio PCM (null when the phone gave no microphone audio).
+	 */
+	reading?: Promise<DigitAudio | null>;
 }
 
 export interface LoopResult {
 	passed: boolean;
 	reason: Reason;
 	reasons: ReasonCode[];
+	/** Every failed check with its message, deciding one first. */
+	messages: Reason[];
 	scores: Record<string, number>;
 	details: Record<string, string | number | boolean | null>;
 }
@@ -89,6 +103,8 @@ export async function runFaceLiveness(
 	let mouthMax = -Infinity;
 	let readingDone = false;
 	cb.reading?.then(() => (readingDone = true));
+	// Digit reading keeps every measurement: the mouth is compared with the voice over the whole clip.
+	const measurements: FaceMeasurement[] = [];
 	const limitMs =
 		challenge.kind === 'actions'
 			? 1000 + challenge.actions.length * challenge.stepTimeoutMs
@@ -107,6 +123,7 @@ export async function runFaceLiveness(
 		if (m !== null) motions.push(m);
 		const measured = await api.measure(frame, t);
 		frames++;
+		if (challenge.kind === 'digits') measurements.push(stripped(measured));
 		if (measured.faceCount === 1) faceFrames++;
 		if (measured.faceCount > 1) multiFrames++;
 		if (measured.brightness !== undefined) brightness.push(measured.brightness);
@@ -117,6 +134,17 @@ export async function runFaceLiveness(
 		if (actions) {
 			actions = stepActions(actions, measured);
 			cb.prompt(actionsPrompt(actions, measured));
+			const running = actions.phase === 'running' && actions.stepStartedAt !== null;
+			cb.step?.(
+				Math.min(actions.step + 1, actions.challenge.actions.length),
+				actions.challenge.actions.length,
+				running
+					? Math.max(
+							0,
+							Math.ceil((actions.challenge.stepTimeoutMs - (t - (actions.stepStartedAt ?? t))) / 1000)
+						)
+					: null
+			);
 		}
 		cb.hint(hintFor(measured, !actions || actions.phase === 'calibrating'));
 		const last = samples[samples.length - 1];
@@ -130,6 +158,8 @@ export async function runFaceLiveness(
 		await sleep(0);
 	}
 	if (actions) actions = finishActions(actions);
+	// The clip may still be closing when the frames stop; its audio is needed for the verdict.
+	const audio = cb.reading ? await cb.reading : null;
 
 	const continuity = checkContinuity(
 		samples,
@@ -141,19 +171,27 @@ export async function runFaceLiveness(
 		thresholds.antiSpoof
 	);
 	const motionMedian = median(motions) ?? 0;
-	const codes: ReasonCode[] = [];
+	let verdict: LivenessVerdict | null = null;
+	if (actions) verdict = actionsVerdict(actions, { continuity, spoof });
+	else if (challenge.kind === 'digits' && audio)
+		verdict = checkDigitReading({ audio, frames: measurements, challenge, continuity, spoof });
+	const codes: ReasonCode[] = verdict ? verdict.reasons.map((x) => x.code) : [];
 	if (faceFrames < Math.max(3, frames * 0.5)) codes.push('no_face');
 	if (multiFrames >= 3) codes.push('multiple_faces');
 	if (motions.length >= 3 && motionMedian < STILL_MOTION) codes.push('still_image');
 	if (!spoof.passed) codes.push('spoof_suspected');
 	if (!continuity.passed && continuity.samples >= 2) codes.push('face_changed');
-	const passed = codes.length === 0;
+	// Without microphone audio a reading cannot be checked: no voice heard.
+	if (challenge.kind === 'digits' && !audio) codes.push('no_voice');
+	const decided = combineReasons(codes);
+	const passed = decided.passed;
 	const steps = actions?.steps ?? [];
 	const r = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 	return {
 		passed,
-		reason: reason(passed ? 'passed' : codes[0]),
-		reasons: codes,
+		reason: passed ? reason('passed') : decided.reason,
+		reasons: decided.reasons.map((x) => x.code),
+		messages: decided.reasons,
 		scores: {
 			motion: r(motionMedian),
 			...(spoof.median !== null ? { antiSpoof: r(spoof.median) } : {}),
@@ -165,11 +203,104 @@ export async function runFaceLiveness(
 			frames,
 			faceFrames,
 			samples: samples.length,
-			// Action steps are measured and recorded; they do not decide yet (see the report on the fake camera).
 			actionsDone: steps.filter((s) => s.passed).length,
+			stepsDetail: steps.length
+				? steps
+						.map(
+							(s) =>
+								`${s.action}:${s.passed ? 'ok' : 'no'}${s.durationMs !== null ? `@${s.durationMs}ms` : ''}`
+						)
+						.join(',')
+				: null,
 			actionsAsked: challenge.kind === 'actions' ? challenge.actions.length : 0,
 			mouthRange: Number.isFinite(mouthMax - mouthMin) ? r(mouthMax - mouthMin) : null,
-			durationMs: Math.round(performance.now() - started)
+			durationMs: Math.round(performance.now() - started),
+			...(verdict ? measuresOf(verdict) : {}),
+			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null
+		}
+	};
+}
+
+/** A measurement without its landmarks and face box: digit reading needs the mouth, not 68 points per frame. */
+function stripped(m: FaceMeasurement): FaceMeasurement {
+	return {
+		t: m.t,
+		faceCount: m.faceCount,
+		face: m.face,
+		...(m.mouthOpenness !== undefined ? { mouthOpenness: m.mouthOpenness } : {})
+	};
+}
+
+/** The verdict's measures (VAD and mouth figures, motion ranges), prefixed so they do not clash with ours. */
+function measuresOf(v: LivenessVerdict): Record<string, number | null> {
+	const out: Record<string, number | null> = {};
+	for (const [k, x] of Object.entries(v.measures)) out[`m_${k}`] = x;
+	return out;
+}
+
+/**
+ * The liveness challenge the server issued with the session (the server is the authority: it draws the actions
+ * or digits, and fixes them in test mode), when it has the expected shape; null to draw one on the phone.
+ */
+export function issuedChallenge(value: unknown): Challenge | null {
+	if (!value || typeof value !== 'object') return null;
+	const c = value as Record<string, unknown>;
+	if (
+		c.kind === 'actions' &&
+		Array.isArray(c.actions) &&
+		c.actions.length > 0 &&
+		c.actions.every((a) => typeof a === 'string') &&
+		typeof c.stepTimeoutMs === 'number'
+	)
+		return value as Challenge;
+	if (
+		c.kind === 'digits' &&
+		typeof c.digits === 'string' &&
+		/^\d{4,6}$/.test(c.digits) &&
+		typeof c.clipMinMs === 'number' &&
+		typeof c.clipMaxMs === 'number'
+	)
+		return value as Challenge;
+	return null;
+}
+
+export interface PcmCapture {
+	/** Stops listening and returns the mono PCM heard so far (null if the phone gave no audio). */
+	stop(): Promise<DigitAudio | null>;
+}
+
+/**
+ * Taps the microphone track of the camera stream with Web Audio while the clip records, for the voice check.
+ * The samples stay in this page's memory and are dropped after the verdict; they are never uploaded.
+ */
+export function capturePcm(stream: MediaStream): PcmCapture {
+	const tracks = stream.getAudioTracks();
+	if (tracks.length === 0 || typeof AudioContext === 'undefined') return { stop: async () => null };
+	const context = new AudioContext();
+	const source = context.createMediaStreamSource(new MediaStream(tracks));
+	// ScriptProcessorNode needs no separate worklet module and is available on every phone browser we target.
+	const tap = context.createScriptProcessor(4096, 1, 1);
+	const chunks: Float32Array[] = [];
+	tap.onaudioprocess = (e) => chunks.push(new Float32Array(e.inputBuffer.getChannelData(0)));
+	// The tap only runs while connected to the output; it writes silence, so nothing is heard.
+	source.connect(tap);
+	tap.connect(context.destination);
+	void context.resume();
+	return {
+		async stop() {
+			tap.disconnect();
+			source.disconnect();
+			const sampleRate = context.sampleRate;
+			await context.close();
+			const length = chunks.reduce((n, c) => n + c.length, 0);
+			if (length === 0) return null;
+			const pcm = new Float32Array(length);
+			let offset = 0;
+			for (const c of chunks) {
+				pcm.set(c, offset);
+				offset += c.length;
+			}
+			return { pcm, sampleRate };
 		}
 	};
 }
