@@ -1,6 +1,7 @@
 // Walks the phone screens the way a candidate does: by visible text and roles, never by internal state.
 import { expect, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
+import { cardFile } from './idcard.ts';
 
 const fixtures =
 	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
@@ -25,17 +26,18 @@ export async function confirmRecord(phone: Page): Promise<void> {
 	await phone.getByRole('button', { name: '信息正确，继续' }).click();
 }
 
-/** Both sides (or the portrait side only) from the album: the fixture specimens. */
+/** Both sides (or the portrait side only) from the album: generated cards of the demo candidate, read on the
+ * phone, compared with the record, then confirmed. */
 export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Promise<void> {
 	await expectStatus(phone, 'id_capture');
 	for (const side of sides) {
 		await expect(phone.getByRole('heading', { level: 1 })).toContainText(
-			side === 'portrait' ? '人像面' : '国徽面'
+			side === 'portrait' ? '人像面' : '国徽面',
+			{ timeout: 90_000 }
 		);
-		await phone
-			.getByTestId('id-file')
-			.setInputFiles(fixturePath('idcards', `specimen_airobot_${side}_side_bw.jpg`));
+		await phone.getByTestId('id-file').setInputFiles(await cardFile(side));
 	}
+	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
 }
 
 export async function photo(phone: Page, file = 'blue_bg_man_compliant_480x640.jpg'): Promise<void> {

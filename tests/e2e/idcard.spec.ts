@@ -1,0 +1,110 @@
+// The ID card step on the phone, driven by album uploads of generated cards (tests/support/idcard): the OCR
+// worker reads the card, the number is checked and compared with the registration record, a one-character name
+// difference asks the candidate to confirm, a card too far away is refused with its reason, and another
+// person's card is refused naming the fields that differ.
+import { expect, test, type Page } from '@playwright/test';
+import { startOnPc } from './support/flow.ts';
+import { cardFile, DEMO_IDENTITY } from './support/idcard.ts';
+import { consent, expectStatus, fixturePath, openPhoneAs } from './support/phone.ts';
+
+const READ = { timeout: 90_000 };
+
+async function toIdCapture(pc: Page, browser: import('@playwright/test').Browser): Promise<Page> {
+	// Hubei asks for the portrait side only, after the record is confirmed.
+	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	await consent(phone);
+	await expectStatus(phone, 'confirm_record');
+	await phone.getByRole('button', { name: '信息正确，继续' }).click();
+	await expectStatus(phone, 'id_capture');
+	return phone;
+}
+
+test('the demo candidate’s card is read, checked and matches the record; the step result is signed', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await toIdCapture(pc, browser);
+	await phone.getByTestId('id-file').setInputFiles(await cardFile('portrait'));
+	const fields = phone.getByTestId('id-fields');
+	await expect(fields).toBeVisible(READ);
+	const number = fields.locator('tr[data-field="idNumber"]');
+	await expect(number).toContainText(DEMO_IDENTITY.idNumber!);
+	await expect(number).toHaveAttribute('data-status', 'match');
+	await expect(fields.locator('tr[data-field="name"]')).toHaveAttribute('data-status', 'match');
+	await expect(phone.getByTestId('id-checks').locator('[data-check="checksum"]')).toHaveAttribute(
+		'data-ok',
+		'true'
+	);
+	await expect(phone.getByTestId('id-checks').locator('[data-check="region"]')).toContainText('北京');
+	await phone.getByRole('button', { name: '信息一致，继续' }).click();
+	await expectStatus(phone, 'liveness');
+
+	// What the phone keeps: the idcard result (no image) and the card portrait, both in IndexedDB.
+	const saved = await phone.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((ok, fail) => {
+			const req = indexedDB.open('zikao-verify');
+			req.onsuccess = () => ok(req.result);
+			req.onerror = () => fail(req.error);
+		});
+		const all = await new Promise<unknown[]>((ok) => {
+			const req = db.transaction('sessions').objectStore('sessions').getAll();
+			req.onsuccess = () => ok(req.result);
+		});
+		const state = all[0] as {
+			results: { idcard?: { passed: boolean; details: Record<string, unknown> } };
+			idPortrait?: ImageData;
+		};
+		return {
+			idcard: state.results.idcard,
+			portrait: state.idPortrait ? [state.idPortrait.width, state.idPortrait.height] : null
+		};
+	});
+	expect(saved.idcard?.passed).toBe(true);
+	expect(saved.idcard?.details.compare_idNumber).toBe('match');
+	expect(saved.idcard?.details.checksumValid).toBe(true);
+	expect(JSON.stringify(saved.idcard).length).toBeLessThan(4000);
+	expect(saved.portrait?.[0]).toBeGreaterThan(100);
+});
+
+test('a one-character name difference asks the candidate to confirm', async ({ page: pc, browser }) => {
+	const phone = await toIdCapture(pc, browser);
+	await phone
+		.getByTestId('id-file')
+		.setInputFiles(await cardFile('portrait', { identity: { name: '王小朋' } }));
+	const name = phone.getByTestId('id-fields').locator('tr[data-field="name"]');
+	await expect(name).toHaveAttribute('data-status', 'confirm', READ);
+	await expect(phone.getByTestId('id-reasons')).toContainText('姓名有一个字未能确认');
+	const next = phone.getByRole('button', { name: '信息一致，继续' });
+	await expect(next).toBeDisabled();
+	await phone.getByLabel('我确认证件是本人的，以上差异为识别误差').check();
+	await next.click();
+	await expectStatus(phone, 'liveness');
+});
+
+test('a card too far away is refused with its reason, and a retry reads it', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await toIdCapture(pc, browser);
+	await phone.getByTestId('id-file').setInputFiles(await cardFile('portrait', { degrade: { fill: 0.25 } }));
+	await expect(phone.getByTestId('id-problems')).toContainText('请靠近', READ);
+	await phone.getByTestId('id-file').setInputFiles(await cardFile('portrait'));
+	await expect(phone.getByTestId('id-fields')).toBeVisible(READ);
+});
+
+test('another person’s card is refused naming the fields that differ', async ({ page: pc, browser }) => {
+	const phone = await toIdCapture(pc, browser);
+	await phone
+		.getByTestId('id-file')
+		.setInputFiles(fixturePath('idcards', 'specimen_airobot_portrait_side_bw.jpg'));
+	const reasons = phone.getByTestId('id-reasons');
+	await expect(reasons).toBeVisible(READ);
+	await expect(phone.getByTestId('id-fields').locator('tr[data-field="idNumber"]')).toHaveAttribute(
+		'data-status',
+		/mismatch|missing/
+	);
+	await expect(reasons).toContainText('不一致');
+	await expect(phone.getByRole('button', { name: '信息一致，继续' })).toHaveCount(0);
+	await phone.getByRole('button', { name: '重新拍摄' }).click();
+	await expect(phone.getByTestId('id-file')).toBeAttached();
+});
