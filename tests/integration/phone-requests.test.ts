@@ -212,8 +212,11 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		await expect(extendChallenge(db, s.opened.sessionId, await s.extend(2))).rejects.toMatchObject({
 			code: 'extension_number'
 		});
-		const one = await extendChallenge(db, s.opened.sessionId, await s.extend(1));
+		const first = await s.extend(1);
+		const one = await extendChallenge(db, s.opened.sessionId, first);
 		expect(one.extensionsLeft).toBe(1);
+		// Resent after a lost answer: the same challenge again, and no extension used.
+		expect(await extendChallenge(db, s.opened.sessionId, first)).toEqual(one);
 		expect(one.challenge.nonce).toBe(before.nonce);
 		expect(Date.parse(one.challenge.expiresAt)).toBeGreaterThan(Date.now() + 19 * MIN);
 		// The old challenge no longer fits.

@@ -88,6 +88,11 @@ export async function registerOverHttp(origin: string, candidates: object[]): Pr
 export interface PhoneSession {
 	sessionId: string;
 	form: () => FormData;
+	/** What the phone holds, for signing other requests (attempt reports, extensions). */
+	province: string;
+	challenge: BundlePayload['challenge'];
+	idNumber: string;
+	privateKey: CryptoKey;
 }
 
 /** Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. */
@@ -146,6 +151,10 @@ export async function preparePhone(
 	const bundle = JSON.stringify(await signBundle(payload, keys.privateKey));
 	return {
 		sessionId: o.sessionId,
+		province: o.province,
+		challenge: o.challenge,
+		idNumber: o.record.idNumber,
+		privateKey: keys.privateKey,
 		form: () => {
 			const f = new FormData();
 			f.set('bundle', bundle);

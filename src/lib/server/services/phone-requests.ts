@@ -252,13 +252,20 @@ export async function extendChallenge(
 ): Promise<ExtendAnswer> {
 	const session = await loadSession(db, sessionId, false);
 	if (RECORDED.has(session.status)) throw alreadyRecorded();
-	const verdict = await verifyPhoneRequest<ExtendPayload>(input, SignedExtendSchema, {
-		sessionId,
-		publicKey: session.device_public_key,
-		challenge: session.challenge,
-		now,
-		graceMs: EXTEND_GRACE_MS
-	});
+	const check = (challenge: Challenge) =>
+		verifyPhoneRequest<ExtendPayload>(input, SignedExtendSchema, {
+			sessionId,
+			publicKey: session.device_public_key,
+			challenge,
+			now,
+			graceMs: EXTEND_GRACE_MS
+		});
+	const verdict = await check(session.challenge);
+	if (!verdict.ok && verdict.code === 'challenge_mismatch') {
+		// The phone resent its last extension because the answer was lost: it gets the same answer again.
+		const again = await lastExtension(db, sessionId, session.challenge, check);
+		if (again) return again;
+	}
 	refuse(verdict);
 	const { payload } = verdict;
 	return db.transaction().execute(async (tx) => {
@@ -317,4 +324,25 @@ export async function extendChallenge(
 		});
 		return { challenge, extensionsLeft: config.challengeExtensions - payload.extension };
 	});
+}
+
+async function lastExtension(
+	db: Db,
+	sessionId: string,
+	current: Challenge,
+	check: (challenge: Challenge) => Promise<RequestVerdict<ExtendPayload>>
+): Promise<ExtendAnswer | null> {
+	const last = await db
+		.selectFrom('audit_log')
+		.select('detail')
+		.where('session_id', '=', sessionId)
+		.where('action', '=', 'challenge.extended')
+		.orderBy('id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	const detail = last?.detail as { extension?: number; from?: string; to?: string } | undefined;
+	if (!detail?.from || detail.to !== current.expiresAt || typeof detail.extension !== 'number') return null;
+	const resent = await check({ ...current, expiresAt: detail.from });
+	if (!resent.ok || resent.payload.extension !== detail.extension) return null;
+	return { challenge: current, extensionsLeft: config.challengeExtensions - detail.extension };
 }

@@ -1,0 +1,156 @@
+// The phone's signed requests over HTTP on the built server, started in e2e mode with a fixed liveness challenge:
+// the demo candidates per province, failed-attempt reports, challenge extension, required steps.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signPayload } from '../../src/lib/core/bundle/sign.ts';
+import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { DEMO_CANDIDATES } from '../../src/lib/server/seed.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import {
+	adminCookie,
+	preparePhone,
+	registerOverHttp,
+	startServer,
+	type PhoneSession,
+	type ServerProcess
+} from './server-process.ts';
+import { newIdNumber } from './support.ts';
+
+let server: ServerProcess;
+let pgHandle: TestDatabase | null = null;
+let dataDir = '';
+let cookie = '';
+
+beforeAll(async () => {
+	const env: Record<string, string> = { ZV_E2E: '1', ZV_TEST_LIVENESS: '["blink"]', ZV_SEED_DEMO: '1' };
+	if (process.env.DATABASE_URL) {
+		pgHandle = await testDatabase();
+		env.DATABASE_URL = pgHandle.url!;
+	} else {
+		dataDir = mkdtempSync(join(tmpdir(), 'zv-phone-http-'));
+		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
+	}
+	server = await startServer(3400 + Math.floor(Math.random() * 90), env);
+	cookie = await adminCookie(server.origin);
+}, 120_000);
+afterAll(async () => {
+	await server?.stop();
+	await pgHandle?.close();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const failed = (kind: StepResult['kind']): StepResult => ({
+	kind,
+	passed: false,
+	scores: {},
+	reasons: ['timeout'],
+	models: [],
+	details: {}
+});
+
+const post = (path: string, body: unknown) =>
+	fetch(`${server.origin}${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: server.origin },
+		body: JSON.stringify(body)
+	});
+
+const attempt = (p: PhoneSession, n: number, step: StepResult) =>
+	signPayload(
+		{
+			version: 1,
+			type: 'attempt',
+			sessionId: p.sessionId,
+			challenge: p.challenge,
+			signedAt: new Date().toISOString(),
+			candidate: { idNumber: p.idNumber },
+			attempt: n,
+			step
+		},
+		p.privateKey
+	);
+
+describe(`phone requests over HTTP (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('the seeded demo candidates open in their own province; test mode fixes action challenges to ["blink"]', async () => {
+		for (const [province, demo] of Object.entries(DEMO_CANDIDATES)) {
+			const phone = await preparePhone(server.origin, cookie, demo.id_number);
+			expect(phone.province).toBe(province);
+			if (province === 'hubei') expect(phone.challenge.liveness).toMatchObject({ kind: 'digits' });
+			else
+				expect(phone.challenge.liveness).toEqual({
+					kind: 'actions',
+					actions: ['blink'],
+					stepTimeoutMs: 10_000
+				});
+		}
+	});
+
+	it('Hubei: three reported failures over HTTP end online confirmation with a manual review', async () => {
+		const id = newIdNumber();
+		await registerOverHttp(server.origin, [
+			{
+				idNumber: id,
+				name: '次数测试',
+				sex: '女',
+				ethnicity: '汉',
+				birthDate: '1995-01-15',
+				address: '湖北省武汉市',
+				phone: '13900000000',
+				major: '法学',
+				examArea: '武汉市江岸区',
+				province: 'hubei'
+			}
+		]);
+		const phone = await preparePhone(server.origin, cookie, id);
+		const answers = [];
+		for (let i = 1; i <= 3; i++) {
+			const r = await post('/api/phone/attempt', await attempt(phone, i, failed('liveness')));
+			expect(r.status).toBe(200);
+			answers.push(await r.json());
+		}
+		expect(answers.map((a) => a.attemptsLeft)).toEqual([2, 1, 0]);
+		expect(answers[2].next).toEqual(['manual_review', 'on_site']);
+		// The passing bundle prepared earlier cannot confirm the session any more.
+		const submitted = await fetch(`${server.origin}/api/phone/submit`, {
+			method: 'POST',
+			body: phone.form(),
+			headers: { origin: server.origin }
+		});
+		expect(submitted.status).toBe(409);
+		const refused = await post('/api/phone/attempt', { payload: { sessionId: 'x' } });
+		expect(refused.status).toBe(400);
+	});
+
+	it('extends the challenge over HTTP; the bundle signed on the old one is then refused', async () => {
+		const phone = await preparePhone(server.origin, cookie, DEMO_CANDIDATES.fujian.id_number);
+		const request = await signPayload(
+			{
+				version: 1,
+				type: 'extend',
+				sessionId: phone.sessionId,
+				challenge: phone.challenge,
+				signedAt: new Date().toISOString(),
+				extension: 1
+			},
+			phone.privateKey
+		);
+		const r = await post('/api/phone/challenge/extend', request);
+		expect(r.status).toBe(200);
+		const body = await r.json();
+		expect(body.extensionsLeft).toBe(1);
+		expect(Date.parse(body.challenge.expiresAt)).toBeGreaterThan(Date.parse(phone.challenge.expiresAt));
+		// Resent (the answer was lost): the same answer, not a second extension.
+		const resent = await post('/api/phone/challenge/extend', request);
+		expect(resent.status).toBe(200);
+		expect(await resent.json()).toEqual(body);
+		const submitted = await fetch(`${server.origin}/api/phone/submit`, {
+			method: 'POST',
+			body: phone.form(),
+			headers: { origin: server.origin }
+		});
+		expect(submitted.status).toBe(400);
+		expect((await submitted.json()).error.code).toBe('challenge_mismatch');
+	});
+});
