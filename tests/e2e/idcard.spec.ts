@@ -5,7 +5,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startOnPc } from './support/flow.ts';
 import { cardFile, DEMO_IDENTITY } from './support/idcard.ts';
-import { consent, expectStatus, fixturePath, openPhoneAs } from './support/phone.ts';
+import {
+	confirmRecord,
+	consent,
+	expectStatus,
+	fixturePath,
+	idCards,
+	liveness,
+	openPhoneAs,
+	photo
+} from './support/phone.ts';
 
 const READ = { timeout: 90_000 };
 
@@ -107,4 +116,29 @@ test('another person’s card is refused naming the fields that differ', async (
 	await expect(phone.getByRole('button', { name: '信息一致，继续' })).toHaveCount(0);
 	await phone.getByRole('button', { name: '重新拍摄' }).click();
 	await expect(phone.getByTestId('id-file')).toBeAttached();
+});
+
+test('the liveness result carries the live face vs ID portrait similarity', async ({ page: pc, browser }) => {
+	// Beijing: ID (both sides) → record → photo → liveness; the card portrait is a still of the camera's person.
+	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await photo(phone);
+	await liveness(phone);
+	const liveness_ = await phone.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((ok, fail) => {
+			const req = indexedDB.open('zikao-verify');
+			req.onsuccess = () => ok(req.result);
+			req.onerror = () => fail(req.error);
+		});
+		const all = await new Promise<unknown[]>((ok) => {
+			const req = db.transaction('sessions').objectStore('sessions').getAll();
+			req.onsuccess = () => ok(req.result);
+		});
+		return (all[0] as { results: { liveness?: { scores: Record<string, number>; details: object } } }).results
+			.liveness;
+	});
+	expect(liveness_?.details).toMatchObject({ idPortraitMatch: true });
+	expect(liveness_?.scores.idPortraitSimilarity).toBeGreaterThan(0.3);
 });

@@ -130,3 +130,33 @@ export async function portraitSimilarity(
 	const c = await api.compare(a, b);
 	return { similarity: round(c.similarity), threshold: c.threshold, match: c.match };
 }
+
+/**
+ * Adds the live face vs ID card portrait similarity to a liveness result when the phone kept a portrait. The
+ * measure is recorded, never decisive on the phone: the server re-checks it against the policy's threshold.
+ * A failure to measure (no face on either image, models not loaded) is recorded as such, not hidden.
+ */
+export async function withPortraitMatch(
+	result: StepResult,
+	portrait: ImageData | undefined,
+	live: ImageData | null
+): Promise<StepResult> {
+	if (!portrait || !live) return result;
+	let match: Awaited<ReturnType<typeof portraitSimilarity>> = null;
+	let error: string | null = null;
+	try {
+		match = await portraitSimilarity(portrait, live);
+	} catch (e) {
+		error = e instanceof Error ? e.message.slice(0, 200) : 'face worker failed';
+	}
+	return {
+		...result,
+		scores: { ...result.scores, ...(match ? { idPortraitSimilarity: match.similarity } : {}) },
+		details: {
+			...result.details,
+			idPortraitMatch: match ? match.match : null,
+			idPortraitThreshold: match ? match.threshold : null,
+			idPortraitNote: match ? null : (error ?? 'no face found on the card portrait or the live frame')
+		}
+	};
+}

@@ -1,8 +1,11 @@
 // Generated ID cards of a test candidate (tests/support/idcard), written to a temp directory for setInputFiles:
 // the card on a table at 80 % of the frame, JPEG, the way an album photo of a card looks.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { defaultCameraClip } from './camera.ts';
 import { generateCard, type Degradation, type Identity } from '../../support/idcard/generate.ts';
 
 /** The seeded demo candidate (src/lib/server/seed.ts) as printed on their card. */
@@ -16,6 +19,18 @@ export const DEMO_IDENTITY: Partial<Identity> = {
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'zv-e2e-cards-'));
+
+/** A still of the person the fake camera shows, printed on the card, so the liveness step's face match with the
+ * card portrait compares the same person. */
+function cameraFace(): string {
+	const out = join(dir, 'camera-face.jpg');
+	if (!existsSync(out)) {
+		const clip = defaultCameraClip();
+		const input = clip.endsWith('.mjpeg') ? ['-f', 'mjpeg', '-i', clip] : ['-i', clip];
+		execFileSync('ffmpeg', ['-y', '-loglevel', 'error', ...input, '-frames:v', '1', out]);
+	}
+	return out;
+}
 /** Every card file handed to a page, so a test can check none of their bytes left the phone. */
 export const generatedCards: string[] = [];
 
@@ -28,6 +43,7 @@ export async function cardFile(
 		side,
 		identity: { ...DEMO_IDENTITY, ...opts.identity },
 		degrade: opts.degrade ?? { fill: 0.8, jpegQuality: 90 },
+		...(side === 'portrait' ? { face: cameraFace() } : {}),
 		write: false
 	});
 	const path = join(
@@ -37,4 +53,30 @@ export async function cardFile(
 	writeFileSync(path, card.bytes);
 	generatedCards.push(path);
 	return path;
+}
+
+/** The registration record the phone holds (IndexedDB), as the holder of a card: so each province's own demo
+ * candidate gets their own card. */
+export async function phoneIdentity(phone: Page): Promise<Partial<Identity>> {
+	return phone.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((ok, fail) => {
+			const req = indexedDB.open('zikao-verify');
+			req.onsuccess = () => ok(req.result);
+			req.onerror = () => fail(req.error);
+		});
+		const all = await new Promise<{ record: Record<string, string> }[]>((ok) => {
+			const req = db.transaction('sessions').objectStore('sessions').getAll();
+			req.onsuccess = () => ok(req.result);
+		});
+		db.close();
+		const r = all[0].record;
+		return {
+			name: r.name,
+			sex: r.sex as '男' | '女',
+			ethnicity: r.ethnicity,
+			birthDate: r.birthDate,
+			address: r.address,
+			idNumber: r.idNumber
+		};
+	});
 }

@@ -1,7 +1,7 @@
 // Walks the phone screens the way a candidate does: by visible text and roles, never by internal state.
 import { expect, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
-import { cardFile } from './idcard.ts';
+import { cardFile, phoneIdentity } from './idcard.ts';
 
 const fixtures =
 	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
@@ -26,16 +26,17 @@ export async function confirmRecord(phone: Page): Promise<void> {
 	await phone.getByRole('button', { name: '信息正确，继续' }).click();
 }
 
-/** Both sides (or the portrait side only) from the album: generated cards of the demo candidate, read on the
- * phone, compared with the record, then confirmed. */
+/** Both sides (or the portrait side only) from the album: generated cards of the candidate the phone holds,
+ * read on the phone, compared with the record, then confirmed. */
 export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Promise<void> {
 	await expectStatus(phone, 'id_capture');
+	const identity = await phoneIdentity(phone);
 	for (const side of sides) {
 		await expect(phone.getByRole('heading', { level: 1 })).toContainText(
 			side === 'portrait' ? '人像面' : '国徽面',
 			{ timeout: 90_000 }
 		);
-		await phone.getByTestId('id-file').setInputFiles(await cardFile(side));
+		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity }));
 	}
 	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
 }
