@@ -1,0 +1,104 @@
+// The phone's ID step result (src/lib/client/idcard.ts): what the candidate's card read must give to pass, what
+// asks for confirmation, what blocks, and that the signed result holds measures and codes, never an image.
+import { describe, expect, it } from 'vitest';
+import { idCardStepResult, summarizeIdCard, type SideReading } from '../../../src/lib/client/idcard.ts';
+import type { PhoneRecord } from '../../../src/lib/client/phone-store.ts';
+import type { CardFields } from '../../../src/lib/core/idcard/fields.ts';
+
+const record: PhoneRecord = {
+	name: '王小明',
+	idNumber: '110105199003071239',
+	sex: '男',
+	ethnicity: '汉',
+	birthDate: '1990-03-07',
+	address: '北京市朝阳区建国路88号',
+	phone: '13800138000',
+	major: '汉语言文学（本科）',
+	examArea: '北京市朝阳区'
+};
+
+const portraitFields: CardFields = {
+	name: '王小明',
+	sex: '男',
+	ethnicity: '汉',
+	birthDate: '1990-03-07',
+	address: '北京市朝阳区建国路88号',
+	idNumber: '110105199003071239'
+};
+
+function reading(fields: CardFields): SideReading {
+	return {
+		status: 'ok',
+		side: 'portrait',
+		fields,
+		confidence: { name: 0.98, idNumber: 0.99 },
+		checks: null,
+		capture: { location: null, quality: null, areaFraction: 0.6 },
+		reasons: [],
+		timings: { locate: 1, detect: 1, recognize: 1, total: 3 }
+	};
+}
+
+const TODAY = '2026-11-25';
+const opts = { confirmed: false, sources: { portrait: 'album' as const }, runtime: 'wasm' };
+
+describe('phone ID step', () => {
+	it('passes the candidate’s own card with the number checked and every field matched', () => {
+		const readings = { portrait: reading(portraitFields) };
+		const summary = summarizeIdCard(readings, record, TODAY);
+		expect(summary.blocking).toBe(false);
+		expect(summary.needsConfirmation).toBe(false);
+		const result = idCardStepResult(summary, readings, opts);
+		expect(result.passed).toBe(true);
+		expect(result.details).toMatchObject({
+			checksumValid: true,
+			compare_idNumber: 'match',
+			region: '北京市'
+		});
+		expect(result.details.card_name).toBeUndefined();
+	});
+
+	it('asks to confirm a one-character name difference and passes only once confirmed', () => {
+		const readings = { portrait: reading({ ...portraitFields, name: '王小朋' }) };
+		const summary = summarizeIdCard(readings, record, TODAY);
+		expect(summary.needsConfirmation).toBe(true);
+		expect(summary.blocking).toBe(false);
+		expect(summary.reasons.map((r) => r.code)).toContain('compare.name.one_char');
+		expect(idCardStepResult(summary, readings, opts).passed).toBe(false);
+		const confirmed = idCardStepResult(summary, readings, { ...opts, confirmed: true });
+		expect(confirmed.passed).toBe(true);
+		expect(confirmed.details).toMatchObject({
+			compare_name: 'confirm',
+			card_name: '王小朋',
+			confirmedByCandidate: true
+		});
+	});
+
+	it('blocks another person’s number and an expired card, naming each reason', () => {
+		const other = { portrait: reading({ ...portraitFields, idNumber: '420102198809214517' }) };
+		const s1 = summarizeIdCard(other, record, TODAY);
+		expect(s1.blocking).toBe(true);
+		expect(s1.reasons.map((r) => r.code)).toContain('compare.idNumber.mismatch');
+		expect(idCardStepResult(s1, other, { ...opts, confirmed: true }).passed).toBe(false);
+
+		const expired = {
+			portrait: reading(portraitFields),
+			emblem: {
+				...reading({ authority: '北京市公安局朝阳分局', validFrom: '2005-01-01', validTo: '2025-01-01' }),
+				side: 'emblem' as const
+			}
+		};
+		const s2 = summarizeIdCard(expired, record, TODAY);
+		expect(s2.checks.expired).toBe(true);
+		expect(s2.blocking).toBe(true);
+		expect(idCardStepResult(s2, expired, opts).details.expired).toBe(true);
+	});
+
+	it('signs measures and codes only: no image, no long strings', () => {
+		const readings = { portrait: reading(portraitFields) };
+		const result = idCardStepResult(summarizeIdCard(readings, record, TODAY), readings, opts);
+		const strings = JSON.stringify(result).match(/"[^"]*"/g) ?? [];
+		expect(Math.max(...strings.map((s) => s.length))).toBeLessThan(100);
+		expect(Object.keys(result)).toEqual(['kind', 'passed', 'scores', 'reasons', 'models', 'details']);
+	});
+});
