@@ -109,6 +109,9 @@ export async function runFaceLiveness(
 		challenge.kind === 'actions'
 			? 1000 + challenge.actions.length * challenge.stepTimeoutMs
 			: challenge.clipMaxMs;
+	// The mouth is compared with the voice frame by frame, so digit reading samples the slower checks less often
+	// to keep the frame rate up on a slow phone.
+	const sampleEvery = challenge.kind === 'digits' ? 2 * SAMPLE_EVERY_MS : SAMPLE_EVERY_MS;
 	const started = performance.now();
 
 	for (;;) {
@@ -148,7 +151,7 @@ export async function runFaceLiveness(
 		}
 		cb.hint(hintFor(measured, !actions || actions.phase === 'calibrating'));
 		const last = samples[samples.length - 1];
-		if (measured.faceCount === 1 && measured.face && (!last || t - last.t >= SAMPLE_EVERY_MS)) {
+		if (measured.faceCount === 1 && measured.face && (!last || t - last.t >= sampleEvery)) {
 			const [emb, live] = await Promise.all([
 				api.embed(frame, measured.face),
 				api.liveness(frame, measured.face)
@@ -242,9 +245,11 @@ function measuresOf(v: LivenessVerdict): Record<string, number | null> {
  * The liveness challenge the server issued with the session (the server is the authority: it draws the actions
  * or digits, and fixes them in test mode), when it has the expected shape; null to draw one on the phone.
  */
-export function issuedChallenge(value: unknown): Challenge | null {
+export function issuedChallenge(value: unknown, kind: Challenge['kind']): Challenge | null {
 	if (!value || typeof value !== 'object') return null;
 	const c = value as Record<string, unknown>;
+	// A challenge of another kind than the province's policy asks for is not the one to perform.
+	if (c.kind !== kind) return null;
 	if (
 		c.kind === 'actions' &&
 		Array.isArray(c.actions) &&
