@@ -1,0 +1,147 @@
+// Liveness decides on the phone with the core: the server (test mode, start-server.mjs) issues a one-blink
+// challenge, the live selfie clip blinks and passes, a still photo in front of the camera fails with its reason.
+// Digit reading (Hubei) records the microphone's PCM on the phone: a speaker reading aloud passes, a face that
+// does not speak while Chromium's test tone plays fails on the mouth.
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { convertClip } from './support/camera.ts';
+import { browserWithClip } from './support/browser.ts';
+import { startOnPc } from './support/flow.ts';
+import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
+
+/** The liveness result the phone keeps for the bundle (IndexedDB), as the candidate's device holds it. */
+async function livenessResult(phone: Page) {
+	return phone.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((ok, ko) => {
+			const r = indexedDB.open('zikao-verify');
+			r.onsuccess = () => ok(r.result);
+			r.onerror = () => ko(r.error);
+		});
+		const all = await new Promise<{ results?: { liveness?: unknown } }[]>((ok) => {
+			const r = db.transaction('sessions').objectStore('sessions').getAll();
+			r.onsuccess = () => ok(r.result);
+		});
+		return all[0]?.results?.liveness as
+			| {
+					passed: boolean;
+					reasons: string[];
+					details: Record<string, unknown>;
+					scores: Record<string, number>;
+			  }
+			| undefined;
+	});
+}
+
+async function startCheck(phone: Page) {
+	await expectStatus(phone, 'liveness');
+	await phone.getByRole('button', { name: '打开摄像头' }).click();
+	await expect
+		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+		.toBeGreaterThan(0);
+	await phone.getByRole('button', { name: '开始检测' }).click({ timeout: 60_000 });
+}
+
+test('fujian: the issued blink is asked, seen and passes on the live selfie', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), 'fujian');
+	await consent(phone);
+	await confirmRecord(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await startCheck(phone);
+	await expect(phone.getByTestId('screen')).not.toHaveAttribute('data-status', 'liveness', {
+		timeout: 45_000
+	});
+	const result = await livenessResult(phone);
+	expect(result?.reasons).toEqual([]);
+	expect(result?.passed).toBe(true);
+	expect(result?.details.engine).toBe('face');
+	expect(result?.details.steps).toBe('blink');
+	expect(String(result?.details.stepsDetail)).toMatch(/^blink:ok/);
+	expect(result?.scores.antiSpoof).toBeGreaterThan(0);
+});
+
+test('fujian: a still photo cannot blink and fails with its reason', async ({ page: pc }) => {
+	const browser = await browserWithClip(
+		fixturePath('clips', 'attack_still_photo_jacky_cheung_640x480_15fps.mjpeg')
+	);
+	try {
+		const phone = await openPhoneAs(browser, await startOnPc(pc), 'fujian');
+		await consent(phone);
+		await confirmRecord(phone);
+		await idCards(phone, ['portrait', 'emblem']);
+		await startCheck(phone);
+		await expectStatus(phone, 'attempt_failed', 45_000);
+		await expect(phone.getByTestId('failure-reason')).toContainText('疑似照片');
+		const result = await livenessResult(phone);
+		expect(result?.passed).toBe(false);
+		expect(result?.reasons[0]).toBe('still_image');
+		expect(String(result?.details.stepsDetail)).toMatch(/^blink:no/);
+	} finally {
+		await browser.close();
+	}
+});
+
+/** A Chromium whose fake camera plays a GRID speaker and whose fake microphone plays the same take's audio. */
+async function browserWithSpeaker(code: string) {
+	const y4m = convertClip(fixturePath('clips', `grid_${code}_640x480_25fps.mjpeg`));
+	return chromium.launch({
+		executablePath:
+			process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
+		args: [
+			'--no-sandbox',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--no-first-run',
+			'--disable-sync',
+			'--disable-quic',
+			'--use-fake-device-for-media-stream',
+			'--use-fake-ui-for-media-stream',
+			`--use-file-for-fake-video-capture=${y4m}`,
+			`--use-file-for-fake-audio-capture=${fixturePath('clips', `grid_${code}.wav`)}`
+		]
+	});
+}
+
+// The GRID take is a real speaker with the same take's audio on the fake microphone: voice and mouth agree. Under
+// load the loop measures only ~3 frames a second, so the mouth range sits near its threshold (0.042 vs 0.04).
+test('hubei: a speaker reading aloud passes the digit reading on voice and mouth', async ({ page: pc }) => {
+	const browser = await browserWithSpeaker('bbaf2n');
+	try {
+		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		await consent(phone);
+		await confirmRecord(phone);
+		await idCards(phone, ['portrait']);
+		await startCheck(phone);
+		await expect(phone.getByTestId('prompt')).toContainText(/请用普通话读出数字：\d \d \d \d/);
+		await expect(phone.getByTestId('screen')).not.toHaveAttribute('data-status', 'liveness', {
+			timeout: 45_000
+		});
+		const result = await livenessResult(phone);
+		expect(result?.details.audio).toBe('pcm');
+		expect(result?.reasons).toEqual([]);
+		expect(result?.passed).toBe(true);
+		expect(Number(result?.details.m_voicedMs)).toBeGreaterThan(400);
+	} finally {
+		await browser.close();
+	}
+});
+
+test('hubei: a face that does not read (Chromium test tone on the microphone) fails the digit reading', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	await consent(phone);
+	await confirmRecord(phone);
+	await idCards(phone, ['portrait']);
+	await startCheck(phone);
+	await expectStatus(phone, 'attempt_failed', 45_000);
+	const result = await livenessResult(phone);
+	expect(result?.passed).toBe(false);
+	expect(result?.details.audio).toBe('pcm');
+	expect(result?.reasons.some((r) => ['no_voice', 'mouth_still', 'mouth_voice_mismatch'].includes(r))).toBe(
+		true
+	);
+});
