@@ -2,10 +2,8 @@
 // challenge, the live selfie clip blinks and passes, a still photo in front of the camera fails with its reason.
 // Digit reading (Hubei) records the microphone's PCM on the phone: a speaker reading aloud passes, a face that
 // does not speak while Chromium's test tone plays fails on the mouth.
-import { chromium, expect, test, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import { convertClip } from './support/camera.ts';
-import { browserWithClip } from './support/browser.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { browserWithClip, browserWithSpeaker } from './support/browser.ts';
 import { startOnPc } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
 
@@ -82,27 +80,6 @@ test('fujian: a still photo cannot blink and fails with its reason', async ({ pa
 		await browser.close();
 	}
 });
-
-/** A Chromium whose fake camera plays a GRID speaker and whose fake microphone plays the same take's audio. */
-async function browserWithSpeaker(code: string) {
-	const y4m = convertClip(fixturePath('clips', `grid_${code}_640x480_25fps.mjpeg`));
-	return chromium.launch({
-		executablePath:
-			process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
-		args: [
-			'--no-sandbox',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run',
-			'--disable-sync',
-			'--disable-quic',
-			'--use-fake-device-for-media-stream',
-			'--use-fake-ui-for-media-stream',
-			`--use-file-for-fake-video-capture=${y4m}`,
-			`--use-file-for-fake-audio-capture=${fixturePath('clips', `grid_${code}.wav`)}`
-		]
-	});
-}
 
 // The GRID take is a real speaker with the same take's audio on the fake microphone: voice and mouth agree. Under
 // load the loop measures only ~3 frames a second, so the mouth range sits near its threshold (0.042 vs 0.04).

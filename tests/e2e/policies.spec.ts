@@ -1,5 +1,6 @@
 // Each province policy walked from the first screen to the result, on the live selfie clip.
 import { expect, test, type Page } from '@playwright/test';
+import { browserWithSpeaker } from './support/browser.ts';
 import { startOnPc } from './support/flow.ts';
 import {
 	confirmRecord,
@@ -30,40 +31,45 @@ test('fujian: consent, record, ID both sides, action liveness, submit', async ({
 });
 
 test('hubei: record, ID portrait, digit reading kept on the phone, photo, signature; reload resumes mid-flow', async ({
-	page: pc,
-	browser
+	page: pc
 }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
-	await consent(phone);
-	await confirmRecord(phone);
-	// A reload in the middle comes back to the same step.
-	await phone.reload();
-	await expectStatus(phone, 'id_capture');
-	await idCards(phone, ['portrait']);
-	await expectStatus(phone, 'liveness');
-	await phone.getByRole('button', { name: '打开摄像头' }).click();
-	await phone.getByRole('button', { name: '开始检测' }).click();
-	await expect(phone.getByTestId('prompt')).toContainText(/请用普通话读出数字：\d \d \d \d/);
-	await expectStatus(phone, 'photo', 20_000);
-	// The reading clip was recorded and stays in IndexedDB on the phone.
-	const clipBytes = await phone.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((ok, ko) => {
-			const r = indexedDB.open('zikao-verify');
-			r.onsuccess = () => ok(r.result);
-			r.onerror = () => ko(r.error);
+	// Digit reading is decided on voice and mouth: the camera plays a speaker reading aloud, with the take's audio.
+	const browser = await browserWithSpeaker();
+	try {
+		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		await consent(phone);
+		await confirmRecord(phone);
+		// A reload in the middle comes back to the same step.
+		await phone.reload();
+		await expectStatus(phone, 'id_capture');
+		await idCards(phone, ['portrait']);
+		await expectStatus(phone, 'liveness');
+		await phone.getByRole('button', { name: '打开摄像头' }).click();
+		await phone.getByRole('button', { name: '开始检测' }).click();
+		await expect(phone.getByTestId('prompt')).toContainText(/请用普通话读出数字：\d \d \d \d/);
+		await expectStatus(phone, 'photo', 20_000);
+		// The reading clip was recorded and stays in IndexedDB on the phone.
+		const clipBytes = await phone.evaluate(async () => {
+			const db = await new Promise<IDBDatabase>((ok, ko) => {
+				const r = indexedDB.open('zikao-verify');
+				r.onsuccess = () => ok(r.result);
+				r.onerror = () => ko(r.error);
+			});
+			const all = await new Promise<{ clip?: Blob }[]>((ok) => {
+				const r = db.transaction('sessions').objectStore('sessions').getAll();
+				r.onsuccess = () => ok(r.result);
+			});
+			return all[0]?.clip?.size ?? 0;
 		});
-		const all = await new Promise<{ clip?: Blob }[]>((ok) => {
-			const r = db.transaction('sessions').objectStore('sessions').getAll();
-			r.onsuccess = () => ok(r.result);
-		});
-		return all[0]?.clip?.size ?? 0;
-	});
-	expect(clipBytes).toBeGreaterThan(1000);
-	await photo(phone);
-	await signature(phone);
-	await phone.reload();
-	await expectStatus(phone, 'review');
-	await finish(phone, pc);
+		expect(clipBytes).toBeGreaterThan(1000);
+		await photo(phone);
+		await signature(phone);
+		await phone.reload();
+		await expectStatus(phone, 'review');
+		await finish(phone, pc);
+	} finally {
+		await browser.close();
+	}
 });
 
 test('beijing: ID both sides, record, photo, action liveness, submit', async ({ page: pc, browser }) => {

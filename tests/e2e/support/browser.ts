@@ -1,6 +1,7 @@
 // A second Chromium whose fake camera plays another fixture clip (the default browser plays the live selfie).
 import { chromium, type Browser } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { convertClip } from './camera.ts';
 
 export async function browserWithClip(clip: string): Promise<Browser> {
@@ -18,6 +19,32 @@ export async function browserWithClip(clip: string): Promise<Browser> {
 			'--use-fake-device-for-media-stream',
 			'--use-fake-ui-for-media-stream',
 			`--use-file-for-fake-video-capture=${y4m}`
+		]
+	});
+}
+
+/**
+ * A Chromium whose fake camera plays a GRID speaker (../shared/fixtures/clips/grid_<code>_640x480_25fps.mjpeg) and
+ * whose fake microphone plays the same take's audio: a candidate reading aloud, for digit-reading liveness.
+ */
+export async function browserWithSpeaker(code = 'bbaf2n'): Promise<Browser> {
+	const fixtures =
+		process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
+	const y4m = convertClip(join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`));
+	return chromium.launch({
+		executablePath:
+			process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
+		args: [
+			'--no-sandbox',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--no-first-run',
+			'--disable-sync',
+			'--disable-quic',
+			'--use-fake-device-for-media-stream',
+			'--use-fake-ui-for-media-stream',
+			`--use-file-for-fake-video-capture=${y4m}`,
+			`--use-file-for-fake-audio-capture=${join(fixtures, 'clips', `grid_${code}.wav`)}`
 		]
 	});
 }
