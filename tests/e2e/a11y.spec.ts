@@ -1,7 +1,7 @@
 // axe (WCAG 2.x A/AA rules) on every phone screen, in both languages where it matters: 0 serious or critical.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { browserWithClip } from './support/browser.ts';
+import { browserWithClip, browserWithSpeaker } from './support/browser.ts';
 import { startOnPc } from './support/flow.ts';
 import {
 	confirmRecord,
@@ -32,49 +32,55 @@ test.afterAll(() => {
 	if (found.length) console.log(found.join('\n'));
 });
 
-test('every screen of a Hubei flow, in Chinese and English', async ({ page: pc, browser }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
-	await expectStatus(phone, 'consent');
-	await audit(phone, 'consent');
-	await phone.getByRole('button', { name: 'English' }).click();
-	await audit(phone, 'consent (en)');
-	await phone.getByRole('button', { name: '切换到中文' }).click();
-	// A refused consent shows its notice.
-	await phone.getByRole('button', { name: '同意并开始' }).click();
-	await expect(phone.getByTestId('notice')).toBeVisible();
-	await audit(phone, 'consent notice');
-	await consent(phone);
-	await expectStatus(phone, 'confirm_record');
-	await audit(phone, 'confirm_record');
-	await confirmRecord(phone);
-	await expectStatus(phone, 'id_capture');
-	await audit(phone, 'id_capture');
-	await phone.getByRole('button', { name: '打开摄像头拍摄' }).click();
-	await expect(phone.getByRole('button', { name: '拍摄' })).toBeVisible();
-	await audit(phone, 'id_capture camera');
-	await idCards(phone, ['portrait']);
-	await expectStatus(phone, 'liveness');
-	await audit(phone, 'liveness');
-	await liveness(phone);
-	await expectStatus(phone, 'photo');
-	await audit(phone, 'photo');
-	await phone
-		.getByTestId('photo-file')
-		.setInputFiles(fixturePath('idphotos', 'nonconf_72dpi_blue_bg_man.jpg'));
-	await expect(phone.getByTestId('photo-reasons')).toBeVisible();
-	await audit(phone, 'photo rejected');
-	await photo(phone);
-	await expectStatus(phone, 'signature');
-	await audit(phone, 'signature');
-	await signature(phone);
-	await expectStatus(phone, 'review');
-	await audit(phone, 'review');
-	await submit(phone);
-	await expectStatus(phone, 'done');
-	await audit(phone, 'done');
-	await phone.getByRole('button', { name: 'English' }).click();
-	await audit(phone, 'done (en)');
-	expect(found).toEqual([]);
+test('every screen of a Hubei flow, in Chinese and English', async ({ page: pc }) => {
+	// Hubei reads digits aloud: the camera and microphone play a speaker reading (voice and mouth decide).
+	const browser = await browserWithSpeaker();
+	try {
+		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		await expectStatus(phone, 'consent');
+		await audit(phone, 'consent');
+		await phone.getByRole('button', { name: 'English' }).click();
+		await audit(phone, 'consent (en)');
+		await phone.getByRole('button', { name: '切换到中文' }).click();
+		// A refused consent shows its notice.
+		await phone.getByRole('button', { name: '同意并开始' }).click();
+		await expect(phone.getByTestId('notice')).toBeVisible();
+		await audit(phone, 'consent notice');
+		await consent(phone);
+		await expectStatus(phone, 'confirm_record');
+		await audit(phone, 'confirm_record');
+		await confirmRecord(phone);
+		await expectStatus(phone, 'id_capture');
+		await audit(phone, 'id_capture');
+		await phone.getByRole('button', { name: '打开摄像头拍摄' }).click();
+		await expect(phone.getByRole('button', { name: '拍摄' })).toBeVisible();
+		await audit(phone, 'id_capture camera');
+		await idCards(phone, ['portrait']);
+		await expectStatus(phone, 'liveness');
+		await audit(phone, 'liveness');
+		await liveness(phone);
+		await expectStatus(phone, 'photo');
+		await audit(phone, 'photo');
+		await phone
+			.getByTestId('photo-file')
+			.setInputFiles(fixturePath('idphotos', 'nonconf_72dpi_blue_bg_man.jpg'));
+		await expect(phone.getByTestId('photo-reasons')).toBeVisible();
+		await audit(phone, 'photo rejected');
+		await photo(phone);
+		await expectStatus(phone, 'signature');
+		await audit(phone, 'signature');
+		await signature(phone);
+		await expectStatus(phone, 'review');
+		await audit(phone, 'review');
+		await submit(phone);
+		await expectStatus(phone, 'done');
+		await audit(phone, 'done');
+		await phone.getByRole('button', { name: 'English' }).click();
+		await audit(phone, 'done (en)');
+		expect(found).toEqual([]);
+	} finally {
+		await browser.close();
+	}
 });
 
 test('failure, manual review and on-site screens', async ({ page: pc, browser }) => {

@@ -3,6 +3,7 @@
 // bundle, the final photo and the signature image.
 import { expect, test, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { browserWithSpeaker } from './support/browser.ts';
 import { startOnPc } from './support/flow.ts';
 import { generatedCards } from './support/idcard.ts';
 import {
@@ -52,76 +53,81 @@ function multipart(request: Request): Part[] {
 
 test('the phone sends only same-origin requests, and only the bundle, final photo and signature', async ({
 	page: pc,
-	browser,
 	baseURL
 }) => {
-	const link = await startOnPc(pc);
-	const requests: Request[] = [];
-	const phone = await openPhoneAs(browser, link, 'hubei', (context) =>
-		context.on('request', (r) => requests.push(r))
-	);
+	// Hubei reads digits aloud: the camera and microphone play a speaker reading (voice and mouth decide).
+	const browser = await browserWithSpeaker();
+	try {
+		const link = await startOnPc(pc);
+		const requests: Request[] = [];
+		const phone = await openPhoneAs(browser, link, 'hubei', (context) =>
+			context.on('request', (r) => requests.push(r))
+		);
 
-	await consent(phone);
-	await confirmRecord(phone);
-	await idCards(phone, ['portrait']);
-	await liveness(phone);
-	await photo(phone);
-	await signature(phone);
-	await submit(phone);
-	await expectStatus(phone, 'done');
+		await consent(phone);
+		await confirmRecord(phone);
+		await idCards(phone, ['portrait']);
+		await liveness(phone);
+		await photo(phone);
+		await signature(phone);
+		await submit(phone);
+		await expectStatus(phone, 'done');
 
-	const origin = new URL(baseURL!).origin;
-	const network = requests.filter((r) => !/^(data|blob):/.test(r.url()));
-	expect(network.length).toBeGreaterThan(5);
-	for (const r of network) expect(new URL(r.url()).origin, r.url()).toBe(origin);
+		const origin = new URL(baseURL!).origin;
+		const network = requests.filter((r) => !/^(data|blob):/.test(r.url()));
+		expect(network.length).toBeGreaterThan(5);
+		for (const r of network) expect(new URL(r.url()).origin, r.url()).toBe(origin);
 
-	// Only two kinds of request carry a body: opening the link (the device's public key) and the submission.
-	const withBody = network.filter((r) => r.postDataBuffer()?.length);
-	expect(withBody.map((r) => new URL(r.url()).pathname).sort()).toEqual([
-		'/api/phone/open',
-		'/api/phone/submit'
-	]);
-	const open = JSON.parse(withBody.find((r) => r.url().endsWith('/open'))!.postData()!);
-	expect(Object.keys(open).sort()).toEqual(['publicKey', 'token']);
-	expect(open.publicKey.d, 'the private key never leaves the phone').toBeUndefined();
+		// Only two kinds of request carry a body: opening the link (the device's public key) and the submission.
+		const withBody = network.filter((r) => r.postDataBuffer()?.length);
+		expect(withBody.map((r) => new URL(r.url()).pathname).sort()).toEqual([
+			'/api/phone/open',
+			'/api/phone/submit'
+		]);
+		const open = JSON.parse(withBody.find((r) => r.url().endsWith('/open'))!.postData()!);
+		expect(Object.keys(open).sort()).toEqual(['publicKey', 'token']);
+		expect(open.publicKey.d, 'the private key never leaves the phone').toBeUndefined();
 
-	// The card pictures the phone read (generated for the demo candidate): none of their bytes may travel.
-	expect(generatedCards.length).toBeGreaterThan(0);
-	const idBytes = generatedCards.map((file) => readFileSync(file).subarray(1000, 1064));
-	for (const r of withBody) {
-		const body = r.postDataBuffer()!;
-		for (const slice of idBytes) expect(body.includes(slice), `ID image bytes in ${r.url()}`).toBe(false);
-		// No video container (WebM/Matroska EBML header, MP4 ftyp) in any body.
-		expect(body.includes(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))).toBe(false);
-		expect(body.includes(Buffer.from('ftyp'))).toBe(false);
+		// The card pictures the phone read (generated for the demo candidate): none of their bytes may travel.
+		expect(generatedCards.length).toBeGreaterThan(0);
+		const idBytes = generatedCards.map((file) => readFileSync(file).subarray(1000, 1064));
+		for (const r of withBody) {
+			const body = r.postDataBuffer()!;
+			for (const slice of idBytes) expect(body.includes(slice), `ID image bytes in ${r.url()}`).toBe(false);
+			// No video container (WebM/Matroska EBML header, MP4 ftyp) in any body.
+			expect(body.includes(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))).toBe(false);
+			expect(body.includes(Buffer.from('ftyp'))).toBe(false);
+		}
+
+		const parts = multipart(withBody.find((r) => r.url().endsWith('/submit'))!);
+		expect(parts.map((p) => p.name).sort()).toEqual(['bundle', 'photo', 'signature']);
+		const photoPart = parts.find((p) => p.name === 'photo')!;
+		expect(
+			photoPart.body.equals(readFileSync(fixturePath('idphotos', 'blue_bg_man_compliant_480x640.jpg')))
+		).toBe(true);
+		const sig = parts.find((p) => p.name === 'signature')!;
+		expect(sig.type).toBe('image/png');
+		expect(sig.body.subarray(1, 4).toString('latin1')).toBe('PNG');
+		const bundle = JSON.parse(parts.find((p) => p.name === 'bundle')!.body.toString('utf8'));
+		expect(Object.keys(bundle).sort()).toEqual(['alg', 'payload', 'signature']);
+		expect(bundle.payload.steps.map((s: { kind: string }) => s.kind)).toEqual([
+			'record',
+			'idcard',
+			'liveness',
+			'photo',
+			'signature'
+		]);
+		// Results only: no long strings that could hide an image or a clip.
+		const longest = Math.max(
+			...JSON.stringify(bundle.payload)
+				.match(/"[^"]*"/g)!
+				.map((s) => s.length)
+		);
+		expect(longest).toBeLessThan(600);
+		expect(
+			bundle.payload.steps.find((s: { kind: string }) => s.kind === 'liveness').details.clipKeptOnPhone
+		).toBe(true);
+	} finally {
+		await browser.close();
 	}
-
-	const parts = multipart(withBody.find((r) => r.url().endsWith('/submit'))!);
-	expect(parts.map((p) => p.name).sort()).toEqual(['bundle', 'photo', 'signature']);
-	const photoPart = parts.find((p) => p.name === 'photo')!;
-	expect(
-		photoPart.body.equals(readFileSync(fixturePath('idphotos', 'blue_bg_man_compliant_480x640.jpg')))
-	).toBe(true);
-	const sig = parts.find((p) => p.name === 'signature')!;
-	expect(sig.type).toBe('image/png');
-	expect(sig.body.subarray(1, 4).toString('latin1')).toBe('PNG');
-	const bundle = JSON.parse(parts.find((p) => p.name === 'bundle')!.body.toString('utf8'));
-	expect(Object.keys(bundle).sort()).toEqual(['alg', 'payload', 'signature']);
-	expect(bundle.payload.steps.map((s: { kind: string }) => s.kind)).toEqual([
-		'record',
-		'idcard',
-		'liveness',
-		'photo',
-		'signature'
-	]);
-	// Results only: no long strings that could hide an image or a clip.
-	const longest = Math.max(
-		...JSON.stringify(bundle.payload)
-			.match(/"[^"]*"/g)!
-			.map((s) => s.length)
-	);
-	expect(longest).toBeLessThan(600);
-	expect(
-		bundle.payload.steps.find((s: { kind: string }) => s.kind === 'liveness').details.clipKeptOnPhone
-	).toBe(true);
 });
