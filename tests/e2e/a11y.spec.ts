@@ -2,7 +2,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { browserWithClip, browserWithSpeaker } from './support/browser.ts';
-import { startOnPc } from './support/flow.ts';
+import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import {
 	confirmRecord,
 	consent,
@@ -36,7 +36,7 @@ test('every screen of a Hubei flow, in Chinese and English', async ({ page: pc }
 	// Hubei reads digits aloud: the camera and microphone play a speaker reading (voice and mouth decide).
 	const browser = await browserWithSpeaker();
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await expectStatus(phone, 'consent');
 		await audit(phone, 'consent');
 		await phone.getByRole('button', { name: 'English' }).click();
@@ -88,7 +88,7 @@ test('failure, manual review and on-site screens', async ({ page: pc, browser })
 		fixturePath('clips', 'attack_still_photo_jacky_cheung_640x480_15fps.mjpeg')
 	);
 	try {
-		const phone = await openPhoneAs(still, await startOnPc(pc), 'hubei');
+		const phone = await openPhoneAs(still, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await consent(phone);
 		await confirmRecord(phone);
 		for (let attempt = 1; attempt <= 3; attempt++) {

@@ -2,7 +2,7 @@
 // candidate ends in manual review, with the reason and the attempts left shown after each failure.
 import { expect, test } from '@playwright/test';
 import { browserWithClip } from './support/browser.ts';
-import { startOnPc } from './support/flow.ts';
+import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
 
 test('still photo: three failed attempts end in manual review', async ({ page: pc }) => {
@@ -10,7 +10,7 @@ test('still photo: three failed attempts end in manual review', async ({ page: p
 		fixturePath('clips', 'attack_still_photo_jacky_cheung_640x480_15fps.mjpeg')
 	);
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await consent(phone);
 		await confirmRecord(phone);
 		for (let attempt = 1; attempt <= 3; attempt++) {

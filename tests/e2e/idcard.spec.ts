@@ -3,7 +3,7 @@
 // difference asks the candidate to confirm, a card too far away is refused with its reason, and another
 // person's card is refused naming the fields that differ.
 import { expect, test, type Page } from '@playwright/test';
-import { startOnPc } from './support/flow.ts';
+import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import { cardFile, DEMO_IDENTITY } from './support/idcard.ts';
 import {
 	confirmRecord,
@@ -20,7 +20,7 @@ const READ = { timeout: 90_000 };
 
 async function toIdCapture(pc: Page, browser: import('@playwright/test').Browser): Promise<Page> {
 	// Hubei asks for the portrait side only, after the record is confirmed.
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 	await consent(phone);
 	await expectStatus(phone, 'confirm_record');
 	await phone.getByRole('button', { name: '信息正确，继续' }).click();

@@ -4,7 +4,7 @@
 // does not speak while Chromium's test tone plays fails on the mouth.
 import { expect, test, type Page } from '@playwright/test';
 import { browserWithClip, browserWithSpeaker } from './support/browser.ts';
-import { startOnPc } from './support/flow.ts';
+import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
 
 /** The liveness result the phone keeps for the bundle (IndexedDB), as the candidate's device holds it. */
@@ -43,7 +43,7 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 	page: pc,
 	browser
 }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'fujian');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.fujian), 'fujian');
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
@@ -65,7 +65,7 @@ test('fujian: a still photo cannot blink and fails with its reason', async ({ pa
 		fixturePath('clips', 'attack_still_photo_jacky_cheung_640x480_15fps.mjpeg')
 	);
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc), 'fujian');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.fujian), 'fujian');
 		await consent(phone);
 		await confirmRecord(phone);
 		await idCards(phone, ['portrait', 'emblem']);
@@ -86,7 +86,7 @@ test('fujian: a still photo cannot blink and fails with its reason', async ({ pa
 test('hubei: a speaker reading aloud passes the digit reading on voice and mouth', async ({ page: pc }) => {
 	const browser = await browserWithSpeaker('bbaf2n');
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await consent(phone);
 		await confirmRecord(phone);
 		await idCards(phone, ['portrait']);
@@ -109,7 +109,7 @@ test('hubei: a face that does not read (Chromium test tone on the microphone) fa
 	page: pc,
 	browser
 }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait']);

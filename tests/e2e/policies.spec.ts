@@ -1,7 +1,7 @@
 // Each province policy walked from the first screen to the result, on the live selfie clip.
 import { expect, test, type Page } from '@playwright/test';
 import { browserWithSpeaker } from './support/browser.ts';
-import { startOnPc } from './support/flow.ts';
+import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import {
 	confirmRecord,
 	consent,
@@ -22,7 +22,7 @@ async function finish(phone: Page, pc: Page) {
 }
 
 test('fujian: consent, record, ID both sides, action liveness, submit', async ({ page: pc, browser }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'fujian');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.fujian), 'fujian');
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
@@ -36,7 +36,7 @@ test('hubei: record, ID portrait, digit reading kept on the phone, photo, signat
 	// Digit reading is decided on voice and mouth: the camera plays a speaker reading aloud, with the take's audio.
 	const browser = await browserWithSpeaker();
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await consent(phone);
 		await confirmRecord(phone);
 		// A reload in the middle comes back to the same step.
@@ -102,7 +102,7 @@ test('a photo without a face is refused with its reason and counts against the d
 });
 
 test('declining face processing leads to on-site confirmation', async ({ page: pc, browser }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), 'hubei');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 	await expectStatus(phone, 'consent');
 	await phone.getByRole('button', { name: '不同意人脸识别，改为现场确认' }).click();
 	await expectStatus(phone, 'on_site');

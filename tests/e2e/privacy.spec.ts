@@ -4,7 +4,7 @@
 import { expect, test, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { browserWithSpeaker } from './support/browser.ts';
-import { startOnPc } from './support/flow.ts';
+import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import { generatedCards } from './support/idcard.ts';
 import {
 	confirmRecord,
@@ -58,7 +58,7 @@ test('the phone sends only same-origin requests, and only the bundle, final phot
 	// Hubei reads digits aloud: the camera and microphone play a speaker reading (voice and mouth decide).
 	const browser = await browserWithSpeaker();
 	try {
-		const link = await startOnPc(pc);
+		const link = await startOnPc(pc, DEMO_IDS.hubei);
 		const requests: Request[] = [];
 		const phone = await openPhoneAs(browser, link, 'hubei', (context) =>
 			context.on('request', (r) => requests.push(r))

@@ -2,6 +2,13 @@ import { expect, type Browser, type Page } from '@playwright/test';
 
 export const DEMO_ID = '110105199003071239';
 
+/** The fictional demo candidates the server seeds, one per province (src/lib/server/seed.ts). */
+export const DEMO_IDS = {
+	beijing: DEMO_ID,
+	fujian: '350102199205143021',
+	hubei: '420102198809214517'
+} as const;
+
 /** The PC side: ask for a QR code and read the phone link it encodes (shown under it for people who cannot scan). */
 export async function startOnPc(pc: Page, idNumber = DEMO_ID): Promise<string> {
 	await pc.goto('/pc');
