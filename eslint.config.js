@@ -37,7 +37,10 @@ export default ts.config(
 			'static/models/',
 			'static/vendor/',
 			'bench/out/',
-			'data/'
+			'data/',
+			'.cache/',
+			'test-results/',
+			'playwright-report/'
 		]
 	}
 );

@@ -50,7 +50,10 @@ async function applyTransform(entry, bytes) {
 
 const groups = readdirSync(manifestDir)
 	.filter((f) => f.endsWith('.json'))
-	.map((f) => ({ group: f.replace(/\.json$/, ''), entries: JSON.parse(readFileSync(join(manifestDir, f), 'utf8')) }))
+	.map((f) => ({
+		group: f.replace(/\.json$/, ''),
+		entries: JSON.parse(readFileSync(join(manifestDir, f), 'utf8'))
+	}))
 	.filter(({ group }) => !only || only.includes(group));
 
 const staged = [];
@@ -65,7 +68,9 @@ for (const { group, entries } of groups) {
 			continue;
 		}
 		if (actual !== entry.sha256) {
-			console.error(`✗ ${entry.id}: sha256 ${actual} ≠ manifest ${entry.sha256} (${entry.package}/${entry.from})`);
+			console.error(
+				`✗ ${entry.id}: sha256 ${actual} ≠ manifest ${entry.sha256} (${entry.package}/${entry.from})`
+			);
 			failures++;
 			continue;
 		}
@@ -100,7 +105,12 @@ if (!printOnly) {
 	const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')).files : [];
 	const merged = [...previous.filter((p) => !staged.some((s) => s.id === p.id)), ...staged];
 	merged.sort((a, b) => a.id.localeCompare(b.id));
-	writeFileSync(manifestPath, JSON.stringify({ generatedBy: 'models/stage.mjs', files: merged }, null, '\t') + '\n');
+	writeFileSync(
+		manifestPath,
+		JSON.stringify({ generatedBy: 'models/stage.mjs', files: merged }, null, '\t') + '\n'
+	);
 	const total = staged.reduce((n, s) => n + s.size, 0);
-	console.log(`staged ${staged.length} file(s), ${(total / 1e6).toFixed(1)} MB, into static/ (manifest: static/models/manifest.json)`);
+	console.log(
+		`staged ${staged.length} file(s), ${(total / 1e6).toFixed(1)} MB, into static/ (manifest: static/models/manifest.json)`
+	);
 }
