@@ -1,26 +1,12 @@
 // A second Chromium whose fake camera plays another fixture clip (the default browser plays the live selfie).
 import { chromium, type Browser } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { convertClip } from './camera.ts';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
 
 export async function browserWithClip(clip: string): Promise<Browser> {
 	const y4m = convertClip(clip);
-	return chromium.launch({
-		executablePath:
-			process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
-		args: [
-			'--no-sandbox',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run',
-			'--disable-sync',
-			'--disable-quic',
-			'--use-fake-device-for-media-stream',
-			'--use-fake-ui-for-media-stream',
-			`--use-file-for-fake-video-capture=${y4m}`
-		]
-	});
+	return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(y4m) });
 }
 
 /**
@@ -32,19 +18,7 @@ export async function browserWithSpeaker(code = 'bbaf2n'): Promise<Browser> {
 		process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
 	const y4m = convertClip(join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`));
 	return chromium.launch({
-		executablePath:
-			process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
-		args: [
-			'--no-sandbox',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run',
-			'--disable-sync',
-			'--disable-quic',
-			'--use-fake-device-for-media-stream',
-			'--use-fake-ui-for-media-stream',
-			`--use-file-for-fake-video-capture=${y4m}`,
-			`--use-file-for-fake-audio-capture=${join(fixtures, 'clips', `grid_${code}.wav`)}`
-		]
+		executablePath: chromiumPath,
+		args: chromiumArgs(y4m, join(fixtures, 'clips', `grid_${code}.wav`))
 	});
 }
