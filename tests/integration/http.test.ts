@@ -159,7 +159,11 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 			if (which === 0) mutated.signature = mutated.signature.slice(0, -2) + (i % 2 ? 'AA' : 'Bw');
 			if (which === 1) mutated.payload.candidate.idNumber = newIdNumber();
 			if (which === 2) mutated.payload.steps[1].scores.similarity = 0.1;
-			if (which === 3) mutated.payload.challenge.nonce = mutated.payload.challenge.nonce.replace(/./, 'Z');
+			if (which === 3) {
+				// Always a different first character (a nonce that already starts with "Z" must still change).
+				const nonce: string = mutated.payload.challenge.nonce;
+				mutated.payload.challenge.nonce = (nonce[0] === 'Z' ? 'Y' : 'Z') + nonce.slice(1);
+			}
 			const form = phone.form();
 			form.set('bundle', JSON.stringify(mutated));
 			const r = await fetch(`${server.origin}/api/phone/submit`, {
