@@ -2,6 +2,7 @@
 // extension. Same device key, same challenge, same canonical JSON and ES256 signature as the bundle, so the
 // server knows they come from the phone that opened the link, within the challenge it issued.
 import * as v from 'valibot';
+import { checkChallengeWindow } from './window.ts';
 import { canonicalJson } from './canonical.ts';
 import { StepResultSchema, type Challenge } from './schema.ts';
 import { checkSignature, importPublicKey } from './sign.ts';
@@ -103,29 +104,8 @@ export async function verifyPhoneRequest<
 		return no('bad_signature', '签名校验失败', 'The signature does not verify.');
 	}
 	const { payload } = parsed.output;
-	if (payload.sessionId !== ctx.sessionId) {
-		return no('wrong_session', '请求不属于本次确认', 'The request belongs to another confirmation session.');
-	}
-	if (canonicalJson(payload.challenge) !== canonicalJson(ctx.challenge)) {
-		return no('challenge_mismatch', '挑战码不一致', 'The challenge does not match the current one.');
-	}
-	const now = ctx.now.getTime();
-	if (Date.parse(ctx.challenge.expiresAt) + (ctx.graceMs ?? 0) < now) {
-		return no(
-			'challenge_expired',
-			'本次确认已超时，请重新开始',
-			'This confirmation has expired; please start again.'
-		);
-	}
-	const skew = ctx.maxClockSkewMs ?? 5 * 60_000;
-	const signedAt = Date.parse(payload.signedAt);
-	if (
-		!Number.isFinite(signedAt) ||
-		signedAt > now + skew ||
-		signedAt < Date.parse(ctx.challenge.issuedAt) - skew
-	) {
-		return no('stale', '请求时间无效', 'The request time is outside the challenge window.');
-	}
+	const problem = checkChallengeWindow(payload, ctx);
+	if (problem) return no(problem.code, problem.zh, problem.en);
 	return { ok: true, payload };
 }
 

@@ -1,6 +1,7 @@
 // Everything the server checks about a submitted bundle that does not need the database, in one place.
 // The database-backed checks (token and nonce single use, attempt limits) sit in the server around this.
 import * as v from 'valibot';
+import { checkChallengeWindow } from './window.ts';
 import { canonicalJson } from './canonical.ts';
 import { SignedBundleSchema, type BundlePayload, type Challenge } from './schema.ts';
 import { checkSignature, importPublicKey } from './sign.ts';
@@ -91,33 +92,8 @@ export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<
 		);
 	}
 	const { payload } = bundle;
-	if (payload.sessionId !== ctx.sessionId) {
-		return reject(
-			'wrong_session',
-			'结果不属于本次确认',
-			'The result belongs to another confirmation session.'
-		);
-	}
-	if (canonicalJson(payload.challenge) !== canonicalJson(ctx.challenge)) {
-		return reject('challenge_mismatch', '挑战码不一致', 'The challenge does not match the one issued.');
-	}
-	const now = ctx.now.getTime();
-	if (Date.parse(ctx.challenge.expiresAt) < now) {
-		return reject(
-			'challenge_expired',
-			'本次确认已超时，请重新开始',
-			'This confirmation has expired; please start again.'
-		);
-	}
-	const skew = ctx.maxClockSkewMs ?? 5 * 60_000;
-	const signedAt = Date.parse(payload.signedAt);
-	if (
-		!Number.isFinite(signedAt) ||
-		signedAt > now + skew ||
-		signedAt < Date.parse(ctx.challenge.issuedAt) - skew
-	) {
-		return reject('stale', '提交时间无效', 'The submission time is outside the challenge window.');
-	}
+	const problem = checkChallengeWindow(payload, ctx);
+	if (problem) return reject(problem.code, problem.zh, problem.en);
 	if (payload.candidate.idNumber.toUpperCase() !== ctx.expectedIdNumber.toUpperCase()) {
 		return reject(
 			'id_mismatch',
