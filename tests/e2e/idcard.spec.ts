@@ -4,6 +4,7 @@
 // person's card is refused naming the fields that differ.
 import { expect, test, type Page } from '@playwright/test';
 import { startOnPc, DEMO_IDS } from './support/flow.ts';
+import type { Identity } from '../support/idcard/generate.ts';
 import { cardFile } from './support/idcard.ts';
 import {
 	confirmRecord,
@@ -19,7 +20,7 @@ import {
 const READ = { timeout: 90_000 };
 
 /** The seeded Hubei demo candidate (src/lib/server/seed.ts) as printed on their card. */
-const HOLDER = {
+const HOLDER: Partial<Identity> & { idNumber: string } = {
 	name: '陈志强',
 	sex: '男',
 	ethnicity: '汉',
