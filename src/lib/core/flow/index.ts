@@ -10,6 +10,7 @@ export {
 	isTerminal,
 	missingSteps,
 	photoUploadsLeft,
-	transition
+	transition,
+	usedAttempts
 } from './machine.ts';
 export { restoreFlow, serializeFlow } from './persist.ts';
