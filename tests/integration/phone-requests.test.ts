@@ -8,7 +8,11 @@ import { config } from '../../src/lib/server/config.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEMO_CANDIDATES } from '../../src/lib/server/seed.ts';
 import { fixedForTest, issueChallenge } from '../../src/lib/server/services/challenges.ts';
-import { extendChallenge, reportAttempt } from '../../src/lib/server/services/phone-requests.ts';
+import {
+	extendChallenge,
+	reportAttempt,
+	requestReview
+} from '../../src/lib/server/services/phone-requests.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
 import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -182,6 +186,39 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		).toMatchObject({
 			failures: 3,
 			next: ['manual_review', 'on_site']
+		});
+	});
+
+	it('Hubei: after a failed attempt the candidate may ask for a manual review; the session ends held for it', async () => {
+		const c = await registerCandidate(db);
+		const s = await openSession(db, c.idNumber);
+		await expect(requestReview(db, s.opened.sessionId, await s.review())).rejects.toMatchObject({
+			status: 409,
+			code: 'nothing_to_review'
+		});
+		await reportAttempt(db, s.opened.sessionId, await s.attempt(1, step('photo', false)));
+		const request = await s.review();
+		expect(await requestReview(db, s.opened.sessionId, request)).toEqual({ outcome: 'review' });
+		expect(await outcomeOf(s.opened.sessionId)).toMatchObject({ result: 'review', review_status: 'pending' });
+		const reasons = (await outcomeOf(s.opened.sessionId))?.review_reasons as { code: string }[];
+		expect(reasons.map((r) => r.code)).toEqual(['review_requested']);
+		// Resent after a lost answer: the same answer; anything else on the ended session is refused.
+		expect(await requestReview(db, s.opened.sessionId, request)).toEqual({ outcome: 'review' });
+		await expect(requestReview(db, s.opened.sessionId, await s.review())).rejects.toMatchObject({
+			code: 'already_recorded'
+		});
+		await expect(
+			reportAttempt(db, s.opened.sessionId, await s.attempt(2, step('liveness', false)))
+		).rejects.toMatchObject({ code: 'already_recorded' });
+	});
+
+	it('Beijing offers no manual review: the request is refused', async () => {
+		const c = await registerCandidate(db, { province: 'beijing', examArea: '北京市朝阳区' });
+		const s = await openSession(db, c.idNumber);
+		await reportAttempt(db, s.opened.sessionId, await s.attempt(1, step('liveness', false)));
+		await expect(requestReview(db, s.opened.sessionId, await s.review())).rejects.toMatchObject({
+			status: 400,
+			code: 'review_not_offered'
 		});
 	});
 

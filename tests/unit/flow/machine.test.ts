@@ -371,7 +371,7 @@ describe('the server counts the attempts', () => {
 		expect(state.notice?.detail).toMatchObject({ failures: 3, max: 3 });
 	});
 
-	it("a higher server count lowers the attempts left shown; a lower one changes nothing", () => {
+	it('a higher server count lowers the attempts left shown; a lower one changes nothing', () => {
 		let state = send(walkTo('hubei', 'liveness'), { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
 		expect(state.notice?.detail?.attemptsLeft).toBe(2);
 		state = send(state, { type: 'SERVER_COUNT', failures: 2, exhausted: null, at: T0 });
@@ -386,7 +386,12 @@ describe('the server counts the attempts', () => {
 		let hubei = send(walkTo('hubei', 'liveness'), { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
 		hubei = send(hubei, { type: 'RETRY', at: T0 });
 		expect(hubei.status).toBe('id_capture');
-		hubei = send(hubei, { type: 'SERVER_COUNT', failures: 3, exhausted: ['manual_review', 'on_site'], at: T0 });
+		hubei = send(hubei, {
+			type: 'SERVER_COUNT',
+			failures: 3,
+			exhausted: ['manual_review', 'on_site'],
+			at: T0
+		});
 		expect(hubei.status).toBe('manual_review');
 		expect(hubei.notice?.code).toBe('attempts_exhausted');
 
@@ -405,9 +410,9 @@ describe('the server counts the attempts', () => {
 		expect(after.status).toBe('done');
 		expect(after.notice).toEqual(done.notice);
 		const submitting = walkTo('hubei', 'submitting');
-		expect(
-			send(submitting, { type: 'SERVER_COUNT', failures: 1, exhausted: null, at: T0 }).status
-		).toBe('submitting');
+		expect(send(submitting, { type: 'SERVER_COUNT', failures: 1, exhausted: null, at: T0 }).status).toBe(
+			'submitting'
+		);
 	});
 });
 

@@ -14,3 +14,4 @@ export {
 	usedAttempts
 } from './machine.ts';
 export { restoreFlow, serializeFlow } from './persist.ts';
+export { failedStepResult } from './report.ts';

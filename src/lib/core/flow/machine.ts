@@ -358,7 +358,10 @@ function serverCount(
 	}
 	if (state.status === 'attempt_failed' && state.notice && max !== null) {
 		const left = Math.max(max - usedAttempts(counted), 0);
-		return { ...counted, notice: { ...state.notice, detail: { ...state.notice.detail, attemptsLeft: left } } };
+		return {
+			...counted,
+			notice: { ...state.notice, detail: { ...state.notice.detail, attemptsLeft: left } }
+		};
 	}
 	return counted;
 }
