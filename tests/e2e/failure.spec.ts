@@ -1,17 +1,31 @@
-// A still photo in front of the camera fails liveness every time. Each failure is reported to the server as it
-// happens, signed by the phone: the server's count holds across QR codes (a new session does not reset it), and
-// Hubei's third failure ends online verification in manual review, on the phone and on the PC.
+// Failure paths. A still photo in front of the camera fails liveness every time; a live person who is not the one
+// on the ID card fails the face comparison. Each failure is reported to the server as it happens, signed by the
+// phone: the server's count holds across QR codes (a new session does not reset it), and Hubei's third failure
+// ends online verification in manual review, on the phone and on the PC.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { browserWithClip } from './support/browser.ts';
+import { cardFile, phoneIdentity } from './support/idcard.ts';
 import { registerCandidate, startOnPc } from './support/flow.ts';
-import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
+import {
+	confirmRecord,
+	consent,
+	expectStatus,
+	fixturePath,
+	idCards,
+	liveness,
+	openPhoneAs
+} from './support/phone.ts';
 
 const STILL_PHOTO = fixturePath('clips', 'attack_still_photo_jacky_cheung_640x480_15fps.mjpeg');
 
 /** Opens the link and records the status of every failure report the phone sends. */
-async function openReporting(browser: Browser, link: string): Promise<{ phone: Page; reports: number[] }> {
+async function openReporting(
+	browser: Browser,
+	link: string,
+	province = 'hubei'
+): Promise<{ phone: Page; reports: number[] }> {
 	const reports: number[] = [];
-	const phone = await openPhoneAs(browser, link, 'hubei');
+	const phone = await openPhoneAs(browser, link, province);
 	phone.on('response', (r) => r.url().endsWith('/api/phone/attempt') && reports.push(r.status()));
 	return { phone, reports };
 }
@@ -91,4 +105,26 @@ test('after a failed attempt the candidate asks for a manual review; the server 
 	} finally {
 		await browser.close();
 	}
+});
+
+test('a live person who is not the one on the ID card fails the face comparison, reported to the server', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	// Fujian (a blink, which the live selfie performs): the card of this candidate shows someone else's face.
+	const idNumber = await registerCandidate(request, 'fujian', 7105);
+	const { phone, reports } = await openReporting(browser, await startOnPc(pc, idNumber), 'fujian');
+	await consent(phone);
+	await confirmRecord(phone);
+	await expectStatus(phone, 'id_capture');
+	const identity = await phoneIdentity(phone);
+	const stranger = fixturePath('faces', 'alex_lacamoire_1.jpg');
+	for (const side of ['portrait', 'emblem'] as const)
+		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity, face: stranger }));
+	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
+	await liveness(phone);
+	await expectStatus(phone, 'attempt_failed');
+	await expect(phone.getByTestId('failure')).toContainText('人脸与身份证照片不一致');
+	await expect.poll(() => reports).toEqual([200]);
 });

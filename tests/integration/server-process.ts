@@ -126,7 +126,7 @@ export async function preparePhone(
 	const pass = (kind: StepResult['kind']): StepResult => ({
 		kind,
 		passed: true,
-		scores: kind === 'photo' ? { similarity: 0.8 } : {},
+		scores: kind === 'photo' ? { similarity: 0.8 } : kind === 'liveness' ? { idPortraitSimilarity: 0.7 } : {},
 		reasons: [],
 		models: [],
 		details: {}

@@ -107,10 +107,11 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 	return { started, keys, opened, payload, exactPayload, sign, attempt, extend, review, useChallenge };
 }
 
+/** A step result; a passed liveness step carries the ID-portrait similarity a phone measures (else: review). */
 export const step = (
 	kind: StepResult['kind'],
 	passed = true,
-	scores: Record<string, number> = {},
+	scores: Record<string, number> = kind === 'liveness' && passed ? { idPortraitSimilarity: 0.7 } : {},
 	models: StepResult['models'] = []
 ): StepResult => ({
 	kind,

@@ -133,8 +133,9 @@ export async function portraitSimilarity(
 
 /**
  * Adds the live face vs ID card portrait similarity to a liveness result when the phone kept a portrait. The
- * measure is recorded, never decisive on the phone: the server re-checks it against the policy's threshold.
- * A failure to measure (no face on either image, models not loaded) is recorded as such, not hidden.
+ * liveness screen fails the attempt on a mismatch; the server re-checks the similarity against the policy's
+ * threshold. A failure to measure (no face on either image, models not loaded) is recorded as such, not hidden,
+ * and the server holds such a bundle for manual review.
  */
 export async function withPortraitMatch(
 	result: StepResult,

@@ -1,12 +1,21 @@
 // A second Chromium whose fake camera plays another fixture clip (the default browser plays the live selfie).
 import { chromium, type Browser } from '@playwright/test';
 import { join, resolve } from 'node:path';
-import { convertClip } from './camera.ts';
+import { convertClip, defaultCameraClip } from './camera.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
+
+/** The clip each browser's fake camera plays: the ID card a test prints shows that person's face. */
+const clips = new WeakMap<Browser, string>();
+
+export function cameraClipOf(browser: Browser | null): string {
+	return (browser && clips.get(browser)) ?? defaultCameraClip();
+}
 
 export async function browserWithClip(clip: string): Promise<Browser> {
 	const y4m = convertClip(clip);
-	return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(y4m) });
+	const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(y4m) });
+	clips.set(browser, clip);
+	return browser;
 }
 
 /**
@@ -16,9 +25,11 @@ export async function browserWithClip(clip: string): Promise<Browser> {
 export async function browserWithSpeaker(code = 'bbaf2n'): Promise<Browser> {
 	const fixtures =
 		process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
-	const y4m = convertClip(join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`));
-	return chromium.launch({
+	const clip = join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`);
+	const browser = await chromium.launch({
 		executablePath: chromiumPath,
-		args: chromiumArgs(y4m, join(fixtures, 'clips', `grid_${code}.wav`))
+		args: chromiumArgs(convertClip(clip), join(fixtures, 'clips', `grid_${code}.wav`))
 	});
+	clips.set(browser, clip);
+	return browser;
 }

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { storedSessions } from './phone-store.ts';
 import { defaultCameraClip } from './camera.ts';
@@ -21,12 +21,11 @@ export const DEMO_IDENTITY: Partial<Identity> = {
 
 const dir = mkdtempSync(join(tmpdir(), 'zv-e2e-cards-'));
 
-/** A still of the person the fake camera shows, printed on the card, so the liveness step's face match with the
- * card portrait compares the same person. */
-function cameraFace(): string {
-	const out = join(dir, 'camera-face.jpg');
+/** A still of the person a fake camera clip shows, printed on the card, so the liveness step's face match with
+ * the card portrait compares the same person. */
+export function cameraFace(clip = defaultCameraClip()): string {
+	const out = join(dir, `face-${basename(clip).replace(/\.[^.]+$/, '')}.jpg`);
 	if (!existsSync(out)) {
-		const clip = defaultCameraClip();
 		const input = clip.endsWith('.mjpeg') ? ['-f', 'mjpeg', '-i', clip] : ['-i', clip];
 		execFileSync('ffmpeg', ['-y', '-loglevel', 'error', ...input, '-frames:v', '1', out]);
 	}
@@ -37,14 +36,15 @@ export const generatedCards: string[] = [];
 
 export async function cardFile(
 	side: 'portrait' | 'emblem',
-	opts: { identity?: Partial<Identity>; degrade?: Degradation; seed?: number } = {}
+	/** `face`: the picture printed on the portrait side (default: the default camera clip's person). */
+	opts: { identity?: Partial<Identity>; degrade?: Degradation; seed?: number; face?: string } = {}
 ): Promise<string> {
 	const card = await generateCard({
 		seed: opts.seed ?? 7,
 		side,
 		identity: { ...DEMO_IDENTITY, ...opts.identity },
 		degrade: opts.degrade ?? { fill: 0.8, jpegQuality: 90 },
-		...(side === 'portrait' ? { face: cameraFace() } : {}),
+		...(side === 'portrait' ? { face: opts.face ?? cameraFace() } : {}),
 		write: false
 	});
 	const path = join(

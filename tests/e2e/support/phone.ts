@@ -1,7 +1,8 @@
 // Walks the phone screens the way a candidate does: by visible text and roles, never by internal state.
 import { expect, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
-import { cardFile, phoneIdentity } from './idcard.ts';
+import { cameraClipOf } from './browser.ts';
+import { cameraFace, cardFile, phoneIdentity } from './idcard.ts';
 
 const fixtures =
 	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
@@ -34,12 +35,14 @@ export async function confirmRecord(phone: Page): Promise<void> {
 export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Promise<void> {
 	await expectStatus(phone, 'id_capture');
 	const identity = await phoneIdentity(phone);
+	// The card shows the person this browser's camera plays, as a candidate's own card does.
+	const face = cameraFace(cameraClipOf(phone.context().browser()));
 	for (const side of sides) {
 		await expect(phone.getByRole('heading', { level: 1 })).toContainText(
 			side === 'portrait' ? '人像面' : '国徽面',
 			{ timeout: 90_000 }
 		);
-		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity }));
+		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity, face }));
 	}
 	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
 }
