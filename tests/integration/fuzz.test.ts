@@ -107,7 +107,9 @@ describe(`fuzz (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 			const valid = await s.sign(
 				s.payload(
 					[
-						step('liveness', true, { antiSpoof: 0.9 }, [{ id: 'face.feature', sha256: 'a'.repeat(64) }]),
+						step('liveness', true, { antiSpoof: 0.9, idPortraitSimilarity: 0.7 }, [
+							{ id: 'face.feature', sha256: 'a'.repeat(64) }
+						]),
 						step('photo', true, { similarity: 0.8 })
 					],
 					{

@@ -131,7 +131,10 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 		const s = await openSession(db, candidate.idNumber);
 		const bundle = await s.sign(
 			s.payload(
-				[step('liveness', true, { antiSpoof: 0.9 }, [MODEL]), step('photo', true, { similarity: 0.7 })],
+				[
+					step('liveness', true, { antiSpoof: 0.9, idPortraitSimilarity: 0.7 }, [MODEL]),
+					step('photo', true, { similarity: 0.7 })
+				],
 				{
 					photoSha256: sha256(goodPhoto)
 				}
