@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BundlePayload } from '../../src/lib/core/bundle/schema.ts';
+import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEMO_CANDIDATE } from '../../src/lib/server/seed.ts';
@@ -27,7 +27,7 @@ async function openedSession() {
 		candidate: { idNumber: opened.record.idNumber },
 		signedAt: new Date().toISOString(),
 		// Every step Beijing's policy requires, passed.
-		steps: (['record', 'idcard', 'liveness', 'photo'] as const).map((kind) => ({
+		steps: (['record', 'idcard', 'liveness', 'photo'] as const).map((kind): StepResult => ({
 			kind,
 			passed: true,
 			scores: kind === 'liveness' ? { idPortraitSimilarity: 0.7 } : {},

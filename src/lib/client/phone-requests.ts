@@ -52,21 +52,17 @@ async function post<T>(url: string, body: unknown): Promise<PostResult<T>> {
 	};
 }
 
-export async function signAttempt(
-	phone: PhoneState,
-	attempt: number,
-	step: StepResult
-): Promise<SignedAttempt> {
-	const payload: AttemptPayload = {
-		version: 1,
-		type: 'attempt',
-		sessionId: phone.sessionId,
-		challenge: phone.challenge,
-		signedAt: new Date().toISOString(),
-		candidate: { idNumber: phone.record.idNumber },
-		attempt,
-		step
-	};
+/** What every signed phone request carries: this session, its current challenge, and when it was signed. */
+const envelope = (phone: PhoneState) => ({
+	version: 1 as const,
+	sessionId: phone.sessionId,
+	challenge: phone.challenge,
+	signedAt: new Date().toISOString()
+});
+
+export function signAttempt(phone: PhoneState, attempt: number, step: StepResult): Promise<SignedAttempt> {
+	const candidate = { idNumber: phone.record.idNumber };
+	const payload: AttemptPayload = { ...envelope(phone), type: 'attempt', candidate, attempt, step };
 	return signPayload(payload, phone.keys.privateKey);
 }
 
@@ -74,14 +70,8 @@ export const postAttempt = (report: SignedAttempt) => post<AttemptAnswer>('/api/
 
 /** The candidate's request for a manual review (sent after the failure reports, which give it its reason). */
 export function signReview(phone: PhoneState): Promise<SignedReview> {
-	const payload: ReviewPayload = {
-		version: 1,
-		type: 'review',
-		sessionId: phone.sessionId,
-		challenge: phone.challenge,
-		signedAt: new Date().toISOString(),
-		candidate: { idNumber: phone.record.idNumber }
-	};
+	const candidate = { idNumber: phone.record.idNumber };
+	const payload: ReviewPayload = { ...envelope(phone), type: 'review', candidate };
 	return signPayload(payload, phone.keys.privateKey);
 }
 
@@ -91,13 +81,6 @@ export async function requestExtension(
 	phone: PhoneState,
 	extension: number
 ): Promise<PostResult<ExtendAnswer>> {
-	const payload: ExtendPayload = {
-		version: 1,
-		type: 'extend',
-		sessionId: phone.sessionId,
-		challenge: phone.challenge,
-		signedAt: new Date().toISOString(),
-		extension
-	};
+	const payload: ExtendPayload = { ...envelope(phone), type: 'extend', extension };
 	return post<ExtendAnswer>('/api/phone/challenge/extend', await signPayload(payload, phone.keys.privateKey));
 }

@@ -188,8 +188,14 @@ export async function reportAttempt(
 			});
 			// The last attempt ends this session: its outcome is recorded (the registration system is told), and
 			// where the policy says so (Hubei) it is queued for a manual review.
-			if (state.exhausted)
-				await endSession(tx, sessionId, candidate.id, input, bundleSha, state.exhausted, now);
+			if (state.exhausted) {
+				const review = state.exhausted.includes('manual_review');
+				const reviewReasons = review
+					? [{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }]
+					: [];
+				const ending = { sessionId, candidateId: candidate.id, bundle: input, bundleSha, reviewReasons };
+				await endSession(tx, { ...ending, result: 'failed' }, now);
+			}
 		}
 		const left = state.max === null ? null : Math.max(state.max - state.failures, 0);
 		return {
@@ -205,37 +211,36 @@ export async function reportAttempt(
 	});
 }
 
-async function endSession(
-	tx: Db,
-	sessionId: string,
-	candidateId: number,
-	bundle: unknown,
-	bundleSha: string,
-	next: readonly string[],
-	now: Date
-): Promise<void> {
-	const review = next.includes('manual_review');
+interface Ending {
+	sessionId: string;
+	candidateId: number;
+	/** The signed request that ended the session, kept as the outcome's evidence. */
+	bundle: unknown;
+	bundleSha: string;
+	result: 'failed' | 'review';
+	/** Non-empty: the outcome waits in the review queue with these reasons. */
+	reviewReasons: { code: string; zh: string; en: string }[];
+}
+
+/** Ends the session on a signed phone request: its outcome (the registration system is told), and its status. */
+async function endSession(tx: Db, end: Ending, now: Date): Promise<void> {
 	const outcome = await tx
 		.insertInto('outcomes')
 		.values({
-			session_id: sessionId,
-			candidate_id: candidateId,
-			result: 'failed',
-			bundle: JSON.stringify(bundle),
-			bundle_sha256: bundleSha,
-			review_status: review ? 'pending' : 'none',
-			review_reasons: JSON.stringify(
-				review
-					? [{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }]
-					: []
-			)
+			session_id: end.sessionId,
+			candidate_id: end.candidateId,
+			result: end.result,
+			bundle: JSON.stringify(end.bundle),
+			bundle_sha256: end.bundleSha,
+			review_status: end.reviewReasons.length ? 'pending' : 'none',
+			review_reasons: JSON.stringify(end.reviewReasons)
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	await tx
 		.updateTable('verification_sessions')
-		.set({ status: 'failed', completed_at: now })
-		.where('id', '=', sessionId)
+		.set({ status: end.result, completed_at: now })
+		.where('id', '=', end.sessionId)
 		.execute();
 	await recordOutcomeEvent(tx, outcome.id, now);
 }
@@ -410,31 +415,15 @@ export async function requestReview(
 				'No failed attempt has been reported: there is nothing to review.'
 			);
 		}
-		const outcome = await tx
-			.insertInto('outcomes')
-			.values({
-				session_id: sessionId,
-				candidate_id: locked.candidate_id,
-				result: 'review',
-				bundle: JSON.stringify(input),
-				bundle_sha256: bundleSha,
-				review_status: 'pending',
-				review_reasons: JSON.stringify([
-					{
-						code: 'review_requested',
-						zh: '考生在验证未通过后申请人工审核',
-						en: 'The candidate asked for a manual review after a failed attempt'
-					}
-				])
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		await tx
-			.updateTable('verification_sessions')
-			.set({ status: 'review', completed_at: now })
-			.where('id', '=', sessionId)
-			.execute();
-		await recordOutcomeEvent(tx, outcome.id, now);
+		const reviewReasons = [
+			{
+				code: 'review_requested',
+				zh: '考生在验证未通过后申请人工审核',
+				en: 'The candidate asked for a manual review after a failed attempt'
+			}
+		];
+		const ending = { sessionId, candidateId: locked.candidate_id, bundle: input, bundleSha, reviewReasons };
+		await endSession(tx, { ...ending, result: 'review' }, now);
 		await audit(tx, {
 			actor: 'phone',
 			action: 'review.requested',
