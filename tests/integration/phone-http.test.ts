@@ -10,6 +10,7 @@ import { DEMO_CANDIDATES } from '../../src/lib/server/seed.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import {
 	adminCookie,
+	pickPort,
 	preparePhone,
 	registerOverHttp,
 	startServer,
@@ -32,7 +33,7 @@ beforeAll(async () => {
 		dataDir = mkdtempSync(join(tmpdir(), 'zv-phone-http-'));
 		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
 	}
-	server = await startServer(3400 + Math.floor(Math.random() * 90), env);
+	server = await startServer(await pickPort(3400, 90), env);
 	cookie = await adminCookie(server.origin);
 }, 120_000);
 afterAll(async () => {
