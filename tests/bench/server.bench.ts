@@ -19,7 +19,8 @@ import {
 	preparePhone,
 	registerOverHttp,
 	startServer,
-	type PhoneSession
+	type PhoneSession,
+	type ServerProcess
 } from '../integration/server-process.ts';
 
 const REQUESTS = Number(process.env.ZV_BENCH_REQUESTS ?? 200);
@@ -167,7 +168,7 @@ async function runOne(
 ): Promise<Row> {
 	// ZV_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
 	const profileDir = process.env.ZV_BENCH_CPU_PROF;
-	const servers = [];
+	const servers: ServerProcess[] = [];
 	try {
 		for (let i = 0; i < instances; i++) {
 			servers.push(
