@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { cameraClipY4m } from './tests/e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from './tests/e2e/support/chromium.ts';
+import { REGISTRATION_TOKEN } from './tests/e2e/support/server-env.ts';
 
 const port = Number(process.env.ZV_E2E_PORT ?? 3210);
 export default defineConfig({
@@ -22,6 +23,6 @@ export default defineConfig({
 		port,
 		reuseExistingServer: false,
 		timeout: 120_000,
-		env: { PORT: String(port), ZV_E2E: '1' }
+		env: { PORT: String(port), ZV_E2E: '1', ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN }
 	}
 });

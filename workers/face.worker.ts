@@ -26,6 +26,8 @@ export type FrameInput = ImageData | ImageBitmap | RgbaImage;
 
 let runtime: WebRuntime | null = null;
 let engine: FullFaceEngine | null = null;
+/** The same models with the detector on every frame: for still pictures, and where landmarks must be best. */
+let everyFrame: FullFaceEngine | null = null;
 let ready: Promise<FaceWorkerInfo> | null = null;
 
 function toRgba(frame: FrameInput): RgbaImage {
@@ -40,9 +42,9 @@ function toRgba(frame: FrameInput): RgbaImage {
 	return frame as RgbaImage;
 }
 
-function need(): FullFaceEngine {
-	if (!engine) throw new Error('face worker: call init() first');
-	return engine;
+function need(detectEveryFrame = false): FullFaceEngine {
+	if (!engine || !everyFrame) throw new Error('face worker: call init() first');
+	return detectEveryFrame ? everyFrame : engine;
 }
 
 const api = {
@@ -55,6 +57,7 @@ const api = {
 			const started = performance.now();
 			runtime = createWebRuntime({ onProgress, numThreads: options.numThreads });
 			engine = createFaceEngine(runtime, options.engine);
+			everyFrame = createFaceEngine(runtime, { ...options.engine, detectEvery: 1 });
 			await engine.warmUp();
 			// One pass over a blank frame compiles every kernel before the first real camera frame.
 			await engine.measure(createImage(320, 240));
@@ -74,9 +77,17 @@ const api = {
 		return ready;
 	},
 
-	/** Per-frame measurements for the camera loop (liveness, photo checks). */
-	measure(frame: FrameInput, t = 0): Promise<FaceMeasurement> {
-		return need().measure(toRgba(frame), t);
+	/**
+	 * Per-frame measurements for the camera loop: `t` in ms, increasing within one capture. `detectEveryFrame`
+	 * skips the tracking between detections (the mouth of a digit reading is a small, landmark-sized movement).
+	 */
+	measure(frame: FrameInput, t = 0, detectEveryFrame = false): Promise<FaceMeasurement> {
+		return need(detectEveryFrame).measure(toRgba(frame), t);
+	},
+
+	/** Measurements of a still picture (a photo): the detector runs, never a box tracked from another image. */
+	measureStill(frame: FrameInput): Promise<FaceMeasurement> {
+		return need(true).measure(toRgba(frame), 0);
 	},
 
 	detect(frame: FrameInput): Promise<DetectedFace[]> {
@@ -91,6 +102,21 @@ const api = {
 	/** Passive anti-spoof decision for one face. */
 	async liveness(frame: FrameInput, face: DetectedFace): Promise<AntispoofResult> {
 		return antispoofDecision(await need().liveness(toRgba(frame), face));
+	},
+
+	/**
+	 * The liveness loop's periodic sample of one face: embedding and anti-spoof on one copy of the frame. `ms` is
+	 * the time the two models and their crops took in the worker (the frame's copy to the worker excluded).
+	 */
+	async sample(
+		frame: FrameInput,
+		face: DetectedFace
+	): Promise<{ embedding: FaceEmbedding; antiSpoof: AntispoofResult; ms: number }> {
+		const image = toRgba(frame);
+		const started = performance.now();
+		const embedding = await need().embed(image, face);
+		const antiSpoof = antispoofDecision(await need().liveness(image, face));
+		return { embedding, antiSpoof, ms: performance.now() - started };
 	},
 
 	compare(a: FaceEmbedding, b: FaceEmbedding, threshold: number = FACE_MATCH.match): FaceComparison {

@@ -1,7 +1,9 @@
 // Offline: the signed submission waits in IndexedDB and is sent exactly once when the network comes back; the
 // installed shell (service worker) serves the phone page offline and the flow resumes from IndexedDB.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { startOnPc } from './support/flow.ts';
+import { cardFile, phoneIdentity } from './support/idcard.ts';
+import { storedSessions } from './support/phone-store.ts';
 import {
 	confirmRecord,
 	consent,
@@ -9,8 +11,53 @@ import {
 	idCards,
 	liveness,
 	openPhoneAs,
-	photo
+	photo,
+	submit
 } from './support/phone.ts';
+
+/** What the phone keeps in IndexedDB about the ID card. */
+const storedIdData = async (phone: Page) =>
+	(await storedSessions(phone)).map(({ record: _record, ...rest }) => rest);
+
+test('a reload in the ID step keeps the side already read; the card portrait leaves the phone with the result', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+	const heading = phone.getByRole('heading', { level: 1 });
+	await consent(phone);
+	await expectStatus(phone, 'id_capture');
+	const identity = await phoneIdentity(phone);
+	await phone.getByTestId('id-file').setInputFiles(await cardFile('portrait', { identity }));
+	await expect(heading).toContainText('国徽面', { timeout: 90_000 });
+	expect(await storedIdData(phone)).toEqual([
+		{ status: 'id_capture', idPortrait: false, draftSides: ['portrait'], draftPortrait: true }
+	]);
+
+	await phone.reload();
+	await expectStatus(phone, 'id_capture');
+	await expect(heading).toContainText('国徽面');
+	await phone.getByTestId('id-file').setInputFiles(await cardFile('emblem', { identity }));
+	// The comparison covers both sides: the one read before the reload and the one read after it.
+	await expect(phone.getByTestId('id-fields').locator('tr[data-field="idNumber"]')).toHaveAttribute(
+		'data-status',
+		'match',
+		{ timeout: 90_000 }
+	);
+	await expect(phone.getByTestId('id-fields').locator('tr[data-field="authority"]')).toBeVisible();
+	await phone.getByRole('button', { name: '信息一致，继续' }).click();
+	await confirmRecord(phone);
+	expect(await storedIdData(phone)).toEqual([
+		{ status: 'photo', idPortrait: true, draftSides: [], draftPortrait: false }
+	]);
+	await photo(phone);
+	await liveness(phone);
+	await submit(phone);
+	await expectStatus(phone, 'done');
+	expect(await storedIdData(phone)).toEqual([
+		{ status: 'done', idPortrait: false, draftSides: [], draftPortrait: false }
+	]);
+});
 
 test('offline submit waits in IndexedDB and lands once after reconnecting', async ({ page: pc, browser }) => {
 	const phone = await openPhoneAs(browser, await startOnPc(pc), null);

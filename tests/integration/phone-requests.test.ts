@@ -1,17 +1,24 @@
 // Round 2 server rules, on PGlite and (DATABASE_URL) PostgreSQL: demo candidates per province, required steps,
 // the motion-probe fallback held for review, failed attempts counted by the server, challenge extensions, and the
 // fixed test-mode liveness challenge.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { checkIdNumber } from '../../src/lib/core/idcard/number.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
+import { config } from '../../src/lib/server/config.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEMO_CANDIDATES } from '../../src/lib/server/seed.ts';
 import { fixedForTest, issueChallenge } from '../../src/lib/server/services/challenges.ts';
-import { extendChallenge, reportAttempt } from '../../src/lib/server/services/phone-requests.ts';
+import {
+	extendChallenge,
+	reportAttempt,
+	requestReview
+} from '../../src/lib/server/services/phone-requests.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
 import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { openSession, registerCandidate, step } from './support.ts';
+
+const defaultExtensions = config.challengeExtensions;
 
 let handle: TestDatabase;
 let db: Db;
@@ -171,11 +178,47 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		);
 		expect(failed.attempts).toEqual({ failures: 2, max: 3, next: null });
 		const b = await openSession(db, c.idNumber);
+		// A new QR code does not reset the count: the phone is told where the candidate stands when it opens.
+		expect(a.opened.attempts).toEqual({ failures: 0, max: 3 });
+		expect(b.opened.attempts).toEqual({ failures: 2, max: 3 });
 		expect(
 			await reportAttempt(db, b.opened.sessionId, await b.attempt(1, step('photo', false)))
 		).toMatchObject({
 			failures: 3,
 			next: ['manual_review', 'on_site']
+		});
+	});
+
+	it('Hubei: after a failed attempt the candidate may ask for a manual review; the session ends held for it', async () => {
+		const c = await registerCandidate(db);
+		const s = await openSession(db, c.idNumber);
+		await expect(requestReview(db, s.opened.sessionId, await s.review())).rejects.toMatchObject({
+			status: 409,
+			code: 'nothing_to_review'
+		});
+		await reportAttempt(db, s.opened.sessionId, await s.attempt(1, step('photo', false)));
+		const request = await s.review();
+		expect(await requestReview(db, s.opened.sessionId, request)).toEqual({ outcome: 'review' });
+		expect(await outcomeOf(s.opened.sessionId)).toMatchObject({ result: 'review', review_status: 'pending' });
+		const reasons = (await outcomeOf(s.opened.sessionId))?.review_reasons as { code: string }[];
+		expect(reasons.map((r) => r.code)).toEqual(['review_requested']);
+		// Resent after a lost answer: the same answer; anything else on the ended session is refused.
+		expect(await requestReview(db, s.opened.sessionId, request)).toEqual({ outcome: 'review' });
+		await expect(requestReview(db, s.opened.sessionId, await s.review())).rejects.toMatchObject({
+			code: 'already_recorded'
+		});
+		await expect(
+			reportAttempt(db, s.opened.sessionId, await s.attempt(2, step('liveness', false)))
+		).rejects.toMatchObject({ code: 'already_recorded' });
+	});
+
+	it('Beijing offers no manual review: the request is refused', async () => {
+		const c = await registerCandidate(db, { province: 'beijing', examArea: '北京市朝阳区' });
+		const s = await openSession(db, c.idNumber);
+		await reportAttempt(db, s.opened.sessionId, await s.attempt(1, step('liveness', false)));
+		await expect(requestReview(db, s.opened.sessionId, await s.review())).rejects.toMatchObject({
+			status: 400,
+			code: 'review_not_offered'
 		});
 	});
 
@@ -203,7 +246,10 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		expect(await outcomeOf(s.opened.sessionId)).toBeUndefined();
 	});
 
-	it('extends the challenge twice, not a third time; the bundle must echo the extended challenge', async () => {
+	it('extends the challenge as often as configured, not once more; the bundle must echo the extended challenge', async () => {
+		// Two here (the default is ten) keeps the test short; the limit logic is the same.
+		config.challengeExtensions = 2;
+		onTestFinished(() => void (config.challengeExtensions = defaultExtensions));
 		const c = await registerCandidate(db);
 		const opened = new Date(Date.now() - 19 * MIN);
 		const s = await openSession(db, c.idNumber, opened);

@@ -1,5 +1,5 @@
 // Shared steps of the integration tests: registering candidates, opening a phone session, signing bundles.
-import type { AttemptPayload, ExtendPayload } from '../../src/lib/core/bundle/request.ts';
+import type { AttemptPayload, ExtendPayload, ReviewPayload } from '../../src/lib/core/bundle/request.ts';
 import type { BundlePayload, Challenge, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import {
 	exportPublicKey,
@@ -97,8 +97,14 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 	/** A signed extension request (POST /api/phone/challenge/extend). */
 	const extend = (n: number) =>
 		signPayload<ExtendPayload>({ ...base(), type: 'extend', extension: n }, keys.privateKey);
+	/** A signed request for a manual review (POST /api/phone/review). */
+	const review = () =>
+		signPayload<ReviewPayload>(
+			{ ...base(), type: 'review', candidate: { idNumber: opened.record.idNumber } },
+			keys.privateKey
+		);
 	const useChallenge = (next: Challenge) => (challenge = next);
-	return { started, keys, opened, payload, exactPayload, sign, attempt, extend, useChallenge };
+	return { started, keys, opened, payload, exactPayload, sign, attempt, extend, review, useChallenge };
 }
 
 export const step = (

@@ -119,9 +119,11 @@ export function decodeAudio(path: string, sampleRate = 16000): { pcm: Float32Arr
 	return { pcm, sampleRate };
 }
 
-let engine: FaceEngine | null = null;
-export function nodeFaceEngine(): FaceEngine {
-	engine ??= createFaceEngine(nodeRuntime);
+const engines = new Map<number, FaceEngine>();
+/** One engine per detector cadence (1 = every frame, as the CLI measures; 3 = the phone's camera loop). */
+export function nodeFaceEngine(detectEvery = 1): FaceEngine {
+	let engine = engines.get(detectEvery);
+	if (!engine) engines.set(detectEvery, (engine = createFaceEngine(nodeRuntime, { detectEvery })));
 	return engine;
 }
 
@@ -167,10 +169,10 @@ export async function replayClip(
 }
 
 /** Measures every frame of a clip (and samples identity/anti-spoof) once, for judging many challenges on it. */
-export async function measureClip(path: string, fps: number | null = null) {
+export async function measureClip(path: string, fps: number | null = null, detectEvery = 1) {
 	const info = probeClip(path, fps);
 	const resample = fps != null && !path.toLowerCase().endsWith('.mjpeg');
-	const engine = nodeFaceEngine();
+	const engine = nodeFaceEngine(detectEvery);
 	const measurements: FaceMeasurement[] = [];
 	const samples: Sample[] = [];
 	const started = performance.now();

@@ -5,6 +5,15 @@ import { openDB, type DBSchema } from 'idb';
 import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
 import type { FlowState } from '../core/flow/index.ts';
 import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
+import type { CardSide } from '../core/idcard/fields.ts';
+import type { SideReading } from './idcard.ts';
+import type { SignedAttempt, SignedReview } from './phone-requests.ts';
+
+export interface IdDraft {
+	readings: Partial<Record<CardSide, SideReading>>;
+	sources: Partial<Record<CardSide, 'camera' | 'album'>>;
+	portrait?: ImageData;
+}
 
 export interface PhoneRecord {
 	name: string;
@@ -48,6 +57,17 @@ export interface PhoneState {
 	idPortrait?: ImageData;
 	/** A signed bundle waiting for the network (sent once when it comes back). */
 	pending?: SignedBundle;
+	/** Signed reports of failed attempts not yet acknowledged by the server (sent in order, when online). */
+	attemptOutbox?: SignedAttempt[];
+	/** The candidate's signed request for a manual review, until the server has it. */
+	reviewRequest?: SignedReview;
+	/** Challenge extensions granted so far (the next request says this + 1). */
+	extensions?: number;
+	extensionsLeft?: number;
+	/** Server time minus phone time when the link was opened: the challenge's expiry is in server time. */
+	clockOffsetMs?: number;
+	/** ID sides read so far in the current ID step, so a reload does not lose a side already read. */
+	idDraft?: IdDraft;
 	outcome?: string;
 	updatedAt: number;
 }

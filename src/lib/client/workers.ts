@@ -1,6 +1,7 @@
 // Workers start lazily, on first use, so the shell stays light until a step needs them; the face worker (models
 // in memory) is terminated when its step ends, which keeps memory low on phones.
 import * as Comlink from 'comlink';
+import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
 import type { OcrWorkerApi } from '../../../workers/ocr.worker.ts';
@@ -27,11 +28,23 @@ export function faceWorker(onProgress?: (loaded: number, total: number) => void)
 			type: 'module'
 		});
 		const api = Comlink.wrap<FaceWorkerApi>(worker);
-		const info = api.init(onProgress ? Comlink.proxy(onProgress) : undefined, { numThreads: 1 });
+		const info = api.init(onProgress ? Comlink.proxy(onProgress) : undefined, {
+			numThreads: faceThreads(),
+			engine: { ...CAMERA_LOOP }
+		});
 		face = { worker, api, info };
 		info.catch(() => disposeFaceWorker());
 	}
 	return face;
+}
+
+/**
+ * Two inference threads when the page is cross-origin isolated and the device has cores to spare; one on a
+ * 2-core device, where the page itself (camera, video decoding, UI) needs the other core: onnxruntime's threads
+ * spin while they wait, and a second one there made the camera loop miss a blink in the e2e runs.
+ */
+function faceThreads(): number {
+	return crossOriginIsolated && navigator.hardwareConcurrency > 2 ? 2 : 1;
 }
 
 export function disposeFaceWorker(): void {

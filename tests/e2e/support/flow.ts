@@ -1,4 +1,35 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { randomIdentity, rng } from '../../support/idcard/identities.ts';
+import { REGISTRATION_TOKEN } from './server-env.ts';
+
+/**
+ * A fresh candidate registered through the registration API, for tests that use up a candidate's attempts:
+ * the seeded demo candidates stay usable by every other test.
+ */
+export async function registerCandidate(
+	request: APIRequestContext,
+	province: 'beijing' | 'fujian' | 'hubei',
+	seed: number
+): Promise<string> {
+	const identity = randomIdentity(rng(seed));
+	const response = await request.post('/api/registration/candidates', {
+		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` },
+		data: {
+			idNumber: identity.idNumber,
+			name: identity.name,
+			sex: identity.sex,
+			ethnicity: identity.ethnicity,
+			birthDate: identity.birthDate,
+			address: identity.address,
+			phone: '13900000000',
+			major: '汉语言文学',
+			examArea: '测试考区',
+			province
+		}
+	});
+	expect(response.status(), await response.text()).toBe(200);
+	return identity.idNumber;
+}
 
 export const DEMO_ID = '110105199003071239';
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { storedSessions } from './phone-store.ts';
 import { defaultCameraClip } from './camera.ts';
 import { generateCard, type Degradation, type Identity } from '../../support/idcard/generate.ts';
 
@@ -58,25 +59,13 @@ export async function cardFile(
 /** The registration record the phone holds (IndexedDB), as the holder of a card: so each province's own demo
  * candidate gets their own card. */
 export async function phoneIdentity(phone: Page): Promise<Partial<Identity>> {
-	return phone.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((ok, fail) => {
-			const req = indexedDB.open('zikao-verify');
-			req.onsuccess = () => ok(req.result);
-			req.onerror = () => fail(req.error);
-		});
-		const all = await new Promise<{ record: Record<string, string> }[]>((ok) => {
-			const req = db.transaction('sessions').objectStore('sessions').getAll();
-			req.onsuccess = () => ok(req.result);
-		});
-		db.close();
-		const r = all[0].record;
-		return {
-			name: r.name,
-			sex: r.sex as '男' | '女',
-			ethnicity: r.ethnicity,
-			birthDate: r.birthDate,
-			address: r.address,
-			idNumber: r.idNumber
-		};
-	});
+	const [{ record: r }] = await storedSessions(phone);
+	return {
+		name: r.name,
+		sex: r.sex as '男' | '女',
+		ethnicity: r.ethnicity,
+		birthDate: r.birthDate,
+		address: r.address,
+		idNumber: r.idNumber
+	};
 }

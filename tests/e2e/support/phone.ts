@@ -22,7 +22,10 @@ export async function consent(phone: Page): Promise<void> {
 
 export async function confirmRecord(phone: Page): Promise<void> {
 	await expectStatus(phone, 'confirm_record');
-	await expect(phone.getByTestId('record')).toContainText(/王小明|林晓燕|陈志强/);
+	// The record shown is the one the server sent for this link (a seeded demo or a registered candidate).
+	const { name, idNumber } = await phoneIdentity(phone);
+	await expect(phone.getByTestId('record')).toContainText(name!);
+	await expect(phone.getByTestId('record')).toContainText(idNumber!);
 	await phone.getByRole('button', { name: '信息正确，继续' }).click();
 }
 
@@ -85,7 +88,7 @@ export async function openPhoneAs(
 	browser: import('@playwright/test').Browser,
 	link: string,
 	province: string | null,
-	setup?: (context: import('@playwright/test').BrowserContext) => void
+	setup?: (context: import('@playwright/test').BrowserContext) => unknown
 ): Promise<Page> {
 	const context = await browser.newContext({
 		viewport: { width: 360, height: 740 },
@@ -104,7 +107,7 @@ export async function openPhoneAs(
 			await route.fulfill({ response, json: body });
 		});
 	}
-	setup?.(context);
+	await setup?.(context);
 	const phone = await context.newPage();
 	await phone.goto(link);
 	return phone;

@@ -361,6 +361,61 @@ describe('beijing: 5 failures then contact the exam office; 15 photo uploads a d
 	});
 });
 
+describe('the server counts the attempts', () => {
+	it('failures of earlier sessions count: a new QR code does not reset the limit', () => {
+		let state = createFlow('hubei', T0, 2);
+		expect(attemptsLeft(state)).toBe(1);
+		while (state.status !== 'liveness') state = send(state, ...happyEvents(state, T0));
+		state = send(state, { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
+		expect(state.status).toBe('manual_review');
+		expect(state.notice?.detail).toMatchObject({ failures: 3, max: 3 });
+	});
+
+	it('a higher server count lowers the attempts left shown; a lower one changes nothing', () => {
+		let state = send(walkTo('hubei', 'liveness'), { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
+		expect(state.notice?.detail?.attemptsLeft).toBe(2);
+		state = send(state, { type: 'SERVER_COUNT', failures: 2, exhausted: null, at: T0 });
+		expect(state.status).toBe('attempt_failed');
+		expect(attemptsLeft(state)).toBe(1);
+		expect(state.notice?.detail?.attemptsLeft).toBe(1);
+		state = send(state, { type: 'SERVER_COUNT', failures: 0, exhausted: null, at: T0 });
+		expect(attemptsLeft(state)).toBe(1);
+	});
+
+	it('when the server says the attempts are used up, online verification ends wherever the candidate is', () => {
+		let hubei = send(walkTo('hubei', 'liveness'), { type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 });
+		hubei = send(hubei, { type: 'RETRY', at: T0 });
+		expect(hubei.status).toBe('id_capture');
+		hubei = send(hubei, {
+			type: 'SERVER_COUNT',
+			failures: 3,
+			exhausted: ['manual_review', 'on_site'],
+			at: T0
+		});
+		expect(hubei.status).toBe('manual_review');
+		expect(hubei.notice?.code).toBe('attempts_exhausted');
+
+		const beijing = send(walkTo('beijing', 'photo'), {
+			type: 'SERVER_COUNT',
+			failures: 5,
+			exhausted: ['contact_office'],
+			at: T0
+		});
+		expect(beijing.status).toBe('contact_office');
+	});
+
+	it('a late answer neither reopens nor changes an ended flow, nor interrupts a submission', () => {
+		const done = walkTo('hubei', 'done');
+		const after = send(done, { type: 'SERVER_COUNT', failures: 3, exhausted: ['manual_review'], at: T0 });
+		expect(after.status).toBe('done');
+		expect(after.notice).toEqual(done.notice);
+		const submitting = walkTo('hubei', 'submitting');
+		expect(send(submitting, { type: 'SERVER_COUNT', failures: 1, exhausted: null, at: T0 }).status).toBe(
+			'submitting'
+		);
+	});
+});
+
 describe('persistence', () => {
 	it('restores a saved state and resumes at the same step', () => {
 		const state = walkTo('beijing', 'photo');
@@ -379,6 +434,8 @@ describe('persistence', () => {
 		expect(restoreFlow({ ...state, policyId: 'atlantis' })).toBeNull();
 		expect(restoreFlow({ ...state, status: 'skipped_to_done' })).toBeNull();
 		expect(restoreFlow({ ...state, failures: 'none' })).toBeNull();
+		expect(restoreFlow({ ...state, priorFailures: -1 })).toBeNull();
+		expect(restoreFlow({ ...state, serverFailures: '3' })).toBeNull();
 	});
 
 	it('flowView reports step numbers and limits for the screen', () => {

@@ -39,6 +39,13 @@ export const ExtendPayloadSchema = v.object({
 	extension: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))
 });
 
+/** After a failed attempt, the candidate asks for a manual review instead of trying again (Hubei 人工审核). */
+export const ReviewPayloadSchema = v.object({
+	...Base,
+	type: v.literal('review'),
+	candidate: v.object({ idNumber: v.pipe(v.string(), v.maxLength(32)) })
+});
+
 const signed = <T extends v.GenericSchema>(payload: T) =>
 	v.object({
 		payload,
@@ -48,8 +55,10 @@ const signed = <T extends v.GenericSchema>(payload: T) =>
 
 export const SignedAttemptSchema = signed(AttemptPayloadSchema);
 export const SignedExtendSchema = signed(ExtendPayloadSchema);
+export const SignedReviewSchema = signed(ReviewPayloadSchema);
 export type AttemptPayload = v.InferOutput<typeof AttemptPayloadSchema>;
 export type ExtendPayload = v.InferOutput<typeof ExtendPayloadSchema>;
+export type ReviewPayload = v.InferOutput<typeof ReviewPayloadSchema>;
 
 export interface RequestContext {
 	sessionId: string;

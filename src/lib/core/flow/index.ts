@@ -10,6 +10,8 @@ export {
 	isTerminal,
 	missingSteps,
 	photoUploadsLeft,
-	transition
+	transition,
+	usedAttempts
 } from './machine.ts';
 export { restoreFlow, serializeFlow } from './persist.ts';
+export { failedStepResult } from './report.ts';

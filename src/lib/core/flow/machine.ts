@@ -1,7 +1,7 @@
 // The candidate flow as a pure reducer: transition(state, event) -> state. The province policy (looked up by the
 // id stored in the state) decides the steps, their order and every limit; the server enforces the same limits.
 import { getPolicy } from '../policy/index.ts';
-import type { FailureKind, FlowStep, ProvincePolicy } from '../policy/types.ts';
+import type { ExhaustedOutcome, FailureKind, FlowStep, ProvincePolicy } from '../policy/types.ts';
 import { notice } from './notices.ts';
 import type { FailureRecord, FlowEvent, FlowState, FlowStatus, Notice } from './types.ts';
 
@@ -18,7 +18,8 @@ const STEPS: readonly FlowStatus[] = [
 ];
 const TERMINAL: readonly FlowStatus[] = ['done', 'manual_review', 'contact_office', 'on_site'];
 
-export function createFlow(policyId: string, at: number): FlowState {
+/** `priorFailures`: counted failures the server already holds for this candidate (earlier sessions). */
+export function createFlow(policyId: string, at: number, priorFailures = 0): FlowState {
 	const policy = getPolicy(policyId);
 	return {
 		version: 1,
@@ -33,6 +34,8 @@ export function createFlow(policyId: string, at: number): FlowState {
 		photoAccepted: false,
 		signatureSaved: false,
 		failures: [],
+		priorFailures,
+		serverFailures: priorFailures,
 		photoUploads: { day: '', count: 0 },
 		failedStep: null,
 		submitQueued: false,
@@ -54,10 +57,27 @@ export function countedFailures(state: FlowState): number {
 	return state.failures.filter((f) => f.counted).length;
 }
 
+/**
+ * Failures that count against the limit: this session's on top of the earlier ones, or the server's own count when
+ * it is higher (another session failed meanwhile, or a report from this one was counted before the phone knew).
+ */
+export function usedAttempts(state: FlowState): number {
+	return Math.max((state.priorFailures ?? 0) + countedFailures(state), state.serverFailures ?? 0);
+}
+
 /** Attempts left before online verification ends, or null when the policy sets no limit. */
 export function attemptsLeft(state: FlowState): number | null {
 	const limit = getPolicy(state.policyId).limits.attempts;
-	return limit ? Math.max(limit.max - countedFailures(state), 0) : null;
+	return limit ? Math.max(limit.max - usedAttempts(state), 0) : null;
+}
+
+/** Where a flow goes when its attempts are used up: the first outcome the policy (or server) offers. */
+function exhaustedStatus(then: readonly ExhaustedOutcome[]): FlowStatus {
+	return then.includes('manual_review')
+		? 'manual_review'
+		: then.includes('contact_office')
+			? 'contact_office'
+			: 'on_site';
 }
 
 /** Photo uploads left today, or null when unlimited. */
@@ -97,15 +117,13 @@ function failAttempt(
 	const record: FailureRecord = { kind, reason, step: state.status, at, counted };
 	const failures = [...state.failures, record];
 	const next: FlowState = { ...state, failures, failedStep: step, updatedAt: at };
-	const used = failures.filter((f) => f.counted).length;
+	const used = usedAttempts(next);
 	if (limit && counted && used >= limit.max) {
-		const then = limit.then;
-		const status: FlowStatus = then.includes('manual_review')
-			? 'manual_review'
-			: then.includes('contact_office')
-				? 'contact_office'
-				: 'on_site';
-		return { ...next, status, notice: notice('attempts_exhausted', { failures: used, max: limit.max }) };
+		return {
+			...next,
+			status: exhaustedStatus(limit.then),
+			notice: notice('attempts_exhausted', { failures: used, max: limit.max })
+		};
 	}
 	const left = limit ? limit.max - used : -1;
 	return {
@@ -159,6 +177,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 			return notAllowed();
 		return { ...state, status: 'on_site', notice: null, updatedAt: at };
 	}
+	if (event.type === 'SERVER_COUNT') return serverCount(state, policy, event);
 	if (isTerminal(state)) return notAllowed();
 
 	switch (state.status) {
@@ -315,6 +334,36 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 		default:
 			return notAllowed();
 	}
+}
+
+/**
+ * The server's answer to a reported failure. It may arrive after the candidate moved on (a retry, a reload), so
+ * it is taken in any state; once the server says the attempts are used up, online verification ends here too.
+ */
+function serverCount(
+	state: FlowState,
+	policy: ProvincePolicy,
+	event: Extract<FlowEvent, { type: 'SERVER_COUNT' }>
+): FlowState {
+	const counted = { ...state, serverFailures: Math.max(state.serverFailures ?? 0, event.failures) };
+	if (isTerminal(state) || state.status === 'submitting') return counted;
+	const max = policy.limits.attempts?.max ?? null;
+	if (event.exhausted?.length) {
+		return {
+			...counted,
+			status: exhaustedStatus(event.exhausted),
+			notice: notice('attempts_exhausted', { failures: event.failures, ...(max ? { max } : {}) }),
+			updatedAt: event.at
+		};
+	}
+	if (state.status === 'attempt_failed' && state.notice && max !== null) {
+		const left = Math.max(max - usedAttempts(counted), 0);
+		return {
+			...counted,
+			notice: { ...state.notice, detail: { ...state.notice.detail, attemptsLeft: left } }
+		};
+	}
+	return counted;
 }
 
 /** What a screen needs besides the state itself. */

@@ -39,5 +39,7 @@ export function restoreFlow(saved: unknown): FlowState | null {
 	if (!Array.isArray(s.idSides) || !Array.isArray(s.failures) || typeof s.photoUploads !== 'object')
 		return null;
 	if (typeof s.startedAt !== 'number' || typeof s.updatedAt !== 'number') return null;
+	const count = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) >= 0);
+	if (!count(s.priorFailures) || !count(s.serverFailures)) return null;
 	return s as FlowState;
 }

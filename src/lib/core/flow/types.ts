@@ -1,6 +1,6 @@
 // The candidate flow's state and events. State is plain JSON: it is saved in IndexedDB after every transition and
 // resumed after a reload, so it holds no functions, dates or class instances (times are epoch ms).
-import type { FailureKind, FlowStep, IdSide } from '../policy/types.ts';
+import type { ExhaustedOutcome, FailureKind, FlowStep, IdSide } from '../policy/types.ts';
 
 export type FlowStatus =
 	| FlowStep
@@ -61,6 +61,12 @@ export interface FlowState {
 	photoAccepted: boolean;
 	signatureSaved: boolean;
 	failures: FailureRecord[];
+	/**
+	 * The server is the authority on the attempt limit: counted failures it already held when this session opened
+	 * (earlier sessions of the same candidate), and the latest count it answered. Absent in flows saved before.
+	 */
+	priorFailures?: number;
+	serverFailures?: number;
 	/** Photo uploads on one China Standard Time calendar day ("YYYY-MM-DD"). */
 	photoUploads: { day: string; count: number };
 	/** The step that failed last, for "try again". */
@@ -97,5 +103,7 @@ export type FlowEvent =
 			reason: string;
 			at: number;
 	  }
+	/** The server counted a reported failure (or refused one because the attempts are used up). */
+	| { type: 'SERVER_COUNT'; failures: number; exhausted: readonly ExhaustedOutcome[] | null; at: number }
 	| { type: 'RETRY'; step?: FlowStep; at: number }
 	| { type: 'REQUEST_MANUAL_REVIEW'; at: number };

@@ -76,6 +76,19 @@ export async function countFailure(
 	candidateId: number
 ): Promise<AttemptState> {
 	const limit = policy.limits.attempts;
+	const failures = await failuresSoFar(tx, candidateId);
+	if (!limit) return { failures, max: null, exhausted: null };
+	if (failures < limit.max) return { failures, max: limit.max, exhausted: null };
+	await tx
+		.updateTable('candidates')
+		.set({ online_blocked: limit.then.join(',') })
+		.where('id', '=', candidateId)
+		.execute();
+	return { failures, max: limit.max, exhausted: limit.then };
+}
+
+/** Counted failures so far (read only): what a new session starts from, so a new QR code resets nothing. */
+export async function failuresSoFar(tx: Db, candidateId: number): Promise<number> {
 	const outcomes = await tx
 		.selectFrom('outcomes')
 		.select((eb) => eb.fn.countAll().as('n'))
@@ -97,13 +110,5 @@ export async function countFailure(
 		.where('candidate_id', '=', candidateId)
 		.where('counted', '=', true)
 		.executeTakeFirstOrThrow();
-	const failures = Number(outcomes.n) + Number(reported.n);
-	if (!limit) return { failures, max: null, exhausted: null };
-	if (failures < limit.max) return { failures, max: limit.max, exhausted: null };
-	await tx
-		.updateTable('candidates')
-		.set({ online_blocked: limit.then.join(',') })
-		.where('id', '=', candidateId)
-		.execute();
-	return { failures, max: limit.max, exhausted: limit.then };
+	return Number(outcomes.n) + Number(reported.n);
 }

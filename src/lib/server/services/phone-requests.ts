@@ -5,9 +5,11 @@ import { canonicalJson } from '../../core/bundle/canonical.ts';
 import {
 	SignedAttemptSchema,
 	SignedExtendSchema,
+	SignedReviewSchema,
 	verifyPhoneRequest,
 	type AttemptPayload,
 	type ExtendPayload,
+	type ReviewPayload,
 	type RequestVerdict
 } from '../../core/bundle/request.ts';
 import type { Challenge, StepResult } from '../../core/bundle/schema.ts';
@@ -315,4 +317,101 @@ async function lastExtension(
 	const resent = await check({ ...current, expiresAt: detail.from });
 	if (!resent.ok || resent.payload.extension !== detail.extension) return null;
 	return { challenge: current, extensionsLeft: config.challengeExtensions - detail.extension };
+}
+
+/**
+ * The candidate asks for a manual review after a failed attempt (where the policy offers it): the session ends
+ * with an outcome held for review, carrying the request; the reviewer sees the failed attempts reported before.
+ * A resent request (lost answer) gets the same answer.
+ */
+export async function requestReview(
+	db: Db,
+	sessionId: string,
+	input: unknown,
+	now = new Date()
+): Promise<{ outcome: 'review' }> {
+	const session = await loadSession(db, sessionId, false);
+	const verdict = await verifyPhoneRequest<ReviewPayload>(input, SignedReviewSchema, {
+		sessionId,
+		publicKey: session.device_public_key,
+		challenge: session.challenge,
+		now
+	});
+	refuse(verdict);
+	if (verdict.payload.candidate.idNumber.toUpperCase() !== session.id_number.toUpperCase()) {
+		throw new ServiceError(
+			400,
+			'id_mismatch',
+			'身份证号码与报名信息不一致',
+			'The ID number differs from the record.'
+		);
+	}
+	const { policy } = serverPolicy(session.province);
+	if (!policy.limits.attempts?.then.includes('manual_review')) {
+		throw new ServiceError(
+			400,
+			'review_not_offered',
+			'本省不提供人工审核',
+			'This province offers no manual review.'
+		);
+	}
+	const bundleSha = sha256(canonicalJson(input));
+	return db.transaction().execute(async (tx) => {
+		const locked = await loadSession(tx, sessionId, true);
+		if (RECORDED.has(locked.status)) {
+			const earlier = await tx
+				.selectFrom('outcomes')
+				.select('bundle_sha256')
+				.where('session_id', '=', sessionId)
+				.executeTakeFirst();
+			if (earlier?.bundle_sha256 === bundleSha) return { outcome: 'review' as const };
+			throw alreadyRecorded();
+		}
+		const failed = await tx
+			.selectFrom('failed_attempts')
+			.select((eb) => eb.fn.countAll().as('n'))
+			.where('session_id', '=', sessionId)
+			.executeTakeFirstOrThrow();
+		if (Number(failed.n) === 0) {
+			throw new ServiceError(
+				409,
+				'nothing_to_review',
+				'尚无未通过的验证，无需人工审核',
+				'No failed attempt has been reported: there is nothing to review.'
+			);
+		}
+		const outcome = await tx
+			.insertInto('outcomes')
+			.values({
+				session_id: sessionId,
+				candidate_id: locked.candidate_id,
+				result: 'review',
+				bundle: JSON.stringify(input),
+				bundle_sha256: bundleSha,
+				review_status: 'pending',
+				review_reasons: JSON.stringify([
+					{
+						code: 'review_requested',
+						zh: '考生在验证未通过后申请人工审核',
+						en: 'The candidate asked for a manual review after a failed attempt'
+					}
+				])
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await tx
+			.updateTable('verification_sessions')
+			.set({ status: 'review', completed_at: now })
+			.where('id', '=', sessionId)
+			.execute();
+		await recordOutcomeEvent(tx, outcome.id, now);
+		await audit(tx, {
+			actor: 'phone',
+			action: 'review.requested',
+			sessionId,
+			candidateId: locked.candidate_id,
+			detail: { failedAttempts: Number(failed.n) }
+		});
+		return { outcome: 'review' as const };
+	});
 }

@@ -4,7 +4,7 @@ import type { Challenge } from '../../core/bundle/schema.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { attemptsExhausted } from './limits.ts';
+import { attemptsExhausted, failuresSoFar } from './limits.ts';
 import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
 import { issueChallenge } from './challenges.ts';
@@ -76,6 +76,8 @@ export interface OpenedSession {
 		major: string;
 		examArea: string;
 	};
+	/** Counted failures the candidate already has (any session) and the province's limit (null = none). */
+	attempts: { failures: number; max: number | null };
 }
 
 /** The phone opens the link: the token is spent, the device key bound, and a challenge issued. */
@@ -126,7 +128,9 @@ export async function openPhoneLink(
 			.where('id', '=', session.candidate_id)
 			.executeTakeFirstOrThrow();
 		await audit(tx, { actor: 'phone', action: 'session.phone_opened', sessionId: session.id });
+		const limit = findPolicy(session.province)?.limits.attempts;
 		return {
+			attempts: { failures: await failuresSoFar(tx, c.id), max: limit?.max ?? null },
 			sessionId: session.id,
 			province: session.province,
 			challenge,

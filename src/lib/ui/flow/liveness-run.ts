@@ -124,7 +124,7 @@ export async function runFaceLiveness(
 		if (!frame || !source) break;
 		const m = motion.push(source);
 		if (m !== null) motions.push(m);
-		const measured = await api.measure(frame, t);
+		const measured = await api.measure(frame, t, challenge.kind === 'digits');
 		frames++;
 		if (challenge.kind === 'digits') measurements.push(stripped(measured));
 		if (measured.faceCount === 1) faceFrames++;
@@ -152,11 +152,8 @@ export async function runFaceLiveness(
 		cb.hint(hintFor(measured, !actions || actions.phase === 'calibrating'));
 		const last = samples[samples.length - 1];
 		if (measured.faceCount === 1 && measured.face && (!last || t - last.t >= sampleEvery)) {
-			const [emb, live] = await Promise.all([
-				api.embed(frame, measured.face),
-				api.liveness(frame, measured.face)
-			]);
-			samples.push({ t, embedding: emb.vector, live: live.live });
+			const { embedding, antiSpoof } = await api.sample(frame, measured.face);
+			samples.push({ t, embedding: embedding.vector, live: antiSpoof.live });
 		}
 		await sleep(0);
 	}

@@ -1,19 +1,8 @@
-import { database } from '$lib/server/database';
-import { readJson, respond } from '$lib/server/http/respond';
-import { ServiceError } from '$lib/server/services/errors';
+import { phoneRequestHandler } from '$lib/server/http/phone-request';
 import { extendChallenge } from '$lib/server/services/phone-requests';
-import { RATE_RULES, rateLimit } from '$lib/server/services/rate-limit';
-import { isUuid } from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
 /** JSON: a signed extension request; answers the challenge with its new expiry, to be echoed from now on. */
-export const POST: RequestHandler = (event) =>
-	respond(async () => {
-		const body = await readJson(event.request);
-		const sessionId = (body.payload as { sessionId?: unknown } | undefined)?.sessionId;
-		if (typeof sessionId !== 'string' || !isUuid(sessionId))
-			throw new ServiceError(400, 'malformed', '请求缺少会话编号', 'The request names no session.');
-		const { db } = await database();
-		await rateLimit(db, `extend:${sessionId}`, RATE_RULES.submit);
-		return extendChallenge(db, sessionId, body);
-	});
+export const POST: RequestHandler = phoneRequestHandler('extend', (db, id, body) =>
+	extendChallenge(db, id, body)
+);
