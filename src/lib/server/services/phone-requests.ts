@@ -330,7 +330,7 @@ export async function requestReview(
 	input: unknown,
 	now = new Date()
 ): Promise<{ outcome: 'review' }> {
-	const session = await loadSession(db, sessionId, false);
+	const session = await loadPhoneSession(db, sessionId, false);
 	const verdict = await verifyPhoneRequest<ReviewPayload>(input, SignedReviewSchema, {
 		sessionId,
 		publicKey: session.device_public_key,
@@ -357,7 +357,7 @@ export async function requestReview(
 	}
 	const bundleSha = sha256(canonicalJson(input));
 	return db.transaction().execute(async (tx) => {
-		const locked = await loadSession(tx, sessionId, true);
+		const locked = await loadPhoneSession(tx, sessionId, true);
 		if (RECORDED.has(locked.status)) {
 			const earlier = await tx
 				.selectFrom('outcomes')
