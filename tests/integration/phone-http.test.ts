@@ -25,7 +25,13 @@ let dataDir = '';
 let cookie = '';
 
 beforeAll(async () => {
-	const env: Record<string, string> = { ZV_E2E: '1', ZV_TEST_LIVENESS: '["blink"]', ZV_SEED_DEMO: '1' };
+	// Two extensions pinned (the default is ten): the test checks the count the server answers, not the default.
+	const env: Record<string, string> = {
+		ZV_E2E: '1',
+		ZV_TEST_LIVENESS: '["blink"]',
+		ZV_SEED_DEMO: '1',
+		ZV_CHALLENGE_EXTENSIONS: '2'
+	};
 	if (process.env.DATABASE_URL) {
 		pgHandle = await testDatabase();
 		env.DATABASE_URL = pgHandle.url!;
