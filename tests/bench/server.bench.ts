@@ -5,7 +5,8 @@
 // Runs on PGlite and on PostgreSQL (DATABASE_URL, or the throwaway server of tests/support/postgres.sh).
 //   npx vite build && npx tsx tests/bench/server.bench.ts      (ZV_BENCH_REQUESTS, ZV_BENCH_CONNECTIONS)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -14,14 +15,18 @@ import { checkCharacter } from '../../src/lib/core/idcard/number.ts';
 import { fixture } from '../support/fixtures.ts';
 import {
 	adminCookie,
+	pickPort,
 	preparePhone,
 	registerOverHttp,
 	startServer,
-	type PhoneSession
+	type PhoneSession,
+	type ServerProcess
 } from '../integration/server-process.ts';
 
 const REQUESTS = Number(process.env.ZV_BENCH_REQUESTS ?? 200);
 const CONNECTIONS = Number(process.env.ZV_BENCH_CONNECTIONS ?? 8);
+/** Server instances for the extra PostgreSQL row (1 = no extra row). */
+const INSTANCES = Number(process.env.ZV_BENCH_INSTANCES ?? 2);
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 
 let serial = 0;
@@ -37,6 +42,41 @@ async function multipart(form: FormData): Promise<{ body: Buffer; type: string }
 	return { body: Buffer.from(await response.arrayBuffer()), type: response.headers.get('content-type')! };
 }
 
+/** CPU seconds (user + system) of a process, or of one of its threads, from /proc (Linux). */
+function cpuSeconds(pid: number, thread = false): number | null {
+	try {
+		const stat = readFileSync(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+		// Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+	} catch {
+		return null;
+	}
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds of a PostgreSQL cluster: the postmaster (first line of postmaster.pid) and its children. */
+function clusterCpuSeconds(dataDir: string | null): number | null {
+	if (!dataDir) return null;
+	try {
+		const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		let total = cpuSeconds(postmaster) ?? 0;
+		for (const entry of readdirSync('/proc')) {
+			if (!/^\d+$/.test(entry)) continue;
+			try {
+				const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+				if (ppid === postmaster) total += cpuSeconds(Number(entry)) ?? 0;
+			} catch {
+				/* the process ended meanwhile */
+			}
+		}
+		return total;
+	} catch {
+		return null;
+	}
+}
+
 interface Row {
 	backend: string;
 	province: string;
@@ -47,20 +87,103 @@ interface Row {
 	p50: number;
 	p99: number;
 	max: number;
+	/**
+	 * Server CPU per verification (ms): the whole process (event loop + libuv pool: sharp, scrypt) and its event-loop
+	 * thread alone. The latter bounds one instance: 1000 / loopMs verifications per second at most, whatever the load.
+	 */
+	serverCpuMs: number | null;
+	loopCpuMs: number | null;
+	/** PostgreSQL's CPU per verification (its backends live across the run), when the bench started the cluster. */
+	dbCpuMs: number | null;
+	/** This process's CPU per verification: autocannon, the load generator, shares the 2 cores too. */
+	clientCpuMs: number;
+	/** 1-minute load average when the run ended (other processes share the 2 cores). */
+	load: number;
 	statusCodes: Record<string, number>;
 }
 
+type Options = Parameters<typeof autocannon>[0];
+type Result = Awaited<ReturnType<typeof autocannon>>;
+type Request = NonNullable<Options['requests']>[number];
+
+/** autocannon's callback form returns the running instance, whose 'response' events carry each latency. */
+type Running = {
+	on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+};
+const autocannonRun = autocannon as unknown as (
+	options: Options,
+	done: (error: Error | null, result: Result) => void
+) => Running;
+
+/** One autocannon run over prepared bodies; resolves with its result and every response's latency (ms). */
+function load(
+	origin: string,
+	bodies: { body: Buffer; type: string }[],
+	connections: number
+): Promise<{ result: Result; latencies: number[] }> {
+	let next = 0;
+	const latencies: number[] = [];
+	return new Promise((resolve, reject) => {
+		const instance = autocannonRun(
+			{
+				url: `${origin}/api/phone/submit`,
+				connections,
+				amount: bodies.length,
+				timeout: 30,
+				requests: [
+					{
+						method: 'POST',
+						setupRequest: (req: Request) => {
+							const b = bodies[next++ % bodies.length];
+							return {
+								...req,
+								body: b.body,
+								headers: { ...req.headers, 'content-type': b.type, origin }
+							};
+						}
+					}
+				]
+			},
+			(error, result) => (error ? reject(error) : resolve({ result, latencies }))
+		);
+		instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+	});
+}
+
+const percentile = (sorted: number[], p: number) =>
+	sorted.length
+		? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)])
+		: 0;
+
+/**
+ * `instances` servers share the database (PostgreSQL only: several instances is what it is for); the sessions are
+ * dealt out among them and each gets its share of the connections, all loaded at once.
+ */
 async function runOne(
 	backend: string,
 	env: Record<string, string>,
-	province: 'hubei' | 'beijing'
+	province: 'hubei' | 'beijing',
+	pgDataDir: string | null,
+	instances = 1
 ): Promise<Row> {
-	const port = 3800 + Math.floor(Math.random() * 150);
-	const server = await startServer(port, env);
+	// ZV_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+	const profileDir = process.env.ZV_BENCH_CPU_PROF;
+	const servers: ServerProcess[] = [];
 	try {
-		const ids = Array.from({ length: REQUESTS }, idNumber);
+		for (let i = 0; i < instances; i++) {
+			servers.push(
+				await startServer(
+					await pickPort(3500, 100),
+					env,
+					profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+				)
+			);
+		}
+		// A few verifications per instance first, not measured: JIT, lazy imports and pools warm up as in service.
+		const warmups = Math.min(20, Math.ceil(REQUESTS / 10)) * instances;
+		const ids = Array.from({ length: REQUESTS + warmups }, idNumber);
 		await registerOverHttp(
-			server.origin,
+			servers[0].origin,
 			ids.map((id, i) => ({
 				idNumber: id,
 				name: '压测考生',
@@ -74,61 +197,91 @@ async function runOne(
 				province
 			}))
 		);
-		const cookie = await adminCookie(server.origin);
-		const phones: PhoneSession[] = [];
-		for (const id of ids) phones.push(await preparePhone(server.origin, cookie, id, photo));
-		const bodies = await Promise.all(phones.map((p) => multipart(p.form())));
-		let next = 0;
-		const result = await autocannon({
-			url: `${server.origin}/api/phone/submit`,
-			connections: CONNECTIONS,
-			amount: REQUESTS,
-			timeout: 30,
-			requests: [
-				{
-					method: 'POST',
-					setupRequest: (req) => {
-						const b = bodies[next++ % bodies.length];
-						return {
-							...req,
-							body: b.body,
-							headers: { ...req.headers, 'content-type': b.type, origin: server.origin }
-						};
-					}
-				}
-			]
-		});
-		const ok = result['2xx'];
+		const cookie = await adminCookie(servers[0].origin);
+		const shares = servers.map(() => [] as { body: Buffer; type: string }[]);
+		const warm = servers.map(() => [] as { body: Buffer; type: string }[]);
+		// Four phones at a time: preparing is not measured, only kept short.
+		const prepared: { body: Buffer; type: string }[] = [];
+		for (let i = 0; i < ids.length; i += 4) {
+			const batch = await Promise.all(
+				ids.slice(i, i + 4).map(async (id) => {
+					const phone: PhoneSession = await preparePhone(servers[0].origin, cookie, id, photo);
+					return multipart(phone.form());
+				})
+			);
+			prepared.push(...batch);
+		}
+		for (const [i, body] of prepared.entries()) (i < warmups ? warm : shares)[i % instances].push(body);
+		await Promise.all(servers.map((server, i) => load(server.origin, warm[i], 2)));
+		const pids = servers.map((server) => server.child.pid!);
+		const sample = () => [
+			sum(pids.map((pid) => cpuSeconds(pid))),
+			sum(pids.map((pid) => cpuSeconds(pid, true))),
+			clusterCpuSeconds(pgDataDir)
+		];
+		const cpuBefore = sample();
+		const clientBefore = process.cpuUsage();
+		const started = performance.now();
+		const runs = await Promise.all(
+			servers.map((server, i) => load(server.origin, shares[i], Math.max(1, CONNECTIONS / instances)))
+		);
+		const seconds = (performance.now() - started) / 1000;
+		const cpuAfter = sample();
+		const client = process.cpuUsage(clientBefore);
+		const sent = sum(runs.map((r) => r.result.requests.sent))!;
+		const perRequestMs = (i: number) =>
+			cpuBefore[i] === null || cpuAfter[i] === null
+				? null
+				: Math.round(((cpuAfter[i]! - cpuBefore[i]!) * 1000 * 10) / sent) / 10;
+		const latencies = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
+		const ok = sum(runs.map((r) => r.result['2xx']))!;
+		const statusCodes: Record<string, number> = {};
+		for (const { result } of runs) {
+			for (const [code, v] of Object.entries(result.statusCodeStats ?? {}))
+				statusCodes[code] = (statusCodes[code] ?? 0) + (v as { count: number }).count;
+		}
 		return {
-			backend,
+			backend: instances > 1 ? `${backend}×${instances}` : backend,
 			province,
-			requests: result.requests.sent,
+			requests: sent,
 			ok,
-			errors: result.non2xx + result.errors + result.timeouts,
-			perSecond: ok / (result.duration || 1),
-			p50: result.latency.p50,
-			p99: result.latency.p99,
-			max: result.latency.max,
-			statusCodes: Object.fromEntries(
-				Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [
-					code,
-					(v as { count: number }).count
-				])
-			)
+			errors: sum(runs.map(({ result }) => result.non2xx + result.errors + result.timeouts))!,
+			perSecond: ok / seconds,
+			p50: percentile(latencies, 50),
+			p99: percentile(latencies, 99),
+			max: Math.round(latencies.at(-1) ?? 0),
+			serverCpuMs: perRequestMs(0),
+			loopCpuMs: perRequestMs(1),
+			dbCpuMs: perRequestMs(2),
+			clientCpuMs: Math.round((client.user + client.system) / 100 / sent) / 10,
+			load: Math.round(loadavg()[0] * 10) / 10,
+			statusCodes
 		};
 	} finally {
-		await server.stop();
+		for (const server of servers) await server.stop();
 	}
 }
 
-async function postgresEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> } | null> {
+function sum(values: (number | null)[]): number | null {
+	return values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + v!, 0);
+}
+
+async function postgresEnv(): Promise<{
+	env: Record<string, string>;
+	dataDir: string | null;
+	cleanup: () => Promise<void>;
+} | null> {
 	let url = process.env.DATABASE_URL;
+	let dataDir: string | null = null;
 	if (!url) {
 		try {
 			url = execFileSync('bash', ['tests/support/postgres.sh'], { encoding: 'utf8' }).trim();
 		} catch {
 			return null;
 		}
+		// Where tests/support/postgres.sh keeps the cluster, to count its CPU.
+		const port = process.env.ZV_PG_PORT ?? '55432';
+		dataDir = join(process.env.ZV_PG_DIR ?? `/tmp/zv-postgres-${port}`, 'data');
 	}
 	const schema = `zv_bench_${Date.now()}`;
 	const admin = new pg.Client({ connectionString: url });
@@ -139,6 +292,7 @@ async function postgresEnv(): Promise<{ env: Record<string, string>; cleanup: ()
 	scoped.searchParams.set('options', `-c search_path=${schema}`);
 	return {
 		env: { DATABASE_URL: scoped.toString() },
+		dataDir,
 		cleanup: async () => {
 			const c = new pg.Client({ connectionString: url });
 			await c.connect();
@@ -146,6 +300,23 @@ async function postgresEnv(): Promise<{ env: Record<string, string>; cleanup: ()
 			await c.end();
 		}
 	};
+}
+
+/**
+ * CPU of one password hash as the server computes it (scrypt N=2^14, r=8, p=1: the minimum ZV_SCRYPT_N), measured
+ * as this process's CPU time, so it holds whatever else runs: 2 cores cannot hash more than 2000 / ms per second.
+ */
+function scryptCpuMs(runs = 10): number {
+	const before = process.cpuUsage();
+	for (let i = 0; i < runs; i++)
+		scryptSync(String(10_000_000 + i), randomBytes(16), 32, {
+			N: 16384,
+			r: 8,
+			p: 1,
+			maxmem: 256 * 1024 * 1024
+		});
+	const used = process.cpuUsage(before);
+	return Math.round((used.user + used.system) / 100 / runs) / 10;
 }
 
 const rows: Row[] = [];
@@ -156,14 +327,17 @@ for (const province of ['hubei', 'beijing'] as const) {
 	const dir = mkdtempSync(join(tmpdir(), 'zv-bench-'));
 	try {
 		if (wanted('PGlite', province))
-			rows.push(await runOne('PGlite', { ZV_DATA_DIR: dir, DATABASE_URL: '' }, province));
+			rows.push(await runOne('PGlite', { ZV_DATA_DIR: dir, DATABASE_URL: '' }, province, null));
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
-	const pgEnv = wanted('PostgreSQL', province) ? await postgresEnv() : null;
-	if (pgEnv) {
+	// A fresh schema per run: rate limits (300 link opens a minute per address) and counters start from zero.
+	// The second run has two instances on the 2 cores, one event loop per core, as behind a balancer.
+	for (const instances of INSTANCES > 1 ? [1, INSTANCES] : [1]) {
+		const pgEnv = wanted('PostgreSQL', province) ? await postgresEnv() : null;
+		if (!pgEnv) break;
 		try {
-			rows.push(await runOne('PostgreSQL', pgEnv.env, province));
+			rows.push(await runOne('PostgreSQL', pgEnv.env, province, pgEnv.dataDir, instances));
 		} finally {
 			await pgEnv.cleanup();
 		}
@@ -173,20 +347,26 @@ for (const province of ['hubei', 'beijing'] as const) {
 console.log(
 	`\nComplete verifications (signature + checks + photo re-check + record), ${REQUESTS} requests, ${CONNECTIONS} connections, ${cpus().length} CPUs`
 );
-console.log('backend     province  ok/sent    errors  verif/s   p50 ms  p99 ms  max ms  status codes');
+console.log(
+	'backend      province  ok/sent    errors  verif/s   p50 ms  p99 ms  max ms  server cpu ms  loop ms  db ms  client ms  load  status codes'
+);
 for (const r of rows) {
 	const codes = Object.entries(r.statusCodes)
 		.map(([c, n]) => `${c}x${n}`)
 		.join(' ');
 	console.log(
-		`${r.backend.padEnd(11)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${codes}`
+		`${r.backend.padEnd(12)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${r.load.toFixed(1).padStart(4)}  ${codes}`
 	);
 }
 console.log(
 	`load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`
 );
 console.log(
-	'hubei includes the scrypt hash (N=2^14) of the one-time password on every verification; beijing sends no password.'
+	'server cpu = the server process (event loop + libuv pool: sharp decode, scrypt, WebCrypto) per verification; loop = its event-loop thread alone (one instance cannot exceed 1000/loop verifications/s); db = the PostgreSQL cluster; client = autocannon (this process).'
+);
+const scryptMs = scryptCpuMs();
+console.log(
+	`hubei includes the scrypt hash (N=2^14) of the one-time password on every verification (${scryptMs} ms CPU each: at most ${Math.floor((cpus().length * 1000) / scryptMs)}/s on ${cpus().length} cores for the hash alone); beijing sends no password.`
 );
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
@@ -198,6 +378,8 @@ writeFileSync(
 			requests: REQUESTS,
 			connections: CONNECTIONS,
 			target: { perSecond: 100, p99Ms: 200 },
+			loadAverage: { before: loadBefore, after: loadavg()[0] },
+			scryptCpuMs: scryptMs,
 			rows
 		},
 		null,

@@ -10,6 +10,7 @@ import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import {
 	adminCookie,
+	pickPort,
 	preparePhone,
 	registerOverHttp,
 	startServer,
@@ -55,7 +56,7 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 		'every submission is fully recorded or absent, and the retry lands exactly once',
 		{ timeout: 300_000 },
 		async () => {
-			const port = 3400 + Math.floor(Math.random() * 400);
+			const port = await pickPort(3400, 400);
 			let server = await startServer(port, env);
 			const ids = Array.from({ length: SUBMISSIONS }, () => newIdNumber());
 			await registerOverHttp(

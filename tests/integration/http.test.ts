@@ -8,6 +8,7 @@ import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import {
 	adminCookie,
+	pickPort,
 	preparePhone,
 	REGISTRATION_TOKEN,
 	registerOverHttp,
@@ -31,7 +32,7 @@ beforeAll(async () => {
 		dataDir = mkdtempSync(join(tmpdir(), 'zv-http-'));
 		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
 	}
-	server = await startServer(3300 + Math.floor(Math.random() * 90), env);
+	server = await startServer(await pickPort(3300, 90), env);
 	cookie = await adminCookie(server.origin);
 }, 120_000);
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { DEMO_CANDIDATES } from '../../src/lib/server/seed.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import {
 	adminCookie,
+	pickPort,
 	preparePhone,
 	registerOverHttp,
 	startServer,
@@ -24,7 +25,13 @@ let dataDir = '';
 let cookie = '';
 
 beforeAll(async () => {
-	const env: Record<string, string> = { ZV_E2E: '1', ZV_TEST_LIVENESS: '["blink"]', ZV_SEED_DEMO: '1' };
+	// Two extensions pinned (the default is ten): the test checks the count the server answers, not the default.
+	const env: Record<string, string> = {
+		ZV_E2E: '1',
+		ZV_TEST_LIVENESS: '["blink"]',
+		ZV_SEED_DEMO: '1',
+		ZV_CHALLENGE_EXTENSIONS: '2'
+	};
 	if (process.env.DATABASE_URL) {
 		pgHandle = await testDatabase();
 		env.DATABASE_URL = pgHandle.url!;
@@ -32,7 +39,7 @@ beforeAll(async () => {
 		dataDir = mkdtempSync(join(tmpdir(), 'zv-phone-http-'));
 		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
 	}
-	server = await startServer(3400 + Math.floor(Math.random() * 90), env);
+	server = await startServer(await pickPort(3400, 90), env);
 	cookie = await adminCookie(server.origin);
 }, 120_000);
 afterAll(async () => {

@@ -1,5 +1,6 @@
 // Runs the built server (`node src/start.mjs` over build/) as a child process, for crash tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
@@ -19,9 +20,33 @@ export interface ServerProcess {
 export const ADMIN_PASSWORD = 'integration-admin-password';
 export const REGISTRATION_TOKEN = 'integration-registration-token';
 
-export async function startServer(port: number, env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * A free port for a test server: from `ZV_TEST_PORTS` ("3500-3599", so engineers sharing a machine keep to their
+ * own ranges) or else from base..base+span-1; each candidate is probed so parallel test files do not collide.
+ */
+export async function pickPort(base: number, span: number): Promise<number> {
+	const range = /^(\d+)-(\d+)$/.exec(process.env.ZV_TEST_PORTS ?? '');
+	const [low, count] = range ? [Number(range[1]), Number(range[2]) - Number(range[1]) + 1] : [base, span];
+	for (let tries = 0; tries < 50; tries++) {
+		const port = low + Math.floor(Math.random() * count);
+		const free = await new Promise<boolean>((resolve) => {
+			const probe = createServer()
+				.once('error', () => resolve(false))
+				.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+		});
+		if (free) return port;
+	}
+	throw new Error(`no free port in ${low}-${low + count - 1}`);
+}
+
+/** `nodeArgs` go to the server's node (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+export async function startServer(
+	port: number,
+	env: Record<string, string>,
+	nodeArgs: readonly string[] = []
+): Promise<ServerProcess> {
 	if (!existsSync('build/handler.js')) throw new Error('build/ is missing: run `npx vite build` first');
-	const child = spawn(process.execPath, ['src/start.mjs'], {
+	const child = spawn(process.execPath, [...nodeArgs, 'src/start.mjs'], {
 		env: {
 			...process.env,
 			PORT: String(port),

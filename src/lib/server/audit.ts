@@ -1,23 +1,30 @@
 import type { Db } from './db/index.ts';
 
-export async function audit(
-	db: Db,
-	entry: {
-		actor: string;
-		action: string;
-		sessionId?: string | null;
-		candidateId?: number | null;
-		detail?: Record<string, unknown>;
-	}
-): Promise<void> {
+export interface AuditEntry {
+	actor: string;
+	action: string;
+	sessionId?: string | null;
+	candidateId?: number | null;
+	detail?: Record<string, unknown>;
+}
+
+export async function audit(db: Db, entry: AuditEntry): Promise<void> {
+	await auditAll(db, [entry]);
+}
+
+/** Several entries in one statement (one round trip inside a busy transaction). */
+export async function auditAll(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+	if (entries.length === 0) return;
 	await db
 		.insertInto('audit_log')
-		.values({
-			actor: entry.actor,
-			action: entry.action,
-			session_id: entry.sessionId ?? null,
-			candidate_id: entry.candidateId ?? null,
-			detail: JSON.stringify(entry.detail ?? {})
-		})
+		.values(
+			entries.map((entry) => ({
+				actor: entry.actor,
+				action: entry.action,
+				session_id: entry.sessionId ?? null,
+				candidate_id: entry.candidateId ?? null,
+				detail: JSON.stringify(entry.detail ?? {})
+			}))
+		)
 		.execute();
 }

@@ -1,7 +1,7 @@
 // The face engine on the server (ZV_SERVER_FACE=1): counts faces in the uploaded photo during its re-check and
 // embeds the final photo for the duplicate-identity check. Loaded on first use, once per process.
 import type { FaceEngine } from '../core/face/types.ts';
-import { decodeJpeg } from '../core/photo/recheck.ts';
+import type { RgbaImage } from '../core/image/types.ts';
 import { config } from './config.ts';
 
 let engine: Promise<FaceEngine> | null = null;
@@ -18,10 +18,26 @@ export function serverFaceEngine(): Promise<FaceEngine> | null {
 	return engine;
 }
 
-/** The embedding of the one face in a JPEG, or null when there is not exactly one face. */
-export async function embedPhoto(face: FaceEngine, jpeg: Uint8Array): Promise<number[] | null> {
-	const image = decodeJpeg(jpeg);
+/** The embedding of the one face in the decoded photo, or null when there is not exactly one face. */
+export async function embedPhoto(face: FaceEngine, image: RgbaImage): Promise<number[] | null> {
 	const m = await face.measure(image);
 	if (m.faceCount !== 1 || !m.face) return null;
 	return Array.from((await face.embed(image, m.face)).vector);
+}
+
+/**
+ * The engine with `measure` remembered for the last image it saw, for one request: the photo re-check counts the
+ * faces and the duplicate check embeds the same decoded photo, so the detector runs once, not twice.
+ */
+export function measuringOnce(face: FaceEngine): FaceEngine {
+	let last: { image: RgbaImage; t: number | undefined; result: ReturnType<FaceEngine['measure']> } | null =
+		null;
+	return {
+		measure(image, t) {
+			if (last?.image !== image || last.t !== t) last = { image, t, result: face.measure(image, t) };
+			return last.result;
+		},
+		embed: (image, detected) => face.embed(image, detected),
+		liveness: (image, detected) => face.liveness(image, detected)
+	};
 }

@@ -16,20 +16,26 @@ export function decodeJpeg(bytes: Uint8Array): RgbaImage {
 	return { width: out.width, height: out.height, data: out.data };
 }
 
+/** Turns the upload's JPEG bytes into upright-as-stored RGBA pixels; throws when the file cannot be decoded. */
+export type JpegDecoder = (bytes: Uint8Array) => RgbaImage | Promise<RgbaImage>;
+
 /**
  * File rules (JPEG, size in pixels, dpi, bytes, upright), decodability, exactly one face (when a face engine is
  * given) and the background's colour and uniformity. Any reason means the upload is refused (the server answers 4xx).
+ * `decode` defaults to jpeg-js (browser, worker, CLI); the server passes a native decoder that runs off its event
+ * loop and keeps the pixels for the duplicate-face embedding, and the same checks then run on those pixels.
  */
 export async function recheckUploadedPhoto(
 	bytes: Uint8Array,
 	spec: PhotoSpec,
-	faceEngine?: FaceEngine
+	faceEngine?: FaceEngine,
+	decode: JpegDecoder = decodeJpeg
 ): Promise<PhotoVerdict> {
 	const outcomes: CheckOutcome[] = [checkUploadFile(bytes, spec)];
 	if (outcomes[0].measures.format !== 'jpeg') return combine(outcomes);
 	let image: RgbaImage;
 	try {
-		image = decodeJpeg(bytes);
+		image = await decode(bytes);
 	} catch {
 		outcomes.push({
 			reasons: [

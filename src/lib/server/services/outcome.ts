@@ -25,18 +25,29 @@ export interface Grant {
 	sms: { phone: string; name: string } | null;
 }
 
+/** The candidate's fields a grant reads; pass them when the caller has just read them under its row lock. */
+export interface GrantCandidate {
+	admission_number: string | null;
+	phone: string;
+	name: string;
+	province: string;
+}
+
 export async function grantAdmission(
 	tx: Db,
 	candidateId: number,
 	sp: ServerPolicy,
 	password: PreparedPassword | null,
-	now: Date
+	now: Date,
+	locked?: GrantCandidate
 ): Promise<Grant> {
-	const candidate = await tx
-		.selectFrom('candidates')
-		.select(['admission_number', 'phone', 'name', 'province'])
-		.where('id', '=', candidateId)
-		.executeTakeFirstOrThrow();
+	const candidate =
+		locked ??
+		(await tx
+			.selectFrom('candidates')
+			.select(['admission_number', 'phone', 'name', 'province'])
+			.where('id', '=', candidateId)
+			.executeTakeFirstOrThrow());
 	const admissionNumber =
 		candidate.admission_number ??
 		(await allocateAdmissionNumber(tx, candidate.province, sp.provinceCode, now));
@@ -85,6 +96,23 @@ export async function recordOutcomeEvent(tx: Db, outcomeId: number, now: Date): 
 		])
 		.where('outcomes.id', '=', outcomeId)
 		.executeTakeFirstOrThrow();
+	await insertOutcomeEvent(tx, row, now);
+}
+
+/** The same event from values the caller already holds (the submission has just written them). */
+export async function insertOutcomeEvent(
+	tx: Db,
+	row: {
+		id: number;
+		session_id: string;
+		result: string;
+		review_status: string;
+		id_number: string;
+		admission_number: string | null;
+		province: string;
+	},
+	now: Date
+): Promise<void> {
 	const payload = {
 		outcomeId: row.id,
 		sessionId: row.session_id,
@@ -97,6 +125,6 @@ export async function recordOutcomeEvent(tx: Db, outcomeId: number, now: Date): 
 	};
 	await tx
 		.insertInto('outcome_events')
-		.values({ outcome_id: outcomeId, payload: JSON.stringify(payload) })
+		.values({ outcome_id: row.id, payload: JSON.stringify(payload) })
 		.execute();
 }

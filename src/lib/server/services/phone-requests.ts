@@ -21,42 +21,12 @@ import { serverPolicy } from '../policy.ts';
 import { ServiceError } from './errors.ts';
 import { attemptsExhausted, countFailure } from './limits.ts';
 import { recordOutcomeEvent } from './outcome.ts';
-import { isUuid } from './sessions.ts';
+import { loadPhoneSession, RECORDED } from './phone-session.ts';
 
-const RECORDED = new Set(['confirmed', 'failed', 'review', 'rejected']);
 /** A request sent as the challenge runs out still arrives a moment later. */
 const EXTEND_GRACE_MS = 60_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-const unknownSession = () =>
-	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
-
-async function loadSession(db: Db, sessionId: string, lock: boolean) {
-	if (!isUuid(sessionId)) throw unknownSession();
-	let query = db
-		.selectFrom('verification_sessions')
-		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
-		.select([
-			'verification_sessions.id',
-			'verification_sessions.status',
-			'verification_sessions.province',
-			'verification_sessions.device_public_key',
-			'verification_sessions.challenge',
-			'verification_sessions.candidate_id',
-			'candidates.id_number',
-			'candidates.online_blocked'
-		])
-		.where('verification_sessions.id', '=', sessionId);
-	if (lock) query = query.forUpdate();
-	const row = await query.executeTakeFirst();
-	if (!row || !row.device_public_key || !row.challenge) throw unknownSession();
-	return {
-		...row,
-		device_public_key: row.device_public_key as JsonWebKey,
-		challenge: row.challenge as Challenge
-	};
-}
 
 function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; payload: T } {
 	if (!verdict.ok) {
@@ -95,7 +65,7 @@ export async function reportAttempt(
 	input: unknown,
 	now = new Date()
 ): Promise<AttemptAnswer> {
-	const session = await loadSession(db, sessionId, false);
+	const session = await loadPhoneSession(db, sessionId, false);
 	if (RECORDED.has(session.status)) {
 		if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
 		throw alreadyRecorded();
@@ -138,7 +108,7 @@ export async function reportAttempt(
 	const bundleSha = sha256(canonicalJson(input));
 
 	return db.transaction().execute(async (tx) => {
-		const locked = await loadSession(tx, sessionId, true);
+		const locked = await loadPhoneSession(tx, sessionId, true);
 		// The candidate's row serialises counting across sessions and server instances (as for submissions).
 		const candidate = await tx
 			.selectFrom('candidates')
@@ -257,7 +227,7 @@ export async function extendChallenge(
 	input: unknown,
 	now = new Date()
 ): Promise<ExtendAnswer> {
-	const session = await loadSession(db, sessionId, false);
+	const session = await loadPhoneSession(db, sessionId, false);
 	if (RECORDED.has(session.status)) throw alreadyRecorded();
 	const check = (challenge: Challenge) =>
 		verifyPhoneRequest<ExtendPayload>(input, SignedExtendSchema, {
@@ -276,7 +246,7 @@ export async function extendChallenge(
 	refuse(verdict);
 	const { payload } = verdict;
 	return db.transaction().execute(async (tx) => {
-		const locked = await loadSession(tx, sessionId, true);
+		const locked = await loadPhoneSession(tx, sessionId, true);
 		if (RECORDED.has(locked.status)) throw alreadyRecorded();
 		// Checked again under the lock: a concurrent extension has changed the stored challenge.
 		if (canonicalJson(locked.challenge) !== canonicalJson(payload.challenge)) {
@@ -365,7 +335,7 @@ export async function requestReview(
 	input: unknown,
 	now = new Date()
 ): Promise<{ outcome: 'review' }> {
-	const session = await loadSession(db, sessionId, false);
+	const session = await loadPhoneSession(db, sessionId, false);
 	const verdict = await verifyPhoneRequest<ReviewPayload>(input, SignedReviewSchema, {
 		sessionId,
 		publicKey: session.device_public_key,
@@ -392,7 +362,7 @@ export async function requestReview(
 	}
 	const bundleSha = sha256(canonicalJson(input));
 	return db.transaction().execute(async (tx) => {
-		const locked = await loadSession(tx, sessionId, true);
+		const locked = await loadPhoneSession(tx, sessionId, true);
 		if (RECORDED.has(locked.status)) {
 			const earlier = await tx
 				.selectFrom('outcomes')

@@ -9,6 +9,7 @@ import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
 import { issueChallenge } from './challenges.ts';
 import { hashSecret, newSecret } from './tokens.ts';
+import { findCandidateByIdNumber } from './candidate-lookup.ts';
 
 export interface NewSession {
 	sessionId: string;
@@ -30,19 +31,7 @@ export async function startSession(
 	now = new Date(),
 	options: StartOptions = {}
 ): Promise<NewSession> {
-	const candidate = await db
-		.selectFrom('candidates')
-		.select(['id', 'province', 'online_blocked'])
-		.where('id_number', '=', idNumber.trim().toUpperCase())
-		.executeTakeFirst();
-	if (!candidate) {
-		throw new ServiceError(
-			404,
-			'no_registration',
-			'未找到该身份证号码的报名信息',
-			'No registration record for this ID number.'
-		);
-	}
+	const candidate = await findCandidateByIdNumber(db, idNumber);
 	// Once the attempts are used up, online confirmation ends; an on-site session (kiosk) is still possible.
 	if (candidate.online_blocked && options.origin !== 'kiosk')
 		throw attemptsExhausted(candidate.online_blocked);

@@ -9,6 +9,7 @@ import type { SmsSender } from '../sms/index.ts';
 import { ServiceError } from './errors.ts';
 import { RATE_RULES, rateLimit } from './rate-limit.ts';
 import { startSession, type NewSession } from './sessions.ts';
+import { findCandidateByIdNumber } from './candidate-lookup.ts';
 
 const CODE_TTL_MS = 5 * 60_000;
 const MAX_GUESSES = 5;
@@ -25,19 +26,7 @@ const wrongCode = () =>
 	);
 
 export async function requestSmsCode(db: Db, sms: SmsSender, idNumber: string, now = new Date()) {
-	const candidate = await db
-		.selectFrom('candidates')
-		.select(['id', 'phone', 'province'])
-		.where('id_number', '=', idNumber.trim().toUpperCase())
-		.executeTakeFirst();
-	if (!candidate) {
-		throw new ServiceError(
-			404,
-			'no_registration',
-			'未找到该身份证号码的报名信息',
-			'No registration record for this ID number.'
-		);
-	}
+	const candidate = await findCandidateByIdNumber(db, idNumber);
 	if (!findPolicy(candidate.province)?.login.includes('sms-code')) {
 		throw new ServiceError(
 			409,

@@ -7,20 +7,22 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
-import type { Challenge } from '../../core/bundle/schema.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
+import type { RgbaImage } from '../../core/image/types.ts';
 import { recheckUploadedPhoto } from '../../core/photo/recheck.ts';
-import { audit } from '../audit.ts';
+import { decodeUploadJpeg } from '../../runtime/node-image.ts';
+import { audit, auditAll } from '../audit.ts';
 import type { Db } from '../db/index.ts';
-import { embedPhoto, serverFaceEngine } from '../face.ts';
+import { embedPhoto, measuringOnce, serverFaceEngine } from '../face.ts';
 import { modelAllowList } from '../models.ts';
 import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
 import { findDuplicateFaces, flagEarlier, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 import { attemptsExhausted, checkPhotoUploads, countFailure, type AttemptState } from './limits.ts';
-import { grantAdmission, preparePassword, recordOutcomeEvent, sendGrantSms, type Grant } from './outcome.ts';
+import { grantAdmission, insertOutcomeEvent, preparePassword, sendGrantSms, type Grant } from './outcome.ts';
+import { loadPhoneSession, RECORDED, unknownSession } from './phone-session.ts';
 import { isUuid } from './sessions.ts';
 
 export interface Submission {
@@ -51,9 +53,6 @@ export interface SubmitResult {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const unknownSession = () =>
-	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
-
 const alreadyRecorded = () =>
 	new ServiceError(
 		409,
@@ -65,38 +64,6 @@ const alreadyRecorded = () =>
 function rejectionError(verdict: Rejection): ServiceError {
 	const status = verdict.code === 'challenge_expired' ? 410 : verdict.code === 'photo_rejected' ? 422 : 400;
 	return new ServiceError(status, verdict.code, verdict.zh, verdict.en);
-}
-
-type SessionRow = {
-	id: string;
-	status: string;
-	province: string;
-	device_public_key: JsonWebKey | null;
-	challenge: unknown;
-	candidate_id: number;
-	id_number: string;
-	exam_area: string;
-	online_blocked: string | null;
-};
-
-async function loadSession(db: Db, sessionId: string, lock: boolean): Promise<SessionRow | undefined> {
-	let query = db
-		.selectFrom('verification_sessions')
-		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
-		.select([
-			'verification_sessions.id',
-			'verification_sessions.status',
-			'verification_sessions.province',
-			'verification_sessions.device_public_key',
-			'verification_sessions.challenge',
-			'verification_sessions.candidate_id',
-			'candidates.id_number',
-			'candidates.exam_area',
-			'candidates.online_blocked'
-		])
-		.where('verification_sessions.id', '=', sessionId);
-	if (lock) query = query.forUpdate();
-	return query.executeTakeFirst();
 }
 
 /** A session already has its outcome: the same bundle again is acknowledged, anything else refused. */
@@ -113,8 +80,6 @@ async function replayAnswer(db: Db, sessionId: string, bundleSha: string): Promi
 		...(existing.admission_number ? { admissionNumber: existing.admission_number } : {})
 	};
 }
-
-const RECORDED = new Set(['confirmed', 'failed', 'review', 'rejected']);
 
 export async function submitBundle(
 	db: Db,
@@ -151,8 +116,7 @@ async function submitVerified(
 	setCandidate: (id: number) => void
 ): Promise<SubmitResult> {
 	const bundleSha = sha256(new TextEncoder().encode(canonicalJson(submission.bundle ?? null)));
-	const session = await loadSession(db, sessionId, false);
-	if (!session || !session.device_public_key || !session.challenge) throw unknownSession();
+	const session = await loadPhoneSession(db, sessionId, false);
 	setCandidate(session.candidate_id);
 	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
 	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
@@ -161,16 +125,20 @@ async function submitVerified(
 	const { policy } = sp;
 	if (submission.photo) await checkPhotoUploads(db, policy, session.candidate_id, now);
 
-	const face = deps.face !== undefined ? deps.face : await serverFaceEngine();
+	const engine = deps.face !== undefined ? deps.face : await serverFaceEngine();
+	const face = engine ? measuringOnce(engine) : null;
 	const uploaded = {
 		photoSha256: submission.photo ? sha256(submission.photo) : undefined,
 		signatureSha256: submission.signature ? sha256(submission.signature) : undefined
 	};
 	const photo = submission.photo;
+	// Decoded once, natively and off the event loop; the re-check and the duplicate-face embedding share the pixels.
+	let decoded: Promise<RgbaImage> | null = null;
+	const decodePhoto = (bytes: Uint8Array) => (decoded ??= decodeUploadJpeg(bytes));
 	const verdict = await verifyBundle(submission.bundle, {
 		sessionId,
 		publicKey: session.device_public_key,
-		challenge: session.challenge as Challenge,
+		challenge: session.challenge,
 		expectedIdNumber: session.id_number,
 		now,
 		uploaded,
@@ -183,7 +151,8 @@ async function submitVerified(
 		requiredSteps: requiredBundleSteps(policy),
 		recheckPhoto:
 			photo && sp.photoSpec
-				? async () => (await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined)).reasons
+				? async () =>
+						(await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined, decodePhoto)).reasons
 				: undefined
 	});
 	if (!verdict.ok) {
@@ -211,48 +180,57 @@ async function submitVerified(
 
 	const passed = verdict.payload.steps.every((s) => s.passed);
 	const held = passed ? manualReviewReasons(verdict.payload) : [];
-	const password = passed ? await preparePassword(sp) : null;
-	const embedding =
+	// The password hash (scrypt, in libuv's thread pool) and the face embedding (on this thread) overlap.
+	const [password, embedding] = await Promise.all([
+		passed ? preparePassword(sp) : null,
 		passed && photo && face
-			? await embedPhoto(face, photo).catch((error) => {
-					// The outcome is still recorded; only the duplicate check is skipped, and that must be visible.
-					console.error(
-						'duplicate check skipped, embedding failed:',
-						error instanceof Error ? error.message : error
-					);
-					return null;
-				})
-			: null;
+			? decodePhoto(photo)
+					.then((image) => embedPhoto(face, image))
+					.catch((error) => {
+						// The outcome is still recorded; only the duplicate check is skipped, and that must be visible.
+						console.error(
+							'duplicate check skipped, embedding failed:',
+							error instanceof Error ? error.message : error
+						);
+						return null;
+					})
+			: null
+	]);
 
+	// Every statement here runs while the session's and the candidate's rows are locked, so the transaction reads
+	// what it needs in that one locking statement and writes each row once.
 	const written = await db.transaction().execute(async (tx) => {
-		const locked = await loadSession(tx, sessionId, true);
-		if (!locked) throw unknownSession();
+		// Locks the session's and the candidate's rows (one statement, as every recording transaction does); the
+		// candidate's row is the lock that serialises limits across sessions and server instances.
+		const locked = await loadPhoneSession(tx, sessionId, true);
 		if (RECORDED.has(locked.status)) return { replay: true as const };
-		// The candidate's row is the lock that serialises limits across sessions and server instances.
-		const candidate = await tx
-			.selectFrom('candidates')
-			.select(['id', 'online_blocked'])
-			.where('id', '=', locked.candidate_id)
-			.forUpdate()
-			.executeTakeFirstOrThrow();
-		if (candidate.online_blocked) throw attemptsExhausted(candidate.online_blocked);
-		if (photo) {
-			await checkPhotoUploads(tx, policy, candidate.id, now);
-			await audit(tx, { actor: 'phone', action: 'photo.upload', sessionId, candidateId: candidate.id });
-		}
+		const candidateId = locked.candidate_id;
+		if (locked.online_blocked) throw attemptsExhausted(locked.online_blocked);
+		if (photo) await checkPhotoUploads(tx, policy, candidateId, now);
 
 		let duplicates: DuplicateHit[] = [];
-		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidate.id, embedding);
+		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
 		const result = !passed ? 'failed' : duplicates.length > 0 || held.length > 0 ? 'review' : 'confirmed';
+		// The admission number is drawn before the outcome row so that row is written once, with it.
+		const grant: Grant | null =
+			result === 'confirmed'
+				? await grantAdmission(tx, candidateId, sp, password, now, {
+						admission_number: locked.admission_number,
+						phone: locked.phone,
+						name: locked.name,
+						province: locked.candidate_province
+					})
+				: null;
+		let reviewStatus = result === 'review' ? 'pending' : 'none';
 		const outcome = await tx
 			.insertInto('outcomes')
 			.values({
 				session_id: sessionId,
-				candidate_id: candidate.id,
+				candidate_id: candidateId,
 				result,
 				bundle: JSON.stringify(submission.bundle),
 				bundle_sha256: bundleSha,
-				review_status: result === 'review' ? 'pending' : 'none',
+				review_status: reviewStatus,
 				review_reasons: JSON.stringify([
 					...held,
 					...duplicates.map((d) => ({
@@ -262,43 +240,43 @@ async function submitVerified(
 						otherCandidateId: d.candidateId,
 						similarity: d.similarity
 					}))
-				])
+				]),
+				admission_number: grant?.admissionNumber ?? null
 			})
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidate.id);
+		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidateId);
 		if (embedding) {
 			await tx
 				.insertInto('face_embeddings')
 				.values({
 					outcome_id: outcome.id,
-					candidate_id: candidate.id,
+					candidate_id: candidateId,
 					exam_area: session.exam_area,
 					embedding
 				})
 				.execute();
 		}
-		for (const [kind, bytes] of [
-			['photo', submission.photo],
-			['signature', submission.signature]
-		] as const) {
-			if (bytes) {
-				await tx
-					.insertInto('attachments')
-					.values({ outcome_id: outcome.id, kind, sha256: sha256(bytes), bytes })
-					.execute();
-			}
-		}
+		const files = (
+			[
+				['photo', submission.photo],
+				['signature', submission.signature]
+			] as const
+		).flatMap(([kind, bytes]) =>
+			bytes ? [{ outcome_id: outcome.id, kind, sha256: sha256(bytes), bytes }] : []
+		);
+		if (files.length > 0) await tx.insertInto('attachments').values(files).execute();
 
 		let attempts: AttemptState | null = null;
-		let grant: Grant | null = null;
 		if (result === 'failed') {
-			attempts = await countFailure(tx, policy, candidate.id);
+			// Counts this outcome too, so it comes after the insert.
+			attempts = await countFailure(tx, policy, candidateId);
 			if (attempts.exhausted?.includes('manual_review')) {
+				reviewStatus = 'pending';
 				await tx
 					.updateTable('outcomes')
 					.set({
-						review_status: 'pending',
+						review_status: reviewStatus,
 						review_reasons: JSON.stringify([
 							{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }
 						])
@@ -306,27 +284,36 @@ async function submitVerified(
 					.where('id', '=', outcome.id)
 					.execute();
 			}
-		} else if (result === 'confirmed') {
-			grant = await grantAdmission(tx, candidate.id, sp, password, now);
-			await tx
-				.updateTable('outcomes')
-				.set({ admission_number: grant.admissionNumber })
-				.where('id', '=', outcome.id)
-				.execute();
 		}
 		await tx
 			.updateTable('verification_sessions')
 			.set({ status: result, completed_at: now })
 			.where('id', '=', sessionId)
 			.execute();
-		await recordOutcomeEvent(tx, outcome.id, now);
-		await audit(tx, {
+		await insertOutcomeEvent(
+			tx,
+			{
+				id: outcome.id,
+				session_id: sessionId,
+				result,
+				review_status: reviewStatus,
+				id_number: locked.id_number,
+				admission_number: grant?.admissionNumber ?? locked.admission_number,
+				province: locked.candidate_province
+			},
+			now
+		);
+		const accepted = {
 			actor: 'phone',
 			action: 'bundle.accepted',
 			sessionId,
-			candidateId: candidate.id,
+			candidateId,
 			detail: { outcome: result, duplicates: duplicates.length, held: held.map((r) => r.code) }
-		});
+		};
+		await auditAll(
+			tx,
+			photo ? [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }, accepted] : [accepted]
+		);
 		return { replay: false as const, result, attempts, grant };
 	});
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
