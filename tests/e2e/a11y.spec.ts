@@ -64,7 +64,7 @@ test('every screen of a Hubei flow, in Chinese and English', async ({ page: pc }
 		await phone
 			.getByTestId('photo-file')
 			.setInputFiles(fixturePath('idphotos', 'nonconf_72dpi_blue_bg_man.jpg'));
-		await expect(phone.getByTestId('photo-reasons')).toBeVisible();
+		await expect(phone.getByTestId('photo-reasons')).toBeVisible({ timeout: 60_000 });
 		await audit(phone, 'photo rejected');
 		await photo(phone);
 		await expectStatus(phone, 'signature');
