@@ -14,7 +14,7 @@ interface Taps {
 	i0: Int32Array;
 	i1: Int32Array;
 	f: Float32Array;
-	/** False where the output pixel falls outside the source image (filled, not sampled). */
+	/** Bit 1: i0 lies inside the source image, bit 2: i1 does (outside taps read paper white). */
 	inside: Uint8Array;
 }
 
@@ -35,8 +35,8 @@ function taps(n: number, start: number, span: number, limit: number): Taps {
 		const a = Math.floor(u);
 		const b = Math.min(a + 1, hi);
 		const frac = u - a;
-		// Outside the image: filled with paper white, as a crop past the card's edge is.
-		inside[i] = a >= 0 && b < limit ? 1 : 0;
+		// Outside the image: paper white, as a crop past the card's edge is filled.
+		inside[i] = (a >= 0 && a < limit ? 1 : 0) | (b >= 0 && b < limit ? 2 : 0);
 		i0[i] = Math.min(Math.max(a, 0), limit - 1);
 		i1[i] = Math.min(Math.max(b, 0), limit - 1);
 		f[i] = frac;
@@ -85,8 +85,23 @@ export function sampleIntoChw(
 			let r: number;
 			let g: number;
 			let b: number;
-			if (!ty.inside[y] || !tx.inside[x]) {
-				r = g = b = 255;
+			if (ty.inside[y] !== 3 || tx.inside[x] !== 3) {
+				// At the image's edge: each tap reads white where it lies outside.
+				const fx = tx.f[x];
+				const tap = (row: number, rowIn: boolean, col: number, colIn: boolean, c: number) =>
+					rowIn && colIn ? d[row + col * 4 + c] : 255;
+				const r0 = (ty.inside[y] & 1) === 1;
+				const r1 = (ty.inside[y] & 2) === 2;
+				const c0 = (tx.inside[x] & 1) === 1;
+				const c1 = (tx.inside[x] & 2) === 2;
+				const mix = (c: number) => {
+					const top = tap(rowA, r0, tx.i0[x], c0, c) * (1 - fx) + tap(rowA, r0, tx.i1[x], c1, c) * fx;
+					const bot = tap(rowB, r1, tx.i0[x], c0, c) * (1 - fx) + tap(rowB, r1, tx.i1[x], c1, c) * fx;
+					return top + (bot - top) * fy;
+				};
+				r = mix(0);
+				g = mix(1);
+				b = mix(2);
 			} else if (averaged) {
 				const p = rowA + tx.i0[x] * 4;
 				const q = rowB + tx.i0[x] * 4;
