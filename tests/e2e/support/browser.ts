@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { convertClip } from './camera.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
 
-export async function browserWithClip(clip: string): Promise<Browser> {
-	const y4m = convertClip(clip);
+export async function browserWithClip(clip: string, seconds?: number): Promise<Browser> {
+	const y4m = convertClip(clip, seconds);
 	return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(y4m) });
 }
 
