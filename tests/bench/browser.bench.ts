@@ -123,6 +123,7 @@ const face = faceRuns[0] as (FaceRun & { config: string }) | undefined;
 // OCR: generated degraded cards of both sides (the same generator and degradations as the Node bench, other
 // seeds), each read once by the real OCR worker; fields scored against the generated identity.
 type OcrRun = {
+	info: { runtime: string; crossOriginIsolated: boolean; threads: number };
 	loadMs: number;
 	read: Stats;
 	stages: Record<'locate' | 'detect' | 'recognize' | 'total', Stats>;
@@ -224,6 +225,10 @@ console.table({
 			}
 		: {})
 });
+if (ocr)
+	console.log(
+		`OCR worker: ${ocr.info.runtime}, crossOriginIsolated=${ocr.info.crossOriginIsolated}, ${ocr.info.threads} thread(s)`
+	);
 console.log('model loading (ms, reported apart):', {
 	face: face && Math.round(face.loadMs),
 	ocr: ocr && Math.round(ocr.loadMs),
