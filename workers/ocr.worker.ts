@@ -17,9 +17,11 @@ export type WorkerReading = Omit<CardReading, 'portrait'> & { portrait: ImageDat
 const api = {
 	/** Loads and warms both models; `onProgress` gets bytes loaded / total over every file fetched so far. */
 	async init(
-		onProgress?: (loaded: number, total: number, id: string) => void
+		onProgress?: (loaded: number, total: number, id: string) => void,
+		options: { numThreads?: number } = {}
 	): Promise<{ runtime: string; crossOriginIsolated: boolean; threads: number }> {
-		const rt = (runtime ??= createWebRuntime({ onProgress }));
+		// numThreads: the benchmark compares 1 and 2; the app leaves it to web-ort.ts (2 when isolated).
+		const rt = (runtime ??= createWebRuntime({ onProgress, numThreads: options.numThreads }));
 		// The dictionary is data, not a model: fetched from our origin and checked against the manifest's sha256.
 		reader ??= rt.fetchVerified('ocr.keys').then(async (bytes) => {
 			const dictionary = new TextDecoder().decode(bytes);

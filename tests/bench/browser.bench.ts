@@ -1,7 +1,8 @@
 // Browser benchmark: the real workers (face, OCR, photo) in headless Debian Chromium on this machine, driven
 // through the dev-only /dev/bench page of the built app. Writes bench/out/browser.json and prints tables.
 // Env: ZV_BENCH_PORT (default 3390), ZV_BENCH_ONLY=ocr|face|photo (comma list; default all), ZV_BENCH_OCR_N
-// (generated cards per side for the OCR worker, default 12).
+// (generated cards per side for the OCR worker, default 12), ZV_BENCH_OCR_THREADS (e.g. "2,1": the OCR worker's
+// WASM threads per run; default: what the app does, 2 when cross-origin isolated).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -138,8 +139,11 @@ const OCR_FIELDS = {
 	portrait: ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'],
 	emblem: ['authority', 'validFrom', 'validTo']
 } as const;
+const ocrThreads = process.env.ZV_BENCH_OCR_THREADS?.split(',').map(Number) ?? [undefined];
 const ocrSides: Record<string, OcrRun & { exact: Record<string, number>; cards: number }> = {};
-for (const side of only.includes('ocr') ? (['portrait', 'emblem'] as const) : []) {
+for (const [side, threads] of (only.includes('ocr') ? (['portrait', 'emblem'] as const) : []).flatMap((s) =>
+	ocrThreads.map((t) => [s, t] as const)
+)) {
 	const cards: string[] = [];
 	const truth: Record<string, string>[] = [];
 	for (let seed = 1; seed <= OCR_N; seed++) {
@@ -147,13 +151,13 @@ for (const side of only.includes('ocr') ? (['portrait', 'emblem'] as const) : []
 		cards.push(serve(`card_${side}_${seed}${card.bytes[0] === 0xff ? '.jpg' : '.png'}`, card.bytes));
 		truth.push(Object.fromEntries(Object.entries(card.identity).map(([k, v]) => [k, String(v)])));
 	}
-	const r = await run<OcrRun>('ocr', cards);
+	const r = await run<OcrRun>('ocr', cards, { numThreads: threads });
 	const exact = Object.fromEntries(
 		OCR_FIELDS[side].map((f) => [f, r.perCard.filter((c, i) => c.fields[f] === truth[i][f]).length])
 	);
-	ocrSides[side] = { ...r, exact, cards: cards.length };
+	ocrSides[threads === undefined ? side : `${side}@${threads}`] = { ...r, exact, cards: cards.length };
 }
-const ocr = ocrSides.portrait;
+const ocr = Object.entries(ocrSides).find(([k]) => k.startsWith('portrait'))?.[1];
 const ocrIdExact = ocr?.exact.idNumber ?? 0;
 const ocrNameExact = ocr?.exact.name ?? 0;
 
@@ -203,7 +207,7 @@ console.table({
 		: {}),
 	...Object.fromEntries(
 		Object.entries(ocrSides).map(([side, r]) => [
-			`ocr: one ${side} side (locate+det+rec+parse)`,
+			`ocr: one ${side.replace(/@.*/, '')} side (locate+det+rec+parse, ${r.info.threads} thread(s))`,
 			{
 				'mean ms': fmt(r.read.mean),
 				'p95 ms': fmt(r.read.p95),
