@@ -2,6 +2,7 @@
 // (onnxruntime-web through src/lib/runtime/web-ort.ts). Models load once per worker, are warmed up in init(),
 // and go away with the worker when the capture step ends (the page terminates it).
 import * as Comlink from 'comlink';
+import { env } from 'onnxruntime-web/wasm';
 import type { CardSide } from '../src/lib/core/idcard/fields.ts';
 import { createIdCardReader, type CardReading, type IdCardReader } from '../src/lib/core/idcard/reader.ts';
 import type { RgbaImage } from '../src/lib/core/image/types.ts';
@@ -15,8 +16,12 @@ export type WorkerReading = Omit<CardReading, 'portrait'> & { portrait: ImageDat
 
 const api = {
 	/** Loads and warms both models; `onProgress` gets bytes loaded / total over every file fetched so far. */
-	async init(onProgress?: (loaded: number, total: number, id: string) => void): Promise<{ runtime: string }> {
-		const rt = (runtime ??= createWebRuntime({ onProgress }));
+	async init(
+		onProgress?: (loaded: number, total: number, id: string) => void,
+		options: { numThreads?: number } = {}
+	): Promise<{ runtime: string; crossOriginIsolated: boolean; threads: number }> {
+		// numThreads: the benchmark compares 1 and 2; the app leaves it to web-ort.ts (2 when isolated).
+		const rt = (runtime ??= createWebRuntime({ onProgress, numThreads: options.numThreads }));
 		// The dictionary is data, not a model: fetched from our origin and checked against the manifest's sha256.
 		reader ??= rt.fetchVerified('ocr.keys').then(async (bytes) => {
 			const dictionary = new TextDecoder().decode(bytes);
@@ -25,7 +30,12 @@ const api = {
 			return r;
 		});
 		await reader;
-		return { runtime: rt.name };
+		// Threads: 2 when this worker is cross-origin isolated (web-ort.ts decides; reported for the benchmark).
+		return {
+			runtime: rt.name,
+			crossOriginIsolated: self.crossOriginIsolated,
+			threads: env.wasm.numThreads ?? 1
+		};
 	},
 
 	async read(

@@ -1,5 +1,8 @@
 // Browser benchmark: the real workers (face, OCR, photo) in headless Debian Chromium on this machine, driven
 // through the dev-only /dev/bench page of the built app. Writes bench/out/browser.json and prints tables.
+// Env: ZV_BENCH_PORT (default 3390), ZV_BENCH_ONLY=ocr|face|photo (comma list; default all), ZV_BENCH_OCR_N
+// (generated cards per side for the OCR worker, default 12), ZV_BENCH_OCR_THREADS (e.g. "2,1": the OCR worker's
+// WASM threads per run; default: what the app does, 2 when cross-origin isolated).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -8,7 +11,9 @@ import { chromium } from '@playwright/test';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
 
-const port = 3390;
+const port = Number(process.env.ZV_BENCH_PORT ?? 3390);
+const only = process.env.ZV_BENCH_ONLY?.split(',') ?? ['face', 'ocr', 'photo'];
+const OCR_N = Number(process.env.ZV_BENCH_OCR_N ?? 12);
 const base = `http://localhost:${port}`;
 const root = join(import.meta.dirname, '..', '..');
 
@@ -129,26 +134,51 @@ const faceConfigs = [
 	}
 ];
 const faceRuns: (FaceRun & { config: string })[] = [];
-for (const config of faceConfigs) {
+for (const config of only.includes('face') ? faceConfigs : []) {
 	faceRuns.push({ config: config.name, ...(await run<FaceRun>('face', faceFrames, 2, config)) });
 }
 /** The phone's configuration with two threads (src/lib/client/workers.ts): the per-model figures quoted below. */
-const face = faceRuns[2];
+const face = faceRuns[2] as (FaceRun & { config: string }) | undefined;
 
-const cards: string[] = [];
-const truth: { idNumber: string; name: string }[] = [];
-for (let seed = 1; seed <= 12; seed++) {
-	const card = await generateCard({ seed: 9000 + seed, side: 'portrait', degrade: 'random', write: false });
-	cards.push(serve(`card_${seed}${card.bytes[0] === 0xff ? '.jpg' : '.png'}`, card.bytes));
-	truth.push({ idNumber: card.identity.idNumber, name: card.identity.name });
-}
-const ocr = await run<{
+// OCR: generated degraded cards of both sides (the same generator and degradations as the Node bench, other
+// seeds), each read once by the real OCR worker; fields scored against the generated identity.
+type OcrRun = {
+	info: { runtime: string; crossOriginIsolated: boolean; threads: number };
 	loadMs: number;
 	read: Stats;
-	perCard: { idNumber: string | null; name: string | null }[];
-}>('ocr', cards);
-const ocrIdExact = ocr.perCard.filter((c, i) => c.idNumber === truth[i].idNumber).length;
-const ocrNameExact = ocr.perCard.filter((c, i) => c.name === truth[i].name).length;
+	stages: Record<'locate' | 'detect' | 'recognize' | 'total', Stats>;
+	perCard: {
+		ms: number;
+		fields: Record<string, string | null>;
+		idNumber: string | null;
+		name: string | null;
+	}[];
+};
+const OCR_FIELDS = {
+	portrait: ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'],
+	emblem: ['authority', 'validFrom', 'validTo']
+} as const;
+const ocrThreads = process.env.ZV_BENCH_OCR_THREADS?.split(',').map(Number) ?? [undefined];
+const ocrSides: Record<string, OcrRun & { exact: Record<string, number>; cards: number }> = {};
+for (const [side, threads] of (only.includes('ocr') ? (['portrait', 'emblem'] as const) : []).flatMap((s) =>
+	ocrThreads.map((t) => [s, t] as const)
+)) {
+	const cards: string[] = [];
+	const truth: Record<string, string>[] = [];
+	for (let seed = 1; seed <= OCR_N; seed++) {
+		const card = await generateCard({ seed: 9000 + seed, side, degrade: 'random', write: false });
+		cards.push(serve(`card_${side}_${seed}${card.bytes[0] === 0xff ? '.jpg' : '.png'}`, card.bytes));
+		truth.push(Object.fromEntries(Object.entries(card.identity).map(([k, v]) => [k, String(v)])));
+	}
+	const r = await run<OcrRun>('ocr', cards, { numThreads: threads });
+	const exact = Object.fromEntries(
+		OCR_FIELDS[side].map((f) => [f, r.perCard.filter((c, i) => c.fields[f] === truth[i][f]).length])
+	);
+	ocrSides[threads === undefined ? side : `${side}@${threads}`] = { ...r, exact, cards: cards.length };
+}
+const ocr = Object.entries(ocrSides).find(([k]) => k.startsWith('portrait'))?.[1];
+const ocrIdExact = ocr?.exact.idNumber ?? 0;
+const ocrNameExact = ocr?.exact.name ?? 0;
 
 const portraits = [
 	fixture('idphotos', 'blue_bg_man_original_358x441.jpg'),
@@ -156,16 +186,18 @@ const portraits = [
 	fixture('faces', 'jacky_cheung_1.jpg'),
 	fixture('faces', 'astronaut.png')
 ].map((p, i) => serve(`portrait_${i}${extname(p)}`, readFileSync(p)));
-const photo = await run<{
-	loadMs: number;
-	pipeline: Stats;
-	rows: {
-		totalMs: number;
-		bytes: number;
-		ok: boolean;
-		encoders: { encoder: string; bytes: number; quality: number; ssim: number; ms: number }[];
-	}[];
-}>('photo', portraits);
+const photo = only.includes('photo')
+	? await run<{
+			loadMs: number;
+			pipeline: Stats;
+			rows: {
+				totalMs: number;
+				bytes: number;
+				ok: boolean;
+				encoders: { encoder: string; bytes: number; quality: number; ssim: number; ms: number }[];
+			}[];
+		}>('photo', portraits)
+	: null;
 
 const version = browser.version();
 await browser.close();
@@ -177,64 +209,92 @@ const both = (mean: number) => ({ 'mean ms': fmt(mean), 'p95 ms': '' });
 console.log(
 	`\nHeadless Chromium ${version}, crossOriginIsolated=${isolated} load average ${loadavg()[0].toFixed(1)}`
 );
-console.table(
-	Object.fromEntries(
-		faceRuns.map((r) => [
-			`face camera loop: ${r.config}`,
-			{ 'mean ms': fmt(r.measure.mean), 'p95 ms': fmt(r.measure.p95), fps: fmt(1000 / r.measure.mean) }
-		])
-	)
-);
-console.table(
-	Object.fromEntries(
-		faceRuns.flatMap((r) => [
-			[`embedding + anti-spoof, separate calls: ${r.config}`, both(r.embed.mean + r.antiSpoof.mean)],
-			[`embedding + anti-spoof, one sample() call: ${r.config}`, statsRow(r.sample)],
-			[`  of which in the worker (models + crops): ${r.config}`, statsRow(r.sampleInWorker)]
-		])
-	)
-);
+if (faceRuns.length) {
+	console.table(
+		Object.fromEntries(
+			faceRuns.map((r) => [
+				`face camera loop: ${r.config}`,
+				{ 'mean ms': fmt(r.measure.mean), 'p95 ms': fmt(r.measure.p95), fps: fmt(1000 / r.measure.mean) }
+			])
+		)
+	);
+	console.table(
+		Object.fromEntries(
+			faceRuns.flatMap((r) => [
+				[`embedding + anti-spoof, separate calls: ${r.config}`, both(r.embed.mean + r.antiSpoof.mean)],
+				[`embedding + anti-spoof, one sample() call: ${r.config}`, statsRow(r.sample)],
+				[`  of which in the worker (models + crops): ${r.config}`, statsRow(r.sampleInWorker)]
+			])
+		)
+	);
+}
 console.table({
-	'face: embedding': statsRow(face.embed),
-	'face: anti-spoof': statsRow(face.antiSpoof),
-	'ocr: one portrait side (det+rec+parse)': {
-		'mean ms': fmt(ocr.read.mean),
-		'p95 ms': fmt(ocr.read.p95),
-		exact: `id ${ocrIdExact}/${cards.length}, name ${ocrNameExact}/${cards.length}`
-	},
-	'photo: measure + segment + compose + size-searched JPEG': {
-		'mean ms': fmt(photo.pipeline.mean),
-		'p95 ms': fmt(photo.pipeline.p95)
-	}
+	...(face
+		? {
+				'face: embedding (2 threads)': statsRow(face.embed),
+				'face: anti-spoof (2 threads)': statsRow(face.antiSpoof)
+			}
+		: {}),
+	...Object.fromEntries(
+		Object.entries(ocrSides).map(([side, r]) => [
+			`ocr: one ${side.replace(/@.*/, '')} side (locate+det+rec+parse, ${r.info.threads} thread(s))`,
+			{
+				'mean ms': fmt(r.read.mean),
+				'p95 ms': fmt(r.read.p95),
+				'det ms': fmt(r.stages.detect.mean),
+				'rec ms': fmt(r.stages.recognize.mean),
+				'locate ms': fmt(r.stages.locate.mean),
+				exact: Object.entries(r.exact)
+					.map(([f, n]) => `${f} ${n}/${r.cards}`)
+					.join(', ')
+			}
+		])
+	),
+	...(photo
+		? {
+				'photo: measure + segment + compose + size-searched JPEG': {
+					'mean ms': fmt(photo.pipeline.mean),
+					'p95 ms': fmt(photo.pipeline.p95)
+				}
+			}
+		: {})
 });
+if (ocr)
+	console.log(
+		`OCR worker: ${ocr.info.runtime}, crossOriginIsolated=${ocr.info.crossOriginIsolated}, ${ocr.info.threads} thread(s)`
+	);
 console.log('model loading (ms, reported apart):', {
-	face: Math.round(face.loadMs),
-	ocr: Math.round(ocr.loadMs),
-	photo: Math.round(photo.loadMs)
+	face: face && Math.round(face.loadMs),
+	ocr: ocr && Math.round(ocr.loadMs),
+	photo: photo && Math.round(photo.loadMs)
 });
-console.table(
-	photo.rows.flatMap((r, i) =>
-		r.encoders.map((e) => ({
-			photo: i,
-			encoder: e.encoder,
-			bytes: e.bytes,
-			quality: e.quality,
-			ssim: e.ssim.toFixed(4)
-		}))
-	)
-);
+if (photo)
+	console.table(
+		photo.rows.flatMap((r, i) =>
+			r.encoders.map((e) => ({
+				photo: i,
+				encoder: e.encoder,
+				bytes: e.bytes,
+				quality: e.quality,
+				ssim: e.ssim.toFixed(4)
+			}))
+		)
+	);
 console.log(`requests to other origins: ${thirdParty.length}`);
 
+// A partial run (ZV_BENCH_ONLY) writes its own file, so it never overwrites the full run's figures.
+const outName = only.length === 3 ? 'browser.json' : `browser-${only.join('-')}.json`;
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(
-	join(root, 'bench', 'out', 'browser.json'),
+	join(root, 'bench', 'out', outName),
 	JSON.stringify(
 		{
 			chromium: version,
 			crossOriginIsolated: isolated,
 			loadAverage: loadavg(),
 			face: faceRuns,
-			ocr: { ...ocr, idExact: ocrIdExact, nameExact: ocrNameExact, cards: cards.length },
+			ocr: ocr ? { ...ocr, idExact: ocrIdExact, nameExact: ocrNameExact, cards: ocr.cards } : null,
+			ocrBySide: ocrSides,
 			photo,
 			thirdPartyRequests: thirdParty
 		},
@@ -242,4 +302,5 @@ writeFileSync(
 		2
 	)
 );
+console.log(`wrote bench/out/${outName}`);
 process.exit(thirdParty.length ? 1 : 0);

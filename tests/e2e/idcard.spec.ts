@@ -5,7 +5,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import type { Identity } from '../support/idcard/generate.ts';
-import { cardFile } from './support/idcard.ts';
+import { browserWithClip } from './support/browser.ts';
+import { cameraStill, cardFile } from './support/idcard.ts';
 import {
 	confirmRecord,
 	consent,
@@ -86,6 +87,49 @@ test('the demo candidate’s card is read, checked and matches the record; the s
 	expect(saved.idcard?.details.checksumValid).toBe(true);
 	expect(JSON.stringify(saved.idcard).length).toBeLessThan(4000);
 	expect(saved.portrait?.[0]).toBeGreaterThan(100);
+});
+
+test('a card held up to the (fake) camera is read from a camera picture, every field as generated', async ({
+	page: pc
+}) => {
+	// Chromium's fake camera plays the generated card (640x480, card ~80 % of the frame); no file is uploaded.
+	const camera = await browserWithClip(await cameraStill(await holderCard('portrait')), 2);
+	try {
+		const phone = await toIdCapture(pc, camera);
+		await phone.getByRole('button', { name: '打开摄像头拍摄' }).click();
+		await expect
+			.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+			.toBeGreaterThan(0);
+		await phone.getByRole('button', { name: '拍摄', exact: true }).click();
+		const fields = phone.getByTestId('id-fields');
+		await expect(fields).toBeVisible(READ);
+		// Each field as read from the card (the first cell), and the comparison with the record.
+		for (const field of ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'] as const) {
+			const row = fields.locator(`tr[data-field="${field}"]`);
+			await expect(row.locator('td').first(), field).toHaveText(String(HOLDER[field]));
+			await expect(row, field).toHaveAttribute('data-status', 'match');
+		}
+		await phone.getByRole('button', { name: '信息一致，继续' }).click();
+		await expectStatus(phone, 'liveness');
+		const details = await phone.evaluate(async () => {
+			const db = await new Promise<IDBDatabase>((ok, fail) => {
+				const req = indexedDB.open('zikao-verify');
+				req.onsuccess = () => ok(req.result);
+				req.onerror = () => fail(req.error);
+			});
+			const all = await new Promise<unknown[]>((ok) => {
+				const req = db.transaction('sessions').objectStore('sessions').getAll();
+				req.onsuccess = () => ok(req.result);
+			});
+			return (all[0] as { results: { idcard?: { details: Record<string, unknown> } } }).results.idcard
+				?.details;
+		});
+		// The step result says where the picture came from: the camera, not the album.
+		expect(details?.portrait_source).toBe('camera');
+		expect(details?.compare_idNumber).toBe('match');
+	} finally {
+		await camera.close();
+	}
 });
 
 test('a one-character name difference asks the candidate to confirm', async ({ page: pc, browser }) => {

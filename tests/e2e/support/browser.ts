@@ -11,8 +11,9 @@ export function cameraClipOf(browser: Browser | null): string {
 	return (browser && clips.get(browser)) ?? defaultCameraClip();
 }
 
-export async function browserWithClip(clip: string): Promise<Browser> {
-	const y4m = convertClip(clip);
+/** `seconds`: how long a still image plays as a clip. */
+export async function browserWithClip(clip: string, seconds?: number): Promise<Browser> {
+	const y4m = convertClip(clip, seconds);
 	const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(y4m) });
 	clips.set(browser, clip);
 	return browser;

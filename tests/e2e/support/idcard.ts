@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
+import sharp from 'sharp';
 import { storedSessions } from './phone-store.ts';
 import { defaultCameraClip } from './camera.ts';
 import { generateCard, type Degradation, type Identity } from '../../support/idcard/generate.ts';
@@ -68,4 +69,15 @@ export async function phoneIdentity(phone: Page): Promise<Partial<Identity>> {
 		address: r.address,
 		idNumber: r.idNumber
 	};
+}
+
+/**
+ * A card picture as the phone's rear camera delivers it (640x480, what the capture asks for), for the fake camera
+ * to play: the test then takes the picture with the camera instead of uploading a file.
+ */
+export async function cameraStill(cardPath: string): Promise<string> {
+	const out = cardPath.replace(/\.(jpe?g|png)$/i, '-camera.png');
+	await sharp(cardPath).resize(640, 480).png().toFile(out);
+	generatedCards.push(out);
+	return out;
 }

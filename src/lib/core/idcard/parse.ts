@@ -12,6 +12,8 @@ export interface OcrLine {
 	box: Box;
 	text: string;
 	confidence: number;
+	/** The text is a printed label known from the box's place on the card (not recognised; no confidence). */
+	fromLayout?: boolean;
 }
 
 /** The lines a field was read from (so a caller can re-read them, e.g. against a lexicon). */
@@ -52,12 +54,14 @@ function rows(lines: OcrLine[]): Row[] {
 	}
 	return groups.map((g) => {
 		const lines = trimOverlaps(g.sort((a, b) => a.box.x - b.box.x));
-		const chars = lines.reduce((a, l) => a + Array.from(l.text).length, 0) || 1;
+		// Labels placed by layout were not recognised: they say nothing about how sure the reading is.
+		const read = lines.filter((l) => !l.fromLayout);
+		const chars = read.reduce((a, l) => a + Array.from(l.text).length, 0) || 1;
 		return {
 			lines,
 			text: compact(lines.map((l) => l.text).join('')),
 			cy: lines.reduce((a, l) => a + l.box.y + l.box.height / 2, 0) / lines.length,
-			confidence: lines.reduce((a, l) => a + l.confidence * Array.from(l.text).length, 0) / chars
+			confidence: read.reduce((a, l) => a + l.confidence * Array.from(l.text).length, 0) / chars
 		};
 	});
 }

@@ -2,8 +2,8 @@
 // thresholding it gives shrunk text kernels, which are grown back ("unclipped") into line boxes.
 // The card is rectified before this runs, so lines are axis-aligned and boxes can be rectangles.
 import type { Box, RgbaImage } from '../../image/types.ts';
-import { resize, toChwTensor } from '../../image/ops.ts';
 import type { InferenceRuntime } from '../../runtime.ts';
+import { sampleIntoChw } from './tensor.ts';
 
 export interface TextBox extends Box {
 	/** Mean text probability inside the kernel. */
@@ -40,8 +40,9 @@ export async function detectText(
 	const scale = Math.min(1, options.maxSide / Math.max(img.width, img.height));
 	const w = Math.max(32, Math.round((img.width * scale) / 32) * 32);
 	const h = Math.max(32, Math.round((img.height * scale) / 32) * 32);
-	const input = resize(img, w, h);
-	const data = toChwTensor(input, { order: 'bgr', mean: DET_MEAN, std: DET_STD });
+	const data = new Float32Array(3 * w * h);
+	const whole = { x: 0, y: 0, width: img.width, height: img.height };
+	sampleIntoChw(img, whole, w, h, { mean: DET_MEAN, std: DET_STD }, data, 0, w, w * h);
 	const session = await runtime.load('ocr.det');
 	const out = await session.run({ [session.inputNames[0]]: runtime.tensor('float32', data, [1, 3, h, w]) });
 	const prob = out[session.outputNames[0]].data as Float32Array;
@@ -61,10 +62,12 @@ export async function detectText(
 export function boxesFromMap(prob: Float32Array, w: number, h: number, o: DetectOptions): TextBox[] {
 	const label = new Int32Array(w * h);
 	const boxes: TextBox[] = [];
-	const stack: number[] = [];
+	// Flood fill with a typed stack: a pixel enters it at most once (it is labelled when pushed).
+	const stack = new Int32Array(w * h);
+	const t = o.threshold;
 	let next = 0;
 	for (let start = 0; start < w * h; start++) {
-		if (label[start] !== 0 || prob[start] <= o.threshold) continue;
+		if (label[start] !== 0 || prob[start] <= t) continue;
 		next++;
 		let minX = w;
 		let minY = h;
@@ -72,10 +75,11 @@ export function boxesFromMap(prob: Float32Array, w: number, h: number, o: Detect
 		let maxY = 0;
 		let sum = 0;
 		let count = 0;
-		stack.push(start);
+		let top = 0;
+		stack[top++] = start;
 		label[start] = next;
-		while (stack.length) {
-			const p = stack.pop() as number;
+		while (top > 0) {
+			const p = stack[--top];
 			const x = p % w;
 			const y = (p - x) / w;
 			sum += prob[p];
@@ -84,17 +88,21 @@ export function boxesFromMap(prob: Float32Array, w: number, h: number, o: Detect
 			if (x > maxX) maxX = x;
 			if (y < minY) minY = y;
 			if (y > maxY) maxY = y;
-			const neighbours = [
-				x > 0 ? p - 1 : -1,
-				x < w - 1 ? p + 1 : -1,
-				y > 0 ? p - w : -1,
-				y < h - 1 ? p + w : -1
-			];
-			for (const q of neighbours) {
-				if (q >= 0 && label[q] === 0 && prob[q] > o.threshold) {
-					label[q] = next;
-					stack.push(q);
-				}
+			if (x > 0 && label[p - 1] === 0 && prob[p - 1] > t) {
+				label[p - 1] = next;
+				stack[top++] = p - 1;
+			}
+			if (x < w - 1 && label[p + 1] === 0 && prob[p + 1] > t) {
+				label[p + 1] = next;
+				stack[top++] = p + 1;
+			}
+			if (y > 0 && label[p - w] === 0 && prob[p - w] > t) {
+				label[p - w] = next;
+				stack[top++] = p - w;
+			}
+			if (y < h - 1 && label[p + w] === 0 && prob[p + w] > t) {
+				label[p + w] = next;
+				stack[top++] = p + w;
 			}
 		}
 		const bw = maxX - minX + 1;
