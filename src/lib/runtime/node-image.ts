@@ -1,11 +1,15 @@
 // Decodes image files for Node (tests, CLI, server re-checks) into the core's RgbaImage, honouring EXIF orientation.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { RgbaImage } from '../core/image/types.ts';
 
 export async function decodeImage(input: string | Uint8Array): Promise<RgbaImage> {
-	const { data, info } = await sharp(input)
-		.rotate()
-		.toColourspace('srgb') // greyscale and CMYK files become RGB, as jpeg-js's formatAsRGBA gives them
+	return toRgba(sharp(input).rotate());
+}
+
+/** RGBA pixels from a sharp pipeline: greyscale and CMYK files become RGB, as jpeg-js's formatAsRGBA gives them. */
+async function toRgba(image: Sharp): Promise<RgbaImage> {
+	const { data, info } = await image
+		.toColourspace('srgb')
 		.ensureAlpha()
 		.raw()
 		.toBuffer({ resolveWithObject: true });
@@ -36,15 +40,5 @@ const MAX_UPLOAD_PIXELS = 16_000_000;
 export async function decodeUploadJpeg(bytes: Uint8Array): Promise<RgbaImage> {
 	// The JPEG signature, so libvips never picks another loader (PNG, WebP, SVG…) for what must be a JPEG.
 	if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new Error('not a JPEG');
-	const { data, info } = await sharp(bytes, { limitInputPixels: MAX_UPLOAD_PIXELS })
-		.toColourspace('srgb') // greyscale and CMYK files become RGB, as jpeg-js's formatAsRGBA gives them
-		.ensureAlpha()
-		.raw()
-		.toBuffer({ resolveWithObject: true });
-	if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected RGBA`);
-	return {
-		width: info.width,
-		height: info.height,
-		data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length)
-	};
+	return toRgba(sharp(bytes, { limitInputPixels: MAX_UPLOAD_PIXELS }));
 }
