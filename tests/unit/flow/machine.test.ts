@@ -287,6 +287,12 @@ describe('hubei: at most 3 verifications, then manual review or on-site', () => 
 });
 
 describe('beijing: 5 failures then contact the exam office; 15 photo uploads a day', () => {
+	it('a live face that does not match the ID card portrait counts too (a stand-in cannot retry it freely)', () => {
+		const state = send(walkTo('beijing', 'liveness'), { type: 'FACE_MISMATCH', similarity: 0.2, at: T0 });
+		expect(state.status).toBe('attempt_failed');
+		expect(attemptsLeft(state)).toBe(4);
+	});
+
 	it('counts liveness, photo-vs-action and ministry identity-check failures; the fifth ends in contact_office', () => {
 		let state = walkTo('beijing', 'liveness');
 		state = send(

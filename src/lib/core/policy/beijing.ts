@@ -37,7 +37,13 @@ export const beijing: ProvincePolicy = {
 	},
 	limits: {
 		// 五(三) 请注意: 对比失败 +1, 公安部身份认证失败 +1, 当失败次数达到5次时，将不允许继续采集，需联系自考办说明情况.
-		attempts: { max: 5, counts: ['liveness', 'photo_match', 'identity_check'], then: ['contact_office'] },
+		// The live face against the ID card portrait is a comparison too (face_match): uncounted, a stand-in holding
+		// the candidate's card could retry it without end.
+		attempts: {
+			max: 5,
+			counts: ['liveness', 'face_match', 'photo_match', 'identity_check'],
+			then: ['contact_office']
+		},
 		// 四、注意: 每天人像采集最大次数为 15 次 ... 次日凌晨重置次数.
 		photoUploadsPerDay: 15
 	},
