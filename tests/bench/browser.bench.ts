@@ -121,23 +121,19 @@ type FaceRun = {
 	info: unknown;
 };
 const faceConfigs = [
-	{ name: '1 thread, detector every frame', numThreads: 1, detectEvery: 1 },
+	{ name: "1 thread, detector every frame (the phone's setting on 2 cores)", numThreads: 1, detectEvery: 1 },
 	{
-		name: "1 thread, detector every 3rd frame (the phone's setting on 2 cores)",
+		name: '1 thread, detector every 3rd frame (tracking: not used, see camera-loop.ts)',
 		numThreads: 1,
 		detectEvery: 3
 	},
-	{
-		name: "2 threads, detector every 3rd frame (the phone's setting on > 2 cores)",
-		numThreads: 2,
-		detectEvery: 3
-	}
+	{ name: '2 threads, detector every 3rd frame (tracking)', numThreads: 2, detectEvery: 3 }
 ];
 const faceRuns: (FaceRun & { config: string })[] = [];
 for (const config of only.includes('face') ? faceConfigs : []) {
 	faceRuns.push({ config: config.name, ...(await run<FaceRun>('face', faceFrames, 2, config)) });
 }
-/** The phone's configuration with two threads (src/lib/client/workers.ts): the per-model figures quoted below. */
+/** Two threads (the phone's setting on devices with more than 2 cores): the per-model figures quoted below. */
 const face = faceRuns[2] as (FaceRun & { config: string }) | undefined;
 
 // OCR: generated degraded cards of both sides (the same generator and degradations as the Node bench, other
