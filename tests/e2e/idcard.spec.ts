@@ -7,6 +7,7 @@ import { startOnPc, DEMO_IDS } from './support/flow.ts';
 import type { Identity } from '../support/idcard/generate.ts';
 import { browserWithClip } from './support/browser.ts';
 import { cameraStill, cardFile } from './support/idcard.ts';
+import { storedSessions } from './support/phone-store.ts';
 import {
 	confirmRecord,
 	consent,
@@ -63,25 +64,8 @@ test('the demo candidate’s card is read, checked and matches the record; the s
 	await expectStatus(phone, 'liveness');
 
 	// What the phone keeps: the idcard result (no image) and the card portrait, both in IndexedDB.
-	const saved = await phone.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((ok, fail) => {
-			const req = indexedDB.open('zikao-verify');
-			req.onsuccess = () => ok(req.result);
-			req.onerror = () => fail(req.error);
-		});
-		const all = await new Promise<unknown[]>((ok) => {
-			const req = db.transaction('sessions').objectStore('sessions').getAll();
-			req.onsuccess = () => ok(req.result);
-		});
-		const state = all[0] as {
-			results: { idcard?: { passed: boolean; details: Record<string, unknown> } };
-			idPortrait?: ImageData;
-		};
-		return {
-			idcard: state.results.idcard,
-			portrait: state.idPortrait ? [state.idPortrait.width, state.idPortrait.height] : null
-		};
-	});
+	const [stored] = await storedSessions(phone);
+	const saved = { idcard: stored.results.idcard, portrait: stored.idPortraitSize };
 	expect(saved.idcard?.passed).toBe(true);
 	expect(saved.idcard?.details.compare_idNumber).toBe('match');
 	expect(saved.idcard?.details.checksumValid).toBe(true);
@@ -111,19 +95,7 @@ test('a card held up to the (fake) camera is read from a camera picture, every f
 		}
 		await phone.getByRole('button', { name: '信息一致，继续' }).click();
 		await expectStatus(phone, 'liveness');
-		const details = await phone.evaluate(async () => {
-			const db = await new Promise<IDBDatabase>((ok, fail) => {
-				const req = indexedDB.open('zikao-verify');
-				req.onsuccess = () => ok(req.result);
-				req.onerror = () => fail(req.error);
-			});
-			const all = await new Promise<unknown[]>((ok) => {
-				const req = db.transaction('sessions').objectStore('sessions').getAll();
-				req.onsuccess = () => ok(req.result);
-			});
-			return (all[0] as { results: { idcard?: { details: Record<string, unknown> } } }).results.idcard
-				?.details;
-		});
+		const details = (await storedSessions(phone))[0].results.idcard?.details;
 		// The step result says where the picture came from: the camera, not the album.
 		expect(details?.portrait_source).toBe('camera');
 		expect(details?.compare_idNumber).toBe('match');
@@ -183,19 +155,7 @@ test('the liveness result carries the live face vs ID portrait similarity', asyn
 	await confirmRecord(phone);
 	await photo(phone);
 	await liveness(phone);
-	const liveness_ = await phone.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((ok, fail) => {
-			const req = indexedDB.open('zikao-verify');
-			req.onsuccess = () => ok(req.result);
-			req.onerror = () => fail(req.error);
-		});
-		const all = await new Promise<unknown[]>((ok) => {
-			const req = db.transaction('sessions').objectStore('sessions').getAll();
-			req.onsuccess = () => ok(req.result);
-		});
-		return (all[0] as { results: { liveness?: { scores: Record<string, number>; details: object } } }).results
-			.liveness;
-	});
+	const liveness_ = (await storedSessions(phone))[0].results.liveness;
 	expect(liveness_?.details).toMatchObject({ idPortraitMatch: true });
 	expect(liveness_?.scores.idPortraitSimilarity).toBeGreaterThan(0.3);
 });

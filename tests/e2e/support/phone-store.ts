@@ -2,10 +2,21 @@
 // Only a JSON summary crosses back to the test: images stored there (the ID portrait) are reported as present.
 import type { Page } from '@playwright/test';
 
+/** A step result as the phone saved it for signing (no images). */
+export interface StoredStep {
+	passed: boolean;
+	scores: Record<string, number>;
+	reasons: string[];
+	details: Record<string, unknown>;
+}
+
 export interface StoredSession {
 	status: string;
 	record: Record<string, string>;
+	results: Partial<Record<'record' | 'idcard' | 'liveness' | 'photo' | 'signature', StoredStep>>;
 	idPortrait: boolean;
+	/** Width and height of the stored card portrait, or null. */
+	idPortraitSize: [number, number] | null;
 	/** Sides read in an unfinished ID step. */
 	draftSides: string[];
 	draftPortrait: boolean;
@@ -26,10 +37,13 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 		db.close();
 		return all.map((s) => {
 			const draft = s.idDraft as { readings?: Record<string, unknown>; portrait?: unknown } | undefined;
+			const portrait = s.idPortrait as ImageData | undefined;
 			return {
 				status: (s.flow as { status: string }).status,
 				record: s.record as Record<string, string>,
-				idPortrait: s.idPortrait !== undefined,
+				results: s.results as StoredSession['results'],
+				idPortrait: portrait !== undefined,
+				idPortraitSize: portrait ? ([portrait.width, portrait.height] as [number, number]) : null,
 				draftSides: Object.keys(draft?.readings ?? {}),
 				draftPortrait: draft?.portrait !== undefined
 			};
