@@ -26,8 +26,6 @@ export type FrameInput = ImageData | ImageBitmap | RgbaImage;
 
 let runtime: WebRuntime | null = null;
 let engine: FullFaceEngine | null = null;
-/** The same models with the detector on every frame: for still pictures, and where landmarks must be best. */
-let everyFrame: FullFaceEngine | null = null;
 let ready: Promise<FaceWorkerInfo> | null = null;
 
 function toRgba(frame: FrameInput): RgbaImage {
@@ -42,9 +40,9 @@ function toRgba(frame: FrameInput): RgbaImage {
 	return frame as RgbaImage;
 }
 
-function need(detectEveryFrame = false): FullFaceEngine {
-	if (!engine || !everyFrame) throw new Error('face worker: call init() first');
-	return detectEveryFrame ? everyFrame : engine;
+function need(): FullFaceEngine {
+	if (!engine) throw new Error('face worker: call init() first');
+	return engine;
 }
 
 const api = {
@@ -57,7 +55,6 @@ const api = {
 			const started = performance.now();
 			runtime = createWebRuntime({ onProgress, numThreads: options.numThreads });
 			engine = createFaceEngine(runtime, options.engine);
-			everyFrame = createFaceEngine(runtime, { ...options.engine, detectEvery: 1 });
 			await engine.warmUp();
 			// One pass over a blank frame compiles every kernel before the first real camera frame.
 			await engine.measure(createImage(320, 240));
@@ -77,17 +74,15 @@ const api = {
 		return ready;
 	},
 
-	/**
-	 * Per-frame measurements for the camera loop: `t` in ms, increasing within one capture. `detectEveryFrame`
-	 * skips the tracking between detections (the mouth of a digit reading is a small, landmark-sized movement).
-	 */
-	measure(frame: FrameInput, t = 0, detectEveryFrame = false): Promise<FaceMeasurement> {
-		return need(detectEveryFrame).measure(toRgba(frame), t);
+	/** Per-frame measurements for the camera loop: `t` in ms, increasing within one capture. */
+	measure(frame: FrameInput, t = 0): Promise<FaceMeasurement> {
+		return need().measure(toRgba(frame), t);
 	},
 
-	/** Measurements of a still picture (a photo): the detector runs, never a box tracked from another image. */
+	/** Measurements of a still picture (a photo): never a box tracked from another image. */
 	measureStill(frame: FrameInput): Promise<FaceMeasurement> {
-		return need(true).measure(toRgba(frame), 0);
+		need().resetTracking();
+		return need().measure(toRgba(frame), 0);
 	},
 
 	detect(frame: FrameInput): Promise<DetectedFace[]> {

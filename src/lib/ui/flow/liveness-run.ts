@@ -124,7 +124,7 @@ export async function runFaceLiveness(
 		if (!frame || !source) break;
 		const m = motion.push(source);
 		if (m !== null) motions.push(m);
-		const measured = await api.measure(frame, t, challenge.kind === 'digits');
+		const measured = await api.measure(frame, t);
 		frames++;
 		if (challenge.kind === 'digits') measurements.push(stripped(measured));
 		if (measured.faceCount === 1) faceFrames++;
