@@ -121,13 +121,13 @@ type FaceRun = {
 	info: unknown;
 };
 const faceConfigs = [
-	{ name: "1 thread, detector every frame (the phone's setting on 2 cores)", numThreads: 1, detectEvery: 1 },
 	{
-		name: '1 thread, detector every 3rd frame (tracking: not used, see camera-loop.ts)',
+		name: "1 thread, detector every 3rd frame, tracking between (the phone's camera loop on 2 cores)",
 		numThreads: 1,
 		detectEvery: 3
 	},
-	{ name: '2 threads, detector every 3rd frame (tracking)', numThreads: 2, detectEvery: 3 }
+	{ name: '1 thread, detector every frame (reference)', numThreads: 1, detectEvery: 1 },
+	{ name: '2 threads, detector every 3rd frame (the camera loop on 4+ cores)', numThreads: 2, detectEvery: 3 }
 ];
 const faceRuns: (FaceRun & { config: string })[] = [];
 for (const config of only.includes('face') ? faceConfigs : []) {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio, measureClip, replayOptions } from '../../src/cli/commands/liveness.ts';
-import { CAMERA_LOOP, TRACKING } from '../../src/lib/core/face/camera-loop.ts';
+import { CAMERA_LOOP, DETECT_EVERY_FRAME } from '../../src/lib/core/face/camera-loop.ts';
 import { judgeActions, judgeDigits, type LivenessVerdict } from '../../src/lib/core/liveness/index.ts';
 import { LIVENESS_ACTIONS, type LivenessAction } from '../../src/lib/core/policy/types.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -43,7 +43,7 @@ const clips = readdirSync(clipsDir)
 	.filter((f) => /\.(mjpeg|mp4)$/.test(f) && f.includes(filter))
 	.sort();
 const rows: Row[] = [];
-const cadences = [CAMERA_LOOP.detectEvery ?? 1, TRACKING.detectEvery ?? 3];
+const cadences = [DETECT_EVERY_FRAME.detectEvery ?? 1, CAMERA_LOOP.detectEvery ?? 3];
 for (const detectEvery of cadences) for (const file of clips) await judgeClip(file, detectEvery);
 
 async function judgeClip(file: string, detectEvery: number) {

@@ -42,6 +42,30 @@ export function grabFrame(video: HTMLVideoElement): ImageData {
 	return ctx.getImageData(0, 0, canvas.width, canvas.height);
 }
 
+/** A camera's usual frame interval, for browsers that cannot say when a new frame arrives. */
+const TYPICAL_FRAME_MS = 33;
+
+/**
+ * Resolves when the video shows a frame it has not shown before, so a loop faster than the camera measures each
+ * frame once: measuring one frame twice gives a frame-to-frame motion of exactly 0, which reads as a still picture
+ * (it made the live selfie fail as 'still_image' once the face loop outran Chromium's 15 fps fake camera). Also
+ * resolves after `stallMs` when the camera stops delivering, so the loop sees a frozen camera instead of hanging.
+ */
+export function nextVideoFrame(video: HTMLVideoElement, stallMs = 250): Promise<void> {
+	if (typeof video.requestVideoFrameCallback !== 'function')
+		return new Promise((resolve) => setTimeout(resolve, TYPICAL_FRAME_MS));
+	return new Promise((resolve) => {
+		const handle = video.requestVideoFrameCallback(() => {
+			clearTimeout(timer);
+			resolve();
+		});
+		const timer = setTimeout(() => {
+			video.cancelVideoFrameCallback(handle);
+			resolve();
+		}, stallMs);
+	});
+}
+
 export const cameraMessages: Record<CameraError, [string, string]> = {
 	denied: [
 		'未获得摄像头权限。请在浏览器设置中允许使用摄像头，然后重试。',

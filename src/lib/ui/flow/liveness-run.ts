@@ -30,6 +30,11 @@ export interface LoopCallbacks {
 	prompt(text: Text): void;
 	hint(text: Text | null): void;
 	frame(): ImageData | null;
+	/**
+	 * Resolves when the camera has a frame the loop has not measured yet. Without it the loop yields once per frame
+	 * and may measure one camera frame several times (tests replaying recorded frames need no pacing).
+	 */
+	nextFrame?(): Promise<void>;
 	/** The action step being asked (1-based) of how many, and the seconds left before it times out. */
 	step?(index: number, total: number, secondsLeft: number | null): void;
 	source(): CanvasImageSource | null;
@@ -96,6 +101,7 @@ export async function runFaceLiveness(
 	const samples: { t: number; embedding: Float32Array; live: number }[] = [];
 	let actions = challenge.kind === 'actions' ? createActionsState(challenge) : null;
 	let frames = 0;
+	let identicalFrames = 0;
 	let faceFrames = 0;
 	let multiFrames = 0;
 	const brightness: number[] = [];
@@ -124,6 +130,8 @@ export async function runFaceLiveness(
 		if (!frame || !source) break;
 		const m = motion.push(source);
 		if (m !== null) motions.push(m);
+		// No change at all between two frames: one camera frame measured twice, or a digitally injected still.
+		if (m === 0) identicalFrames++;
 		const measured = await api.measure(frame, t);
 		frames++;
 		if (challenge.kind === 'digits') measurements.push(stripped(measured));
@@ -155,7 +163,7 @@ export async function runFaceLiveness(
 			const { embedding, antiSpoof } = await api.sample(frame, measured.face);
 			samples.push({ t, embedding: embedding.vector, live: antiSpoof.live });
 		}
-		await sleep(0);
+		await (cb.nextFrame ? cb.nextFrame() : sleep(0));
 	}
 	if (actions) actions = finishActions(actions);
 	// The clip may still be closing when the frames stop; its audio is needed for the verdict.
@@ -201,6 +209,7 @@ export async function runFaceLiveness(
 		details: {
 			engine: 'face',
 			frames,
+			identicalFrames,
 			faceFrames,
 			samples: samples.length,
 			actionsDone: steps.filter((s) => s.passed).length,
