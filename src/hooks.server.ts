@@ -25,7 +25,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
 	response.headers.set('Cross-Origin-Resource-Policy', 'same-origin');
 	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'no-referrer');
+	// Not 'no-referrer': under it the browser sends `Origin: null` with a plain (script-less) form post, and
+	// SvelteKit's cross-site check then refused the staff sign-in and any PC form tapped before hydration.
+	// Nothing goes to another origin, which gets no referrer either way.
+	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=()');
 	// Pages get their CSP from svelte.config.js (with script hashes); API answers may load nothing at all.
 	if (event.url.pathname.startsWith('/api/')) {

@@ -67,3 +67,17 @@ test('staff signs in, finds the candidate, runs the checks on the tablet and att
 	await expect(tablet.getByRole('row', { name: /王小明/ })).toContainText('已确认');
 	await context.close();
 });
+
+test('an admin signs in on the staff page (a plain form post), lands on the review queue, then signs out', async ({
+	page
+}) => {
+	await page.goto('/staff');
+	await page.getByLabel('用户名').fill('centre-admin');
+	await page.getByLabel('密码').fill(PASSWORD);
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page.getByRole('heading', { name: '人工审核队列' })).toBeVisible();
+	await page.getByRole('link', { name: 'centre-admin' }).click();
+	await expect(page.getByRole('heading', { name: /工作人员: centre-admin/ })).toBeVisible();
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+});

@@ -1,0 +1,28 @@
+// Forms must work before the page's script has loaded (a slow phone or PC taps at once) and without it: the
+// browser then posts the form itself, and the server's cross-site check must still see our own origin.
+import { expect, test } from '@playwright/test';
+import { DEMO_IDS } from './support/flow.ts';
+
+test.use({ javaScriptEnabled: false });
+
+test('the PC asks for a QR code without its script: the plain form post is accepted', async ({ page }) => {
+	await page.goto('/pc');
+	await page.getByLabel('身份证号码').fill(DEMO_IDS.fujian);
+	await page.getByRole('button', { name: '生成手机扫码二维码' }).click();
+	await expect(page.getByRole('img', { name: '手机身份确认链接二维码' })).toBeVisible();
+	await expect(page.getByTestId('phone-link')).toHaveAttribute('href', /\/m\//);
+});
+
+test('staff sign-in without script: a wrong password is answered by the form, not refused as cross-site', async ({
+	page
+}) => {
+	await page.goto('/staff');
+	await page.getByLabel('用户名').fill('nobody');
+	await page.getByLabel('密码').fill('wrong password');
+	const [response] = await Promise.all([
+		page.waitForResponse((r) => r.request().method() === 'POST'),
+		page.getByRole('button', { name: /登录/ }).click()
+	]);
+	expect(response.status()).not.toBe(403);
+	await expect(page.getByRole('alert')).toBeVisible();
+});
