@@ -5,7 +5,7 @@
 // the result.
 import { createMotionTracker, median } from '$lib/client/motion';
 import type { FaceWorkerApi } from '../../../../workers/face.worker.ts';
-import type { FaceMeasurement } from '$lib/core/face/types';
+import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
 import {
 	actionsPrompt,
 	actionsVerdict,
@@ -64,6 +64,8 @@ const OFF_AXIS = 20;
 /** Median frame-to-frame change (0..255) below which the picture is a still image. */
 const STILL_MOTION = 0.4;
 const SAMPLE_EVERY_MS = 500;
+/** Frames kept for the samples at most (each is a full camera frame held in memory until the end). */
+const MAX_SAMPLES = 8;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -99,6 +101,8 @@ export async function runFaceLiveness(
 	const motion = createMotionTracker();
 	const motions: number[] = [];
 	const samples: { t: number; embedding: Float32Array; live: number }[] = [];
+	/** Frames set aside for the embedding and anti-spoof samples, every sampleEvery ms of the challenge. */
+	const kept: { t: number; frame: ImageData; face: DetectedFace }[] = [];
 	let actions = challenge.kind === 'actions' ? createActionsState(challenge) : null;
 	let frames = 0;
 	let identicalFrames = 0;
@@ -115,9 +119,7 @@ export async function runFaceLiveness(
 		challenge.kind === 'actions'
 			? 1000 + challenge.actions.length * challenge.stepTimeoutMs
 			: challenge.clipMaxMs;
-	// The mouth is compared with the voice frame by frame, so digit reading samples the slower checks less often
-	// to keep the frame rate up on a slow phone.
-	const sampleEvery = challenge.kind === 'digits' ? 2 * SAMPLE_EVERY_MS : SAMPLE_EVERY_MS;
+	let sampleEvery = SAMPLE_EVERY_MS;
 	const started = performance.now();
 
 	for (;;) {
@@ -158,14 +160,25 @@ export async function runFaceLiveness(
 			);
 		}
 		cb.hint(hintFor(measured, !actions || actions.phase === 'calibrating'));
-		const last = samples[samples.length - 1];
+		const last = kept[kept.length - 1];
 		if (measured.faceCount === 1 && measured.face && (!last || t - last.t >= sampleEvery)) {
-			const { embedding, antiSpoof } = await api.sample(frame, measured.face);
-			samples.push({ t, embedding: embedding.vector, live: antiSpoof.live });
+			kept.push({ t, frame, face: measured.face });
+			// A long challenge keeps every other frame and samples half as often: the samples still span it all.
+			if (kept.length > MAX_SAMPLES) {
+				kept.splice(0, kept.length, ...kept.filter((_, i) => i % 2 === 0));
+				sampleEvery *= 2;
+			}
 		}
 		await (cb.nextFrame ? cb.nextFrame() : sleep(0));
 	}
 	if (actions) actions = finishActions(actions);
+	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
+	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
+	for (const k of kept) {
+		const { embedding, antiSpoof } = await api.sample(k.frame, k.face);
+		samples.push({ t: k.t, embedding: embedding.vector, live: antiSpoof.live });
+	}
+	kept.length = 0;
 	// The clip may still be closing when the frames stop; its audio is needed for the verdict.
 	const audio = cb.reading ? await cb.reading : null;
 
