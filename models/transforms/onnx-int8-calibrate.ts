@@ -3,8 +3,8 @@
 // (onnxruntime-node) on the 112x112 aligned faces the face engine really feeds it.
 //
 // Calibration faces: every face of the group photos in ../shared/fixtures/faces plus four frames of each live
-// camera clip; none of them is in the match benchmark (tests/bench/face.bench.ts skips group_* photos and uses no
-// clips), so the accuracy it reports is measured on faces the ranges were not fitted to.
+// camera clip; none of them is in the match benchmark (tests/bench/face.bench.ts skips group_* photos and
+// uses no clips), so the accuracy it reports is measured on faces the ranges were not fitted to.
 //
 // Run: npx tsx models/transforms/onnx-int8-calibrate.ts   (after `node models/stage.mjs --only face`)
 import { createHash } from 'node:crypto';
@@ -33,7 +33,8 @@ interface ManifestEntry {
 const entry = (
 	JSON.parse(readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')) as ManifestEntry[]
 ).find((e) => e.id === MODEL_ID)!;
-// The float model as published (the tarball models/stage.mjs unpacked), never the staged, maybe quantized, file.
+// The float model as published (the tarball models/stage.mjs unpacked), never the staged, maybe quantized,
+// file.
 const source = readFileSync(
 	join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
 );
@@ -69,9 +70,9 @@ const clips = readdirSync(fixture('clips')).filter((c) => c.endsWith('.mjpeg') &
 for (const clip of clips)
 	for (const frame of await clipFrames(clip, [5, 20, 35, 50])) await embedEveryFace(frame);
 
-// 2. Which Convs: pointwise (1x1, group 1) ones with a spatial output. Measured in onnxruntime-web 1.30 WASM, int8
-// pointwise convs run ~2x faster than float, int8 depthwise ~1.6x slower, and the 1x1-output tail is negligible
-// work right before the embedding (models/notes/face.md).
+// 2. Which Convs: pointwise (1x1, group 1) ones with a spatial output. Measured in onnxruntime-web 1.30 WASM,
+// int8 pointwise convs run ~2x faster than float, int8 depthwise ~1.6x slower, and the 1x1-output tail is
+// negligible work right before the embedding (models/notes/face.md).
 const { nodes } = parseModel(source);
 const probeNames = [
 	...new Set(nodes.filter((n) => n.op === 'Conv').flatMap((n) => [n.inputs[0], n.outputs[0]]))
@@ -105,9 +106,9 @@ const pointwise = (n: (typeof nodes)[number]) => {
 const convs = nodes.filter((n) => n.op === 'Conv' && pointwise(n));
 
 // 3. Ranges: halfway between the extremes over all faces and their per-face average. Plain min/max lets one
-// outlier face stretch the scale for all; the per-face average clips too often. Halfway gave the best int8-vs-float
-// embedding cosine on the benchmark photos (min 0.979 vs 0.967 / 0.957, 8-bit weights): that one choice, unlike the
-// ranges themselves, was made looking at them.
+// outlier face stretch the scale for all; the per-face average clips too often. Halfway gave the best
+// int8-vs-float embedding cosine on the benchmark photos (min 0.979 vs 0.967 / 0.957, 8-bit weights): that
+// one choice, unlike the ranges themselves, was made looking at them.
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const ranges: Record<string, [number, number]> = {};
 for (const name of new Set(convs.flatMap((n) => [n.inputs[0], n.outputs[0]]))) {

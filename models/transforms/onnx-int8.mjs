@@ -1,18 +1,19 @@
-// Static int8 quantization of chosen Conv layers, in ONNX's QDQ form: each chosen Conv reads its activation through
-// QuantizeLinear -> DequantizeLinear (uint8, per tensor, ranges from a committed calibration table), its weights
-// through DequantizeLinear of int8 (7-bit range) per-output-channel symmetric weights, its bias as int32 (scale = input scale x
-// weight scale), and its output goes through QuantizeLinear -> DequantizeLinear too. onnxruntime (node and web)
-// fuses every DQ -> Conv -> Q group into one QLinearConv when the session is created, so inference runs MLAS's
-// u8 x s8 GEMM kernels; everything else (PRelu, depthwise convs, ...) stays float32 and reads the dequantized
-// values, so the graph stays valid for any ONNX runtime.
+// Static int8 quantization of chosen Conv layers, in ONNX's QDQ form: each chosen Conv reads its activation
+// through QuantizeLinear -> DequantizeLinear (uint8, per tensor, ranges from a committed calibration table),
+// its weights through DequantizeLinear of int8 (7-bit range) per-output-channel symmetric weights, its bias
+// as int32 (scale = input scale x weight scale), and its output goes through QuantizeLinear ->
+// DequantizeLinear too. onnxruntime (node and web) fuses every DQ -> Conv -> Q group into one QLinearConv
+// when the session is created, so inference runs MLAS's u8 x s8 GEMM kernels; everything else (PRelu,
+// depthwise convs, ...) stays float32 and reads the dequantized values, so the graph stays valid for any ONNX
+// runtime.
 //
 // Which layers and which ranges come from models/transforms/int8/<model id>.json, written by
 // models/transforms/onnx-int8-calibrate.ts from the float model's own activations on fixture faces; the table
-// names the source model's sha256 and this transform refuses any other source. Why only 1x1 convs, and what it
-// costs in accuracy and wins in speed: models/notes/face.md ("int8").
+// names the source model's sha256 and this transform refuses any other source. Why only 1x1 convs, and what
+// it costs in accuracy and wins in speed: models/notes/face.md ("int8").
 //
-// The model's default-domain opset is raised to 13 (per-channel DequantizeLinear needs it); that is only safe for
-// ops whose meaning did not change since the model's opset, so any other op stops the transform.
+// The model's default-domain opset is raised to 13 (per-channel DequantizeLinear needs it); that is only safe
+// for ops whose meaning did not change since the model's opset, so any other op stops the transform.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,10 +98,11 @@ function activationParams([lo, hi]) {
 
 /**
  * Weights use 7 of int8's 8 bits. x86 CPUs without VNNI (this server, onnxruntime-node) multiply u8 x s8 with
- * vpmaddubsw, which saturates when two products 255 x 127 are summed; with |w| <= 63 it cannot, so the server's
- * integer sums are exact like the WASM kernels' and the phone's and the server's embeddings agree (int8 web vs node
- * cosine median 1.0000, min 0.993; with 8-bit weights median 0.992). It also matched float better (strict-threshold
- * true accepts 110/125 as float vs 106/125 with 8-bit weights), because the saturation errors went away.
+ * vpmaddubsw, which saturates when two products 255 x 127 are summed; with |w| <= 63 it cannot, so the
+ * server's integer sums are exact like the WASM kernels' and the phone's and the server's embeddings agree
+ * (int8 web vs node cosine on the same input: median 1.0000, min 0.993; with 8-bit weights median 0.992). It
+ * also matched float better (strict-threshold true accepts 110/125 as float vs 106/125 with 8-bit weights),
+ * as the saturation errors went away.
  */
 const WEIGHT_MAX = 63;
 
@@ -224,10 +226,11 @@ export default function onnxInt8(bytes, entry) {
 		newInputs.set(n.outputs[0], rewired);
 	}
 
-	// A chosen Conv's output exists only quantized once onnxruntime fuses DQ -> Conv -> Q, so all its consumers read
-	// the dequantized copy. A tensor quantized only because a chosen Conv reads it (the residual stream after an
-	// Add, a PRelu output) stays float for its other consumers: the residual sum then carries no rounding from one
-	// block to the next (mean genuine-pair similarity on the benchmark photos vs float, 8-bit weights: -0.010 before, -0.008 now).
+	// A chosen Conv's output exists only quantized once onnxruntime fuses DQ -> Conv -> Q, so all its consumers
+	// read the dequantized copy. A tensor quantized only because a chosen Conv reads it (the residual stream
+	// after an Add, a PRelu output) stays float for its other consumers: the residual sum then carries no
+	// rounding from one block to the next (mean genuine-pair similarity on the benchmark photos vs float, 8-bit
+	// weights: -0.010 before, -0.008 now).
 	const convOutputs = new Set(convs.map((n) => n.outputs[0]));
 	const rebuilt = [];
 	const graphInputs = graph

@@ -1,7 +1,8 @@
 // The int8 staging transform (models/transforms/onnx-int8.mjs) applied to face.feature with its committed
-// calibration table: what it produces, how close its embeddings stay to the float model's on the match-benchmark
-// photos (which the calibration never saw), and that the phone's runtime (WASM) and the server's (onnxruntime-node)
-// compute the same int8 embedding. The manifest does not apply it yet (models/notes/face.md, "int8").
+// calibration table: what it produces, how close its embeddings stay to the float model's on the
+// match-benchmark photos (which the calibration never saw), and that the phone's runtime (WASM) and the
+// server's (onnxruntime-node) compute the same int8 embedding. The manifest does not apply it yet
+// (models/notes/face.md, "int8").
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
