@@ -32,7 +32,7 @@ async function int8Experiment() {
 	const float = readFileSync(
 		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
 	);
-	const models = { float, int8: onnxInt8(float, entry) as Uint8Array };
+	const models = { float, int8: onnxInt8(float, entry) };
 	ortWeb.env.wasm.numThreads = 1;
 	ortWeb.env.wasm.wasmPaths = join(root, 'static', 'vendor', 'ort') + '/';
 	const dims = [1, 3, 112, 112];

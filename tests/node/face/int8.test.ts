@@ -37,7 +37,7 @@ function floatSource() {
 	return { entry, bytes };
 }
 const { entry, bytes: floatBytes } = floatSource();
-const int8Bytes: Uint8Array = onnxInt8(floatBytes, entry);
+const int8Bytes = onnxInt8(floatBytes, entry);
 
 /** A face engine whose face.feature session is built from `model` (all other models: the staged ones). */
 function engineWith(model: Uint8Array) {
