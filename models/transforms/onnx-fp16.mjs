@@ -4,79 +4,23 @@
 // (graphOptimizationLevel 'all'), so inference runs on the same float32 kernels as before and no loader changes:
 // the "expansion at load" is the runtime's own constant folding. Accuracy: models/notes/ocr.md.
 //
-// Only what this needs of protobuf is implemented: walking fields, and re-encoding ModelProto.graph and the
-// initializers it converts; every other byte is copied as it was.
+// Protobuf: models/transforms/onnx-proto.mjs; only ModelProto.graph and the initializers it converts are
+// re-encoded, every other byte is copied as it was.
+
+import {
+	concat,
+	fields,
+	floatValues,
+	FLOAT,
+	FLOAT16,
+	intField,
+	lenField,
+	strField,
+	text
+} from './onnx-proto.mjs';
 
 /** Initializers with fewer elements stay float32 (biases, scalars: no size to win, and exact constants). */
 const MIN_ELEMENTS = 256;
-const FLOAT = 1;
-const FLOAT16 = 10;
-
-// ---- protobuf wire format ----
-function readVarint(buf, pos) {
-	let value = 0n;
-	let shift = 0n;
-	for (;;) {
-		const b = buf[pos++];
-		value |= BigInt(b & 0x7f) << shift;
-		if (b < 0x80) return [value, pos];
-		shift += 7n;
-	}
-}
-
-function varint(value) {
-	let v = BigInt(value);
-	const out = [];
-	do {
-		let b = Number(v & 0x7fn);
-		v >>= 7n;
-		if (v > 0n) b |= 0x80;
-		out.push(b);
-	} while (v > 0n);
-	return Uint8Array.from(out);
-}
-
-/** Fields of a message: { field, wire, value (varint as bigint, or bytes), raw (the whole field's bytes) }. */
-function fields(buf) {
-	const out = [];
-	let pos = 0;
-	while (pos < buf.length) {
-		const start = pos;
-		const [key, p1] = readVarint(buf, pos);
-		pos = p1;
-		const field = Number(key >> 3n);
-		const wire = Number(key & 7n);
-		let value;
-		if (wire === 0) [value, pos] = readVarint(buf, pos);
-		else if (wire === 1) {
-			value = buf.subarray(pos, pos + 8);
-			pos += 8;
-		} else if (wire === 2) {
-			const [len, p2] = readVarint(buf, pos);
-			value = buf.subarray(p2, p2 + Number(len));
-			pos = p2 + Number(len);
-		} else if (wire === 5) {
-			value = buf.subarray(pos, pos + 4);
-			pos += 4;
-		} else throw new Error(`onnx-fp16: unsupported wire type ${wire}`);
-		out.push({ field, wire, value, raw: buf.subarray(start, pos) });
-	}
-	return out;
-}
-
-const concat = (parts) => {
-	const n = parts.reduce((a, p) => a + p.length, 0);
-	const out = new Uint8Array(n);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
-};
-const lenField = (field, bytes) => concat([varint((field << 3) | 2), varint(bytes.length), bytes]);
-const intField = (field, value) => concat([varint(field << 3), varint(value)]);
-const strField = (field, s) => lenField(field, new TextEncoder().encode(s));
 
 // ---- float32 -> float16, round to nearest even ----
 const f32 = new Float32Array(1);
@@ -104,22 +48,6 @@ function toHalf(value) {
 	const rest = mant & 0x1fff;
 	if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
 	return h;
-}
-
-/** The float32 values of a TensorProto (raw_data or float_data), or null if it is not float32. */
-function floatValues(tensorFields) {
-	const type = tensorFields.find((f) => f.field === 2);
-	if (!type || Number(type.value) !== FLOAT) return null;
-	const raw = tensorFields.find((f) => f.field === 9);
-	if (raw) {
-		const copy = new Uint8Array(raw.value);
-		return new Float32Array(copy.buffer, 0, copy.length / 4);
-	}
-	const packed = tensorFields.filter((f) => f.field === 4);
-	if (packed.length === 0) return new Float32Array(0);
-	// Packed (wire 2) or one float per field (wire 5): either way the bytes are little-endian floats.
-	const bytes = concat(packed.map((f) => new Uint8Array(f.value)));
-	return new Float32Array(bytes.buffer, 0, bytes.length / 4);
 }
 
 /** A float32 TensorProto re-encoded as float16 (dims kept, optionally renamed), or null to leave it alone. */
@@ -155,8 +83,6 @@ function castNode(input, output) {
 		lenField(5, attribute)
 	]);
 }
-
-const text = (bytes) => new TextDecoder().decode(bytes);
 
 /** A Constant node holding a large float32 tensor -> [Constant(float16) -> name__fp16, Cast -> name], or null. */
 function convertConstant(nodeBytes) {

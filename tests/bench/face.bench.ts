@@ -1,6 +1,7 @@
 // Face engine benchmark (Node, onnxruntime-node): per-stage latency on live camera frames, face-match
 // TAR/FAR on the fixtures (clean and ID-portrait-like), anti-spoof scores on spoof samples vs live clips.
 // Run: npx tsx tests/bench/face.bench.ts   -> table on stdout, figures in bench/out/face.json.
+// ZV_FACE_INT8=1 (ZV_FACE_INT8_RUNS=30): only the float-vs-int8 embedding timing -> bench/out/face-int8.json.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +16,101 @@ import { fixture } from '../support/fixtures.ts';
 import { clipFrames, largestFace } from '../node/face/support.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+async function int8Experiment() {
+	const ortNode = await import('onnxruntime-node');
+	const ortWeb = await import('onnxruntime-web/wasm');
+	const { default: onnxInt8 } = await import('../../models/transforms/onnx-int8.mjs');
+	const entry = (
+		JSON.parse(readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')) as {
+			id: string;
+			package: string;
+			version: string;
+			from: string;
+			sha256: string;
+		}[]
+	).find((e) => e.id === 'face.feature')!;
+	const float = readFileSync(
+		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
+	);
+	const models = { float, int8: onnxInt8(float, entry) };
+	ortWeb.env.wasm.numThreads = 1;
+	ortWeb.env.wasm.wasmPaths = join(root, 'static', 'vendor', 'ort') + '/';
+	const dims = [1, 3, 112, 112];
+	const input = Float32Array.from({ length: 3 * 112 * 112 }, (_, i) => Math.sin(i) * 0.9);
+	const RUNS = Number(process.env.ZV_FACE_INT8_RUNS ?? 30);
+	const rows: (string | number)[][] = [];
+	const results: Record<string, unknown> = {};
+	for (const [runtime, create, tensor] of [
+		[
+			'onnxruntime-web WASM, 1 thread',
+			(b: Uint8Array) => ortWeb.InferenceSession.create(b, { graphOptimizationLevel: 'all' }),
+			() => new ortWeb.Tensor('float32', input, dims)
+		],
+		[
+			'onnxruntime-node, 1 thread',
+			(b: Uint8Array) =>
+				ortNode.InferenceSession.create(b, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 }),
+			() => new ortNode.Tensor('float32', input, dims)
+		]
+	] as const) {
+		const sessions = { float: await create(models.float), int8: await create(models.int8) };
+		const ms = {
+			float: { wall: [] as number[], cpu: [] as number[] },
+			int8: { wall: [] as number[], cpu: [] as number[] }
+		};
+		for (const s of Object.values(sessions))
+			for (let i = 0; i < 3; i++) await s.run({ input: tensor() as never });
+		// Interleaved, so both models see the same load.
+		for (let r = 0; r < RUNS; r++)
+			for (const k of ['float', 'int8'] as const) {
+				const c0 = process.cpuUsage();
+				const t0 = performance.now();
+				await sessions[k].run({ input: tensor() as never });
+				ms[k].wall.push(performance.now() - t0);
+				const c = process.cpuUsage(c0);
+				ms[k].cpu.push((c.user + c.system) / 1000);
+			}
+		const min = (v: number[]) => Math.min(...v);
+		for (const k of ['float', 'int8'] as const)
+			rows.push([
+				runtime,
+				k,
+				median(ms[k].wall).toFixed(1),
+				median(ms[k].cpu).toFixed(1),
+				min(ms[k].cpu).toFixed(1)
+			]);
+		rows.push([
+			runtime,
+			'speed-up (CPU median)',
+			'',
+			(median(ms.float.cpu) / median(ms.int8.cpu)).toFixed(2) + 'x',
+			''
+		]);
+		results[runtime] = ms;
+	}
+	table(
+		`face.feature float vs int8 (${models.float.length} -> ${models.int8.length} bytes), ${RUNS} interleaved runs, load average ${loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')}`,
+		['runtime', 'model', 'wall median ms', 'CPU median ms', 'CPU min ms'],
+		rows
+	);
+	mkdirSync(join(root, 'bench', 'out'), { recursive: true });
+	writeFileSync(
+		join(root, 'bench', 'out', 'face-int8.json'),
+		JSON.stringify(
+			{
+				loadAverage: loadavg(),
+				runs: RUNS,
+				bytes: { float: models.float.length, int8: models.int8.length },
+				ms: results
+			},
+			null,
+			'\t'
+		) + '\n'
+	);
+	console.log('wrote bench/out/face-int8.json');
+}
 const engine = createFaceEngine(nodeRuntime);
 const networkPose = createFaceEngine(nodeRuntime, { poseSource: 'model' });
 const tracking = createFaceEngine(nodeRuntime, { detectEvery: 3 });
@@ -39,6 +135,14 @@ function table(title: string, header: string[], rows: (string | number)[][]) {
 	console.log(line(header));
 	console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 	for (const r of rows) console.log(line(r));
+}
+
+if (process.env.ZV_FACE_INT8) {
+	// ZV_FACE_INT8=1: only the int8 experiment (models/notes/face.md, "int8"): the embedding model as published
+	// vs through models/transforms/onnx-int8.mjs, back to back, in onnxruntime-web WASM (1 thread, the phone's
+	// runtime, here in Node) and onnxruntime-node. CPU time per run next to wall time: the machine is shared.
+	await int8Experiment();
+	process.exit(0);
 }
 
 // 1. Latency on live selfie frames (480x640), stage by stage.
