@@ -27,6 +27,14 @@ const REQUESTS = Number(process.env.ZV_BENCH_REQUESTS ?? 200);
 const CONNECTIONS = Number(process.env.ZV_BENCH_CONNECTIONS ?? 8);
 /** Server instances for the extra PostgreSQL row (1 = no extra row). */
 const INSTANCES = Number(process.env.ZV_BENCH_INSTANCES ?? 2);
+/**
+ * ZV_BENCH_FACE=1: the servers run the face engine (ZV_SERVER_FACE=1): the re-check counts the faces and the final
+ * photo's embedding is compared within its exam area, as a deployment with that switch on does.
+ */
+const FACE = process.env.ZV_BENCH_FACE === '1';
+const faceEnv: Record<string, string> = FACE
+	? { ZV_SERVER_FACE: '1', ZV_STATIC_DIR: process.env.ZV_STATIC_DIR ?? join(process.cwd(), 'static') }
+	: {};
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 
 let serial = 0;
@@ -174,7 +182,7 @@ async function runOne(
 			servers.push(
 				await startServer(
 					await pickPort(3500, 100),
-					env,
+					{ ...faceEnv, ...env },
 					profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
 				)
 			);
@@ -241,7 +249,7 @@ async function runOne(
 				statusCodes[code] = (statusCodes[code] ?? 0) + (v as { count: number }).count;
 		}
 		return {
-			backend: instances > 1 ? `${backend}×${instances}` : backend,
+			backend: (instances > 1 ? `${backend}×${instances}` : backend) + (FACE ? '+face' : ''),
 			province,
 			requests: sent,
 			ok,
@@ -345,17 +353,17 @@ for (const province of ['hubei', 'beijing'] as const) {
 }
 
 console.log(
-	`\nComplete verifications (signature + checks + photo re-check + record), ${REQUESTS} requests, ${CONNECTIONS} connections, ${cpus().length} CPUs`
+	`\nComplete verifications (signature + checks + photo re-check${FACE ? ' with face detection + duplicate-face embedding' : ''} + record), ${REQUESTS} requests, ${CONNECTIONS} connections, ${cpus().length} CPUs`
 );
 console.log(
-	'backend      province  ok/sent    errors  verif/s   p50 ms  p99 ms  max ms  server cpu ms  loop ms  db ms  client ms  load  status codes'
+	'backend           province  ok/sent    errors  verif/s   p50 ms  p99 ms  max ms  server cpu ms  loop ms  db ms  client ms  load  status codes'
 );
 for (const r of rows) {
 	const codes = Object.entries(r.statusCodes)
 		.map(([c, n]) => `${c}x${n}`)
 		.join(' ');
 	console.log(
-		`${r.backend.padEnd(12)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${r.load.toFixed(1).padStart(4)}  ${codes}`
+		`${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${r.load.toFixed(1).padStart(4)}  ${codes}`
 	);
 }
 console.log(
@@ -369,14 +377,17 @@ console.log(
 	`hubei includes the scrypt hash (N=2^14) of the one-time password on every verification (${scryptMs} ms CPU each: at most ${Math.floor((cpus().length * 1000) / scryptMs)}/s on ${cpus().length} cores for the hash alone); beijing sends no password.`
 );
 mkdirSync('bench/out', { recursive: true });
+// The face rows go to their own file, so that a run of each keeps both.
+const outFile = FACE ? 'bench/out/server-face.json' : 'bench/out/server.json';
 writeFileSync(
-	'bench/out/server.json',
+	outFile,
 	JSON.stringify(
 		{
 			at: new Date().toISOString(),
 			cpus: cpus().length,
 			requests: REQUESTS,
 			connections: CONNECTIONS,
+			serverFace: FACE,
 			target: { perSecond: 100, p99Ms: 200 },
 			loadAverage: { before: loadBefore, after: loadavg()[0] },
 			scryptCpuMs: scryptMs,
@@ -386,4 +397,4 @@ writeFileSync(
 		2
 	)
 );
-console.log('wrote bench/out/server.json');
+console.log(`wrote ${outFile}`);
