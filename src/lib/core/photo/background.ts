@@ -62,6 +62,10 @@ export function isBackgroundColour(r: number, g: number, b: number, spec: Backgr
 	return h >= spec.hueMin && h <= spec.hueMax;
 }
 
+/** Entries of the per-call colour cache of backgroundStats (a power of two) and the hash shift that indexes it. */
+const COLOUR_CACHE = 4096;
+const COLOUR_SHIFT = 32 - Math.log2(COLOUR_CACHE);
+
 /** Statistics over the pixels where `mask` is non-zero (sampling every `step`-th pixel keeps it fast). */
 export function backgroundStats(
 	image: RgbaImage,
@@ -85,6 +89,12 @@ export function backgroundStats(
 	// L, a, b of each sampled pixel, three numbers apiece, in sampling order: the sums below add them in the order
 	// the earlier per-pixel objects were added, so the statistics are the same to the last bit.
 	const lab = new Float64Array(n * 3);
+	// A compliant background has few distinct colours (about 3% of the sampled pixels on the ID-photo fixtures):
+	// a small direct-mapped cache of colour -> Lab and in-window flag skips the cube roots for repeats. The same
+	// colour always gives the same numbers, so cached and computed values are identical.
+	const cachedColour = new Int32Array(COLOUR_CACHE).fill(-1);
+	const cachedLab = new Float64Array(COLOUR_CACHE * 3);
+	const cachedInside = new Uint8Array(COLOUR_CACHE);
 	let r = 0;
 	let g = 0;
 	let b = 0;
@@ -92,11 +102,23 @@ export function backgroundStats(
 	for (let i = 0, at = 0; i < mask.length; i += step) {
 		if (!mask[i]) continue;
 		const o = i * 4;
-		r += d[o];
-		g += d[o + 1];
-		b += d[o + 2];
-		rgbToLabInto(d[o], d[o + 1], d[o + 2], lab, at);
-		if (isBackgroundColour(d[o], d[o + 1], d[o + 2], spec)) inside++;
+		const pr = d[o];
+		const pg = d[o + 1];
+		const pb = d[o + 2];
+		r += pr;
+		g += pg;
+		b += pb;
+		const colour = (pr << 16) | (pg << 8) | pb;
+		const slot = Math.imul(colour, 0x9e3779b1) >>> COLOUR_SHIFT;
+		if (cachedColour[slot] !== colour) {
+			cachedColour[slot] = colour;
+			rgbToLabInto(pr, pg, pb, cachedLab, slot * 3);
+			cachedInside[slot] = isBackgroundColour(pr, pg, pb, spec) ? 1 : 0;
+		}
+		lab[at] = cachedLab[slot * 3];
+		lab[at + 1] = cachedLab[slot * 3 + 1];
+		lab[at + 2] = cachedLab[slot * 3 + 2];
+		inside += cachedInside[slot];
 		at += 3;
 	}
 	const meanRgb: [number, number, number] = [r / n, g / n, b / n];
