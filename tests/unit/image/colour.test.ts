@@ -154,6 +154,18 @@ describe('background zones and statistics', () => {
 		expect(inside).toBeLessThan(19_000);
 	});
 
+	it('a background of few colours (the colour cache hits) gives the per-pixel statistics too', () => {
+		const image = noisyPhoto(480, 640, 9);
+		// Quantised to 8 levels a channel: a few hundred distinct colours, as on a compliant backdrop.
+		for (let i = 0; i < image.data.length; i++) if (i % 4 !== 3) image.data[i] &= 0xe0;
+		const mask = zonesByPixel(480, 640, null);
+		const fast = backgroundStats(image, mask, hubeiPhotoSpec.background);
+		const slow = statsByPixel(image, mask);
+		expect(fast.meanLab).toEqual(slow.meanLab);
+		expect(fast.insideShare).toBe(slow.insideShare);
+		expect(fast.spreadDeltaE).toBeCloseTo(slow.spreadDeltaE, 12);
+	});
+
 	it('an empty mask gives zero statistics', () => {
 		const stats = backgroundStats(noisyPhoto(10, 10, 1), new Uint8Array(100), hubeiPhotoSpec.background);
 		expect(stats.count).toBe(0);
