@@ -274,12 +274,13 @@ async function submitVerified(
 				}))
 			]),
 			admissionNumber,
+			// The hashes computed for the signature check are the ones stored.
 			files: (
 				[
-					['photo', submission.photo],
-					['signature', submission.signature]
+					['photo', submission.photo, uploaded.photoSha256],
+					['signature', submission.signature, uploaded.signatureSha256]
 				] as const
-			).flatMap(([kind, bytes]) => (bytes ? [{ kind, sha256: sha256(bytes), bytes }] : [])),
+			).flatMap(([kind, bytes, hash]) => (bytes && hash ? [{ kind, sha256: hash, bytes }] : [])),
 			embedding,
 			candidateUpdate: admissionNumber ? { admissionNumber, passwordHash: password?.hash ?? null } : null,
 			event: result === 'failed' ? null : outcomeEventFields(eventRow, now),
