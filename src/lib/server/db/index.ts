@@ -72,6 +72,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 const PREPARED_PER_CONNECTION = 200;
 
 /**
+ * `select *`, `"t".*`, `returning *`: a prepared statement whose result columns come from a star fails with
+ * "cached plan must not change result type" once another instance's migration adds a column, so these stay
+ * unnamed (a rolling deploy must not break the running instances' connections).
+ */
+const STAR_COLUMNS = /\b(select|returning)\s+\*|"\.\*/i;
+
+/**
  * Runs every parameterised query of this connection as a named prepared statement: PostgreSQL parses and plans
  * a query text once per connection instead of on every request (the submission's eight statements cost the
  * server ~1 ms of CPU less). Kysely gives the same text for the same query shape; shapes that vary with their
@@ -82,7 +89,7 @@ function preparedStatements(client: pg.PoolClient): void {
 	const original = client.query.bind(client) as unknown as Query;
 	const names = new Map<string, string>();
 	const named: Query = (text, values) => {
-		if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0)
+		if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || STAR_COLUMNS.test(text))
 			return original(text, values);
 		let name = names.get(text);
 		if (!name && names.size < PREPARED_PER_CONNECTION) {

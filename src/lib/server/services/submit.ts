@@ -132,8 +132,11 @@ async function submitVerified(
 	setCandidate: (id: number) => void
 ): Promise<SubmitResult> {
 	const bundleSha = sha256(new TextEncoder().encode(canonicalJson(submission.bundle ?? null)));
-	// The session with today's photo uploads, in one statement: the early refusals before any costly check.
-	const { session, photoUploads } = await loadPhoneSessionWithUploads(db, sessionId, chinaDayStart(now));
+	// With a photo, the session and today's photo uploads in one statement: the early refusals before any costly
+	// check.
+	const { session, photoUploads } = submission.photo
+		? await loadPhoneSessionWithUploads(db, sessionId, chinaDayStart(now))
+		: { session: await loadPhoneSession(db, sessionId, false), photoUploads: 0 };
 	setCandidate(session.candidate_id);
 	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
 	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
