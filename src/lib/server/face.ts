@@ -9,11 +9,11 @@ let engine: Promise<FaceEngine> | null = null;
 export function serverFaceEngine(): Promise<FaceEngine> | null {
 	if (!config.serverFace) return null;
 	engine ??= (async () => {
-		const [{ createFaceEngine }, { nodeRuntime }] = await Promise.all([
+		const [{ createFaceEngine }, { serverRuntime }] = await Promise.all([
 			import('../core/face/engine.ts'),
-			import('../runtime/node.ts')
+			import('../runtime/node-server.ts')
 		]);
-		return createFaceEngine(nodeRuntime);
+		return createFaceEngine(serverRuntime);
 	})();
 	return engine;
 }

@@ -28,17 +28,31 @@ export interface Lab {
 	b: number;
 }
 
-function linear(c: number): number {
+function linearOf(c: number): number {
 	const v = c / 255;
 	return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+}
+
+/**
+ * sRGB to linear for the 256 byte values, computed once by the same formula: a pixel's channels are bytes, and a
+ * table lookup gives the very same numbers as the power (which was half the cost of the background statistics).
+ */
+const LINEAR = Float64Array.from({ length: 256 }, (_, c) => linearOf(c));
+
+/** Linear light of an sRGB channel value (0..255); byte values come from the table, others are computed. */
+export function linear(c: number): number {
+	return (c & 255) === c ? LINEAR[c] : linearOf(c);
 }
 
 function labF(t: number): number {
 	return t > 216 / 24389 ? Math.cbrt(t) : (t * 24389) / 27 / 116 + 16 / 116;
 }
 
-/** sRGB (D65) to CIELAB. */
-export function rgbToLab(r: number, g: number, b: number): Lab {
+/**
+ * sRGB (D65) to CIELAB, written to `out` at `at`, `at + 1`, `at + 2` (L, a, b): statistics over many pixels keep
+ * them in one typed array instead of an object per pixel.
+ */
+export function rgbToLabInto(r: number, g: number, b: number, out: Float64Array, at: number): void {
 	const R = linear(r);
 	const G = linear(g);
 	const B = linear(b);
@@ -48,7 +62,17 @@ export function rgbToLab(r: number, g: number, b: number): Lab {
 	const fx = labF(x);
 	const fy = labF(y);
 	const fz = labF(z);
-	return { l: 116 * fy - 16, a: 500 * (fx - fy), b: 200 * (fy - fz) };
+	out[at] = 116 * fy - 16;
+	out[at + 1] = 500 * (fx - fy);
+	out[at + 2] = 200 * (fy - fz);
+}
+
+const scratch = new Float64Array(3);
+
+/** sRGB (D65) to CIELAB. */
+export function rgbToLab(r: number, g: number, b: number): Lab {
+	rgbToLabInto(r, g, b, scratch, 0);
+	return { l: scratch[0], a: scratch[1], b: scratch[2] };
 }
 
 /** CIE76 colour difference: about 2.3 is a just-noticeable difference. */

@@ -39,8 +39,7 @@ export async function checkPhotoUploads(
 	candidateId: number,
 	now: Date
 ): Promise<void> {
-	const perDay = policy.limits.photoUploadsPerDay;
-	if (perDay === null) return;
+	if (policy.limits.photoUploadsPerDay === null) return;
 	const row = await tx
 		.selectFrom('audit_log')
 		.select((eb) => eb.fn.countAll().as('n'))
@@ -48,7 +47,14 @@ export async function checkPhotoUploads(
 		.where('action', '=', 'photo.upload')
 		.where('at', '>=', chinaDayStart(now))
 		.executeTakeFirstOrThrow();
-	if (Number(row.n) >= perDay) {
+	checkPhotoCount(policy, Number(row.n));
+}
+
+/** The same refusal for a count of today's uploads the caller has read (e.g. with the session, in one query). */
+export function checkPhotoCount(policy: ProvincePolicy, uploadsToday: number): void {
+	const perDay = policy.limits.photoUploadsPerDay;
+	if (perDay === null) return;
+	if (uploadsToday >= perDay) {
 		throw new ServiceError(
 			429,
 			'photo_limit',

@@ -48,9 +48,7 @@ export async function grantAdmission(
 			.select(['admission_number', 'phone', 'name', 'province'])
 			.where('id', '=', candidateId)
 			.executeTakeFirstOrThrow());
-	const admissionNumber =
-		candidate.admission_number ??
-		(await allocateAdmissionNumber(tx, candidate.province, sp.provinceCode, now));
+	const admissionNumber = await drawAdmissionNumber(tx, sp, candidate, now);
 	await tx
 		.updateTable('candidates')
 		.set({
@@ -60,12 +58,7 @@ export async function grantAdmission(
 		})
 		.where('id', '=', candidateId)
 		.execute();
-	const wantsSms = sp.policy.successSms !== null && password !== null;
-	return {
-		admissionNumber,
-		password: password?.password ?? null,
-		sms: wantsSms ? { phone: candidate.phone, name: candidate.name } : null
-	};
+	return grantOf(sp, candidate, admissionNumber, password);
 }
 
 /** After commit: the SMS failing must not undo a recorded outcome, so it is logged, not thrown. */
@@ -99,11 +92,21 @@ export async function recordOutcomeEvent(tx: Db, outcomeId: number, now: Date): 
 	await insertOutcomeEvent(tx, row, now);
 }
 
-/** The same event from values the caller already holds (the submission has just written them). */
-export async function insertOutcomeEvent(
-	tx: Db,
+/** What the registration system reads about an outcome. */
+export interface OutcomeEventFields {
+	outcomeId: number;
+	sessionId: string;
+	idNumber: string;
+	province: string;
+	result: string;
+	reviewStatus: string;
+	admissionNumber: string | null;
+	at: string;
+}
+
+/** The event's fields from the outcome's values; an admission number only for a confirmed outcome. */
+export function outcomeEventFields(
 	row: {
-		id: number;
 		session_id: string;
 		result: string;
 		review_status: string;
@@ -112,9 +115,8 @@ export async function insertOutcomeEvent(
 		province: string;
 	},
 	now: Date
-): Promise<void> {
-	const payload = {
-		outcomeId: row.id,
+): Omit<OutcomeEventFields, 'outcomeId'> {
+	return {
 		sessionId: row.session_id,
 		idNumber: row.id_number,
 		province: row.province,
@@ -123,8 +125,49 @@ export async function insertOutcomeEvent(
 		admissionNumber: row.result === 'confirmed' ? row.admission_number : null,
 		at: now.toISOString()
 	};
+}
+
+/** The same event from values the caller already holds (the submission has just written them). */
+export async function insertOutcomeEvent(
+	tx: Db,
+	row: Parameters<typeof outcomeEventFields>[0] & { id: number },
+	now: Date
+): Promise<void> {
+	const payload: OutcomeEventFields = { outcomeId: row.id, ...outcomeEventFields(row, now) };
 	await tx
 		.insertInto('outcome_events')
 		.values({ outcome_id: row.id, payload: JSON.stringify(payload) })
 		.execute();
+}
+
+/**
+ * The admission number a confirmed outcome gets: the candidate's own (returning candidates keep theirs) or the
+ * next of the province's counter. The caller writes it to the candidate's row (submit: in its one recording
+ * statement); grantAdmission below does both for the review paths.
+ */
+export async function drawAdmissionNumber(
+	tx: Db,
+	sp: ServerPolicy,
+	candidate: GrantCandidate,
+	now: Date
+): Promise<string> {
+	return (
+		candidate.admission_number ??
+		(await allocateAdmissionNumber(tx, candidate.province, sp.provinceCode, now))
+	);
+}
+
+/** The grant of a confirmed outcome whose number is drawn and whose candidate row the caller writes. */
+export function grantOf(
+	sp: ServerPolicy,
+	candidate: GrantCandidate,
+	admissionNumber: string,
+	password: PreparedPassword | null
+): Grant {
+	const wantsSms = sp.policy.successSms !== null && password !== null;
+	return {
+		admissionNumber,
+		password: password?.password ?? null,
+		sms: wantsSms ? { phone: candidate.phone, name: candidate.name } : null
+	};
 }

@@ -1,6 +1,7 @@
 // The session a signed phone message names, with its candidate: read once without a lock to verify the message
 // (key, challenge and ID number never change after the link is opened), then again `for update` inside the
 // transaction that records it. Shared by the final submission and the attempt/extension requests.
+import { sql } from 'kysely';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
@@ -35,6 +36,29 @@ export interface PhoneSession {
  * statement: the candidate's row is what serialises attempt limits across sessions and server instances.
  */
 export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean): Promise<PhoneSession> {
+	return (await readPhoneSession(db, sessionId, lock, null)).session;
+}
+
+/**
+ * The unlocked read with the candidate's photo uploads since `since` counted in the same statement (the
+ * submission's early refusal, before any decoding; the recording transaction counts again under its lock, in a
+ * statement of its own, because a count read in the locking statement comes from before the lock was granted).
+ */
+export async function loadPhoneSessionWithUploads(
+	db: Db,
+	sessionId: string,
+	since: Date
+): Promise<{ session: PhoneSession; photoUploads: number }> {
+	const { session, photoUploads } = await readPhoneSession(db, sessionId, false, since);
+	return { session, photoUploads: photoUploads ?? 0 };
+}
+
+async function readPhoneSession(
+	db: Db,
+	sessionId: string,
+	lock: boolean,
+	uploadsSince: Date | null
+): Promise<{ session: PhoneSession; photoUploads: number | null }> {
 	if (!isUuid(sessionId)) throw unknownSession();
 	let query = db
 		.selectFrom('verification_sessions')
@@ -52,15 +76,29 @@ export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean)
 			'candidates.province as candidate_province',
 			'candidates.admission_number',
 			'candidates.phone',
-			'candidates.name'
+			'candidates.name',
+			(eb) =>
+				(uploadsSince
+					? eb
+							.selectFrom('audit_log')
+							.select((c) => c.fn.countAll<string>().as('n'))
+							.whereRef('audit_log.candidate_id', '=', 'candidates.id')
+							.where('audit_log.action', '=', 'photo.upload')
+							.where('audit_log.at', '>=', uploadsSince)
+					: sql<string | null>`null`
+				).as('photo_uploads')
 		])
 		.where('verification_sessions.id', '=', sessionId);
 	if (lock) query = query.forUpdate();
 	const row = await query.executeTakeFirst();
 	if (!row || !row.device_public_key || !row.challenge) throw unknownSession();
+	const { photo_uploads, ...session } = row;
 	return {
-		...row,
-		device_public_key: row.device_public_key as JsonWebKey,
-		challenge: row.challenge as Challenge
+		session: {
+			...session,
+			device_public_key: row.device_public_key as JsonWebKey,
+			challenge: row.challenge as Challenge
+		},
+		photoUploads: photo_uploads === null ? null : Number(photo_uploads)
 	};
 }

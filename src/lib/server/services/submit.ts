@@ -12,7 +12,7 @@ import type { FaceEngine } from '../../core/face/types.ts';
 import type { RgbaImage } from '../../core/image/types.ts';
 import { recheckUploadedPhoto } from '../../core/photo/recheck.ts';
 import { decodeUploadJpeg } from '../../runtime/node-image.ts';
-import { audit, auditAll } from '../audit.ts';
+import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { embedPhoto, measuringOnce, serverFaceEngine } from '../face.ts';
 import { modelAllowList } from '../models.ts';
@@ -20,9 +20,25 @@ import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
 import { findDuplicateFaces, flagEarlier, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
-import { attemptsExhausted, checkPhotoUploads, countFailure, type AttemptState } from './limits.ts';
-import { grantAdmission, insertOutcomeEvent, preparePassword, sendGrantSms, type Grant } from './outcome.ts';
-import { loadPhoneSession, RECORDED, unknownSession } from './phone-session.ts';
+import {
+	attemptsExhausted,
+	checkPhotoCount,
+	checkPhotoUploads,
+	chinaDayStart,
+	countFailure,
+	type AttemptState
+} from './limits.ts';
+import {
+	drawAdmissionNumber,
+	grantOf,
+	insertOutcomeEvent,
+	outcomeEventFields,
+	preparePassword,
+	sendGrantSms,
+	type Grant
+} from './outcome.ts';
+import { loadPhoneSession, loadPhoneSessionWithUploads, RECORDED, unknownSession } from './phone-session.ts';
+import { writeOutcome } from './record-outcome.ts';
 import { isUuid } from './sessions.ts';
 
 export interface Submission {
@@ -116,14 +132,18 @@ async function submitVerified(
 	setCandidate: (id: number) => void
 ): Promise<SubmitResult> {
 	const bundleSha = sha256(new TextEncoder().encode(canonicalJson(submission.bundle ?? null)));
-	const session = await loadPhoneSession(db, sessionId, false);
+	// With a photo, the session and today's photo uploads in one statement: the early refusals before any costly
+	// check.
+	const { session, photoUploads } = submission.photo
+		? await loadPhoneSessionWithUploads(db, sessionId, chinaDayStart(now))
+		: { session: await loadPhoneSession(db, sessionId, false), photoUploads: 0 };
 	setCandidate(session.candidate_id);
 	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
 	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
 
 	const sp = serverPolicy(session.province);
 	const { policy } = sp;
-	if (submission.photo) await checkPhotoUploads(db, policy, session.candidate_id, now);
+	if (submission.photo) checkPhotoCount(policy, photoUploads);
 
 	const engine = deps.face !== undefined ? deps.face : await serverFaceEngine();
 	const face = engine ? measuringOnce(engine) : null;
@@ -211,61 +231,68 @@ async function submitVerified(
 		let duplicates: DuplicateHit[] = [];
 		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
 		const result = !passed ? 'failed' : duplicates.length > 0 || held.length > 0 ? 'review' : 'confirmed';
-		// The admission number is drawn before the outcome row so that row is written once, with it.
-		const grant: Grant | null =
-			result === 'confirmed'
-				? await grantAdmission(tx, candidateId, sp, password, now, {
-						admission_number: locked.admission_number,
-						phone: locked.phone,
-						name: locked.name,
-						province: locked.candidate_province
-					})
-				: null;
+		const candidate = {
+			admission_number: locked.admission_number,
+			phone: locked.phone,
+			name: locked.name,
+			province: locked.candidate_province
+		};
+		// The admission number is drawn first, so that the outcome row is written once, with it.
+		const admissionNumber = result === 'confirmed' ? await drawAdmissionNumber(tx, sp, candidate, now) : null;
+		const grant: Grant | null = admissionNumber ? grantOf(sp, candidate, admissionNumber, password) : null;
 		let reviewStatus = result === 'review' ? 'pending' : 'none';
-		const outcome = await tx
-			.insertInto('outcomes')
-			.values({
-				session_id: sessionId,
-				candidate_id: candidateId,
-				result,
-				bundle: JSON.stringify(submission.bundle),
-				bundle_sha256: bundleSha,
-				review_status: reviewStatus,
-				review_reasons: JSON.stringify([
-					...held,
-					...duplicates.map((d) => ({
-						code: 'duplicate_face',
-						zh: '同一考区另一身份证号码的照片与此人脸相同',
-						en: 'The same face appears under another ID number in this exam area',
-						otherCandidateId: d.candidateId,
-						similarity: d.similarity
-					}))
-				]),
-				admission_number: grant?.admissionNumber ?? null
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
+		const accepted = {
+			actor: 'phone',
+			action: 'bundle.accepted',
+			sessionId,
+			candidateId,
+			detail: { outcome: result, duplicates: duplicates.length, held: held.map((r) => r.code) }
+		};
+		const eventRow = {
+			session_id: sessionId,
+			review_status: reviewStatus,
+			result,
+			id_number: locked.id_number,
+			admission_number: admissionNumber ?? locked.admission_number,
+			province: locked.candidate_province
+		};
+		// Outcome, attachments, embedding, candidate's number and password, session status, event and audit rows:
+		// one statement (record-outcome.ts). A failure's event waits for its count, which may send it to review.
+		const outcomeId = await writeOutcome(tx, {
+			sessionId,
+			candidateId,
+			examArea: session.exam_area,
+			result,
+			bundleJson: JSON.stringify(submission.bundle),
+			bundleSha256: bundleSha,
+			reviewStatus,
+			reviewReasonsJson: JSON.stringify([
+				...held,
+				...duplicates.map((d) => ({
+					code: 'duplicate_face',
+					zh: '同一考区另一身份证号码的照片与此人脸相同',
+					en: 'The same face appears under another ID number in this exam area',
+					otherCandidateId: d.candidateId,
+					similarity: d.similarity
+				}))
+			]),
+			admissionNumber,
+			// The hashes computed for the signature check are the ones stored.
+			files: (
+				[
+					['photo', submission.photo, uploaded.photoSha256],
+					['signature', submission.signature, uploaded.signatureSha256]
+				] as const
+			).flatMap(([kind, bytes, hash]) => (bytes && hash ? [{ kind, sha256: hash, bytes }] : [])),
+			embedding,
+			candidateUpdate: admissionNumber ? { admissionNumber, passwordHash: password?.hash ?? null } : null,
+			event: result === 'failed' ? null : outcomeEventFields(eventRow, now),
+			audit: photo
+				? [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }, accepted]
+				: [accepted],
+			now
+		});
 		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidateId);
-		if (embedding) {
-			await tx
-				.insertInto('face_embeddings')
-				.values({
-					outcome_id: outcome.id,
-					candidate_id: candidateId,
-					exam_area: session.exam_area,
-					embedding
-				})
-				.execute();
-		}
-		const files = (
-			[
-				['photo', submission.photo],
-				['signature', submission.signature]
-			] as const
-		).flatMap(([kind, bytes]) =>
-			bytes ? [{ outcome_id: outcome.id, kind, sha256: sha256(bytes), bytes }] : []
-		);
-		if (files.length > 0) await tx.insertInto('attachments').values(files).execute();
 
 		let attempts: AttemptState | null = null;
 		if (result === 'failed') {
@@ -281,39 +308,11 @@ async function submitVerified(
 							{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }
 						])
 					})
-					.where('id', '=', outcome.id)
+					.where('id', '=', outcomeId)
 					.execute();
 			}
+			await insertOutcomeEvent(tx, { ...eventRow, id: outcomeId, review_status: reviewStatus }, now);
 		}
-		await tx
-			.updateTable('verification_sessions')
-			.set({ status: result, completed_at: now })
-			.where('id', '=', sessionId)
-			.execute();
-		await insertOutcomeEvent(
-			tx,
-			{
-				id: outcome.id,
-				session_id: sessionId,
-				result,
-				review_status: reviewStatus,
-				id_number: locked.id_number,
-				admission_number: grant?.admissionNumber ?? locked.admission_number,
-				province: locked.candidate_province
-			},
-			now
-		);
-		const accepted = {
-			actor: 'phone',
-			action: 'bundle.accepted',
-			sessionId,
-			candidateId,
-			detail: { outcome: result, duplicates: duplicates.length, held: held.map((r) => r.code) }
-		};
-		await auditAll(
-			tx,
-			photo ? [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }, accepted] : [accepted]
-		);
 		return { replay: false as const, result, attempts, grant };
 	});
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);

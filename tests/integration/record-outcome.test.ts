@@ -1,0 +1,171 @@
+// The recording transaction writes outcome, attachments, candidate, session, event and audit rows in one statement
+// (record-outcome.ts): every row it must write is there, once, with the values the separate statements wrote.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/lib/server/db/index.ts';
+import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import { openSession, registerCandidate, step } from './support.ts';
+
+let handle: TestDatabase;
+let db: Db;
+
+const deps: SubmitDeps = { face: null, allowedModels: new Map() };
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+// Any PNG stands in for the signature image: the server stores it as received and checks only its hash.
+const signature = new Uint8Array(readFileSync(fixture('idphotos/nonconf_png_format_blue_bg_man.png')));
+
+beforeAll(async () => {
+	handle = await testDatabase();
+	db = handle.db;
+});
+afterAll(() => handle.close());
+
+async function rowsOf(sessionId: string) {
+	const outcomes = await db.selectFrom('outcomes').selectAll().where('session_id', '=', sessionId).execute();
+	const ids = outcomes.map((o) => o.id);
+	const none = [-1];
+	return {
+		outcomes,
+		attachments: await db
+			.selectFrom('attachments')
+			.selectAll()
+			.where('outcome_id', 'in', ids.length ? ids : none)
+			.orderBy('kind')
+			.execute(),
+		events: await db
+			.selectFrom('outcome_events')
+			.selectAll()
+			.where('outcome_id', 'in', ids.length ? ids : none)
+			.execute(),
+		session: await db
+			.selectFrom('verification_sessions')
+			.select(['status', 'completed_at'])
+			.where('id', '=', sessionId)
+			.executeTakeFirstOrThrow(),
+		audit: await db
+			.selectFrom('audit_log')
+			.select(['action', 'candidate_id', 'detail'])
+			.where('session_id', '=', sessionId)
+			// The submission's own entries (opening the session wrote some too).
+			.where('action', 'not like', 'session.%')
+			.orderBy('id')
+			.execute()
+	};
+}
+
+describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('a confirmed Hubei submission with photo and signature writes every row once', async () => {
+		const candidate = await registerCandidate(db, { phone: '13922223333' });
+		const s = await openSession(db, candidate.idNumber);
+		const bundle = await s.sign(
+			s.payload([step('photo')], { photoSha256: sha256(photo), signatureSha256: sha256(signature) })
+		);
+		const now = new Date();
+		const result = await submitBundle(db, s.opened.sessionId, { bundle, photo, signature }, now, deps);
+		expect(result.outcome).toBe('confirmed');
+		expect(result.admissionNumber).toMatch(/^42\d{10}$/);
+
+		const rows = await rowsOf(s.opened.sessionId);
+		expect(rows.outcomes).toHaveLength(1);
+		const [outcome] = rows.outcomes;
+		expect(outcome).toMatchObject({
+			result: 'confirmed',
+			review_status: 'none',
+			review_reasons: [],
+			admission_number: result.admissionNumber
+		});
+		expect(outcome.bundle).toEqual(bundle);
+		expect(rows.attachments.map((a) => [a.kind, a.sha256])).toEqual([
+			['photo', sha256(photo)],
+			['signature', sha256(signature)]
+		]);
+		// The bytes round-trip exactly (bytea through the statement's casts).
+		expect(sha256(rows.attachments[0].bytes!)).toBe(sha256(photo));
+		expect(sha256(rows.attachments[1].bytes!)).toBe(sha256(signature));
+		expect(rows.session.status).toBe('confirmed');
+		expect(new Date(rows.session.completed_at!).getTime()).toBe(now.getTime());
+		expect(rows.events).toHaveLength(1);
+		expect(rows.events[0].payload).toEqual({
+			outcomeId: outcome.id,
+			sessionId: s.opened.sessionId,
+			idNumber: candidate.idNumber,
+			province: 'hubei',
+			result: 'confirmed',
+			reviewStatus: 'none',
+			admissionNumber: result.admissionNumber,
+			at: now.toISOString()
+		});
+		expect(rows.audit.map((a) => a.action)).toEqual(['photo.upload', 'bundle.accepted']);
+		expect(rows.audit[1].detail).toEqual({ outcome: 'confirmed', duplicates: 0, held: [] });
+		expect(rows.audit.every((a) => a.candidate_id === outcome.candidate_id)).toBe(true);
+		const row = await db
+			.selectFrom('candidates')
+			.select(['admission_number', 'password_hash', 'updated_at'])
+			.where('id', '=', outcome.candidate_id)
+			.executeTakeFirstOrThrow();
+		expect(row.admission_number).toBe(result.admissionNumber);
+		expect(row.password_hash).toMatch(/^scrypt\$/);
+		expect(new Date(row.updated_at).getTime()).toBe(now.getTime());
+	});
+
+	it('a Beijing confirmation without attachments writes no attachment and no password', async () => {
+		const candidate = await registerCandidate(db, { province: 'beijing', examArea: '北京市海淀区' });
+		const s = await openSession(db, candidate.idNumber);
+		const result = await submitBundle(
+			db,
+			s.opened.sessionId,
+			{ bundle: await s.sign(s.payload([step('record')])) },
+			new Date(),
+			deps
+		);
+		expect(result.outcome).toBe('confirmed');
+		const rows = await rowsOf(s.opened.sessionId);
+		expect(rows.attachments).toHaveLength(0);
+		expect(rows.events).toHaveLength(1);
+		expect(rows.audit.map((a) => a.action)).toEqual(['bundle.accepted']);
+		const row = await db
+			.selectFrom('candidates')
+			.select(['admission_number', 'password_hash'])
+			.where('id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({ admission_number: result.admissionNumber, password_hash: null });
+	});
+
+	it('a failure writes no admission number, and its event carries the review its count asked for', async () => {
+		const candidate = await registerCandidate(db);
+		let last: Awaited<ReturnType<typeof rowsOf>> | null = null;
+		for (let i = 1; i <= 3; i++) {
+			const s = await openSession(db, candidate.idNumber);
+			await submitBundle(
+				db,
+				s.opened.sessionId,
+				{ bundle: await s.sign(s.payload([step('liveness', false)])) },
+				new Date(),
+				deps
+			);
+			last = await rowsOf(s.opened.sessionId);
+			expect(last.outcomes).toHaveLength(1);
+			expect(last.outcomes[0].admission_number).toBeNull();
+			expect(last.session.status).toBe('failed');
+			expect(last.events).toHaveLength(1);
+			expect(last.events[0].payload).toMatchObject({
+				outcomeId: last.outcomes[0].id,
+				result: 'failed',
+				admissionNumber: null,
+				// The third failure used the last attempt: the outcome went to review, and so says its event.
+				reviewStatus: i === 3 ? 'pending' : 'none'
+			});
+		}
+		expect(last!.outcomes[0].review_status).toBe('pending');
+		const row = await db
+			.selectFrom('candidates')
+			.select(['admission_number', 'password_hash'])
+			.where('id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({ admission_number: null, password_hash: null });
+	});
+});
