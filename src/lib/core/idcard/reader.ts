@@ -9,7 +9,8 @@ import type { CardFields, CardSide } from './fields.ts';
 import { warpPerspective } from './geometry.ts';
 import { locateCard, type CardLocation } from './locate.ts';
 import { labelsByLayout, isTitleOrPhoto } from './labels.ts';
-import { detectText, DEFAULT_DETECT, type TextBox } from './ocr/detect.ts';
+import { detectInRegion, detectText, DEFAULT_DETECT, type TextBox } from './ocr/detect.ts';
+import { fieldArea } from './field-areas.ts';
 import { bestLexiconMatch, type LexiconMatch } from './ocr/lexicon.ts';
 import { parseDictionary, recognizeLines, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
@@ -26,6 +27,8 @@ export const RECTIFIED_H = 540;
  * cards per side lost four ethnicities (傈僳 twice, 拉祜, 景颇; cause not investigated) that 640 and the old code read.
  */
 export const DETECT_MAX_SIDE = 640;
+/** Lines are squeezed horizontally by this factor before recognition. */
+export const REC_WIDTH_SCALE = 0.7;
 
 export interface ReadOptions {
 	/** Which side the caller expects; detected from the labels when absent. */
@@ -102,7 +105,10 @@ export function createIdCardReader(deps: {
 	dictionary: string | readonly string[];
 	/** Longest side of the detector's input (multiple of 32); see DETECT_MAX_SIDE. */
 	detectMaxSide?: number;
+	/** Horizontal squeeze of lines fed to the recogniser; see REC_WIDTH_SCALE. */
+	recWidthScale?: number;
 }): IdCardReader {
+	const recWidthScale = deps.recWidthScale ?? REC_WIDTH_SCALE;
 	const detectMaxSide = deps.detectMaxSide ?? DETECT_MAX_SIDE;
 	const dictionary = typeof deps.dictionary === 'string' ? parseDictionary(deps.dictionary) : deps.dictionary;
 	const { runtime } = deps;
@@ -135,7 +141,8 @@ export function createIdCardReader(deps: {
 		const texts = await recognizeRegions(
 			runtime,
 			boxes.map((box) => ({ image: card, box })),
-			dictionary
+			dictionary,
+			recWidthScale
 		);
 		return boxes.map((b, i) => {
 			const line: OcrLine = {
@@ -150,19 +157,50 @@ export function createIdCardReader(deps: {
 	}
 
 	/**
-	 * Detects and reads the card. Boxes that are a printed label by their place on the card, the emblem side's
+	 * Detects text on the card: only in the expected side's field area when there is one (see field-areas.ts),
+	 * else on the whole card at DETECT_MAX_SIDE.
+	 */
+	async function detect(card: RgbaImage, timings: CardReading['timings'], expected?: CardSide) {
+		const t = performance.now();
+		const scale = Math.min(1, detectMaxSide / Math.max(card.width, card.height));
+		const fullW = Math.max(32, Math.round((card.width * scale) / 32) * 32);
+		const fullH = Math.max(32, Math.round((card.height * scale) / 32) * 32);
+		const area = expected
+			? fieldArea(expected, card.width, card.height, fullW, fullH)
+			: { region: { x: 0, y: 0, width: card.width, height: card.height }, width: fullW, height: fullH };
+		const boxes = await detectInRegion(runtime, card, area.region, area.width, area.height, DEFAULT_DETECT);
+		timings.detect += performance.now() - t;
+		return boxes;
+	}
+
+	/**
+	 * Detects and reads the card. With an expected side, only its field area is detected first; when what is
+	 * read there is not that side, the whole card is detected and read again (a wrong side is then reported).
+	 */
+	async function ocr(
+		card: RgbaImage,
+		timings: CardReading['timings'],
+		expected?: CardSide
+	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
+		if (expected) {
+			const first = await readDetected(card, await detect(card, timings, expected), timings);
+			if (first.side === expected) return first;
+		}
+		return readDetected(card, await detect(card, timings), timings);
+	}
+
+	/**
+	 * Reads detected boxes. Boxes that are a printed label by their place on the card, the emblem side's
 	 * titles and the photo are set aside first: the rest tells the side (the number, 签发机关, 有效期限) in one
 	 * recognition run. Label boxes then get their label's text on a portrait side; only when the side is still
 	 * unknown is everything set aside read too.
 	 */
-	async function ocr(
+	async function readDetected(
 		card: RgbaImage,
+		boxes: readonly TextBox[],
 		timings: CardReading['timings']
 	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
-		let t = performance.now();
-		const boxes = await detectText(runtime, card, { ...DEFAULT_DETECT, maxSide: detectMaxSide });
-		timings.detect += performance.now() - t;
-		t = performance.now();
+		const t = performance.now();
 		// Printed text boxes are >= 30 px high at 540; smaller ones are specks on the emblem or the photo.
 		const kept = boxes.filter((b) => b.height >= 16 && b.width >= 8);
 		const labels = labelsByLayout(kept, card.width, card.height);
@@ -244,11 +282,11 @@ export function createIdCardReader(deps: {
 				timings.total = performance.now() - start;
 				return { ...empty, status: 'poor_capture', capture, reasons: poor };
 			}
-			let { lines, side } = await ocr(card, timings);
+			let { lines, side } = await ocr(card, timings, options.side);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
 				const flipped = rotate180(card);
-				const again = await ocr(flipped, timings);
+				const again = await ocr(flipped, timings, options.side);
 				if (again.side) {
 					card = flipped;
 					lines = again.lines;
