@@ -61,6 +61,8 @@ describe('labels by layout (rectified 856x540 portrait side)', () => {
 		expect(isTitleOrPhoto(box(600, 200, 60), 856, 540)).toBe(true); // inside the photo
 		expect(isTitleOrPhoto(box(400, 132, 112), 856, 540)).toBe(false); // 柯尔克孜 after 民族
 		expect(isTitleOrPhoto(box(285, 433, 426), 856, 540)).toBe(false); // the number
+		// A long 签发机关 value detected apart from its label: centre where a photo would be, but it starts far left.
+		expect(isTitleOrPhoto(box(281, 396, 541, 29), 856, 540)).toBe(false);
 	});
 });
 
