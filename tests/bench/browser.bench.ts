@@ -2,7 +2,8 @@
 // through the dev-only /dev/bench page of the built app. Writes bench/out/browser.json and prints tables.
 // Env: ZV_BENCH_PORT (default 3390), ZV_BENCH_ONLY=ocr|face|photo (comma list; default all), ZV_BENCH_OCR_N
 // (generated cards per side for the OCR worker, default 12), ZV_BENCH_OCR_THREADS (e.g. "2,1": the OCR worker's
-// WASM threads per run; default: what the app does, 2 when cross-origin isolated).
+// WASM threads per run; default: what the app does, 2 when cross-origin isolated), ZV_BENCH_OCR_HINT=0 (read
+// without saying which side is expected; by default the side is passed, as the phone's capture step does).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -166,7 +167,8 @@ for (const [side, threads] of (only.includes('ocr') ? (['portrait', 'emblem'] as
 		cards.push(serve(`card_${side}_${seed}${card.bytes[0] === 0xff ? '.jpg' : '.png'}`, card.bytes));
 		truth.push(Object.fromEntries(Object.entries(card.identity).map(([k, v]) => [k, String(v)])));
 	}
-	const r = await run<OcrRun>('ocr', cards, { numThreads: threads });
+	const hint = process.env.ZV_BENCH_OCR_HINT === '0' ? undefined : side;
+	const r = await run<OcrRun>('ocr', cards, { numThreads: threads, side: hint });
 	const exact = Object.fromEntries(
 		OCR_FIELDS[side].map((f) => [f, r.perCard.filter((c, i) => c.fields[f] === truth[i][f]).length])
 	);

@@ -3,6 +3,8 @@
 // Run: npx tsx tests/bench/idcard.bench.ts
 //   ZV_BENCH_N        cards per side (default 200: the targets are percentages, 30 cards cannot show 99.5 %)
 //   ZV_BENCH_TESS_N   of those, cards per side also read by tesseract.js (default 50: ~0.5 s each)
+//   ZV_BENCH_SIDE_HINT=0  read without saying which side is expected (the phone and `zv idcard read --side`
+//                     say it; the reader then detects text only in that side's field area)
 //   ZV_BENCH_FP32=1   also read every card with the float32 weights from the npm package, to show the staged
 //                     float16-stored weights (models/transforms/onnx-fp16.mjs) read the same fields
 // The tesseract.js baseline gets the same located + rectified card and the same field parser, so the
@@ -30,6 +32,7 @@ import { idCardReader } from '../support/idcard/reader.ts';
 const N = Number(process.env.ZV_BENCH_N ?? 200);
 const TESS_N = Math.min(N, Number(process.env.ZV_BENCH_TESS_N ?? 50));
 const COMPARE_FP32 = process.env.ZV_BENCH_FP32 === '1';
+const SIDE_HINT = process.env.ZV_BENCH_SIDE_HINT !== '0';
 /** Cards per side also read through onnxruntime-web (WASM, 1 thread, in Node): the browser worker's engine. */
 const WEB_N = Number(process.env.ZV_BENCH_WEB_N ?? 5);
 const today = '2026-11-25';
@@ -165,7 +168,8 @@ async function main() {
 			const seed = 1000 + i;
 			const card = await generateCard({ seed, side, degrade: 'random', write: false });
 			const image = await decodeImage(card.bytes);
-			const r = await idCardReader.read(image, { today });
+			const options = SIDE_HINT ? { today, side } : { today };
+			const r = await idCardReader.read(image, options);
 			oursMs[side].push(r.timings.total);
 			stageMs.locate.push(r.timings.locate);
 			stageMs.detect.push(r.timings.detect);
@@ -180,7 +184,7 @@ async function main() {
 					failures.push({ seed, side, field: f, want: String(card.identity[f]), ours: got });
 			}
 			if (fp32Reader) {
-				const f = await fp32Reader.read(image, { today });
+				const f = await fp32Reader.read(image, options);
 				score(fp32, side, card.identity, f.fields);
 				if (JSON.stringify(f.fields) === JSON.stringify(r.fields)) fp32Agrees++;
 				else
@@ -190,7 +194,7 @@ async function main() {
 			}
 			if (r.status === 'ok') scoreRead(side, card.identity, r.fields);
 			if (i < WEB_N) {
-				const w = await webReader.read(image, { today });
+				const w = await webReader.read(image, options);
 				webMs[side].push(w.timings.total);
 				if (JSON.stringify(w.fields) === JSON.stringify(r.fields)) webAgrees++;
 			}

@@ -56,13 +56,21 @@ export function labelsByLayout(
 /**
  * Boxes that carry no field on either side: the title block of the emblem side (中华人民共和国, 居民身份证: wide
  * lines in the upper right) and anything inside the portrait photo. They are read only when the side cannot be
- * told without them.
+ * told without them. A box reaching left of the photo is not in it, whatever its centre: a long 签发机关 value
+ * detected apart from its label has its centre where the other side's photo is.
  */
 export function isTitleOrPhoto(box: Box, cardWidth: number, cardHeight: number): boolean {
 	const cx = (box.x + box.width / 2) / cardWidth;
 	const cy = (box.y + box.height / 2) / cardHeight;
 	const title = cx > 0.5 && cy < 0.45 && box.width / cardWidth > 0.3;
 	const photo =
-		cx > PORTRAIT_AREA.x0 && cx < PORTRAIT_AREA.x1 && cy > PORTRAIT_AREA.y0 && cy < PORTRAIT_AREA.y1;
+		cx > PORTRAIT_AREA.x0 &&
+		cx < PORTRAIT_AREA.x1 &&
+		cy > PORTRAIT_AREA.y0 &&
+		cy < PORTRAIT_AREA.y1 &&
+		box.x / cardWidth > PORTRAIT_AREA.x0 - PHOTO_EDGE_SLACK;
 	return title || photo;
 }
+
+/** How far (fraction of the card width) a box in the photo may start left of the photo's edge. */
+const PHOTO_EDGE_SLACK = 0.03;

@@ -9,9 +9,10 @@ import type { CardFields, CardSide } from './fields.ts';
 import { warpPerspective } from './geometry.ts';
 import { locateCard, type CardLocation } from './locate.ts';
 import { labelsByLayout, isTitleOrPhoto } from './labels.ts';
-import { detectText, DEFAULT_DETECT, type TextBox } from './ocr/detect.ts';
+import { detectInRegion, DEFAULT_DETECT, type TextBox } from './ocr/detect.ts';
+import { fieldArea } from './field-areas.ts';
 import { bestLexiconMatch, type LexiconMatch } from './ocr/lexicon.ts';
-import { parseDictionary, recognizeLines, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
+import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
@@ -26,6 +27,8 @@ export const RECTIFIED_H = 540;
  * cards per side lost four ethnicities (傈僳 twice, 拉祜, 景颇; cause not investigated) that 640 and the old code read.
  */
 export const DETECT_MAX_SIDE = 640;
+/** Lines are squeezed horizontally by this factor before recognition. */
+export const REC_WIDTH_SCALE = 0.7;
 
 export interface ReadOptions {
 	/** Which side the caller expects; detected from the labels when absent. */
@@ -102,7 +105,10 @@ export function createIdCardReader(deps: {
 	dictionary: string | readonly string[];
 	/** Longest side of the detector's input (multiple of 32); see DETECT_MAX_SIDE. */
 	detectMaxSide?: number;
+	/** Horizontal squeeze of lines fed to the recogniser; see REC_WIDTH_SCALE. */
+	recWidthScale?: number;
 }): IdCardReader {
+	const recWidthScale = deps.recWidthScale ?? REC_WIDTH_SCALE;
 	const detectMaxSide = deps.detectMaxSide ?? DETECT_MAX_SIDE;
 	const dictionary = typeof deps.dictionary === 'string' ? parseDictionary(deps.dictionary) : deps.dictionary;
 	const { runtime } = deps;
@@ -110,24 +116,64 @@ export function createIdCardReader(deps: {
 	/** Recogniser probabilities per line, for lexicon re-reading; never leaves the reader. */
 	const lineProbs = new WeakMap<OcrLine, NonNullable<RecognizedText['probs']>>();
 
-	/** Re-reads the ethnicity against the 56 valid values when the greedy read is missing or unsure. */
-	function rereadEthnicity(parsed: ReturnType<typeof parsePortrait>): void {
+	/**
+	 * Re-reads the ethnicity against the 56 valid values when the greedy read is missing or unsure: first from
+	 * the lines already read, then, if no value wins, from the value's place read again unsqueezed (the
+	 * squeeze and a box a few pixels off lose rare, blurred values such as 傈僳, which the lexicon recovers at
+	 * full width from a slightly wider box). The second read costs one small recognition run on the few cards
+	 * that need it.
+	 */
+	async function rereadEthnicity(card: RgbaImage, parsed: ReturnType<typeof parsePortrait>): Promise<void> {
 		const current = parsed.fields.ethnicity;
 		if (current && (isEthnicity(current) || parsed.confidence.ethnicity >= 0.9)) return;
+		const sources = parsed.sources.ethnicity ?? [];
+		let best = bestOf(sources.map((line) => lineProbs.get(line)));
+		if (!accepted(best)) {
+			const texts = await recognizeRegions(
+				runtime,
+				ethnicityRegions(sources).map((box) => ({ image: card, box })),
+				dictionary,
+				1
+			);
+			const again = bestOf(texts.map((t) => t.probs));
+			if (again && (!best || again.score > best.score)) best = again;
+		}
+		if (best && accepted(best)) {
+			parsed.fields.ethnicity = best.value;
+			parsed.confidence.ethnicity = best.score;
+		}
+	}
+
+	function bestOf(probs: readonly (RecognizedText['probs'] | undefined)[]): LexiconMatch | null {
 		let best: LexiconMatch | null = null;
-		for (const line of parsed.sources.ethnicity ?? []) {
-			const p = lineProbs.get(line);
+		for (const p of probs) {
 			if (!p) continue;
 			const m = bestLexiconMatch(p.data, p.steps, p.classes, ETHNICITIES, dictionary, '民族');
 			if (m && (!best || m.score > best.score)) best = m;
 		}
-		// Accept only a clear winner: at least e^2 (7x) likelier per character than any other ethnicity, and not
-		// vanishingly unlikely in absolute terms (measured: 傈僳 on a JPEG card scores 0.037, margin 5.4; label-only
-		// or empty boxes score < 0.006 with margins < 0.3).
-		if (best && best.score >= 0.01 && best.margin >= 2) {
-			parsed.fields.ethnicity = best.value;
-			parsed.confidence.ethnicity = best.score;
-		}
+		return best;
+	}
+
+	/**
+	 * Accept only a clear winner: at least e^2 (7x) likelier per character than any other ethnicity, and not
+	 * vanishingly unlikely in absolute terms (measured: 傈僳 on a JPEG card scores 0.037, margin 5.4; label-only
+	 * or empty boxes score < 0.006 with margins < 0.3).
+	 */
+	function accepted(m: LexiconMatch | null): boolean {
+		return m !== null && m.score >= 0.01 && m.margin >= 2;
+	}
+
+	/** The ethnicity's value boxes as detected, and widened by a fifth and two fifths of their height. */
+	function ethnicityRegions(sources: readonly OcrLine[]): Box[] {
+		const values = sources.filter((l) => !l.fromLayout);
+		return values.flatMap(({ box }) =>
+			[0, 0.2, 0.4].map((k) => ({
+				x: box.x - k * box.height,
+				y: box.y - 0.05 * box.height,
+				width: box.width + 2 * k * box.height,
+				height: box.height * 1.1
+			}))
+		);
 	}
 
 	/** Recognises boxes on the card; lines read as empty stay (a lexicon may still recover them). */
@@ -135,7 +181,8 @@ export function createIdCardReader(deps: {
 		const texts = await recognizeRegions(
 			runtime,
 			boxes.map((box) => ({ image: card, box })),
-			dictionary
+			dictionary,
+			recWidthScale
 		);
 		return boxes.map((b, i) => {
 			const line: OcrLine = {
@@ -150,19 +197,50 @@ export function createIdCardReader(deps: {
 	}
 
 	/**
-	 * Detects and reads the card. Boxes that are a printed label by their place on the card, the emblem side's
+	 * Detects text on the card: only in the expected side's field area when there is one (see field-areas.ts),
+	 * else on the whole card at DETECT_MAX_SIDE.
+	 */
+	async function detect(card: RgbaImage, timings: CardReading['timings'], expected?: CardSide) {
+		const t = performance.now();
+		const scale = Math.min(1, detectMaxSide / Math.max(card.width, card.height));
+		const fullW = Math.max(32, Math.round((card.width * scale) / 32) * 32);
+		const fullH = Math.max(32, Math.round((card.height * scale) / 32) * 32);
+		const area = expected
+			? fieldArea(expected, card.width, card.height, fullW, fullH)
+			: { region: { x: 0, y: 0, width: card.width, height: card.height }, width: fullW, height: fullH };
+		const boxes = await detectInRegion(runtime, card, area.region, area.width, area.height, DEFAULT_DETECT);
+		timings.detect += performance.now() - t;
+		return boxes;
+	}
+
+	/**
+	 * Detects and reads the card. With an expected side, only its field area is detected first; when what is
+	 * read there is not that side, the whole card is detected and read again (a wrong side is then reported).
+	 */
+	async function ocr(
+		card: RgbaImage,
+		timings: CardReading['timings'],
+		expected?: CardSide
+	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
+		if (expected) {
+			const first = await readDetected(card, await detect(card, timings, expected), timings);
+			if (first.side === expected) return first;
+		}
+		return readDetected(card, await detect(card, timings), timings);
+	}
+
+	/**
+	 * Reads detected boxes. Boxes that are a printed label by their place on the card, the emblem side's
 	 * titles and the photo are set aside first: the rest tells the side (the number, 签发机关, 有效期限) in one
 	 * recognition run. Label boxes then get their label's text on a portrait side; only when the side is still
 	 * unknown is everything set aside read too.
 	 */
-	async function ocr(
+	async function readDetected(
 		card: RgbaImage,
+		boxes: readonly TextBox[],
 		timings: CardReading['timings']
 	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
-		let t = performance.now();
-		const boxes = await detectText(runtime, card, { ...DEFAULT_DETECT, maxSide: detectMaxSide });
-		timings.detect += performance.now() - t;
-		t = performance.now();
+		const t = performance.now();
 		// Printed text boxes are >= 30 px high at 540; smaller ones are specks on the emblem or the photo.
 		const kept = boxes.filter((b) => b.height >= 16 && b.width >= 8);
 		const labels = labelsByLayout(kept, card.width, card.height);
@@ -202,9 +280,18 @@ export function createIdCardReader(deps: {
 
 	return {
 		async warmUp() {
-			const tiny: RgbaImage = { width: 64, height: 32, data: new Uint8ClampedArray(64 * 32 * 4).fill(255) };
-			await detectText(runtime, tiny);
-			await recognizeLines(runtime, [tiny], dictionary);
+			// The input shapes real reads use (both sides' detector areas, a side's rows of lines): the first read
+			// of a shape pays the runtime's set-up for it (measured: the first card of a run was ~2x the others).
+			const blank: RgbaImage = {
+				width: RECTIFIED_W,
+				height: RECTIFIED_H,
+				data: new Uint8ClampedArray(RECTIFIED_W * RECTIFIED_H * 4).fill(255)
+			};
+			const timings = { locate: 0, detect: 0, recognize: 0, total: 0 };
+			await detect(blank, timings, 'portrait');
+			await detect(blank, timings, 'emblem');
+			const line = { image: blank, box: { x: 0, y: 0, width: 600, height: 40 } };
+			await recognizeRegions(runtime, [line, line, line, line], dictionary, recWidthScale);
 		},
 
 		async read(image, options = {}) {
@@ -244,11 +331,11 @@ export function createIdCardReader(deps: {
 				timings.total = performance.now() - start;
 				return { ...empty, status: 'poor_capture', capture, reasons: poor };
 			}
-			let { lines, side } = await ocr(card, timings);
+			let { lines, side } = await ocr(card, timings, options.side);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
 				const flipped = rotate180(card);
-				const again = await ocr(flipped, timings);
+				const again = await ocr(flipped, timings, options.side);
 				if (again.side) {
 					card = flipped;
 					lines = again.lines;
@@ -290,7 +377,7 @@ export function createIdCardReader(deps: {
 			let parsed: ReturnType<typeof parsePortrait> | ReturnType<typeof parseEmblem>;
 			if (side === 'portrait') {
 				const portraitParsed = parsePortrait(lines, RECTIFIED_W, RECTIFIED_H);
-				rereadEthnicity(portraitParsed);
+				await rereadEthnicity(card, portraitParsed);
 				parsed = portraitParsed;
 			} else parsed = parseEmblem(lines);
 			const fields: CardFields = parsed.fields;

@@ -40,18 +40,33 @@ export async function detectText(
 	const scale = Math.min(1, options.maxSide / Math.max(img.width, img.height));
 	const w = Math.max(32, Math.round((img.width * scale) / 32) * 32);
 	const h = Math.max(32, Math.round((img.height * scale) / 32) * 32);
+	return detectInRegion(runtime, img, { x: 0, y: 0, width: img.width, height: img.height }, w, h, options);
+}
+
+/**
+ * Detects text inside `region` of `img` only, fed to the model as w x h (multiples of 32). A region sized at
+ * the whole-image run's pixel scale sees the same text at the same size, at the cost of its own area only.
+ * Boxes come back in image pixels.
+ */
+export async function detectInRegion(
+	runtime: InferenceRuntime,
+	img: RgbaImage,
+	region: Box,
+	w: number,
+	h: number,
+	options: DetectOptions = DEFAULT_DETECT
+): Promise<TextBox[]> {
 	const data = new Float32Array(3 * w * h);
-	const whole = { x: 0, y: 0, width: img.width, height: img.height };
-	sampleIntoChw(img, whole, w, h, { mean: DET_MEAN, std: DET_STD }, data, 0, w, w * h);
+	sampleIntoChw(img, region, w, h, { mean: DET_MEAN, std: DET_STD }, data, 0, w, w * h);
 	const session = await runtime.load('ocr.det');
 	const out = await session.run({ [session.inputNames[0]]: runtime.tensor('float32', data, [1, 3, h, w]) });
 	const prob = out[session.outputNames[0]].data as Float32Array;
 	const boxes = boxesFromMap(prob, w, h, options);
-	const sx = img.width / w;
-	const sy = img.height / h;
+	const sx = region.width / w;
+	const sy = region.height / h;
 	return boxes.map((b) => ({
-		x: b.x * sx,
-		y: b.y * sy,
+		x: region.x + b.x * sx,
+		y: region.y + b.y * sy,
 		width: b.width * sx,
 		height: b.height * sy,
 		score: b.score
