@@ -20,6 +20,11 @@ const server = createServer((req, res) => {
 		res.end('Not found');
 	});
 });
+// An idle keep-alive connection outlives the client's (a balancer's, a browser's, Node's fetch): with Node's 5 s
+// default a client could send its next request on a connection the server was closing that very moment, and get
+// ECONNRESET (seen once in a CI run of tests/integration/http.test.ts).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, host, () => console.log(`Zikao Verify listening on http://localhost:${port}`));
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
