@@ -4,37 +4,16 @@
 // image at a time. On a busy 2-core server the requests are the parallelism already, and onnxruntime's pool
 // threads spin while they wait for work: the face count + embedding of one 480x640 photo cost 110-127 ms of CPU
 // with two spinning threads, 36 ms with two that sleep and 24-28 ms with one (load average 8-9 on 2 cores).
-import * as ort from 'onnxruntime-node';
-import type { InferenceRuntime, ModelSession, TensorLike } from '../core/runtime.ts';
-import { readStagedFile } from './node.ts';
-
-const sessions = new Map<string, Promise<ModelSession>>();
+import { createNodeRuntime } from './node.ts';
 
 /** Intra-op threads per session (ZV_ORT_THREADS, default 1); with more than one, pool threads do not spin. */
 const threads = Math.max(1, Math.floor(Number(process.env.ZV_ORT_THREADS ?? 1)) || 1);
 
-export const serverRuntime: InferenceRuntime = {
-	name: `onnxruntime-node@${ort.env.versions?.node ?? 'unknown'}`,
-	load(modelId) {
-		let session = sessions.get(modelId);
-		if (!session) {
-			const { bytes } = readStagedFile(modelId);
-			const options: ort.InferenceSession.SessionOptions = {
-				intraOpNumThreads: threads,
-				interOpNumThreads: 1,
-				executionMode: 'sequential',
-				graphOptimizationLevel: 'all',
-				// Waiting pool threads sleep instead of spinning: spinning burns the cores the other requests need.
-				extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } }
-			};
-			session = ort.InferenceSession.create(bytes, options) as unknown as Promise<ModelSession>;
-			// A failed load must not stay cached: the next request retries.
-			session.catch(() => sessions.delete(modelId));
-			sessions.set(modelId, session);
-		}
-		return session;
-	},
-	tensor(type, data, dims): TensorLike {
-		return new ort.Tensor(type, data, dims as number[]);
-	}
-};
+export const serverRuntime = createNodeRuntime({
+	intraOpNumThreads: threads,
+	interOpNumThreads: 1,
+	executionMode: 'sequential',
+	graphOptimizationLevel: 'all',
+	// Waiting pool threads sleep instead of spinning: spinning burns the cores the other requests need.
+	extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } }
+});
