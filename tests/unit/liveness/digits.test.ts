@@ -122,6 +122,37 @@ describe('mouth movement coincides with the voice', () => {
 		expect(v.reason.code).toBe('mouth_voice_mismatch');
 	});
 
+	it('compares mouth and voice in step when the microphone started after the camera', () => {
+		// The phone's microphone began 400 ms after the first frame: its audio starts 400 ms into the sentence.
+		const trace = loadTrace('grid_lbax4n_640x480_25fps');
+		const audio = audioOf(trace);
+		const late = 400;
+		const heard = {
+			durationMs: audio.durationMs - late,
+			features: audio.features.filter((f) => f.t >= late).map((f) => ({ ...f, t: f.t - late }))
+		};
+		const frames = measurements(trace);
+		const outOfStep = checkDigitReading({ audio: heard, frames, challenge });
+		const inStep = checkDigitReading({ audio: heard, frames, challenge, audioStartMs: frames[0].t + late });
+		expect(inStep.passed, JSON.stringify(inStep.measures)).toBe(true);
+		expect(inStep.measures.audioOffsetMs).toBe(late);
+		expect(inStep.measures.correlation as number).toBeGreaterThan(
+			(outOfStep.measures.correlation as number) + 0.2
+		);
+	});
+
+	it('every speaker passes seen 12.5 times a second, as the phone captures a reading (every frame phase)', () => {
+		// liveness-run.ts captures a frame every >= 60 ms while the candidate reads: 12.5 fps from a 25 fps camera.
+		for (const code of codes) {
+			const trace = loadTrace(`grid_${code}_640x480_25fps`);
+			for (const phase of [0, 1]) {
+				const frames = measurements(trace).filter((_, i) => i % 2 === phase);
+				const v = checkDigitReading({ audio: audioOf(trace), frames, challenge });
+				expect(v.passed, `${code} odd=${phase} ${JSON.stringify(v.measures)}`).toBe(true);
+			}
+		}
+	});
+
 	it('checks the clip length against the policy (3-5 s)', () => {
 		const trace = loadTrace('grid_bbaf2n_640x480_25fps');
 		const tooLong: DigitsChallenge = { ...challenge, clipMinMs: 4000, clipMaxMs: 6000 };

@@ -16,6 +16,11 @@ export interface DigitsConfig {
 	minCorrelation: number;
 	/** Share of voiced video frames during which the mouth is open or moving. */
 	minCoverage: number;
+	/**
+	 * Fewer frames than this outside the voice and the correlation is not judged: it would rest on a handful of
+	 * frames (a 3 s sentence read without pauses, seen 8 times a second, has one or two); coverage still is.
+	 */
+	minUnvoicedFrames: number;
 	/** Half-width of the window over which mouth opening and voicing are summarised. */
 	envelopeMs: number;
 	/** Audio and video may be offset by this much on a phone (encoder latency). */
@@ -32,6 +37,7 @@ export const defaultDigitsConfig: DigitsConfig = {
 	minMouthRange: 0.04,
 	minCorrelation: 0.25,
 	minCoverage: 0.5,
+	minUnvoicedFrames: 5,
 	envelopeMs: 120,
 	maxLagMs: 160,
 	clipToleranceMs: 200,
@@ -46,6 +52,12 @@ export interface DigitReadingInput {
 	audio: DigitAudio;
 	/** The clip's frames as measured by the face engine (mouthOpenness is what matters). */
 	frames: readonly FaceMeasurement[];
+	/**
+	 * When the audio's first sample was heard, on the frames' clock (`t`); the first frame's time when absent. A
+	 * phone's microphone starts some time after its camera (hundreds of ms on a busy one): without this, mouth and
+	 * voice are compared out of step.
+	 */
+	audioStartMs?: number;
 	challenge?: DigitsChallenge;
 	continuity?: ContinuityResult | null;
 	spoof?: SpoofResult | null;
@@ -72,6 +84,8 @@ export interface MouthVoiceMeasures {
 	correlation: number;
 	lagMs: number;
 	coverage: number;
+	/** Frames outside the voice (at the best lag): the correlation's evidence of silence. */
+	unvoicedFrames: number;
 }
 
 /** How well mouth opening follows the voice: correlation at the best small lag, and coverage of voiced frames. */
@@ -84,11 +98,13 @@ export function mouthVoiceAgreement(
 	const closed = percentile(openness, 0.1);
 	const range = percentile(openness, 0.95) - closed;
 	if (frames.length < 3 || !(range > 0))
-		return { mouthRange: Math.max(range, 0) || 0, correlation: 0, lagMs: 0, coverage: 0 };
+		return { mouthRange: Math.max(range, 0) || 0, correlation: 0, lagMs: 0, coverage: 0, unvoicedFrames: 0 };
 	// Articulation envelope: how far the mouth opens above its closed level within +-envelopeMs. Talking opens and
 	// closes the mouth several times a second, so the envelope stays up through speech and falls in the pauses;
-	// a frame-by-frame comparison would punish the natural lag between lips and sound.
-	const w = config.envelopeMs;
+	// a frame-by-frame comparison would punish the natural lag between lips and sound. The window spans at least
+	// one frame interval each side, or on a slow phone it holds one frame and follows single syllables.
+	const gaps = frames.slice(1).map((f, i) => f.t - frames[i].t);
+	const w = Math.max(config.envelopeMs, percentile(gaps, 0.5) || 0);
 	const articulation = frames.map((f) => {
 		let max = -Infinity;
 		for (const g of frames) if (Math.abs(g.t - f.t) <= w && g.openness > max) max = g.openness;
@@ -108,8 +124,12 @@ export function mouthVoiceAgreement(
 	const active = articulation.map((a) => a > 0.25 * range);
 	let voicedFrames = 0;
 	let covered = 0;
+	let unvoicedFrames = 0;
 	frames.forEach((f, i) => {
-		if (!segmentVoiced(vad, f.t + bestLag)) return;
+		if (!segmentVoiced(vad, f.t + bestLag)) {
+			unvoicedFrames++;
+			return;
+		}
 		voicedFrames++;
 		if (active[i] || active[Math.max(i - 1, 0)] || active[Math.min(i + 1, frames.length - 1)]) covered++;
 	});
@@ -117,7 +137,8 @@ export function mouthVoiceAgreement(
 		mouthRange: round(range, 4),
 		correlation: round(best, 3),
 		lagMs: bestLag,
-		coverage: voicedFrames === 0 ? 0 : round(covered / voicedFrames, 3)
+		coverage: voicedFrames === 0 ? 0 : round(covered / voicedFrames, 3),
+		unvoicedFrames
 	};
 }
 
@@ -146,13 +167,17 @@ export function checkDigitReading(
 	}
 	if (vad.voicedMs < c.minVoicedMs) codes.push('no_voice');
 
+	const origin = input.audioStartMs ?? frames[0]?.t ?? 0;
 	const mouthFrames = one
 		.filter((f) => f.mouthOpenness !== undefined)
-		.map((f) => ({ t: f.t - (frames[0]?.t ?? 0), openness: f.mouthOpenness as number }));
+		.map((f) => ({ t: f.t - origin, openness: f.mouthOpenness as number }));
 	const agreement = mouthVoiceAgreement(mouthFrames, vad, c);
 	if (vad.voicedMs >= c.minVoicedMs && mouthFrames.length >= 3) {
 		if (agreement.mouthRange < c.minMouthRange) codes.push('mouth_still');
-		else if (agreement.correlation < c.minCorrelation || agreement.coverage < c.minCoverage) {
+		else if (
+			agreement.coverage < c.minCoverage ||
+			(agreement.unvoicedFrames >= c.minUnvoicedFrames && agreement.correlation < c.minCorrelation)
+		) {
 			codes.push('mouth_voice_mismatch');
 		}
 	}
@@ -185,10 +210,12 @@ export function checkDigitReading(
 			segments: vad.segments.length,
 			noiseFloorDb: vad.noiseFloorDb,
 			peakDb: vad.peakDb,
+			audioOffsetMs: round(origin - (frames[0]?.t ?? 0), 0),
 			mouthRange: agreement.mouthRange,
 			correlation: agreement.correlation,
 			lagMs: agreement.lagMs,
-			coverage: agreement.coverage
+			coverage: agreement.coverage,
+			unvoicedFrames: agreement.unvoicedFrames
 		}
 	};
 }
