@@ -35,35 +35,79 @@ export async function openCamera(
 	}
 }
 
-export function grabFrame(video: HTMLVideoElement): ImageData {
-	const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
-	const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-	ctx.drawImage(video, 0, 0);
-	return ctx.getImageData(0, 0, canvas.width, canvas.height);
+/** One canvas per grab size: a camera loop grabs 15-30 frames a second, each a new ImageData of its own. */
+const grabCanvases = new Map<string, OffscreenCanvasRenderingContext2D>();
+
+/** The video's current frame, downscaled to at most `maxWidth` pixels wide when given. */
+export function grabFrame(video: HTMLVideoElement, maxWidth = Infinity): ImageData {
+	const scale = Math.min(1, maxWidth / video.videoWidth);
+	const width = Math.round(video.videoWidth * scale);
+	const height = Math.round(video.videoHeight * scale);
+	const key = `${width}x${height}`;
+	let ctx = grabCanvases.get(key);
+	if (!ctx) {
+		ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+		grabCanvases.set(key, ctx);
+	}
+	ctx.drawImage(video, 0, 0, width, height);
+	return ctx.getImageData(0, 0, width, height);
 }
 
 /** A camera's usual frame interval, for browsers that cannot say when a new frame arrives. */
 const TYPICAL_FRAME_MS = 33;
 
+export interface VideoFrameClock {
+	/**
+	 * Resolves when the video shows a frame the loop has not taken yet: at once when one arrived while the loop
+	 * was busy, else on the next one, or after `stallMs` when the camera stops delivering (the loop then sees a
+	 * frozen camera instead of hanging).
+	 */
+	next(stallMs?: number): Promise<void>;
+	stop(): void;
+}
+
 /**
- * Resolves when the video shows a frame it has not shown before, so a loop faster than the camera measures each
- * frame once: measuring one frame twice gives a frame-to-frame motion of exactly 0, which reads as a still picture
- * (it made the live selfie fail as 'still_image' once the face loop outran Chromium's 15 fps fake camera). Also
- * resolves after `stallMs` when the camera stops delivering, so the loop sees a frozen camera instead of hanging.
+ * Paces a camera loop by the frames the video presents, so it measures each camera frame once: measuring one frame
+ * twice gives a frame-to-frame motion of exactly 0, which reads as a still picture (the live selfie failed as
+ * 'still_image' once the face loop outran Chromium's 15 fps fake camera). Frames presented while the loop was
+ * measuring count: waiting for the frame after them cost a slow phone a frame interval per frame (a digit-reading
+ * loop spent 69 ms of every 144 ms waiting while frames it had not measured were on screen).
  */
-export function nextVideoFrame(video: HTMLVideoElement, stallMs = 250): Promise<void> {
-	if (typeof video.requestVideoFrameCallback !== 'function')
-		return new Promise((resolve) => setTimeout(resolve, TYPICAL_FRAME_MS));
-	return new Promise((resolve) => {
-		const handle = video.requestVideoFrameCallback(() => {
-			clearTimeout(timer);
-			resolve();
-		});
-		const timer = setTimeout(() => {
+export function videoFrameClock(video: HTMLVideoElement): VideoFrameClock {
+	if (typeof video.requestVideoFrameCallback !== 'function') {
+		return { next: () => new Promise((resolve) => setTimeout(resolve, TYPICAL_FRAME_MS)), stop() {} };
+	}
+	let presented = 0;
+	let taken = 0;
+	let wake: (() => void) | null = null;
+	const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
+		presented = metadata.presentedFrames;
+		wake?.();
+		handle = video.requestVideoFrameCallback(onFrame);
+	};
+	let handle = video.requestVideoFrameCallback(onFrame);
+	return {
+		next(stallMs = 250) {
+			if (presented > taken) {
+				taken = presented;
+				return Promise.resolve();
+			}
+			return new Promise((resolve) => {
+				const done = () => {
+					clearTimeout(timer);
+					wake = null;
+					taken = presented;
+					resolve();
+				};
+				const timer = setTimeout(done, stallMs);
+				wake = done;
+			});
+		},
+		stop() {
 			video.cancelVideoFrameCallback(handle);
-			resolve();
-		}, stallMs);
-	});
+			wake?.();
+		}
+	};
 }
 
 export const cameraMessages: Record<CameraError, [string, string]> = {

@@ -8,7 +8,7 @@ import type { FaceEngineOptions } from './engine.ts';
  *
  * Once it outran Chromium's 15 fps fake camera, the e2e flows failed the live selfie as a still picture: the loop
  * measured each camera frame two or three times and the frame-to-frame motion of a repeated frame is 0. The loop
- * now waits for a new frame (nextVideoFrame in src/lib/client/camera.ts), as it must on a phone whose camera gives
+ * now waits for a new frame (videoFrameClock in src/lib/client/camera.ts), as it must on a phone whose camera gives
  * 30 frames a second to a loop that could measure more.
  */
 export const CAMERA_LOOP: Readonly<FaceEngineOptions> = { detectEvery: 3 };

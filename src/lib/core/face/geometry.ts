@@ -1,5 +1,6 @@
 // Box and point helpers the face pipeline shares: square crops, growing boxes, overlap.
 import type { Box, Point } from '../image/types.ts';
+import type { DetectedFace } from './types.ts';
 
 /** Intersection over union of two boxes, 0..1. */
 export function iou(a: Box, b: Box): number {
@@ -61,4 +62,16 @@ export function clipBox(box: Box, width: number, height: number): Box {
 	const x2 = Math.min(Math.max(box.x + box.width, 0), width);
 	const y2 = Math.min(Math.max(box.y + box.height, 0), height);
 	return { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
+}
+
+/** The same face in an image `factor` times as large (a face found on a downscaled copy, on the full frame). */
+export function resizeFace(face: DetectedFace, factor: number): DetectedFace {
+	const { box } = face;
+	return {
+		...face,
+		box: { x: box.x * factor, y: box.y * factor, width: box.width * factor, height: box.height * factor },
+		...(face.keypoints
+			? { keypoints: face.keypoints.map((p) => ({ x: p.x * factor, y: p.y * factor })) }
+			: {})
+	};
 }

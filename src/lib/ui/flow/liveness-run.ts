@@ -6,6 +6,7 @@
 import { createMotionTracker, median } from '$lib/client/motion';
 import type { FaceWorkerApi } from '../../../../workers/face.worker.ts';
 import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
+import { resizeFace } from '$lib/core/face/geometry';
 import {
 	actionsPrompt,
 	actionsVerdict,
@@ -29,7 +30,8 @@ import type { Remote } from 'comlink';
 export interface LoopCallbacks {
 	prompt(text: Text): void;
 	hint(text: Text | null): void;
-	frame(): ImageData | null;
+	/** The camera's current frame, downscaled to at most `maxWidth` pixels wide when given. */
+	frame(maxWidth?: number): ImageData | null;
 	/**
 	 * Resolves when the camera has a frame the loop has not measured yet. Without it the loop yields once per frame
 	 * and may measure one camera frame several times (tests replaying recorded frames need no pacing).
@@ -42,7 +44,13 @@ export interface LoopCallbacks {
 	 * Runs alongside the loop for digit reading (the clip), resolves when the reading time is over with the
 	 * clip's audio PCM (null when the phone gave no microphone audio).
 	 */
-	reading?: Promise<DigitAudio | null>;
+	reading?: Promise<HeardAudio | null>;
+}
+
+/** The clip's audio and when its first sample was heard (performance.now() clock). */
+export interface HeardAudio {
+	audio: DigitAudio;
+	startedAt: number;
 }
 
 export interface LoopResult {
@@ -64,6 +72,14 @@ const OFF_AXIS = 20;
 /** Median frame-to-frame change (0..255) below which the picture is a still image. */
 const STILL_MOTION = 0.4;
 const SAMPLE_EVERY_MS = 500;
+/**
+ * Digit reading captures a frame at most this often and measures the frames once the reading is over, so the mouth
+ * is seen 12-15 times a second however slow the phone: measured live, a loaded phone managed 3-6 frames a second,
+ * too few to follow syllables (a quiet speaker's mouth range fell under its threshold).
+ */
+const READING_CAPTURE_MS = 60;
+/** Width of the frames kept for the mouth: the face detector's own input width, so detection loses nothing. */
+const READING_WIDTH = 320;
 /** Frames kept for the samples at most (each is a full camera frame held in memory until the end). */
 const MAX_SAMPLES = 8;
 
@@ -121,22 +137,14 @@ export async function runFaceLiveness(
 			: challenge.clipMaxMs;
 	let sampleEvery = SAMPLE_EVERY_MS;
 	const started = performance.now();
+	// Where the loop's time goes (reported per frame): a slow phone shows which part to lighten.
+	const spent = { capture: 0, measure: 0, wait: 0 };
+	/** Digit reading: small frames for the mouth, and now and then a full one for the samples. */
+	const reading: { t: number; small: ImageData; full: ImageData | null }[] = [];
+	let lastFullAt = -Infinity;
 
-	for (;;) {
-		const t = performance.now() - started;
-		if (actions && (actions.phase === 'passed' || actions.phase === 'failed')) break;
-		if (challenge.kind === 'digits' && readingDone) break;
-		if (t > limitMs + 2000) break;
-		const frame = cb.frame();
-		const source = cb.source();
-		if (!frame || !source) break;
-		const m = motion.push(source);
-		if (m !== null) motions.push(m);
-		// No change at all between two frames: one camera frame measured twice, or a digitally injected still.
-		if (m === 0) identicalFrames++;
-		const measured = await api.measure(frame, t);
+	const count = (measured: FaceMeasurement) => {
 		frames++;
-		if (challenge.kind === 'digits') measurements.push(stripped(measured));
 		if (measured.faceCount === 1) faceFrames++;
 		if (measured.faceCount > 1) multiFrames++;
 		if (measured.brightness !== undefined) brightness.push(measured.brightness);
@@ -144,6 +152,52 @@ export async function runFaceLiveness(
 			mouthMin = Math.min(mouthMin, measured.mouthOpenness);
 			mouthMax = Math.max(mouthMax, measured.mouthOpenness);
 		}
+	};
+	const keep = (t: number, frame: ImageData, face: DetectedFace) => {
+		kept.push({ t, frame, face });
+		// A long challenge keeps every other frame and samples half as often: the samples still span it all.
+		if (kept.length > MAX_SAMPLES) {
+			kept.splice(0, kept.length, ...kept.filter((_, i) => i % 2 === 0));
+			sampleEvery *= 2;
+		}
+	};
+
+	for (;;) {
+		const t = performance.now() - started;
+		if (actions && (actions.phase === 'passed' || actions.phase === 'failed')) break;
+		if (challenge.kind === 'digits' && readingDone) break;
+		if (t > limitMs + 2000) break;
+		if (challenge.kind === 'digits') {
+			const last = reading[reading.length - 1];
+			if (!last || t - last.t >= READING_CAPTURE_MS) {
+				const small = cb.frame(READING_WIDTH);
+				const source = cb.source();
+				if (!small || !source) break;
+				const m = motion.push(source);
+				if (m !== null) motions.push(m);
+				if (m === 0) identicalFrames++;
+				const full = t - lastFullAt >= sampleEvery ? cb.frame() : null;
+				if (full) lastFullAt = t;
+				reading.push({ t, small, full });
+				spent.capture += performance.now() - started - t;
+			}
+			const waited = performance.now();
+			await (cb.nextFrame ? cb.nextFrame() : sleep(0));
+			spent.wait += performance.now() - waited;
+			continue;
+		}
+		const frame = cb.frame();
+		const source = cb.source();
+		if (!frame || !source) break;
+		const m = motion.push(source);
+		if (m !== null) motions.push(m);
+		// No change at all between two frames: one camera frame measured twice, or a digitally injected still.
+		if (m === 0) identicalFrames++;
+		const captured = performance.now();
+		spent.capture += captured - started - t;
+		const measured = await api.measure(frame, t);
+		spent.measure += performance.now() - captured;
+		count(measured);
 		if (actions) {
 			actions = stepActions(actions, measured);
 			cb.prompt(actionsPrompt(actions, measured));
@@ -162,16 +216,25 @@ export async function runFaceLiveness(
 		cb.hint(hintFor(measured, !actions || actions.phase === 'calibrating'));
 		const last = kept[kept.length - 1];
 		if (measured.faceCount === 1 && measured.face && (!last || t - last.t >= sampleEvery)) {
-			kept.push({ t, frame, face: measured.face });
-			// A long challenge keeps every other frame and samples half as often: the samples still span it all.
-			if (kept.length > MAX_SAMPLES) {
-				kept.splice(0, kept.length, ...kept.filter((_, i) => i % 2 === 0));
-				sampleEvery *= 2;
-			}
+			keep(t, frame, measured.face);
 		}
+		const waited = performance.now();
 		await (cb.nextFrame ? cb.nextFrame() : sleep(0));
+		spent.wait += performance.now() - waited;
 	}
 	if (actions) actions = finishActions(actions);
+	if (reading.length > 0) cb.hint({ zh: '正在分析，请稍候', en: 'Analysing, please wait' });
+	for (const { t, small, full } of reading) {
+		const begun = performance.now();
+		const measured = await api.measure(small, t);
+		spent.measure += performance.now() - begun;
+		count(measured);
+		measurements.push(stripped(measured));
+		if (full && measured.faceCount === 1 && measured.face) {
+			keep(t, full, resizeFace(measured.face, full.width / small.width));
+		}
+	}
+	reading.length = 0;
 	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
 	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
 	for (const k of kept) {
@@ -180,7 +243,8 @@ export async function runFaceLiveness(
 	}
 	kept.length = 0;
 	// The clip may still be closing when the frames stop; its audio is needed for the verdict.
-	const audio = cb.reading ? await cb.reading : null;
+	const heard = cb.reading ? await cb.reading : null;
+	const audio = heard?.audio ?? null;
 
 	const continuity = checkContinuity(
 		samples,
@@ -195,7 +259,14 @@ export async function runFaceLiveness(
 	let verdict: LivenessVerdict | null = null;
 	if (actions) verdict = actionsVerdict(actions, { continuity, spoof });
 	else if (challenge.kind === 'digits' && audio)
-		verdict = checkDigitReading({ audio, frames: measurements, challenge, continuity, spoof });
+		verdict = checkDigitReading({
+			audio,
+			frames: measurements,
+			audioStartMs: heard ? heard.startedAt - started : undefined,
+			challenge,
+			continuity,
+			spoof
+		});
 	const codes: ReasonCode[] = verdict ? verdict.reasons.map((x) => x.code) : [];
 	if (faceFrames < Math.max(3, frames * 0.5)) codes.push('no_face');
 	if (multiFrames >= 3) codes.push('multiple_faces');
@@ -237,6 +308,9 @@ export async function runFaceLiveness(
 			actionsAsked: challenge.kind === 'actions' ? challenge.actions.length : 0,
 			mouthRange: Number.isFinite(mouthMax - mouthMin) ? r(mouthMax - mouthMin) : null,
 			durationMs: Math.round(performance.now() - started),
+			captureMsPerFrame: frames ? r(spent.capture / frames, 1) : null,
+			measureMsPerFrame: frames ? r(spent.measure / frames, 1) : null,
+			waitMsPerFrame: frames ? r(spent.wait / frames, 1) : null,
 			...(verdict ? measuresOf(verdict) : {}),
 			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null
 		}
@@ -290,7 +364,7 @@ export function issuedChallenge(value: unknown, kind: Challenge['kind']): Challe
 
 export interface PcmCapture {
 	/** Stops listening and returns the mono PCM heard so far (null if the phone gave no audio). */
-	stop(): Promise<DigitAudio | null>;
+	stop(): Promise<HeardAudio | null>;
 }
 
 /**
@@ -305,7 +379,15 @@ export function capturePcm(stream: MediaStream): PcmCapture {
 	// ScriptProcessorNode needs no separate worklet module and is available on every phone browser we target.
 	const tap = context.createScriptProcessor(4096, 1, 1);
 	const chunks: Float32Array[] = [];
-	tap.onaudioprocess = (e) => chunks.push(new Float32Array(e.inputBuffer.getChannelData(0)));
+	let samples = 0;
+	// When the first sample was heard: each callback comes after the samples it carries, never before, so the
+	// earliest "callback time minus the samples so far" is the best estimate (a busy phone delays callbacks).
+	let startedAt = Infinity;
+	tap.onaudioprocess = (e) => {
+		chunks.push(new Float32Array(e.inputBuffer.getChannelData(0)));
+		samples += e.inputBuffer.length;
+		startedAt = Math.min(startedAt, performance.now() - (samples / e.inputBuffer.sampleRate) * 1000);
+	};
 	// The tap only runs while connected to the output; it writes silence, so nothing is heard.
 	source.connect(tap);
 	tap.connect(context.destination);
@@ -324,7 +406,7 @@ export function capturePcm(stream: MediaStream): PcmCapture {
 				pcm.set(c, offset);
 				offset += c.length;
 			}
-			return { pcm, sampleRate };
+			return { audio: { pcm, sampleRate }, startedAt };
 		}
 	};
 }
