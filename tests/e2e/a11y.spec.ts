@@ -34,7 +34,7 @@ test.afterAll(() => {
 
 test('every screen of a Hubei flow, in Chinese and English', async ({ page: pc }) => {
 	// Hubei reads digits aloud: the camera and microphone play a speaker reading (voice and mouth decide).
-	const browser = await browserWithSpeaker();
+	const browser = await browserWithSpeaker('lbbc2a');
 	try {
 		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await expectStatus(phone, 'consent');

@@ -6,29 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { browserWithClip, browserWithSpeaker } from './support/browser.ts';
 import { registerCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
-
-/** The liveness result the phone keeps for the bundle (IndexedDB), as the candidate's device holds it. */
-async function livenessResult(phone: Page) {
-	return phone.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((ok, ko) => {
-			const r = indexedDB.open('zikao-verify');
-			r.onsuccess = () => ok(r.result);
-			r.onerror = () => ko(r.error);
-		});
-		const all = await new Promise<{ results?: { liveness?: unknown } }[]>((ok) => {
-			const r = db.transaction('sessions').objectStore('sessions').getAll();
-			r.onsuccess = () => ok(r.result);
-		});
-		return all[0]?.results?.liveness as
-			| {
-					passed: boolean;
-					reasons: string[];
-					details: Record<string, unknown>;
-					scores: Record<string, number>;
-			  }
-			| undefined;
-	});
-}
+import { describeLiveness, livenessResult } from './support/phone-store.ts';
 
 async function startCheck(phone: Page) {
 	await expectStatus(phone, 'liveness');
@@ -84,10 +62,11 @@ test('fujian: a still photo cannot blink and fails with its reason', async ({ pa
 	}
 });
 
-// The GRID take is a real speaker with the same take's audio on the fake microphone: voice and mouth agree. Under
-// load the loop measures only ~3 frames a second, so the mouth range sits near its threshold (0.042 vs 0.04).
+// The GRID take is a real speaker with the same take's audio on the fake microphone: voice and mouth agree. The
+// quietest GRID speaker (bbaf2n) sits near the mouth-range threshold when a loaded machine's fake camera gives ~8
+// frames a second and drifts from the fake microphone; every speaker is judged in step in the Node replay tests.
 test('hubei: a speaker reading aloud passes the digit reading on voice and mouth', async ({ page: pc }) => {
-	const browser = await browserWithSpeaker('bbaf2n');
+	const browser = await browserWithSpeaker('lbax4n');
 	try {
 		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
 		await consent(phone);
@@ -99,6 +78,8 @@ test('hubei: a speaker reading aloud passes the digit reading on voice and mouth
 			timeout: 45_000
 		});
 		const result = await livenessResult(phone);
+		// Frames measured and the mouth/voice measures, kept in the CI log: they sit near thresholds under load.
+		console.log('digit reading:', describeLiveness(result));
 		expect(result?.details.audio).toBe('pcm');
 		expect(result?.reasons, JSON.stringify(result?.details)).toEqual([]);
 		expect(result?.passed).toBe(true);

@@ -56,7 +56,7 @@ test('the phone sends only same-origin requests, and only the bundle, final phot
 	baseURL
 }) => {
 	// Hubei reads digits aloud: the camera and microphone play a speaker reading (voice and mouth decide).
-	const browser = await browserWithSpeaker();
+	const browser = await browserWithSpeaker('lbbc2a');
 	try {
 		const link = await startOnPc(pc, DEMO_IDS.hubei);
 		const requests: Request[] = [];

@@ -23,7 +23,7 @@ export async function browserWithClip(clip: string, seconds?: number): Promise<B
  * A Chromium whose fake camera plays a GRID speaker (../shared/fixtures/clips/grid_<code>_640x480_25fps.mjpeg) and
  * whose fake microphone plays the same take's audio: a candidate reading aloud, for digit-reading liveness.
  */
-export async function browserWithSpeaker(code = 'bbaf2n'): Promise<Browser> {
+export async function browserWithSpeaker(code: string): Promise<Browser> {
 	const fixtures =
 		process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
 	const clip = join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`);

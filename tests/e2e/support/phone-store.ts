@@ -50,3 +50,13 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 		});
 	});
 }
+
+/** The liveness step the phone saved for the bundle, or undefined before the step has ended. */
+export async function livenessResult(phone: Page): Promise<StoredStep | undefined> {
+	return (await storedSessions(phone))[0]?.results.liveness;
+}
+
+/** Leaves the liveness step: the details (frames measured, mouth and voice measures) say why when it failed. */
+export function describeLiveness(step: StoredStep | undefined): string {
+	return JSON.stringify(step ? { reasons: step.reasons, scores: step.scores, details: step.details } : null);
+}
