@@ -66,6 +66,9 @@ export interface SubmitResult {
 	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
 }
 
+/** Imported on first use, so that the build gives the pool module a chunk of its own for its workers to load. */
+const recheckPool = () => import('../photo-recheck-pool.ts').then((m) => m.photoRecheckPool());
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const alreadyRecorded = () =>
@@ -170,8 +173,13 @@ async function submitVerified(
 		requiredSteps: requiredBundleSteps(policy),
 		recheckPhoto:
 			photo && sp.photoSpec
-				? async () =>
-						(await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined, decodePhoto)).reasons
+				? async () => {
+						// Without the face engine the whole re-check runs in a worker thread of the built server
+						// (photo-recheck-pool.ts); with it, here, where the face models share the decoded pixels.
+						const pool = face ? null : await recheckPool();
+						if (pool) return pool.recheck(photo, sp.photoSpec!);
+						return (await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined, decodePhoto)).reasons;
+					}
 				: undefined
 	});
 	if (!verdict.ok) {
