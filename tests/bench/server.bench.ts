@@ -78,7 +78,8 @@ function threadCpuSeconds(pid: number): Map<string, number> {
 		for (const tid of readdirSync(`/proc/${pid}/task`)) {
 			try {
 				// Node names all its threads "node": the main thread is the event loop, the others are libuv's pool
-				// (sharp's decode entry, scrypt, WebCrypto jobs) and V8's helpers (GC marking, compilation).
+				// (sharp's decode entry, scrypt, WebCrypto jobs), V8's helpers (GC marking, compilation) and the
+				// photo re-check's worker threads (ZV_PHOTO_WORKERS).
 				const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
 				const name =
 					tid === String(pid)
@@ -444,7 +445,9 @@ for (const r of rows) {
 		`${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${String(r.cpuCeilingPerSecond ?? '-').padStart(13)}  ${r.load.toFixed(1).padStart(4)}  ${codes}`
 	);
 }
-console.log('server cpu ms per verification by thread:');
+console.log(
+	'server cpu ms per verification by thread (node pools = libuv pool, V8 GC/compiler helpers, photo re-check workers):'
+);
 for (const r of rows) {
 	const threads = Object.entries(r.threadCpuMs)
 		.sort((a, b) => b[1] - a[1])
@@ -456,7 +459,7 @@ console.log(
 	`load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`
 );
 console.log(
-	'cpu ceiling = cores x 1000 / (server + db + client cpu ms): the rate these cores could reach with nothing else running. server cpu = the server process (event loop + libuv pool: sharp decode, scrypt, WebCrypto) per verification; loop = its event-loop thread alone (one instance cannot exceed 1000/loop verifications/s); db = the PostgreSQL cluster; client = autocannon (this process).'
+	'cpu ceiling = cores x 1000 / (server + db + client cpu ms): the rate these cores could reach with nothing else running. server cpu = the server process (event loop + libuv pool: sharp decode, scrypt, WebCrypto + photo re-check workers) per verification; loop = its event-loop thread alone (one instance cannot exceed 1000/loop verifications/s); db = the PostgreSQL cluster; client = autocannon (this process).'
 );
 const scryptMs = scryptCpuMs();
 console.log(
