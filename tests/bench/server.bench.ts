@@ -68,6 +68,38 @@ function cpuSeconds(pid: number, thread = false, exitedChildren = false): number
 }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
+/**
+ * CPU seconds of each kind of thread of a process, by thread name (/proc/<pid>/task/<tid>/comm): the event loop,
+ * Node's other threads, libvips' own pool ("libvips worker"), and whatever else names its threads.
+ */
+function threadCpuSeconds(pid: number): Map<string, number> {
+	const out = new Map<string, number>();
+	try {
+		for (const tid of readdirSync(`/proc/${pid}/task`)) {
+			try {
+				// Node names all its threads "node": the main thread is the event loop, the others are libuv's pool
+				// (sharp's decode entry, scrypt, WebCrypto jobs), V8's helpers (GC marking, compilation) and the
+				// photo re-check's worker threads (ZV_PHOTO_WORKERS).
+				const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+				const name =
+					tid === String(pid)
+						? 'event loop'
+						: comm === 'node'
+							? 'node pools'
+							: comm.replace(/[-_ ]?\d+$/, '');
+				const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+				const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+				out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+			} catch {
+				/* the thread ended meanwhile */
+			}
+		}
+	} catch {
+		/* not Linux */
+	}
+	return out;
+}
+
 /** CPU seconds of a PostgreSQL cluster: the postmaster (first line of postmaster.pid) and its children. */
 function clusterCpuSeconds(dataDir: string | null): number | null {
 	if (!dataDir) return null;
@@ -108,6 +140,8 @@ interface Row {
 	 */
 	serverCpuMs: number | null;
 	loopCpuMs: number | null;
+	/** Server CPU per verification (ms) by thread name (threadCpuSeconds), summed over the instances. */
+	threadCpuMs: Record<string, number>;
 	/** PostgreSQL's CPU per verification (its backends live across the run), when the bench started the cluster. */
 	dbCpuMs: number | null;
 	/** This process's CPU per verification: autocannon, the load generator, shares the 2 cores too. */
@@ -244,6 +278,14 @@ async function runOne(
 			sum(pids.map((pid) => cpuSeconds(pid, true))),
 			clusterCpuSeconds(pgDataDir)
 		];
+		const threadsSample = () => {
+			const total = new Map<string, number>();
+			for (const pid of pids)
+				for (const [name, seconds] of threadCpuSeconds(pid))
+					total.set(name, (total.get(name) ?? 0) + seconds);
+			return total;
+		};
+		const threadsBefore = threadsSample();
 		const cpuBefore = sample();
 		const clientBefore = process.cpuUsage();
 		const started = performance.now();
@@ -254,6 +296,7 @@ async function runOne(
 		// to whole seconds (200 requests answered in 3.1 s counted as 4 s, 49.8/s).
 		const seconds = (Math.max(...runs.map((r) => r.lastResponseAt)) - started) / 1000;
 		const cpuAfter = sample();
+		const threadsAfter = threadsSample();
 		const client = process.cpuUsage(clientBefore);
 		const sent = sum(runs.map((r) => r.result.requests.sent))!;
 		const perRequestMs = (i: number) =>
@@ -267,6 +310,11 @@ async function runOne(
 			for (const [code, v] of Object.entries(result.statusCodeStats ?? {}))
 				statusCodes[code] = (statusCodes[code] ?? 0) + (v as { count: number }).count;
 		}
+		const threadCpuMs: Record<string, number> = {};
+		for (const [name, seconds] of threadsAfter) {
+			const ms = Math.round(((seconds - (threadsBefore.get(name) ?? 0)) * 1000 * 10) / sent) / 10;
+			if (ms > 0) threadCpuMs[name] = ms;
+		}
 		return {
 			backend: (instances > 1 ? `${backend}×${instances}` : backend) + (FACE ? '+face' : ''),
 			province,
@@ -279,6 +327,7 @@ async function runOne(
 			max: Math.round(latencies.at(-1) ?? 0),
 			serverCpuMs: perRequestMs(0),
 			loopCpuMs: perRequestMs(1),
+			threadCpuMs,
 			dbCpuMs: perRequestMs(2),
 			clientCpuMs: Math.round((client.user + client.system) / 100 / sent) / 10,
 			cpuCeilingPerSecond: ceiling(
@@ -397,10 +446,20 @@ for (const r of rows) {
 	);
 }
 console.log(
+	'server cpu ms per verification by thread (node pools = libuv pool, V8 GC/compiler helpers, photo re-check workers):'
+);
+for (const r of rows) {
+	const threads = Object.entries(r.threadCpuMs)
+		.sort((a, b) => b[1] - a[1])
+		.map(([name, ms]) => `${name} ${ms}`)
+		.join(', ');
+	console.log(`  ${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${threads}`);
+}
+console.log(
 	`load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`
 );
 console.log(
-	'cpu ceiling = cores x 1000 / (server + db + client cpu ms): the rate these cores could reach with nothing else running. server cpu = the server process (event loop + libuv pool: sharp decode, scrypt, WebCrypto) per verification; loop = its event-loop thread alone (one instance cannot exceed 1000/loop verifications/s); db = the PostgreSQL cluster; client = autocannon (this process).'
+	'cpu ceiling = cores x 1000 / (server + db + client cpu ms): the rate these cores could reach with nothing else running. server cpu = the server process (event loop + libuv pool: sharp decode, scrypt, WebCrypto + photo re-check workers) per verification; loop = its event-loop thread alone (one instance cannot exceed 1000/loop verifications/s); db = the PostgreSQL cluster; client = autocannon (this process).'
 );
 const scryptMs = scryptCpuMs();
 console.log(

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
+import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import {
@@ -186,5 +188,40 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		}).then((r) => r.json());
 		expect(events.events).toHaveLength(1);
 		expect(events.events[0]).toMatchObject({ idNumber: id, result: 'confirmed', province: 'hubei' });
+	});
+
+	it("the built server's re-check in worker threads refuses a photo with the reasons of the in-process re-check", async () => {
+		// A compliant photo passes (the test above); a wrong background is refused, and the worker found what the
+		// same re-check finds here, reason for reason.
+		const wrong = new Uint8Array(
+			readFileSync(fixture('idphotos/nonconf_wrong_background_hivision_test1.jpg'))
+		);
+		const expected = await recheckInProcess(wrong, hubeiPhotoSpec);
+		expect(expected.length).toBeGreaterThan(0);
+		const statuses: number[] = [];
+		// More submissions at once than the pool has workers, each its own session.
+		const phones = await Promise.all(
+			Array.from({ length: 6 }, async () => {
+				const id = newIdNumber();
+				await registerOverHttp(server.origin, [candidate(id)]);
+				return preparePhone(server.origin, cookie, id, wrong);
+			})
+		);
+		const bodies = await Promise.all(
+			phones.map(async (phone) => {
+				const r = await fetch(`${server.origin}/api/phone/submit`, {
+					method: 'POST',
+					body: phone.form(),
+					headers: { origin: server.origin }
+				});
+				statuses.push(r.status);
+				return ((await r.json()) as { error: { code: string; en: string } }).error;
+			})
+		);
+		expect(statuses).toEqual(Array(6).fill(422));
+		for (const body of bodies) {
+			expect(body.code).toBe('photo_rejected');
+			expect(body.en).toBe(`The photo failed the server's re-check: ${expected.map((r) => r.en).join('; ')}`);
+		}
 	});
 });

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db/index.ts';
+import { audit } from '../../src/lib/server/audit.ts';
+import { chinaDayStart } from '../../src/lib/server/services/limits.ts';
+import { writeOutcome } from '../../src/lib/server/services/record-outcome.ts';
 import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -167,5 +170,88 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 			.where('id_number', '=', candidate.idNumber)
 			.executeTakeFirstOrThrow();
 		expect(row).toEqual({ admission_number: null, password_hash: null });
+	});
+
+	it('the statement draws the next admission number and counts the earlier uploads of the day; a refusal rolls both back', async () => {
+		const candidate = await registerCandidate(db);
+		const s = await openSession(db, candidate.idNumber);
+		const sessionId = s.opened.sessionId;
+		const { id: candidateId } = await db
+			.selectFrom('candidates')
+			.select('id')
+			.where('id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
+		const now = new Date();
+		for (let i = 0; i < 2; i++)
+			await audit(db, { actor: 'phone', action: 'photo.upload', sessionId, candidateId });
+		const counter = async (tx: Db = db) =>
+			(
+				await tx
+					.selectFrom('admission_counters')
+					.select('next_value')
+					.where('province', '=', 'hubei')
+					.where('year', '=', now.getUTCFullYear())
+					.executeTakeFirst()
+			)?.next_value ?? 0;
+		const write = (tx: Db) =>
+			writeOutcome(tx, {
+				sessionId,
+				candidateId,
+				examArea: candidate.examArea,
+				result: 'confirmed',
+				bundleJson: '{}',
+				bundleSha256: sha256(new TextEncoder().encode(sessionId)),
+				reviewStatus: 'none',
+				reviewReasonsJson: '[]',
+				admission: { kind: 'draw', province: 'hubei', provinceCode: '42' },
+				countUploadsSince: chinaDayStart(now),
+				files: [],
+				embedding: null,
+				candidateUpdate: { passwordHash: null },
+				event: null,
+				// This upload's own audit row is written by the statement and not counted by it.
+				audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }],
+				now
+			});
+		const yy = String(now.getUTCFullYear() % 100).padStart(2, '0');
+		const before = await counter();
+
+		// Over the limit, the caller throws after the statement: nothing it wrote stays, the counter included.
+		await expect(
+			db.transaction().execute(async (tx) => {
+				const written = await write(tx);
+				expect(written.photoUploads).toBe(2);
+				expect(written.admissionNumber).toBe(`42${yy}${String(before + 1).padStart(8, '0')}`);
+				throw new Error('refused');
+			})
+		).rejects.toThrow('refused');
+		expect(await counter()).toBe(before);
+		expect((await rowsOf(sessionId)).outcomes).toHaveLength(0);
+
+		// A counter past eight digits is not cut (as padStart), and the statement's number follows the counter.
+		await expect(
+			db.transaction().execute(async (tx) => {
+				await tx
+					.insertInto('admission_counters')
+					.values({ province: 'hubei', year: now.getUTCFullYear(), next_value: 999_999_999 })
+					.onConflict((oc) => oc.columns(['province', 'year']).doUpdateSet({ next_value: 999_999_999 }))
+					.execute();
+				expect((await write(tx)).admissionNumber).toBe(`42${yy}1000000000`);
+				throw new Error('rolled back');
+			})
+		).rejects.toThrow('rolled back');
+		expect(await counter()).toBe(before);
+
+		const written = await db.transaction().execute(write);
+		expect(written.admissionNumber).toBe(`42${yy}${String(before + 1).padStart(8, '0')}`);
+		expect(await counter()).toBe(before + 1);
+		const rows = await rowsOf(sessionId);
+		expect(rows.outcomes.map((o) => o.admission_number)).toEqual([written.admissionNumber]);
+		const row = await db
+			.selectFrom('candidates')
+			.select('admission_number')
+			.where('id', '=', candidateId)
+			.executeTakeFirstOrThrow();
+		expect(row.admission_number).toBe(written.admissionNumber);
 	});
 });

@@ -97,9 +97,11 @@ export async function verifyPhoneRequest<
 	}
 	// As for bundles: what was signed must be exactly what was sent, nothing stripped or filled in.
 	const raw = input as Record<string, unknown>;
+	// The text the signature covers; computed once, for the comparison and the signature check.
+	const signedText = canonicalJson(raw.payload);
 	if (
 		Object.keys(raw).some((k) => !['payload', 'signature', 'alg'].includes(k)) ||
-		canonicalJson(raw.payload) !== canonicalJson(parsed.output.payload)
+		signedText !== canonicalJson(parsed.output.payload)
 	) {
 		return no('malformed', '请求数据含有未定义的字段', 'The request has unexpected fields.');
 	}
@@ -109,7 +111,7 @@ export async function verifyPhoneRequest<
 	} catch {
 		return no('bad_key', '设备密钥无效', 'The device key is not valid.');
 	}
-	if (!(await checkSignature(parsed.output, key))) {
+	if (!(await checkSignature(parsed.output, key, signedText))) {
 		return no('bad_signature', '签名校验失败', 'The signature does not verify.');
 	}
 	const { payload } = parsed.output;

@@ -68,9 +68,11 @@ export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<
 	// The signature covers exactly what was sent: a field the schema would strip or fill in, or a top-level field
 	// beside payload/signature/alg, would be stored without being signed, so such a bundle is refused.
 	const raw = input as Record<string, unknown>;
+	// The text the signature covers; computed once, for the comparison and the signature check.
+	const signedText = canonicalJson(raw.payload);
 	if (
 		Object.keys(raw).some((k) => !['payload', 'signature', 'alg'].includes(k)) ||
-		canonicalJson(raw.payload) !== canonicalJson(bundle.payload)
+		signedText !== canonicalJson(bundle.payload)
 	) {
 		return reject(
 			'malformed',
@@ -84,7 +86,7 @@ export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<
 	} catch {
 		return reject('bad_key', '设备密钥无效', 'The device key is not valid.');
 	}
-	if (!(await checkSignature(bundle, key))) {
+	if (!(await checkSignature(bundle, key, signedText))) {
 		return reject(
 			'bad_signature',
 			'签名校验失败：数据在传输中被改动或来自其他设备',

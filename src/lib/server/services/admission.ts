@@ -21,5 +21,10 @@ export async function allocateAdmissionNumber(
 		)
 		.returning('next_value')
 		.executeTakeFirstOrThrow();
-	return `${provinceCode}${String(year % 100).padStart(2, '0')}${String(row.next_value).padStart(8, '0')}`;
+	return `${admissionPrefix(provinceCode, now)}${String(row.next_value).padStart(8, '0')}`;
+}
+
+/** Province code and two-digit year: what precedes the counter's value (record-outcome.ts draws in SQL). */
+export function admissionPrefix(provinceCode: string, now: Date): string {
+	return `${provinceCode}${String(now.getUTCFullYear() % 100).padStart(2, '0')}`;
 }

@@ -29,7 +29,6 @@ import {
 	type AttemptState
 } from './limits.ts';
 import {
-	drawAdmissionNumber,
 	grantOf,
 	insertOutcomeEvent,
 	outcomeEventFields,
@@ -38,7 +37,7 @@ import {
 	type Grant
 } from './outcome.ts';
 import { loadPhoneSession, loadPhoneSessionWithUploads, RECORDED, unknownSession } from './phone-session.ts';
-import { writeOutcome } from './record-outcome.ts';
+import { writeOutcome, type AdmissionGrant } from './record-outcome.ts';
 import { isUuid } from './sessions.ts';
 
 export interface Submission {
@@ -66,6 +65,9 @@ export interface SubmitResult {
 	/** Failed attempts so far and the limit; `next` once they are used up. */
 	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
 }
+
+/** Imported on first use, so that the build gives the pool module a chunk of its own for its workers to load. */
+const recheckPool = () => import('../photo-recheck-pool.ts').then((m) => m.photoRecheckPool());
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -171,8 +173,13 @@ async function submitVerified(
 		requiredSteps: requiredBundleSteps(policy),
 		recheckPhoto:
 			photo && sp.photoSpec
-				? async () =>
-						(await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined, decodePhoto)).reasons
+				? async () => {
+						// Without the face engine the whole re-check runs in a worker thread of the built server
+						// (photo-recheck-pool.ts); with it, here, where the face models share the decoded pixels.
+						const pool = face ? null : await recheckPool();
+						if (pool) return pool.recheck(photo, sp.photoSpec!);
+						return (await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined, decodePhoto)).reasons;
+					}
 				: undefined
 	});
 	if (!verdict.ok) {
@@ -226,7 +233,8 @@ async function submitVerified(
 		if (RECORDED.has(locked.status)) return { replay: true as const };
 		const candidateId = locked.candidate_id;
 		if (locked.online_blocked) throw attemptsExhausted(locked.online_blocked);
-		if (photo) await checkPhotoUploads(tx, policy, candidateId, now);
+		// Today's photo uploads are counted by the recording statement below (this one's not included) and checked
+		// right after it: over the limit, the throw rolls back everything it wrote.
 
 		let duplicates: DuplicateHit[] = [];
 		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
@@ -237,9 +245,13 @@ async function submitVerified(
 			name: locked.name,
 			province: locked.candidate_province
 		};
-		// The admission number is drawn first, so that the outcome row is written once, with it.
-		const admissionNumber = result === 'confirmed' ? await drawAdmissionNumber(tx, sp, candidate, now) : null;
-		const grant: Grant | null = admissionNumber ? grantOf(sp, candidate, admissionNumber, password) : null;
+		// A confirmed outcome's admission number: the candidate's own, or drawn by the recording statement.
+		const admission: AdmissionGrant | null =
+			result !== 'confirmed'
+				? null
+				: candidate.admission_number
+					? { kind: 'existing', number: candidate.admission_number }
+					: { kind: 'draw', province: candidate.province, provinceCode: sp.provinceCode };
 		let reviewStatus = result === 'review' ? 'pending' : 'none';
 		const accepted = {
 			actor: 'phone',
@@ -253,12 +265,12 @@ async function submitVerified(
 			review_status: reviewStatus,
 			result,
 			id_number: locked.id_number,
-			admission_number: admissionNumber ?? locked.admission_number,
+			admission_number: locked.admission_number,
 			province: locked.candidate_province
 		};
 		// Outcome, attachments, embedding, candidate's number and password, session status, event and audit rows:
 		// one statement (record-outcome.ts). A failure's event waits for its count, which may send it to review.
-		const outcomeId = await writeOutcome(tx, {
+		const written = await writeOutcome(tx, {
 			sessionId,
 			candidateId,
 			examArea: session.exam_area,
@@ -276,7 +288,8 @@ async function submitVerified(
 					similarity: d.similarity
 				}))
 			]),
-			admissionNumber,
+			admission,
+			countUploadsSince: photo && policy.limits.photoUploadsPerDay !== null ? chinaDayStart(now) : null,
 			// The hashes computed for the signature check are the ones stored.
 			files: (
 				[
@@ -285,13 +298,18 @@ async function submitVerified(
 				] as const
 			).flatMap(([kind, bytes, hash]) => (bytes && hash ? [{ kind, sha256: hash, bytes }] : [])),
 			embedding,
-			candidateUpdate: admissionNumber ? { admissionNumber, passwordHash: password?.hash ?? null } : null,
+			candidateUpdate: admission ? { passwordHash: password?.hash ?? null } : null,
 			event: result === 'failed' ? null : outcomeEventFields(eventRow, now),
 			audit: photo
 				? [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }, accepted]
 				: [accepted],
 			now
 		});
+		if (written.photoUploads !== null) checkPhotoCount(policy, written.photoUploads);
+		const outcomeId = written.id;
+		const grant: Grant | null = written.admissionNumber
+			? grantOf(sp, candidate, written.admissionNumber, password)
+			: null;
 		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidateId);
 
 		let attempts: AttemptState | null = null;
