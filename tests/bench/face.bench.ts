@@ -1,7 +1,8 @@
 // Face engine benchmark (Node, onnxruntime-node): per-stage latency on live camera frames, face-match
 // TAR/FAR on the fixtures (clean and ID-portrait-like), anti-spoof scores on spoof samples vs live clips.
 // Run: npx tsx tests/bench/face.bench.ts   -> table on stdout, figures in bench/out/face.json.
-// ZV_FACE_INT8=1 (ZV_FACE_INT8_RUNS=30): only the float-vs-int8 embedding timing -> bench/out/face-int8.json.
+// ZV_FACE_INT8=1 (ZV_FACE_RUNS=30): only the float-vs-int8 embedding timing -> bench/out/face-int8.json.
+// ZV_FACE_PRUNE=1 (ZV_FACE_RUNS=30): only the published-vs-pruned (staged) embedding timing -> bench/out/face-prune.json.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,10 +17,8 @@ import { fixture } from '../support/fixtures.ts';
 import { clipFrames, largestFace } from '../node/face/support.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-async function int8Experiment() {
-	const ortNode = await import('onnxruntime-node');
-	const ortWeb = await import('onnxruntime-web/wasm');
-	const { default: onnxInt8 } = await import('../../models/transforms/onnx-int8.mjs');
+/** face.feature as published, from the tarball models/stage.mjs unpacked into .cache/, and its manifest entry. */
+function publishedFeature() {
 	const entry = (
 		JSON.parse(readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')) as {
 			id: string;
@@ -29,15 +28,28 @@ async function int8Experiment() {
 			sha256: string;
 		}[]
 	).find((e) => e.id === 'face.feature')!;
-	const float = readFileSync(
+	const bytes = readFileSync(
 		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
 	);
-	const models = { float, int8: onnxInt8(float, entry) };
+	return { entry, bytes };
+}
+
+/**
+ * Two versions of the embedding model timed back to back (interleaved runs, so both see the same load) in
+ * onnxruntime-web WASM (1 thread, the phone's runtime, here in Node) and onnxruntime-node; CPU time per run
+ * next to wall time, since the machine is shared. Writes bench/out/<out>.json.
+ */
+async function compareFeatureModels(
+	out: string,
+	models: Record<'a' | 'b', { name: string; bytes: Uint8Array }>
+) {
+	const ortNode = await import('onnxruntime-node');
+	const ortWeb = await import('onnxruntime-web/wasm');
 	ortWeb.env.wasm.numThreads = 1;
 	ortWeb.env.wasm.wasmPaths = join(root, 'static', 'vendor', 'ort') + '/';
 	const dims = [1, 3, 112, 112];
 	const input = Float32Array.from({ length: 3 * 112 * 112 }, (_, i) => Math.sin(i) * 0.9);
-	const RUNS = Number(process.env.ZV_FACE_INT8_RUNS ?? 30);
+	const RUNS = Number(process.env.ZV_FACE_RUNS ?? process.env.ZV_FACE_INT8_RUNS ?? 30);
 	const rows: (string | number)[][] = [];
 	const results: Record<string, unknown> = {};
 	for (const [runtime, create, tensor] of [
@@ -53,16 +65,15 @@ async function int8Experiment() {
 			() => new ortNode.Tensor('float32', input, dims)
 		]
 	] as const) {
-		const sessions = { float: await create(models.float), int8: await create(models.int8) };
+		const sessions = { a: await create(models.a.bytes), b: await create(models.b.bytes) };
 		const ms = {
-			float: { wall: [] as number[], cpu: [] as number[] },
-			int8: { wall: [] as number[], cpu: [] as number[] }
+			a: { wall: [] as number[], cpu: [] as number[] },
+			b: { wall: [] as number[], cpu: [] as number[] }
 		};
 		for (const s of Object.values(sessions))
 			for (let i = 0; i < 3; i++) await s.run({ input: tensor() as never });
-		// Interleaved, so both models see the same load.
 		for (let r = 0; r < RUNS; r++)
-			for (const k of ['float', 'int8'] as const) {
+			for (const k of ['a', 'b'] as const) {
 				const c0 = process.cpuUsage();
 				const t0 = performance.now();
 				await sessions[k].run({ input: tensor() as never });
@@ -71,10 +82,10 @@ async function int8Experiment() {
 				ms[k].cpu.push((c.user + c.system) / 1000);
 			}
 		const min = (v: number[]) => Math.min(...v);
-		for (const k of ['float', 'int8'] as const)
+		for (const k of ['a', 'b'] as const)
 			rows.push([
 				runtime,
-				k,
+				models[k].name,
 				median(ms[k].wall).toFixed(1),
 				median(ms[k].cpu).toFixed(1),
 				min(ms[k].cpu).toFixed(1)
@@ -83,13 +94,13 @@ async function int8Experiment() {
 			runtime,
 			'speed-up (CPU median)',
 			'',
-			(median(ms.float.cpu) / median(ms.int8.cpu)).toFixed(2) + 'x',
+			(median(ms.a.cpu) / median(ms.b.cpu)).toFixed(2) + 'x',
 			''
 		]);
-		results[runtime] = ms;
+		results[runtime] = { [models.a.name]: ms.a, [models.b.name]: ms.b };
 	}
 	table(
-		`face.feature float vs int8 (${models.float.length} -> ${models.int8.length} bytes), ${RUNS} interleaved runs, load average ${loadavg()
+		`face.feature ${models.a.name} vs ${models.b.name} (${models.a.bytes.length} -> ${models.b.bytes.length} bytes), ${RUNS} interleaved runs, load average ${loadavg()
 			.map((l) => l.toFixed(1))
 			.join(' ')}`,
 		['runtime', 'model', 'wall median ms', 'CPU median ms', 'CPU min ms'],
@@ -97,19 +108,19 @@ async function int8Experiment() {
 	);
 	mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 	writeFileSync(
-		join(root, 'bench', 'out', 'face-int8.json'),
+		join(root, 'bench', 'out', `${out}.json`),
 		JSON.stringify(
 			{
 				loadAverage: loadavg(),
 				runs: RUNS,
-				bytes: { float: models.float.length, int8: models.int8.length },
+				bytes: { [models.a.name]: models.a.bytes.length, [models.b.name]: models.b.bytes.length },
 				ms: results
 			},
 			null,
 			'\t'
 		) + '\n'
 	);
-	console.log('wrote bench/out/face-int8.json');
+	console.log(`wrote bench/out/${out}.json`);
 }
 const engine = createFaceEngine(nodeRuntime);
 const networkPose = createFaceEngine(nodeRuntime, { poseSource: 'model' });
@@ -139,9 +150,24 @@ function table(title: string, header: string[], rows: (string | number)[][]) {
 
 if (process.env.ZV_FACE_INT8) {
 	// ZV_FACE_INT8=1: only the int8 experiment (models/notes/face.md, "int8"): the embedding model as published
-	// vs through models/transforms/onnx-int8.mjs, back to back, in onnxruntime-web WASM (1 thread, the phone's
-	// runtime, here in Node) and onnxruntime-node. CPU time per run next to wall time: the machine is shared.
-	await int8Experiment();
+	// vs through models/transforms/onnx-int8.mjs (not shipped).
+	const { default: onnxInt8 } = await import('../../models/transforms/onnx-int8.mjs');
+	const { entry, bytes } = publishedFeature();
+	await compareFeatureModels('face-int8', {
+		a: { name: 'float', bytes },
+		b: { name: 'int8', bytes: onnxInt8(bytes, entry) }
+	});
+	process.exit(0);
+}
+if (process.env.ZV_FACE_PRUNE) {
+	// ZV_FACE_PRUNE=1: only the embedding model as published vs as staged, without its dead channels
+	// (models/transforms/onnx-prune-dead-channels.mjs; models/notes/face.md, "sample() speed").
+	const { default: prune } = await import('../../models/transforms/onnx-prune-dead-channels.mjs');
+	const { bytes } = publishedFeature();
+	await compareFeatureModels('face-prune', {
+		a: { name: 'published', bytes },
+		b: { name: 'pruned', bytes: prune(bytes) }
+	});
 	process.exit(0);
 }
 

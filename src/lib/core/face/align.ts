@@ -67,8 +67,12 @@ export function applyAffine([a, b, c, d, e, f]: Affine, p: Point): Point {
 	return { x: a * p.x + b * p.y + c, y: d * p.x + e * p.y + f };
 }
 
+/** Output pixel -> source coordinates of the alignment that puts the keypoints on the ArcFace template. */
+export function alignmentInverse(keypoints: readonly Point[]): Affine {
+	return invertAffine(similarityTransform(keypoints, ARCFACE_TEMPLATE));
+}
+
 /** Warps the face so its five keypoints land on the ArcFace template, 112x112. */
 export function alignFace(image: RgbaImage, keypoints: readonly Point[]): RgbaImage {
-	const forward = similarityTransform(keypoints, ARCFACE_TEMPLATE);
-	return warpAffine(image, invertAffine(forward), ALIGNED_SIZE, ALIGNED_SIZE);
+	return warpAffine(image, alignmentInverse(keypoints), ALIGNED_SIZE, ALIGNED_SIZE);
 }

@@ -4,7 +4,7 @@ import type { Box, Point, RgbaImage } from '../image/types.ts';
 import { toChwTensor } from '../image/ops.ts';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../runtime.ts';
 import type { DetectedFace, FaceEmbedding, FaceEngine, FaceMeasurement, HeadPose } from './types.ts';
-import { alignFace } from './align.ts';
+import { ALIGNED_SIZE, alignFace, alignmentInverse } from './align.ts';
 import { ANTISPOOF } from './antispoof.ts';
 import {
 	canvasRegion,
@@ -15,6 +15,7 @@ import {
 	DETECT_WIDTH
 } from './detect.ts';
 import { rgbToChw, rgbToGray, sampleRegion } from './sample.ts';
+import { bilinearToChw, warpToChw } from './tensor-crops.ts';
 import { clipBox, contextBox, iou, squareAround } from './geometry.ts';
 import {
 	decodeLandmarks,
@@ -249,17 +250,18 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		const box = contextBox(faceSquare(face.box), opt.antispoofScale, image.width, image.height);
 		// Bilinear without pre-filter, like the cv2.resize the model was trained with: moiré and print texture are
 		// its cue, and area averaging blurs them (a live clip frame fell from 0.75 to 0.42 with it).
-		const rgb = sampleRegion(image, box, 128, 128, 0, 'bilinear');
-		const input = rgbToChw(rgb, opt.colour.antispoof, 0, 1);
+		const input = bilinearToChw(image, box, 128, 128, opt.colour.antispoof, 0, 1);
 		const out = await run(FACE_MODELS.antispoof, input, [1, 3, 128, 128]);
 		return softmax(firstOutput(out));
 	}
 
-	async function embedOne(aligned: RgbaImage): Promise<Float32Array> {
-		const input = toChwTensor(aligned, { order: opt.colour.feature, mean: 127, std: 128 });
-		const out = await run(FACE_MODELS.feature, input, [1, 3, aligned.height, aligned.width]);
+	async function embedTensor(input: Float32Array): Promise<Float32Array> {
+		const out = await run(FACE_MODELS.feature, input, [1, 3, ALIGNED_SIZE, ALIGNED_SIZE]);
 		return Float32Array.from(firstOutput(out));
 	}
+
+	const featureTensor = (img: RgbaImage) =>
+		toChwTensor(img, { order: opt.colour.feature, mean: 127, std: 128 });
 
 	function mirror(img: RgbaImage): RgbaImage {
 		const out = new Uint8ClampedArray(img.data.length);
@@ -277,10 +279,11 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 
 	async function embed(image: RgbaImage, face: DetectedFace): Promise<FaceEmbedding> {
 		const { keypoints } = await withKeypoints(image, face);
-		const aligned = alignFace(image, keypoints);
-		const v = await embedOne(aligned);
+		const inverse = alignmentInverse(keypoints);
+		// One pass from the frame into the model's input; the RGBA aligned image is only built for the mirror.
+		const v = await embedTensor(warpToChw(image, inverse, ALIGNED_SIZE, opt.colour.feature, 127, 128));
 		if (opt.embedFlip) {
-			const f = await embedOne(mirror(aligned));
+			const f = await embedTensor(featureTensor(mirror(alignFace(image, keypoints))));
 			for (let i = 0; i < v.length; i++) v[i] += f[i];
 		}
 		return { vector: l2normalize(v), modelId: FACE_MODELS.feature };

@@ -1,0 +1,108 @@
+// The dead-channel pruning applied to face.feature at staging (models/transforms/onnx-prune-dead-channels.mjs):
+// the staged model is exactly the transform of the published one, and it embeds every fixture photo like the
+// published model up to float32 rounding. Also on those photos: the one-pass crops feed the models exactly what
+// the generic warp/sample + pack did (models/notes/face.md, "sample() speed").
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import onnxPruneDeadChannels, {
+	findDeadChannels
+} from '../../../models/transforms/onnx-prune-dead-channels.mjs';
+import { alignFace, alignmentInverse } from '../../../src/lib/core/face/align.ts';
+import { ANTISPOOF } from '../../../src/lib/core/face/antispoof.ts';
+import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
+import { contextBox, squareAround } from '../../../src/lib/core/face/geometry.ts';
+import { cosineSimilarity } from '../../../src/lib/core/face/match.ts';
+import { rgbToChw, sampleRegion } from '../../../src/lib/core/face/sample.ts';
+import { bilinearToChw, warpToChw } from '../../../src/lib/core/face/tensor-crops.ts';
+import { toChwTensor } from '../../../src/lib/core/image/ops.ts';
+import type { InferenceRuntime, ModelSession } from '../../../src/lib/core/runtime.ts';
+import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
+import { fixture } from '../../support/fixtures.ts';
+import { engine, face, largestFace } from './support.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The published model, from the tarball models/stage.mjs unpacked into .cache/, checked by sha256. */
+function publishedFeatureModel(): Uint8Array {
+	const entries = JSON.parse(readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')) as {
+		id: string;
+		package: string;
+		version: string;
+		from: string;
+		sha256: string;
+	}[];
+	const entry = entries.find((e) => e.id === 'face.feature')!;
+	const bytes = readFileSync(
+		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
+	);
+	expect(createHash('sha256').update(bytes).digest('hex')).toBe(entry.sha256);
+	return new Uint8Array(bytes);
+}
+const published = publishedFeatureModel();
+
+/** Bit-for-bit equality of two float tensors. */
+const sameBits = (a: Float32Array, b: Float32Array) =>
+	Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+const photos = readdirSync(fixture('faces')).filter(
+	(f) => /\.(jpe?g|png)$/.test(f) && !f.startsWith('group_')
+);
+
+describe('face.feature with its dead channels pruned', () => {
+	it('is what the staging transform makes of the published model, with 16 blocks thinned', () => {
+		const staged = readStagedFile('face.feature').bytes;
+		expect(Buffer.compare(Buffer.from(onnxPruneDeadChannels(published)), staged)).toBe(0);
+		const { chains } = findDeadChannels(published);
+		expect(chains.map((c) => `${c.dead.length}/${c.channels}`)).toHaveLength(16);
+		expect(chains.reduce((n, c) => n + c.dead.length, 0)).toBe(1114);
+		expect(findDeadChannels(staged).chains).toHaveLength(0);
+		expect(staged.length).toBeLessThan(published.length * 0.8);
+	});
+
+	it('embeds every fixture photo like the published model (cosine > 0.9999999)', async () => {
+		const session = ort.InferenceSession.create(published, { graphOptimizationLevel: 'all' });
+		const runtime: InferenceRuntime = {
+			name: 'onnxruntime-node with the published face.feature',
+			tensor: nodeRuntime.tensor,
+			load: (id) =>
+				id === 'face.feature' ? (session as unknown as Promise<ModelSession>) : nodeRuntime.load(id)
+		};
+		const before = createFaceEngine(runtime);
+		let minCosine = 1;
+		let maxDiff = 0;
+		for (const f of photos) {
+			const img = await face('faces', f);
+			const best = await largestFace(img);
+			const [a, b] = [(await engine.embed(img, best)).vector, (await before.embed(img, best)).vector];
+			minCosine = Math.min(minCosine, cosineSimilarity(a, b));
+			for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+		}
+		// Measured on the 91 photos: cosine min 1 - 7e-13, largest difference of a unit-vector element 2.0e-7.
+		expect(minCosine).toBeGreaterThan(0.9999999);
+		expect(maxDiff).toBeLessThan(1e-6);
+	});
+
+	it('gets the same model inputs from the one-pass crops as from the generic path, on real photos', async () => {
+		let compared = 0;
+		for (const f of photos.slice(0, 40)) {
+			const img = await face('faces', f);
+			const { box, keypoints } = await engine.withKeypoints(img, await largestFace(img));
+			const aligned = toChwTensor(alignFace(img, keypoints), { order: 'bgr', mean: 127, std: 128 });
+			expect(sameBits(warpToChw(img, alignmentInverse(keypoints), 112, 'bgr', 127, 128), aligned)).toBe(true);
+			const crop = contextBox(
+				squareAround(box, Math.max(box.width, box.height)),
+				ANTISPOOF.cropScale,
+				img.width,
+				img.height
+			);
+			const generic = rgbToChw(sampleRegion(img, crop, 128, 128, 0, 'bilinear'), 'bgr', 0, 1);
+			expect(sameBits(bilinearToChw(img, crop, 128, 128, 'bgr', 0, 1), generic)).toBe(true);
+			compared++;
+		}
+		expect(compared).toBe(40);
+	});
+});
