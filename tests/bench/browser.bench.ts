@@ -146,6 +146,8 @@ type OcrRun = {
 	stages: Record<'locate' | 'detect' | 'recognize' | 'total', Stats>;
 	perCard: {
 		ms: number;
+		/** The reader's timings; `stages` holds its finer steps (see ReadTimings). */
+		stages?: { stages?: Record<string, number> };
 		fields: Record<string, string | null>;
 		idNumber: string | null;
 		name: string | null;
@@ -257,6 +259,22 @@ console.table({
 			}
 		: {})
 });
+// Where an OCR read's time goes, by step, inside the worker (means over the cards; recColumns is a count).
+if (Object.keys(ocrSides).length) {
+	const steps = (r: OcrRun) => {
+		const sums: Record<string, number> = {};
+		for (const c of r.perCard)
+			for (const [k, v] of Object.entries(c.stages?.stages ?? {})) sums[k] = (sums[k] ?? 0) + v;
+		return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, fmt(v / r.perCard.length)]));
+	};
+	console.table(Object.fromEntries(Object.entries(ocrSides).map(([side, r]) => [`ocr ${side}`, steps(r)])));
+	console.log(
+		'ocr per-card ms:',
+		Object.fromEntries(
+			Object.entries(ocrSides).map(([side, r]) => [side, r.perCard.map((c) => Math.round(c.ms)).join(' ')])
+		)
+	);
+}
 if (ocr)
 	console.log(
 		`OCR worker: ${ocr.info.runtime}, crossOriginIsolated=${ocr.info.crossOriginIsolated}, ${ocr.info.threads} thread(s)`
