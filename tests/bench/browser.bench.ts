@@ -3,7 +3,9 @@
 // Env: ZV_BENCH_PORT (default 3390), ZV_BENCH_ONLY=ocr|face|photo (comma list; default all), ZV_BENCH_OCR_N
 // (generated cards per side for the OCR worker, default 12), ZV_BENCH_OCR_THREADS (e.g. "2,1": the OCR worker's
 // WASM threads per run; default: what the app does, 2 when cross-origin isolated), ZV_BENCH_OCR_HINT=0 (read
-// without saying which side is expected; by default the side is passed, as the phone's capture step does).
+// without saying which side is expected; by default the side is passed, as the phone's capture step does),
+// ZV_BENCH_OCR_CPU=1 (also the CPU time of the bench's process tree per OCR card: each side is run once more
+// with no cards, so model loading is subtracted; wall times are useless when other work shares the 2 cores).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -146,6 +148,8 @@ type OcrRun = {
 	stages: Record<'locate' | 'detect' | 'recognize' | 'total', Stats>;
 	perCard: {
 		ms: number;
+		/** The reader's timings; `stages` holds its finer steps (see ReadTimings). */
+		stages?: { stages?: Record<string, number> };
 		fields: Record<string, string | null>;
 		idNumber: string | null;
 		name: string | null;
@@ -155,6 +159,34 @@ const OCR_FIELDS = {
 	portrait: ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'],
 	emblem: ['authority', 'validFrom', 'validTo']
 } as const;
+/** CPU time (ms) of this process's descendants (the server, Chromium and its threads), from /proc. */
+function treeCpuMs(): number {
+	const children = new Map<number, number[]>();
+	const ticks = new Map<number, number>();
+	for (const d of readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+			const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const ppid = Number(f[1]);
+			children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+			ticks.set(Number(d), Number(f[11]) + Number(f[12]));
+		} catch {
+			/* gone */
+		}
+	}
+	let sum = 0;
+	const todo = [...(children.get(process.pid) ?? [])];
+	while (todo.length) {
+		const pid = todo.pop() as number;
+		sum += ticks.get(pid) ?? 0;
+		todo.push(...(children.get(pid) ?? []));
+	}
+	return sum * 10; // USER_HZ = 100 on Linux
+}
+const OCR_CPU = process.env.ZV_BENCH_OCR_CPU === '1';
+/** Per side: CPU ms per card of the process tree (a run's CPU minus a no-card run's), when OCR_CPU. */
+const ocrCpuPerCard: Record<string, number> = {};
 const ocrThreads = process.env.ZV_BENCH_OCR_THREADS?.split(',').map(Number) ?? [undefined];
 const ocrSides: Record<string, OcrRun & { exact: Record<string, number>; cards: number }> = {};
 for (const [side, threads] of (only.includes('ocr') ? (['portrait', 'emblem'] as const) : []).flatMap((s) =>
@@ -168,7 +200,15 @@ for (const [side, threads] of (only.includes('ocr') ? (['portrait', 'emblem'] as
 		truth.push(Object.fromEntries(Object.entries(card.identity).map(([k, v]) => [k, String(v)])));
 	}
 	const hint = process.env.ZV_BENCH_OCR_HINT === '0' ? undefined : side;
+	let c0 = treeCpuMs();
 	const r = await run<OcrRun>('ocr', cards, { numThreads: threads, side: hint });
+	if (OCR_CPU) {
+		const withCards = treeCpuMs() - c0;
+		c0 = treeCpuMs();
+		await run<OcrRun>('ocr', [], { numThreads: threads, side: hint });
+		ocrCpuPerCard[threads === undefined ? side : `${side}@${threads}`] =
+			(withCards - (treeCpuMs() - c0)) / cards.length;
+	}
 	const exact = Object.fromEntries(
 		OCR_FIELDS[side].map((f) => [f, r.perCard.filter((c, i) => c.fields[f] === truth[i][f]).length])
 	);
@@ -262,6 +302,27 @@ console.table({
 			}
 		: {})
 });
+// Where an OCR read's time goes, by step, inside the worker (means over the cards; recColumns is a count).
+if (Object.keys(ocrSides).length) {
+	const steps = (r: OcrRun) => {
+		const sums: Record<string, number> = {};
+		for (const c of r.perCard)
+			for (const [k, v] of Object.entries(c.stages?.stages ?? {})) sums[k] = (sums[k] ?? 0) + v;
+		return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, fmt(v / r.perCard.length)]));
+	};
+	console.table(Object.fromEntries(Object.entries(ocrSides).map(([side, r]) => [`ocr ${side}`, steps(r)])));
+	console.log(
+		'ocr per-card ms:',
+		Object.fromEntries(
+			Object.entries(ocrSides).map(([side, r]) => [side, r.perCard.map((c) => Math.round(c.ms)).join(' ')])
+		)
+	);
+}
+if (OCR_CPU)
+	console.log(
+		'ocr CPU ms per card (process tree, model loading subtracted):',
+		Object.fromEntries(Object.entries(ocrCpuPerCard).map(([k, v]) => [k, Math.round(v)]))
+	);
 if (ocr)
 	console.log(
 		`OCR worker: ${ocr.info.runtime}, crossOriginIsolated=${ocr.info.crossOriginIsolated}, ${ocr.info.threads} thread(s)`
@@ -298,6 +359,7 @@ writeFileSync(
 			face: faceRuns,
 			ocr: ocr ? { ...ocr, idExact: ocrIdExact, nameExact: ocrNameExact, cards: ocr.cards } : null,
 			ocrBySide: ocrSides,
+			ocrCpuPerCard,
 			photo,
 			thirdPartyRequests: thirdParty
 		},

@@ -9,7 +9,7 @@ import type { CardFields, CardSide } from './fields.ts';
 import { warpPerspective } from './geometry.ts';
 import { locateCard, type CardLocation } from './locate.ts';
 import { labelsByLayout, isTitleOrPhoto } from './labels.ts';
-import { detectInRegion, DEFAULT_DETECT, type TextBox } from './ocr/detect.ts';
+import { detectInRegion, DEFAULT_DETECT, type StageSink, type TextBox } from './ocr/detect.ts';
 import { fieldArea } from './field-areas.ts';
 import { bestLexiconMatch, type LexiconMatch } from './ocr/lexicon.ts';
 import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
@@ -17,6 +17,8 @@ import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
+import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
+import { warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
 
 /** Rectified card size: 10 px per mm, the resolution the parser's layout fractions were measured at. */
@@ -27,8 +29,9 @@ export const RECTIFIED_H = 540;
  * cards per side lost four ethnicities (傈僳 twice, 拉祜, 景颇; cause not investigated) that 640 and the old code read.
  */
 export const DETECT_MAX_SIDE = 640;
-/** Lines are squeezed horizontally by this factor before recognition. */
-export const REC_WIDTH_SCALE = 0.7;
+/** Portrait reads of a made-up card in warmUp(): in Node the recogniser's time settled after ~3 runs. */
+const WARM_UP_READS = 3;
+export { REC_WIDTH_SCALE } from './squeeze.ts';
 
 export interface ReadOptions {
 	/** Which side the caller expects; detected from the labels when absent. */
@@ -56,7 +59,7 @@ export interface CardReading {
 	/** The ID portrait, cropped from the rectified card (portrait side only). */
 	portrait: RgbaImage | null;
 	/** Milliseconds spent per stage. */
-	timings: { locate: number; detect: number; recognize: number; total: number };
+	timings: ReadTimings;
 }
 
 const LOCATE_REASONS: Record<string, Reason> = {
@@ -76,6 +79,30 @@ const LOCATE_REASONS: Record<string, Reason> = {
 		'No complete card in the picture: something runs off its edge; fit the whole card inside the frame'
 	)
 };
+
+export interface ReadTimings {
+	locate: number;
+	detect: number;
+	recognize: number;
+	total: number;
+	/**
+	 * Finer steps for profiling, summed over the read (ms, except recColumns: recogniser input columns):
+	 * locateCard, rectify, gate, detInput, detModel, detBoxes, recInput, recModel, recDecode, parse, portrait.
+	 */
+	stages?: Record<string, number>;
+}
+
+function newTimings(): ReadTimings {
+	return { locate: 0, detect: 0, recognize: 0, total: 0, stages: {} };
+}
+
+/** A sink adding each step's time into `timings.stages`. */
+function sinkFor(timings: ReadTimings): StageSink {
+	return (stage, ms) => {
+		const s = (timings.stages ??= {});
+		s[stage] = (s[stage] ?? 0) + ms;
+	};
+}
 
 export interface IdCardReader {
 	read(image: RgbaImage, options?: ReadOptions): Promise<CardReading>;
@@ -105,10 +132,15 @@ export function createIdCardReader(deps: {
 	dictionary: string | readonly string[];
 	/** Longest side of the detector's input (multiple of 32); see DETECT_MAX_SIDE. */
 	detectMaxSide?: number;
-	/** Horizontal squeeze of lines fed to the recogniser; see REC_WIDTH_SCALE. */
+	/**
+	 * One horizontal squeeze for every line fed to the recogniser, instead of the per-row squeeze of
+	 * squeeze.ts (for measuring squeezes).
+	 */
 	recWidthScale?: number;
 }): IdCardReader {
 	const recWidthScale = deps.recWidthScale ?? REC_WIDTH_SCALE;
+	const squeeze = (box: Box, cardH: number, expected: CardSide | undefined) =>
+		deps.recWidthScale ?? lineSqueeze(box, cardH, expected);
 	const detectMaxSide = deps.detectMaxSide ?? DETECT_MAX_SIDE;
 	const dictionary = typeof deps.dictionary === 'string' ? parseDictionary(deps.dictionary) : deps.dictionary;
 	const { runtime } = deps;
@@ -123,7 +155,11 @@ export function createIdCardReader(deps: {
 	 * full width from a slightly wider box). The second read costs one small recognition run on the few cards
 	 * that need it.
 	 */
-	async function rereadEthnicity(card: RgbaImage, parsed: ReturnType<typeof parsePortrait>): Promise<void> {
+	async function rereadEthnicity(
+		card: RgbaImage,
+		parsed: ReturnType<typeof parsePortrait>,
+		timings: ReadTimings
+	): Promise<void> {
 		const current = parsed.fields.ethnicity;
 		if (current && (isEthnicity(current) || parsed.confidence.ethnicity >= 0.9)) return;
 		const sources = parsed.sources.ethnicity ?? [];
@@ -133,7 +169,8 @@ export function createIdCardReader(deps: {
 				runtime,
 				ethnicityRegions(sources).map((box) => ({ image: card, box })),
 				dictionary,
-				1
+				1,
+				sinkFor(timings)
 			);
 			const again = bestOf(texts.map((t) => t.probs));
 			if (again && (!best || again.score > best.score)) best = again;
@@ -177,12 +214,18 @@ export function createIdCardReader(deps: {
 	}
 
 	/** Recognises boxes on the card; lines read as empty stay (a lexicon may still recover them). */
-	async function readBoxes(card: RgbaImage, boxes: readonly TextBox[]): Promise<OcrLine[]> {
+	async function readBoxes(
+		card: RgbaImage,
+		boxes: readonly TextBox[],
+		timings: ReadTimings,
+		expected: CardSide | undefined
+	): Promise<OcrLine[]> {
 		const texts = await recognizeRegions(
 			runtime,
-			boxes.map((box) => ({ image: card, box })),
+			boxes.map((box) => ({ image: card, box, widthScale: squeeze(box, card.height, expected) })),
 			dictionary,
-			recWidthScale
+			recWidthScale,
+			sinkFor(timings)
 		);
 		return boxes.map((b, i) => {
 			const line: OcrLine = {
@@ -200,7 +243,7 @@ export function createIdCardReader(deps: {
 	 * Detects text on the card: only in the expected side's field area when there is one (see field-areas.ts),
 	 * else on the whole card at DETECT_MAX_SIDE.
 	 */
-	async function detect(card: RgbaImage, timings: CardReading['timings'], expected?: CardSide) {
+	async function detect(card: RgbaImage, timings: ReadTimings, expected?: CardSide) {
 		const t = performance.now();
 		const scale = Math.min(1, detectMaxSide / Math.max(card.width, card.height));
 		const fullW = Math.max(32, Math.round((card.width * scale) / 32) * 32);
@@ -208,7 +251,15 @@ export function createIdCardReader(deps: {
 		const area = expected
 			? fieldArea(expected, card.width, card.height, fullW, fullH)
 			: { region: { x: 0, y: 0, width: card.width, height: card.height }, width: fullW, height: fullH };
-		const boxes = await detectInRegion(runtime, card, area.region, area.width, area.height, DEFAULT_DETECT);
+		const boxes = await detectInRegion(
+			runtime,
+			card,
+			area.region,
+			area.width,
+			area.height,
+			DEFAULT_DETECT,
+			sinkFor(timings)
+		);
 		timings.detect += performance.now() - t;
 		return boxes;
 	}
@@ -219,11 +270,11 @@ export function createIdCardReader(deps: {
 	 */
 	async function ocr(
 		card: RgbaImage,
-		timings: CardReading['timings'],
+		timings: ReadTimings,
 		expected?: CardSide
 	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
 		if (expected) {
-			const first = await readDetected(card, await detect(card, timings, expected), timings);
+			const first = await readDetected(card, await detect(card, timings, expected), timings, expected);
 			if (first.side === expected) return first;
 		}
 		return readDetected(card, await detect(card, timings), timings);
@@ -238,7 +289,8 @@ export function createIdCardReader(deps: {
 	async function readDetected(
 		card: RgbaImage,
 		boxes: readonly TextBox[],
-		timings: CardReading['timings']
+		timings: ReadTimings,
+		expected?: CardSide
 	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
 		const t = performance.now();
 		// Printed text boxes are >= 30 px high at 540; smaller ones are specks on the emblem or the photo.
@@ -247,7 +299,9 @@ export function createIdCardReader(deps: {
 		const aside = kept.map((b, i) => labels[i] !== null || isTitleOrPhoto(b, card.width, card.height));
 		let lines = await readBoxes(
 			card,
-			kept.filter((_, i) => !aside[i])
+			kept.filter((_, i) => !aside[i]),
+			timings,
+			expected
 		);
 		let side = guessSide(lines);
 		if (side === 'portrait') {
@@ -269,7 +323,9 @@ export function createIdCardReader(deps: {
 				...lines,
 				...(await readBoxes(
 					card,
-					kept.filter((_, i) => aside[i])
+					kept.filter((_, i) => aside[i]),
+					timings,
+					expected
 				))
 			];
 			side = guessSide(lines);
@@ -280,24 +336,35 @@ export function createIdCardReader(deps: {
 
 	return {
 		async warmUp() {
-			// The input shapes real reads use (both sides' detector areas, a side's rows of lines): the first read
-			// of a shape pays the runtime's set-up for it (measured: the first card of a run was ~2x the others).
+			// Every step of a portrait read, WARM_UP_READS times on a made-up card (see warm-up.ts: the runtime
+			// and the JavaScript reach their optimised code only after a few runs), then the emblem's detector
+			// shape once (the same kernels, now optimised; the shape's own set-up is paid here).
+			const timings = newTimings();
+			const photo = warmUpPhoto();
 			const blank: RgbaImage = {
 				width: RECTIFIED_W,
 				height: RECTIFIED_H,
 				data: new Uint8ClampedArray(RECTIFIED_W * RECTIFIED_H * 4).fill(255)
 			};
-			const timings = { locate: 0, detect: 0, recognize: 0, total: 0 };
-			await detect(blank, timings, 'portrait');
-			await detect(blank, timings, 'emblem');
-			const line = { image: blank, box: { x: 0, y: 0, width: 600, height: 40 } };
-			await recognizeRegions(runtime, [line, line, line, line], dictionary, recWidthScale);
+			let card = blank;
+			for (let i = 0; i < WARM_UP_READS; i++) {
+				const located = locateCard(photo);
+				card = located.ok
+					? warpPerspective(photo, located.location.corners, RECTIFIED_W, RECTIFIED_H)
+					: blank;
+				measureQuality(card);
+				const boxes = await detect(card, timings, 'portrait');
+				const line = { x: 0, y: 0, width: 600, height: 40, score: 1 };
+				await readBoxes(card, boxes.length >= 4 ? boxes : [line, line, line, line], timings, 'portrait');
+			}
+			await detect(card, timings, 'emblem');
 		},
 
 		async read(image, options = {}) {
 			const start = performance.now();
 			const today = options.today ?? todayInChina();
-			const timings = { locate: 0, detect: 0, recognize: 0, total: 0 };
+			const timings = newTimings();
+			const profile = sinkFor(timings);
 			const empty: CardReading = {
 				status: 'no_card',
 				side: null,
@@ -313,6 +380,7 @@ export function createIdCardReader(deps: {
 			let t = performance.now();
 			const located = locateCard(image);
 			timings.locate = performance.now() - t;
+			profile('locateCard', timings.locate);
 			if (!located.ok) {
 				timings.total = performance.now() - start;
 				return {
@@ -323,7 +391,10 @@ export function createIdCardReader(deps: {
 			}
 			t = performance.now();
 			let card = warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H);
+			const t1 = performance.now();
+			profile('rectify', t1 - t);
 			const quality = measureQuality(card);
+			profile('gate', performance.now() - t1);
 			timings.locate += performance.now() - t;
 			const capture = { location: located.location, quality, areaFraction: located.location.areaFraction };
 			const poor = qualityReasons(quality);
@@ -374,12 +445,14 @@ export function createIdCardReader(deps: {
 							)
 				);
 			}
+			t = performance.now();
 			let parsed: ReturnType<typeof parsePortrait> | ReturnType<typeof parseEmblem>;
 			if (side === 'portrait') {
 				const portraitParsed = parsePortrait(lines, RECTIFIED_W, RECTIFIED_H);
-				await rereadEthnicity(card, portraitParsed);
+				await rereadEthnicity(card, portraitParsed, timings);
 				parsed = portraitParsed;
 			} else parsed = parseEmblem(lines);
+			profile('parse', performance.now() - t);
 			const fields: CardFields = parsed.fields;
 			const checks = validateCard(fields, today);
 			reasons.push(...checks.reasons);
@@ -390,7 +463,9 @@ export function createIdCardReader(deps: {
 					);
 				}
 			}
+			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
+			profile('portrait', performance.now() - t);
 			timings.total = performance.now() - start;
 			return {
 				status: options.side && options.side !== side ? 'wrong_side' : 'ok',

@@ -10,6 +10,9 @@ export interface TextBox extends Box {
 	score: number;
 }
 
+/** Receives how long a named step took (ms); the reader sums them per read for profiling. */
+export type StageSink = (stage: string, ms: number) => void;
+
 export interface DetectOptions {
 	/** Longest side fed to the model (multiple of 32). */
 	maxSide: number;
@@ -54,14 +57,21 @@ export async function detectInRegion(
 	region: Box,
 	w: number,
 	h: number,
-	options: DetectOptions = DEFAULT_DETECT
+	options: DetectOptions = DEFAULT_DETECT,
+	profile?: StageSink
 ): Promise<TextBox[]> {
+	let t = performance.now();
 	const data = new Float32Array(3 * w * h);
 	sampleIntoChw(img, region, w, h, { mean: DET_MEAN, std: DET_STD }, data, 0, w, w * h);
 	const session = await runtime.load('ocr.det');
+	profile?.('detInput', performance.now() - t);
+	t = performance.now();
 	const out = await session.run({ [session.inputNames[0]]: runtime.tensor('float32', data, [1, 3, h, w]) });
+	profile?.('detModel', performance.now() - t);
+	t = performance.now();
 	const prob = out[session.outputNames[0]].data as Float32Array;
 	const boxes = boxesFromMap(prob, w, h, options);
+	profile?.('detBoxes', performance.now() - t);
 	const sx = region.width / w;
 	const sy = region.height / h;
 	return boxes.map((b) => ({

@@ -2,6 +2,7 @@
 // decoding over ppocr_keys_v1 (index 0 = blank, then the dictionary, then a space).
 import type { Box, RgbaImage } from '../../image/types.ts';
 import type { InferenceRuntime } from '../../runtime.ts';
+import type { StageSink } from './detect.ts';
 import { sampleIntoChw, type PlaneNorm } from './tensor.ts';
 
 export interface RecognizedText {
@@ -66,6 +67,8 @@ const REC_NORM: PlaneNorm = { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 1
 export interface LineRegion {
 	image: RgbaImage;
 	box: Box;
+	/** This line's horizontal squeeze, overriding the call's `widthScale` (lines of one kind of text). */
+	widthScale?: number;
 }
 
 interface Placement {
@@ -115,11 +118,16 @@ export async function recognizeRegions(
 	runtime: InferenceRuntime,
 	lines: readonly LineRegion[],
 	dictionary: readonly string[],
-	widthScale = 1
+	widthScale = 1,
+	profile?: StageSink
 ): Promise<RecognizedText[]> {
 	if (lines.length === 0) return [];
-	const widths = lines.map(({ box }) =>
-		Math.min(REC_MAX_WIDTH, Math.max(16, Math.ceil((REC_HEIGHT * box.width * widthScale) / box.height)))
+	let t = performance.now();
+	const widths = lines.map(({ box, widthScale: own }) =>
+		Math.min(
+			REC_MAX_WIDTH,
+			Math.max(16, Math.ceil((REC_HEIGHT * box.width * (own ?? widthScale)) / box.height))
+		)
 	);
 	const { rowWidth, rows, at } = packLines(widths);
 	const plane = REC_HEIGHT * rowWidth;
@@ -130,13 +138,18 @@ export async function recognizeRegions(
 		sampleIntoChw(image, box, width, REC_HEIGHT, REC_NORM, data, row * 3 * plane + x, rowWidth, plane);
 	});
 	const session = await runtime.load('ocr.rec');
+	profile?.('recInput', performance.now() - t);
+	profile?.('recColumns', rows * rowWidth);
+	t = performance.now();
 	const out = await session.run({
 		[session.inputNames[0]]: runtime.tensor('float32', data, [rows, 3, REC_HEIGHT, rowWidth])
 	});
+	profile?.('recModel', performance.now() - t);
+	t = performance.now();
 	const result = out[session.outputNames[0]];
 	const [, steps, classes] = result.dims;
 	const probs = result.data as Float32Array;
-	return at.map(({ row, x, width }) => {
+	const texts = at.map(({ row, x, width }) => {
 		// The steps under this line's columns (CTC steps are evenly spread over the row's width).
 		const s0 = Math.floor((x * steps) / rowWidth);
 		const s1 = Math.min(steps, Math.ceil(((x + width) * steps) / rowWidth));
@@ -145,6 +158,8 @@ export async function recognizeRegions(
 		const n = s1 - s0;
 		return { ...ctcDecode(slice, n, classes, dictionary), probs: { data: slice, steps: n, classes } };
 	});
+	profile?.('recDecode', performance.now() - t);
+	return texts;
 }
 
 /** Recognises whole line crops (each image is one line). */
