@@ -63,6 +63,11 @@ export interface VideoFrameClock {
 	 * frozen camera instead of hanging).
 	 */
 	next(stallMs?: number): Promise<void>;
+	/**
+	 * When the camera captured the frame last presented (performance.now() clock), or null when the browser does not
+	 * say. A busy phone shows frames 100 ms or more after the camera took them, a lag that varies frame to frame.
+	 */
+	capturedAt(): number | null;
 	stop(): void;
 }
 
@@ -75,13 +80,19 @@ export interface VideoFrameClock {
  */
 export function videoFrameClock(video: HTMLVideoElement): VideoFrameClock {
 	if (typeof video.requestVideoFrameCallback !== 'function') {
-		return { next: () => new Promise((resolve) => setTimeout(resolve, TYPICAL_FRAME_MS)), stop() {} };
+		return {
+			next: () => new Promise((resolve) => setTimeout(resolve, TYPICAL_FRAME_MS)),
+			capturedAt: () => null,
+			stop() {}
+		};
 	}
 	let presented = 0;
+	let captured: number | null = null;
 	let taken = 0;
 	let wake: (() => void) | null = null;
 	const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
 		presented = metadata.presentedFrames;
+		captured = metadata.captureTime ?? null;
 		wake?.();
 		handle = video.requestVideoFrameCallback(onFrame);
 	};
@@ -103,6 +114,7 @@ export function videoFrameClock(video: HTMLVideoElement): VideoFrameClock {
 				wake = done;
 			});
 		},
+		capturedAt: () => captured,
 		stop() {
 			video.cancelVideoFrameCallback(handle);
 			wake?.();

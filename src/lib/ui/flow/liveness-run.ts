@@ -37,6 +37,8 @@ export interface LoopCallbacks {
 	 * and may measure one camera frame several times (tests replaying recorded frames need no pacing).
 	 */
 	nextFrame?(): Promise<void>;
+	/** When the camera captured the current frame (performance.now() clock), if the browser says. */
+	capturedAt?(): number | null;
 	/** The action step being asked (1-based) of how many, and the seconds left before it times out. */
 	step?(index: number, total: number, secondsLeft: number | null): void;
 	source(): CanvasImageSource | null;
@@ -142,6 +144,8 @@ export async function runFaceLiveness(
 	/** Digit reading: small frames for the mouth, and now and then a full one for the samples. */
 	const reading: { t: number; small: ImageData; full: ImageData | null }[] = [];
 	let lastFullAt = -Infinity;
+	let lastGrabAt = -Infinity;
+	const captureLag: number[] = [];
 
 	const count = (measured: FaceMeasurement) => {
 		frames++;
@@ -168,8 +172,8 @@ export async function runFaceLiveness(
 		if (challenge.kind === 'digits' && readingDone) break;
 		if (t > limitMs + 2000) break;
 		if (challenge.kind === 'digits') {
-			const last = reading[reading.length - 1];
-			if (!last || t - last.t >= READING_CAPTURE_MS) {
+			if (t - lastGrabAt >= READING_CAPTURE_MS) {
+				lastGrabAt = t;
 				const small = cb.frame(READING_WIDTH);
 				const source = cb.source();
 				if (!small || !source) break;
@@ -178,7 +182,13 @@ export async function runFaceLiveness(
 				if (m === 0) identicalFrames++;
 				const full = t - lastFullAt >= sampleEvery ? cb.frame() : null;
 				if (full) lastFullAt = t;
-				reading.push({ t, small, full });
+				// The mouth is set against the voice by when the camera took the frame, not when the loop got it.
+				const capturedAt = cb.capturedAt?.() ?? null;
+				const previous = reading[reading.length - 1]?.t ?? -Infinity;
+				const at = capturedAt !== null && capturedAt <= started + t ? capturedAt - started : t;
+				if (at <= previous) continue;
+				if (capturedAt !== null) captureLag.push(t - at);
+				reading.push({ t: at, small, full });
 				spent.capture += performance.now() - started - t;
 			}
 			const waited = performance.now();
@@ -311,6 +321,7 @@ export async function runFaceLiveness(
 			captureMsPerFrame: frames ? r(spent.capture / frames, 1) : null,
 			measureMsPerFrame: frames ? r(spent.measure / frames, 1) : null,
 			waitMsPerFrame: frames ? r(spent.wait / frames, 1) : null,
+			captureLagMs: captureLag.length ? r(median(captureLag) ?? 0, 0) : null,
 			...(verdict ? measuresOf(verdict) : {}),
 			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null
 		}
