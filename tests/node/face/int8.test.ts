@@ -3,8 +3,7 @@
 // match-benchmark photos (which the calibration never saw), and that the phone's runtime (WASM) and the
 // server's (onnxruntime-node) compute the same int8 embedding. The manifest does not apply it yet
 // (models/notes/face.md, "int8").
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -16,27 +15,11 @@ import { cosineSimilarity } from '../../../src/lib/core/face/match.ts';
 import type { InferenceRuntime, ModelSession } from '../../../src/lib/core/runtime.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { fixture } from '../../support/fixtures.ts';
-import { face, largestFace } from './support.ts';
+import { face, largestFace, publishedModel } from './support.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** The published float model, from the tarball models/stage.mjs unpacked into .cache/, checked by sha256. */
-function floatSource() {
-	const entries = JSON.parse(readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')) as {
-		id: string;
-		package: string;
-		version: string;
-		from: string;
-		sha256: string;
-	}[];
-	const entry = entries.find((e) => e.id === 'face.feature')!;
-	const bytes = readFileSync(
-		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
-	);
-	expect(createHash('sha256').update(bytes).digest('hex')).toBe(entry.sha256);
-	return { entry, bytes };
-}
-const { entry, bytes: floatBytes } = floatSource();
+const { entry, bytes: floatBytes } = publishedModel('face.feature');
 const int8Bytes = onnxInt8(floatBytes, entry);
 
 /** A face engine whose face.feature session is built from `model` (all other models: the staged ones). */

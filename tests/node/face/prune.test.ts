@@ -2,10 +2,7 @@
 // the staged model is exactly the transform of the published one, and it embeds every fixture photo like the
 // published model up to float32 rounding. Also on those photos: the one-pass crops feed the models exactly what
 // the generic warp/sample + pack did (models/notes/face.md, "sample() speed").
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import onnxPruneDeadChannels, {
@@ -22,27 +19,9 @@ import { toChwTensor } from '../../../src/lib/core/image/ops.ts';
 import type { InferenceRuntime, ModelSession } from '../../../src/lib/core/runtime.ts';
 import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
 import { fixture } from '../../support/fixtures.ts';
-import { engine, face, largestFace } from './support.ts';
+import { engine, face, largestFace, publishedModel } from './support.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/** The published model, from the tarball models/stage.mjs unpacked into .cache/, checked by sha256. */
-function publishedFeatureModel(): Uint8Array {
-	const entries = JSON.parse(readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')) as {
-		id: string;
-		package: string;
-		version: string;
-		from: string;
-		sha256: string;
-	}[];
-	const entry = entries.find((e) => e.id === 'face.feature')!;
-	const bytes = readFileSync(
-		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
-	);
-	expect(createHash('sha256').update(bytes).digest('hex')).toBe(entry.sha256);
-	return new Uint8Array(bytes);
-}
-const published = publishedFeatureModel();
+const published = publishedModel('face.feature').bytes;
 
 /** Bit-for-bit equality of two float tensors. */
 const sameBits = (a: Float32Array, b: Float32Array) =>

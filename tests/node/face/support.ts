@@ -1,8 +1,10 @@
 // Shared set-up for the face engine's Node tests: one engine over onnxruntime-node, fixture decoding, clip frames.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
 import type { DetectedFace } from '../../../src/lib/core/face/types.ts';
 import type { RgbaImage } from '../../../src/lib/core/image/types.ts';
@@ -11,6 +13,34 @@ import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { fixture } from '../../support/fixtures.ts';
 
 export const engine = createFaceEngine(nodeRuntime);
+
+/** A manifest entry of models/manifest/face.json: where a staged face model comes from. */
+export interface FaceModelEntry {
+	id: string;
+	package: string;
+	version: string;
+	from: string;
+	sha256: string;
+}
+
+/**
+ * A face model as its npm package publishes it, from the tarball models/stage.mjs unpacked into .cache/, checked
+ * against the manifest's sha256 (the staged file may be transformed: pruned, fp16).
+ */
+export function publishedModel(id: string): { entry: FaceModelEntry; bytes: Uint8Array } {
+	const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+	const entries = JSON.parse(
+		readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')
+	) as FaceModelEntry[];
+	const entry = entries.find((e) => e.id === id);
+	if (!entry) throw new Error(`no ${id} in models/manifest/face.json`);
+	const bytes = readFileSync(
+		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
+	);
+	if (createHash('sha256').update(bytes).digest('hex') !== entry.sha256)
+		throw new Error(`${entry.from}: sha256 differs from the manifest`);
+	return { entry, bytes: new Uint8Array(bytes) };
+}
 
 export const face = (...parts: string[]): Promise<RgbaImage> => decodeImage(fixture(...parts));
 
