@@ -175,6 +175,21 @@ export default function onnxInt8(bytes, entry) {
 
 	const replaced = new Set();
 	const newInputs = new Map(); // conv output name -> its rewired [x, W, B]
+	/** Replaces the float initializer `name` by its per-channel quantized `values` and a DequantizeLinear of them
+	 * (zero points all 0); returns the dequantized tensor's name. */
+	const dequantizedConstant = (name, suffix, type, dims, values, scales) => {
+		const channels = scales.length;
+		const zeros = type === INT8 ? new Int8Array(channels) : new Int32Array(channels);
+		added.push(
+			tensorProto(`${name}${suffix}`, type, dims, values),
+			tensorProto(`${name}__scale`, FLOAT, [channels], scales),
+			tensorProto(`${name}__zero`, type, [channels], zeros)
+		);
+		const inputs = [`${name}${suffix}`, `${name}__scale`, `${name}__zero`];
+		weightNodes.push(nodeProto('DequantizeLinear', inputs, [`${name}__dq`], `${name}__DQ`, axis0));
+		replaced.add(name);
+		return `${name}__dq`;
+	};
 	for (const n of convs) {
 		const [x, w, b] = n.inputs;
 		const weights = initializers.get(w);
@@ -182,22 +197,7 @@ export default function onnxInt8(bytes, entry) {
 			throw new Error(`onnx-int8: Conv ${n.outputs[0]} has no float32 weight initializer`);
 		const channels = weights.dims[0];
 		const { q, scales } = quantizeWeights(weights.values, channels);
-		added.push(
-			tensorProto(`${w}__int8`, INT8, weights.dims, q),
-			tensorProto(`${w}__scale`, FLOAT, [channels], scales),
-			tensorProto(`${w}__zero`, INT8, [channels], new Int8Array(channels))
-		);
-		weightNodes.push(
-			nodeProto(
-				'DequantizeLinear',
-				[`${w}__int8`, `${w}__scale`, `${w}__zero`],
-				[`${w}__dq`],
-				`${w}__DQ`,
-				axis0
-			)
-		);
-		replaced.add(w);
-		const rewired = [`${x}__dq`, `${w}__dq`];
+		const rewired = [`${x}__dq`, dequantizedConstant(w, '__int8', INT8, weights.dims, q, scales)];
 		if (b) {
 			const bias = initializers.get(b);
 			if (!bias?.values) throw new Error(`onnx-int8: Conv ${n.outputs[0]} has no float32 bias initializer`);
@@ -206,22 +206,7 @@ export default function onnxInt8(bytes, entry) {
 			const bq = Int32Array.from(bias.values, (v, c) =>
 				Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(v / bs[c])))
 			);
-			added.push(
-				tensorProto(`${b}__int32`, INT32, [channels], bq),
-				tensorProto(`${b}__scale`, FLOAT, [channels], bs),
-				tensorProto(`${b}__zero`, INT32, [channels], new Int32Array(channels))
-			);
-			weightNodes.push(
-				nodeProto(
-					'DequantizeLinear',
-					[`${b}__int32`, `${b}__scale`, `${b}__zero`],
-					[`${b}__dq`],
-					`${b}__DQ`,
-					axis0
-				)
-			);
-			replaced.add(b);
-			rewired.push(`${b}__dq`);
+			rewired.push(dequantizedConstant(b, '__int32', INT32, [channels], bq, bs));
 		}
 		newInputs.set(n.outputs[0], rewired);
 	}

@@ -13,7 +13,7 @@ import {
 	signature,
 	submit
 } from './support/phone.ts';
-import { describeLiveness, livenessResult } from './support/phone-store.ts';
+import { describeLiveness, livenessResult, storedSessions } from './support/phone-store.ts';
 
 async function finish(phone: Page, pc: Page) {
 	await submit(phone);
@@ -57,19 +57,8 @@ test('hubei: record, ID portrait, digit reading kept on the phone, photo, signat
 		expect(reading?.passed, describeLiveness(reading)).toBe(true);
 		await expectStatus(phone, 'photo');
 		// The reading clip was recorded and stays in IndexedDB on the phone.
-		const clipBytes = await phone.evaluate(async () => {
-			const db = await new Promise<IDBDatabase>((ok, ko) => {
-				const r = indexedDB.open('zikao-verify');
-				r.onsuccess = () => ok(r.result);
-				r.onerror = () => ko(r.error);
-			});
-			const all = await new Promise<{ clip?: Blob }[]>((ok) => {
-				const r = db.transaction('sessions').objectStore('sessions').getAll();
-				r.onsuccess = () => ok(r.result);
-			});
-			return all[0]?.clip?.size ?? 0;
-		});
-		expect(clipBytes).toBeGreaterThan(1000);
+		const [stored] = await storedSessions(phone);
+		expect(stored.clipBytes).toBeGreaterThan(1000);
 		await photo(phone);
 		await signature(phone);
 		// The signature is saved before the reload: reloading while IndexedDB is still writing it came back to the

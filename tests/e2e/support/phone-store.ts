@@ -20,6 +20,8 @@ export interface StoredSession {
 	/** Sides read in an unfinished ID step. */
 	draftSides: string[];
 	draftPortrait: boolean;
+	/** Bytes of the digit-reading clip kept on the phone (0 when none). */
+	clipBytes: number;
 }
 
 export function storedSessions(phone: Page): Promise<StoredSession[]> {
@@ -45,7 +47,8 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 				idPortrait: portrait !== undefined,
 				idPortraitSize: portrait ? ([portrait.width, portrait.height] as [number, number]) : null,
 				draftSides: Object.keys(draft?.readings ?? {}),
-				draftPortrait: draft?.portrait !== undefined
+				draftPortrait: draft?.portrait !== undefined,
+				clipBytes: (s.clip as Blob | undefined)?.size ?? 0
 			};
 		});
 	});

@@ -12,27 +12,14 @@ import { describe, expect, it } from 'vitest';
 import onnxInt8, { parseModel } from '../../../models/transforms/onnx-int8.mjs';
 import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
 import { cosineSimilarity } from '../../../src/lib/core/face/match.ts';
-import type { InferenceRuntime, ModelSession } from '../../../src/lib/core/runtime.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { fixture } from '../../support/fixtures.ts';
-import { face, largestFace, publishedModel } from './support.ts';
+import { engineWithFeatureModel, face, largestFace, publishedModel } from './support.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const { entry, bytes: floatBytes } = publishedModel('face.feature');
 const int8Bytes = onnxInt8(floatBytes, entry);
-
-/** A face engine whose face.feature session is built from `model` (all other models: the staged ones). */
-function engineWith(model: Uint8Array) {
-	const session = ort.InferenceSession.create(model, { graphOptimizationLevel: 'all' });
-	const runtime: InferenceRuntime = {
-		name: 'onnxruntime-node with a given face.feature',
-		tensor: nodeRuntime.tensor,
-		load: (id) =>
-			id === 'face.feature' ? (session as unknown as Promise<ModelSession>) : nodeRuntime.load(id)
-	};
-	return createFaceEngine(runtime);
-}
 
 const photos = readdirSync(fixture('faces')).filter(
 	(f) => /\.(jpe?g|png)$/.test(f) && !f.startsWith('group_')
@@ -48,7 +35,7 @@ describe('int8 face.feature (onnx-int8 transform)', () => {
 	});
 
 	it('embeds the benchmark photos like the float model (cosine min >= 0.97, median >= 0.99)', async () => {
-		const [int8, float] = [engineWith(int8Bytes), engineWith(floatBytes)];
+		const [int8, float] = [engineWithFeatureModel(int8Bytes), engineWithFeatureModel(floatBytes)];
 		const cosines: number[] = [];
 		for (const f of photos) {
 			const img = await face('faces', f);

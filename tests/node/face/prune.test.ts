@@ -3,23 +3,20 @@
 // published model up to float32 rounding. Also on those photos: the one-pass crops feed the models exactly what
 // the generic warp/sample + pack did (models/notes/face.md, "sample() speed").
 import { readdirSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import onnxPruneDeadChannels, {
 	findDeadChannels
 } from '../../../models/transforms/onnx-prune-dead-channels.mjs';
 import { alignFace, alignmentInverse } from '../../../src/lib/core/face/align.ts';
 import { ANTISPOOF } from '../../../src/lib/core/face/antispoof.ts';
-import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
 import { contextBox, squareAround } from '../../../src/lib/core/face/geometry.ts';
 import { cosineSimilarity } from '../../../src/lib/core/face/match.ts';
 import { rgbToChw, sampleRegion } from '../../../src/lib/core/face/sample.ts';
 import { bilinearToChw, warpToChw } from '../../../src/lib/core/face/tensor-crops.ts';
 import { toChwTensor } from '../../../src/lib/core/image/ops.ts';
-import type { InferenceRuntime, ModelSession } from '../../../src/lib/core/runtime.ts';
-import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
+import { readStagedFile } from '../../../src/lib/runtime/node.ts';
 import { fixture } from '../../support/fixtures.ts';
-import { engine, face, largestFace, publishedModel } from './support.ts';
+import { engine, engineWithFeatureModel, face, largestFace, publishedModel } from './support.ts';
 
 const published = publishedModel('face.feature').bytes;
 
@@ -43,14 +40,7 @@ describe('face.feature with its dead channels pruned', () => {
 	});
 
 	it('embeds every fixture photo like the published model (cosine > 0.9999999)', async () => {
-		const session = ort.InferenceSession.create(published, { graphOptimizationLevel: 'all' });
-		const runtime: InferenceRuntime = {
-			name: 'onnxruntime-node with the published face.feature',
-			tensor: nodeRuntime.tensor,
-			load: (id) =>
-				id === 'face.feature' ? (session as unknown as Promise<ModelSession>) : nodeRuntime.load(id)
-		};
-		const before = createFaceEngine(runtime);
+		const before = engineWithFeatureModel(published);
 		let minCosine = 1;
 		let maxDiff = 0;
 		for (const f of photos) {

@@ -5,14 +5,28 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
 import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
 import type { DetectedFace } from '../../../src/lib/core/face/types.ts';
 import type { RgbaImage } from '../../../src/lib/core/image/types.ts';
+import type { InferenceRuntime, ModelSession } from '../../../src/lib/core/runtime.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { fixture } from '../../support/fixtures.ts';
 
 export const engine = createFaceEngine(nodeRuntime);
+
+/** A face engine whose face.feature session is built from `model` (every other model: the staged one). */
+export function engineWithFeatureModel(model: Uint8Array) {
+	const session = ort.InferenceSession.create(model, { graphOptimizationLevel: 'all' });
+	const runtime: InferenceRuntime = {
+		name: 'onnxruntime-node with a given face.feature',
+		tensor: nodeRuntime.tensor,
+		load: (id) =>
+			id === 'face.feature' ? (session as unknown as Promise<ModelSession>) : nodeRuntime.load(id)
+	};
+	return createFaceEngine(runtime);
+}
 
 /** A manifest entry of models/manifest/face.json: where a staged face model comes from. */
 export interface FaceModelEntry {

@@ -172,7 +172,11 @@ export async function runFaceLiveness(
 		if (challenge.kind === 'digits' && readingDone) break;
 		if (t > limitMs + 2000) break;
 		if (challenge.kind === 'digits') {
-			if (t - lastGrabAt >= READING_CAPTURE_MS) {
+			// The mouth is set against the voice by when the camera took the frame, not when the loop got it.
+			const capturedAt = cb.capturedAt?.() ?? null;
+			const at = capturedAt !== null && capturedAt <= started + t ? capturedAt - started : t;
+			const previous = reading[reading.length - 1]?.t ?? -Infinity;
+			if (t - lastGrabAt >= READING_CAPTURE_MS && at > previous) {
 				lastGrabAt = t;
 				const small = cb.frame(READING_WIDTH);
 				const source = cb.source();
@@ -182,11 +186,6 @@ export async function runFaceLiveness(
 				if (m === 0) identicalFrames++;
 				const full = t - lastFullAt >= sampleEvery ? cb.frame() : null;
 				if (full) lastFullAt = t;
-				// The mouth is set against the voice by when the camera took the frame, not when the loop got it.
-				const capturedAt = cb.capturedAt?.() ?? null;
-				const previous = reading[reading.length - 1]?.t ?? -Infinity;
-				const at = capturedAt !== null && capturedAt <= started + t ? capturedAt - started : t;
-				if (at <= previous) continue;
 				if (capturedAt !== null) captureLag.push(t - at);
 				reading.push({ t: at, small, full });
 				spent.capture += performance.now() - started - t;
