@@ -23,7 +23,7 @@ import {
 	type ServerProcess
 } from '../integration/server-process.ts';
 
-const REQUESTS = Number(process.env.ZV_BENCH_REQUESTS ?? 200);
+const REQUESTS = Number(process.env.ZV_BENCH_REQUESTS ?? 600);
 const CONNECTIONS = Number(process.env.ZV_BENCH_CONNECTIONS ?? 8);
 /** Server instances for the extra PostgreSQL row (1 = no extra row). */
 const INSTANCES = Number(process.env.ZV_BENCH_INSTANCES ?? 2);
@@ -233,7 +233,9 @@ async function runOne(
 			servers.push(
 				await startServer(
 					await pickPort(3500, 100),
-					{ ...faceEnv, ...env },
+					// Phones reach a deployment through its proxy, each from its own address: the bench's phones say
+					// theirs in X-Forwarded-For, so the link-open limit (300 a minute per address) counts per phone.
+					{ ...faceEnv, ADDRESS_HEADER: 'x-forwarded-for', ...env },
 					profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
 				)
 			);
@@ -263,8 +265,10 @@ async function runOne(
 		const prepared: { body: Buffer; type: string }[] = [];
 		for (let i = 0; i < ids.length; i += 4) {
 			const batch = await Promise.all(
-				ids.slice(i, i + 4).map(async (id) => {
-					const phone: PhoneSession = await preparePhone(servers[0].origin, cookie, id, photo);
+				ids.slice(i, i + 4).map(async (id, j) => {
+					const n = i + j;
+					const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+					const phone: PhoneSession = await preparePhone(servers[0].origin, cookie, id, photo, address);
 					return multipart(phone.form());
 				})
 			);

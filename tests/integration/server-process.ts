@@ -120,12 +120,16 @@ export interface PhoneSession {
 	privateKey: CryptoKey;
 }
 
-/** Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. */
+/**
+ * Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. `forwardedFor`
+ * is the phone's address as a proxy in front of the server reports it (a server started with ADDRESS_HEADER).
+ */
 export async function preparePhone(
 	origin: string,
 	cookie: string,
 	idNumber: string,
-	photo?: Uint8Array
+	photo?: Uint8Array,
+	forwardedFor?: string
 ): Promise<PhoneSession> {
 	const started = await fetch(`${origin}/api/kiosk/sessions`, {
 		method: 'POST',
@@ -138,7 +142,10 @@ export async function preparePhone(
 	const keys = await generateDeviceKey();
 	const opened = await fetch(`${origin}/api/phone/open`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: {
+			'content-type': 'application/json',
+			...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {})
+		},
 		body: JSON.stringify({ token, publicKey: await exportPublicKey(keys.publicKey) })
 	});
 	if (!opened.ok) throw new Error(`open failed: ${opened.status} ${await opened.text()}`);
