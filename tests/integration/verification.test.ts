@@ -262,6 +262,34 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 		).rejects.toMatchObject({ status: 403, code: 'attempts_exhausted' });
 	});
 
+	it('counts submissions per session in the session read: over the limit, 429 and nothing recorded', async () => {
+		const candidate = await registerCandidate(db);
+		const s = await openSession(db, candidate.idNumber);
+		const rateLimit = { limit: 2, windowMs: 60_000 };
+		const now = new Date();
+		const bad = await s.sign(s.payload([step('liveness', true, { antiSpoof: 0.1 })]));
+		for (let i = 0; i < 2; i++) {
+			await expect(
+				submitBundle(db, s.opened.sessionId, { bundle: bad }, now, { ...deps, rateLimit })
+			).rejects.toMatchObject({ code: 'score_threshold' });
+		}
+		const good = await s.sign(s.payload([step('liveness', true, { antiSpoof: 0.9 }, [MODEL])]));
+		await expect(
+			submitBundle(db, s.opened.sessionId, { bundle: good }, now, { ...deps, rateLimit })
+		).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+		expect(await outcomesOf(s.opened.sessionId)).toHaveLength(0);
+		const hits = await db
+			.selectFrom('rate_limits')
+			.select('hits')
+			.where('key', '=', `submit:${s.opened.sessionId}`)
+			.executeTakeFirstOrThrow();
+		expect(hits.hits).toBe(3);
+		// The next window starts from zero: the same bundle is then recorded.
+		const later = new Date(now.getTime() + 60_000);
+		const result = await submitBundle(db, s.opened.sessionId, { bundle: good }, later, { ...deps, rateLimit });
+		expect(result.outcome).not.toBe('failed');
+	});
+
 	it('Beijing: 15 photo uploads a day (China time), the 16th refused until midnight', async () => {
 		const candidate = await registerCandidate(db, { province: 'beijing', examArea: '北京市海淀区' });
 		const s = await openSession(db, candidate.idNumber);

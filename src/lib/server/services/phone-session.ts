@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
+import { countHit, type RateHit } from './rate-limit.ts';
 import { isUuid } from './sessions.ts';
 
 /** Session statuses that mean an outcome is recorded: nothing more may be counted or recorded for it. */
@@ -36,69 +37,89 @@ export interface PhoneSession {
  * statement: the candidate's row is what serialises attempt limits across sessions and server instances.
  */
 export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean): Promise<PhoneSession> {
-	return (await readPhoneSession(db, sessionId, lock, null)).session;
+	return readPhoneSession(db, sessionId, lock);
 }
 
 /**
- * The unlocked read with the candidate's photo uploads since `since` counted in the same statement (the
- * submission's early refusal, before any decoding; the recording transaction counts again under its lock, in a
- * statement of its own, because a count read in the locking statement comes from before the lock was granted).
+ * The submission's first read, unlocked: with the candidate's photo uploads since `uploadsSince` counted and the
+ * rate limit's hit (`hit`) counted, in the same statement, for the early refusals before any decoding. (The recording
+ * transaction counts the uploads again under its lock, in a statement of its own: a count read in the locking
+ * statement comes from before the lock was granted.) For a session that does not exist the hit is counted and the
+ * answer is 404.
  */
-export async function loadPhoneSessionWithUploads(
+export async function loadSessionForSubmission(
 	db: Db,
 	sessionId: string,
-	since: Date
-): Promise<{ session: PhoneSession; photoUploads: number }> {
-	const { session, photoUploads } = await readPhoneSession(db, sessionId, false, since);
-	return { session, photoUploads: photoUploads ?? 0 };
+	uploadsSince: Date | null,
+	hit: RateHit | null
+): Promise<{ session: PhoneSession; photoUploads: number; rateHits: number | null }> {
+	if (!isUuid(sessionId)) throw unknownSession();
+	const row = await db
+		.with('rl', (qc) => countHit(qc, hit))
+		.selectFrom('verification_sessions')
+		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
+		.select(SESSION_COLUMNS)
+		.select((eb) => [
+			(uploadsSince
+				? eb
+						.selectFrom('audit_log')
+						.select((c) => c.fn.countAll<string>().as('n'))
+						.whereRef('audit_log.candidate_id', '=', 'candidates.id')
+						.where('audit_log.action', '=', 'photo.upload')
+						.where('audit_log.at', '>=', uploadsSince)
+				: sql<string | null>`null`
+			).as('photo_uploads'),
+			eb.selectFrom('rl').select('rl.hits').as('rate_hits')
+		])
+		.where('verification_sessions.id', '=', sessionId)
+		.executeTakeFirst();
+	if (!row) throw unknownSession();
+	const { photo_uploads, rate_hits, ...rest } = row;
+	return {
+		session: phoneSession(rest),
+		photoUploads: Number(photo_uploads ?? 0),
+		rateHits: rate_hits ?? null
+	};
 }
 
-async function readPhoneSession(
-	db: Db,
-	sessionId: string,
-	lock: boolean,
-	uploadsSince: Date | null
-): Promise<{ session: PhoneSession; photoUploads: number | null }> {
+const SESSION_COLUMNS = [
+	'verification_sessions.id',
+	'verification_sessions.status',
+	'verification_sessions.province',
+	'verification_sessions.device_public_key',
+	'verification_sessions.challenge',
+	'verification_sessions.candidate_id',
+	'candidates.id_number',
+	'candidates.exam_area',
+	'candidates.online_blocked',
+	'candidates.province as candidate_province',
+	'candidates.admission_number',
+	'candidates.phone',
+	'candidates.name'
+] as const;
+
+async function readPhoneSession(db: Db, sessionId: string, lock: boolean): Promise<PhoneSession> {
 	if (!isUuid(sessionId)) throw unknownSession();
 	let query = db
 		.selectFrom('verification_sessions')
 		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
-		.select([
-			'verification_sessions.id',
-			'verification_sessions.status',
-			'verification_sessions.province',
-			'verification_sessions.device_public_key',
-			'verification_sessions.challenge',
-			'verification_sessions.candidate_id',
-			'candidates.id_number',
-			'candidates.exam_area',
-			'candidates.online_blocked',
-			'candidates.province as candidate_province',
-			'candidates.admission_number',
-			'candidates.phone',
-			'candidates.name',
-			(eb) =>
-				(uploadsSince
-					? eb
-							.selectFrom('audit_log')
-							.select((c) => c.fn.countAll<string>().as('n'))
-							.whereRef('audit_log.candidate_id', '=', 'candidates.id')
-							.where('audit_log.action', '=', 'photo.upload')
-							.where('audit_log.at', '>=', uploadsSince)
-					: sql<string | null>`null`
-				).as('photo_uploads')
-		])
+		.select(SESSION_COLUMNS)
 		.where('verification_sessions.id', '=', sessionId);
 	if (lock) query = query.forUpdate();
-	const row = await query.executeTakeFirst();
+	return phoneSession(await query.executeTakeFirst());
+}
+
+type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge'> & {
+	device_public_key: unknown;
+	challenge: unknown;
+};
+
+/** The row as a PhoneSession, or 404 for no row or a session whose link was never opened (no key, no challenge). */
+function phoneSession(row: SessionRow | undefined): PhoneSession {
 	if (!row || !row.device_public_key || !row.challenge) throw unknownSession();
-	const { photo_uploads, ...session } = row;
 	return {
-		session: {
-			...session,
-			device_public_key: row.device_public_key as JsonWebKey,
-			challenge: row.challenge as Challenge
-		},
-		photoUploads: photo_uploads === null ? null : Number(photo_uploads)
+		...row,
+		device_public_key: row.device_public_key as JsonWebKey,
+		challenge: row.challenge as Challenge
 	};
 }

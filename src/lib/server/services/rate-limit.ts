@@ -1,6 +1,7 @@
 // Fixed-window rate limits kept in the database, so every instance counts against the same numbers.
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
 import { ServiceError } from './errors.ts';
 
 export interface RateRule {
@@ -20,24 +21,53 @@ export const RATE_RULES = {
 	open: { limit: 300, windowMs: 60_000 }
 } as const satisfies Record<string, RateRule>;
 
+/** One hit against a limit's key, in the window that contains `now`. */
+export interface RateHit {
+	key: string;
+	rule: RateRule;
+	now: Date;
+}
+
+const windowStartOf = ({ rule, now }: RateHit) => new Date(now.getTime() - (now.getTime() % rule.windowMs));
+
+/**
+ * The statement that counts a hit and returns the window's hits so far; a null hit inserts nothing and returns no
+ * row. A statement of its own (rateLimit) or a WITH clause of another one (the submission's session read).
+ */
+export function countHit(db: QueryCreator<Database>, hit: RateHit | null) {
+	return db
+		.insertInto('rate_limits')
+		.columns(['key', 'window_start', 'hits'])
+		.expression(
+			db
+				.selectNoFrom([
+					sql<string>`${hit?.key ?? null}::text`.as('key'),
+					sql<Date>`${hit ? windowStartOf(hit) : null}::timestamptz`.as('window_start'),
+					sql<number>`1`.as('hits')
+				])
+				.where(sql<boolean>`${hit !== null}::boolean`)
+		)
+		.onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
+		.returning('hits');
+}
+
+/** Refuses with 429 once the window's limit is passed (`hits` counts this one). */
+export function checkHits(hit: RateHit, hits: number): void {
+	if (hits <= hit.rule.limit) return;
+	const retry = Math.ceil((windowStartOf(hit).getTime() + hit.rule.windowMs - hit.now.getTime()) / 1000);
+	throw new ServiceError(
+		429,
+		'rate_limited',
+		`操作过于频繁，请 ${retry} 秒后再试`,
+		`Too many requests; try again in ${retry} s.`
+	);
+}
+
 /** Counts one hit against `key`; refuses with 429 once the window's limit is passed. */
 export async function rateLimit(db: Db, key: string, rule: RateRule, now = new Date()): Promise<void> {
-	const windowStart = new Date(now.getTime() - (now.getTime() % rule.windowMs));
-	const row = await db
-		.insertInto('rate_limits')
-		.values({ key, window_start: windowStart, hits: 1 })
-		.onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
-		.returning('hits')
-		.executeTakeFirstOrThrow();
-	if (row.hits > rule.limit) {
-		const retry = Math.ceil((windowStart.getTime() + rule.windowMs - now.getTime()) / 1000);
-		throw new ServiceError(
-			429,
-			'rate_limited',
-			`操作过于频繁，请 ${retry} 秒后再试`,
-			`Too many requests; try again in ${retry} s.`
-		);
-	}
+	const hit = { key, rule, now };
+	const row = await countHit(db, hit).executeTakeFirstOrThrow();
+	checkHits(hit, row.hits);
 }
 
 /** Old windows are useless; the retention job's schedule is enough to keep the table small. */

@@ -36,7 +36,8 @@ import {
 	sendGrantSms,
 	type Grant
 } from './outcome.ts';
-import { loadPhoneSession, loadPhoneSessionWithUploads, RECORDED, unknownSession } from './phone-session.ts';
+import { loadPhoneSession, loadSessionForSubmission, RECORDED, unknownSession } from './phone-session.ts';
+import { checkHits, type RateRule } from './rate-limit.ts';
 import { writeOutcome, type AdmissionGrant } from './record-outcome.ts';
 import { isUuid } from './sessions.ts';
 
@@ -51,6 +52,8 @@ export interface SubmitDeps {
 	/** null = no face engine (no face count in the re-check, no duplicate check). */
 	face?: FaceEngine | null;
 	allowedModels?: ReadonlyMap<string, string>;
+	/** The limit on submissions per session (the route's RATE_RULES.submit), counted by the first read; none if absent. */
+	rateLimit?: RateRule;
 }
 
 export interface SubmitResult {
@@ -112,7 +115,8 @@ export async function submitBundle(
 		const result = await submitVerified(db, sessionId, submission, now, deps, (id) => (candidateId = id));
 		return result;
 	} catch (error) {
-		if (error instanceof ServiceError && error.code !== 'unknown_session') {
+		// Refusals for no such session or too many submissions leave no audit row: a flood of them writes nothing more.
+		if (error instanceof ServiceError && error.code !== 'unknown_session' && error.code !== 'rate_limited') {
 			await audit(db, {
 				actor: 'phone',
 				action: 'bundle.rejected',
@@ -134,11 +138,16 @@ async function submitVerified(
 	setCandidate: (id: number) => void
 ): Promise<SubmitResult> {
 	const bundleSha = sha256(new TextEncoder().encode(canonicalJson(submission.bundle ?? null)));
-	// With a photo, the session and today's photo uploads in one statement: the early refusals before any costly
-	// check.
-	const { session, photoUploads } = submission.photo
-		? await loadPhoneSessionWithUploads(db, sessionId, chinaDayStart(now))
-		: { session: await loadPhoneSession(db, sessionId, false), photoUploads: 0 };
+	// The session, today's photo uploads and the rate limit's count in one statement: the early refusals before
+	// any costly check.
+	const hit = deps.rateLimit ? { key: `submit:${sessionId}`, rule: deps.rateLimit, now } : null;
+	const { session, photoUploads, rateHits } = await loadSessionForSubmission(
+		db,
+		sessionId,
+		submission.photo ? chinaDayStart(now) : null,
+		hit
+	);
+	if (hit) checkHits(hit, rateHits ?? 0);
 	setCandidate(session.candidate_id);
 	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
 	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);

@@ -1,8 +1,7 @@
 import { database } from '$lib/server/database';
 import { respond } from '$lib/server/http/respond';
 import { ServiceError } from '$lib/server/services/errors';
-import { RATE_RULES, rateLimit } from '$lib/server/services/rate-limit';
-import { isUuid } from '$lib/server/services/sessions';
+import { RATE_RULES } from '$lib/server/services/rate-limit';
 import { submitBundle } from '$lib/server/services/submit';
 import type { RequestHandler } from './$types';
 
@@ -43,10 +42,12 @@ export const POST: RequestHandler = (event) =>
 		if (typeof sessionId !== 'string')
 			throw new ServiceError(400, 'malformed', '结果数据缺少会话编号', 'The bundle names no session.');
 		const { db } = await database();
-		if (isUuid(sessionId)) await rateLimit(db, `submit:${sessionId}`, RATE_RULES.submit);
-		return submitBundle(db, sessionId, {
-			bundle,
-			photo: await file('photo'),
-			signature: await file('signature')
-		});
+		// The submission limit is counted by the session read (one statement fewer per submission).
+		return submitBundle(
+			db,
+			sessionId,
+			{ bundle, photo: await file('photo'), signature: await file('signature') },
+			new Date(),
+			{ rateLimit: RATE_RULES.submit }
+		);
 	});
