@@ -286,7 +286,10 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 		expect(hits.hits).toBe(3);
 		// The next window starts from zero: the same bundle is then recorded.
 		const later = new Date(now.getTime() + 60_000);
-		const result = await submitBundle(db, s.opened.sessionId, { bundle: good }, later, { ...deps, rateLimit });
+		const result = await submitBundle(db, s.opened.sessionId, { bundle: good }, later, {
+			...deps,
+			rateLimit
+		});
 		expect(result.outcome).not.toBe('failed');
 	});
 
