@@ -1,5 +1,6 @@
 // The photo re-check of the built server in worker threads: JPEG decode (sharp), file rules and background
-// statistics run there, and only the reasons come back.
+// statistics run there, and with the server's face engine (ZV_SERVER_FACE=1) the face count and the embedding of
+// the photo's one face for the duplicate-identity check; only the reasons and the embedding come back.
 //
 // Why: on the event loop, each re-check allocated ~2.5 MB of array buffers (the decoded RGBA pixels, the zone mask,
 // the background's Lab values) that V8 counts as external memory, so under load the server's heap ran a full
@@ -9,14 +10,20 @@
 //
 // The module is its own worker: the built server (an ES module chunk) starts `new Worker(import.meta.url)` with a
 // marker in workerData, and that copy only answers jobs. Run from TypeScript sources (vitest, tsx) there is no
-// built chunk to start, so the re-check stays in-process there, as it does with the face engine on (its
-// measurements need the decoded pixels on the thread that runs the face models) or ZV_PHOTO_WORKERS=0.
+// built chunk to start, so the re-check stays in-process there, as it does with ZV_PHOTO_WORKERS=0.
+//
+// With the face engine, each worker loads its own onnxruntime sessions: the models' ~25 ms of inference per photo
+// ran on the event loop before (onnxruntime-node runs a session synchronously there), which held one instance
+// to ~20 verifications a second.
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { FaceEngine } from '../core/face/types.ts';
+import type { RgbaImage } from '../core/image/types.ts';
 import type { PhotoReason } from '../core/photo/reasons.ts';
 import { recheckUploadedPhoto } from '../core/photo/recheck.ts';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import { decodeUploadJpeg } from '../runtime/node-image.ts';
+import { embedPhoto, measuringOnce, serverFaceEngine } from './face.ts';
 
 const ROLE = 'zv-photo-recheck';
 
@@ -25,27 +32,58 @@ interface Job {
 	bytes: Uint8Array;
 	spec: PhotoSpec;
 }
-type Reply = { id: number; reasons: PhotoReason[] } | { id: number; error: string };
+type Reply = ({ id: number } & RecheckResult) | { id: number; error: string };
 
-/** The re-check as the phone and the in-process server run it, with the native decoder. */
-export async function recheckInProcess(bytes: Uint8Array, spec: PhotoSpec): Promise<PhotoReason[]> {
-	return (await recheckUploadedPhoto(bytes, spec, undefined, decodeUploadJpeg)).reasons;
+export interface RecheckResult {
+	/** Why the photo is refused; empty = accepted. */
+	reasons: PhotoReason[];
+	/** The embedding of the photo's one face (face engine on, photo accepted), for the duplicate-identity check. */
+	embedding: number[] | null;
+}
+
+/**
+ * The re-check as the phone runs it, with the native decoder; with a face engine, also the face count and, for an
+ * accepted photo, the embedding of its face (the detector runs once for both, on the pixels decoded once).
+ */
+export async function recheckInProcess(
+	bytes: Uint8Array,
+	spec: PhotoSpec,
+	face: FaceEngine | null
+): Promise<RecheckResult> {
+	let decoded: Promise<RgbaImage> | null = null;
+	const decode = (b: Uint8Array) => (decoded ??= decodeUploadJpeg(b));
+	const once = face ? measuringOnce(face) : null;
+	const { reasons } = await recheckUploadedPhoto(bytes, spec, once ?? undefined, decode);
+	if (!once || reasons.length > 0) return { reasons, embedding: null };
+	const embedding = await decode(bytes)
+		.then((image) => embedPhoto(once, image))
+		.catch((error: unknown) => {
+			// The outcome is still recorded; only the duplicate check is skipped, and that must be visible.
+			console.error(
+				'duplicate check skipped, embedding failed:',
+				error instanceof Error ? error.message : error
+			);
+			return null;
+		});
+	return { reasons, embedding };
 }
 
 if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.role === ROLE) {
 	const port = parentPort;
 	port.on('message', (job: Job) => {
-		recheckInProcess(job.bytes, job.spec).then(
-			(reasons) => port.postMessage({ id: job.id, reasons } satisfies Reply),
-			(error: unknown) =>
-				port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) })
-		);
+		Promise.resolve(serverFaceEngine())
+			.then((face) => recheckInProcess(job.bytes, job.spec, face))
+			.then(
+				(result) => port.postMessage({ id: job.id, ...result } satisfies Reply),
+				(error: unknown) =>
+					port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) })
+			);
 	});
 }
 
 interface Slot {
 	worker: Worker;
-	pending: Map<number, { resolve: (r: PhotoReason[]) => void; reject: (e: Error) => void }>;
+	pending: Map<number, { resolve: (r: RecheckResult) => void; reject: (e: Error) => void }>;
 }
 
 /** Workers (ZV_PHOTO_WORKERS, default the cores, at most 4); jobs go to the one with the fewest pending. */
@@ -60,16 +98,16 @@ export class PhotoRecheckPool {
 		this.slots = Array.from({ length: size }, () => null);
 	}
 
-	recheck(bytes: Uint8Array, spec: PhotoSpec): Promise<PhotoReason[]> {
+	recheck(bytes: Uint8Array, spec: PhotoSpec): Promise<RecheckResult> {
 		const slot = this.leastBusy();
 		const id = this.nextId++;
-		return new Promise<PhotoReason[]>((resolve, reject) => {
+		return new Promise<RecheckResult>((resolve, reject) => {
 			slot.pending.set(id, { resolve, reject });
 			// A copy goes to the worker (structured clone): the caller keeps its bytes to store them.
 			slot.worker.postMessage({ id, bytes, spec } satisfies Job);
-		}).catch((error: unknown) => {
+		}).catch(async (error: unknown) => {
 			// A worker that died takes its jobs with it: those run here instead, so no verdict is lost or weakened.
-			if (error instanceof WorkerGone) return recheckInProcess(bytes, spec);
+			if (error instanceof WorkerGone) return recheckInProcess(bytes, spec, await serverFaceEngine());
 			throw error;
 		});
 	}
@@ -97,7 +135,7 @@ export class PhotoRecheckPool {
 			if (!job) return;
 			slot.pending.delete(reply.id);
 			if ('error' in reply) job.reject(new Error(reply.error));
-			else job.resolve(reply.reasons);
+			else job.resolve({ reasons: reply.reasons, embedding: reply.embedding });
 		});
 		const gone = (why: string) => {
 			if (this.slots[index] === slot) this.slots[index] = null;

@@ -37,7 +37,14 @@ export interface PhoneSession {
  * statement: the candidate's row is what serialises attempt limits across sessions and server instances.
  */
 export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean): Promise<PhoneSession> {
-	return readPhoneSession(db, sessionId, lock);
+	if (!isUuid(sessionId)) throw unknownSession();
+	let query = db
+		.selectFrom('verification_sessions')
+		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
+		.select(SESSION_COLUMNS)
+		.where('verification_sessions.id', '=', sessionId);
+	if (lock) query = query.forUpdate();
+	return phoneSession(await query.executeTakeFirst());
 }
 
 /**
@@ -97,17 +104,6 @@ const SESSION_COLUMNS = [
 	'candidates.phone',
 	'candidates.name'
 ] as const;
-
-async function readPhoneSession(db: Db, sessionId: string, lock: boolean): Promise<PhoneSession> {
-	if (!isUuid(sessionId)) throw unknownSession();
-	let query = db
-		.selectFrom('verification_sessions')
-		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
-		.select(SESSION_COLUMNS)
-		.where('verification_sessions.id', '=', sessionId);
-	if (lock) query = query.forUpdate();
-	return phoneSession(await query.executeTakeFirst());
-}
 
 type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge'> & {
 	device_public_key: unknown;

@@ -9,12 +9,11 @@ import { canonicalJson } from '../../core/bundle/canonical.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
-import type { RgbaImage } from '../../core/image/types.ts';
-import { recheckUploadedPhoto } from '../../core/photo/recheck.ts';
-import { decodeUploadJpeg } from '../../runtime/node-image.ts';
+import type { PhotoSpec } from '../../core/photo/spec.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
-import { embedPhoto, measuringOnce, serverFaceEngine } from '../face.ts';
+import { serverFaceEngine } from '../face.ts';
+import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
 import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
@@ -69,8 +68,17 @@ export interface SubmitResult {
 	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
 }
 
-/** Imported on first use, so that the build gives the pool module a chunk of its own for its workers to load. */
-const recheckPool = () => import('../photo-recheck-pool.ts').then((m) => m.photoRecheckPool());
+/**
+ * The photo re-check: in the built server's worker threads (photo-recheck-pool.ts, imported on first use so that
+ * the build gives it a chunk of its own for its workers to load), whose face engine is the server's; in-process
+ * where there is no pool, or with the face engine a caller (a test) passes in `face`.
+ */
+async function recheckPhoto(photo: Uint8Array, spec: PhotoSpec, face: FaceEngine | null | undefined) {
+	const { photoRecheckPool, recheckInProcess } = await import('../photo-recheck-pool.ts');
+	const pool = face === undefined ? photoRecheckPool() : null;
+	if (pool) return pool.recheck(photo, spec);
+	return recheckInProcess(photo, spec, face === undefined ? await serverFaceEngine() : face);
+}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -156,16 +164,12 @@ async function submitVerified(
 	const { policy } = sp;
 	if (submission.photo) checkPhotoCount(policy, photoUploads);
 
-	const engine = deps.face !== undefined ? deps.face : await serverFaceEngine();
-	const face = engine ? measuringOnce(engine) : null;
 	const uploaded = {
 		photoSha256: submission.photo ? sha256(submission.photo) : undefined,
 		signatureSha256: submission.signature ? sha256(submission.signature) : undefined
 	};
 	const photo = submission.photo;
-	// Decoded once, natively and off the event loop; the re-check and the duplicate-face embedding share the pixels.
-	let decoded: Promise<RgbaImage> | null = null;
-	const decodePhoto = (bytes: Uint8Array) => (decoded ??= decodeUploadJpeg(bytes));
+	let recheck: RecheckResult | null = null;
 	const verdict = await verifyBundle(submission.bundle, {
 		sessionId,
 		publicKey: session.device_public_key,
@@ -182,13 +186,7 @@ async function submitVerified(
 		requiredSteps: requiredBundleSteps(policy),
 		recheckPhoto:
 			photo && sp.photoSpec
-				? async () => {
-						// Without the face engine the whole re-check runs in a worker thread of the built server
-						// (photo-recheck-pool.ts); with it, here, where the face models share the decoded pixels.
-						const pool = face ? null : await recheckPool();
-						if (pool) return pool.recheck(photo, sp.photoSpec!);
-						return (await recheckUploadedPhoto(photo, sp.photoSpec!, face ?? undefined, decodePhoto)).reasons;
-					}
+				? async () => (recheck = await recheckPhoto(photo, sp.photoSpec!, deps.face)).reasons
 				: undefined
 	});
 	if (!verdict.ok) {
@@ -216,22 +214,9 @@ async function submitVerified(
 
 	const passed = verdict.payload.steps.every((s) => s.passed);
 	const held = passed ? manualReviewReasons(verdict.payload) : [];
-	// The password hash (scrypt, in libuv's thread pool) and the face embedding (on this thread) overlap.
-	const [password, embedding] = await Promise.all([
-		passed ? preparePassword(sp) : null,
-		passed && photo && face
-			? decodePhoto(photo)
-					.then((image) => embedPhoto(face, image))
-					.catch((error) => {
-						// The outcome is still recorded; only the duplicate check is skipped, and that must be visible.
-						console.error(
-							'duplicate check skipped, embedding failed:',
-							error instanceof Error ? error.message : error
-						);
-						return null;
-					})
-			: null
-	]);
+	const password = passed ? await preparePassword(sp) : null;
+	// The re-check embedded the accepted photo's face when the server runs the face engine.
+	const embedding = passed ? ((recheck as RecheckResult | null)?.embedding ?? null) : null;
 
 	// Every statement here runs while the session's and the candidate's rows are locked, so the transaction reads
 	// what it needs in that one locking statement and writes each row once.

@@ -1,0 +1,102 @@
+// The built server with its face engine on (ZV_SERVER_FACE=1): the photo re-check's worker threads count the faces
+// and embed the accepted photo, and the duplicate-identity check runs on that embedding, all over HTTP.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
+import { nodeRuntime } from '../../src/lib/runtime/node.ts';
+import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import {
+	adminCookie,
+	pickPort,
+	preparePhone,
+	registerOverHttp,
+	startServer,
+	type ServerProcess
+} from './server-process.ts';
+import { newIdNumber } from './support.ts';
+
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+const twoFaces = new Uint8Array(readFileSync(fixture('idphotos/nonconf_two_faces_blue_bg.jpg')));
+let server: ServerProcess;
+let pgHandle: TestDatabase | null = null;
+let dataDir = '';
+let cookie = '';
+
+beforeAll(async () => {
+	const env: Record<string, string> = {
+		ZV_SERVER_FACE: '1',
+		ZV_STATIC_DIR: join(process.cwd(), 'static')
+	};
+	if (process.env.DATABASE_URL) {
+		pgHandle = await testDatabase();
+		env.DATABASE_URL = pgHandle.url!;
+	} else {
+		dataDir = mkdtempSync(join(tmpdir(), 'zv-http-face-'));
+		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
+	}
+	server = await startServer(await pickPort(3400, 90), env);
+	cookie = await adminCookie(server.origin);
+}, 120_000);
+afterAll(async () => {
+	await server?.stop();
+	await pgHandle?.close();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function register(examArea: string): Promise<string> {
+	const idNumber = newIdNumber();
+	await registerOverHttp(server.origin, [
+		{
+			idNumber,
+			name: '人脸复核',
+			sex: '男',
+			ethnicity: '汉',
+			birthDate: '1995-01-15',
+			address: '湖北省武汉市',
+			phone: '13900000000',
+			major: '法学',
+			examArea,
+			province: 'hubei'
+		}
+	]);
+	return idNumber;
+}
+
+async function submit(idNumber: string, bytes: Uint8Array) {
+	const phone = await preparePhone(server.origin, cookie, idNumber, bytes);
+	const r = await fetch(`${server.origin}/api/phone/submit`, {
+		method: 'POST',
+		body: phone.form(),
+		headers: { origin: server.origin }
+	});
+	return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+describe(`the built server's face engine (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('refuses a photo with two faces with the reasons of the in-process re-check', async () => {
+		const expected = (await recheckInProcess(twoFaces, hubeiPhotoSpec, createFaceEngine(nodeRuntime)))
+			.reasons;
+		expect(expected.map((r) => r.code)).toContain('FACE_MULTIPLE');
+		const { status, body } = await submit(await register('武汉市洪山区'), twoFaces);
+		expect(status).toBe(422);
+		expect(body.error).toMatchObject({
+			code: 'photo_rejected',
+			en: `The photo failed the server's re-check: ${expected.map((r) => r.en).join('; ')}`
+		});
+	});
+
+	it('same face under a second ID number in one exam area: held for review; another area is not compared', async () => {
+		const first = await submit(await register('武汉市武昌区'), photo);
+		expect(first).toMatchObject({ status: 200, body: { outcome: 'confirmed' } });
+		const stand = await submit(await register('武汉市武昌区'), photo);
+		expect(stand).toMatchObject({ status: 200, body: { outcome: 'review' } });
+		const elsewhere = await submit(await register('宜昌市'), photo);
+		expect(elsewhere).toMatchObject({ status: 200, body: { outcome: 'confirmed' } });
+		expect(server.output()).not.toContain('duplicate check skipped');
+	});
+});
