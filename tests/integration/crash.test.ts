@@ -10,6 +10,7 @@ import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import {
 	adminCookie,
+	hubeiRecord,
 	pickPort,
 	preparePhone,
 	registerOverHttp,
@@ -61,18 +62,7 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 			const ids = Array.from({ length: SUBMISSIONS }, () => newIdNumber());
 			await registerOverHttp(
 				server.origin,
-				ids.map((idNumber) => ({
-					idNumber,
-					name: '断电测试',
-					sex: '男',
-					ethnicity: '汉',
-					birthDate: '1995-01-15',
-					address: '湖北省武汉市',
-					phone: '13900000000',
-					major: '法学',
-					examArea: `区${idNumber.slice(-4)}`,
-					province: 'hubei'
-				}))
+				ids.map((idNumber) => hubeiRecord(idNumber))
 			);
 			const cookie = await adminCookie(server.origin);
 			const phones: PhoneSession[] = [];

@@ -1,7 +1,6 @@
 // The built server with its face engine on (ZV_SERVER_FACE=1): the photo re-check's worker threads count the faces
 // and embed the accepted photo, and the duplicate-identity check runs on that embedding, all over HTTP.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
@@ -9,61 +8,27 @@ import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
-import { testDatabase, type TestDatabase } from './db.ts';
-import {
-	adminCookie,
-	pickPort,
-	preparePhone,
-	registerOverHttp,
-	startServer,
-	type ServerProcess
-} from './server-process.ts';
+import { hubeiRecord, preparePhone, registerOverHttp, type ServerProcess } from './server-process.ts';
+import { testServer } from './test-server.ts';
 import { newIdNumber } from './support.ts';
 
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const twoFaces = new Uint8Array(readFileSync(fixture('idphotos/nonconf_two_faces_blue_bg.jpg')));
 let server: ServerProcess;
-let pgHandle: TestDatabase | null = null;
-let dataDir = '';
 let cookie = '';
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-	const env: Record<string, string> = {
+	({ server, cookie, close } = await testServer(3700, {
 		ZV_SERVER_FACE: '1',
 		ZV_STATIC_DIR: join(process.cwd(), 'static')
-	};
-	if (process.env.DATABASE_URL) {
-		pgHandle = await testDatabase();
-		env.DATABASE_URL = pgHandle.url!;
-	} else {
-		dataDir = mkdtempSync(join(tmpdir(), 'zv-http-face-'));
-		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
-	}
-	server = await startServer(await pickPort(3400, 90), env);
-	cookie = await adminCookie(server.origin);
+	}));
 }, 120_000);
-afterAll(async () => {
-	await server?.stop();
-	await pgHandle?.close();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 async function register(examArea: string): Promise<string> {
 	const idNumber = newIdNumber();
-	await registerOverHttp(server.origin, [
-		{
-			idNumber,
-			name: '人脸复核',
-			sex: '男',
-			ethnicity: '汉',
-			birthDate: '1995-01-15',
-			address: '湖北省武汉市',
-			phone: '13900000000',
-			major: '法学',
-			examArea,
-			province: 'hubei'
-		}
-	]);
+	await registerOverHttp(server.origin, [hubeiRecord(idNumber, examArea)]);
 	return idNumber;
 }
 

@@ -1,60 +1,29 @@
 // The HTTP surface of the built server: size limits, validation errors, authentication, headers, no stack traces,
 // the ID-image/video refusal, and a small sample of mutated bundles over the wire (0 accepted, 0 5xx).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
 import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
-import { testDatabase, type TestDatabase } from './db.ts';
 import {
-	adminCookie,
-	pickPort,
+	hubeiRecord,
 	preparePhone,
 	REGISTRATION_TOKEN,
 	registerOverHttp,
-	startServer,
 	type ServerProcess
 } from './server-process.ts';
+import { testServer } from './test-server.ts';
 import { newIdNumber } from './support.ts';
 
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 let server: ServerProcess;
-let pgHandle: TestDatabase | null = null;
-let dataDir = '';
 let cookie = '';
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-	const env: Record<string, string> = {};
-	if (process.env.DATABASE_URL) {
-		pgHandle = await testDatabase();
-		env.DATABASE_URL = pgHandle.url!;
-	} else {
-		dataDir = mkdtempSync(join(tmpdir(), 'zv-http-'));
-		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
-	}
-	server = await startServer(await pickPort(3300, 90), env);
-	cookie = await adminCookie(server.origin);
+	({ server, cookie, close } = await testServer(3300));
 }, 120_000);
-afterAll(async () => {
-	await server?.stop();
-	await pgHandle?.close();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-const candidate = (idNumber: string) => ({
-	idNumber,
-	name: '接口测试',
-	sex: '女',
-	ethnicity: '汉',
-	birthDate: '1995-01-15',
-	address: '湖北省武汉市',
-	phone: '13900000000',
-	major: '法学',
-	examArea: `区${idNumber.slice(-4)}`,
-	province: 'hubei'
-});
+afterAll(() => close?.());
 
 describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('refuses oversize bodies with 413 before reading them', async () => {
@@ -151,7 +120,7 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 
 	it('mutated bundles over HTTP: none accepted, no 5xx; then the real one is recorded and polled', async () => {
 		const id = newIdNumber();
-		await registerOverHttp(server.origin, [candidate(id)]);
+		await registerOverHttp(server.origin, [hubeiRecord(id)]);
 		const phone = await preparePhone(server.origin, cookie, id, photo);
 		const original = JSON.parse(String(phone.form().get('bundle')));
 		// 28 + 1 stays under the per-session limit of 30 submissions a minute.
@@ -203,7 +172,7 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		const phones = await Promise.all(
 			Array.from({ length: 6 }, async () => {
 				const id = newIdNumber();
-				await registerOverHttp(server.origin, [candidate(id)]);
+				await registerOverHttp(server.origin, [hubeiRecord(id)]);
 				return preparePhone(server.origin, cookie, id, wrong);
 			})
 		);

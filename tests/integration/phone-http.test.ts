@@ -1,52 +1,33 @@
 // The phone's signed requests over HTTP on the built server, started in e2e mode with a fixed liveness challenge:
 // the demo candidates per province, failed-attempt reports, challenge extension, required steps.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/lib/core/bundle/sign.ts';
 import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { DEMO_CANDIDATES } from '../../src/lib/server/seed.ts';
-import { testDatabase, type TestDatabase } from './db.ts';
 import {
-	adminCookie,
-	pickPort,
+	hubeiRecord,
 	preparePhone,
 	registerOverHttp,
-	startServer,
 	type PhoneSession,
 	type ServerProcess
 } from './server-process.ts';
+import { testServer } from './test-server.ts';
 import { newIdNumber } from './support.ts';
 
 let server: ServerProcess;
-let pgHandle: TestDatabase | null = null;
-let dataDir = '';
 let cookie = '';
+let close: () => Promise<void>;
 
 beforeAll(async () => {
 	// Two extensions pinned (the default is ten): the test checks the count the server answers, not the default.
-	const env: Record<string, string> = {
+	({ server, cookie, close } = await testServer(3400, {
 		ZV_E2E: '1',
 		ZV_TEST_LIVENESS: '["blink"]',
 		ZV_SEED_DEMO: '1',
 		ZV_CHALLENGE_EXTENSIONS: '2'
-	};
-	if (process.env.DATABASE_URL) {
-		pgHandle = await testDatabase();
-		env.DATABASE_URL = pgHandle.url!;
-	} else {
-		dataDir = mkdtempSync(join(tmpdir(), 'zv-phone-http-'));
-		Object.assign(env, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
-	}
-	server = await startServer(await pickPort(3400, 90), env);
-	cookie = await adminCookie(server.origin);
+	}));
 }, 120_000);
-afterAll(async () => {
-	await server?.stop();
-	await pgHandle?.close();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 const failed = (kind: StepResult['kind']): StepResult => ({
 	kind,
@@ -96,20 +77,8 @@ describe(`phone requests over HTTP (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 
 	it('Hubei: three reported failures over HTTP end online confirmation with a manual review', async () => {
 		const id = newIdNumber();
-		await registerOverHttp(server.origin, [
-			{
-				idNumber: id,
-				name: '次数测试',
-				sex: '女',
-				ethnicity: '汉',
-				birthDate: '1995-01-15',
-				address: '湖北省武汉市',
-				phone: '13900000000',
-				major: '法学',
-				examArea: '武汉市江岸区',
-				province: 'hubei'
-			}
-		]);
+		await registerOverHttp(server.origin, [hubeiRecord(id, '武汉市江岸区')]);
+
 		const phone = await preparePhone(server.origin, cookie, id);
 		const answers = [];
 		for (let i = 1; i <= 3; i++) {

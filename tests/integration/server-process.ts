@@ -90,6 +90,20 @@ export async function startServer(
 	};
 }
 
+/** A Hubei registration record for the HTTP tests; by default each candidate has an exam area of its own. */
+export const hubeiRecord = (idNumber: string, examArea = `区${idNumber.slice(-4)}`) => ({
+	idNumber,
+	name: '接口测试',
+	sex: '女',
+	ethnicity: '汉',
+	birthDate: '1995-01-15',
+	address: '湖北省武汉市',
+	phone: '13900000000',
+	major: '法学',
+	examArea,
+	province: 'hubei'
+});
+
 /** Signs in as the seeded admin; returns the cookie header. */
 export async function adminCookie(origin: string): Promise<string> {
 	const r = await fetch(`${origin}/api/staff/login`, {
