@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
+import { embeddingBytes, findDuplicateFaces } from '../../src/lib/server/services/duplicates.ts';
 import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -25,12 +28,12 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-async function submitPhoto(idNumber: string, bytes = photo) {
-	const s = await openSession(db, idNumber);
+async function submitPhoto(idNumber: string, bytes = photo, on: Db = db) {
+	const s = await openSession(on, idNumber);
 	const bundle = await s.sign(s.payload([step('photo', true)], { photoSha256: sha256(bytes) }));
 	return {
 		s,
-		result: await submitBundle(db, s.opened.sessionId, { bundle, photo: bytes }, new Date(), deps)
+		result: await submitBundle(on, s.opened.sessionId, { bundle, photo: bytes }, new Date(), deps)
 	};
 }
 
@@ -72,4 +75,59 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 		const again = await submitPhoto(elsewhere.idNumber);
 		expect(again.result.outcome).toBe('confirmed');
 	});
+
+	it('embeddings are stored as the big-endian float32 bytes the migration wrote for the old real[] rows', async () => {
+		const vector = Array.from({ length: 512 }, (_, i) => Math.sin(i * 1.7) / 9);
+		const { rows } = await sql<{ bytes: Uint8Array }>`
+			select string_agg(float4send(e), ''::bytea order by i) as bytes
+			from unnest(${vector}::real[]) with ordinality as t (e, i)`.execute(db);
+		expect(Buffer.from(rows[0].bytes).equals(Buffer.from(embeddingBytes(vector)))).toBe(true);
+	});
+
+	it('the search gives the float32 cosine of the stored vectors, read from the database or from its cache', async () => {
+		const area = '武汉市武昌区';
+		const stored = await db
+			.selectFrom('face_embeddings')
+			.select(['outcome_id', 'vector'])
+			.where('exam_area', '=', area)
+			.execute();
+		expect(stored.length).toBeGreaterThanOrEqual(2);
+		const decode = (b: Uint8Array) =>
+			Float32Array.from({ length: b.byteLength / 4 }, (_, i) =>
+				new DataView(b.buffer, b.byteOffset).getFloat32(i * 4, false)
+			);
+		const probe = Array.from(decode(stored[0].vector), (x, i) => x + (i % 7) * 1e-3);
+		const expected = new Map(
+			stored.map((r) => [r.outcome_id, cosineSimilarity(Float32Array.from(probe), decode(r.vector))])
+		);
+		// Threshold -1: every vector of the area is a hit. The second search reads every vector from the cache.
+		for (let round = 0; round < 2; round++) {
+			const hits = await findDuplicateFaces(db, area, -1, probe, -1);
+			expect(new Map(hits.map((h) => [h.outcomeId, h.similarity]))).toEqual(expected);
+		}
+	});
+
+	it.skipIf(!process.env.DATABASE_URL)(
+		'two instances confirming the same face under two ID numbers at once: both held for review',
+		async () => {
+			const other = await handle.another!();
+			try {
+				const area = `并发考区${Date.now()}`;
+				const a = await registerCandidate(db, { examArea: area });
+				const b = await registerCandidate(db, { examArea: area });
+				const [one, two] = await Promise.all([
+					submitPhoto(a.idNumber, photo, db),
+					submitPhoto(b.idNumber, photo, other.db)
+				]);
+				const rows = await db
+					.selectFrom('outcomes')
+					.select('review_status')
+					.where('session_id', 'in', [one.s.opened.sessionId, two.s.opened.sessionId])
+					.execute();
+				expect(rows.map((r) => r.review_status)).toEqual(['pending', 'pending']);
+			} finally {
+				await other.close();
+			}
+		}
+	);
 });

@@ -93,7 +93,8 @@ export interface FaceEmbeddingsTable {
 	outcome_id: number;
 	candidate_id: number;
 	exam_area: string;
-	embedding: number[];
+	/** The embedding's float32 values, big-endian (embeddingBytes in duplicates.ts). */
+	vector: Uint8Array;
 	created_at: Generated<Date>;
 }
 

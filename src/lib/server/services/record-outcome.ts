@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import type { AuditEntry } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { admissionPrefix } from './admission.ts';
+import { embeddingBytes } from './duplicates.ts';
 import type { OutcomeEventFields } from './outcome.ts';
 
 /** A confirmed outcome's admission number: the candidate's own, or the next of the province's counter. */
@@ -122,7 +123,7 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 	const file = (kind: 'photo' | 'signature') => w.files.find((f) => f.kind === kind) ?? null;
 	const photo = file('photo');
 	const signature = file('signature');
-	const embedding = w.embedding ? [...w.embedding] : null;
+	const embedding = w.embedding ? embeddingBytes(w.embedding) : null;
 	const update = w.candidateUpdate;
 	const payload = w.event ? JSON.stringify(w.event) : null;
 	const row = await query
@@ -163,7 +164,7 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 		.with('fe', (db) =>
 			db
 				.insertInto('face_embeddings')
-				.columns(['outcome_id', 'candidate_id', 'exam_area', 'embedding'])
+				.columns(['outcome_id', 'candidate_id', 'exam_area', 'vector'])
 				.expression((eb) =>
 					eb
 						.selectFrom('o')
@@ -171,7 +172,7 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 							'o.id',
 							sql<number>`${w.candidateId}::integer`.as('candidate_id'),
 							sql<string>`${w.examArea}::text`.as('exam_area'),
-							sql<number[]>`${embedding}::real[]`.as('embedding')
+							sql<Uint8Array>`${embedding}::bytea`.as('vector')
 						])
 						.where(sql<boolean>`${embedding !== null}::boolean`)
 				)

@@ -17,7 +17,7 @@ import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
 import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
-import { findDuplicateFaces, flagEarlier, type DuplicateHit } from './duplicates.ts';
+import { findDuplicateFaces, flagEarlier, lockExamArea, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 import {
 	attemptsExhausted,
@@ -231,7 +231,10 @@ async function submitVerified(
 		// right after it: over the limit, the throw rolls back everything it wrote.
 
 		let duplicates: DuplicateHit[] = [];
-		if (embedding) duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
+		if (embedding) {
+			await lockExamArea(tx, session.exam_area);
+			duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
+		}
 		const result = !passed ? 'failed' : duplicates.length > 0 || held.length > 0 ? 'review' : 'confirmed';
 		const candidate = {
 			admission_number: locked.admission_number,
