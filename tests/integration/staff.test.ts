@@ -82,14 +82,18 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 	});
 
 	it('login attempts are rate-limited in the database', async () => {
-		for (let i = 0; i < 10; i++) await rateLimit(db, 'login:user:test-rl', { limit: 10, windowMs: 60_000 });
-		await expect(rateLimit(db, 'login:user:test-rl', { limit: 10, windowMs: 60_000 })).rejects.toMatchObject({
+		// One instant in the middle of a 15-minute window: on the wall clock, a run that crossed a window's start
+		// (CI at 06:00:00) split the attempts between two windows and the 11th was not refused.
+		const now = new Date(Math.floor(Date.now() / 900_000) * 900_000 + 450_000);
+		const rule = { limit: 10, windowMs: 60_000 };
+		for (let i = 0; i < 10; i++) await rateLimit(db, 'login:user:test-rl', rule, now);
+		await expect(rateLimit(db, 'login:user:test-rl', rule, now)).rejects.toMatchObject({
 			status: 429,
 			code: 'rate_limited'
 		});
 		const failures = [];
 		for (let i = 0; i < 11; i++)
-			failures.push(await login(db, 'kiosk1', 'bad', '10.9.9.9').catch((e) => e.code));
+			failures.push(await login(db, 'kiosk1', 'bad', '10.9.9.9', now).catch((e) => e.code));
 		expect(failures.slice(0, 10).every((c) => c === 'bad_login')).toBe(true);
 		expect(failures[10]).toBe('rate_limited');
 	});

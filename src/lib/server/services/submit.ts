@@ -48,7 +48,10 @@ export interface Submission {
 
 export interface SubmitDeps {
 	sms?: SmsSender;
-	/** null = no face engine (no face count in the re-check, no duplicate check). */
+	/**
+	 * null = no face engine (no face count in the re-check, no duplicate check); absent = the server's own
+	 * (ZV_SERVER_FACE), run by the re-check's worker threads in the built server.
+	 */
 	face?: FaceEngine | null;
 	allowedModels?: ReadonlyMap<string, string>;
 	/** The limit on submissions per session (the route's RATE_RULES.submit), counted by the first read; none if absent. */
