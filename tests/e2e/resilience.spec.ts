@@ -77,6 +77,11 @@ test('offline submit waits in IndexedDB and lands once after reconnecting', asyn
 	await liveness(phone);
 	await expectStatus(phone, 'review');
 
+	// Offline emulation covers the page, but a request the service worker passes on can still reach the server in
+	// Chromium (a CI run saw the session confirmed while "offline"): the submission is cut off here too, as a
+	// phone without network would be.
+	const noNetwork = '**/api/phone/submit';
+	await context.route(noNetwork, (route) => route.abort('internetdisconnected'));
 	await context.setOffline(true);
 	await phone.getByRole('button', { name: '签名并提交' }).click();
 	await expect(phone.getByTestId('queued')).toContainText('联网后会自动提交');
@@ -87,6 +92,7 @@ test('offline submit waits in IndexedDB and lands once after reconnecting', asyn
 	await expect(pc.getByTestId('pc-status')).toContainText('手机已打开链接');
 	expect(landed).toEqual([]);
 
+	await context.unroute(noNetwork);
 	await context.setOffline(false);
 	await expectStatus(phone, 'done');
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
