@@ -42,10 +42,10 @@ function packageRoot(entry) {
 	return join(dir, 'package');
 }
 
-async function applyTransform(entry, bytes) {
-	if (!entry.transform) return bytes;
+async function applyTransform(entry, sources) {
+	if (!entry.transform) return sources[0];
 	const mod = await import(join(root, 'models', 'transforms', `${entry.transform}.mjs`));
-	return Buffer.from(await mod.default(bytes, entry));
+	return Buffer.from(await mod.default(entry.sources ? sources : sources[0], entry));
 }
 
 const groups = readdirSync(manifestDir)
@@ -56,28 +56,38 @@ const groups = readdirSync(manifestDir)
 	}))
 	.filter(({ group }) => !only || only.includes(group));
 
+/** Where an entry's bytes come from: one package file, or (for a table built from several) `sources`. */
+const sourcesOf = (entry) => entry.sources ?? [entry];
+
 const staged = [];
 let failures = 0;
 for (const { group, entries } of groups) {
 	for (const entry of entries) {
-		const src = join(packageRoot(entry), entry.from);
-		const bytes = readFileSync(src);
-		const actual = sha256(bytes);
-		if (printOnly) {
-			console.log(`${entry.id}\t${actual}\t${bytes.length}\t${entry.package}@${entry.version}/${entry.from}`);
-			continue;
+		const inputs = [];
+		for (const source of sourcesOf(entry)) {
+			const bytes = readFileSync(join(packageRoot(source), source.from));
+			const actual = sha256(bytes);
+			if (printOnly) {
+				console.log(
+					`${entry.id}\t${actual}\t${bytes.length}\t${source.package}@${source.version}/${source.from}`
+				);
+			} else if (actual !== source.sha256) {
+				console.error(
+					`✗ ${entry.id}: sha256 ${actual} ≠ manifest ${source.sha256} (${source.package}/${source.from})`
+				);
+				failures++;
+			}
+			inputs.push({ bytes, actual });
 		}
-		if (actual !== entry.sha256) {
-			console.error(
-				`✗ ${entry.id}: sha256 ${actual} ≠ manifest ${entry.sha256} (${entry.package}/${entry.from})`
-			);
-			failures++;
-			continue;
-		}
-		const out = await applyTransform(entry, bytes);
+		if (printOnly || inputs.some((input, i) => input.actual !== sourcesOf(entry)[i].sha256)) continue;
+		const out = await applyTransform(
+			entry,
+			inputs.map((input) => input.bytes)
+		);
 		const dest = join(outDir, entry.to);
 		mkdirSync(dirname(dest), { recursive: true });
 		writeFileSync(dest, out);
+		const first = sourcesOf(entry)[0];
 		staged.push({
 			id: entry.id,
 			group,
@@ -85,11 +95,20 @@ for (const { group, entries } of groups) {
 			file: '/' + entry.to,
 			sha256: sha256(out),
 			size: out.length,
-			sourceSha256: actual,
-			package: entry.package,
-			version: entry.version,
-			from: entry.from,
+			sourceSha256: inputs[0].actual,
+			package: entry.sources ? entry.sources.map((s) => s.package).join(' + ') : first.package,
+			version: entry.sources ? entry.sources.map((s) => s.version).join(' + ') : first.version,
+			from: first.from,
 			license: entry.license,
+			...(entry.sources && {
+				sources: entry.sources.map(({ package: pkg, version, from, license, sha256: sourceSha256 }) => ({
+					package: pkg,
+					version,
+					from,
+					license,
+					sha256: sourceSha256
+				}))
+			}),
 			transform: entry.transform ?? null,
 			notes: entry.notes ?? null
 		});
