@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { env } from 'onnxruntime-web/wasm';
 import type { CardSide } from '../src/lib/core/idcard/fields.ts';
 import { createIdCardReader, type CardReading, type IdCardReader } from '../src/lib/core/idcard/reader.ts';
+import { parseRegionTable } from '../src/lib/core/idcard/regions.ts';
 import type { RgbaImage } from '../src/lib/core/image/types.ts';
 import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
 
@@ -22,13 +23,15 @@ const api = {
 	): Promise<{ runtime: string; crossOriginIsolated: boolean; threads: number }> {
 		// numThreads: the benchmark compares 1 and 2; the app leaves it to web-ort.ts (2 when isolated).
 		const rt = (runtime ??= createWebRuntime({ onProgress, numThreads: options.numThreads }));
-		// The dictionary is data, not a model: fetched from our origin and checked against the manifest's sha256.
-		reader ??= rt.fetchVerified('ocr.keys').then(async (bytes) => {
-			const dictionary = new TextDecoder().decode(bytes);
-			const r = createIdCardReader({ runtime: rt, dictionary });
-			await r.warmUp();
-			return r;
-		});
+		// The dictionary and region table are data, not models: from our origin, checked against the manifest.
+		reader ??= Promise.all([rt.fetchVerified('ocr.keys'), rt.fetchVerified('idcard.regions')]).then(
+			async ([keys, table]) => {
+				const dictionary = new TextDecoder().decode(keys);
+				const r = createIdCardReader({ runtime: rt, dictionary, regions: parseRegionTable(table) });
+				await r.warmUp();
+				return r;
+			}
+		);
 		await reader;
 		// Threads: 2 when this worker is cross-origin isolated (web-ort.ts decides; reported for the benchmark).
 		return {

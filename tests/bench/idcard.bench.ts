@@ -24,6 +24,7 @@ import { RECTIFIED_H, RECTIFIED_W } from '../../src/lib/core/idcard/reader.ts';
 import { characterAccuracy } from '../../src/lib/core/idcard/text.ts';
 import { createIdCardReader } from '../../src/lib/core/idcard/reader.ts';
 import { nodeRuntime, staticDir } from '../../src/lib/runtime/node.ts';
+import { nodeRegionTable } from '../../src/lib/runtime/node-regions.ts';
 import { createWebRuntime } from '../../src/lib/runtime/web-ort.ts';
 import { decodeImage, encodePng } from '../../src/lib/runtime/node-image.ts';
 import { generateCard, type Identity } from '../support/idcard/generate.ts';
@@ -136,7 +137,8 @@ async function main() {
 	const t2 = performance.now();
 	const webReader = createIdCardReader({
 		runtime: webRuntime,
-		dictionary: new TextDecoder().decode(await webRuntime.fetchVerified('ocr.keys'))
+		dictionary: new TextDecoder().decode(await webRuntime.fetchVerified('ocr.keys')),
+		regions: nodeRegionTable()
 	});
 	await webReader.warmUp();
 	const webLoadMs = performance.now() - t2;
@@ -144,7 +146,7 @@ async function main() {
 
 	// The float32 originals straight from the npm package (sha256 as models/manifest/ocr.json names them).
 	const fp32Reader = COMPARE_FP32
-		? createIdCardReader({ runtime: fp32Runtime(), dictionary: ocrKeys() })
+		? createIdCardReader({ runtime: fp32Runtime(), dictionary: ocrKeys(), regions: nodeRegionTable() })
 		: null;
 	const fp32 = tally();
 	let fp32Agrees = 0;

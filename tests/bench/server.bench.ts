@@ -250,9 +250,10 @@ async function runOne(
 			ids.map((id, i) => ({
 				idNumber: id,
 				name: '压测考生',
-				sex: '男',
+				// The record agrees with its number (the registration API refuses one that does not).
+				sex: Number(id[16]) % 2 ? '男' : '女',
 				ethnicity: '汉',
-				birthDate: '1995-01-15',
+				birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
 				address: '测试地址',
 				phone: '13900000000',
 				major: '法学',

@@ -3,6 +3,7 @@
 // fixed test-mode liveness challenge.
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { checkIdNumber } from '../../src/lib/core/idcard/number.ts';
+import { nodeRegionTable } from '../../src/lib/runtime/node-regions.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
 import { config } from '../../src/lib/server/config.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
@@ -37,7 +38,7 @@ const outcomeOf = (sessionId: string) =>
 describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('seeds one fictional demo candidate per province, each with a valid GB 11643 number of that province', async () => {
 		for (const [province, demo] of Object.entries(DEMO_CANDIDATES)) {
-			const check = checkIdNumber(demo.id_number, '2026-01-01');
+			const check = checkIdNumber(demo.id_number, '2026-01-01', nodeRegionTable());
 			expect(check.valid, demo.id_number).toBe(true);
 			expect(check.birthDate).toBe(demo.birth_date);
 			expect(check.sex).toBe(demo.sex);

@@ -96,7 +96,8 @@ export const hubeiRecord = (idNumber: string, examArea = `区${idNumber.slice(-4
 	name: '接口测试',
 	sex: '女',
 	ethnicity: '汉',
-	birthDate: '1995-01-15',
+	// newIdNumber's women: born in 1995 on the 15th, the month varying.
+	birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
 	address: '湖北省武汉市',
 	phone: '13900000000',
 	major: '法学',

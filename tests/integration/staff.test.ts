@@ -20,7 +20,7 @@ import {
 import { submitBundle } from '../../src/lib/server/services/submit.ts';
 import { deliverWebhooks, signWebhook } from '../../src/lib/server/services/webhook.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { newIdNumber, openSession, registerCandidate, step } from './support.ts';
+import { birthOf, newIdNumber, openSession, registerCandidate, step } from './support.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -186,7 +186,7 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		const good = newIdNumber('350102');
 		const csv = [
 			'idNumber,name,sex,ethnicity,birthDate,address,phone,major,examArea,province,admissionNumber',
-			`${good},"陈, 小红",女,汉,1995-01-15,"福建省福州市""鼓楼""区",13600000000,会计,福州市鼓楼区,fujian,`,
+			`${good},"陈, 小红",女,汉,${birthOf(good)},"福建省福州市""鼓楼""区",13600000000,会计,福州市鼓楼区,fujian,`,
 			`110105199003071230,错号,男,汉,1990-03-07,北京,13600000001,法学,北京,beijing,`,
 			`${newIdNumber('350102')},无省份,男,汉,1995-01-15,福州,13600000002,法学,福州,nowhere,`
 		].join('\r\n');

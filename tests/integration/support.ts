@@ -17,24 +17,30 @@ import type { CandidateInput } from '../../src/lib/server/validation/candidate.t
 
 let serial = Math.floor(Math.random() * 900) + 100;
 
-/** A fresh valid ID number (real check character) for a fictional person. */
+/** A fresh valid ID number (real check character) for a fictional woman born in 1995 on the 15th. */
 export function newIdNumber(region = '420102'): string {
 	const n = serial++;
-	const month = String((Math.floor(n / 1000) % 12) + 1).padStart(2, '0');
-	const first17 = `${region}1995${month}15${String(n % 1000).padStart(3, '0')}`;
+	const month = String((Math.floor(n / 500) % 12) + 1).padStart(2, '0');
+	const sequence = String(Math.floor((n % 500) / 5)).padStart(2, '0') + String((n % 5) * 2);
+	const first17 = `${region}1995${month}15${sequence}`;
 	return first17 + checkCharacter(first17);
 }
+
+/** The birth date a number encodes ('YYYY-MM-DD'): a record must agree with its number. */
+export const birthOf = (idNumber: string) =>
+	`${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
 
 export async function registerCandidate(
 	db: Db,
 	overrides: Partial<CandidateInput> = {}
 ): Promise<CandidateInput> {
+	const idNumber = overrides.idNumber ?? newIdNumber();
 	const record: CandidateInput = {
-		idNumber: newIdNumber(),
+		idNumber,
 		name: '测试考生',
 		sex: '女',
 		ethnicity: '汉',
-		birthDate: '1995-01-01',
+		birthDate: birthOf(idNumber),
 		address: '湖北省武汉市江岸区测试路1号',
 		phone: '13900000000',
 		major: '计算机科学与技术（本科）',

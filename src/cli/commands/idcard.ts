@@ -5,7 +5,9 @@ import { todayInChina } from '../../lib/core/idcard/dates.ts';
 import type { CardSide, RegistrationRecord } from '../../lib/core/idcard/fields.ts';
 import { checkIdNumber } from '../../lib/core/idcard/number.ts';
 import { createIdCardReader, type CardReading } from '../../lib/core/idcard/reader.ts';
+import type { RegionLookup } from '../../lib/core/idcard/regions.ts';
 import { nodeRuntime, readStagedFile } from '../../lib/runtime/node.ts';
+import { nodeRegionTable } from '../../lib/runtime/node-regions.ts';
 import { encodePng } from '../../lib/runtime/node-image.ts';
 import { CliError, printJson } from '../errors.ts';
 import { readImageArg } from '../input.ts';
@@ -15,7 +17,7 @@ export const summary =
 
 const usage = `usage: zv idcard read IMG [--side portrait|emblem] [--today YYYY-MM-DD] [--portrait-out PNG]
        zv idcard compare IMG --record RECORD.json   (portrait side vs {name, sex, ethnicity, birthDate, address, idNumber})
-       zv idcard check IDNUMBER [--today YYYY-MM-DD]`;
+       zv idcard check IDNUMBER [--today YYYY-MM-DD]   (spaces and a lower-case x are accepted)`;
 
 function option(args: string[], name: string): string | undefined {
 	const i = args.indexOf(name);
@@ -30,6 +32,11 @@ const FIELD_ORDER = {
 	portrait: ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'],
 	emblem: ['authority', 'validFrom', 'validTo']
 } as const;
+
+/** A region as printed: the label to county level where the table knows it, and how far it vouches. */
+function regionJson(region: RegionLookup) {
+	return { code: region.code, label: region.label, level: region.level, status: region.status };
+}
 
 /** The JSON the command prints: every field of the side present (null when unread), rounded measures. */
 export function readingJson(r: CardReading): Record<string, unknown> {
@@ -50,8 +57,8 @@ export function readingJson(r: CardReading): Record<string, unknown> {
 				expectedCheck: r.checks.idNumber.expectedCheck,
 				birthDate: r.checks.idNumber.birthDate,
 				sex: r.checks.idNumber.sex,
-				region: r.checks.idNumber.region?.label || null,
-				regionLevel: r.checks.idNumber.region?.level ?? null,
+				kind: r.checks.idNumber.kind,
+				region: r.checks.idNumber.region && regionJson(r.checks.idNumber.region),
 				repairedTo: r.checks.idNumber.repair?.idNumber ?? null
 			},
 			birthMatchesNumber: r.checks.birthMatchesNumber,
@@ -84,7 +91,7 @@ async function read(args: string[]): Promise<number> {
 	const portraitOut = option(args, '--portrait-out');
 	const image = await readImageArg(args[0]);
 	const dictionary = new TextDecoder().decode(readStagedFile('ocr.keys').bytes);
-	const reader = createIdCardReader({ runtime: nodeRuntime, dictionary });
+	const reader = createIdCardReader({ runtime: nodeRuntime, dictionary, regions: nodeRegionTable() });
 	const reading = await reader.read(image, { side: sideArg as CardSide | undefined, today });
 	if (reading.status === 'no_card') {
 		throw new CliError(`${args[0]}: no ID card found (${reading.reasons.map((r) => r.en).join('; ')})`, 4);
@@ -108,7 +115,7 @@ async function compare(args: string[]): Promise<number> {
 	}
 	const image = await readImageArg(args[0]);
 	const dictionary = new TextDecoder().decode(readStagedFile('ocr.keys').bytes);
-	const reader = createIdCardReader({ runtime: nodeRuntime, dictionary });
+	const reader = createIdCardReader({ runtime: nodeRuntime, dictionary, regions: nodeRegionTable() });
 	const reading = await reader.read(image, { side: 'portrait' });
 	if (reading.status === 'no_card') {
 		throw new CliError(`${args[0]}: no ID card found (${reading.reasons.map((r) => r.en).join('; ')})`, 4);
@@ -125,8 +132,8 @@ export async function run(args: string[]): Promise<number> {
 	if (sub === 'check') {
 		const today = option(rest, '--today') ?? todayInChina();
 		if (!rest[0]) throw new CliError(`missing IDNUMBER\n${usage}`, 2);
-		const { reasons, region, ...check } = checkIdNumber(rest[0], today);
-		printJson({ ...check, region: region && { label: region.label, level: region.level }, reasons });
+		const { reasons, notes, region, ...check } = checkIdNumber(rest.join(''), today, nodeRegionTable());
+		printJson({ ...check, region: region && regionJson(region), reasons, notes });
 		return check.valid ? 0 : 1;
 	}
 	throw new CliError(usage, 2);

@@ -6,6 +6,7 @@ import { compareWithRecord, type RecordComparison } from '../core/idcard/compare
 import { todayInChina } from '../core/idcard/dates.ts';
 import type { CardFields, CardSide } from '../core/idcard/fields.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
+import type { RegionTable } from '../core/idcard/regions.ts';
 import { validateCard, type CardChecks } from '../core/idcard/validate.ts';
 import type { WorkerReading } from '../../../workers/ocr.worker.ts';
 import type { PhoneRecord } from './phone-store.ts';
@@ -29,11 +30,12 @@ export interface IdCardSummary {
 export function summarizeIdCard(
 	readings: Partial<Record<CardSide, SideReading>>,
 	record: PhoneRecord,
+	regions: RegionTable,
 	today: string = todayInChina()
 ): IdCardSummary {
 	// The emblem side carries only authority and validity; the portrait side everything else.
 	const fields: CardFields = { ...readings.emblem?.fields, ...readings.portrait?.fields };
-	const checks = validateCard(fields, today);
+	const checks = validateCard(fields, today, regions);
 	const comparison = compareWithRecord(fields, {
 		name: record.name,
 		sex: record.sex,
@@ -70,7 +72,9 @@ export function idCardStepResult(
 		verdict: summary.comparison.verdict,
 		confirmedByCandidate: summary.needsConfirmation ? opts.confirmed : null,
 		checksumValid: summary.checks.idNumber?.checksumValid ?? null,
+		idKind: summary.checks.idNumber?.kind ?? null,
 		region: summary.checks.idNumber?.region?.province ?? null,
+		regionStatus: summary.checks.idNumber?.region?.status ?? null,
 		birthMatchesNumber: summary.checks.birthMatchesNumber,
 		sexMatchesNumber: summary.checks.sexMatchesNumber,
 		ethnicityKnown: summary.checks.ethnicityKnown,

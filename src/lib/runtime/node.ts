@@ -1,33 +1,9 @@
 // Node side of the runtime interface: onnxruntime-node over the files models/stage.mjs put in static/.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../core/runtime.ts';
-import { findModel, type StagedManifest } from './manifest.ts';
+import { readStagedFile } from './node-staged.ts';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const staticDir = process.env.ZV_STATIC_DIR ?? join(projectRoot, 'static');
-
-let manifestCache: StagedManifest | null = null;
-export function loadManifest(): StagedManifest {
-	if (manifestCache) return manifestCache;
-	const path = join(staticDir, 'models', 'manifest.json');
-	if (!existsSync(path)) throw new Error(`no staged models at ${path}; run \`npm run models\``);
-	manifestCache = JSON.parse(readFileSync(path, 'utf8')) as StagedManifest;
-	return manifestCache;
-}
-
-/** Reads a staged file and refuses it if its bytes are not the ones the manifest names. */
-export function readStagedFile(id: string): { bytes: Uint8Array; sha256: string } {
-	const entry = findModel(loadManifest(), id);
-	const bytes = readFileSync(join(staticDir, entry.file));
-	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	if (sha256 !== entry.sha256)
-		throw new Error(`model "${id}": sha256 mismatch (${sha256} ≠ ${entry.sha256})`);
-	return { bytes, sha256 };
-}
+export { loadManifest, readStagedFile, staticDir } from './node-staged.ts';
 
 /** An onnxruntime-node runtime whose sessions are created with these options, each model loaded once. */
 export function createNodeRuntime(options: ort.InferenceSession.SessionOptions): InferenceRuntime {

@@ -1,5 +1,8 @@
 import { fail } from '@sveltejs/kit';
+import { todayInChina } from '$lib/core/idcard/dates';
+import { checkIdNumber } from '$lib/core/idcard/number';
 import { config } from '$lib/server/config';
+import { nodeRegionTable } from '$lib/runtime/node-regions';
 import { database } from '$lib/server/database';
 import { ServiceError } from '$lib/server/services/errors';
 import { startSession } from '$lib/server/services/sessions';
@@ -7,13 +10,18 @@ import type { Actions } from './$types';
 
 export const actions: Actions = {
 	start: async ({ request, cookies, url }) => {
-		const idNumber = String((await request.formData()).get('idNumber') ?? '').trim();
-		if (!/^\d{17}[\dXx]$/.test(idNumber)) {
+		const typed = String((await request.formData()).get('idNumber') ?? '').trim();
+		const check = checkIdNumber(typed, todayInChina(), nodeRegionTable());
+		if (!check.valid) {
 			return fail(400, {
-				idNumber,
-				error: { zh: '请输入18位身份证号码', en: 'Enter your 18-character ID number.' }
+				idNumber: typed,
+				error: {
+					zh: ['请输入18位证件号码', ...check.reasons.map((r) => r.zh)].join('：'),
+					en: ['Enter your 18-character ID number', ...check.reasons.map((r) => r.en)].join(': ')
+				}
 			});
 		}
+		const idNumber = check.idNumber;
 		const { db } = await database();
 		try {
 			const session = await startSession(db, idNumber);

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createIdCardReader } from '../../../src/lib/core/idcard/reader.ts';
+import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { createWebRuntime } from '../../../src/lib/runtime/web-ort.ts';
 import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { generateCard } from '../../support/idcard/generate.ts';
@@ -23,7 +24,7 @@ describe('ID card reader on onnxruntime-web', () => {
 			wasmPrefix: join(staticDir, 'vendor', 'ort') + '/'
 		});
 		const dictionary = new TextDecoder().decode(await runtime.fetchVerified('ocr.keys'));
-		const web = createIdCardReader({ runtime, dictionary });
+		const web = createIdCardReader({ runtime, dictionary, regions: nodeRegionTable() });
 		const card = await generateCard({
 			seed: 81,
 			side: 'portrait',

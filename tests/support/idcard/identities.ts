@@ -2,7 +2,7 @@
 // the region table knows, and valid numbers whose region, birth date and sex agree with the printed fields.
 import { ETHNICITIES } from '../../../src/lib/core/idcard/ethnicities.ts';
 import { checkCharacter } from '../../../src/lib/core/idcard/number.ts';
-import { knownCountyCodes, lookupRegion } from '../../../src/lib/core/idcard/regions.ts';
+import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { isoDate } from '../../../src/lib/core/idcard/dates.ts';
 
 export type Rng = () => number;
@@ -71,8 +71,8 @@ export function randomIdentity(r: Rng): Identity {
 	const month = int(r, 1, 12);
 	const day = int(r, 1, 28);
 	const birthDate = isoDate(year, month, day);
-	const county = pick(r, knownCountyCodes());
-	const place = lookupRegion(county);
+	const county = pick(r, nodeRegionTable().countyCodes('current'));
+	const place = nodeRegionTable().lookup(county);
 	const detail =
 		r() < 0.5
 			? `${pick(r, ROADS)}${pick(r, ROAD_KINDS)}${int(r, 1, 999)}号` +

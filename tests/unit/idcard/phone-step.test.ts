@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { idCardStepResult, summarizeIdCard, type SideReading } from '../../../src/lib/client/idcard.ts';
 import type { PhoneRecord } from '../../../src/lib/client/phone-store.ts';
 import type { CardFields } from '../../../src/lib/core/idcard/fields.ts';
+import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 
 const record: PhoneRecord = {
 	name: '王小明',
@@ -40,12 +41,13 @@ function reading(fields: CardFields): SideReading {
 }
 
 const TODAY = '2026-11-25';
+const regions = nodeRegionTable();
 const opts = { confirmed: false, sources: { portrait: 'album' as const }, runtime: 'wasm' };
 
 describe('phone ID step', () => {
 	it('passes the candidate’s own card with the number checked and every field matched', () => {
 		const readings = { portrait: reading(portraitFields) };
-		const summary = summarizeIdCard(readings, record, TODAY);
+		const summary = summarizeIdCard(readings, record, regions, TODAY);
 		expect(summary.blocking).toBe(false);
 		expect(summary.needsConfirmation).toBe(false);
 		const result = idCardStepResult(summary, readings, opts);
@@ -60,7 +62,7 @@ describe('phone ID step', () => {
 
 	it('asks to confirm a one-character name difference and passes only once confirmed', () => {
 		const readings = { portrait: reading({ ...portraitFields, name: '王小朋' }) };
-		const summary = summarizeIdCard(readings, record, TODAY);
+		const summary = summarizeIdCard(readings, record, regions, TODAY);
 		expect(summary.needsConfirmation).toBe(true);
 		expect(summary.blocking).toBe(false);
 		expect(summary.reasons.map((r) => r.code)).toContain('compare.name.one_char');
@@ -76,7 +78,7 @@ describe('phone ID step', () => {
 
 	it('blocks another person’s number and an expired card, naming each reason', () => {
 		const other = { portrait: reading({ ...portraitFields, idNumber: '420102198809214517' }) };
-		const s1 = summarizeIdCard(other, record, TODAY);
+		const s1 = summarizeIdCard(other, record, regions, TODAY);
 		expect(s1.blocking).toBe(true);
 		expect(s1.reasons.map((r) => r.code)).toContain('compare.idNumber.mismatch');
 		expect(idCardStepResult(s1, other, { ...opts, confirmed: true }).passed).toBe(false);
@@ -88,7 +90,7 @@ describe('phone ID step', () => {
 				side: 'emblem' as const
 			}
 		};
-		const s2 = summarizeIdCard(expired, record, TODAY);
+		const s2 = summarizeIdCard(expired, record, regions, TODAY);
 		expect(s2.checks.expired).toBe(true);
 		expect(s2.blocking).toBe(true);
 		expect(idCardStepResult(s2, expired, opts).details.expired).toBe(true);
@@ -96,7 +98,7 @@ describe('phone ID step', () => {
 
 	it('signs measures and codes only: no image, no long strings', () => {
 		const readings = { portrait: reading(portraitFields) };
-		const result = idCardStepResult(summarizeIdCard(readings, record, TODAY), readings, opts);
+		const result = idCardStepResult(summarizeIdCard(readings, record, regions, TODAY), readings, opts);
 		const strings = JSON.stringify(result).match(/"[^"]*"/g) ?? [];
 		expect(Math.max(...strings.map((s) => s.length))).toBeLessThan(100);
 		expect(Object.keys(result)).toEqual(['kind', 'passed', 'scores', 'reasons', 'models', 'details']);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validateCard } from '../../../src/lib/core/idcard/validate.ts';
+import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { checkExpiry, parseValidity } from '../../../src/lib/core/idcard/validity.ts';
 
 const today = '2026-11-25';
+const regions = nodeRegionTable();
 
 describe('validity period', () => {
 	it('parses dated and long-term periods', () => {
@@ -36,7 +38,8 @@ describe('validateCard', () => {
 				validFrom: '2010-01-01',
 				validTo: '2020-01-01'
 			},
-			today
+			today,
+			regions
 		);
 		expect(c.ok).toBe(false);
 		const codes = c.reasons.map((r) => r.code);
@@ -53,14 +56,18 @@ describe('validateCard', () => {
 			ethnicity: '汉',
 			idNumber: '11010519491231002X'
 		};
-		expect(validateCard(fields, today).ok).toBe(true);
-		const bad = validateCard({ ...fields, birthDate: '1949-12-30' }, today);
+		expect(validateCard(fields, today, regions).ok).toBe(true);
+		const bad = validateCard({ ...fields, birthDate: '1949-12-30' }, today, regions);
 		expect(bad.ok).toBe(false);
 		expect(bad.reasons.map((r) => r.code)).toContain('id.birth_disagrees');
 	});
 
 	it('proposes a supported repair and asks for confirmation', () => {
-		const c = validateCard({ sex: '女', birthDate: '1949-12-31', idNumber: '11010519491281002X' }, today);
+		const c = validateCard(
+			{ sex: '女', birthDate: '1949-12-31', idNumber: '11010519491281002X' },
+			today,
+			regions
+		);
 		expect(c.idNumber?.repair?.idNumber).toBe('11010519491231002X');
 		expect(c.needsConfirmation).toBe(true);
 		expect(c.reasons.map((r) => r.code)).toEqual(['id.repaired']);

@@ -17,6 +17,7 @@ import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
+import type { RegionTable } from './regions.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
 import { warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
@@ -130,6 +131,8 @@ function rotate180(img: RgbaImage): RgbaImage {
 export function createIdCardReader(deps: {
 	runtime: InferenceRuntime;
 	dictionary: string | readonly string[];
+	/** Region codes for the number's checks and repair (staged data, see regions.ts). */
+	regions: RegionTable;
 	/** Longest side of the detector's input (multiple of 32); see DETECT_MAX_SIDE. */
 	detectMaxSide?: number;
 	/**
@@ -454,7 +457,7 @@ export function createIdCardReader(deps: {
 			} else parsed = parseEmblem(lines);
 			profile('parse', performance.now() - t);
 			const fields: CardFields = parsed.fields;
-			const checks = validateCard(fields, today);
+			const checks = validateCard(fields, today, deps.regions);
 			reasons.push(...checks.reasons);
 			for (const [key, value] of Object.entries(fields)) {
 				if (value === null) {

@@ -1,26 +1,13 @@
-// Repairs an OCR'd ID number, cautiously. A checksum catches most single misreads, but blindly "fixing" one
-// can turn a misread into a valid WRONG number (one digit in eleven candidates always validates). So a repair is
-// only proposed when exactly one look-alike substitution validates AND the card's own 出生/性别 fields agree with
-// it, and it is always flagged for the candidate to confirm.
-import { hasValidChecksum } from './number.ts';
-import { isRealDate } from './dates.ts';
-import { isKnownProvince } from './regions.ts';
-import type { Sex } from './number.ts';
-
-/** Characters OCR confuses with each digit (glyph look-alikes in the card's OCR-B-like digits). */
-const LOOKALIKES: Record<string, string> = {
-	'0': '869',
-	'1': '74',
-	'2': '7',
-	'3': '8592',
-	'4': '1',
-	'5': '63',
-	'6': '5803',
-	'7': '12',
-	'8': '30696',
-	'9': '0835',
-	X: ''
-};
+// Repairs an OCR'd ID number, cautiously. A checksum catches every single misread, but blindly "fixing" one
+// can turn a misread into a valid WRONG number: for any misread, some digit at almost every position makes the
+// checksum hold again. So a repair is tried only where the card itself locates the misread: the number's birth
+// digits disagree with the printed 出生, its sex digit with the printed 性别, or its region code is in no list.
+// There every digit is tried (the card's true digit is among them, whatever the OCR confused it with), and
+// exactly one substitution must give a valid number with a known region that agrees with the printed fields.
+// Nothing located (a misread sequence digit or check character) means no repair: a lucky digit elsewhere
+// cannot be told from the right one. The candidate always confirms a repair.
+import { checkIdNumber, normalizeIdInput, type Sex } from './number.ts';
+import type { RegionTable } from './regions.ts';
 
 /** Unambiguous letter-for-digit slips: only digits and a final X are possible, so these are normalisation. */
 const LETTER_DIGITS: Record<string, string> = {
@@ -36,12 +23,9 @@ const LETTER_DIGITS: Record<string, string> = {
 	G: '6'
 };
 
-/** Upper-cases, drops spaces, maps full-width digits and letters that can only be digits; × / x / K at the end -> X. */
+/** normalizeIdInput plus what OCR gets wrong: × / K at the end -> X, letters that can only be digits. */
 export function normalizeIdText(text: string): string {
-	let t = text
-		.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-		.replace(/[\s\-_.·]/g, '')
-		.toUpperCase();
+	let t = normalizeIdInput(text);
 	if (t.length === 18 && /[×KＸ]/.test(t[17])) t = t.slice(0, 17) + 'X';
 	const head = t.slice(0, 17).replace(/[A-Z|]/g, (c) => LETTER_DIGITS[c] ?? c);
 	return head + t.slice(17);
@@ -57,7 +41,7 @@ export interface RepairEvidence {
 export interface RepairResult {
 	/** The repaired number, or null when no single supported repair exists. */
 	idNumber: string | null;
-	/** Every look-alike substitution that validates, for transparency. */
+	/** Every substitution at the located positions that validates, for transparency. */
 	candidates: string[];
 	/** Which card fields supported the chosen repair. */
 	supportedBy: ('birthDate' | 'sex')[];
@@ -65,30 +49,52 @@ export interface RepairResult {
 	needsConfirmation: boolean;
 }
 
-function plausible(id: string): boolean {
-	if (!hasValidChecksum(id) || !isKnownProvince(id)) return false;
-	return isRealDate(Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14)));
+export interface RepairContext {
+	regions: RegionTable;
+	/** 'YYYY-MM-DD': a repair never yields a birth date after it. */
+	today: string;
+}
+
+const sexOf = (id: string): Sex => (Number(id[16]) % 2 === 1 ? '男' : '女');
+const birthDigits = (date: string) => date.replace(/-/g, '');
+
+/** Valid, and its region (if it has one) is in the current, zone or former lists. */
+function plausible(id: string, context: RepairContext): boolean {
+	const check = checkIdNumber(id, context.today, context.regions);
+	return check.valid && check.region?.status !== 'unverified';
 }
 
 function agrees(id: string, evidence: RepairEvidence): boolean {
-	const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-	if (evidence.birthDate && evidence.birthDate !== birth) return false;
-	if (evidence.sex && (Number(id[16]) % 2 === 1 ? '男' : '女') !== evidence.sex) return false;
+	if (evidence.birthDate && birthDigits(evidence.birthDate) !== id.slice(6, 14)) return false;
+	if (evidence.sex && sexOf(id) !== evidence.sex) return false;
 	return true;
 }
 
-/** Tries every single look-alike substitution of a well-formed but invalid number. */
-export function repairIdNumber(text: string, evidence: RepairEvidence): RepairResult {
+/** Positions the card's own fields point at as misread; empty when nothing does. */
+function locatedPositions(id: string, evidence: RepairEvidence, context: RepairContext): number[] {
+	const positions: number[] = [];
+	if (evidence.birthDate) {
+		const printed = birthDigits(evidence.birthDate);
+		for (let i = 0; i < 8; i++) if (printed[i] !== id[6 + i]) positions.push(6 + i);
+	}
+	if (evidence.sex && sexOf(id) !== evidence.sex) positions.push(16);
+	const check = checkIdNumber(id, context.today, context.regions);
+	if (check.kind === null || check.region?.status === 'unverified') positions.push(0, 1, 2, 3, 4, 5);
+	return positions;
+}
+
+/** Tries single-digit substitutions, where the card locates the misread, of a number whose check fails. */
+export function repairIdNumber(text: string, evidence: RepairEvidence, context: RepairContext): RepairResult {
 	const id = normalizeIdText(text);
 	const none: RepairResult = { idNumber: null, candidates: [], supportedBy: [], needsConfirmation: false };
-	if (!/^\d{17}[\dX]$/.test(id) || hasValidChecksum(id)) return none;
+	if (!/^\d{17}[\dX]$/.test(id) || checkIdNumber(id, context.today, context.regions).checksumValid)
+		return none;
 	const candidates: string[] = [];
-	for (let i = 0; i < 18; i++) {
-		const alternatives = i === 17 ? LOOKALIKES[id[i]] + (id[i] === 'X' ? '' : 'X') : LOOKALIKES[id[i]];
-		for (const alt of alternatives ?? '') {
-			if (i < 17 && alt === 'X') continue;
-			const candidate = id.slice(0, i) + alt + id.slice(i + 1);
-			if (plausible(candidate)) candidates.push(candidate);
+	for (const i of locatedPositions(id, evidence, context)) {
+		for (const digit of '0123456789') {
+			if (digit === id[i]) continue;
+			const candidate = id.slice(0, i) + digit + id.slice(i + 1);
+			if (plausible(candidate, context)) candidates.push(candidate);
 		}
 	}
 	const supported = candidates.filter((c) => agrees(c, evidence));

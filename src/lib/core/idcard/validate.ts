@@ -4,12 +4,13 @@ import { isEthnicity } from './ethnicities.ts';
 import type { CardFields } from './fields.ts';
 import { checkIdNumber, type IdNumberCheck } from './number.ts';
 import { reason, type Reason } from './reasons.ts';
+import type { RegionTable } from './regions.ts';
 import { normalizeIdText, repairIdNumber, type RepairResult } from './repair.ts';
 import { checkExpiry } from './validity.ts';
 
 export interface CardChecks {
 	/** null when the field was not read (or belongs to the other side). */
-	idNumber: (Omit<IdNumberCheck, 'reasons'> & { repair: RepairResult | null }) | null;
+	idNumber: (Omit<IdNumberCheck, 'reasons' | 'notes'> & { repair: RepairResult | null }) | null;
 	birthMatchesNumber: boolean | null;
 	sexMatchesNumber: boolean | null;
 	ethnicityKnown: boolean | null;
@@ -18,20 +19,60 @@ export interface CardChecks {
 	ok: boolean;
 	/** The corrected number awaits the candidate's confirmation. */
 	needsConfirmation: boolean;
+	/** Failed checks, then non-blocking notes for reviewers (id.region_unverified). */
 	reasons: Reason[];
 }
 
+/** The printed (or registered) birth date and sex against those the number encodes; null where not comparable. */
+export function crossCheckNumber(
+	number: Pick<IdNumberCheck, 'birthDate' | 'sex'>,
+	stated: { birthDate?: string | null; sex?: string | null }
+): { birthMatchesNumber: boolean | null; sexMatchesNumber: boolean | null; reasons: Reason[] } {
+	const reasons: Reason[] = [];
+	let birthMatchesNumber: boolean | null = null;
+	if (stated.birthDate && number.birthDate) {
+		birthMatchesNumber = stated.birthDate === number.birthDate;
+		if (!birthMatchesNumber) {
+			reasons.push(
+				reason(
+					'id.birth_disagrees',
+					`出生日期 ${stated.birthDate} 与号码中的 ${number.birthDate} 不一致`,
+					`The birth date ${stated.birthDate} disagrees with the number's ${number.birthDate}`
+				)
+			);
+		}
+	}
+	let sexMatchesNumber: boolean | null = null;
+	if (stated.sex && number.sex) {
+		sexMatchesNumber = stated.sex === number.sex;
+		if (!sexMatchesNumber) {
+			reasons.push(
+				reason(
+					'id.sex_disagrees',
+					`性别“${stated.sex}”与号码第17位所示“${number.sex}”不一致`,
+					`The sex "${stated.sex}" disagrees with the number's 17th digit ("${number.sex}")`
+				)
+			);
+		}
+	}
+	return { birthMatchesNumber, sexMatchesNumber, reasons };
+}
+
 /** Validates whichever fields are present (a portrait side, an emblem side, or both merged). */
-export function validateCard(fields: CardFields, today: string): CardChecks {
+export function validateCard(fields: CardFields, today: string, regions: RegionTable): CardChecks {
 	const reasons: Reason[] = [];
 	let idCheck: CardChecks['idNumber'] = null;
 	let number: IdNumberCheck | null = null;
 	let needsConfirmation = false;
 	if (fields.idNumber) {
-		number = checkIdNumber(normalizeIdText(fields.idNumber), today);
+		number = checkIdNumber(normalizeIdText(fields.idNumber), today, regions);
 		let repair: RepairResult | null = null;
 		if (number.wellFormed && !number.checksumValid) {
-			repair = repairIdNumber(number.idNumber, { birthDate: fields.birthDate, sex: fields.sex });
+			repair = repairIdNumber(
+				number.idNumber,
+				{ birthDate: fields.birthDate, sex: fields.sex },
+				{ regions, today }
+			);
 			if (repair.idNumber) {
 				needsConfirmation = true;
 				reasons.push(
@@ -43,38 +84,19 @@ export function validateCard(fields: CardFields, today: string): CardChecks {
 				);
 			}
 		}
-		const { reasons: numberReasons, ...rest } = number;
+		const { reasons: numberReasons, notes: _notes, ...rest } = number;
+		void _notes;
 		if (!repair?.idNumber) reasons.push(...numberReasons);
 		idCheck = { ...rest, repair };
 	}
 	// Compare printed fields with the (possibly repaired) number.
-	const effective = idCheck?.repair?.idNumber ? checkIdNumber(idCheck.repair.idNumber, today) : number;
-	let birthMatchesNumber: boolean | null = null;
-	if (fields.birthDate && effective?.birthDate) {
-		birthMatchesNumber = fields.birthDate === effective.birthDate;
-		if (!birthMatchesNumber) {
-			reasons.push(
-				reason(
-					'id.birth_disagrees',
-					`出生日期 ${fields.birthDate} 与号码中的 ${effective.birthDate} 不一致`,
-					`The printed birth date ${fields.birthDate} disagrees with the number's ${effective.birthDate}`
-				)
-			);
-		}
-	}
-	let sexMatchesNumber: boolean | null = null;
-	if (fields.sex && effective?.sex) {
-		sexMatchesNumber = fields.sex === effective.sex;
-		if (!sexMatchesNumber) {
-			reasons.push(
-				reason(
-					'id.sex_disagrees',
-					`性别“${fields.sex}”与号码第17位所示“${effective.sex}”不一致`,
-					`The printed sex "${fields.sex}" disagrees with the number's 17th digit ("${effective.sex}")`
-				)
-			);
-		}
-	}
+	const effective = idCheck?.repair?.idNumber
+		? checkIdNumber(idCheck.repair.idNumber, today, regions)
+		: number;
+	const { birthMatchesNumber, sexMatchesNumber, ...cross } = effective
+		? crossCheckNumber(effective, fields)
+		: { birthMatchesNumber: null, sexMatchesNumber: null, reasons: [] };
+	reasons.push(...cross.reasons);
 	let ethnicityKnown: boolean | null = null;
 	if (fields.ethnicity) {
 		ethnicityKnown = isEthnicity(fields.ethnicity);
@@ -97,6 +119,8 @@ export function validateCard(fields: CardFields, today: string): CardChecks {
 		expired = expiry.expired;
 		reasons.push(...expiry.reasons);
 	}
+	// Notes (a region no list knows) are for reviewers: shown, never blocking.
+	if (effective) reasons.push(...effective.notes);
 	const idOk = !idCheck || idCheck.valid || Boolean(idCheck.repair?.idNumber);
 	const ok =
 		idOk &&

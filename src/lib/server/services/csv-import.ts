@@ -1,9 +1,8 @@
 // CSV import for offices without an API: a header row naming the fields (English names as in the JSON API),
 // then one candidate per row. Every row is validated; valid rows are stored, invalid ones reported by line.
-import * as v from 'valibot';
 import { parseCsv } from '../csv.ts';
 import type { Db } from '../db/index.ts';
-import { CandidateSchema } from '../validation/candidate.ts';
+import { validateCandidate, type FieldProblem } from '../validation/candidate.ts';
 import { ServiceError } from './errors.ts';
 import { upsertCandidate } from './registration.ts';
 
@@ -24,7 +23,10 @@ export const CSV_COLUMNS = [
 export interface ImportReport {
 	created: number;
 	updated: number;
-	errors: { line: number; message: string }[];
+	/** Each refused row: a one-line message, and every problem by field in both languages. */
+	errors: { line: number; message: string; fields: FieldProblem[] }[];
+	/** Stored rows with something for a reviewer (a region code no list knows). */
+	notes: { line: number; idNumber: string; codes: string[] }[];
 }
 
 export async function importCandidatesCsv(
@@ -44,7 +46,7 @@ export async function importCandidatesCsv(
 			`The CSV lacks columns: ${missing.join(', ')}`
 		);
 	}
-	const report: ImportReport = { created: 0, updated: 0, errors: [] };
+	const report: ImportReport = { created: 0, updated: 0, errors: [], notes: [] };
 	for (const [index, cells] of rows.entries()) {
 		const line = index + 2;
 		const record: Record<string, string> = {};
@@ -52,22 +54,29 @@ export async function importCandidatesCsv(
 			if ((CSV_COLUMNS as readonly string[]).includes(name) && cells[i] !== undefined && cells[i] !== '')
 				record[name] = cells[i];
 		});
-		const parsed = v.safeParse(CandidateSchema, record);
-		if (!parsed.success) {
-			const issue = parsed.issues[0];
+		const checked = validateCandidate(record);
+		if (!checked.ok) {
 			report.errors.push({
 				line,
-				message: `${issue.path?.map((p) => String(p.key)).join('.') ?? ''}: ${issue.message}`
+				message: checked.problems.map((p) => `${p.field}: ${p.en}`).join('; '),
+				fields: checked.problems
 			});
 			continue;
 		}
+		if (checked.notes.length) {
+			report.notes.push({ line, idNumber: checked.record.idNumber, codes: checked.notes.map((n) => n.code) });
+		}
 		try {
-			const result = await upsertCandidate(db, parsed.output, actor);
+			const result = await upsertCandidate(db, checked.record, actor);
 			if (result.created) report.created++;
 			else report.updated++;
 		} catch (error) {
 			if (!(error instanceof ServiceError)) throw error;
-			report.errors.push({ line, message: error.en });
+			report.errors.push({
+				line,
+				message: error.en,
+				fields: [{ field: 'idNumber', code: error.code, zh: error.zh, en: error.en }]
+			});
 		}
 	}
 	return report;

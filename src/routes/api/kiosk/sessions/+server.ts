@@ -6,9 +6,10 @@ import { requireStaff } from '$lib/server/http/staff-auth';
 import { parseInput } from '$lib/server/http/validate';
 import { startOnSiteSession } from '$lib/server/services/kiosk';
 import type { RequestHandler } from './$types';
+import { IdNumberField } from '$lib/server/validation/candidate';
 
 const Start = v.object({
-	idNumber: v.pipe(v.string(), v.trim(), v.regex(/^\d{17}[\dXx]$/, 'idNumber must be 18 characters'))
+	idNumber: IdNumberField
 });
 
 /** POST {idNumber} -> {sessionId, link, expiresAt}: the same phone link the PC page shows as a QR code. */

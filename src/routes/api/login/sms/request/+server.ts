@@ -5,9 +5,10 @@ import { parseInput } from '$lib/server/http/validate';
 import { smsSender } from '$lib/server/sms';
 import { requestSmsCode } from '$lib/server/services/sms-login';
 import type { RequestHandler } from './$types';
+import { IdNumberField } from '$lib/server/validation/candidate';
 
 const Body = v.object({
-	idNumber: v.pipe(v.string(), v.trim(), v.regex(/^\d{17}[\dXx]$/, 'idNumber must be 18 characters'))
+	idNumber: IdNumberField
 });
 
 /** POST {idNumber} -> {sent, phone (masked), expiresAt}: a 6-digit code to the registered phone (5 an hour). */

@@ -5,9 +5,10 @@ import { readJson, respond } from '$lib/server/http/respond';
 import { parseInput } from '$lib/server/http/validate';
 import { verifySmsCode } from '$lib/server/services/sms-login';
 import type { RequestHandler } from './$types';
+import { IdNumberField } from '$lib/server/validation/candidate';
 
 const Body = v.object({
-	idNumber: v.pipe(v.string(), v.trim(), v.regex(/^\d{17}[\dXx]$/, 'idNumber must be 18 characters')),
+	idNumber: IdNumberField,
 	code: v.pipe(v.string(), v.regex(/^\d{6}$/, 'code must be 6 digits'))
 });
 
