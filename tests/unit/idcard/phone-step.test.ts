@@ -96,6 +96,19 @@ describe('phone ID step', () => {
 		expect(idCardStepResult(s2, expired, opts).details.expired).toBe(true);
 	});
 
+	it('passes a number whose region no list knows, with the note for reviewers in the signed result', () => {
+		const idNumber = '420199199003071231'; // 4201 Wuhan; county 99 in no list
+		const own = { ...record, idNumber };
+		const readings = { portrait: reading({ ...portraitFields, idNumber }) };
+		const summary = summarizeIdCard(readings, own, regions, TODAY);
+		expect(summary.blocking).toBe(false);
+		expect(summary.needsConfirmation).toBe(false);
+		const result = idCardStepResult(summary, readings, opts);
+		expect(result.passed).toBe(true);
+		expect(result.reasons).toContain('id.region_unverified');
+		expect(result.details).toMatchObject({ idKind: 'resident', regionStatus: 'unverified' });
+	});
+
 	it('signs measures and codes only: no image, no long strings', () => {
 		const readings = { portrait: reading(portraitFields) };
 		const result = idCardStepResult(summarizeIdCard(readings, record, regions, TODAY), readings, opts);
