@@ -111,7 +111,7 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 	it('a flood of sign-in requests from one address is refused (429) after a few', async () => {
 		const address = newAddress();
 		const statuses: number[] = [];
-		for (let i = 0; i < 40; i++) {
+		for (let i = 0; i < 80; i++) {
 			const id = newIdNumber();
 			const r = await post(
 				'/api/login/sms/request',
@@ -383,5 +383,49 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 		expect(body).not.toHaveProperty('link');
 		expect(body.phone).toBe(`${phoneOf(id).slice(0, 3)}****${phoneOf(id).slice(-4)}`);
 		expect(await lastSms(phoneOf(id))).toMatch(/\/m\/[A-Za-z0-9_-]{16,}/);
+	});
+});
+
+describe(`failure limits (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('a used-up limit sends the candidate to review with a reason; staff give the attempts back, audited', async () => {
+		const id = await registered('hubei');
+		const phone = await preparePhone(server.origin, cookie, id);
+		const report = (n: number) =>
+			signPayload(
+				{
+					version: 1,
+					type: 'attempt',
+					sessionId: phone.sessionId,
+					challenge: phone.challenge,
+					signedAt: new Date().toISOString(),
+					candidate: { idNumber: id },
+					attempt: n,
+					step: failed('liveness')
+				} as never,
+				phone.privateKey
+			);
+		const answers = [];
+		for (let n = 1; n <= 3; n++)
+			answers.push(await (await post('/api/phone/attempt', await report(n))).json());
+		expect(answers[2]).toMatchObject({ attemptsLeft: 0, next: ['manual_review', 'on_site'] });
+		const auth = { authorization: `Bearer ${REGISTRATION_TOKEN}` };
+		const blocked = await post('/api/registration/sessions', { idNumber: id }, newAddress(), auth);
+		expect(blocked.status).toBe(403);
+		// Without a reason, or from a kiosk account, nothing is reset.
+		const noReason = await fetch(`${server.origin}/api/staff/attempts-reset`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie, origin: server.origin },
+			body: JSON.stringify({ idNumber: id })
+		});
+		expect(noReason.status).toBe(400);
+		const reset = await fetch(`${server.origin}/api/staff/attempts-reset`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie, origin: server.origin },
+			body: JSON.stringify({ idNumber: id, reason: '考生来电，确认为网络问题' })
+		});
+		expect(reset.status).toBe(200);
+		expect(await reset.json()).toEqual({ idNumber: id, failures: 0 });
+		const again = await post('/api/registration/sessions', { idNumber: id }, newAddress(), auth);
+		expect(again.status).toBe(200);
 	});
 });

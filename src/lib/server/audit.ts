@@ -1,4 +1,5 @@
 import type { Db } from './db/index.ts';
+import { currentClient } from './request-context.ts';
 
 export interface AuditEntry {
 	actor: string;
@@ -15,6 +16,7 @@ export async function audit(db: Db, entry: AuditEntry): Promise<void> {
 /** Several entries in one statement (one round trip inside a busy transaction). */
 export async function auditAll(db: Db, entries: readonly AuditEntry[]): Promise<void> {
 	if (entries.length === 0) return;
+	const client = currentClient();
 	await db
 		.insertInto('audit_log')
 		.values(
@@ -23,7 +25,9 @@ export async function auditAll(db: Db, entries: readonly AuditEntry[]): Promise<
 				action: entry.action,
 				session_id: entry.sessionId ?? null,
 				candidate_id: entry.candidateId ?? null,
-				detail: JSON.stringify(entry.detail ?? {})
+				detail: JSON.stringify(entry.detail ?? {}),
+				client_address: client?.address ?? null,
+				user_agent: client?.userAgent?.slice(0, 256) ?? null
 			}))
 		)
 		.execute();
