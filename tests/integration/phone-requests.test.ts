@@ -130,7 +130,8 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		await expect(
 			reportAttempt(db, s.opened.sessionId, await s.attempt(3, step('liveness', true)))
 		).rejects.toMatchObject({ code: 'not_a_failure' });
-		const stranger = await openSession(db, c.idNumber);
+		// Another device (another candidate's session: a second session of this one would end the first).
+		const stranger = await openSession(db, (await registerCandidate(db)).idNumber);
 		const forged = {
 			...(await stranger.attempt(3, step('liveness', false))),
 			payload: (await s.attempt(3, step('liveness', false))).payload
@@ -298,7 +299,7 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 			code: 'challenge_expired'
 		});
 		const t = await openSession(db, c.idNumber);
-		const other = await openSession(db, c.idNumber);
+		const other = await openSession(db, (await registerCandidate(db)).idNumber);
 		const forged = { ...(await other.extend(1)), payload: (await t.extend(1)).payload };
 		await expect(extendChallenge(db, t.opened.sessionId, forged)).rejects.toMatchObject({
 			code: 'bad_signature'

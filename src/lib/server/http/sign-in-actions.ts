@@ -20,9 +20,9 @@ async function typedFields(event: RequestEvent) {
 const refused = (state: Omit<SignInFormState, 'error'>, status: number, error: SignInFormState['error']) =>
 	fail(status, { ...state, error } satisfies SignInFormState);
 
-export function codeSignInActions(
+export function codeSignInActions<Signed extends object>(
 	purpose: CodeSignIn,
-	signedIn: (event: RequestEvent, session: NewSession) => object | Promise<object>
+	signedIn: (event: RequestEvent, session: NewSession) => Signed | Promise<Signed>
 ) {
 	return {
 		code: async (event: RequestEvent) => {

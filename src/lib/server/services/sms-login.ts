@@ -73,6 +73,16 @@ const tooManyGuesses = () =>
 		`Too many wrong codes (${MAX_GUESSES}); this code no longer works. Request a new one.`
 	);
 
+/**
+ * The provinces a code sign-in serves: the phone's own sign-in only those that sign in by SMS code; the built-in PC
+ * page (the stand-in for a registration site) signs in with an SMS code to the phone on record as well, so it serves
+ * those too, with the same proof.
+ */
+const SERVES: Record<CodeSignIn, readonly LoginKind[]> = {
+	'sms-code': ['sms-code'],
+	'pc-qr': ['pc-qr', 'sms-code']
+};
+
 /** What the province sends instead of a code when the candidate asked for a sign-in it does not offer. */
 const GUIDANCE: Record<CodeSignIn, string> = {
 	'sms-code':
@@ -88,7 +98,8 @@ export async function requestSmsCode(db: Db, sms: SmsSender, typed: SignInTyped,
 	await rateLimit(db, `signin:codes:${typedKey(typed)}`, SIGN_IN_RULES.codes, now, tooManyCodes);
 	const candidate = await candidateByIdNumber(db, typed.idNumber);
 	const onRecord = candidate !== null && candidate.phone === typed.phone;
-	const offered = onRecord && (findPolicy(candidate.province)?.login.includes(typed.purpose) ?? false);
+	const login = findPolicy(candidate?.province ?? '')?.login ?? [];
+	const offered = onRecord && SERVES[typed.purpose].some((kind) => login.includes(kind));
 	const code = randomDigits(6);
 	const salt = randomBytes(16).toString('base64url');
 	await db
