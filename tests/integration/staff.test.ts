@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { importCandidatesCsv } from '../../src/lib/server/services/csv-import.ts';
+import { withClient } from '../../src/lib/server/request-context.ts';
 import { searchCandidates, startOnSiteSession } from '../../src/lib/server/services/kiosk.ts';
 import { rateLimit } from '../../src/lib/server/services/rate-limit.ts';
 import { outcomeEventsSince, upsertCandidate } from '../../src/lib/server/services/registration.ts';
@@ -79,6 +80,23 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		await expect(createStaff(db, 'weak', 'admin', 'short')).rejects.toMatchObject({ code: 'weak_password' });
 		expect(hasRole(reviewer, 'kiosk')).toBe(false);
 		expect(hasRole({ id: 0, username: 'a', role: 'admin' }, 'kiosk')).toBe(true);
+	});
+
+	it('audit rows record the address and user agent of the request behind them', async () => {
+		await withClient({ address: '198.51.100.7', userAgent: 'scripted-client/1.0' }, () =>
+			login(db, 'nobody-here', 'wrong password', '198.51.100.7').catch(() => null)
+		);
+		const row = await db
+			.selectFrom('audit_log')
+			.select(['action', 'client_address', 'user_agent'])
+			.where('action', '=', 'staff.login_failed')
+			.orderBy('id', 'desc')
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({
+			action: 'staff.login_failed',
+			client_address: '198.51.100.7',
+			user_agent: 'scripted-client/1.0'
+		});
 	});
 
 	it('failed logins are limited per username and address in the database; others still sign in', async () => {
