@@ -90,6 +90,25 @@ const failed = (kind: StepResult['kind']): StepResult => ({
 	details: {}
 });
 
+/** A signed report of a failed liveness step, attempt `n`, from the device holding the session's key. */
+const failedLiveness = (
+	s: { sessionId: string; challenge: unknown; idNumber: string; privateKey: CryptoKey },
+	n: number
+) =>
+	signPayload(
+		{
+			version: 1,
+			type: 'attempt',
+			sessionId: s.sessionId,
+			challenge: s.challenge,
+			signedAt: new Date().toISOString(),
+			candidate: { idNumber: s.idNumber },
+			attempt: n,
+			step: failed('liveness')
+		} as never,
+		s.privateKey
+	);
+
 describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('no session without sign-in: the PC page does not hand out a phone link for a bare ID number', async () => {
 		const id = await registered('hubei');
@@ -235,18 +254,14 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 				stranger
 			).then((r) => r.json())) as { sessionId: string; challenge: unknown };
 			for (let n = 1; n <= 5; n++) {
-				const report = await signPayload(
+				const report = await failedLiveness(
 					{
-						version: 1,
-						type: 'attempt',
 						sessionId: opened.sessionId,
 						challenge: opened.challenge,
-						signedAt: new Date().toISOString(),
-						candidate: { idNumber: id },
-						attempt: n,
-						step: failed('liveness')
-					} as never,
-					keys.privateKey
+						idNumber: id,
+						privateKey: keys.privateKey
+					},
+					n
 				);
 				await post('/api/phone/attempt', report, stranger);
 			}
@@ -390,20 +405,7 @@ describe(`failure limits (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 	it('a used-up limit sends the candidate to review with a reason; staff give the attempts back, audited', async () => {
 		const id = await registered('hubei');
 		const phone = await preparePhone(server.origin, cookie, id);
-		const report = (n: number) =>
-			signPayload(
-				{
-					version: 1,
-					type: 'attempt',
-					sessionId: phone.sessionId,
-					challenge: phone.challenge,
-					signedAt: new Date().toISOString(),
-					candidate: { idNumber: id },
-					attempt: n,
-					step: failed('liveness')
-				} as never,
-				phone.privateKey
-			);
+		const report = (n: number) => failedLiveness(phone, n);
 		const answers = [];
 		for (let n = 1; n <= 3; n++)
 			answers.push(await (await post('/api/phone/attempt', await report(n))).json());
