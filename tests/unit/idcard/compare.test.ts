@@ -30,11 +30,11 @@ describe('compareWithRecord', () => {
 	it('compares the card address up to a masked record address (the server masks it after its first characters)', () => {
 		const masked = maskAddress('湖北省武汉市武昌区中南路99号3栋2单元501室');
 		expect(masked).toBe('湖北省武汉市****');
-		const same = compareWithRecord(card, { address: masked, idNumber: card.idNumber });
+		const same = compareWithRecord(card, { name: card.name, address: masked, idNumber: card.idNumber });
 		expect(same.fields.find((f) => f.field === 'address')?.status).toBe('match');
 		const other = compareWithRecord(
 			{ ...card, address: '北京市朝阳区建国路88号' },
-			{ address: masked, idNumber: card.idNumber }
+			{ name: card.name, address: masked, idNumber: card.idNumber }
 		);
 		expect(other.fields.find((f) => f.field === 'address')?.status).toBe('mismatch');
 	});
