@@ -23,6 +23,17 @@ export default defineConfig({
 		port,
 		reuseExistingServer: false,
 		timeout: 120_000,
-		env: { PORT: String(port), ZV_E2E: '1', ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN }
+		// The development outbox shows the sign-in codes; sign-in limits are raised for one address signing in the
+		// demo candidates dozens of times an hour, and a resend waits 3 s.
+		env: {
+			PORT: String(port),
+			ZV_E2E: '1',
+			ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN,
+			ZV_DEV_PAGES: '1',
+			ZV_SIGNIN_PER_ADDRESS_HOUR: '10000',
+			ZV_SIGNIN_CODES_PER_HOUR: '1000',
+			ZV_SESSION_STARTS_PER_HOUR: '1000',
+			ZV_SMS_RESEND_SECONDS: '3'
+		}
 	}
 });

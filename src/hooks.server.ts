@@ -1,6 +1,8 @@
 import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { database } from '$lib/server/database';
+import { clientAddress } from '$lib/server/http/client';
 import { bodyLimitFor } from '$lib/server/http/limits';
+import { withClient } from '$lib/server/request-context';
 import { startJobs } from '$lib/server/jobs';
 import { seedAdmin } from '$lib/server/services/staff';
 
@@ -10,7 +12,12 @@ export const init: ServerInit = async () => {
 	startJobs(db);
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+export const handle: Handle = ({ event, resolve }) =>
+	withClient({ address: clientAddress(event), userAgent: event.request.headers.get('user-agent') }, () =>
+		handleRequest({ event, resolve })
+	);
+
+const handleRequest: Handle = async ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? 0);
 	const limit = bodyLimitFor(event.url.pathname);
 	if (length > limit) {
@@ -31,6 +38,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// SvelteKit's cross-site check then refused the staff sign-in and any PC form tapped before hydration.
 	// Nothing goes to another origin, which gets no referrer either way.
 	response.headers.set('Referrer-Policy', 'same-origin');
+	// Over HTTPS (event.url says so from ORIGIN or, behind a proxy, PROTOCOL_HEADER): browsers keep to HTTPS.
+	if (event.url.protocol === 'https:') {
+		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+	}
 	response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=()');
 	// Pages get their CSP from svelte.config.js (with script hashes); API answers may load nothing at all.
 	if (event.url.pathname.startsWith('/api/')) {

@@ -84,6 +84,8 @@ test('every screen of a Hubei flow, in Chinese and English', async ({ page: pc }
 });
 
 test('failure, manual review and on-site screens', async ({ page: pc, browser, request }) => {
+	// A sign-in with an SMS code and three rounds of checks: more than the default two minutes on a busy machine.
+	test.setTimeout(200_000);
 	// A candidate of its own: the three failures are counted by the server and would block the demo candidate.
 	const idNumber = await registerCandidate(request, 'hubei', 7102);
 	const still = await browserWithClip(

@@ -33,11 +33,11 @@ test('staff signs in, finds the candidate, runs the checks on the tablet and att
 	await tablet.getByLabel('密码').fill(PASSWORD);
 	await tablet.getByRole('button', { name: '登录' }).click();
 
-	// By name, then by ID number prefix.
-	await tablet.getByLabel('身份证号码或姓名').fill('王小');
+	// Not by name or a prefix (a kiosk account must not list candidates), by the full ID number.
+	await tablet.getByLabel('身份证号码').fill('王小');
 	await tablet.getByRole('button', { name: '查找考生' }).click();
-	await expect(tablet.getByRole('cell', { name: '王小明', exact: true })).toBeVisible();
-	await tablet.getByLabel('身份证号码或姓名').fill(DEMO_ID.slice(0, 10));
+	await expect(tablet.getByRole('status')).toHaveText('未找到考生');
+	await tablet.getByLabel('身份证号码').fill(DEMO_ID);
 	await tablet.getByRole('button', { name: '查找考生' }).click();
 	await expect(tablet.getByRole('cell', { name: '王小明', exact: true })).toBeVisible();
 	await tablet.getByRole('button', { name: /开始现场核验/ }).click();
@@ -62,7 +62,7 @@ test('staff signs in, finds the candidate, runs the checks on the tablet and att
 
 	// The candidate now shows as confirmed.
 	await tablet.getByRole('button', { name: '下一位考生' }).click();
-	await tablet.getByLabel('身份证号码或姓名').fill('王小明');
+	await tablet.getByLabel('身份证号码').fill(DEMO_ID);
 	await tablet.getByRole('button', { name: '查找考生' }).click();
 	await expect(tablet.getByRole('row', { name: /王小明/ })).toContainText('已确认');
 	await context.close();

@@ -1,14 +1,21 @@
 // Forms must work before the page's script has loaded (a slow phone or PC taps at once) and without it: the
 // browser then posts the form itself, and the server's cross-site check must still see our own origin.
 import { expect, test } from '@playwright/test';
-import { DEMO_IDS } from './support/flow.ts';
+import { DEMO_IDS, codeFromOutbox, phoneOnRecord } from './support/flow.ts';
 
 test.use({ javaScriptEnabled: false });
 
-test('the PC asks for a QR code without its script: the plain form post is accepted', async ({ page }) => {
+test('the PC signs in and shows the QR code without its script: the plain form posts are accepted', async ({
+	page
+}) => {
 	await page.goto('/pc');
+	const phone = phoneOnRecord(DEMO_IDS.fujian);
 	await page.getByLabel('身份证号码').fill(DEMO_IDS.fujian);
-	await page.getByRole('button', { name: '生成手机扫码二维码' }).click();
+	await page.getByLabel('报名时填写的手机号码').fill(phone);
+	await page.getByRole('button', { name: '获取短信验证码' }).click();
+	await expect(page.getByTestId('code-sent')).toBeVisible();
+	await page.getByLabel('短信验证码').fill(await codeFromOutbox(page.request, phone));
+	await page.getByRole('button', { name: '登录并生成二维码' }).click();
 	await expect(page.getByRole('img', { name: '手机身份确认链接二维码' })).toBeVisible();
 	await expect(page.getByTestId('phone-link')).toHaveAttribute('href', /\/m\//);
 });

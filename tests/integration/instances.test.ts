@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DatabaseHandle } from '../../src/lib/server/db/index.ts';
+import { reportAttempt } from '../../src/lib/server/services/phone-requests.ts';
+import { startSession } from '../../src/lib/server/services/sessions.ts';
 import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -36,24 +38,39 @@ const settle = async (work: Promise<unknown>[]) =>
 	);
 
 describe(`limits across instances (${process.env.DATABASE_URL ? 'PostgreSQL, two pools' : 'PGlite, one handle'})`, () => {
-	it('six failed Hubei attempts sent at once through two instances: exactly three are recorded', async () => {
+	it('six sessions of one candidate started at once through two instances: exactly one stays live', async () => {
 		const candidate = await registerCandidate(a);
-		const sessions = await Promise.all(Array.from({ length: 6 }, () => openSession(a, candidate.idNumber)));
-		const bundles = await Promise.all(sessions.map((s) => s.sign(s.payload([step('liveness', false)]))));
+		const started = await settle(
+			Array.from({ length: 6 }, (_, i) => startSession(i % 2 ? b : a, candidate.idNumber))
+		);
+		expect(started).toEqual(Array(6).fill('ok'));
+		const live = await a
+			.selectFrom('verification_sessions')
+			.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
+			.select('verification_sessions.status')
+			.where('candidates.id_number', '=', candidate.idNumber)
+			.execute();
+		expect(live.filter((s) => s.status === 'pending')).toHaveLength(1);
+		expect(live.filter((s) => s.status === 'superseded')).toHaveLength(5);
+	});
+
+	it('six failed Hubei attempts reported at once through two instances: exactly three are counted', async () => {
+		const candidate = await registerCandidate(a);
+		const s = await openSession(a, candidate.idNumber);
+		const reports = await Promise.all(
+			Array.from({ length: 6 }, (_, i) => s.attempt(i + 1, step('liveness', false)))
+		);
 		const results = await settle(
-			sessions.map((s, i) =>
-				submitBundle(i % 2 ? b : a, s.opened.sessionId, { bundle: bundles[i] }, new Date(), deps)
-			)
+			reports.map((report, i) => reportAttempt(i % 2 ? b : a, s.opened.sessionId, report))
 		);
 		expect(results.filter((r) => r === 'ok')).toHaveLength(3);
-		expect(results.filter((r) => r === 'attempts_exhausted')).toHaveLength(3);
-		const failed = await a
-			.selectFrom('outcomes')
-			.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+		expect(results.filter((r) => r === 'attempts_exhausted' || r === 'already_recorded')).toHaveLength(3);
+		const counted = await a
+			.selectFrom('failed_attempts')
 			.select((eb) => eb.fn.countAll().as('n'))
-			.where('candidates.id_number', '=', candidate.idNumber)
+			.where('session_id', '=', s.opened.sessionId)
 			.executeTakeFirstOrThrow();
-		expect(Number(failed.n)).toBe(3);
+		expect(Number(counted.n)).toBe(3);
 	});
 
 	it('twenty Beijing photo uploads at once through two instances: exactly fifteen counted, five refused', async () => {

@@ -32,51 +32,81 @@ const lastCode = async (phone: string) => {
 };
 
 describe(`SMS (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-	it('Beijing code login: the right code once starts a session; wrong, reused and sixth guesses fail', async () => {
+	// Each test types from an address of its own (the per-address limit is shared by every sign-in from it).
+	const typed = (idNumber: string, phone: string, client: string) =>
+		({ idNumber, phone, purpose: 'sms-code', client }) as const;
+	// One instant mid-hour and mid-minute: a test's requests fall in one window of each limit.
+	const at = (offsetMs = 0) =>
+		new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 1_800_000 + 30_000 + offsetMs);
+
+	it('Beijing code login: the right code once starts a session; wrong, reused, sixth and expired guesses fail, each with its own message', async () => {
 		const c = await registerCandidate(db, { province: 'beijing', phone: '13811110001' });
 		const sms = outboxSender(db);
-		const sent = await requestSmsCode(db, sms, c.idNumber);
+		const me = typed(c.idNumber, '13811110001', '10.1.0.1');
+		const sent = await requestSmsCode(db, sms, me, at());
 		expect(sent.phone).toBe('138****0001');
 		const code = await lastCode('13811110001');
 		const wrong = code === '000000' ? '111111' : '000000';
-		await expect(verifySmsCode(db, c.idNumber, wrong)).rejects.toMatchObject({ code: 'wrong_code' });
-		const session = await verifySmsCode(db, c.idNumber, code);
+		await expect(verifySmsCode(db, me, wrong, at())).rejects.toMatchObject({
+			code: 'wrong_code',
+			zh: '验证码错误，还可以再试 4 次'
+		});
+		const session = await verifySmsCode(db, me, code, at());
 		const opened = await openPhoneLink(
 			db,
 			session.token,
-			await exportPublicKey((await generateDeviceKey()).publicKey)
+			await exportPublicKey((await generateDeviceKey()).publicKey),
+			at()
 		);
 		expect(opened.record.idNumber).toBe(c.idNumber);
-		await expect(verifySmsCode(db, c.idNumber, code)).rejects.toMatchObject({ code: 'wrong_code' });
+		expect(opened.record.phone).toBe('138****0001');
+		await expect(verifySmsCode(db, me, code, at())).rejects.toMatchObject({ code: 'code_expired' });
 		// Five wrong guesses burn a code, even if the sixth is right.
-		await requestSmsCode(db, sms, c.idNumber);
+		await requestSmsCode(db, sms, me, at(61_000));
 		const fresh = await lastCode('13811110001');
 		const other = fresh === '000000' ? '111111' : '000000';
-		for (let i = 0; i < 5; i++)
-			await expect(verifySmsCode(db, c.idNumber, other)).rejects.toMatchObject({ code: 'wrong_code' });
-		await expect(verifySmsCode(db, c.idNumber, fresh)).rejects.toMatchObject({ code: 'wrong_code' });
-		// An expired code fails.
-		await requestSmsCode(db, sms, c.idNumber);
-		const late = new Date(Date.now() + 6 * 60_000);
-		await expect(verifySmsCode(db, c.idNumber, await lastCode('13811110001'), late)).rejects.toMatchObject({
-			code: 'wrong_code'
+		for (let i = 0; i < 4; i++)
+			await expect(verifySmsCode(db, me, other, at(61_000))).rejects.toMatchObject({ code: 'wrong_code' });
+		await expect(verifySmsCode(db, me, other, at(61_000))).rejects.toMatchObject({
+			code: 'too_many_guesses'
 		});
+		await expect(verifySmsCode(db, me, fresh, at(61_000))).rejects.toMatchObject({
+			code: 'too_many_guesses'
+		});
+		// An expired code fails.
+		await requestSmsCode(db, sms, me, at(122_000));
+		await expect(
+			verifySmsCode(db, me, await lastCode('13811110001'), at(122_000 + 6 * 60_000))
+		).rejects.toMatchObject({ code: 'code_expired' });
 	});
 
-	it('codes per phone are rate-limited, and provinces without SMS login refuse it', async () => {
+	it('codes per ID number and phone number are limited, resends wait; another province gets guidance, not a code', async () => {
 		const c = await registerCandidate(db, { province: 'beijing', phone: '13811110002' });
 		const sms = outboxSender(db);
-		// One instant mid-hour: the six requests must fall in one hourly window, even when the run crosses an hour.
-		const now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 1_800_000);
-		for (let i = 0; i < 5; i++) await requestSmsCode(db, sms, c.idNumber, now);
-		await expect(requestSmsCode(db, sms, c.idNumber, now)).rejects.toMatchObject({
+		const me = typed(c.idNumber, '13811110002', '10.1.0.2');
+		await requestSmsCode(db, sms, me, at());
+		await expect(requestSmsCode(db, sms, me, at(1000))).rejects.toMatchObject({
 			status: 429,
-			code: 'rate_limited'
+			code: 'resend_too_soon'
 		});
-		const hubei = await registerCandidate(db, { province: 'hubei' });
-		await expect(requestSmsCode(db, sms, hubei.idNumber)).rejects.toMatchObject({
-			code: 'login_not_offered'
+		for (let i = 1; i < 5; i++) await requestSmsCode(db, sms, me, at(i * 61_000));
+		await expect(requestSmsCode(db, sms, me, at(5 * 61_000))).rejects.toMatchObject({
+			status: 429,
+			code: 'too_many_codes'
 		});
+		// A stranger with a wrong phone number does not use up the candidate's codes.
+		await requestSmsCode(db, sms, typed(c.idNumber, '13700000000', '10.1.0.3'), at(6 * 61_000));
+		// A Hubei candidate on the phone sign-in: the same answer, and their phone says where to go instead.
+		const hubei = await registerCandidate(db, { province: 'hubei', phone: '13811110004' });
+		const answer = await requestSmsCode(db, sms, typed(hubei.idNumber, '13811110004', '10.1.0.4'), at());
+		expect(answer).toMatchObject({ sent: true, phone: '138****0004' });
+		const guidance = await db
+			.selectFrom('sms_outbox')
+			.select('body')
+			.where('phone', '=', '13811110004')
+			.executeTakeFirstOrThrow();
+		expect(guidance.body).toContain('电脑');
+		expect(guidance.body).not.toMatch(/\d{6}/);
 	});
 
 	it('the HTTP gateway gets the full text with the bearer token; only the redacted text is logged', async () => {

@@ -87,6 +87,18 @@ export async function loadPhoneState(token: string): Promise<PhoneState | undefi
 	return (await dbPromise()).get('sessions', token);
 }
 
+/** Statuses after which there is nothing left to resume on the phone. */
+const FINISHED = new Set(['done', 'manual_review', 'contact_office', 'on_site']);
+
+/** The newest session on this phone that is not finished: the start page offers to continue it. */
+export async function resumableSession(): Promise<Pick<PhoneState, 'token' | 'province'> | null> {
+	const all = await (await dbPromise()).getAll('sessions');
+	const open = all
+		.filter((s) => !FINISHED.has(s.flow.status))
+		.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
+	return open[0] ? { token: open[0].token, province: open[0].province } : null;
+}
+
 export async function savePhoneState(state: PhoneState): Promise<void> {
 	await (await dbPromise()).put('sessions', { ...state, updatedAt: Date.now() });
 }

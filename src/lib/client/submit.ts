@@ -1,7 +1,7 @@
 // Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
 
 export type SubmitResult =
-	| { kind: 'recorded'; outcome: string; admissionNumber?: string; password?: string }
+	| { kind: 'recorded'; outcome: string; admissionNumber?: string; smsTo?: string }
 	| { kind: 'rejected'; code: string; zh: string; en: string }
 	| { kind: 'offline' };
 
@@ -25,7 +25,7 @@ export async function postBundle(
 			kind: 'recorded',
 			outcome: String(body.outcome),
 			...(typeof body.admissionNumber === 'string' ? { admissionNumber: body.admissionNumber } : {}),
-			...(typeof body.password === 'string' ? { password: body.password } : {})
+			...(typeof body.smsTo === 'string' ? { smsTo: body.smsTo } : {})
 		};
 	if (response.status >= 500) return { kind: 'offline' };
 	const error = body.error ?? {};

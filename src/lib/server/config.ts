@@ -47,6 +47,14 @@ export const config = {
 	registrationToken: env.ZV_REGISTRATION_TOKEN || undefined,
 	webhookUrl: env.ZV_WEBHOOK_URL || undefined,
 	webhookSecret: env.ZV_WEBHOOK_SECRET || undefined,
+	/** Candidate sign-in requests (code requests and code checks) per client address and hour. */
+	signInPerAddressHour: num(env.ZV_SIGNIN_PER_ADDRESS_HOUR, 60),
+	/** SMS codes per hour for one ID number with one phone number. */
+	signInCodesPerHour: num(env.ZV_SIGNIN_CODES_PER_HOUR, 5),
+	/** Seconds before another code can be sent to the same ID number and phone number. */
+	smsResendSeconds: num(env.ZV_SMS_RESEND_SECONDS, 60),
+	/** Verification sessions one candidate may start per hour, by any entry point. */
+	sessionStartsPerHour: num(env.ZV_SESSION_STARTS_PER_HOUR, 10),
 	/** Largest request body accepted (bytes); the submit endpoint has its own per-file limit. */
 	maxBodyBytes: num(env.ZV_MAX_BODY_BYTES, 1_500_000)
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithRecord } from '../../../src/lib/core/idcard/compare.ts';
+import { maskAddress } from '../../../src/lib/core/mask.ts';
 import { ETHNICITIES, isEthnicity } from '../../../src/lib/core/idcard/ethnicities.ts';
 import { normalizeName, similarity } from '../../../src/lib/core/idcard/text.ts';
 
@@ -24,6 +25,18 @@ describe('compareWithRecord', () => {
 		});
 		expect(r.verdict).toBe('match');
 		expect(r.reasons).toEqual([]);
+	});
+
+	it('compares the card address up to a masked record address (the server masks it after its first characters)', () => {
+		const masked = maskAddress('湖北省武汉市武昌区中南路99号3栋2单元501室');
+		expect(masked).toBe('湖北省武汉市****');
+		const same = compareWithRecord(card, { name: card.name, address: masked, idNumber: card.idNumber });
+		expect(same.fields.find((f) => f.field === 'address')?.status).toBe('match');
+		const other = compareWithRecord(
+			{ ...card, address: '北京市朝阳区建国路88号' },
+			{ name: card.name, address: masked, idNumber: card.idNumber }
+		);
+		expect(other.fields.find((f) => f.field === 'address')?.status).toBe('mismatch');
 	});
 
 	it('asks for confirmation when one name character differs (rare character missing from OCR)', () => {

@@ -1,5 +1,6 @@
 // Field-by-field comparison of a read card with the registration record. Each field gets a status and, when
 // it is not a clean match, a reason in zh-CN and English, so the UI can say exactly which field differs.
+import { maskedAddressPrefix } from '../mask.ts';
 import { parseLooseDate } from './dates.ts';
 import { normalizeEthnicity } from './ethnicities.ts';
 import type { CardFields, RegistrationRecord } from './fields.ts';
@@ -93,7 +94,11 @@ function compareName(card: string, record: string): FieldComparison {
 }
 
 function compareAddress(card: string, record: string): FieldComparison {
-	const sim = similarity(normalizeAddress(card), normalizeAddress(record));
+	// The server sends the address masked after its first characters: the card's address is compared up to there.
+	const prefix = maskedAddressPrefix(record);
+	const wanted = normalizeAddress(prefix ?? record);
+	const read = prefix === null ? normalizeAddress(card) : normalizeAddress(card).slice(0, wanted.length);
+	const sim = similarity(read, wanted);
 	if (sim >= ADDRESS_MATCH)
 		return { field: 'address', status: 'match', card, record, similarity: sim, reason: null };
 	if (sim >= ADDRESS_CONFIRM) {

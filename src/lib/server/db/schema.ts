@@ -19,6 +19,7 @@ export interface CandidatesTable {
 	password_hash: ColumnType<string | null, string | null | undefined, string | null>;
 	returning_candidate: ColumnType<boolean, boolean | undefined, boolean>;
 	online_blocked: ColumnType<string | null, string | null | undefined, string | null>;
+	attempts_reset_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 	created_at: Generated<Date>;
 	updated_at: Generated<Date>;
 }
@@ -77,6 +78,8 @@ export interface AuditLogTable {
 	session_id: string | null;
 	detail: ColumnType<unknown, string | undefined, string>;
 	candidate_id: ColumnType<number | null, number | null | undefined, number | null>;
+	client_address: ColumnType<string | null, string | null | undefined, string | null>;
+	user_agent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AttachmentsTable {
@@ -149,7 +152,10 @@ export interface OutcomeEventsTable {
 
 export interface SmsLoginCodesTable {
 	id: Generated<number>;
-	candidate_id: number;
+	candidate_id: number | null;
+	id_number: string | null;
+	phone: string | null;
+	purpose: Generated<string>;
 	salt: string;
 	code_hash: string;
 	expires_at: Timestamp;

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { ServiceError } from '../services/errors.ts';
+import { parseClientJson } from './json.ts';
 
 /** Runs an endpoint body; a ServiceError becomes its 4xx JSON, anything else a 500 without details. */
 export async function respond(body: () => Promise<unknown>, status = 200): Promise<Response> {
@@ -11,21 +12,16 @@ export async function respond(body: () => Promise<unknown>, status = 200): Promi
 	}
 }
 
-/** Reads a JSON body (object or, with `allowArray`, array). */
+/** Reads a JSON body (any value), depth-checked before parsing. */
 export async function readJsonValue(request: Request): Promise<unknown> {
-	try {
-		return await request.json();
-	} catch {
-		throw new ServiceError(400, 'malformed', '请求格式不正确', 'The request body is not valid JSON.');
-	}
+	const text = await request.text().catch(() => {
+		throw new ServiceError(400, 'malformed', '请求格式不正确', 'The request body could not be read.');
+	});
+	return parseClientJson(text);
 }
 
 export async function readJson(request: Request): Promise<Record<string, unknown>> {
-	try {
-		const body = await request.json();
-		if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-	} catch {
-		/* fall through */
-	}
+	const body = await readJsonValue(request);
+	if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
 	throw new ServiceError(400, 'malformed', '请求格式不正确', 'The request body is not a JSON object.');
 }

@@ -1,15 +1,18 @@
-// Kiosk (on-site) support: find a candidate by ID number or name, start a session that continues on the
+// Kiosk (on-site) support: find a candidate by full ID number, start a session that continues on the
 // candidate's phone (or the kiosk's), same link and flow as from the PC.
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { startSession } from './sessions.ts';
 import type { StaffUser } from './staff.ts';
 
+/**
+ * The candidate with exactly this ID number (the candidate shows their ID card at the desk). No prefixes, no names:
+ * a kiosk account must not be a way to list candidates and their ID numbers.
+ */
 export async function searchCandidates(db: Db, staff: StaffUser, query: string) {
-	const q = query.trim();
-	if (q.length < 2) return [];
-	const byId = /^\d{6,17}[\dXx]?$/.test(q);
-	let select = db
+	const idNumber = query.trim().toUpperCase();
+	if (!/^\d{17}[\dX]$/.test(idNumber)) return [];
+	const rows = await db
 		.selectFrom('candidates')
 		.select([
 			'id_number',
@@ -21,15 +24,12 @@ export async function searchCandidates(db: Db, staff: StaffUser, query: string) 
 			'admission_number',
 			'online_blocked'
 		])
-		.limit(20);
-	select = byId
-		? select.where('id_number', 'like', `${q.toUpperCase().replace(/[%_]/g, '')}%`)
-		: select.where('name', 'like', `${q.replace(/[%_]/g, '')}%`);
-	const rows = await select.orderBy('name').execute();
+		.where('id_number', '=', idNumber)
+		.execute();
 	await audit(db, {
 		actor: `staff:${staff.id}`,
 		action: 'kiosk.search',
-		detail: { query: byId ? `${q.slice(0, 6)}…` : q, hits: rows.length }
+		detail: { query: `${idNumber.slice(0, 6)}…`, hits: rows.length }
 	});
 	return rows.map((r) => ({
 		idNumber: r.id_number,

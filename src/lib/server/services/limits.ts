@@ -1,6 +1,7 @@
 // Attempt limits per province policy, counted in the database so they hold across server instances: the
 // submission transaction locks the candidate's row, so two instances count one candidate's attempts in turn.
 import type { ExhaustedOutcome, ProvincePolicy } from '../../core/policy/index.ts';
+import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 
@@ -93,13 +94,23 @@ export async function countFailure(
 	return { failures, max: limit.max, exhausted: limit.then };
 }
 
-/** Counted failures so far (read only): what a new session starts from, so a new QR code resets nothing. */
+/**
+ * Counted failures so far (read only): what a new session starts from, so a new QR code resets nothing. Failures
+ * before a staff reset (resetAttempts) no longer count.
+ */
 export async function failuresSoFar(tx: Db, candidateId: number): Promise<number> {
+	const reset = await tx
+		.selectFrom('candidates')
+		.select('attempts_reset_at')
+		.where('id', '=', candidateId)
+		.executeTakeFirst();
+	const since = reset?.attempts_reset_at ?? null;
 	const outcomes = await tx
 		.selectFrom('outcomes')
 		.select((eb) => eb.fn.countAll().as('n'))
 		.where('candidate_id', '=', candidateId)
 		.where('result', '=', 'failed')
+		.$if(since !== null, (q) => q.where('outcomes.recorded_at', '>', since!))
 		.where(({ not, exists, selectFrom }) =>
 			not(
 				exists(
@@ -115,6 +126,40 @@ export async function failuresSoFar(tx: Db, candidateId: number): Promise<number
 		.select((eb) => eb.fn.countAll().as('n'))
 		.where('candidate_id', '=', candidateId)
 		.where('counted', '=', true)
+		.$if(since !== null, (q) => q.where('recorded_at', '>', since!))
 		.executeTakeFirstOrThrow();
 	return Number(outcomes.n) + Number(reported.n);
+}
+
+/**
+ * Staff give a candidate their online attempts back (after a call to the office, or attempts a stranger used up):
+ * the block is lifted and earlier failures stop counting. Audited with the staff member and the reason.
+ */
+export async function resetAttempts(
+	db: Db,
+	staffId: number,
+	idNumber: string,
+	reason: string,
+	now = new Date()
+): Promise<{ idNumber: string; failures: number }> {
+	const row = await db
+		.updateTable('candidates')
+		.set({ online_blocked: null, attempts_reset_at: now })
+		.where('id_number', '=', idNumber.trim().toUpperCase())
+		.returning(['id', 'id_number', 'online_blocked'])
+		.executeTakeFirst();
+	if (!row)
+		throw new ServiceError(
+			404,
+			'no_registration',
+			'未找到该身份证号码的报名信息',
+			'No registration record for this ID number.'
+		);
+	await audit(db, {
+		actor: `staff:${staffId}`,
+		action: 'candidate.attempts_reset',
+		candidateId: row.id,
+		detail: { reason }
+	});
+	return { idNumber: row.id_number, failures: await failuresSoFar(db, row.id) };
 }

@@ -6,7 +6,7 @@ import type { Challenge } from '../../core/bundle/schema.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 import { countHit, type RateHit } from './rate-limit.ts';
-import { isUuid } from './sessions.ts';
+import { isUuid, sessionEnded, SUPERSEDED } from './sessions.ts';
 
 /** Session statuses that mean an outcome is recorded: nothing more may be counted or recorded for it. */
 export const RECORDED = new Set(['confirmed', 'failed', 'review', 'rejected']);
@@ -113,6 +113,8 @@ type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge'> & {
 /** The row as a PhoneSession, or 404 for no row or a session whose link was never opened (no key, no challenge). */
 function phoneSession(row: SessionRow | undefined): PhoneSession {
 	if (!row || !row.device_public_key || !row.challenge) throw unknownSession();
+	// Ended by a newer session of the same candidate: nothing more is counted or recorded for it.
+	if (row.status === SUPERSEDED) throw sessionEnded();
 	return {
 		...row,
 		device_public_key: row.device_public_key as JsonWebKey,

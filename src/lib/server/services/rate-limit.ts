@@ -1,5 +1,6 @@
 // Fixed-window rate limits kept in the database, so every instance counts against the same numbers.
 import { sql, type QueryCreator } from 'kysely';
+import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { ServiceError } from './errors.ts';
@@ -11,8 +12,6 @@ export interface RateRule {
 }
 
 export const RATE_RULES = {
-	/** Staff login attempts per username and per client address. */
-	login: { limit: 10, windowMs: 15 * 60_000 },
 	/** Submissions per session (a NAT-ed exam hall shares one address, so not per address). */
 	submit: { limit: 30, windowMs: 60_000 },
 	/** SMS codes per phone number. */
@@ -20,6 +19,31 @@ export const RATE_RULES = {
 	/** Phone-link opens per client address. */
 	open: { limit: 300, windowMs: 60_000 }
 } as const satisfies Record<string, RateRule>;
+
+const HOUR_MS = 3_600_000;
+
+/** Candidate sign-in and session starts (deployment settings, see config). */
+export const SIGN_IN_RULES = {
+	/** Code requests and code checks per client address (a NAT-ed exam hall shares one). */
+	address: { limit: config.signInPerAddressHour, windowMs: HOUR_MS },
+	/** Codes sent per ID number and phone number typed: a stranger without the phone number cannot use them up. */
+	codes: { limit: config.signInCodesPerHour, windowMs: HOUR_MS },
+	/** One code per resend interval. */
+	resend: { limit: 1, windowMs: config.smsResendSeconds * 1000 },
+	/** Sessions one candidate starts, by any entry point. */
+	starts: { limit: config.sessionStartsPerHour, windowMs: HOUR_MS }
+} satisfies Record<string, RateRule>;
+
+/** The refusal once a limit is passed, given the seconds until its window ends. */
+export type Refusal = (retrySeconds: number) => ServiceError;
+
+const tooManyRequests: Refusal = (retry) =>
+	new ServiceError(
+		429,
+		'rate_limited',
+		`操作过于频繁，请 ${retry} 秒后再试`,
+		`Too many requests; try again in ${retry} s.`
+	);
 
 /** One hit against a limit's key, in the window that contains `now`. */
 export interface RateHit {
@@ -51,23 +75,43 @@ export function countHit(db: QueryCreator<Database>, hit: RateHit | null) {
 		.returning('hits');
 }
 
-/** Refuses with 429 once the window's limit is passed (`hits` counts this one). */
-export function checkHits(hit: RateHit, hits: number): void {
+const retrySeconds = (hit: RateHit) =>
+	Math.max(1, Math.ceil((windowStartOf(hit).getTime() + hit.rule.windowMs - hit.now.getTime()) / 1000));
+
+/** Refuses (429 by default) once the window's limit is passed (`hits` counts this one). */
+export function checkHits(hit: RateHit, hits: number, refusal: Refusal = tooManyRequests): void {
 	if (hits <= hit.rule.limit) return;
-	const retry = Math.ceil((windowStartOf(hit).getTime() + hit.rule.windowMs - hit.now.getTime()) / 1000);
-	throw new ServiceError(
-		429,
-		'rate_limited',
-		`操作过于频繁，请 ${retry} 秒后再试`,
-		`Too many requests; try again in ${retry} s.`
-	);
+	throw refusal(retrySeconds(hit));
 }
 
-/** Counts one hit against `key`; refuses with 429 once the window's limit is passed. */
-export async function rateLimit(db: Db, key: string, rule: RateRule, now = new Date()): Promise<void> {
+/** Counts one hit against `key`; refuses once the window's limit is passed. */
+export async function rateLimit(
+	db: Db,
+	key: string,
+	rule: RateRule,
+	now = new Date(),
+	refusal?: Refusal
+): Promise<void> {
 	const hit = { key, rule, now };
 	const row = await countHit(db, hit).executeTakeFirstOrThrow();
-	checkHits(hit, row.hits);
+	checkHits(hit, row.hits, refusal);
+}
+
+/** The window's hits so far, without counting one: a limit on failures is read before the attempt. */
+export async function hitsSoFar(db: Db, key: string, rule: RateRule, now = new Date()): Promise<number> {
+	const row = await db
+		.selectFrom('rate_limits')
+		.select('hits')
+		.where('key', '=', key)
+		.where('window_start', '=', windowStartOf({ key, rule, now }))
+		.executeTakeFirst();
+	return row?.hits ?? 0;
+}
+
+/** Refuses without counting when the window already holds the limit's hits (see hitsSoFar). */
+export async function checkLimit(db: Db, key: string, rule: RateRule, now = new Date()): Promise<void> {
+	const hits = await hitsSoFar(db, key, rule, now);
+	if (hits >= rule.limit) throw tooManyRequests(retrySeconds({ key, rule, now }));
 }
 
 /** Old windows are useless; the retention job's schedule is enough to keep the table small. */

@@ -10,7 +10,7 @@
 // taken after the caller's locking statement, and excludes this statement's own audit rows; a count over the limit
 // makes the caller throw, which rolls back every write here, the counter's increment included.
 import { sql } from 'kysely';
-import type { AuditEntry } from '../audit.ts';
+import { auditRows, type AuditEntry } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { admissionPrefix } from './admission.ts';
 import { embeddingBytes } from './duplicates.ts';
@@ -104,20 +104,7 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 				.where('id', '=', w.sessionId)
 				.returning('id')
 		)
-		.with('a', (db) =>
-			db
-				.insertInto('audit_log')
-				.values(
-					w.audit.map((entry) => ({
-						actor: entry.actor,
-						action: entry.action,
-						session_id: entry.sessionId ?? null,
-						candidate_id: entry.candidateId ?? null,
-						detail: JSON.stringify(entry.detail ?? {})
-					}))
-				)
-				.returning('id')
-		);
+		.with('a', (db) => db.insertInto('audit_log').values(auditRows(w.audit)).returning('id'));
 	// Optional writes stay in the statement and select no row when not wanted (`${wanted}` is a boolean
 	// parameter), so the statement has one shape; an unreferenced WITH clause still runs (PostgreSQL docs 7.8.4).
 	const file = (kind: 'photo' | 'signature') => w.files.find((f) => f.kind === kind) ?? null;

@@ -1,5 +1,6 @@
 // Manual review: outcomes held for a person (duplicate face, attempts used up) with photo, signature, scores and
 // reasons; a reviewer approves or rejects with a comment. Every look and every decision is audited.
+import { maskPhone } from '../../core/mask.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
@@ -253,6 +254,7 @@ export async function attestOnSite(
 	return {
 		outcome: decision,
 		admissionNumber: done.grant?.admissionNumber ?? null,
-		password: done.grant?.password ?? undefined
+		// The password goes by SMS to the phone on record only; the kiosk learns where, masked.
+		smsTo: done.grant?.sms && done.grant.password ? maskPhone(done.grant.sms.phone) : undefined
 	};
 }

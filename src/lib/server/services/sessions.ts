@@ -1,5 +1,7 @@
 // Verification sessions: the PC starts one, the phone opens its one-time link and registers its key.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { maskAddress, maskPhone } from '../../core/mask.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
@@ -8,6 +10,7 @@ import { attemptsExhausted, failuresSoFar } from './limits.ts';
 import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
 import { issueChallenge } from './challenges.ts';
+import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 import { findCandidateByIdNumber } from './candidate-lookup.ts';
 
@@ -19,8 +22,12 @@ export interface NewSession {
 }
 
 export interface StartOptions {
-	/** Where the session starts: the PC QR page, a kiosk operator (on-site), or an SMS-code login. */
-	origin?: 'pc' | 'kiosk' | 'sms';
+	/**
+	 * Where the session starts, always after a sign-in: the PC QR page (SMS code) or the registration site's API
+	 * (`pc`), a kiosk operator on site (`kiosk`), an SMS-code login on the phone (`sms`), or a link the office
+	 * sent by SMS (`link`).
+	 */
+	origin?: 'pc' | 'kiosk' | 'sms' | 'link';
 	/** The staff user who started it (kiosk). */
 	startedBy?: number;
 }
@@ -35,31 +42,58 @@ export async function startSession(
 	// Once the attempts are used up, online confirmation ends; an on-site session (kiosk) is still possible.
 	if (candidate.online_blocked && options.origin !== 'kiosk')
 		throw attemptsExhausted(candidate.online_blocked);
+	await rateLimit(db, `start:${candidate.id}`, SIGN_IN_RULES.starts, now);
 	const token = newSecret();
 	const pcSecret = newSecret();
 	const sessionId = randomUUID();
 	const expiresAt = new Date(now.getTime() + config.phoneLinkTtlMs);
-	await db
-		.insertInto('verification_sessions')
-		.values({
-			id: sessionId,
-			candidate_id: candidate.id,
-			province: candidate.province,
-			token_hash: hashSecret(token),
-			token_expires_at: expiresAt,
-			pc_secret_hash: hashSecret(pcSecret),
-			origin: options.origin ?? 'pc',
-			started_by: options.startedBy ?? null
-		})
-		.execute();
-	await audit(db, {
-		actor: options.origin === 'kiosk' ? `staff:${options.startedBy}` : 'pc',
-		action: 'session.start',
-		sessionId,
-		candidateId: candidate.id
+	await db.transaction().execute(async (tx) => {
+		// One live session per candidate: starting one ends the others and their links. The lock orders two starts
+		// of one candidate; a submission that already holds its session's row finishes first (its row is skipped).
+		await sql`select pg_advisory_xact_lock(7341015, ${candidate.id}::int)`.execute(tx);
+		const ended = await tx
+			.updateTable('verification_sessions')
+			.set({ status: SUPERSEDED, token_expires_at: now })
+			.where('candidate_id', '=', candidate.id)
+			.where('status', 'in', LIVE)
+			.returning('id')
+			.execute();
+		await tx
+			.insertInto('verification_sessions')
+			.values({
+				id: sessionId,
+				candidate_id: candidate.id,
+				province: candidate.province,
+				token_hash: hashSecret(token),
+				token_expires_at: expiresAt,
+				pc_secret_hash: hashSecret(pcSecret),
+				origin: options.origin ?? 'pc',
+				started_by: options.startedBy ?? null
+			})
+			.execute();
+		await audit(tx, {
+			actor: options.origin === 'kiosk' ? `staff:${options.startedBy}` : (options.origin ?? 'pc'),
+			action: 'session.start',
+			sessionId,
+			candidateId: candidate.id,
+			detail: ended.length ? { ended: ended.map((e) => e.id) } : undefined
+		});
 	});
 	return { sessionId, token, pcSecret, expiresAt };
 }
+
+/** A session's status while nothing is recorded: its link not yet opened, or opened on a phone. */
+const LIVE = ['pending', 'phone_opened'];
+/** The status of a session ended because the candidate started a newer one. */
+export const SUPERSEDED = 'superseded';
+
+export const sessionEnded = () =>
+	new ServiceError(
+		410,
+		'session_ended',
+		'本次确认已结束：已开始了新的确认，请使用最新的链接',
+		'This confirmation has ended: a newer one was started; use the newest link.'
+	);
 
 export interface OpenedSession {
 	sessionId: string;
@@ -71,7 +105,9 @@ export interface OpenedSession {
 		sex: string;
 		ethnicity: string;
 		birthDate: string;
+		/** Masked after its first characters (maskAddress): the phone compares the card's address up to there. */
 		address: string;
+		/** Masked (maskPhone). */
 		phone: string;
 		major: string;
 		examArea: string;
@@ -95,6 +131,7 @@ export async function openPhoneLink(
 			.forUpdate()
 			.executeTakeFirst();
 		if (!session) throw new ServiceError(404, 'unknown_link', '链接无效', 'This link is not valid.');
+		if (session.status === SUPERSEDED) throw sessionEnded();
 		if (session.token_used_at) {
 			throw new ServiceError(
 				410,
@@ -140,8 +177,8 @@ export async function openPhoneLink(
 				sex: c.sex,
 				ethnicity: c.ethnicity,
 				birthDate: c.birth_date,
-				address: c.address,
-				phone: c.phone,
+				address: maskAddress(c.address),
+				phone: maskPhone(c.phone),
 				major: c.major,
 				examArea: c.exam_area
 			}

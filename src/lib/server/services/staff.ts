@@ -6,7 +6,7 @@ import { audit } from '../audit.ts';
 import { config } from '../config.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { ServiceError } from './errors.ts';
-import { RATE_RULES, rateLimit } from './rate-limit.ts';
+import { checkLimit, rateLimit, type RateRule } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 export type StaffRole = 'reviewer' | 'kiosk' | 'admin';
@@ -59,6 +59,28 @@ export async function seedAdmin(db: Db): Promise<void> {
 	if (!exists) await createStaff(db, config.adminUsername, 'admin', config.adminPassword, 'seed');
 }
 
+/**
+ * Failed sign-ins allowed per (username, address), in growing windows: after 5 in a minute the address waits for the
+ * minute's end, after 10 in 15 minutes for that window's, after 30 in 4 hours for that. One address may also fail
+ * 50 times in 15 minutes over all usernames (guessing usernames).
+ */
+export const LOGIN_FAILURE_RULES = [
+	{ limit: 5, windowMs: 60_000 },
+	{ limit: 10, windowMs: 15 * 60_000 },
+	{ limit: 30, windowMs: 4 * 3_600_000 }
+] as const satisfies readonly RateRule[];
+const ADDRESS_FAILURE_RULE: RateRule = { limit: 50, windowMs: 15 * 60_000 };
+
+function loginFailureKeys(username: string, client: string): { key: string; rule: RateRule }[] {
+	return [
+		...LOGIN_FAILURE_RULES.map((rule) => ({
+			key: `login-failed:${rule.windowMs}:${client}:${username}`,
+			rule
+		})),
+		{ key: `login-failed:address:${client}`, rule: ADDRESS_FAILURE_RULE }
+	];
+}
+
 const badLogin = () => new ServiceError(401, 'bad_login', '用户名或密码错误', 'Wrong username or password.');
 
 export async function login(
@@ -68,8 +90,9 @@ export async function login(
 	client: string,
 	now = new Date()
 ): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
-	await rateLimit(db, `login:user:${username}`, RATE_RULES.login, now);
-	await rateLimit(db, `login:ip:${client}`, RATE_RULES.login, now);
+	// Only failures count, per username and address: a stranger elsewhere cannot lock the real user out.
+	const failureKeys = loginFailureKeys(username, client);
+	for (const { key, rule } of failureKeys) await checkLimit(db, key, rule, now);
 	const row = await db
 		.selectFrom('staff_users')
 		.selectAll()
@@ -81,6 +104,7 @@ export async function login(
 		row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA'
 	);
 	if (!row || !ok || row.disabled) {
+		for (const { key, rule } of failureKeys) await rateLimit(db, key, rule, now);
 		await audit(db, { actor: `client:${client}`, action: 'staff.login_failed', detail: { username } });
 		throw badLogin();
 	}

@@ -6,6 +6,7 @@
 // limits) and writes the outcome, admission number, password hash, attachments and registration event together.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
+import { maskPhone } from '../../core/mask.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
@@ -65,8 +66,8 @@ export interface SubmitResult {
 	duplicate: boolean;
 	/** 准考证号, once confirmed. */
 	admissionNumber?: string;
-	/** The one-time password, in the first response only (it is stored as a hash and also sent by SMS). */
-	password?: string;
+	/** Where the admission number and one-time password were sent by SMS, masked (the password is never answered). */
+	smsTo?: string;
 	/** Failed attempts so far and the limit; `next` once they are used up. */
 	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
 }
@@ -341,7 +342,7 @@ async function submitVerified(
 		outcome: result,
 		duplicate: false,
 		...(grant ? { admissionNumber: grant.admissionNumber } : {}),
-		...(grant?.password ? { password: grant.password } : {}),
+		...(grant?.sms && grant.password ? { smsTo: maskPhone(grant.sms.phone) } : {}),
 		...(attempts
 			? { attempts: { failures: attempts.failures, max: attempts.max, next: attempts.exhausted } }
 			: {})

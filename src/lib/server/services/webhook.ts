@@ -63,9 +63,12 @@ export async function deliverWebhooks(db: Db, options: WebhookOptions): Promise<
 					'x-zv-signature': signWebhook(options.secret, timestamp, body)
 				},
 				body,
+				// The signed body goes to the configured URL only: a redirect is a failed delivery, never followed.
+				redirect: 'manual',
 				signal: AbortSignal.timeout(10_000)
 			});
-			if (!response.ok) error = `answered ${response.status}`;
+			if (!response.ok)
+				error = `answered ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirect not followed)' : ''}`;
 		} catch (e) {
 			error = e instanceof Error ? e.message : String(e);
 		}

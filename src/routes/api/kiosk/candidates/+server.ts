@@ -4,7 +4,7 @@ import { requireStaff } from '$lib/server/http/staff-auth';
 import { searchCandidates } from '$lib/server/services/kiosk';
 import type { RequestHandler } from './$types';
 
-/** GET ?q=<ID number (prefix, >= 6 digits) or name (prefix)> -> up to 20 candidates. Kiosk operators only. */
+/** GET ?q=<full 18-character ID number> -> that candidate (or none). Kiosk operators only. */
 export const GET: RequestHandler = (event) =>
 	respond(async () => {
 		const staff = await requireStaff(event, 'kiosk');

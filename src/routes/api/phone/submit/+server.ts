@@ -1,4 +1,5 @@
 import { database } from '$lib/server/database';
+import { parseClientJson } from '$lib/server/http/json';
 import { respond } from '$lib/server/http/respond';
 import { ServiceError } from '$lib/server/services/errors';
 import { RATE_RULES } from '$lib/server/services/rate-limit';
@@ -25,12 +26,7 @@ export const POST: RequestHandler = (event) =>
 				);
 			}
 		}
-		let bundle: unknown;
-		try {
-			bundle = JSON.parse(String(form.get('bundle') ?? ''));
-		} catch {
-			throw new ServiceError(400, 'malformed', '结果数据不是有效的 JSON', 'The bundle is not valid JSON.');
-		}
+		const bundle = parseClientJson(String(form.get('bundle') ?? ''));
 		const file = async (name: string) => {
 			const value = form.get(name);
 			if (!(value instanceof File)) return undefined;

@@ -5,10 +5,10 @@ import { ServiceError } from '$lib/server/services/errors';
 import { isUuid } from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
-/** GET -> {status, completedAt, admissionNumber}: the kiosk watches the session it started. */
+/** GET -> {status, completedAt, admissionNumber}: the kiosk watches a session it started (404 for others'). */
 export const GET: RequestHandler = (event) =>
 	respond(async () => {
-		await requireStaff(event, 'kiosk');
+		const staff = await requireStaff(event, 'kiosk');
 		const notFound = new ServiceError(
 			404,
 			'unknown_session',
@@ -26,6 +26,8 @@ export const GET: RequestHandler = (event) =>
 				'outcomes.admission_number'
 			])
 			.where('verification_sessions.id', '=', event.params.id)
+			// An operator sees only the sessions they started (an admin sees all).
+			.$if(staff.role !== 'admin', (q) => q.where('verification_sessions.started_by', '=', staff.id))
 			.executeTakeFirst();
 		if (!row) throw notFound;
 		return { status: row.status, completedAt: row.completed_at, admissionNumber: row.admission_number };

@@ -1,20 +1,22 @@
 import * as v from 'valibot';
 import { database } from '$lib/server/database';
+import { clientAddress } from '$lib/server/http/client';
 import { readJson, respond } from '$lib/server/http/respond';
+import { ID_NUMBER, PHONE, PURPOSE } from '$lib/server/http/sign-in';
 import { parseInput } from '$lib/server/http/validate';
 import { smsSender } from '$lib/server/sms';
 import { requestSmsCode } from '$lib/server/services/sms-login';
 import type { RequestHandler } from './$types';
-import { IdNumberField } from '$lib/server/validation/candidate';
 
-const Body = v.object({
-	idNumber: IdNumberField
-});
+const Body = v.object({ idNumber: ID_NUMBER, phone: PHONE, purpose: PURPOSE });
 
-/** POST {idNumber} -> {sent, phone (masked), expiresAt}: a 6-digit code to the registered phone (5 an hour). */
-export const POST: RequestHandler = ({ request }) =>
+/**
+ * POST {idNumber, phone, purpose?} -> {sent, phone (masked), expiresAt, resendAfterSeconds}: a 6-digit code to the
+ * phone when both match a registration whose province offers this sign-in. The answer is the same either way.
+ */
+export const POST: RequestHandler = (event) =>
 	respond(async () => {
-		const input = parseInput(Body, await readJson(request));
+		const input = parseInput(Body, await readJson(event.request));
 		const { db } = await database();
-		return requestSmsCode(db, smsSender(db), input.idNumber);
+		return requestSmsCode(db, smsSender(db), { ...input, client: clientAddress(event) });
 	});
