@@ -134,17 +134,25 @@ export interface PhoneSession {
 	privateKey: CryptoKey;
 }
 
+export interface OpenedPhone {
+	sessionId: string;
+	province: string;
+	challenge: BundlePayload['challenge'];
+	idNumber: string;
+	privateKey: CryptoKey;
+}
+
 /**
- * Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. `forwardedFor`
- * is the phone's address as a proxy in front of the server reports it (a server started with ADDRESS_HEADER).
+ * Kiosk-starts a session and opens the phone link with a fresh device key, as the phone does: what any client,
+ * honest or scripted, holds before it signs a bundle. `forwardedFor` is the phone's address as a proxy in front of
+ * the server reports it (a server started with ADDRESS_HEADER).
  */
-export async function preparePhone(
+export async function openPhone(
 	origin: string,
 	cookie: string,
 	idNumber: string,
-	photo?: Uint8Array,
 	forwardedFor?: string
-): Promise<PhoneSession> {
+): Promise<OpenedPhone> {
 	const started = await fetch(`${origin}/api/kiosk/sessions`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie },
@@ -169,6 +177,17 @@ export async function preparePhone(
 		challenge: BundlePayload['challenge'];
 		record: { idNumber: string };
 	};
+	return {
+		sessionId: o.sessionId,
+		province: o.province,
+		challenge: o.challenge,
+		idNumber: o.record.idNumber,
+		privateKey: keys.privateKey
+	};
+}
+
+/** Every step the province requires, each claiming to have passed: record and photo first (tests mutate steps[1]). */
+export function passingSteps(province: string): StepResult[] {
 	const pass = (kind: StepResult['kind']): StepResult => ({
 		kind,
 		passed: true,
@@ -177,30 +196,38 @@ export async function preparePhone(
 		models: [],
 		details: {}
 	});
-	// record and photo first (tests mutate steps[1]), then every other step the province requires.
-	const required = requiredBundleSteps(getPolicy(o.province)) as StepResult['kind'][];
-	const steps: StepResult[] = [
+	const required = requiredBundleSteps(getPolicy(province)) as StepResult['kind'][];
+	return [
 		pass('record'),
 		pass('photo'),
 		...required.filter((k) => k !== 'record' && k !== 'photo').map(pass)
 	];
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. */
+export async function preparePhone(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	photo?: Uint8Array,
+	forwardedFor?: string
+): Promise<PhoneSession> {
+	const o = await openPhone(origin, cookie, idNumber, forwardedFor);
 	const payload: BundlePayload = {
 		version: 1,
 		sessionId: o.sessionId,
 		challenge: o.challenge,
-		candidate: { idNumber: o.record.idNumber },
+		candidate: { idNumber: o.idNumber },
 		signedAt: new Date().toISOString(),
-		steps,
-		attachments: photo ? { photoSha256: createHash('sha256').update(photo).digest('hex') } : {},
+		steps: passingSteps(o.province),
+		attachments: photo ? { photoSha256: sha256Hex(photo) } : {},
 		device: {}
 	};
-	const bundle = JSON.stringify(await signBundle(payload, keys.privateKey));
+	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
 	return {
-		sessionId: o.sessionId,
-		province: o.province,
-		challenge: o.challenge,
-		idNumber: o.record.idNumber,
-		privateKey: keys.privateKey,
+		...o,
 		form: () => {
 			const f = new FormData();
 			f.set('bundle', bundle);

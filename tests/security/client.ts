@@ -1,0 +1,115 @@
+// The scripted client of the security tests: it opens a session the way the product offers, registers a key of its
+// own making and signs whatever it likes. Everything it sends is well-formed and correctly signed; only the server's
+// own evidence can tell it from an honest phone.
+import sharp from 'sharp';
+import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { signBundle } from '../../src/lib/core/bundle/sign.ts';
+import { openPhone, passingSteps, REGISTRATION_TOKEN, sha256Hex } from '../integration/server-process.ts';
+import { newIdNumber } from '../integration/support.ts';
+
+export type ReferenceSource = 'previous_registration' | 'pre_registration' | 'authority';
+
+const REGIONS: Record<string, string> = { hubei: '420102', beijing: '110105', fujian: '350102' };
+
+/**
+ * Registers a candidate of `province`, with a reference photo when one is given. Returns the ID number. (A server
+ * that does not know reference photos ignores the field: the forgery then meets the server as it is.)
+ */
+export async function registerCandidate(
+	origin: string,
+	province: string,
+	reference?: { jpeg: Uint8Array; source: ReferenceSource }
+): Promise<string> {
+	const idNumber = newIdNumber(REGIONS[province]);
+	const record = {
+		idNumber,
+		name: '安全测试',
+		sex: '女',
+		ethnicity: '汉',
+		birthDate: '1995-01-15',
+		address: '测试地址1号',
+		phone: '13900000000',
+		major: '法学',
+		examArea: `区${idNumber.slice(-5)}`,
+		province,
+		...(reference
+			? { referencePhoto: { source: reference.source, jpeg: Buffer.from(reference.jpeg).toString('base64') } }
+			: {})
+	};
+	const r = await fetch(`${origin}/api/registration/candidates`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+		body: JSON.stringify({ candidates: [record] })
+	});
+	if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+	return idNumber;
+}
+
+export interface Forgery {
+	photo?: Uint8Array;
+	signature?: Uint8Array;
+	/** Rewrites the all-passed steps before signing (inflated scores, …). */
+	steps?: (steps: StepResult[]) => StepResult[];
+}
+
+export interface Answer {
+	status: number;
+	body: {
+		outcome?: string;
+		admissionNumber?: string;
+		password?: string;
+		reasons?: { code: string; zh: string; en: string }[];
+		error?: { code: string; zh: string; en: string };
+	};
+}
+
+/** One scripted verification: a fresh session, a bundle claiming every step passed, signed, and posted. */
+export async function forge(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	f: Forgery = {}
+): Promise<Answer> {
+	const o = await openPhone(origin, cookie, idNumber);
+	const steps = passingSteps(o.province);
+	const payload: BundlePayload = {
+		version: 1,
+		sessionId: o.sessionId,
+		challenge: o.challenge,
+		candidate: { idNumber: o.idNumber },
+		signedAt: new Date().toISOString(),
+		steps: f.steps ? f.steps(steps) : steps,
+		attachments: {
+			...(f.photo ? { photoSha256: sha256Hex(f.photo) } : {}),
+			...(f.signature ? { signatureSha256: sha256Hex(f.signature) } : {})
+		},
+		device: {}
+	};
+	const form = new FormData();
+	form.set('bundle', JSON.stringify(await signBundle(payload, o.privateKey)));
+	if (f.photo) form.set('photo', new Blob([f.photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
+	if (f.signature)
+		form.set('signature', new Blob([f.signature as BlobPart], { type: 'image/png' }), 'signature.png');
+	const r = await fetch(`${origin}/api/phone/submit`, {
+		method: 'POST',
+		body: form,
+		headers: { origin }
+	});
+	return { status: r.status, body: (await r.json()) as Answer['body'] };
+}
+
+/** A handwritten-looking signature: a PNG with a dark stroke on white, as the phone's signature pad exports it. */
+export async function inkedSignature(): Promise<Uint8Array> {
+	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200" fill="#fff"/>
+<path d="M40 140 C 120 20, 160 180, 240 90 S 380 40, 420 150 T 560 80" stroke="#111" stroke-width="6" fill="none"/></svg>`;
+	return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+}
+
+/** A PNG of the signature pad left untouched: white, no ink. */
+export async function blankSignature(): Promise<Uint8Array> {
+	return new Uint8Array(
+		await sharp({ create: { width: 600, height: 200, channels: 4, background: '#ffffff' } })
+			.png()
+			.toBuffer()
+	);
+}
