@@ -1,12 +1,14 @@
 // Runs the built server (`node src/start.mjs` over build/) as a child process, for crash tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
 import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
 import { requiredBundleSteps } from '../../src/lib/server/policy.ts';
+import { fixture } from '../support/fixtures.ts';
+import { TEST_SIGNATURE } from './support.ts';
 
 export interface ServerProcess {
 	origin: string;
@@ -90,8 +92,26 @@ export async function startServer(
 	};
 }
 
-/** A Hubei registration record for the HTTP tests; by default each candidate has an exam area of its own. */
-export const hubeiRecord = (idNumber: string, examArea = `区${idNumber.slice(-4)}`) => ({
+let reference: string | null = null;
+/**
+ * The reference photo of the man in TEST_PHOTO (an earlier, uncropped picture of him), base64, as the registration
+ * system sends it: with it the server's face engine can confirm him.
+ */
+export const manReferencePhoto = () => ({
+	source: 'previous_registration',
+	jpeg: (reference ??= readFileSync(fixture('idphotos/blue_bg_man_original_358x441.jpg')).toString('base64'))
+});
+
+/**
+ * A Hubei registration record for the HTTP tests; by default each candidate has an exam area of its own, and the
+ * man of the test photo's reference photo.
+ */
+export const hubeiRecord = (
+	idNumber: string,
+	examArea = `区${idNumber.slice(-4)}`,
+	withReference = true
+) => ({
+	...(withReference ? { referencePhoto: manReferencePhoto() } : {}),
 	idNumber,
 	name: '接口测试',
 	sex: '女',
@@ -115,13 +135,16 @@ export async function adminCookie(origin: string): Promise<string> {
 	return r.headers.get('set-cookie')!.split(';')[0];
 }
 
+/** Registers records in requests of 5: with their reference photos (~170 kB each in base64) a request stays under 1 MB. */
 export async function registerOverHttp(origin: string, candidates: object[]): Promise<void> {
-	const r = await fetch(`${origin}/api/registration/candidates`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
-		body: JSON.stringify({ candidates })
-	});
-	if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+	for (let i = 0; i < candidates.length; i += 5) {
+		const r = await fetch(`${origin}/api/registration/candidates`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+			body: JSON.stringify({ candidates: candidates.slice(i, i + 5) })
+		});
+		if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+	}
 }
 
 export interface PhoneSession {
@@ -215,6 +238,8 @@ export async function preparePhone(
 	forwardedFor?: string
 ): Promise<PhoneSession> {
 	const o = await openPhone(origin, cookie, idNumber, forwardedFor);
+	// The signature the province requires goes with the bundle, as the phone's signature pad exports it.
+	const signature = getPolicy(o.province).signatureRequired ? TEST_SIGNATURE : undefined;
 	const payload: BundlePayload = {
 		version: 1,
 		sessionId: o.sessionId,
@@ -222,7 +247,10 @@ export async function preparePhone(
 		candidate: { idNumber: o.idNumber },
 		signedAt: new Date().toISOString(),
 		steps: passingSteps(o.province),
-		attachments: photo ? { photoSha256: sha256Hex(photo) } : {},
+		attachments: {
+			...(photo ? { photoSha256: sha256Hex(photo) } : {}),
+			...(signature ? { signatureSha256: sha256Hex(signature) } : {})
+		},
 		device: {}
 	};
 	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
@@ -232,6 +260,8 @@ export async function preparePhone(
 			const f = new FormData();
 			f.set('bundle', bundle);
 			if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
+			if (signature)
+				f.set('signature', new Blob([signature as BlobPart], { type: 'image/png' }), 'signature.png');
 			return f;
 		}
 	};

@@ -7,6 +7,8 @@ import { signBundle } from '../../src/lib/core/bundle/sign.ts';
 import { openPhone, passingSteps, REGISTRATION_TOKEN, sha256Hex } from '../integration/server-process.ts';
 import { newIdNumber } from '../integration/support.ts';
 
+export { inkedSignature } from '../integration/support.ts';
+
 export type ReferenceSource = 'previous_registration' | 'pre_registration' | 'authority';
 
 const REGIONS: Record<string, string> = { hubei: '420102', beijing: '110105', fujian: '350102' };
@@ -56,6 +58,7 @@ export interface Answer {
 	status: number;
 	body: {
 		outcome?: string;
+		duplicate?: boolean;
 		admissionNumber?: string;
 		password?: string;
 		reasons?: { code: string; zh: string; en: string }[];
@@ -63,13 +66,13 @@ export interface Answer {
 	};
 }
 
-/** One scripted verification: a fresh session, a bundle claiming every step passed, signed, and posted. */
-export async function forge(
+/** A signed forgery on a fresh session, ready to send (and to send again, byte for byte, as a phone retries). */
+export async function prepareForgery(
 	origin: string,
 	cookie: string,
 	idNumber: string,
 	f: Forgery = {}
-): Promise<Answer> {
+): Promise<{ send: () => Promise<Answer> }> {
 	const o = await openPhone(origin, cookie, idNumber);
 	const steps = passingSteps(o.province);
 	const payload: BundlePayload = {
@@ -85,24 +88,41 @@ export async function forge(
 		},
 		device: {}
 	};
-	const form = new FormData();
-	form.set('bundle', JSON.stringify(await signBundle(payload, o.privateKey)));
-	if (f.photo) form.set('photo', new Blob([f.photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
-	if (f.signature)
-		form.set('signature', new Blob([f.signature as BlobPart], { type: 'image/png' }), 'signature.png');
-	const r = await fetch(`${origin}/api/phone/submit`, {
-		method: 'POST',
-		body: form,
-		headers: { origin }
-	});
-	return { status: r.status, body: (await r.json()) as Answer['body'] };
+	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
+	return {
+		send: async () => {
+			const form = new FormData();
+			form.set('bundle', bundle);
+			if (f.photo) form.set('photo', new Blob([f.photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
+			if (f.signature)
+				form.set('signature', new Blob([f.signature as BlobPart], { type: 'image/png' }), 'signature.png');
+			const r = await fetch(`${origin}/api/phone/submit`, {
+				method: 'POST',
+				body: form,
+				headers: { origin }
+			});
+			return { status: r.status, body: (await r.json()) as Answer['body'] };
+		}
+	};
 }
 
-/** A handwritten-looking signature: a PNG with a dark stroke on white, as the phone's signature pad exports it. */
-export async function inkedSignature(): Promise<Uint8Array> {
-	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200" fill="#fff"/>
-<path d="M40 140 C 120 20, 160 180, 240 90 S 380 40, 420 150 T 560 80" stroke="#111" stroke-width="6" fill="none"/></svg>`;
-	return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+/** One scripted verification: a fresh session, a bundle claiming every step passed, signed, and posted. */
+export async function forge(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	f: Forgery = {}
+): Promise<Answer> {
+	return (await prepareForgery(origin, cookie, idNumber, f)).send();
+}
+
+/** The outcome events the registration system reads for one ID number: what was recorded, and how often. */
+export async function outcomeEventsOf(origin: string, idNumber: string): Promise<{ result: string }[]> {
+	const r = await fetch(`${origin}/api/registration/outcomes?since=0&limit=500`, {
+		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
+	});
+	const { events } = (await r.json()) as { events: { idNumber: string; result: string }[] };
+	return events.filter((e) => e.idNumber === idNumber);
 }
 
 /** A PNG of the signature pad left untouched: white, no ink. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../integration/test-server.ts';
 import type { ServerProcess } from '../integration/server-process.ts';
 import { blankSignature, forge, inkedSignature, registerCandidate, type Answer } from './client.ts';
-import { clipFrame, fixtureBytes, padded, registrationPhotoOf } from './forgeries.ts';
+import { clipFrame, fixtureBytes, padded, phoneCheckCodes, registrationPhotoOf } from './forgeries.ts';
 
 let server: ServerProcess;
 let cookie = '';
@@ -155,9 +155,14 @@ describe(`a scripted client against the built server (${process.env.DATABASE_URL
 	});
 
 	it("a photo with closed eyes, which the phone's own check refuses, is refused", async () => {
-		const open = await clipFrame('eyes_closing_selfie_480x640_15fps.mjpeg', 0);
-		const id = await registerCandidate(origin, 'hubei', { jpeg: open, source: 'previous_registration' });
-		const closed = await registrationPhotoOf(await clipFrame('eyes_closing_selfie_480x640_15fps.mjpeg', 70));
+		// The bottom of a blink in a real selfie clip, made into a registration photo by the phone's pipeline.
+		const clip = 'live_blink_selfie_480x640_15fps.mjpeg';
+		const id = await registerCandidate(origin, 'hubei', {
+			jpeg: await clipFrame(clip, 0),
+			source: 'previous_registration'
+		});
+		const closed = await registrationPhotoOf(await clipFrame(clip, 110));
+		expect(await phoneCheckCodes(closed)).toContain('EYES_CLOSED');
 		const a = await forge(origin, cookie, id, { photo: closed, signature });
 		expectRefusal(a, 422, 'photo_rejected', 'Keep both eyes open');
 		expect(a.body.error!.zh).toContain('请睁开双眼');
@@ -170,6 +175,7 @@ describe(`a scripted client against the built server (${process.env.DATABASE_URL
 			source: 'previous_registration'
 		});
 		const turned = await registrationPhotoOf(await padded(await clipFrame(clip, 84), 160));
+		expect(await phoneCheckCodes(turned)).toContain('POSE_NOT_FRONTAL');
 		expectRefusal(
 			await forge(origin, cookie, id, { photo: turned, signature }),
 			422,

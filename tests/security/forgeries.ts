@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import type { RgbaImage } from '../../src/lib/core/image/types.ts';
+import { checkPhotoContent } from '../../src/lib/core/photo/checks.ts';
 import { makePhoto } from '../../src/lib/core/photo/pipeline.ts';
 import { createPersonSegmenter } from '../../src/lib/core/photo/segment-model.ts';
 import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
@@ -59,4 +60,10 @@ export async function registrationPhotoOf(picture: Uint8Array): Promise<Uint8Arr
 	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder: mozjpegEncoder, mask });
 	if (!made.bytes) throw new Error(`no photo made: ${made.reasons.map((r) => r.code).join(', ')}`);
 	return made.bytes;
+}
+
+/** What the phone's own content check (checkPhotoContent) says of a photo: the premise of a forgery. */
+export async function phoneCheckCodes(jpeg: Uint8Array): Promise<string[]> {
+	const image = await decodeImage(jpeg);
+	return checkPhotoContent(image, await face().measure(image), hubeiPhotoSpec).reasons.map((r) => r.code);
 }

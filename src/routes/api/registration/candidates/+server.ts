@@ -3,7 +3,7 @@ import { database } from '$lib/server/database';
 import { readJsonValue, respond } from '$lib/server/http/respond';
 import { requireRegistrationSystem } from '$lib/server/http/registration-auth';
 import { parseInput } from '$lib/server/http/validate';
-import { upsertCandidate } from '$lib/server/services/registration';
+import { referenceOf, upsertCandidate } from '$lib/server/services/registration';
 import { CandidateSchema } from '$lib/server/validation/candidate';
 import type { RequestHandler } from './$types';
 
@@ -14,7 +14,8 @@ const Body = v.union([
 
 /**
  * POST one candidate record, or {candidates: [...]} (up to 1000): creates new records and updates existing ones
- * (keyed by idNumber). A returning candidate's admissionNumber is kept. Bearer-token authenticated.
+ * (keyed by idNumber). A returning candidate's admissionNumber is kept. A record may carry its reference photo
+ * (`referencePhoto: {source, jpeg}`), which replaces the stored one. Bearer-token authenticated.
  */
 export const POST: RequestHandler = ({ request }) =>
 	respond(async () => {
@@ -23,6 +24,7 @@ export const POST: RequestHandler = ({ request }) =>
 		const { db } = await database();
 		const records = 'candidates' in body ? body.candidates : [body];
 		const results = [];
-		for (const record of records) results.push(await upsertCandidate(db, record));
+		for (const record of records)
+			results.push(await upsertCandidate(db, record, 'registration', await referenceOf(record)));
 		return { results };
 	});
