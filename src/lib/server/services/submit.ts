@@ -32,6 +32,7 @@ import {
 	type AttemptState
 } from './limits.ts';
 import {
+	alreadyConfirmed,
 	grantOf,
 	insertOutcomeEvent,
 	outcomeEventFields,
@@ -103,14 +104,6 @@ const ATTEMPTS_EXHAUSTED = {
 };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-export const alreadyConfirmed = () =>
-	new ServiceError(
-		409,
-		'already_confirmed',
-		'该考生的身份确认已经通过，不能再次确认',
-		'This candidate is already confirmed; the confirmation cannot be repeated.'
-	);
 
 /** The face engine as the evidence needs it: loaded only when used (a stored reference embedding needs none). */
 function evidenceFace(face: FaceEngine | null | undefined): (() => Promise<FaceEngine>) | null {
