@@ -7,8 +7,22 @@ import * as ort from 'onnxruntime-node';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../core/runtime.ts';
 import { findModel, type StagedManifest } from './manifest.ts';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const staticDir = process.env.ZV_STATIC_DIR ?? join(projectRoot, 'static');
+/**
+ * Where the staged models are: ZV_STATIC_DIR, else the nearest ancestor of this module with `static/models` (the
+ * sources: src/lib/runtime) or `client/models` (the built server: its chunks sit at different depths under build/,
+ * and adapter-node copies static/ to build/client). The server's face engine is on by default, so it must find them
+ * without configuration.
+ */
+function findStaticDir(): string {
+	let dir = dirname(fileURLToPath(import.meta.url));
+	for (let depth = 0; depth < 6; depth++) {
+		for (const candidate of [join(dir, 'static'), join(dir, 'client')])
+			if (existsSync(join(candidate, 'models', 'manifest.json'))) return candidate;
+		dir = resolve(dir, '..');
+	}
+	return join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'), 'static');
+}
+export const staticDir = process.env.ZV_STATIC_DIR ?? findStaticDir();
 
 let manifestCache: StagedManifest | null = null;
 export function loadManifest(): StagedManifest {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { Db } from '../db/index.ts';
-import { embedJpeg } from '../face.ts';
+import { embedJpeg, embedPhoto } from '../face.ts';
 import { decodeEmbedding, embeddingBytes } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 
@@ -37,9 +37,12 @@ export async function prepareReferencePhoto(
 		throw unusable('不是 JPEG 文件', 'not a JPEG file');
 	let embedding: number[] | null = null;
 	if (face) {
-		embedding = await embedJpeg(face, jpeg).catch(() => {
+		const { decodeUploadJpeg } = await import('../../runtime/node-image.ts');
+		const image = await decodeUploadJpeg(jpeg).catch(() => {
 			throw unusable('文件无法解码', 'the file cannot be decoded');
 		});
+		// The face engine's own failures (models missing) are the server's, not the photo's: they propagate.
+		embedding = await embedPhoto(face, image);
 		if (!embedding) throw unusable('照片中应有且只有一张人脸', 'it must show exactly one face');
 	}
 	return { source, jpeg, sha256: createHash('sha256').update(jpeg).digest('hex'), embedding };
