@@ -229,6 +229,40 @@ export function passingSteps(province: string): StepResult[] {
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * A bundle for an opened session that claims every step passed (`steps` may rewrite them), signed with the
+ * session's key and naming the files by sha256; `form()` gives the multipart body the phone posts.
+ */
+export async function signedSubmission(
+	o: OpenedPhone,
+	files: { photo?: Uint8Array; signature?: Uint8Array },
+	steps: (passed: StepResult[]) => StepResult[] = (passed) => passed
+): Promise<() => FormData> {
+	const { photo, signature } = files;
+	const payload: BundlePayload = {
+		version: 1,
+		sessionId: o.sessionId,
+		challenge: o.challenge,
+		candidate: { idNumber: o.idNumber },
+		signedAt: new Date().toISOString(),
+		steps: steps(passingSteps(o.province)),
+		attachments: {
+			...(photo ? { photoSha256: sha256Hex(photo) } : {}),
+			...(signature ? { signatureSha256: sha256Hex(signature) } : {})
+		},
+		device: {}
+	};
+	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
+	return () => {
+		const f = new FormData();
+		f.set('bundle', bundle);
+		if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
+		if (signature)
+			f.set('signature', new Blob([signature as BlobPart], { type: 'image/png' }), 'signature.png');
+		return f;
+	};
+}
+
 /** Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. */
 export async function preparePhone(
 	origin: string,
@@ -240,29 +274,5 @@ export async function preparePhone(
 	const o = await openPhone(origin, cookie, idNumber, forwardedFor);
 	// The signature the province requires goes with the bundle, as the phone's signature pad exports it.
 	const signature = getPolicy(o.province).signatureRequired ? TEST_SIGNATURE : undefined;
-	const payload: BundlePayload = {
-		version: 1,
-		sessionId: o.sessionId,
-		challenge: o.challenge,
-		candidate: { idNumber: o.idNumber },
-		signedAt: new Date().toISOString(),
-		steps: passingSteps(o.province),
-		attachments: {
-			...(photo ? { photoSha256: sha256Hex(photo) } : {}),
-			...(signature ? { signatureSha256: sha256Hex(signature) } : {})
-		},
-		device: {}
-	};
-	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
-	return {
-		...o,
-		form: () => {
-			const f = new FormData();
-			f.set('bundle', bundle);
-			if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
-			if (signature)
-				f.set('signature', new Blob([signature as BlobPart], { type: 'image/png' }), 'signature.png');
-			return f;
-		}
-	};
+	return { ...o, form: await signedSubmission(o, { photo, signature }) };
 }

@@ -14,7 +14,13 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { testDatabase, type TestDatabase } from '../integration/db.ts';
 import type { ServerProcess } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
-import { inkedSignature, outcomeEventsOf, prepareForgery, registerCandidate } from './client.ts';
+import {
+	candidateRecord,
+	inkedSignature,
+	outcomeEventsOf,
+	prepareForgery,
+	registerCandidate
+} from './client.ts';
 import { fixtureBytes } from './forgeries.ts';
 
 const TOKEN = 'authority-test-token';
@@ -70,18 +76,7 @@ afterAll(async () => {
 async function authorityHolds(idNumber: string, portrait: Uint8Array) {
 	await upsertCandidate(
 		authorityDb.db,
-		{
-			idNumber,
-			name: '安全测试',
-			sex: '女',
-			ethnicity: '汉',
-			birthDate: '1995-01-15',
-			address: '测试地址1号',
-			phone: '13900000000',
-			major: '-',
-			examArea: '-',
-			province: 'beijing'
-		},
+		candidateRecord(idNumber, 'beijing'),
 		'authority',
 		await prepareReferencePhoto('authority', portrait, engine)
 	);

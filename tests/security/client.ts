@@ -2,9 +2,8 @@
 // own making and signs whatever it likes. Everything it sends is well-formed and correctly signed; only the server's
 // own evidence can tell it from an honest phone.
 import sharp from 'sharp';
-import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
-import { signBundle } from '../../src/lib/core/bundle/sign.ts';
-import { openPhone, passingSteps, REGISTRATION_TOKEN, sha256Hex } from '../integration/server-process.ts';
+import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { openPhone, REGISTRATION_TOKEN, signedSubmission } from '../integration/server-process.ts';
 import { newIdNumber } from '../integration/support.ts';
 
 export { inkedSignature } from '../integration/support.ts';
@@ -12,6 +11,20 @@ export { inkedSignature } from '../integration/support.ts';
 export type ReferenceSource = 'previous_registration' | 'pre_registration' | 'authority';
 
 const REGIONS: Record<string, string> = { hubei: '420102', beijing: '110105', fujian: '350102' };
+
+/** The registration record of a fictional candidate, each in an exam area of its own. */
+export const candidateRecord = (idNumber: string, province: string) => ({
+	idNumber,
+	name: '安全测试',
+	sex: '女' as const,
+	ethnicity: '汉',
+	birthDate: '1995-01-15',
+	address: '测试地址1号',
+	phone: '13900000000',
+	major: '法学',
+	examArea: `区${idNumber.slice(-5)}`,
+	province
+});
 
 /**
  * Registers a candidate of `province`, with a reference photo when one is given. Returns the ID number. (A server
@@ -24,16 +37,7 @@ export async function registerCandidate(
 ): Promise<string> {
 	const idNumber = newIdNumber(REGIONS[province]);
 	const record = {
-		idNumber,
-		name: '安全测试',
-		sex: '女',
-		ethnicity: '汉',
-		birthDate: '1995-01-15',
-		address: '测试地址1号',
-		phone: '13900000000',
-		major: '法学',
-		examArea: `区${idNumber.slice(-5)}`,
-		province,
+		...candidateRecord(idNumber, province),
 		...(reference
 			? { referencePhoto: { source: reference.source, jpeg: Buffer.from(reference.jpeg).toString('base64') } }
 			: {})
@@ -73,32 +77,12 @@ export async function prepareForgery(
 	idNumber: string,
 	f: Forgery = {}
 ): Promise<{ send: () => Promise<Answer> }> {
-	const o = await openPhone(origin, cookie, idNumber);
-	const steps = passingSteps(o.province);
-	const payload: BundlePayload = {
-		version: 1,
-		sessionId: o.sessionId,
-		challenge: o.challenge,
-		candidate: { idNumber: o.idNumber },
-		signedAt: new Date().toISOString(),
-		steps: f.steps ? f.steps(steps) : steps,
-		attachments: {
-			...(f.photo ? { photoSha256: sha256Hex(f.photo) } : {}),
-			...(f.signature ? { signatureSha256: sha256Hex(f.signature) } : {})
-		},
-		device: {}
-	};
-	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
+	const form = await signedSubmission(await openPhone(origin, cookie, idNumber), f, f.steps);
 	return {
 		send: async () => {
-			const form = new FormData();
-			form.set('bundle', bundle);
-			if (f.photo) form.set('photo', new Blob([f.photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
-			if (f.signature)
-				form.set('signature', new Blob([f.signature as BlobPart], { type: 'image/png' }), 'signature.png');
 			const r = await fetch(`${origin}/api/phone/submit`, {
 				method: 'POST',
-				body: form,
+				body: form(),
 				headers: { origin }
 			});
 			return { status: r.status, body: (await r.json()) as Answer['body'] };
