@@ -39,6 +39,18 @@ export default defineConfig({
 					hookTimeout: 60_000,
 					fileParallelism: false
 				}
+			},
+			{
+				extends: true,
+				test: {
+					// Scripted clients against the built server (needs `npx vite build`, staged models, ../shared/fixtures).
+					name: 'security',
+					include: ['tests/security/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 180_000,
+					fileParallelism: false
+				}
 			}
 		]
 	}

@@ -20,11 +20,16 @@ vitest node --project unit --project node
 echo "== integration (PGlite) =="
 vitest integration-pglite --project integration
 
+echo "== security: scripted clients against the built server (PGlite) =="
+vitest security-pglite --project security
+
 # The same integration tests against a real PostgreSQL server: a throwaway one unless ZV_TEST_POSTGRES_URL is given.
 if [ "${ZV_SKIP_POSTGRES:-0}" != "1" ]; then
 	pg_url="${ZV_TEST_POSTGRES_URL:-$(bash tests/support/postgres.sh)}"
 	echo "== integration (PostgreSQL) =="
 	DATABASE_URL="$pg_url" vitest integration-postgres --project integration
+	echo "== security: scripted clients against the built server (PostgreSQL) =="
+	DATABASE_URL="$pg_url" vitest security-postgres --project security
 fi
 
 echo "== end-to-end (Chromium) =="

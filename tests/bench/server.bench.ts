@@ -15,8 +15,10 @@ import { checkCharacter } from '../../src/lib/core/idcard/number.ts';
 import { fixture } from '../support/fixtures.ts';
 import {
 	adminCookie,
+	manReferencePhoto,
 	pickPort,
 	preparePhone,
+	REGISTRATION_TOKEN,
 	registerOverHttp,
 	startServer,
 	type PhoneSession,
@@ -28,13 +30,17 @@ const CONNECTIONS = Number(process.env.ZV_BENCH_CONNECTIONS ?? 8);
 /** Server instances for the extra PostgreSQL row (1 = no extra row). */
 const INSTANCES = Number(process.env.ZV_BENCH_INSTANCES ?? 2);
 /**
- * ZV_BENCH_FACE=1: the servers run the face engine (ZV_SERVER_FACE=1): the re-check counts the faces and the final
- * photo's embedding is compared within its exam area, as a deployment with that switch on does.
+ * ZV_BENCH_FACE=1: the servers run their face engine (the default of a deployment): the re-check runs the phone's
+ * content checks on the photo, its embedding is matched with the candidate's reference photo (registered with each
+ * record; Beijing asks the authority simulator, which embeds the photo once more) and compared within its exam
+ * area, so each request is a complete verification that ends in a confirmation. Without it the engine is off
+ * (ZV_SERVER_FACE=0) and every submission is recorded as review (no server evidence): the cost of the rest.
  */
 const FACE = process.env.ZV_BENCH_FACE === '1';
 const faceEnv: Record<string, string> = FACE
 	? { ZV_SERVER_FACE: '1', ZV_STATIC_DIR: process.env.ZV_STATIC_DIR ?? join(process.cwd(), 'static') }
-	: {};
+	: { ZV_SERVER_FACE: '0' };
+const referencePhoto = FACE ? manReferencePhoto() : undefined;
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 
 let serial = 0;
@@ -140,6 +146,8 @@ interface Row {
 	 */
 	serverCpuMs: number | null;
 	loopCpuMs: number | null;
+	/** The recorded outcomes of the measured verifications by result: all `confirmed` with the face engine. */
+	outcomes: Record<string, number>;
 	/** Server CPU per verification (ms) by thread name (threadCpuSeconds), summed over the instances. */
 	threadCpuMs: Record<string, number>;
 	/** PostgreSQL's CPU per verification (its backends live across the run), when the bench started the cluster. */
@@ -258,7 +266,8 @@ async function runOne(
 				phone: '13900000000',
 				major: '法学',
 				examArea: `考区${i}`,
-				province
+				province,
+				...(referencePhoto ? { referencePhoto } : {})
 			}))
 		);
 		const cookie = await adminCookie(servers[0].origin);
@@ -322,7 +331,9 @@ async function runOne(
 			const ms = Math.round(((seconds - (threadsBefore.get(name) ?? 0)) * 1000 * 10) / sent) / 10;
 			if (ms > 0) threadCpuMs[name] = ms;
 		}
+		const outcomes = await outcomesOf(servers[0].origin, new Set(ids.slice(warmups)));
 		return {
+			outcomes,
 			backend: (instances > 1 ? `${backend}×${instances}` : backend) + (FACE ? '+face' : ''),
 			province,
 			requests: sent,
@@ -347,6 +358,20 @@ async function runOne(
 		};
 	} finally {
 		for (const server of servers) await server.stop();
+	}
+}
+
+/** The registration system's view of what was recorded for these ID numbers, counted by result. */
+async function outcomesOf(origin: string, ids: Set<string>): Promise<Record<string, number>> {
+	const counts: Record<string, number> = {};
+	for (let since = 0; ;) {
+		const r = await fetch(`${origin}/api/registration/outcomes?since=${since}&limit=500`, {
+			headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
+		});
+		const page = (await r.json()) as { events: { idNumber: string; result: string }[]; next: number };
+		for (const e of page.events) if (ids.has(e.idNumber)) counts[e.result] = (counts[e.result] ?? 0) + 1;
+		if (page.events.length < 500) return counts;
+		since = page.next;
 	}
 }
 
@@ -481,7 +506,7 @@ for (const r of rows) {
 		.map(([c, n]) => `${c}x${n}`)
 		.join(' ');
 	console.log(
-		`${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${String(r.cpuCeilingPerSecond ?? '-').padStart(13)}  ${r.load.toFixed(1).padStart(4)}  ${codes}`
+		`${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${String(r.cpuCeilingPerSecond ?? '-').padStart(13)}  ${r.load.toFixed(1).padStart(4)}  ${codes} ${JSON.stringify(r.outcomes)}`
 	);
 }
 console.log(

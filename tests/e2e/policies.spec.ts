@@ -1,7 +1,7 @@
 // Each province policy walked from the first screen to the result, on the live selfie clip.
 import { expect, test, type Page } from '@playwright/test';
 import { browserWithSpeaker } from './support/browser.ts';
-import { startOnPc, DEMO_IDS } from './support/flow.ts';
+import { confirmableCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
 import {
 	confirmRecord,
 	consent,
@@ -22,24 +22,35 @@ async function finish(phone: Page, pc: Page) {
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
 }
 
-test('fujian: consent, record, ID both sides, action liveness, submit', async ({ page: pc, browser }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.fujian), 'fujian');
+// Fujian's flow uploads no photo, so the server has no face of its own to check: a genuine run goes to manual
+// review with the reason, never to an automatic confirmation (docs/threat-model.md).
+test('fujian: consent, record, ID both sides, action liveness, submit: held for review (no server evidence)', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	const id = await confirmableCandidate(request, 'fujian');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian');
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
 	await liveness(phone);
-	await finish(phone, pc);
+	await submit(phone);
+	await expectStatus(phone, 'done');
+	await expect(pc.getByTestId('pc-status')).toContainText('已转人工审核', { timeout: 15_000 });
 });
 
 test('hubei: record, ID portrait, digit reading kept on the phone, photo, signature; reload resumes mid-flow', async ({
-	page: pc
+	page: pc,
+	request
 }) => {
+	const id = await confirmableCandidate(request, 'hubei');
 	// Digit reading is decided on voice and mouth: the camera plays a speaker reading aloud, with the take's audio.
 	// A speaker who opens the mouth clearly: the quietest (bbaf2n) sits near the mouth-range threshold when a loaded
 	// machine's fake camera gives ~8 frames a second (see liveness.spec.ts).
 	const browser = await browserWithSpeaker('lbbc2a');
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'hubei');
 		await consent(phone);
 		await confirmRecord(phone);
 		// A reload in the middle comes back to the same step.
@@ -72,8 +83,16 @@ test('hubei: record, ID portrait, digit reading kept on the phone, photo, signat
 	}
 });
 
-test('beijing: ID both sides, record, photo, action liveness, submit', async ({ page: pc, browser }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+test('beijing: ID both sides, record, photo, action liveness, submit', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	const phone = await openPhoneAs(
+		browser,
+		await startOnPc(pc, await confirmableCandidate(request, 'beijing')),
+		null
+	);
 	await consent(phone);
 	await idCards(phone, ['portrait', 'emblem']);
 	await confirmRecord(phone);

@@ -1,7 +1,7 @@
 // Offline: the signed submission waits in IndexedDB and is sent exactly once when the network comes back; the
 // installed shell (service worker) serves the phone page offline and the flow resumes from IndexedDB.
 import { expect, test, type Page } from '@playwright/test';
-import { startOnPc } from './support/flow.ts';
+import { confirmableCandidate, startOnPc } from './support/flow.ts';
 import { cardFile, phoneIdentity } from './support/idcard.ts';
 import { storedSessions } from './support/phone-store.ts';
 import {
@@ -64,8 +64,16 @@ test('a reload in the ID step keeps the side already read; the card portrait lea
 	]);
 });
 
-test('offline submit waits in IndexedDB and lands once after reconnecting', async ({ page: pc, browser }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+test('offline submit waits in IndexedDB and lands once after reconnecting', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	const phone = await openPhoneAs(
+		browser,
+		await startOnPc(pc, await confirmableCandidate(request, 'beijing')),
+		null
+	);
 	const context = phone.context();
 	const landed: number[] = [];
 	phone.on('response', (r) => r.url().endsWith('/api/phone/submit') && landed.push(r.status()));

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openPhone, startOnPc } from './support/flow.ts';
+import { confirmableCandidate, openPhone, startOnPc } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, idCards, liveness, photo } from './support/phone.ts';
 
 /** The demo candidate is in Beijing: consent, ID both sides, record, photo, liveness, review. */
@@ -12,8 +12,8 @@ async function walkToReview(phone: Page) {
 	await expectStatus(phone, 'review');
 }
 
-test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: pc, browser }) => {
-	const link = await startOnPc(pc);
+test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: pc, browser, request }) => {
+	const link = await startOnPc(pc, await confirmableCandidate(request, 'beijing'));
 	const phone = await openPhone(browser, link);
 	await walkToReview(phone);
 	// A reload resumes at the same step (IndexedDB).
@@ -31,9 +31,10 @@ test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: 
 
 test('a bundle altered by one byte in transit is rejected and nothing is recorded', async ({
 	page: pc,
-	browser
+	browser,
+	request
 }) => {
-	const link = await startOnPc(pc);
+	const link = await startOnPc(pc, await confirmableCandidate(request, 'beijing'));
 	const phone = await openPhone(browser, link);
 	await walkToReview(phone);
 

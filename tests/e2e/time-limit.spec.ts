@@ -2,7 +2,7 @@
 // extends it with one tap (a request signed with the device key); the extended challenge is what the phone signs
 // from then on, so the submission after an extension is accepted.
 import { expect, test } from '@playwright/test';
-import { startOnPc } from './support/flow.ts';
+import { confirmableCandidate, startOnPc } from './support/flow.ts';
 import {
 	confirmRecord,
 	consent,
@@ -16,9 +16,14 @@ import {
 
 test('the time left is shown and extended with one tap; the submission after it is accepted', async ({
 	page: pc,
-	browser
+	browser,
+	request
 }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc), null);
+	const phone = await openPhoneAs(
+		browser,
+		await startOnPc(pc, await confirmableCandidate(request, 'beijing')),
+		null
+	);
 	await expectStatus(phone, 'consent');
 	const timer = phone.getByTestId('challenge-timer');
 	await expect(timer).toHaveAttribute('data-minutes-left', '20');

@@ -9,10 +9,10 @@ import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { embeddingBytes, findDuplicateFaces } from '../../src/lib/server/services/duplicates.ts';
-import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step } from './support.ts';
+import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -30,7 +30,9 @@ afterAll(() => handle.close());
 
 async function submitPhoto(idNumber: string, bytes = photo, on: Db = db) {
 	const s = await openSession(on, idNumber);
-	const bundle = await s.sign(s.payload([step('photo', true)], { photoSha256: sha256(bytes) }));
+	const bundle = await s.sign(
+		s.payload([step('photo', true)], { ...testAttachments('hubei'), photoSha256: sha256(bytes) })
+	);
 	return {
 		s,
 		result: await submitBundle(on, s.opened.sessionId, { bundle, photo: bytes }, new Date(), deps)
@@ -71,9 +73,12 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 		)[0];
 		expect(reason.code).toBe('duplicate_face');
 		expect(reason.similarity).toBeGreaterThan(0.9);
-		// The same person confirming again under their own ID number is not a duplicate.
-		const again = await submitPhoto(elsewhere.idNumber);
-		expect(again.result.outcome).toBe('confirmed');
+		// The same person confirming again under their own ID number is not a duplicate, but a confirmed
+		// candidate cannot be confirmed twice.
+		await expect(submitPhoto(elsewhere.idNumber)).rejects.toMatchObject({
+			status: 409,
+			code: 'already_confirmed'
+		});
 	});
 
 	it('embeddings are stored as the big-endian float32 bytes the migration wrote for the old real[] rows', async () => {

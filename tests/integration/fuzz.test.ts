@@ -2,7 +2,6 @@
 // to other sessions, expired challenges, wrong keys, swapped photos). None may be recorded, none may raise
 // anything but a 4xx ServiceError. The mutations are seeded, so a failure can be replayed.
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/lib/core/bundle/canonical.ts';
 import type { SignedBundle } from '../../src/lib/core/bundle/schema.ts';
@@ -10,10 +9,10 @@ import { generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts
 import { seededRng } from '../../src/lib/core/liveness/challenge.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { ServiceError } from '../../src/lib/server/services/errors.ts';
-import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step } from './support.ts';
+import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
 
 const CASES = Number(process.env.ZV_FUZZ_CASES ?? 10_000);
 const SESSIONS = 12;
@@ -23,7 +22,6 @@ let db: Db;
 const deps: SubmitDeps = { face: null, allowedModels: new Map([['face.feature', 'a'.repeat(64)]]) };
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const otherPhoto = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_original_358x441.jpg')));
-const sha256 = (x: Uint8Array) => createHash('sha256').update(x).digest('hex');
 
 beforeAll(async () => {
 	handle = await testDatabase();
@@ -112,9 +110,7 @@ describe(`fuzz (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 						]),
 						step('photo', true, { similarity: 0.8 })
 					],
-					{
-						photoSha256: sha256(photo)
-					}
+					testAttachments('hubei')
 				)
 			);
 			sessions.push({ s, valid });

@@ -1,4 +1,4 @@
-// The built server with its face engine on (ZV_SERVER_FACE=1): the photo re-check's worker threads count the faces
+// The built server with its face engine on (its default): the photo re-check's worker threads count the faces
 // and embed the accepted photo, and the duplicate-identity check runs on that embedding, all over HTTP.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

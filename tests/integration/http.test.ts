@@ -2,7 +2,9 @@
 // the ID-image/video refusal, and a small sample of mutated bundles over the wire (0 accepted, 0 5xx).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
+import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
 import {
@@ -165,7 +167,8 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		const wrong = new Uint8Array(
 			readFileSync(fixture('idphotos/nonconf_wrong_background_hivision_test1.jpg'))
 		);
-		const expected = (await recheckInProcess(wrong, hubeiPhotoSpec, null)).reasons;
+		// The server's face engine is on by default: the same engine here.
+		const expected = (await recheckInProcess(wrong, hubeiPhotoSpec, createFaceEngine(nodeRuntime))).reasons;
 		expect(expected.length).toBeGreaterThan(0);
 		const statuses: number[] = [];
 		// More submissions at once than the pool has workers, each its own session.

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DatabaseHandle } from '../../src/lib/server/db/index.ts';
 import { reportAttempt } from '../../src/lib/server/services/phone-requests.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
-import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step } from './support.ts';
+import { openSession, registerCandidate, step, submitBundle } from './support.ts';
 
 let handle: TestDatabase;
 let second: DatabaseHandle | null = null;
@@ -87,8 +87,9 @@ describe(`limits across instances (${process.env.DATABASE_URL ? 'PostgreSQL, two
 	});
 
 	it('one bundle sent to both instances at once is recorded exactly once', async () => {
-		const candidate = await registerCandidate(a);
 		for (let round = 0; round < 3; round++) {
+			// A candidate per round: a confirmed candidate cannot be confirmed again.
+			const candidate = await registerCandidate(a);
 			const s = await openSession(a, candidate.idNumber);
 			const bundle = await s.sign(s.payload([step('record')]));
 			const results = await Promise.all([

@@ -15,9 +15,9 @@ import {
 	requestReview
 } from '../../src/lib/server/services/phone-requests.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
-import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step } from './support.ts';
+import { openSession, registerCandidate, step, submitBundle } from './support.ts';
 
 const defaultExtensions = config.challengeExtensions;
 

@@ -7,10 +7,17 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { audit } from '../../src/lib/server/audit.ts';
 import { chinaDayStart } from '../../src/lib/server/services/limits.ts';
 import { writeOutcome } from '../../src/lib/server/services/record-outcome.ts';
-import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step } from './support.ts';
+import {
+	newIdNumber,
+	openSession,
+	registerCandidate,
+	step,
+	submitBundle,
+	TEST_SIGNATURE
+} from './support.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -18,8 +25,7 @@ let db: Db;
 const deps: SubmitDeps = { face: null, allowedModels: new Map() };
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
-// Any PNG stands in for the signature image: the server stores it as received and checks only its hash.
-const signature = new Uint8Array(readFileSync(fixture('idphotos/nonconf_png_format_blue_bg_man.png')));
+const signature = TEST_SIGNATURE;
 
 beforeAll(async () => {
 	handle = await testDatabase();
@@ -103,7 +109,12 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 			at: now.toISOString()
 		});
 		expect(rows.audit.map((a) => a.action)).toEqual(['photo.upload', 'bundle.accepted']);
-		expect(rows.audit[1].detail).toEqual({ outcome: 'confirmed', duplicates: 0, held: [] });
+		expect(rows.audit[1].detail).toEqual({
+			outcome: 'confirmed',
+			duplicates: 0,
+			held: [],
+			evidence: { code: 'face_match', zh: '人脸比对通过', en: 'The face matches' }
+		});
 		expect(rows.audit.every((a) => a.candidate_id === outcome.candidate_id)).toBe(true);
 		const row = await db
 			.selectFrom('candidates')
@@ -115,8 +126,12 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		expect(new Date(row.updated_at).getTime()).toBe(now.getTime());
 	});
 
-	it('a Beijing confirmation without attachments writes no attachment and no password', async () => {
-		const candidate = await registerCandidate(db, { province: 'beijing', examArea: '北京市海淀区' });
+	it('a Fujian confirmation (no photo, no signature in its flow) writes no attachment and no password', async () => {
+		const candidate = await registerCandidate(db, {
+			idNumber: newIdNumber('350102'),
+			province: 'fujian',
+			examArea: '福州市鼓楼区'
+		});
 		const s = await openSession(db, candidate.idNumber);
 		const result = await submitBundle(
 			db,

@@ -1,12 +1,14 @@
 // Runs the built server (`node src/start.mjs` over build/) as a child process, for crash tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
 import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
 import { requiredBundleSteps } from '../../src/lib/server/policy.ts';
+import { fixture } from '../support/fixtures.ts';
+import { TEST_SIGNATURE } from './support.ts';
 
 export interface ServerProcess {
 	origin: string;
@@ -90,8 +92,26 @@ export async function startServer(
 	};
 }
 
-/** A Hubei registration record for the HTTP tests; by default each candidate has an exam area of its own. */
-export const hubeiRecord = (idNumber: string, examArea = `区${idNumber.slice(-4)}`) => ({
+let reference: string | null = null;
+/**
+ * The reference photo of the man in TEST_PHOTO (an earlier, uncropped picture of him), base64, as the registration
+ * system sends it: with it the server's face engine can confirm him.
+ */
+export const manReferencePhoto = () => ({
+	source: 'previous_registration',
+	jpeg: (reference ??= readFileSync(fixture('idphotos/blue_bg_man_original_358x441.jpg')).toString('base64'))
+});
+
+/**
+ * A Hubei registration record for the HTTP tests; by default each candidate has an exam area of its own, and the
+ * man of the test photo's reference photo.
+ */
+export const hubeiRecord = (
+	idNumber: string,
+	examArea = `区${idNumber.slice(-4)}`,
+	withReference = true
+) => ({
+	...(withReference ? { referencePhoto: manReferencePhoto() } : {}),
 	idNumber,
 	name: '接口测试',
 	sex: '女',
@@ -116,13 +136,16 @@ export async function adminCookie(origin: string): Promise<string> {
 	return r.headers.get('set-cookie')!.split(';')[0];
 }
 
+/** Registers records in requests of 5: with their reference photos (~170 kB each in base64) a request stays under 1 MB. */
 export async function registerOverHttp(origin: string, candidates: object[]): Promise<void> {
-	const r = await fetch(`${origin}/api/registration/candidates`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
-		body: JSON.stringify({ candidates })
-	});
-	if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+	for (let i = 0; i < candidates.length; i += 5) {
+		const r = await fetch(`${origin}/api/registration/candidates`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+			body: JSON.stringify({ candidates: candidates.slice(i, i + 5) })
+		});
+		if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+	}
 }
 
 export interface PhoneSession {
@@ -135,17 +158,25 @@ export interface PhoneSession {
 	privateKey: CryptoKey;
 }
 
+export interface OpenedPhone {
+	sessionId: string;
+	province: string;
+	challenge: BundlePayload['challenge'];
+	idNumber: string;
+	privateKey: CryptoKey;
+}
+
 /**
- * Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. `forwardedFor`
- * is the phone's address as a proxy in front of the server reports it (a server started with ADDRESS_HEADER).
+ * Kiosk-starts a session and opens the phone link with a fresh device key, as the phone does: what any client,
+ * honest or scripted, holds before it signs a bundle. `forwardedFor` is the phone's address as a proxy in front of
+ * the server reports it (a server started with ADDRESS_HEADER).
  */
-export async function preparePhone(
+export async function openPhone(
 	origin: string,
 	cookie: string,
 	idNumber: string,
-	photo?: Uint8Array,
 	forwardedFor?: string
-): Promise<PhoneSession> {
+): Promise<OpenedPhone> {
 	const started = await fetch(`${origin}/api/kiosk/sessions`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie },
@@ -170,6 +201,17 @@ export async function preparePhone(
 		challenge: BundlePayload['challenge'];
 		record: { idNumber: string };
 	};
+	return {
+		sessionId: o.sessionId,
+		province: o.province,
+		challenge: o.challenge,
+		idNumber: o.record.idNumber,
+		privateKey: keys.privateKey
+	};
+}
+
+/** Every step the province requires, each claiming to have passed: record and photo first (tests mutate steps[1]). */
+export function passingSteps(province: string): StepResult[] {
 	const pass = (kind: StepResult['kind']): StepResult => ({
 		kind,
 		passed: true,
@@ -178,35 +220,60 @@ export async function preparePhone(
 		models: [],
 		details: {}
 	});
-	// record and photo first (tests mutate steps[1]), then every other step the province requires.
-	const required = requiredBundleSteps(getPolicy(o.province)) as StepResult['kind'][];
-	const steps: StepResult[] = [
+	const required = requiredBundleSteps(getPolicy(province)) as StepResult['kind'][];
+	return [
 		pass('record'),
 		pass('photo'),
 		...required.filter((k) => k !== 'record' && k !== 'photo').map(pass)
 	];
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A bundle for an opened session that claims every step passed (`steps` may rewrite them), signed with the
+ * session's key and naming the files by sha256; `form()` gives the multipart body the phone posts.
+ */
+export async function signedSubmission(
+	o: OpenedPhone,
+	files: { photo?: Uint8Array; signature?: Uint8Array },
+	steps: (passed: StepResult[]) => StepResult[] = (passed) => passed
+): Promise<() => FormData> {
+	const { photo, signature } = files;
 	const payload: BundlePayload = {
 		version: 1,
 		sessionId: o.sessionId,
 		challenge: o.challenge,
-		candidate: { idNumber: o.record.idNumber },
+		candidate: { idNumber: o.idNumber },
 		signedAt: new Date().toISOString(),
-		steps,
-		attachments: photo ? { photoSha256: createHash('sha256').update(photo).digest('hex') } : {},
+		steps: steps(passingSteps(o.province)),
+		attachments: {
+			...(photo ? { photoSha256: sha256Hex(photo) } : {}),
+			...(signature ? { signatureSha256: sha256Hex(signature) } : {})
+		},
 		device: {}
 	};
-	const bundle = JSON.stringify(await signBundle(payload, keys.privateKey));
-	return {
-		sessionId: o.sessionId,
-		province: o.province,
-		challenge: o.challenge,
-		idNumber: o.record.idNumber,
-		privateKey: keys.privateKey,
-		form: () => {
-			const f = new FormData();
-			f.set('bundle', bundle);
-			if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
-			return f;
-		}
+	const bundle = JSON.stringify(await signBundle(payload, o.privateKey));
+	return () => {
+		const f = new FormData();
+		f.set('bundle', bundle);
+		if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
+		if (signature)
+			f.set('signature', new Blob([signature as BlobPart], { type: 'image/png' }), 'signature.png');
+		return f;
 	};
+}
+
+/** Kiosk-starts a session, opens the phone link with a fresh device key and signs a passing bundle. */
+export async function preparePhone(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	photo?: Uint8Array,
+	forwardedFor?: string
+): Promise<PhoneSession> {
+	const o = await openPhone(origin, cookie, idNumber, forwardedFor);
+	// The signature the province requires goes with the bundle, as the phone's signature pad exports it.
+	const signature = getPolicy(o.province).signatureRequired ? TEST_SIGNATURE : undefined;
+	return { ...o, form: await signedSubmission(o, { photo, signature }) };
 }

@@ -4,7 +4,7 @@ import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/co
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEMO_CANDIDATE } from '../../src/lib/server/seed.ts';
 import { openPhoneLink, sessionStatus, startSession } from '../../src/lib/server/services/sessions.ts';
-import { submitBundle } from '../../src/lib/server/services/submit.ts';
+import { newIdNumber, registerCandidate, submitBundle, testAttachments } from './support.ts';
 import { testDatabase } from './db.ts';
 
 let handle: Awaited<ReturnType<typeof testDatabase>>;
@@ -16,8 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
+/** A session of a fresh Beijing candidate (a confirmed candidate cannot be confirmed again). */
 async function openedSession() {
-	const started = await startSession(db, DEMO_CANDIDATE.id_number);
+	const candidate = await registerCandidate(db, { idNumber: newIdNumber('110105'), province: 'beijing' });
+	const started = await startSession(db, candidate.idNumber);
 	const keys = await generateDeviceKey();
 	const opened = await openPhoneLink(db, started.token, await exportPublicKey(keys.publicKey));
 	const payload: BundlePayload = {
@@ -35,7 +37,7 @@ async function openedSession() {
 			models: [],
 			details: {}
 		})),
-		attachments: {},
+		attachments: testAttachments('beijing'),
 		device: {}
 	};
 	return { started, keys, opened, payload };

@@ -1,6 +1,9 @@
 // Shared steps of the integration tests: registering candidates, opening a phone session, signing bundles.
 import type { AttemptPayload, ExtendPayload, ReviewPayload } from '../../src/lib/core/bundle/request.ts';
-import type { BundlePayload, Challenge, StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import type { BundlePayload, Challenge, SignedBundle, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import {
 	exportPublicKey,
 	generateDeviceKey,
@@ -14,6 +17,81 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { openPhoneLink, startSession } from '../../src/lib/server/services/sessions.ts';
 import { upsertCandidate } from '../../src/lib/server/services/registration.ts';
 import type { CandidateInput } from '../../src/lib/server/validation/candidate.ts';
+import {
+	submitBundle as submitService,
+	type Submission,
+	type SubmitDeps,
+	type SubmitResult
+} from '../../src/lib/server/services/submit.ts';
+import { fixture } from '../support/fixtures.ts';
+
+/** The registration photo and the signature the tests' bundles carry when the province takes them. */
+export const TEST_PHOTO = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+
+/** A handwritten-looking signature: a PNG with a dark stroke on white, as the phone's signature pad exports it. */
+export async function inkedSignature(): Promise<Uint8Array> {
+	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200" fill="#fff"/>
+<path d="M40 140 C 120 20, 160 180, 240 90 S 380 40, 420 150 T 560 80" stroke="#111" stroke-width="6" fill="none"/></svg>`;
+	return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
+}
+export const TEST_SIGNATURE = await inkedSignature();
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const TEST_PHOTO_SHA = sha256(TEST_PHOTO);
+const TEST_SIGNATURE_SHA = sha256(TEST_SIGNATURE);
+
+/** The attachments a province's passing bundle names: the test photo and signature where the policy takes them. */
+export function testAttachments(province: string): BundlePayload['attachments'] {
+	const policy = getPolicy(province);
+	return {
+		...(policy.photo.kind === 'upload' ? { photoSha256: TEST_PHOTO_SHA } : {}),
+		...(policy.signatureRequired ? { signatureSha256: TEST_SIGNATURE_SHA } : {})
+	};
+}
+
+/**
+ * A stand-in for the server's evidence (its face match with the reference photo or the authority), for tests about
+ * what is recorded (rows, numbers, attempts, limits). The evidence itself is tested for real, with the face engine
+ * on real faces, against the built server in tests/security.
+ */
+export const serverMatched: NonNullable<SubmitDeps['evidence']> = async () => ({
+	decision: 'match',
+	reason: { code: 'face_match', zh: '人脸比对通过', en: 'The face matches' }
+});
+
+/**
+ * submitBundle as the phone calls it: the test photo and signature go with a bundle that names them (unless the
+ * submission has the field, even undefined: a test of a missing file says so), and the evidence is the stand-in above unless the test passes another.
+ */
+export function submitBundle(
+	db: Db,
+	sessionId: string,
+	submission: Submission,
+	now?: Date,
+	deps: SubmitDeps = {}
+): Promise<SubmitResult> {
+	const named = (submission.bundle as SignedBundle | null)?.payload?.attachments ?? {};
+	return submitService(
+		db,
+		sessionId,
+		{
+			...submission,
+			photo:
+				'photo' in submission
+					? submission.photo
+					: named.photoSha256 === TEST_PHOTO_SHA
+						? TEST_PHOTO
+						: undefined,
+			signature:
+				'signature' in submission
+					? submission.signature
+					: named.signatureSha256 === TEST_SIGNATURE_SHA
+						? TEST_SIGNATURE
+						: undefined
+		},
+		now,
+		{ evidence: serverMatched, ...deps }
+	);
+}
 
 let serial = Math.floor(Math.random() * 900) + 100;
 
@@ -80,7 +158,10 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 	 * The steps a test is about, completed with passing steps of every other kind the province requires, so each
 	 * test states only what it checks (the server refuses a bundle that leaves a required step out).
 	 */
-	const payload = (steps: StepResult[], attachments: BundlePayload['attachments'] = {}): BundlePayload => {
+	const payload = (
+		steps: StepResult[],
+		attachments: BundlePayload['attachments'] = testAttachments(opened.province)
+	): BundlePayload => {
 		const given = new Set(steps.map((s) => s.kind));
 		const filled = required
 			.filter((k) => !given.has(k as StepResult['kind']))

@@ -24,7 +24,9 @@ export async function testServer(basePort: number, env: Record<string, string> =
 		dataDir = mkdtempSync(join(tmpdir(), 'zv-http-'));
 		Object.assign(databaseEnv, { ZV_DATA_DIR: dataDir, DATABASE_URL: '' });
 	}
-	const server = await startServer(await pickPort(basePort, 90), { ...env, ...databaseEnv });
+	// The staged models for the server's face engine (on by default).
+	const models = { ZV_STATIC_DIR: join(process.cwd(), 'static') };
+	const server = await startServer(await pickPort(basePort, 90), { ...models, ...env, ...databaseEnv });
 	return {
 		server,
 		cookie: await adminCookie(server.origin),

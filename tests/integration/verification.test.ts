@@ -6,11 +6,11 @@ import { LIVENESS_ACTIONS } from '../../src/lib/core/policy/types.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { verifyPassword } from '../../src/lib/server/passwords.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
-import { submitBundle, type SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { chinaDayStart } from '../../src/lib/server/services/limits.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step } from './support.ts';
+import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -135,9 +135,7 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 					step('liveness', true, { antiSpoof: 0.9, idPortraitSimilarity: 0.7 }, [MODEL]),
 					step('photo', true, { similarity: 0.7 })
 				],
-				{
-					photoSha256: sha256(goodPhoto)
-				}
+				testAttachments('hubei')
 			)
 		);
 		const result = await submitBundle(db, s.opened.sessionId, { bundle, photo: goodPhoto }, new Date(), deps);

@@ -30,8 +30,21 @@ export const config = {
 	 * as WCAG 2.2.1 (Timing Adjustable) asks of a time limit that is extended rather than switched off.
 	 */
 	challengeExtensions: num(env.ZV_CHALLENGE_EXTENSIONS, 10),
-	/** Run the face engine on the server: photo face count and the duplicate-identity embedding check. */
-	serverFace: env.ZV_SERVER_FACE === '1',
+	/**
+	 * The server's face engine (on unless ZV_SERVER_FACE=0): the photo's content checks, the match with the reference
+	 * photo or the authority, the duplicate-identity check. Off, no submission can be confirmed (all go to review).
+	 */
+	serverFace: env.ZV_SERVER_FACE !== '0',
+	/** The identity authority: "simulator" (reference photos; development and tests) or "http". */
+	authority: {
+		mode: env.ZV_AUTHORITY_MODE === 'http' ? ('http' as const) : ('simulator' as const),
+		url: env.ZV_AUTHORITY_URL || undefined,
+		token: env.ZV_AUTHORITY_TOKEN || undefined,
+		timeoutMs: num(env.ZV_AUTHORITY_TIMEOUT_MS, 3000),
+		retries: num(env.ZV_AUTHORITY_RETRIES, 1),
+		breakerFailures: num(env.ZV_AUTHORITY_BREAKER_FAILURES, 5),
+		breakerOpenMs: num(env.ZV_AUTHORITY_BREAKER_OPEN_S, 30) * 1000
+	},
 	/** Dev admin account created at start when set (never a built-in password). */
 	adminPassword: env.ZV_ADMIN_PASSWORD || undefined,
 	adminUsername: env.ZV_ADMIN_USERNAME || 'admin',

@@ -1,5 +1,6 @@
-// The face engine on the server (ZV_SERVER_FACE=1): counts faces in the uploaded photo during its re-check and
-// embeds the final photo for the duplicate-identity check. Loaded on first use, once per process.
+// The face engine on the server (on unless ZV_SERVER_FACE=0): the uploaded photo's content checks, its embedding
+// for the match with the reference photo and the duplicate-identity check, and the reference photos' embeddings.
+// Loaded on first use, once per process.
 import type { FaceEngine } from '../core/face/types.ts';
 import type { RgbaImage } from '../core/image/types.ts';
 import { config } from './config.ts';
@@ -23,6 +24,12 @@ export async function embedPhoto(face: FaceEngine, image: RgbaImage): Promise<nu
 	const m = await face.measure(image);
 	if (m.faceCount !== 1 || !m.face) return null;
 	return Array.from((await face.embed(image, m.face)).vector);
+}
+
+/** The embedding of the one face in a JPEG (the native decoder), or null when there is not exactly one face. */
+export async function embedJpeg(face: FaceEngine, bytes: Uint8Array): Promise<number[] | null> {
+	const { decodeUploadJpeg } = await import('../runtime/node-image.ts');
+	return embedPhoto(face, await decodeUploadJpeg(bytes));
 }
 
 /**

@@ -4,9 +4,8 @@ import jpeg from 'jpeg-js';
 import type { FaceEngine } from '../face/types.ts';
 import type { RgbaImage } from '../image/types.ts';
 import { backgroundStats, backgroundZones } from './background.ts';
-import { checkBackground, checkFaceCount } from './checks.ts';
+import { checkBackground, checkPhotoContent } from './checks.ts';
 import { checkUploadFile } from './file-checks.ts';
-import { headGeometry } from './head.ts';
 import { combine, reason, type CheckOutcome, type PhotoVerdict } from './reasons.ts';
 import type { PhotoSpec } from './spec.ts';
 
@@ -20,8 +19,8 @@ export function decodeJpeg(bytes: Uint8Array): RgbaImage {
 export type JpegDecoder = (bytes: Uint8Array) => RgbaImage | Promise<RgbaImage>;
 
 /**
- * File rules (JPEG, size in pixels, dpi, bytes, upright), decodability, exactly one face (when a face engine is
- * given) and the background's colour and uniformity. Any reason means the upload is refused (the server answers 4xx).
+ * File rules (JPEG, size in pixels, dpi, bytes, upright), decodability, and with a face engine every content check
+ * the phone applies (checkPhotoContent); without one only the background's colour and uniformity. Any reason means the upload is refused (the server answers 4xx).
  * `decode` defaults to jpeg-js (browser, worker, CLI); the server passes a native decoder that runs off its event
  * loop and keeps the pixels for the duplicate-face embedding, and the same checks then run on those pixels.
  */
@@ -46,19 +45,14 @@ export async function recheckUploadedPhoto(
 		return combine(outcomes);
 	}
 	outcomes.push({ reasons: [], measures: { decodable: true } });
-	let faceBox = null;
-	let eyeY: number | undefined;
 	if (faceEngine) {
-		const m = await faceEngine.measure(image);
-		outcomes.push(checkFaceCount(m));
-		if (m.faceCount === 1 && m.face) {
-			faceBox = m.face.box;
-			eyeY = headGeometry(m, image.width)?.eyeY;
-		}
-	} else {
-		outcomes.push({ reasons: [], measures: { faceCount: null } });
+		// With a face engine, the phone's own content checks on the received pixels: one face, in frame, frontal,
+		// eyes open, mouth closed, head framed, sharp and evenly lit, and the background.
+		outcomes.push(checkPhotoContent(image, await faceEngine.measure(image), spec));
+		return combine(outcomes);
 	}
-	const zones = backgroundZones(image.width, image.height, faceBox, eyeY);
+	outcomes.push({ reasons: [], measures: { faceCount: null } });
+	const zones = backgroundZones(image.width, image.height, null, undefined);
 	outcomes.push(checkBackground(backgroundStats(image, zones, spec.background), spec));
 	return combine(outcomes);
 }

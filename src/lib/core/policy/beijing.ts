@@ -53,5 +53,7 @@ export const beijing: ProvincePolicy = {
 	retryFrom: 'failed_step',
 	onSiteAlternative: true,
 	thresholds: DEFAULT_THRESHOLDS,
+	// 五(三) 请注意: 公安部身份认证 — the photo is checked with the identity authority.
+	serverEvidence: { authority: true, trustDevice: false },
 	source: 'seeds/002_dea776c79f0cf366.txt'
 };

@@ -36,5 +36,7 @@ export const fujian: ProvincePolicy = {
 	retryFrom: 'failed_step',
 	onSiteAlternative: true,
 	thresholds: DEFAULT_THRESHOLDS,
+	// The office's approved pre-registration photo (source pre_registration) is the reference.
+	serverEvidence: { authority: false, trustDevice: false },
 	source: 'seeds/000_401eb183fa02d9d6.txt'
 };

@@ -50,5 +50,7 @@ export const hubei: ProvincePolicy = {
 	retryFrom: 'id_capture',
 	onSiteAlternative: true,
 	thresholds: DEFAULT_THRESHOLDS,
+	// The previous registration's photo or one the office obtained from the authority is the reference.
+	serverEvidence: { authority: false, trustDevice: false },
 	source: 'seeds/001_5d7c0a50696542d1.txt; seeds/003_371f6beac354f080.txt'
 };

@@ -102,6 +102,20 @@ export interface SuccessSms {
 	passwordDigits: number;
 }
 
+/**
+ * What the server compares the uploaded photo's face with before it confirms anyone: the phone's results are claims
+ * (its code is in the candidate's hands), so only this evidence can confirm. See docs/threat-model.md.
+ */
+export interface ServerEvidencePolicy {
+	/** Ask the identity authority with the photo (Beijing: 公安部身份认证); otherwise the candidate's reference photo. */
+	authority: boolean;
+	/**
+	 * Without any server evidence, confirm on the phone's signed results instead of holding for review. WEAKER: a
+	 * modified client then confirms whoever it likes; for a province that accepts that risk explicitly.
+	 */
+	trustDevice: boolean;
+}
+
 export interface ProvincePolicy {
 	id: string;
 	name: { zh: string; en: string };
@@ -119,6 +133,7 @@ export interface ProvincePolicy {
 	/** On-site confirmation is always offered instead of face processing (consent must be free). */
 	onSiteAlternative: true;
 	thresholds: Thresholds;
+	serverEvidence: ServerEvidencePolicy;
 	/** Seed guide the rules come from (file under shared/seeds). */
 	source: string;
 }

@@ -164,6 +164,17 @@ export interface SmsLoginCodesTable {
 	created_at: Generated<Date>;
 }
 
+export interface ReferencePhotosTable {
+	candidate_id: number;
+	source: string;
+	sha256: string;
+	jpeg: Uint8Array | null;
+	embedding: Uint8Array | null;
+	received_at: Generated<Date>;
+	embedded_at: Date | null;
+	deleted_at: Date | null;
+}
+
 export interface Database {
 	candidates: CandidatesTable;
 	verification_sessions: VerificationSessionsTable;
@@ -179,4 +190,5 @@ export interface Database {
 	outcome_events: OutcomeEventsTable;
 	sms_login_codes: SmsLoginCodesTable;
 	failed_attempts: FailedAttemptsTable;
+	reference_photos: ReferencePhotosTable;
 }

@@ -34,7 +34,8 @@ function remember(outcomeId: number, vector: Float32Array): void {
 	if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
 }
 
-function decode(bytes: Uint8Array): Float32Array {
+/** Stored embedding bytes back to float32 values. */
+export function decodeEmbedding(bytes: Uint8Array): Float32Array {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const vector = new Float32Array(bytes.byteLength / 4);
 	for (let i = 0; i < vector.length; i++) vector[i] = view.getFloat32(i * 4, false);
@@ -67,7 +68,7 @@ export async function findDuplicateFaces(
 			.select(['outcome_id', 'vector'])
 			.where('outcome_id', 'in', missing)
 			.execute();
-		for (const row of vectors) fetched.set(row.outcome_id, decode(row.vector));
+		for (const row of vectors) fetched.set(row.outcome_id, decodeEmbedding(row.vector));
 	}
 	const query = Float32Array.from(embedding);
 	const hits: DuplicateHit[] = [];

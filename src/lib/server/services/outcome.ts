@@ -5,6 +5,39 @@ import { hashPassword, randomDigits } from '../passwords.ts';
 import type { ServerPolicy } from '../policy.ts';
 import { successMessage, type SmsSender } from '../sms/index.ts';
 import { allocateAdmissionNumber } from './admission.ts';
+import { ServiceError } from './errors.ts';
+
+export const alreadyConfirmed = () =>
+	new ServiceError(
+		409,
+		'already_confirmed',
+		'该考生的身份确认已经通过，不能再次确认',
+		'This candidate is already confirmed; the confirmation cannot be repeated.'
+	);
+
+/**
+ * Locks the candidate's row (the lock every recording path takes) and refuses when the candidate already has a
+ * confirmed outcome: a review approval or a kiosk attestation never confirms anyone a second time.
+ */
+export async function refuseIfConfirmed(tx: Db, candidateId: number): Promise<void> {
+	const row = await tx
+		.selectFrom('candidates')
+		.select((eb) =>
+			eb
+				.exists(
+					eb
+						.selectFrom('outcomes')
+						.select('outcomes.id')
+						.whereRef('outcomes.candidate_id', '=', 'candidates.id')
+						.where('outcomes.result', '=', 'confirmed')
+				)
+				.as('confirmed')
+		)
+		.where('candidates.id', '=', candidateId)
+		.forUpdate()
+		.executeTakeFirstOrThrow();
+	if (row.confirmed) throw alreadyConfirmed();
+}
 
 export interface PreparedPassword {
 	password: string;

@@ -1,9 +1,10 @@
 // The session a signed phone message names, with its candidate: read once without a lock to verify the message
 // (key, challenge and ID number never change after the link is opened), then again `for update` inside the
 // transaction that records it. Shared by the final submission and the attempt/extension requests.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import type { Db } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
 import { ServiceError } from './errors.ts';
 import { countHit, type RateHit } from './rate-limit.ts';
 import { isUuid, sessionEnded, SUPERSEDED } from './sessions.ts';
@@ -29,6 +30,8 @@ export interface PhoneSession {
 	admission_number: string | null;
 	phone: string;
 	name: string;
+	/** The candidate already has a confirmed outcome (any session): nothing may confirm them again. */
+	candidate_confirmed: boolean;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean)
 		.selectFrom('verification_sessions')
 		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
 		.select(SESSION_COLUMNS)
+		.select(confirmedColumn)
 		.where('verification_sessions.id', '=', sessionId);
 	if (lock) query = query.forUpdate();
 	return phoneSession(await query.executeTakeFirst());
@@ -66,6 +70,7 @@ export async function loadSessionForSubmission(
 		.selectFrom('verification_sessions')
 		.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
 		.select(SESSION_COLUMNS)
+		.select(confirmedColumn)
 		.select((eb) => [
 			(uploadsSince
 				? eb
@@ -105,9 +110,22 @@ const SESSION_COLUMNS = [
 	'candidates.name'
 ] as const;
 
-type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge'> & {
+/** Whether the session's candidate has a confirmed outcome, read in the same statement as the session. */
+const confirmedColumn = (eb: ExpressionBuilder<Database, 'candidates'>) =>
+	eb
+		.exists(
+			eb
+				.selectFrom('outcomes as confirmed')
+				.select('confirmed.id')
+				.whereRef('confirmed.candidate_id', '=', 'candidates.id')
+				.where('confirmed.result', '=', 'confirmed')
+		)
+		.as('candidate_confirmed');
+
+type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge' | 'candidate_confirmed'> & {
 	device_public_key: unknown;
 	challenge: unknown;
+	candidate_confirmed: unknown;
 };
 
 /** The row as a PhoneSession, or 404 for no row or a session whose link was never opened (no key, no challenge). */
@@ -118,6 +136,7 @@ function phoneSession(row: SessionRow | undefined): PhoneSession {
 	return {
 		...row,
 		device_public_key: row.device_public_key as JsonWebKey,
-		challenge: row.challenge as Challenge
+		challenge: row.challenge as Challenge,
+		candidate_confirmed: row.candidate_confirmed === true
 	};
 }

@@ -2,7 +2,10 @@
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
+import { config } from '../config.ts';
+import { serverFaceEngine } from '../face.ts';
 import { ServiceError } from './errors.ts';
+import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
 
 export interface UpsertResult {
 	idNumber: string;
@@ -17,7 +20,8 @@ export interface UpsertResult {
 export async function upsertCandidate(
 	db: Db,
 	input: CandidateInput,
-	actor = 'registration'
+	actor = 'registration',
+	reference?: ReferencePhoto
 ): Promise<UpsertResult> {
 	return db.transaction().execute(async (tx) => {
 		const existing = await tx
@@ -92,7 +96,13 @@ export async function upsertCandidate(
 				.executeTakeFirstOrThrow();
 			id = row.id;
 		}
-		await audit(tx, { actor, action: existing ? 'candidate.update' : 'candidate.create', candidateId: id });
+		if (reference) await storeReferencePhoto(tx, id, reference);
+		await audit(tx, {
+			actor,
+			action: existing ? 'candidate.update' : 'candidate.create',
+			candidateId: id,
+			...(reference ? { detail: { referencePhoto: reference.source, sha256: reference.sha256 } } : {})
+		});
 		return {
 			idNumber: input.idNumber,
 			created: !existing,
@@ -114,4 +124,15 @@ export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 		events: rows.map((r) => ({ id: Number(r.id), ...(r.payload as object) })),
 		next: rows.length ? Number(rows.at(-1)!.id) : since
 	};
+}
+
+/**
+ * A record's reference photo checked and embedded (outside any transaction: the face engine's work holds no lock),
+ * or undefined when the record carries none.
+ */
+export async function referenceOf(input: CandidateInput): Promise<ReferencePhoto | undefined> {
+	if (!input.referencePhoto) return undefined;
+	const jpeg = new Uint8Array(Buffer.from(input.referencePhoto.jpeg, 'base64'));
+	const face = config.serverFace ? await serverFaceEngine() : null;
+	return prepareReferencePhoto(input.referencePhoto.source, jpeg, face);
 }

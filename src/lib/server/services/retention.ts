@@ -1,5 +1,6 @@
 // Retention: the final photo and signature image are deleted (bytes set to null, the row and its sha256 kept as
-// evidence of what was received) once they are older than ZV_PHOTO_RETENTION_DAYS. Embeddings go with them.
+// evidence of what was received) once they are older than ZV_PHOTO_RETENTION_DAYS. Embeddings go with them, and
+// a reference photo's bytes and embedding that many days after its candidate's confirmation.
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 
@@ -21,6 +22,29 @@ export async function deleteExpiredAttachments(
 		const outcomeIds = [...new Set(deleted.map((d) => d.outcome_id))];
 		if (outcomeIds.length)
 			await tx.deleteFrom('face_embeddings').where('outcome_id', 'in', outcomeIds).execute();
+		// A reference photo has served once its candidate is confirmed: bytes and embedding go the same number of
+		// days after the confirmation (the row, its source and sha256 stay).
+		const references = await tx
+			.updateTable('reference_photos')
+			.set({ jpeg: null, embedding: null, deleted_at: now })
+			.where('deleted_at', 'is', null)
+			.where(({ exists, selectFrom }) =>
+				exists(
+					selectFrom('outcomes')
+						.select('outcomes.id')
+						.whereRef('outcomes.candidate_id', '=', 'reference_photos.candidate_id')
+						.where('outcomes.result', '=', 'confirmed')
+						.where('outcomes.recorded_at', '<', cutoff)
+				)
+			)
+			.returning('candidate_id')
+			.execute();
+		if (references.length)
+			await audit(tx, {
+				actor: 'retention',
+				action: 'reference_photos.deleted',
+				detail: { count: references.length, cutoff: cutoff.toISOString() }
+			});
 		if (deleted.length)
 			await audit(tx, {
 				actor: 'retention',

@@ -7,7 +7,13 @@ import { audit } from '../audit.ts';
 import { serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
 import { ServiceError } from './errors.ts';
-import { grantAdmission, preparePassword, recordOutcomeEvent, sendGrantSms } from './outcome.ts';
+import {
+	grantAdmission,
+	preparePassword,
+	recordOutcomeEvent,
+	refuseIfConfirmed,
+	sendGrantSms
+} from './outcome.ts';
 import type { StaffUser } from './staff.ts';
 
 export async function reviewQueue(db: Db, limit = 100) {
@@ -118,6 +124,7 @@ export async function decideReview(
 		if (outcome.review_status !== 'pending') {
 			throw new ServiceError(409, 'already_decided', '该案例已处理', 'This case was already decided.');
 		}
+		if (decision === 'approve') await refuseIfConfirmed(tx, outcome.candidate_id);
 		const result = decision === 'approve' ? 'confirmed' : 'rejected';
 		const grant =
 			decision === 'approve' ? await grantAdmission(tx, outcome.candidate_id, sp, password, now) : null;
@@ -210,6 +217,7 @@ export async function attestOnSite(
 				'This confirmation is already recorded.'
 			);
 		}
+		if (decision === 'confirmed') await refuseIfConfirmed(tx, session.candidate_id);
 		const outcome = await tx
 			.insertInto('outcomes')
 			.values({

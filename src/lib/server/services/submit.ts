@@ -18,8 +18,12 @@ import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
 import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
+import { identityAuthority, type IdentityAuthority } from '../authority/index.ts';
+import { config } from '../config.ts';
+import { checkRequiredAttachments, checkSignaturePng } from './attachments.ts';
 import { findDuplicateFaces, flagEarlier, lockExamArea, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
+import { gatherEvidence, type EvidenceInput, type EvidenceReason, type EvidenceVerdict } from './evidence.ts';
 import {
 	attemptsExhausted,
 	checkPhotoCount,
@@ -29,6 +33,7 @@ import {
 	type AttemptState
 } from './limits.ts';
 import {
+	alreadyConfirmed,
 	grantOf,
 	insertOutcomeEvent,
 	outcomeEventFields,
@@ -57,6 +62,13 @@ export interface SubmitDeps {
 	allowedModels?: ReadonlyMap<string, string>;
 	/** The limit on submissions per session (the route's RATE_RULES.submit), counted by the first read; none if absent. */
 	rateLimit?: RateRule;
+	/** The identity authority; absent = the configured one (ZV_AUTHORITY_MODE). */
+	authority?: IdentityAuthority;
+	/**
+	 * The server's evidence decision; absent = gatherEvidence (the face engine's match with the reference photo or
+	 * the authority). Tests about recording alone pass a stand-in; tests/security runs the real one.
+	 */
+	evidence?: (db: Db, input: EvidenceInput) => Promise<EvidenceVerdict>;
 }
 
 export interface SubmitResult {
@@ -70,6 +82,8 @@ export interface SubmitResult {
 	smsTo?: string;
 	/** Failed attempts so far and the limit; `next` once they are used up. */
 	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
+	/** Why the outcome is not a confirmation, for the candidate (zh-CN and English). */
+	reasons?: { code: string; zh: string; en: string }[];
 }
 
 /**
@@ -84,7 +98,20 @@ async function recheckPhoto(photo: Uint8Array, spec: PhotoSpec, face: FaceEngine
 	return recheckInProcess(photo, spec, face === undefined ? await serverFaceEngine() : face);
 }
 
+const ATTEMPTS_EXHAUSTED = {
+	code: 'attempts_exhausted',
+	zh: '在线确认次数已用完',
+	en: 'Online attempts are used up'
+};
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The face engine as the evidence needs it: loaded only when used (a stored reference embedding needs none). */
+function evidenceFace(face: FaceEngine | null | undefined): (() => Promise<FaceEngine>) | null {
+	if (face === null) return null;
+	if (face) return async () => face;
+	return config.serverFace ? () => serverFaceEngine()! : null;
+}
 
 const alreadyRecorded = () =>
 	new ServiceError(
@@ -162,6 +189,7 @@ async function submitVerified(
 	if (hit) checkHits(hit, rateHits ?? 0);
 	setCandidate(session.candidate_id);
 	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
+	if (session.candidate_confirmed) throw alreadyConfirmed();
 	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
 
 	const sp = serverPolicy(session.province);
@@ -216,8 +244,31 @@ async function submitVerified(
 		throw rejectionError(verdict);
 	}
 
-	const passed = verdict.payload.steps.every((s) => s.passed);
-	const held = passed ? manualReviewReasons(verdict.payload) : [];
+	const claimedPassed = verdict.payload.steps.every((s) => s.passed);
+	// A bundle that claims success must bring the files the province keeps (a failed one may stop before them).
+	if (claimedPassed) {
+		checkRequiredAttachments(policy, submission);
+		if (submission.signature) await checkSignaturePng(submission.signature);
+	}
+	// The phone's word decides only a failure; a confirmation needs the server's own evidence. Without any, the
+	// submission waits for a person, unless the province's policy explicitly trusts the device (weaker).
+	const evidence: EvidenceVerdict | null = claimedPassed
+		? await (deps.evidence ?? gatherEvidence)(db, {
+				policy,
+				candidateId: session.candidate_id,
+				name: session.name,
+				idNumber: session.id_number,
+				photo,
+				embedding: (recheck as RecheckResult | null)?.embedding ?? null,
+				face: evidenceFace(deps.face),
+				authority: deps.authority ?? identityAuthority(db)
+			})
+		: null;
+	const passed = claimedPassed && evidence?.decision !== 'mismatch';
+	const evidenceReasons: EvidenceReason[] =
+		evidence && evidence.decision !== 'match' ? [evidence.reason] : [];
+	const untrusted = evidence?.decision === 'none' && !policy.serverEvidence.trustDevice;
+	const held = passed ? [...manualReviewReasons(verdict.payload), ...(untrusted ? evidenceReasons : [])] : [];
 	const password = passed ? await preparePassword(sp) : null;
 	// The re-check embedded the accepted photo's face when the server runs the face engine.
 	const embedding = passed ? ((recheck as RecheckResult | null)?.embedding ?? null) : null;
@@ -229,6 +280,7 @@ async function submitVerified(
 		// candidate's row is the lock that serialises limits across sessions and server instances.
 		const locked = await loadPhoneSession(tx, sessionId, true);
 		if (RECORDED.has(locked.status)) return { replay: true as const };
+		if (locked.candidate_confirmed) throw alreadyConfirmed();
 		const candidateId = locked.candidate_id;
 		if (locked.online_blocked) throw attemptsExhausted(locked.online_blocked);
 		// Today's photo uploads are counted by the recording statement below (this one's not included) and checked
@@ -259,7 +311,12 @@ async function submitVerified(
 			action: 'bundle.accepted',
 			sessionId,
 			candidateId,
-			detail: { outcome: result, duplicates: duplicates.length, held: held.map((r) => r.code) }
+			detail: {
+				outcome: result,
+				duplicates: duplicates.length,
+				held: held.map((r) => r.code),
+				evidence: evidence?.reason ?? null
+			}
 		};
 		const eventRow = {
 			session_id: sessionId,
@@ -280,7 +337,7 @@ async function submitVerified(
 			bundleSha256: bundleSha,
 			reviewStatus,
 			reviewReasonsJson: JSON.stringify([
-				...held,
+				...(result === 'failed' ? evidenceReasons : held),
 				...duplicates.map((d) => ({
 					code: 'duplicate_face',
 					zh: '同一考区另一身份证号码的照片与此人脸相同',
@@ -323,20 +380,22 @@ async function submitVerified(
 					.updateTable('outcomes')
 					.set({
 						review_status: reviewStatus,
-						review_reasons: JSON.stringify([
-							{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }
-						])
+						review_reasons: JSON.stringify([...evidenceReasons, ATTEMPTS_EXHAUSTED])
 					})
 					.where('id', '=', outcomeId)
 					.execute();
 			}
 			await insertOutcomeEvent(tx, { ...eventRow, id: outcomeId, review_status: reviewStatus }, now);
 		}
-		return { replay: false as const, result, attempts, grant };
+		const reasons = [
+			...(result === 'confirmed' ? [] : evidenceReasons),
+			...(attempts?.exhausted?.includes('manual_review') ? [ATTEMPTS_EXHAUSTED] : [])
+		].map(({ code, zh, en }) => ({ code, zh, en }));
+		return { replay: false as const, result, attempts, grant, reasons };
 	});
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
 
-	const { result, attempts, grant } = written;
+	const { result, attempts, grant, reasons } = written;
 	if (grant) await sendGrantSms(deps.sms ?? smsSender(db), grant);
 	return {
 		outcome: result,
@@ -345,6 +404,7 @@ async function submitVerified(
 		...(grant?.sms && grant.password ? { smsTo: maskPhone(grant.sms.phone) } : {}),
 		...(attempts
 			? { attempts: { failures: attempts.failures, max: attempts.max, next: attempts.exhausted } }
-			: {})
+			: {}),
+		...(reasons.length ? { reasons } : {})
 	};
 }

@@ -9,6 +9,7 @@ import type { Reason } from '../../core/idcard/reasons.ts';
 import { crossCheckNumber } from '../../core/idcard/validate.ts';
 import { policies } from '../../core/policy/index.ts';
 import { nodeRegionTable } from '../../runtime/node-regions.ts';
+import { REFERENCE_SOURCES } from '../services/reference-photos.ts';
 import { ServiceError } from '../services/errors.ts';
 
 /**
@@ -39,7 +40,24 @@ export const CandidateSchema = v.object({
 	examArea: text(100),
 	province: v.picklist(Object.keys(policies) as [string, ...string[]]),
 	/** A returning candidate (在籍考生) keeps the admission number the registration system already gave them. */
-	admissionNumber: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^\d{8,16}$/)))
+	admissionNumber: v.optional(
+		v.pipe(v.string(), v.trim(), v.regex(/^\d{8,16}$/, 'admissionNumber must be 8-16 digits'))
+	),
+	/**
+	 * The photo the server compares the candidate's uploaded photo with: a JPEG (base64, at most ~1 MB) and where it
+	 * comes from (a returning candidate's previous registration, Fujian's approved pre-registration photo, or one the
+	 * office obtained from the identity authority).
+	 */
+	referencePhoto: v.optional(
+		v.object({
+			source: v.picklist(REFERENCE_SOURCES),
+			jpeg: v.pipe(
+				v.string(),
+				v.maxLength(1_400_000, 'referencePhoto.jpeg must be at most ~1 MB'),
+				v.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'referencePhoto.jpeg must be base64')
+			)
+		})
+	)
 });
 
 export type CandidateInput = v.InferOutput<typeof CandidateSchema>;

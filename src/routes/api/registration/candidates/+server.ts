@@ -1,7 +1,7 @@
 import { database } from '$lib/server/database';
 import { readJsonValue, respond } from '$lib/server/http/respond';
 import { requireRegistrationSystem } from '$lib/server/http/registration-auth';
-import { upsertCandidate } from '$lib/server/services/registration';
+import { referenceOf, upsertCandidate } from '$lib/server/services/registration';
 import {
 	InvalidRecordError,
 	validateCandidate,
@@ -18,6 +18,7 @@ const MAX_RECORDS = 1000;
  * (keyed by idNumber). A returning candidate's admissionNumber is kept. Bearer-token authenticated. Nothing is
  * stored unless every record is valid; a refusal names each problem by field (`candidates.3.birthDate`).
  * Non-blocking notes (a region code no list knows) come back with each result.
+ * A record may carry its reference photo (`referencePhoto: {source, jpeg}`), which replaces the stored one.
  */
 export const POST: RequestHandler = ({ request }) =>
 	respond(async () => {
@@ -49,7 +50,8 @@ export const POST: RequestHandler = ({ request }) =>
 		const { db } = await database();
 		const results = [];
 		for (const { record, notes } of records) {
-			results.push({ ...(await upsertCandidate(db, record)), notes });
+			const reference = await referenceOf(record);
+			results.push({ ...(await upsertCandidate(db, record, 'registration', reference)), notes });
 		}
 		return { results };
 	});

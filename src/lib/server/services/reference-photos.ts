@@ -1,0 +1,108 @@
+// Reference photos the server owns: the face a submission's photo is compared with. The registration system sends
+// one per candidate with its source; the server embeds it once with its own face engine (at registration, or at
+// the first submission when the engine was off then) and keeps the embedding beside the JPEG.
+import { createHash } from 'node:crypto';
+import type { FaceEngine } from '../../core/face/types.ts';
+import type { Db } from '../db/index.ts';
+import { embedJpeg, embedPhoto } from '../face.ts';
+import { decodeEmbedding, embeddingBytes } from './duplicates.ts';
+import { ServiceError } from './errors.ts';
+
+export const REFERENCE_SOURCES = ['previous_registration', 'pre_registration', 'authority'] as const;
+export type ReferenceSource = (typeof REFERENCE_SOURCES)[number];
+
+export interface ReferencePhoto {
+	source: ReferenceSource;
+	jpeg: Uint8Array;
+	sha256: string;
+	/** Null when the server's face engine is off: embedded at the first submission that needs it. */
+	embedding: readonly number[] | null;
+}
+
+const unusable = (why: string, en: string) =>
+	new ServiceError(
+		422,
+		'reference_photo_unusable',
+		`参考照片不可用：${why}`,
+		`The reference photo is unusable: ${en}`
+	);
+
+/** Checks and embeds a reference photo before it is stored: a JPEG with exactly one face. */
+export async function prepareReferencePhoto(
+	source: ReferenceSource,
+	jpeg: Uint8Array,
+	face: FaceEngine | null
+): Promise<ReferencePhoto> {
+	if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8 || jpeg[2] !== 0xff)
+		throw unusable('不是 JPEG 文件', 'not a JPEG file');
+	let embedding: number[] | null = null;
+	if (face) {
+		const { decodeUploadJpeg } = await import('../../runtime/node-image.ts');
+		const image = await decodeUploadJpeg(jpeg).catch(() => {
+			throw unusable('文件无法解码', 'the file cannot be decoded');
+		});
+		// The face engine's own failures (models missing) are the server's, not the photo's: they propagate.
+		embedding = await embedPhoto(face, image);
+		if (!embedding) throw unusable('照片中应有且只有一张人脸', 'it must show exactly one face');
+	}
+	return { source, jpeg, sha256: createHash('sha256').update(jpeg).digest('hex'), embedding };
+}
+
+/** Stores (or replaces) the candidate's reference photo, in the caller's transaction. */
+export async function storeReferencePhoto(tx: Db, candidateId: number, photo: ReferencePhoto): Promise<void> {
+	const row = {
+		source: photo.source,
+		sha256: photo.sha256,
+		jpeg: photo.jpeg,
+		embedding: photo.embedding ? embeddingBytes(photo.embedding) : null,
+		received_at: new Date(),
+		embedded_at: photo.embedding ? new Date() : null,
+		deleted_at: null
+	};
+	await tx
+		.insertInto('reference_photos')
+		.values({ candidate_id: candidateId, ...row })
+		.onConflict((oc) => oc.column('candidate_id').doUpdateSet(row))
+		.execute();
+}
+
+/**
+ * The candidate's reference embedding, or null when there is none (never sent, or deleted under retention). One
+ * stored before the face engine was on is embedded now, once, and kept.
+ */
+export async function referenceEmbedding(
+	db: Db,
+	candidateId: number,
+	face: () => Promise<FaceEngine>
+): Promise<Float32Array | null> {
+	const row = await db
+		.selectFrom('reference_photos')
+		.select(['jpeg', 'embedding'])
+		.where('candidate_id', '=', candidateId)
+		.where('deleted_at', 'is', null)
+		.executeTakeFirst();
+	if (!row) return null;
+	if (row.embedding) return decodeEmbedding(row.embedding);
+	if (!row.jpeg) return null;
+	const embedding = await embedJpeg(await face(), row.jpeg).catch(() => null);
+	if (!embedding) return null;
+	await db
+		.updateTable('reference_photos')
+		.set({ embedding: embeddingBytes(embedding), embedded_at: new Date() })
+		.where('candidate_id', '=', candidateId)
+		.execute();
+	return Float32Array.from(embedding);
+}
+
+export async function referenceEmbeddingByIdNumber(
+	db: Db,
+	idNumber: string,
+	face: () => Promise<FaceEngine>
+): Promise<Float32Array | null> {
+	const candidate = await db
+		.selectFrom('candidates')
+		.select('id')
+		.where('id_number', '=', idNumber)
+		.executeTakeFirst();
+	return candidate ? referenceEmbedding(db, candidate.id, face) : null;
+}

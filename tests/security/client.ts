@@ -1,0 +1,119 @@
+// The scripted client of the security tests: it opens a session the way the product offers, registers a key of its
+// own making and signs whatever it likes. Everything it sends is well-formed and correctly signed; only the server's
+// own evidence can tell it from an honest phone.
+import sharp from 'sharp';
+import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { openPhone, REGISTRATION_TOKEN, signedSubmission } from '../integration/server-process.ts';
+import { newIdNumber } from '../integration/support.ts';
+
+export { inkedSignature } from '../integration/support.ts';
+
+export type ReferenceSource = 'previous_registration' | 'pre_registration' | 'authority';
+
+const REGIONS: Record<string, string> = { hubei: '420102', beijing: '110105', fujian: '350102' };
+
+/** The registration record of a fictional candidate, each in an exam area of its own. */
+export const candidateRecord = (idNumber: string, province: string) => ({
+	idNumber,
+	name: '安全测试',
+	sex: '女' as const,
+	ethnicity: '汉',
+	birthDate: '1995-01-15',
+	address: '测试地址1号',
+	phone: '13900000000',
+	major: '法学',
+	examArea: `区${idNumber.slice(-5)}`,
+	province
+});
+
+/**
+ * Registers a candidate of `province`, with a reference photo when one is given. Returns the ID number. (A server
+ * that does not know reference photos ignores the field: the forgery then meets the server as it is.)
+ */
+export async function registerCandidate(
+	origin: string,
+	province: string,
+	reference?: { jpeg: Uint8Array; source: ReferenceSource }
+): Promise<string> {
+	const idNumber = newIdNumber(REGIONS[province]);
+	const record = {
+		...candidateRecord(idNumber, province),
+		...(reference
+			? { referencePhoto: { source: reference.source, jpeg: Buffer.from(reference.jpeg).toString('base64') } }
+			: {})
+	};
+	const r = await fetch(`${origin}/api/registration/candidates`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+		body: JSON.stringify({ candidates: [record] })
+	});
+	if (!r.ok) throw new Error(`register failed: ${r.status} ${await r.text()}`);
+	return idNumber;
+}
+
+export interface Forgery {
+	photo?: Uint8Array;
+	signature?: Uint8Array;
+	/** Rewrites the all-passed steps before signing (inflated scores, …). */
+	steps?: (steps: StepResult[]) => StepResult[];
+}
+
+export interface Answer {
+	status: number;
+	body: {
+		outcome?: string;
+		duplicate?: boolean;
+		admissionNumber?: string;
+		password?: string;
+		reasons?: { code: string; zh: string; en: string }[];
+		error?: { code: string; zh: string; en: string };
+	};
+}
+
+/** A signed forgery on a fresh session, ready to send (and to send again, byte for byte, as a phone retries). */
+export async function prepareForgery(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	f: Forgery = {}
+): Promise<{ send: () => Promise<Answer> }> {
+	const form = await signedSubmission(await openPhone(origin, cookie, idNumber), f, f.steps);
+	return {
+		send: async () => {
+			const r = await fetch(`${origin}/api/phone/submit`, {
+				method: 'POST',
+				body: form(),
+				headers: { origin }
+			});
+			return { status: r.status, body: (await r.json()) as Answer['body'] };
+		}
+	};
+}
+
+/** One scripted verification: a fresh session, a bundle claiming every step passed, signed, and posted. */
+export async function forge(
+	origin: string,
+	cookie: string,
+	idNumber: string,
+	f: Forgery = {}
+): Promise<Answer> {
+	return (await prepareForgery(origin, cookie, idNumber, f)).send();
+}
+
+/** The outcome events the registration system reads for one ID number: what was recorded, and how often. */
+export async function outcomeEventsOf(origin: string, idNumber: string): Promise<{ result: string }[]> {
+	const r = await fetch(`${origin}/api/registration/outcomes?since=0&limit=500`, {
+		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
+	});
+	const { events } = (await r.json()) as { events: { idNumber: string; result: string }[] };
+	return events.filter((e) => e.idNumber === idNumber);
+}
+
+/** A PNG of the signature pad left untouched: white, no ink. */
+export async function blankSignature(): Promise<Uint8Array> {
+	return new Uint8Array(
+		await sharp({ create: { width: 600, height: 200, channels: 4, background: '#ffffff' } })
+			.png()
+			.toBuffer()
+	);
+}
