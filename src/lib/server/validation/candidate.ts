@@ -89,7 +89,11 @@ const FIELD_RULES: Record<Field, [zh: string, en: string]> = {
 		`省份应为 ${Object.keys(policies).join('、')} 之一`,
 		`province must be one of ${Object.keys(policies).join(', ')}`
 	],
-	admissionNumber: ['准考证号应为8-16位数字', 'admissionNumber must be 8-16 digits']
+	admissionNumber: ['准考证号应为8-16位数字', 'admissionNumber must be 8-16 digits'],
+	referencePhoto: [
+		'参考照片应为 {source, jpeg}：来源为 previous_registration、pre_registration 或 authority，JPEG 为不超过约1 MB的 base64',
+		'referencePhoto must be {source, jpeg}: source previous_registration, pre_registration or authority, jpeg base64 of at most ~1 MB'
+	]
 };
 
 const problem = (field: string, r: Reason): FieldProblem => ({ field, code: r.code, zh: r.zh, en: r.en });
