@@ -4,11 +4,13 @@
 import sharp from 'sharp';
 import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { openPhone, REGISTRATION_TOKEN, signedSubmission } from '../integration/server-process.ts';
-import { newIdNumber } from '../integration/support.ts';
+import { birthOf, newIdNumber } from '../integration/support.ts';
 
 export { inkedSignature } from '../integration/support.ts';
 
-export type ReferenceSource = 'previous_registration' | 'pre_registration' | 'authority';
+import type { ReferenceSource } from '../../src/lib/server/services/reference-photos.ts';
+
+export type { ReferenceSource };
 
 const REGIONS: Record<string, string> = { hubei: '420102', beijing: '110105', fujian: '350102' };
 
@@ -18,7 +20,7 @@ export const candidateRecord = (idNumber: string, province: string) => ({
 	name: '安全测试',
 	sex: '女' as const,
 	ethnicity: '汉',
-	birthDate: '1995-01-15',
+	birthDate: birthOf(idNumber),
 	address: '测试地址1号',
 	phone: '13900000000',
 	major: '法学',
