@@ -1,6 +1,7 @@
-// The ID card reader: locate the card, rectify it, gate on capture quality, OCR it (PP-OCRv4 det + rec through
+// The ID card reader: locate the card, rectify it, OCR it (PP-OCRv4 det + rec through
 // the InferenceRuntime, so the same code runs in a browser worker and in Node), parse the fields by label and
-// layout, validate them, and cut out the ID portrait for the face engine.
+// layout, validate them, judge the capture's quality when the reading failed (so the candidate learns the cause
+// actually present), and cut out the ID portrait for the face engine.
 import { crop } from '../image/ops.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 import type { InferenceRuntime } from '../runtime.ts';
@@ -117,6 +118,22 @@ function portraitBox(w: number, h: number): Box {
 		width: (PORTRAIT_AREA.x1 - PORTRAIT_AREA.x0) * w,
 		height: (PORTRAIT_AREA.y1 - PORTRAIT_AREA.y0) * h
 	};
+}
+
+/**
+ * Whether what was read cannot be trusted as it stands: a field unread, the number failing its checks (a
+ * suggested repair is a misread too), printed fields contradicting the number, an unknown ethnicity, or a field's
+ * print partly hidden under a reflection. An expired card is read right and is not a capture failure.
+ */
+function readingFailed(fields: CardFields, checks: CardChecks, quality: CaptureQuality): boolean {
+	return (
+		Object.values(fields).some((v) => v === null) ||
+		(checks.idNumber !== null && !checks.idNumber.valid) ||
+		checks.birthMatchesNumber === false ||
+		checks.sexMatchesNumber === false ||
+		checks.ethnicityKnown === false ||
+		quality.glareOver.length > 0
+	);
 }
 
 /** Rotates an image by 180 degrees (a card photographed upside down). */
@@ -352,7 +369,7 @@ export function createIdCardReader(deps: {
 				card = located.ok
 					? warpPerspective(photo, located.location.corners, RECTIFIED_W, RECTIFIED_H)
 					: blank;
-				measureQuality(card);
+				measureQuality(card, 'portrait');
 				const boxes = await detect(card, timings, 'portrait');
 				const line = { x: 0, y: 0, width: 600, height: 40, score: 1 };
 				await readBoxes(card, boxes.length >= 4 ? boxes : [line, line, line, line], timings, 'portrait');
@@ -391,17 +408,8 @@ export function createIdCardReader(deps: {
 			}
 			t = performance.now();
 			let card = warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H);
-			const t1 = performance.now();
-			profile('rectify', t1 - t);
-			const quality = measureQuality(card);
-			profile('gate', performance.now() - t1);
+			profile('rectify', performance.now() - t);
 			timings.locate += performance.now() - t;
-			const capture = { location: located.location, quality, areaFraction: located.location.areaFraction };
-			const poor = qualityReasons(quality);
-			if (poor.length && !options.skipQualityGate) {
-				timings.total = performance.now() - start;
-				return { ...empty, status: 'poor_capture', capture, reasons: poor };
-			}
 			let { lines, side } = await ocr(card, timings, options.side);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
@@ -413,7 +421,24 @@ export function createIdCardReader(deps: {
 					side = again.side;
 				}
 			}
+			// Quality is judged after reading: it explains a failed reading, it never refuses a good one.
+			t = performance.now();
+			const quality = measureQuality(card, side);
+			profile('gate', performance.now() - t);
+			const capture = { location: located.location, quality, areaFraction: located.location.areaFraction };
+			const poor = options.skipQualityGate ? [] : qualityReasons(quality);
+			const refuse = (reasons: Reason[]): CardReading => {
+				timings.total = performance.now() - start;
+				return {
+					...empty,
+					status: 'poor_capture',
+					capture,
+					lines: lines.filter((l) => l.text.trim().length > 0),
+					reasons
+				};
+			};
 			if (!side) {
+				if (poor.length) return refuse(poor);
 				timings.total = performance.now() - start;
 				return {
 					...empty,
@@ -463,6 +488,7 @@ export function createIdCardReader(deps: {
 					);
 				}
 			}
+			if (poor.length && readingFailed(fields, checks, quality)) return refuse([...poor, ...reasons]);
 			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
 			profile('portrait', performance.now() - t);
