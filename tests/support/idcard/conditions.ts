@@ -5,6 +5,7 @@
 // field. Every condition draws its own frame size, JPEG quality and small pose jitter on top of its own trait.
 import type { Degradation } from './generate.ts';
 import { rng, type Rng } from './identities.ts';
+import { randomRecapture } from './recapture.ts';
 
 /** Phone frames (landscape; the card is held landscape in the capture guide). */
 export const FRAMES = [
@@ -128,3 +129,17 @@ export function conditionDegradation(
 	for (const ch of condition.name + side) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
 	return condition.make(rng(h >>> 0), side);
 }
+
+/** Recaptures of the card (tests/support/idcard/recapture.ts), each photographed as a fair hand-held shot. */
+export const RECAPTURE_CONDITIONS: readonly CaptureCondition[] = (
+	['screen', 'photocopy', 'print'] as const
+).map((kind) => ({
+	name: kind,
+	expect: 'read',
+	make: (r: Rng) => ({
+		...base(r),
+		// A screen photographed close up: its black surround fills the rest of the frame.
+		...(kind === 'screen' ? { desk: 'dark' as const } : {}),
+		recapture: randomRecapture(kind, r)
+	})
+}));

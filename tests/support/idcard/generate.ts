@@ -9,6 +9,7 @@ import { applyHomography, homographyFromPoints } from '../../../src/lib/core/idc
 import type { Point } from '../../../src/lib/core/image/types.ts';
 import { randomIdentity, rng, type Identity, type Rng } from './identities.ts';
 import { addressLines, CARD_H, CARD_W, PORTRAIT_BOX } from './layout.ts';
+import { halftonePrint, photocopy, screenLight, type Recapture } from './recapture.ts';
 import { emblemSvg, portraitSvg, type PrintOptions } from './svg.ts';
 
 export type { Identity } from './identities.ts';
@@ -50,6 +51,8 @@ export interface Degradation {
 	noise?: number;
 	/** 0..1: the soft shadow of the phone or a hand falling across part of the card. */
 	shadow?: number;
+	/** Not the card itself: the card on a screen, a grey photocopy or a colour print, photographed. */
+	recapture?: Recapture;
 }
 
 export interface GenerateOptions {
@@ -232,8 +235,34 @@ function dropShadow(frame: Buffer, frameW: number, frameH: number, corners: Poin
 	}
 }
 
+/** A dark screen and bezel around the card: its quad grown by `grow` about its centre, filled near-black. */
+function bezel(frame: Buffer, frameW: number, frameH: number, corners: Point[], grow: number): void {
+	const c = corners.reduce((a, p) => ({ x: a.x + p.x / 4, y: a.y + p.y / 4 }), { x: 0, y: 0 });
+	const quad = corners.map((p) => ({ x: c.x + (p.x - c.x) * grow, y: c.y + (p.y - c.y) * grow }));
+	const inv = homographyFromPoints(quad, CARD_CORNERS);
+	const xs = quad.map((p) => p.x);
+	const ys = quad.map((p) => p.y);
+	for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(frameH - 1, Math.max(...ys)); y++) {
+		for (let x = Math.max(0, Math.floor(Math.min(...xs))); x <= Math.min(frameW - 1, Math.max(...xs)); x++) {
+			const s = applyHomography(inv, { x, y });
+			if (s.x < 0 || s.y < 0 || s.x > CARD_W || s.y > CARD_H) continue;
+			const o = (y * frameW + x) * 3;
+			frame[o] = 16;
+			frame[o + 1] = 17;
+			frame[o + 2] = 20;
+		}
+	}
+}
+
 /** Composites the RGBA card onto the table through the homography card -> frame (inverse-mapped, bilinear). */
-function composite(card: Buffer, frame: Buffer, frameW: number, frameH: number, corners: Point[]): void {
+function composite(
+	card: Buffer,
+	frame: Buffer,
+	frameW: number,
+	frameH: number,
+	corners: Point[],
+	light?: (u: number, v: number, rgb: [number, number, number]) => [number, number, number]
+): void {
 	const inv = homographyFromPoints(corners, CARD_CORNERS);
 	const xs = corners.map((p) => p.x);
 	const ys = corners.map((p) => p.y);
@@ -260,7 +289,9 @@ function composite(card: Buffer, frame: Buffer, frameW: number, frameH: number, 
 			};
 			const alpha = px(3) / 255;
 			const o = (y * frameW + x) * 3;
-			for (let c = 0; c < 3; c++) frame[o + c] = frame[o + c] * (1 - alpha) + px(c) * alpha;
+			let rgb: [number, number, number] = [px(0), px(1), px(2)];
+			if (light) rgb = light(u, v, rgb);
+			for (let c = 0; c < 3; c++) frame[o + c] = frame[o + c] * (1 - alpha) + rgb[c] * alpha;
 		}
 	}
 }
@@ -379,6 +410,9 @@ export async function generateCard(opts: GenerateOptions): Promise<GeneratedCard
 				? {}
 				: opts.degrade;
 	const card = await renderCard(opts.side, identity, r, opts.face, opts.print);
+	if (degradation.recapture?.kind === 'photocopy') photocopy(card, CARD_W, CARD_H, r);
+	if (degradation.recapture?.kind === 'print')
+		halftonePrint(card, CARD_W, CARD_H, degradation.recapture.cell ?? 3, r);
 	let raw: Buffer;
 	let width = CARD_W;
 	let height = CARD_H;
@@ -388,8 +422,18 @@ export async function generateCard(opts: GenerateOptions): Promise<GeneratedCard
 		height = degradation.frame?.height ?? 960;
 		raw = await table(width, height, r, degradation.desk);
 		corners = placeCorners(degradation, width, height, r);
-		dropShadow(raw, width, height, corners);
-		composite(card, raw, width, height, corners);
+		const screen = degradation.recapture?.kind === 'screen' ? degradation.recapture : null;
+		if (screen) {
+			// The phone or monitor around the card: a black screen margin and bezel, then the screen's light.
+			bezel(raw, width, height, corners, 1.12 + r() * 0.1);
+			const band = { period: 40 + r() * 120, phase: r() * 2 * Math.PI };
+			composite(card, raw, width, height, corners, (u, v, rgb) =>
+				screenLight(u, v, rgb, screen.pitch ?? 2, band)
+			);
+		} else {
+			dropShadow(raw, width, height, corners);
+			composite(card, raw, width, height, corners);
+		}
 	} else {
 		// Flat card (a scan or an album crop): paper under transparent corners.
 		raw = await sharp(card, { raw: { width: CARD_W, height: CARD_H, channels: 4 } })

@@ -18,6 +18,7 @@ import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
+import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
 import { warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
@@ -52,7 +53,13 @@ export interface CardReading {
 	/** Per field, the mean OCR probability of the line it came from. */
 	confidence: Partial<Record<keyof CardFields, number>>;
 	checks: CardChecks | null;
-	capture: { location: CardLocation | null; quality: CaptureQuality | null; areaFraction: number };
+	capture: {
+		location: CardLocation | null;
+		quality: CaptureQuality | null;
+		areaFraction: number;
+		/** Whether the card looks like a screen, a photocopy or a print (checked before OCR; never refuses). */
+		recapture?: RecaptureCheck | null;
+	};
 	/** Why the reading is not usable or needs attention (capture, validation), in zh-CN and English. */
 	reasons: Reason[];
 	/** Every OCR line, in rectified-card pixels (for debugging and the UI's overlay). */
@@ -410,6 +417,9 @@ export function createIdCardReader(deps: {
 			let card = warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H);
 			profile('rectify', performance.now() - t);
 			timings.locate += performance.now() - t;
+			t = performance.now();
+			const recapture = checkRecapture(card);
+			profile('recapture', performance.now() - t);
 			let { lines, side } = await ocr(card, timings, options.side);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
@@ -425,7 +435,12 @@ export function createIdCardReader(deps: {
 			t = performance.now();
 			const quality = measureQuality(card, side);
 			profile('gate', performance.now() - t);
-			const capture = { location: located.location, quality, areaFraction: located.location.areaFraction };
+			const capture = {
+				location: located.location,
+				quality,
+				areaFraction: located.location.areaFraction,
+				recapture
+			};
 			const poor = options.skipQualityGate ? [] : qualityReasons(quality);
 			const refuse = (reasons: Reason[]): CardReading => {
 				timings.total = performance.now() - start;
@@ -454,7 +469,8 @@ export function createIdCardReader(deps: {
 					]
 				};
 			}
-			const reasons: Reason[] = [];
+			// A recapture is a warning for the candidate and the reviewer, first so the candidate sees it.
+			const reasons: Reason[] = recapture.kind ? [RECAPTURE_REASONS[recapture.kind]] : [];
 			if (options.side && options.side !== side) {
 				reasons.push(
 					options.side === 'portrait'
