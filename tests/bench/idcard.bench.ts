@@ -1,6 +1,12 @@
-// ID card reader benchmark: per-field exact-match rate and character accuracy on generated, degraded
-// ("photographed") cards, time per side in Node, side by side with tesseract.js + chi_sim on the same images.
+// ID card reader benchmark. First, per phone-capture condition (tests/support/idcard/conditions.ts): each field
+// read exactly, and the share of captures refused, on cards made from an evaluation seed that tests and tuning
+// never use. Then per-field exact-match rate and character accuracy on randomly degraded cards, time per side in
+// Node, side by side with tesseract.js + chi_sim on the same images.
 // Run: npx tsx tests/bench/idcard.bench.ts
+//   ZV_BENCH_COND_N   cards per condition and side (default 25; 0 skips the table)
+//   ZV_BENCH_RECAPTURE_N  cards per condition and side for the recapture table (default 10; 0 skips it)
+//   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated)
+//   ZV_BENCH_SEED     first seed of the per-condition cards (default: the evaluation seed; tuning used 5000+)
 //   ZV_BENCH_N        cards per side (default 200: the targets are percentages, 30 cards cannot show 99.5 %)
 //   ZV_BENCH_TESS_N   of those, cards per side also read by tesseract.js (default 50: ~0.5 s each)
 //   ZV_BENCH_SIDE_HINT=0  read without saying which side is expected (the phone and `zv idcard read --side`
@@ -29,8 +35,20 @@ import { createWebRuntime } from '../../src/lib/runtime/web-ort.ts';
 import { decodeImage, encodePng } from '../../src/lib/runtime/node-image.ts';
 import { generateCard, type Identity } from '../support/idcard/generate.ts';
 import { idCardReader } from '../support/idcard/reader.ts';
+import {
+	CAPTURE_CONDITIONS,
+	conditionDegradation,
+	RECAPTURE_CONDITIONS
+} from '../support/idcard/conditions.ts';
+import { checkRecapture } from '../../src/lib/core/idcard/recapture.ts';
+import { fixturesDir } from '../support/fixtures.ts';
 
 const N = Number(process.env.ZV_BENCH_N ?? 200);
+const COND_N = Number(process.env.ZV_BENCH_COND_N ?? 25);
+/** Never used by a test or while tuning (tests use seeds below 1000, tuning 5000-5999). */
+const EVALUATION_SEED = 20261203;
+const COND_SEED = Number(process.env.ZV_BENCH_SEED ?? EVALUATION_SEED);
+const RECAPTURE_N = Number(process.env.ZV_BENCH_RECAPTURE_N ?? 10);
 const TESS_N = Math.min(N, Number(process.env.ZV_BENCH_TESS_N ?? 50));
 const COMPARE_FP32 = process.env.ZV_BENCH_FP32 === '1';
 const SIDE_HINT = process.env.ZV_BENCH_SIDE_HINT !== '0';
@@ -110,10 +128,223 @@ function scoreRead(side: Side, truth: Identity, read: CardFields): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)] ?? 0;
 
+interface ConditionRow {
+	condition: string;
+	expect: string;
+	cards: number;
+	idNumber: number;
+	name: number;
+	address: number;
+	authority: number;
+	validity: number;
+	/** Captures refused for their quality (glare, blur, dark) or because the card was not found whole. */
+	refused: number;
+	refusedAsGlare: number;
+	reasons: Record<string, number>;
+}
+
+/**
+ * Every capture condition on COND_N cards per side. A field counts as read only when it equals the printed
+ * value exactly; a refused capture reads nothing. Validity is both dates.
+ */
+async function perCondition(): Promise<ConditionRow[]> {
+	const rows: ConditionRow[] = [];
+	const only = process.env.ZV_BENCH_CONDITIONS?.split(',');
+	for (const condition of CAPTURE_CONDITIONS) {
+		if (only && !only.some((o) => condition.name.startsWith(o))) continue;
+		const hit = { idNumber: 0, name: 0, address: 0, authority: 0, validity: 0 };
+		const reasons: Record<string, number> = {};
+		let refused = 0;
+		let glare = 0;
+		for (let i = 0; i < COND_N; i++) {
+			for (const side of ['portrait', 'emblem'] as const) {
+				const seed = COND_SEED + i;
+				const degrade = conditionDegradation(condition, seed, side);
+				const card = await generateCard({ seed, side, degrade, write: false });
+				const r = await idCardReader.read(await decodeImage(card.bytes), { today, side });
+				const id = card.identity;
+				const f = r.fields;
+				if (side === 'portrait') {
+					hit.idNumber += Number(f.idNumber === id.idNumber);
+					hit.name += Number(f.name === id.name);
+					hit.address += Number(f.address === id.address);
+				} else {
+					hit.authority += Number(f.authority === id.authority);
+					hit.validity += Number(f.validFrom === id.validFrom && f.validTo === id.validTo);
+				}
+				const capture = r.reasons.filter((x) => x.code.startsWith('capture.'));
+				if (r.status === 'poor_capture' || r.status === 'no_card') {
+					refused++;
+					if (capture.some((x) => x.code === 'capture.glare')) glare++;
+				}
+				for (const x of capture) reasons[x.code] = (reasons[x.code] ?? 0) + 1;
+			}
+		}
+		const row: ConditionRow = {
+			condition: condition.name,
+			expect: condition.expect,
+			cards: COND_N,
+			idNumber: hit.idNumber / COND_N,
+			name: hit.name / COND_N,
+			address: hit.address / COND_N,
+			authority: hit.authority / COND_N,
+			validity: hit.validity / COND_N,
+			refused: refused / (2 * COND_N),
+			refusedAsGlare: glare / (2 * COND_N),
+			reasons
+		};
+		rows.push(row);
+		console.error(`  ${condition.name}: ${JSON.stringify(row)}`);
+	}
+	const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
+	console.log(
+		`\nID card reads per capture condition, ${COND_N} cards per side each (seed ${COND_SEED}${COND_SEED === EVALUATION_SEED ? ', the evaluation seed' : ''}); % of captures`
+	);
+	console.log(
+		`${'condition'.padEnd(19)} ${'number'.padStart(6)} ${'name'.padStart(6)} ${'addr'.padStart(6)} ${'auth'.padStart(6)} ${'valid'.padStart(6)} ${'refused'.padStart(7)} ${'glare'.padStart(6)}  reasons`
+	);
+	for (const r of rows) {
+		console.log(
+			`${r.condition.padEnd(19)} ${pct(r.idNumber)} ${pct(r.name)} ${pct(r.address)} ${pct(r.authority)} ${pct(r.validity)} ${pct(r.refused).padStart(7)} ${pct(r.refusedAsGlare)}  ${JSON.stringify(r.reasons)}`
+		);
+	}
+	const readable = rows.filter((r) => r.expect === 'read');
+	const mean = (k: keyof ConditionRow) =>
+		readable.reduce((a, r) => a + (r[k] as number), 0) / Math.max(1, readable.length);
+	console.log(
+		`${'all readable'.padEnd(19)} ${pct(mean('idNumber'))} ${pct(mean('name'))} ${pct(mean('address'))} ${pct(mean('authority'))} ${pct(mean('validity'))} ${pct(mean('refused')).padStart(7)} ${pct(mean('refusedAsGlare'))}`
+	);
+	return rows;
+}
+
+/**
+ * Recapture warnings (checked on the located, rectified card before OCR): on genuine captures of every reading
+ * condition (false warnings) and on the card shown on a screen, photocopied and printed (caught, and caught as
+ * the right kind), plus the fixture cards (a black-and-white specimen is a grey copy; the blank templates are
+ * colour originals).
+ */
+async function recaptureTable(): Promise<Record<string, unknown>> {
+	const rows: {
+		condition: string;
+		cards: number;
+		warned: number;
+		rightKind: number;
+		kinds: Record<string, number>;
+	}[] = [];
+	const genuine = CAPTURE_CONDITIONS.filter((c) => c.expect === 'read');
+	for (const condition of [...genuine, ...RECAPTURE_CONDITIONS]) {
+		const kinds: Record<string, number> = {};
+		let cards = 0;
+		let warned = 0;
+		let rightKind = 0;
+		for (let i = 0; i < RECAPTURE_N; i++) {
+			for (const side of ['portrait', 'emblem'] as const) {
+				const seed = COND_SEED + i;
+				const degrade = conditionDegradation(condition, seed, side);
+				const card = await generateCard({ seed, side, degrade, write: false });
+				const image = await decodeImage(card.bytes);
+				const located = locateCard(image);
+				if (!located.ok) continue;
+				cards++;
+				const { kind } = checkRecapture(
+					warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H)
+				);
+				kinds[kind ?? 'none'] = (kinds[kind ?? 'none'] ?? 0) + 1;
+				if (kind) warned++;
+				if (kind === (degrade.recapture?.kind ?? null)) rightKind++;
+			}
+		}
+		rows.push({ condition: condition.name, cards, warned, rightKind, kinds });
+		console.error(`  recapture ${condition.name}: ${JSON.stringify(kinds)}`);
+	}
+	const fixtures: Record<string, string | null> = {};
+	const { existsSync } = await import('node:fs');
+	for (const file of [
+		'specimen_airobot_portrait_side_bw.jpg',
+		'specimen_airobot_emblem_side_bw.jpg',
+		'template_blank_portrait_side.jpg',
+		'template_blank_emblem_side.jpg'
+	]) {
+		const path = join(fixturesDir, 'idcards', file);
+		if (!existsSync(path)) continue;
+		const image = await decodeImage(readFileSync(path));
+		const located = locateCard(image);
+		fixtures[file] = located.ok
+			? (checkRecapture(warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H)).kind ??
+				'none')
+			: 'not located';
+	}
+	const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}`.padStart(6);
+	console.log(
+		`\nRecapture warnings, ${RECAPTURE_N} cards per side and condition (seed ${COND_SEED}); located cards`
+	);
+	console.log(
+		`${'condition'.padEnd(19)} ${'cards'.padStart(5)} ${'warned'.padStart(6)} ${'kind ok'.padStart(7)}  kinds`
+	);
+	for (const r of rows)
+		console.log(
+			`${r.condition.padEnd(19)} ${String(r.cards).padStart(5)} ${pct(r.warned, r.cards)} ${pct(r.rightKind, r.cards).padStart(7)}  ${JSON.stringify(r.kinds)}`
+		);
+	const sum = (rs: typeof rows, k: 'cards' | 'warned' | 'rightKind') => rs.reduce((a, r) => a + r[k], 0);
+	const g = rows.slice(0, genuine.length);
+	const rc = rows.slice(genuine.length);
+	console.log(
+		`genuine captures warned (false warnings): ${pct(sum(g, 'warned'), sum(g, 'cards'))} % of ${sum(g, 'cards')}; recaptures caught: ${pct(sum(rc, 'warned'), sum(rc, 'cards'))} % of ${sum(rc, 'cards')} (right kind ${pct(sum(rc, 'rightKind'), sum(rc, 'cards'))} %)`
+	);
+	console.log(`fixture cards: ${JSON.stringify(fixtures)}`);
+	return {
+		rows,
+		falseWarnings: sum(g, 'warned') / Math.max(1, sum(g, 'cards')),
+		caught: sum(rc, 'warned') / Math.max(1, sum(rc, 'cards')),
+		fixtures
+	};
+}
+
 async function main() {
+	if (RECAPTURE_N > 0) {
+		const recapture = await recaptureTable();
+		mkdirSync('bench/out', { recursive: true });
+		writeFileSync(
+			'bench/out/idcard-recapture.json',
+			JSON.stringify(
+				{ date: new Date().toISOString(), seed: COND_SEED, cardsPerSide: RECAPTURE_N, ...recapture },
+				null,
+				2
+			)
+		);
+	}
 	const t0 = performance.now();
 	await idCardReader.warmUp();
 	const loadMs = performance.now() - t0;
+	const condStart = performance.now();
+	const conditions = COND_N > 0 ? await perCondition() : [];
+	const condMs = performance.now() - condStart;
+	if (conditions.length) {
+		mkdirSync('bench/out', { recursive: true });
+		writeFileSync(
+			'bench/out/idcard-conditions.json',
+			JSON.stringify(
+				{
+					date: new Date().toISOString(),
+					seed: COND_SEED,
+					evaluationSeed: COND_SEED === EVALUATION_SEED,
+					cardsPerSide: COND_N,
+					conditions,
+					minutes: condMs / 60000,
+					loadAverage: (await import('node:os')).loadavg()
+				},
+				null,
+				2
+			)
+		);
+		console.log(
+			`per-condition run: ${(condMs / 60000).toFixed(1)} min, load average ${(await import('node:os'))
+				.loadavg()
+				.map((x) => x.toFixed(1))
+				.join(' ')} (2 cores); wrote bench/out/idcard-conditions.json`
+		);
+	}
+	if (N === 0) return;
 	const { existsSync } = await import('node:fs');
 	const langPath = TESSDATA.find((p) => existsSync(join(p, 'chi_sim.traineddata')));
 	if (!langPath) throw new Error('chi_sim.traineddata not found (apt-get install tesseract-ocr-chi-sim)');

@@ -7,6 +7,7 @@ import { todayInChina } from '../core/idcard/dates.ts';
 import type { CardFields, CardSide } from '../core/idcard/fields.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import type { RegionTable } from '../core/idcard/regions.ts';
+import { RECAPTURE_REASONS } from '../core/idcard/recapture.ts';
 import { validateCard, type CardChecks } from '../core/idcard/validate.ts';
 import type { WorkerReading } from '../../../workers/ocr.worker.ts';
 import type { PhoneRecord } from './phone-store.ts';
@@ -90,7 +91,12 @@ export function idCardStepResult(
 			scores[`${side}_brightness`] = round(q.brightness, 1);
 		}
 		scores[`${side}_area`] = round(reading.capture.areaFraction);
+		details[`${side}_recapture`] = reading.capture.recapture?.kind ?? null;
 	}
+	// A recapture warning does not block the candidate; it travels as a reason for the reviewer.
+	const recaptures = Object.values(readings).flatMap((r) =>
+		r?.capture.recapture?.kind ? [RECAPTURE_REASONS[r.capture.recapture.kind].code] : []
+	);
 	// Per field: the status and similarity; the card's text only where it differs (the reviewer needs it).
 	for (const f of summary.comparison.fields) {
 		details[`compare_${f.field}`] = f.status;
@@ -103,7 +109,7 @@ export function idCardStepResult(
 		kind: 'idcard',
 		passed,
 		scores,
-		reasons: summary.reasons.map((r) => r.code),
+		reasons: [...new Set([...recaptures, ...summary.reasons.map((r) => r.code)])],
 		models: [],
 		details
 	};

@@ -34,9 +34,23 @@ function background(r: Rng, emblem: boolean): string {
 <g clip-path="url(#card)"><rect width="${CARD_W}" height="${CARD_H}" fill="url(#bg)"/>${waves.join('')}</g>`;
 }
 
-export function portraitSvg(id: Identity, r: Rng): string {
+/**
+ * Print registration: cards are printed a little off the template (about a millimetre either way), so a reader
+ * tuned on exact positions meets text where it did not expect it. Returns the opening of a shifted group.
+ */
+function registration(r: Rng): string {
+	return `<g transform="translate(${((r() - 0.5) * 24).toFixed(1)} ${((r() - 0.5) * 16).toFixed(1)})">`;
+}
+
+/** Print details fixed by a test instead of drawn at random. */
+export interface PrintOptions {
+	/** Letter spacing of the number in card pixels (3-7; 7 ends it at ~810 of 856 px). */
+	numberSpacing?: number;
+}
+
+export function portraitSvg(id: Identity, r: Rng, print: PrintOptions = {}): string {
 	const [y, m, d] = id.birthDate.split('-').map(Number);
-	const parts: string[] = [background(r, false)];
+	const parts: string[] = [background(r, false), registration(r)];
 	const L = (x: number, yy: number, s: string) => text(x, yy, s, 24, { color: LABEL_COLOR, spacing: 6 });
 	const V = (x: number, yy: number, s: string) => text(x, yy, s, 28);
 	parts.push(L(70, 105, '姓名'), V(170, 105, id.name));
@@ -47,7 +61,13 @@ export function portraitSvg(id: Identity, r: Rng): string {
 	addressLines(id.address).forEach((line, i) => parts.push(V(170, 270 + i * 40, line)));
 	parts.push(
 		L(70, 460, '公民身份号码'),
-		text(290, 462, id.idNumber, 34, { font: DIGITS, spacing: 3, weight: 'bold' })
+		// The number's pitch varies between print runs and printers: it ends between ~710 and ~800 px.
+		text(290, 462, id.idNumber, 34 + r() * 3, {
+			font: DIGITS,
+			spacing: print.numberSpacing ?? 3 + r() * 4,
+			weight: 'bold'
+		}),
+		'</g>'
 	);
 	// A faint placeholder where the photo goes (overdrawn when a face is printed).
 	const p = PORTRAIT_BOX;
@@ -72,14 +92,15 @@ function emblem(): string {
 }
 
 export function emblemSvg(id: Identity, r: Rng): string {
-	const parts: string[] = [background(r, true), emblem()];
+	const parts: string[] = [background(r, true), emblem(), registration(r)];
 	parts.push(text(262, 130, '中华人民共和国', 46, { weight: 'bold', spacing: 10 }));
 	parts.push(text(280, 235, '居民身份证', 70, { weight: 'bold', spacing: 22 }));
 	parts.push(text(150, 420, '签发机关', 24, { color: '#111', spacing: 4 }), text(290, 420, id.authority, 28));
 	const to = id.validTo === '长期' ? '长期' : id.validTo.replace(/-/g, '.');
 	parts.push(
 		text(150, 480, '有效期限', 24, { color: '#111', spacing: 4 }),
-		text(290, 480, `${id.validFrom.replace(/-/g, '.')}-${to}`, 28)
+		text(290, 480, `${id.validFrom.replace(/-/g, '.')}-${to}`, 28),
+		'</g>'
 	);
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">${parts.join('\n')}</svg>`;
 }

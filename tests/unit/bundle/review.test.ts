@@ -29,6 +29,21 @@ describe('manual review of passed bundles', () => {
 		expect(codes(liveness({}, 'motion-probe'))).toEqual(['liveness_fallback', 'face_not_compared']);
 	});
 
+	it('holds a card the phone warned was a recapture (screen, copy, print), though it did not block the candidate', () => {
+		const idcard: StepResult = {
+			kind: 'idcard',
+			passed: true,
+			scores: {},
+			reasons: ['capture.recapture.screen'],
+			models: [],
+			details: { portrait_recapture: 'screen' }
+		};
+		const step = liveness({ antiSpoof: 0.9, idPortraitSimilarity: 0.62 });
+		const reasons = manualReviewReasons({ steps: [idcard, step] } as unknown as BundlePayload);
+		expect(reasons.map((r) => r.code)).toEqual(['idcard_recapture']);
+		expect(reasons[0].en).toContain('screen');
+	});
+
 	it('has nothing to add to a failed step (it is recorded as failed)', () => {
 		expect(codes(liveness({ idPortraitSimilarity: 0.1 }, 'face', false))).toEqual([]);
 	});

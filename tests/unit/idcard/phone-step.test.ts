@@ -45,6 +45,20 @@ const regions = nodeRegionTable();
 const opts = { confirmed: false, sources: { portrait: 'album' as const }, runtime: 'wasm' };
 
 describe('phone ID step', () => {
+	it('passes a card the phone took for a screen, with the warning in the result for the reviewer', () => {
+		const r = reading(portraitFields);
+		const measures = { colour: 120, fineColour: 2.8, paperTexture: 40 };
+		const readings = {
+			portrait: { ...r, capture: { ...r.capture, recapture: { kind: 'screen' as const, measures } } }
+		};
+		const summary = summarizeIdCard(readings, record, regions, TODAY);
+		expect(summary.blocking).toBe(false);
+		const result = idCardStepResult(summary, readings, opts);
+		expect(result.passed).toBe(true);
+		expect(result.reasons).toContain('capture.recapture.screen');
+		expect(result.details.portrait_recapture).toBe('screen');
+	});
+
 	it('passes the candidate’s own card with the number checked and every field matched', () => {
 		const readings = { portrait: reading(portraitFields) };
 		const summary = summarizeIdCard(readings, record, regions, TODAY);

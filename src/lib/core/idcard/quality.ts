@@ -1,46 +1,113 @@
-// Capture-quality gates on the rectified card, run before OCR so the candidate gets an actionable reason
-// (move closer, hold still, tilt away from the light, find more light) instead of a wrong reading.
+// Capture quality of the rectified card, judged after it has been read: a reason (too dark, glare, blurred) is
+// given only when the fields did not read or failed their checks, and then only a cause that is present, so an
+// evenly bright but legible card is never sent back for "glare".
 import type { RgbaImage } from '../image/types.ts';
 import { toGray } from '../image/ops.ts';
+import { PRINT_AREAS } from './field-areas.ts';
+import type { CardFields, CardSide } from './fields.ts';
 import { reason, type Reason } from './reasons.ts';
 
 export interface CaptureQuality {
 	/** Mean luma 0..255. */
 	brightness: number;
-	/** Share of the card inside blown-out patches (8x5 grid cells at least half at luma >= 250). */
+	/**
+	 * Largest share of one always-printed stretch of the card (see PRINT_AREAS) lying under a saturated patch with
+	 * no print in it: a lamp's reflection hiding text. An evenly bright card keeps its print and scores ~0.
+	 */
 	glare: number;
-	/** Median of the grid cells' blown-out shares: high when the whole card is overexposed (not a patch). */
+	/** The fields whose print is partly hidden under such a patch. */
+	glareOver: (keyof CardFields)[];
+	/** Share of the card's pixels at luma >= 250 (an evenly bright, overexposed card; informative only). */
 	overexposure: number;
 	/** Mean absolute Laplacian over the strongest 5% edges: sharp print gives high values. */
 	sharpness: number;
 }
 
 /**
- * Gates measured on generated cards (tests/node/idcard, tests/bench/idcard.bench.ts): a lamp patch a quarter
- * of the card wide (~5 % of its area) still reads, one half as wide (~20 %) does not; Gaussian blur sigma 2 px at 70 %
- * fill still reads (sharpness ~15), sigma 3 does not (~6); on small (45-55 % fill) cards blurred by 1-2 px the
- * number still read at sharpness 5-9 but names failed below ~7.6, hence 8; brightness x0.2 (mean luma ~45) is refused.
+ * Gates, applied only to a reading that failed: a lamp patch over a printed stretch hides it (half of a stretch
+ * covered loses characters); Gaussian blur sigma 3 px at 70 % fill gives sharpness ~6 and does not read; mean
+ * luma below ~55 is a dark room.
  */
-export const QUALITY_LIMITS = { minBrightness: 55, maxGlare: 0.1, minSharpness: 8 };
+export const QUALITY_LIMITS = { minBrightness: 55, maxGlare: 0.5, minSharpness: 8 };
 
-export function measureQuality(card: RgbaImage): CaptureQuality {
+/** Luma a pixel of a specular patch reaches (JPEG rings a blown patch down to ~245). */
+const SATURATED = 240;
+/** Print is darker than this even on an overexposed card. */
+const INK = 170;
+/** A saturated pixel counts as hiding print only when no ink lies within this many card pixels. */
+const INK_RADIUS = 10;
+
+/** Running minimum over a (2r+1) window along rows, then columns (a square min filter). */
+function minFilter(g: Float32Array, w: number, h: number, r: number): Float32Array {
+	const tmp = new Float32Array(w * h);
+	const out = new Float32Array(w * h);
+	for (let y = 0; y < h; y++) {
+		for (let x = 0; x < w; x++) {
+			let m = 255;
+			for (let k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) m = Math.min(m, g[y * w + k]);
+			tmp[y * w + x] = m;
+		}
+	}
+	for (let x = 0; x < w; x++) {
+		for (let y = 0; y < h; y++) {
+			let m = 255;
+			for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) m = Math.min(m, tmp[k * w + x]);
+			out[y * w + x] = m;
+		}
+	}
+	return out;
+}
+
+/** Glare over print for one side: the largest hidden share of a printed stretch, and the fields hidden. */
+function glareOverPrint(
+	g: Float32Array,
+	w: number,
+	h: number,
+	side: CardSide
+): { glare: number; over: (keyof CardFields)[] } {
+	// Half resolution is enough for patches tens of pixels across.
+	const hw = w >> 1;
+	const hh = h >> 1;
+	const half = new Float32Array(hw * hh);
+	for (let y = 0; y < hh; y++)
+		for (let x = 0; x < hw; x++) {
+			const i = 2 * y * w + 2 * x;
+			half[y * hw + x] = Math.min(g[i], g[i + 1], g[i + w], g[i + w + 1]);
+		}
+	const nearestInk = minFilter(half, hw, hh, INK_RADIUS >> 1);
+	let glare = 0;
+	const over = new Set<keyof CardFields>();
+	for (const a of PRINT_AREAS[side]) {
+		const x0 = Math.floor(a.x0 * hw);
+		const x1 = Math.ceil(a.x1 * hw);
+		const y0 = Math.floor(a.y0 * hh);
+		const y1 = Math.ceil(a.y1 * hh);
+		let hidden = 0;
+		let n = 0;
+		for (let y = y0; y < y1; y++)
+			for (let x = x0; x < x1; x++) {
+				n++;
+				if (half[y * hw + x] >= SATURATED && nearestInk[y * hw + x] >= INK) hidden++;
+			}
+		const share = hidden / Math.max(1, n);
+		glare = Math.max(glare, share);
+		if (a.field && share >= QUALITY_LIMITS.maxGlare) over.add(a.field);
+	}
+	return { glare, over: [...over] };
+}
+
+/** Measures the rectified card; `side` picks where print must be (both sides' when unknown). */
+export function measureQuality(card: RgbaImage, side: CardSide | null): CaptureQuality {
 	const g = toGray(card);
 	const { width: w, height: h } = card;
 	let sum = 0;
-	const cols = 8;
-	const rows = 5;
-	const cellBlown = new Float64Array(cols * rows);
-	for (let y = 0; y < h; y++) {
-		for (let x = 0; x < w; x++) {
-			const v = g[y * w + x];
-			sum += v;
-			if (v >= 250) cellBlown[Math.floor((y * rows) / h) * cols + Math.floor((x * cols) / w)]++;
-		}
+	let blown = 0;
+	for (let i = 0; i < g.length; i++) {
+		sum += g[i];
+		if (g[i] >= 250) blown++;
 	}
-	const cellArea = (w * h) / (cols * rows);
-	const shares = Array.from(cellBlown, (b) => b / cellArea).sort((a, b) => a - b);
-	const glare = shares.filter((x) => x >= 0.5).reduce((a, b) => a + b, 0) / shares.length;
-	const overexposure = shares[Math.floor(shares.length / 2)];
+	const sides: CardSide[] = side ? [side] : ['portrait', 'emblem'];
+	const glare = sides.map((s) => glareOverPrint(g, w, h, s)).sort((a, b) => b.glare - a.glare)[0];
 	// Mean of the top 5% |Laplacian| values, from a histogram (no sort of half a million numbers).
 	const hist = new Uint32Array(1021);
 	let n = 0;
@@ -59,24 +126,29 @@ export function measureQuality(card: RgbaImage): CaptureQuality {
 		taken += k;
 		total += k * v;
 	}
-	const sharpness = total / taken;
-	return { brightness: sum / g.length, glare, overexposure, sharpness };
+	return {
+		brightness: sum / g.length,
+		glare: glare.glare,
+		glareOver: glare.over,
+		overexposure: blown / g.length,
+		sharpness: total / taken
+	};
 }
 
+/** The capture causes present on the card (in the order a candidate should fix them). */
 export function qualityReasons(q: CaptureQuality): Reason[] {
 	const reasons: Reason[] = [];
-	if (q.brightness < QUALITY_LIMITS.minBrightness) {
-		reasons.push(reason('capture.too_dark', '光线太暗，请到明亮处拍摄', 'Too dark: move somewhere brighter'));
-	}
-	// A blown patch hides print; an evenly bright card usually still reads, so only a patch is refused.
-	if (q.glare > QUALITY_LIMITS.maxGlare && q.overexposure < 0.3) {
+	if (q.glare >= QUALITY_LIMITS.maxGlare) {
 		reasons.push(
 			reason(
 				'capture.glare',
-				'证件反光，请调整角度避开灯光',
-				'Glare on the card: tilt it away from the light'
+				'证件反光，遮住了文字，请调整角度避开灯光',
+				'Glare hides text on the card: tilt it away from the light'
 			)
 		);
+	}
+	if (q.brightness < QUALITY_LIMITS.minBrightness) {
+		reasons.push(reason('capture.too_dark', '光线太暗，请到明亮处拍摄', 'Too dark: move somewhere brighter'));
 	}
 	if (q.sharpness < QUALITY_LIMITS.minSharpness) {
 		reasons.push(

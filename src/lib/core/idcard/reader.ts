@@ -1,6 +1,7 @@
-// The ID card reader: locate the card, rectify it, gate on capture quality, OCR it (PP-OCRv4 det + rec through
+// The ID card reader: locate the card, rectify it, OCR it (PP-OCRv4 det + rec through
 // the InferenceRuntime, so the same code runs in a browser worker and in Node), parse the fields by label and
-// layout, validate them, and cut out the ID portrait for the face engine.
+// layout, validate them, judge the capture's quality when the reading failed (so the candidate learns the cause
+// actually present), and cut out the ID portrait for the face engine.
 import { crop } from '../image/ops.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 import type { InferenceRuntime } from '../runtime.ts';
@@ -17,6 +18,7 @@ import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
+import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import type { RegionTable } from './regions.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
 import { warmUpPhoto } from './warm-up.ts';
@@ -52,7 +54,13 @@ export interface CardReading {
 	/** Per field, the mean OCR probability of the line it came from. */
 	confidence: Partial<Record<keyof CardFields, number>>;
 	checks: CardChecks | null;
-	capture: { location: CardLocation | null; quality: CaptureQuality | null; areaFraction: number };
+	capture: {
+		location: CardLocation | null;
+		quality: CaptureQuality | null;
+		areaFraction: number;
+		/** Whether the card looks like a screen, a photocopy or a print (checked before OCR; never refuses). */
+		recapture?: RecaptureCheck | null;
+	};
 	/** Why the reading is not usable or needs attention (capture, validation), in zh-CN and English. */
 	reasons: Reason[];
 	/** Every OCR line, in rectified-card pixels (for debugging and the UI's overlay). */
@@ -118,6 +126,22 @@ function portraitBox(w: number, h: number): Box {
 		width: (PORTRAIT_AREA.x1 - PORTRAIT_AREA.x0) * w,
 		height: (PORTRAIT_AREA.y1 - PORTRAIT_AREA.y0) * h
 	};
+}
+
+/**
+ * Whether what was read cannot be trusted as it stands: a field unread, the number failing its checks (a
+ * suggested repair is a misread too), printed fields contradicting the number, an unknown ethnicity, or a field's
+ * print partly hidden under a reflection. An expired card is read right and is not a capture failure.
+ */
+function readingFailed(fields: CardFields, checks: CardChecks, quality: CaptureQuality): boolean {
+	return (
+		Object.values(fields).some((v) => v === null) ||
+		(checks.idNumber !== null && !checks.idNumber.valid) ||
+		checks.birthMatchesNumber === false ||
+		checks.sexMatchesNumber === false ||
+		checks.ethnicityKnown === false ||
+		quality.glareOver.length > 0
+	);
 }
 
 /** Rotates an image by 180 degrees (a card photographed upside down). */
@@ -355,7 +379,7 @@ export function createIdCardReader(deps: {
 				card = located.ok
 					? warpPerspective(photo, located.location.corners, RECTIFIED_W, RECTIFIED_H)
 					: blank;
-				measureQuality(card);
+				measureQuality(card, 'portrait');
 				const boxes = await detect(card, timings, 'portrait');
 				const line = { x: 0, y: 0, width: 600, height: 40, score: 1 };
 				await readBoxes(card, boxes.length >= 4 ? boxes : [line, line, line, line], timings, 'portrait');
@@ -394,17 +418,11 @@ export function createIdCardReader(deps: {
 			}
 			t = performance.now();
 			let card = warpPerspective(image, located.location.corners, RECTIFIED_W, RECTIFIED_H);
-			const t1 = performance.now();
-			profile('rectify', t1 - t);
-			const quality = measureQuality(card);
-			profile('gate', performance.now() - t1);
+			profile('rectify', performance.now() - t);
 			timings.locate += performance.now() - t;
-			const capture = { location: located.location, quality, areaFraction: located.location.areaFraction };
-			const poor = qualityReasons(quality);
-			if (poor.length && !options.skipQualityGate) {
-				timings.total = performance.now() - start;
-				return { ...empty, status: 'poor_capture', capture, reasons: poor };
-			}
+			t = performance.now();
+			const recapture = checkRecapture(card);
+			profile('recapture', performance.now() - t);
 			let { lines, side } = await ocr(card, timings, options.side);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
@@ -416,7 +434,29 @@ export function createIdCardReader(deps: {
 					side = again.side;
 				}
 			}
+			// Quality is judged after reading: it explains a failed reading, it never refuses a good one.
+			t = performance.now();
+			const quality = measureQuality(card, side);
+			profile('gate', performance.now() - t);
+			const capture = {
+				location: located.location,
+				quality,
+				areaFraction: located.location.areaFraction,
+				recapture
+			};
+			const poor = options.skipQualityGate ? [] : qualityReasons(quality);
+			const refuse = (reasons: Reason[]): CardReading => {
+				timings.total = performance.now() - start;
+				return {
+					...empty,
+					status: 'poor_capture',
+					capture,
+					lines: lines.filter((l) => l.text.trim().length > 0),
+					reasons
+				};
+			};
 			if (!side) {
+				if (poor.length) return refuse(poor);
 				timings.total = performance.now() - start;
 				return {
 					...empty,
@@ -432,7 +472,8 @@ export function createIdCardReader(deps: {
 					]
 				};
 			}
-			const reasons: Reason[] = [];
+			// A recapture is a warning for the candidate and the reviewer, first so the candidate sees it.
+			const reasons: Reason[] = recapture.kind ? [RECAPTURE_REASONS[recapture.kind]] : [];
 			if (options.side && options.side !== side) {
 				reasons.push(
 					options.side === 'portrait'
@@ -466,6 +507,7 @@ export function createIdCardReader(deps: {
 					);
 				}
 			}
+			if (poor.length && readingFailed(fields, checks, quality)) return refuse([...poor, ...reasons]);
 			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
 			profile('portrait', performance.now() - t);

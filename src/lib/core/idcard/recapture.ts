@@ -1,0 +1,137 @@
+// Recapture warnings, measured on the rectified card before OCR: a photo of a screen (sub-pixel grid, moiré,
+// refresh bands: a periodic texture strongest in colour), a photocopy or grey copy (no colour in the emblem, the
+// blue labels or the background pattern) or a print (halftone dots: a periodic texture in brightness). A warning
+// never blocks the candidate; it asks for the original card and travels in the bundle for the reviewer.
+import type { RgbaImage } from '../image/types.ts';
+import { reason, type Reason } from './reasons.ts';
+
+export type RecaptureKind = 'screen' | 'photocopy' | 'print';
+
+export interface RecaptureMeasures {
+	/** 99th percentile of white-balanced chroma (0..255) over the card: a genuine card's emblem and labels are colourful. */
+	colour: number;
+	/**
+	 * Fine colour texture on blank paper (mean |Laplacian| of the two chroma planes, levels): a screen's red,
+	 * green and blue sub-pixels and a print's cyan, magenta and yellow dots are colour at the finest scale, where
+	 * a card's paper is smooth.
+	 */
+	fineColour: number;
+	/** Median |Laplacian| of luma on blank paper: halftone dots and pixel grids give the paper a texture. */
+	paperTexture: number;
+}
+
+export interface RecaptureCheck {
+	kind: RecaptureKind | null;
+	measures: RecaptureMeasures;
+}
+
+/** Limits tuned on generated genuine cards and recaptures (seeds 5000+; see models/notes/idcard.md). */
+export const RECAPTURE_LIMITS = { minColour: 12, maxFineColour: 8, screenFineColour: 130 };
+
+function percentile(values: Float32Array, q: number): number {
+	const sorted = Float32Array.from(values).sort();
+	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+export function measureRecapture(card: RgbaImage): RecaptureMeasures {
+	const { width: w, height: h, data: d } = card;
+	const n = w * h;
+	// White balance on the paper: each channel's 90th percentile maps to 235.
+	const gains = [0, 1, 2].map((c) => {
+		const ch = new Float32Array(Math.ceil(n / 7));
+		for (let i = 0, j = 0; i < n; i += 7, j++) ch[j] = d[i * 4 + c];
+		return 235 / Math.max(1, percentile(ch, 0.9));
+	});
+	const luma = new Float32Array(n);
+	const rb = new Float32Array(n);
+	const gm = new Float32Array(n);
+	const chroma = new Float32Array(n);
+	for (let i = 0; i < n; i++) {
+		const r = d[i * 4] * gains[0];
+		const g = d[i * 4 + 1] * gains[1];
+		const b = d[i * 4 + 2] * gains[2];
+		luma[i] = 0.299 * r + 0.587 * g + 0.114 * b;
+		rb[i] = r - b;
+		gm[i] = g - (r + b) / 2;
+		chroma[i] = Math.max(r, g, b) - Math.min(r, g, b);
+	}
+	// Colour from a 3x3 mean (noise and JPEG chroma ringing average out), inside a 4 % margin.
+	const m = Math.round(0.04 * Math.min(w, h));
+	const colourSamples: number[] = [];
+	for (let y = m; y < h - m; y += 2)
+		for (let x = m; x < w - m; x += 2) {
+			let s = 0;
+			for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += chroma[(y + dy) * w + x + dx];
+			colourSamples.push(s / 9);
+		}
+	const colour = percentile(Float32Array.from(colourSamples), 0.99);
+	// Fine texture on blank paper: nothing darker than 65 % of the paper within 4 px (luma averaged over 3x3, so a
+	// screen's sub-pixel stripes do not read as print). A genuine card's fine colour lies at the edges of its print
+	// (JPEG halves colour resolution, a coloured light tints those edges); a screen's or a print's covers the paper.
+	const dark =
+		0.65 *
+		percentile(
+			luma.filter((_, i) => i % 7 === 0),
+			0.9
+		);
+	const mean3 = (i: number) =>
+		(luma[i - w - 1] +
+			luma[i - w] +
+			luma[i - w + 1] +
+			luma[i - 1] +
+			luma[i] +
+			luma[i + 1] +
+			luma[i + w - 1] +
+			luma[i + w] +
+			luma[i + w + 1]) /
+		9;
+	let fineC = 0;
+	const paper: number[] = [];
+	for (let y = m; y < h - m; y++)
+		for (let x = m; x < w - m; x++) {
+			if ((x + y) % 3 !== 0) continue;
+			const i = y * w + x;
+			let near = false;
+			for (let dy = -4; dy <= 4 && !near; dy += 2)
+				for (let dx = -4; dx <= 4; dx += 2) if (mean3(i + dy * w + dx) < dark) near = true;
+			if (near) continue;
+			paper.push(Math.abs(4 * luma[i] - luma[i - 1] - luma[i + 1] - luma[i - w] - luma[i + w]));
+			fineC +=
+				Math.abs(4 * rb[i] - rb[i - 1] - rb[i + 1] - rb[i - w] - rb[i + w]) +
+				Math.abs(4 * gm[i] - gm[i - 1] - gm[i + 1] - gm[i - w] - gm[i + w]);
+		}
+	return {
+		colour,
+		fineColour: paper.length ? fineC / paper.length : 255,
+		paperTexture: paper.length ? percentile(Float32Array.from(paper), 0.5) : 255
+	};
+}
+
+export function checkRecapture(card: RgbaImage): RecaptureCheck {
+	const measures = measureRecapture(card);
+	let kind: RecaptureKind | null = null;
+	if (measures.colour < RECAPTURE_LIMITS.minColour) kind = 'photocopy';
+	else if (measures.fineColour >= RECAPTURE_LIMITS.maxFineColour)
+		// Sub-pixels are saturated primaries a pixel apart; halftone inks are paler and their dots sparser.
+		kind = measures.fineColour >= RECAPTURE_LIMITS.screenFineColour ? 'screen' : 'print';
+	return { kind, measures };
+}
+
+/** The warning shown to the candidate and recorded for the reviewer (never a refusal). */
+export const RECAPTURE_REASONS: Record<RecaptureKind, Reason> = {
+	screen: reason(
+		'capture.recapture.screen',
+		'这似乎是屏幕上显示的证件，请直接拍摄身份证原件',
+		'This looks like a card shown on a screen: photograph the original ID card'
+	),
+	photocopy: reason(
+		'capture.recapture.photocopy',
+		'这似乎是证件的复印件或黑白照片，请拍摄身份证原件',
+		'This looks like a photocopy or a black-and-white copy: photograph the original ID card'
+	),
+	print: reason(
+		'capture.recapture.print',
+		'这似乎是打印的证件，请拍摄身份证原件',
+		'This looks like a printed copy of a card: photograph the original ID card'
+	)
+};

@@ -1,0 +1,57 @@
+// Capture quality judged on the rectified card: a saturated patch with no print in it over a printed stretch is
+// glare; an evenly bright card whose print shows is not.
+import { describe, expect, it } from 'vitest';
+import { PRINT_AREAS } from '../../../src/lib/core/idcard/field-areas.ts';
+import { measureQuality, qualityReasons } from '../../../src/lib/core/idcard/quality.ts';
+import { createImage, type RgbaImage } from '../../../src/lib/core/image/types.ts';
+
+const W = 856;
+const H = 540;
+
+/** A rectified card with blown-out paper (255) and dark strokes every 12 px along every printed stretch. */
+function brightCard(side: 'portrait' | 'emblem'): RgbaImage {
+	const img = createImage(W, H);
+	img.data.fill(255);
+	for (const a of PRINT_AREAS[side]) {
+		for (let y = Math.round(a.y0 * H); y < Math.round(a.y1 * H); y++) {
+			for (let x = Math.round(a.x0 * W); x < Math.round(a.x1 * W); x++) {
+				if (x % 12 < 3 || y % 14 < 2) img.data.set([20, 20, 20], (y * W + x) * 4);
+			}
+		}
+	}
+	return img;
+}
+
+/** Paints a saturated ellipse (a lamp's reflection) centred at (cx, cy) card pixels. */
+function reflection(img: RgbaImage, cx: number, cy: number, rx: number, ry: number): void {
+	for (let y = 0; y < H; y++)
+		for (let x = 0; x < W; x++)
+			if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 < 1) img.data.set([255, 255, 255], (y * W + x) * 4);
+}
+
+describe('measureQuality', () => {
+	it('does not call an evenly bright card with visible print glare', () => {
+		for (const side of ['portrait', 'emblem'] as const) {
+			const q = measureQuality(brightCard(side), side);
+			expect(q.overexposure).toBeGreaterThan(0.8);
+			expect(q.glare).toBeLessThan(0.1);
+			expect(q.glareOver).toEqual([]);
+			expect(qualityReasons(q).map((r) => r.code)).not.toContain('capture.glare');
+		}
+	});
+
+	it('finds a reflection over the number and names the field it hides', () => {
+		const card = brightCard('portrait');
+		reflection(card, 560, 450, 70, 40);
+		const q = measureQuality(card, 'portrait');
+		expect(q.glare).toBeGreaterThan(0.8);
+		expect(q.glareOver).toEqual(['idNumber']);
+		expect(qualityReasons(q)[0].code).toBe('capture.glare');
+	});
+
+	it('ignores a reflection on blank paper, away from any print', () => {
+		const card = brightCard('portrait');
+		reflection(card, 800, 500, 40, 25);
+		expect(measureQuality(card, 'portrait').glareOver).toEqual([]);
+	});
+});
