@@ -295,7 +295,7 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 		expect(again.status).toBe(429);
 	});
 
-	it('a kiosk operator sees only the sessions they started and finds candidates by full ID number only', async () => {
+	it('a kiosk operator sees and attests only the sessions they started, and finds candidates by full ID number only', async () => {
 		const staff = async (username: string) => {
 			await fetch(`${server.origin}/api/staff/users`, {
 				method: 'POST',
@@ -320,6 +320,13 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 			headers: { cookie: two }
 		});
 		expect(theirs.status).toBe(404);
+		// Nor can another operator confirm the candidate on site in a session they did not start.
+		const attestTheirs = await fetch(`${server.origin}/api/kiosk/sessions/${started.sessionId}/attest`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: two, origin: server.origin },
+			body: JSON.stringify({ decision: 'confirmed', comment: 'not my session' })
+		});
+		expect(attestTheirs.status).toBe(404);
 		const byName = await fetch(`${server.origin}/api/kiosk/candidates?q=${encodeURIComponent('接口')}`, {
 			headers: { cookie: two }
 		}).then((r) => r.json());
