@@ -183,6 +183,8 @@ export async function attestOnSite(
 		.selectFrom('verification_sessions')
 		.select(['id', 'candidate_id', 'province', 'status'])
 		.where('id', '=', sessionId)
+		// An operator attests only in the sessions they started (an admin in any), as they see only those.
+		.$if(staff.role !== 'admin', (q) => q.where('started_by', '=', staff.id))
 		.executeTakeFirst();
 	if (!session)
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
