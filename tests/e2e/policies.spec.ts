@@ -1,7 +1,7 @@
 // Each province policy walked from the first screen to the result, on the live selfie clip.
 import { expect, test, type Page } from '@playwright/test';
 import { browserWithSpeaker } from './support/browser.ts';
-import { confirmableCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
+import { confirmableCandidate, registerCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
 import {
 	confirmRecord,
 	consent,
@@ -100,6 +100,31 @@ test('beijing: ID both sides, record, photo, action liveness, submit', async ({
 	await photo(phone);
 	await liveness(phone);
 	await finish(phone, pc);
+});
+
+// The phone passed every check, but the server's own face match (here the authority simulator, over a reference
+// photo of someone else) refuses: the phone must say so, with the reason, not "confirmed".
+test('beijing: the server refuses a photo that does not match the authority; the phone shows why', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	const id = await registerCandidate(request, 'beijing', Math.floor(Math.random() * 1e9), [
+		'faces',
+		'lfw_Yao_Ming_1.jpg'
+	]);
+	const phone = await openPhoneAs(browser, await startOnPc(pc, id), null);
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await photo(phone);
+	await liveness(phone);
+	await submit(phone);
+	await expectStatus(phone, 'done');
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText(/身份确认未通过/);
+	await expect(phone.getByTestId('outcome-reasons')).toContainText('不是同一人');
+	await expect(phone.getByTestId('admission')).toHaveCount(0);
+	await expect(pc.getByTestId('pc-status')).toContainText('身份确认未通过', { timeout: 15_000 });
 });
 
 test('a photo without a face is refused with its reason and counts against the daily uploads', async ({

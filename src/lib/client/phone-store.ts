@@ -1,6 +1,7 @@
 // The phone's in-progress state lives in IndexedDB, so a reload or a killed tab resumes at the same step.
 // CryptoKey objects are stored as they are: the private key stays non-extractable. Blobs (the output photo, the
 // signature PNG, the reading clip) are stored as Blobs and never leave the phone except the photo and signature.
+import type { Reason } from '../core/idcard/reasons.ts';
 import { openDB, type DBSchema } from 'idb';
 import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
 import type { FlowState } from '../core/flow/index.ts';
@@ -69,6 +70,8 @@ export interface PhoneState {
 	/** ID sides read so far in the current ID step, so a reload does not lose a side already read. */
 	idDraft?: IdDraft;
 	outcome?: string;
+	/** The server's reasons for an outcome other than confirmed (e.g. the photo does not match the reference). */
+	outcomeReasons?: Reason[];
 	updatedAt: number;
 }
 

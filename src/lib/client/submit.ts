@@ -1,7 +1,15 @@
 // Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
+import type { Reason } from '../core/idcard/reasons.ts';
 
 export type SubmitResult =
-	| { kind: 'recorded'; outcome: string; admissionNumber?: string; smsTo?: string }
+	| {
+			kind: 'recorded';
+			outcome: string;
+			admissionNumber?: string;
+			smsTo?: string;
+			/** Why the server did not confirm (its own evidence): shown to the candidate as they are. */
+			reasons?: Reason[];
+	  }
 	| { kind: 'rejected'; code: string; zh: string; en: string }
 	| { kind: 'offline' };
 
@@ -25,7 +33,8 @@ export async function postBundle(
 			kind: 'recorded',
 			outcome: String(body.outcome),
 			...(typeof body.admissionNumber === 'string' ? { admissionNumber: body.admissionNumber } : {}),
-			...(typeof body.smsTo === 'string' ? { smsTo: body.smsTo } : {})
+			...(typeof body.smsTo === 'string' ? { smsTo: body.smsTo } : {}),
+			...(Array.isArray(body.reasons) ? { reasons: body.reasons.filter(isReason) } : {})
 		};
 	if (response.status >= 500) return { kind: 'offline' };
 	const error = body.error ?? {};
@@ -35,4 +44,15 @@ export async function postBundle(
 		zh: String(error.zh ?? '提交被拒绝'),
 		en: String(error.en ?? 'Rejected')
 	};
+}
+
+function isReason(value: unknown): value is Reason {
+	const r = value as Partial<Reason> | null;
+	return (
+		typeof r === 'object' &&
+		r !== null &&
+		typeof r.code === 'string' &&
+		typeof r.zh === 'string' &&
+		typeof r.en === 'string'
+	);
 }

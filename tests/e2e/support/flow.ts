@@ -9,19 +9,23 @@ import { REGISTRATION_TOKEN } from './server-env.ts';
  * confirm one (a confirmed candidate cannot be confirmed again): the seeded demo candidates stay usable by every
  * other test. With `reference`, the record carries a reference photo of the man whose registration photo `photo()`
  * uploads (an earlier picture of him, read from ../shared/fixtures now, never copied into the repository): the
- * server's own face match then confirms a genuine run.
+ * server's own face match then confirms a genuine run. A fixture path as `reference` gives someone else's photo
+ * as the reference (`['faces', 'lfw_Yao_Ming_1.jpg']`): the server's face match then refuses the genuine run.
  */
 export async function registerCandidate(
 	request: APIRequestContext,
 	province: 'beijing' | 'fujian' | 'hubei',
 	seed: number,
-	reference = false
+	reference: boolean | [folder: string, file: string] = false
 ): Promise<string> {
+	const referenceFile = Array.isArray(reference)
+		? reference
+		: ['idphotos', 'blue_bg_man_original_358x441.jpg'];
 	const identity = randomIdentity(rng(seed));
 	const referencePhoto = reference
 		? {
 				source: province === 'beijing' ? 'authority' : 'previous_registration',
-				jpeg: readFileSync(fixturePath('idphotos', 'blue_bg_man_original_358x441.jpg')).toString('base64')
+				jpeg: readFileSync(fixturePath(...referenceFile)).toString('base64')
 			}
 		: undefined;
 	const response = await request.post('/api/registration/candidates', {
