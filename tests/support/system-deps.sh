@@ -5,6 +5,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+# ffmpeg also brings ffprobe (the CLI reads clips with it); getconf (server bench) is in Debian's libc-bin.
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)

@@ -1,4 +1,4 @@
-// Server configuration from the environment (documented in /work/notes/readme-server.md, "Configuration").
+// Server configuration from the environment (documented in the README, "Configuration").
 import { env } from 'node:process';
 
 const num = (value: string | undefined, fallback: number) =>

@@ -3,7 +3,7 @@ import type { Db } from './db/index.ts';
 /**
  * Fictional candidates, one per province, so a fresh install (and the e2e tests) can walk each province's real flow
  * without rewriting anything. Every number has a valid GB 11643 check character, a region code of its province,
- * and the birth date and sex (17th digit: odd = male) of its record. Documented in /work/notes/readme-server.md.
+ * and the birth date and sex (17th digit: odd = male) of its record. Listed in the README ("Demo candidates").
  */
 export const DEMO_CANDIDATES = {
 	beijing: {

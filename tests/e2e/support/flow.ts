@@ -1,6 +1,7 @@
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { randomIdentity, rng } from '../../support/idcard/identities.ts';
 import { readFileSync } from 'node:fs';
+import { rememberAddress } from './idcard.ts';
 import { fixturePath } from './phone.ts';
 import { REGISTRATION_TOKEN } from './server-env.ts';
 
@@ -47,6 +48,7 @@ export async function registerCandidate(
 		}
 	});
 	expect(response.status(), await response.text()).toBe(200);
+	rememberAddress(identity.idNumber, identity.address);
 	return identity.idNumber;
 }
 

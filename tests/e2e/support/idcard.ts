@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { storedSessions } from './phone-store.ts';
 import { defaultCameraClip } from './camera.ts';
 import { generateCard, type Degradation, type Identity } from '../../support/idcard/generate.ts';
+import { DEMO_CANDIDATES } from '../../../src/lib/server/seed.ts';
 
 /** The seeded demo candidate (src/lib/server/seed.ts) as printed on their card. */
 export const DEMO_IDENTITY: Partial<Identity> = {
@@ -57,6 +58,16 @@ export async function cardFile(
 	return path;
 }
 
+/**
+ * Full addresses of the candidates the server seeded and the tests registered. The phone holds the address masked
+ * (`****` after its first characters), and a card printed with asterisks is no card: it misled the reader into
+ * losing the birth-date line of one generated card.
+ */
+const fullAddresses = new Map<string, string>(
+	Object.values(DEMO_CANDIDATES).map((c) => [c.id_number, c.address])
+);
+export const rememberAddress = (idNumber: string, address: string) => fullAddresses.set(idNumber, address);
+
 /** The registration record the phone holds (IndexedDB), as the holder of a card: so each province's own demo
  * candidate gets their own card. */
 export async function phoneIdentity(phone: Page): Promise<Partial<Identity>> {
@@ -66,7 +77,7 @@ export async function phoneIdentity(phone: Page): Promise<Partial<Identity>> {
 		sex: r.sex as '男' | '女',
 		ethnicity: r.ethnicity,
 		birthDate: r.birthDate,
-		address: r.address,
+		address: fullAddresses.get(r.idNumber) ?? r.address,
 		idNumber: r.idNumber
 	};
 }

@@ -26,7 +26,7 @@ describe('every policy', () => {
 				expect(policy.liveness.clipMaxMs).toBe(5000);
 			}
 			expect(policy.onSiteAlternative).toBe(true);
-			expect(policy.source).toMatch(/seeds\//);
+			expect(policy.source).toMatch(/《.+》/);
 			expect(getPolicy(policy.id)).toBe(policy);
 		});
 	}

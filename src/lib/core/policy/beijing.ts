@@ -1,4 +1,4 @@
-// Beijing (北京): seed guide shared/seeds/002_dea776c79f0cf366.txt (附件1 北京市自学考试照片采集流程).
+// Beijing (北京): from the province's guide 附件1《北京市自学考试照片采集流程》.
 import { BLUE_REGISTRATION_PHOTO, DEFAULT_THRESHOLDS } from './thresholds.ts';
 import type { ProvincePolicy } from './types.ts';
 
@@ -55,5 +55,5 @@ export const beijing: ProvincePolicy = {
 	thresholds: DEFAULT_THRESHOLDS,
 	// 五(三) 请注意: 公安部身份认证 — the photo is checked with the identity authority.
 	serverEvidence: { authority: true, trustDevice: false },
-	source: 'seeds/002_dea776c79f0cf366.txt'
+	source: '附件1《北京市自学考试照片采集流程》'
 };

@@ -1,4 +1,4 @@
-// Fujian (福建): seed guide shared/seeds/000_401eb183fa02d9d6.txt
+// Fujian (福建): from the province's guide
 // "福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南".
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
 import type { ProvincePolicy } from './types.ts';
@@ -38,5 +38,5 @@ export const fujian: ProvincePolicy = {
 	thresholds: DEFAULT_THRESHOLDS,
 	// The office's approved pre-registration photo (source pre_registration) is the reference.
 	serverEvidence: { authority: false, trustDevice: false },
-	source: 'seeds/000_401eb183fa02d9d6.txt'
+	source: '《福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南》'
 };

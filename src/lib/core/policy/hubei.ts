@@ -1,5 +1,5 @@
-// Hubei (湖北): seed guides shared/seeds/001_5d7c0a50696542d1.txt (附件3 考生注册与身份确认流程) and
-// 003_371f6beac354f080.txt (考生注册线上确认操作指南, with the flow chart text at its end).
+// Hubei (湖北): from the province's guides 附件3《考生注册与身份确认流程》 and 《考生注册线上确认操作指南》
+// (with the flow chart text at its end).
 import { BLUE_REGISTRATION_PHOTO, DEFAULT_THRESHOLDS } from './thresholds.ts';
 import type { ProvincePolicy } from './types.ts';
 
@@ -52,5 +52,5 @@ export const hubei: ProvincePolicy = {
 	thresholds: DEFAULT_THRESHOLDS,
 	// The previous registration's photo or one the office obtained from the authority is the reference.
 	serverEvidence: { authority: false, trustDevice: false },
-	source: 'seeds/001_5d7c0a50696542d1.txt; seeds/003_371f6beac354f080.txt'
+	source: '湖北省 附件3《考生注册与身份确认流程》；《考生注册线上确认操作指南》'
 };

@@ -134,6 +134,6 @@ export interface ProvincePolicy {
 	onSiteAlternative: true;
 	thresholds: Thresholds;
 	serverEvidence: ServerEvidencePolicy;
-	/** Seed guide the rules come from (file under shared/seeds). */
+	/** The province's published guide the rules come from, by its title. */
 	source: string;
 }
