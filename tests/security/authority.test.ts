@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import { simulatorAuthority, simulatorHandler } from '../../src/lib/server/authority/simulator.ts';
+import { embedJpegFaces } from '../../src/lib/server/face.ts';
 import { prepareReferencePhoto } from '../../src/lib/server/services/reference-photos.ts';
 import { upsertCandidate } from '../../src/lib/server/services/registration.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
@@ -78,7 +79,7 @@ async function authorityHolds(idNumber: string, portrait: Uint8Array) {
 		authorityDb.db,
 		candidateRecord(idNumber, 'beijing'),
 		'authority',
-		await prepareReferencePhoto('authority', portrait, engine)
+		await prepareReferencePhoto('authority', portrait, (jpeg) => embedJpegFaces(engine, jpeg))
 	);
 }
 

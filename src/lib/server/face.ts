@@ -1,6 +1,7 @@
 // The face engine on the server (on unless ZV_SERVER_FACE=0): the uploaded photo's content checks, its embedding
 // for the match with the reference photo and the duplicate-identity check, and the reference photos' embeddings.
 // Loaded on first use, once per process.
+import { createHash } from 'node:crypto';
 import type { FaceEngine } from '../core/face/types.ts';
 import type { RgbaImage } from '../core/image/types.ts';
 import { config } from './config.ts';
@@ -26,10 +27,32 @@ export async function embedPhoto(face: FaceEngine, image: RgbaImage): Promise<nu
 	return Array.from((await face.embed(image, m.face)).vector);
 }
 
-/** The embedding of the one face in a JPEG (the native decoder), or null when there is not exactly one face. */
-export async function embedJpeg(face: FaceEngine, bytes: Uint8Array): Promise<number[] | null> {
+/** A JPEG's face as the server reads it: undecodable, or the embedding of its one face (null: not exactly one). */
+export type JpegFaces = { decodable: false } | { decodable: true; embedding: number[] | null };
+
+/** The embedding of the one face in a JPEG (the native decoder), in this thread. */
+export async function embedJpegFaces(face: FaceEngine, bytes: Uint8Array): Promise<JpegFaces> {
 	const { decodeUploadJpeg } = await import('../runtime/node-image.ts');
-	return embedPhoto(face, await decodeUploadJpeg(bytes));
+	const image = await decodeUploadJpeg(bytes).catch(() => null);
+	if (!image) return { decodable: false };
+	return { decodable: true, embedding: await embedPhoto(face, image) };
+}
+
+// The embeddings of the photos this thread's re-checks just measured, by the bytes' SHA-256: the identity
+// authority's simulator is asked about the same bytes right after, and the engine would give the same vector again.
+const recent = new Map<string, number[]>();
+const RECENT_LIMIT = 256;
+const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function rememberEmbedding(bytes: Uint8Array, embedding: number[]): void {
+	const key = digest(bytes);
+	recent.delete(key);
+	recent.set(key, embedding);
+	if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+}
+
+export function recentEmbedding(bytes: Uint8Array): number[] | null {
+	return recent.get(digest(bytes)) ?? null;
 }
 
 /**

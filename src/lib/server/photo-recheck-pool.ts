@@ -23,16 +23,26 @@ import type { PhotoReason } from '../core/photo/reasons.ts';
 import { recheckUploadedPhoto } from '../core/photo/recheck.ts';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import { decodeUploadJpeg } from '../runtime/node-image.ts';
-import { embedPhoto, measuringOnce, serverFaceEngine } from './face.ts';
+import {
+	embedJpegFaces,
+	embedPhoto,
+	measuringOnce,
+	recentEmbedding,
+	rememberEmbedding,
+	serverFaceEngine,
+	type JpegFaces
+} from './face.ts';
 
 const ROLE = 'zv-photo-recheck';
 
+/** A photo to re-check, or (no spec) a JPEG whose one face to embed: a reference photo, the simulator's probe. */
 interface Job {
 	id: number;
 	bytes: Uint8Array;
-	spec: PhotoSpec;
+	spec: PhotoSpec | null;
 }
-type Reply = ({ id: number } & RecheckResult) | { id: number; error: string };
+type Answer = RecheckResult | JpegFaces;
+type Reply = { id: number; answer: Answer } | { id: number; error: string };
 
 export interface RecheckResult {
 	/** Why the photo is refused; empty = accepted. */
@@ -55,7 +65,7 @@ export async function recheckInProcess(
 	const once = face ? measuringOnce(face) : null;
 	const { reasons } = await recheckUploadedPhoto(bytes, spec, once ?? undefined, decode);
 	if (!once || reasons.length > 0) return { reasons, embedding: null };
-	const embedding = await decode(bytes)
+	const embedding: number[] | null = await decode(bytes)
 		.then((image) => embedPhoto(once, image))
 		.catch((error: unknown) => {
 			// The outcome is still recorded; only the duplicate check is skipped, and that must be visible.
@@ -65,6 +75,7 @@ export async function recheckInProcess(
 			);
 			return null;
 		});
+	if (embedding && isMainThread) rememberEmbedding(bytes, embedding);
 	return { reasons, embedding };
 }
 
@@ -72,9 +83,13 @@ if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.rol
 	const port = parentPort;
 	port.on('message', (job: Job) => {
 		Promise.resolve(serverFaceEngine())
-			.then((face) => recheckInProcess(job.bytes, job.spec, face))
+			.then((face): Promise<Answer> => {
+				if (job.spec) return recheckInProcess(job.bytes, job.spec, face);
+				if (!face) throw new Error('embedding a photo needs the server face engine');
+				return embedJpegFaces(face, job.bytes);
+			})
 			.then(
-				(result) => port.postMessage({ id: job.id, ...result } satisfies Reply),
+				(answer) => port.postMessage({ id: job.id, answer } satisfies Reply),
 				(error: unknown) =>
 					port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) })
 			);
@@ -83,7 +98,7 @@ if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.rol
 
 interface Slot {
 	worker: Worker;
-	pending: Map<number, { resolve: (r: RecheckResult) => void; reject: (e: Error) => void }>;
+	pending: Map<number, { resolve: (r: Answer) => void; reject: (e: Error) => void }>;
 }
 
 /** Workers (ZV_PHOTO_WORKERS, default the cores, at most 4); jobs go to the one with the fewest pending. */
@@ -98,17 +113,32 @@ export class PhotoRecheckPool {
 		this.slots = Array.from({ length: size }, () => null);
 	}
 
-	recheck(bytes: Uint8Array, spec: PhotoSpec): Promise<RecheckResult> {
-		const slot = this.leastBusy();
-		const id = this.nextId++;
-		return new Promise<RecheckResult>((resolve, reject) => {
-			slot.pending.set(id, { resolve, reject });
-			// A copy goes to the worker (structured clone): the caller keeps its bytes to store them.
-			slot.worker.postMessage({ id, bytes, spec } satisfies Job);
-		}).catch(async (error: unknown) => {
+	async recheck(bytes: Uint8Array, spec: PhotoSpec): Promise<RecheckResult> {
+		const result = await this.run<RecheckResult>(bytes, spec).catch(async (error: unknown) => {
 			// A worker that died takes its jobs with it: those run here instead, so no verdict is lost or weakened.
 			if (error instanceof WorkerGone) return recheckInProcess(bytes, spec, await serverFaceEngine());
 			throw error;
+		});
+		if (result.embedding) rememberEmbedding(bytes, result.embedding);
+		return result;
+	}
+
+	/** The embedding of the JPEG's one face, computed in a worker (the face engine must be on). */
+	async embed(bytes: Uint8Array): Promise<JpegFaces> {
+		return this.run<JpegFaces>(bytes, null).catch(async (error: unknown) => {
+			const face = await serverFaceEngine();
+			if (error instanceof WorkerGone && face) return embedJpegFaces(face, bytes);
+			throw error;
+		});
+	}
+
+	private run<T extends Answer>(bytes: Uint8Array, spec: PhotoSpec | null): Promise<T> {
+		const slot = this.leastBusy();
+		const id = this.nextId++;
+		return new Promise<T>((resolve, reject) => {
+			slot.pending.set(id, { resolve: resolve as (r: Answer) => void, reject });
+			// A copy goes to the worker (structured clone): the caller keeps its bytes to store them.
+			slot.worker.postMessage({ id, bytes, spec } satisfies Job);
 		});
 	}
 
@@ -135,7 +165,7 @@ export class PhotoRecheckPool {
 			if (!job) return;
 			slot.pending.delete(reply.id);
 			if ('error' in reply) job.reject(new Error(reply.error));
-			else job.resolve({ reasons: reply.reasons, embedding: reply.embedding });
+			else job.resolve(reply.answer);
 		});
 		const gone = (why: string) => {
 			if (this.slots[index] === slot) this.slots[index] = null;
@@ -169,4 +199,18 @@ export function photoRecheckPool(): PhotoRecheckPool | null {
 			? new PhotoRecheckPool(entry, size)
 			: null;
 	return pool;
+}
+
+/**
+ * The embedding of a JPEG's one face, off the event loop where the pool runs (a reference photo at registration,
+ * the simulator's probe), reusing what a re-check of the same bytes just measured. The face engine must be on.
+ */
+export async function embedServerJpeg(bytes: Uint8Array): Promise<JpegFaces> {
+	const known = recentEmbedding(bytes);
+	if (known) return { decodable: true, embedding: known };
+	const pool = photoRecheckPool();
+	if (pool) return pool.embed(bytes);
+	const face = await serverFaceEngine();
+	if (!face) throw new Error('embedding a photo needs the server face engine');
+	return embedJpegFaces(face, bytes);
 }

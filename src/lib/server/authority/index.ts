@@ -20,5 +20,7 @@ export function identityAuthority(db: Db): IdentityAuthority {
 		http ??= httpAuthority({ ...config.authority, url: config.authority.url });
 		return http;
 	}
-	return simulatorAuthority(db, serverFaceEngine);
+	return simulatorAuthority(db, serverFaceEngine, async (jpeg) =>
+		(await import('../photo-recheck-pool.ts')).embedServerJpeg(jpeg)
+	);
 }

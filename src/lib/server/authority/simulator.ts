@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cosineSimilarity } from '../../core/face/match.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { Db } from '../db/index.ts';
-import { embedJpeg } from '../face.ts';
+import { embedJpegFaces, type JpegFaces } from '../face.ts';
 import { referenceEmbeddingByIdNumber } from '../services/reference-photos.ts';
 import {
 	AuthorityUnavailable,
@@ -16,7 +16,15 @@ import {
 	type IdentityAuthority
 } from './types.ts';
 
-export function simulatorAuthority(db: Db, face: () => Promise<FaceEngine> | null): IdentityAuthority {
+/**
+ * `embed` reads the request's photo: by default with `face` in this thread; the server passes its off-loop
+ * embedder (photo-recheck-pool.ts), which also reuses the embedding its re-check just computed for the same bytes.
+ */
+export function simulatorAuthority(
+	db: Db,
+	face: () => Promise<FaceEngine> | null,
+	embed?: (jpeg: Uint8Array) => Promise<JpegFaces>
+): IdentityAuthority {
 	return {
 		name: 'simulator',
 		async check(request) {
@@ -24,8 +32,11 @@ export function simulatorAuthority(db: Db, face: () => Promise<FaceEngine> | nul
 			if (!engine) throw new AuthorityUnavailable('the simulator needs the server face engine');
 			const reference = await referenceEmbeddingByIdNumber(db, request.idNumber, async () => engine);
 			if (!reference) return { kind: 'no_record' };
-			const probe = await embedJpeg(engine, request.photoJpeg).catch(() => null);
-			return { kind: 'similarity', similarity: probe ? cosineSimilarity(probe, reference) : 0 };
+			const probe = await (embed ?? ((jpeg) => embedJpegFaces(engine, jpeg)))(request.photoJpeg).catch(
+				() => null
+			);
+			const embedding = probe?.decodable ? probe.embedding : null;
+			return { kind: 'similarity', similarity: embedding ? cosineSimilarity(embedding, reference) : 0 };
 		}
 	};
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { Db } from '../db/index.ts';
-import { embedJpeg, embedPhoto } from '../face.ts';
+import { embedJpegFaces, type JpegFaces } from '../face.ts';
 import { decodeEmbedding, embeddingBytes } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 
@@ -27,22 +27,23 @@ const unusable = (why: string, en: string) =>
 		`The reference photo is unusable: ${en}`
 	);
 
+/** Reads a JPEG's one face: the server's off-loop embedder, or `embedJpegFaces` with an engine (tests). */
+export type JpegEmbedder = (jpeg: Uint8Array) => Promise<JpegFaces>;
+
 /** Checks and embeds a reference photo before it is stored: a JPEG with exactly one face. */
 export async function prepareReferencePhoto(
 	source: ReferenceSource,
 	jpeg: Uint8Array,
-	face: FaceEngine | null
+	embed: JpegEmbedder | null
 ): Promise<ReferencePhoto> {
 	if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8 || jpeg[2] !== 0xff)
 		throw unusable('不是 JPEG 文件', 'not a JPEG file');
 	let embedding: number[] | null = null;
-	if (face) {
-		const { decodeUploadJpeg } = await import('../../runtime/node-image.ts');
-		const image = await decodeUploadJpeg(jpeg).catch(() => {
-			throw unusable('文件无法解码', 'the file cannot be decoded');
-		});
+	if (embed) {
 		// The face engine's own failures (models missing) are the server's, not the photo's: they propagate.
-		embedding = await embedPhoto(face, image);
+		const read = await embed(jpeg);
+		if (!read.decodable) throw unusable('文件无法解码', 'the file cannot be decoded');
+		embedding = read.embedding;
 		if (!embedding) throw unusable('照片中应有且只有一张人脸', 'it must show exactly one face');
 	}
 	return { source, jpeg, sha256: createHash('sha256').update(jpeg).digest('hex'), embedding };
@@ -84,7 +85,8 @@ export async function referenceEmbedding(
 	if (!row) return null;
 	if (row.embedding) return decodeEmbedding(row.embedding);
 	if (!row.jpeg) return null;
-	const embedding = await embedJpeg(await face(), row.jpeg).catch(() => null);
+	const read = await embedJpegFaces(await face(), row.jpeg).catch(() => null);
+	const embedding = read?.decodable ? read.embedding : null;
 	if (!embedding) return null;
 	await db
 		.updateTable('reference_photos')

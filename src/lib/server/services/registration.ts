@@ -3,7 +3,6 @@ import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
 import { config } from '../config.ts';
-import { serverFaceEngine } from '../face.ts';
 import { ServiceError } from './errors.ts';
 import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
 
@@ -133,6 +132,10 @@ export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 export async function referenceOf(input: CandidateInput): Promise<ReferencePhoto | undefined> {
 	if (!input.referencePhoto) return undefined;
 	const jpeg = new Uint8Array(Buffer.from(input.referencePhoto.jpeg, 'base64'));
-	const face = config.serverFace ? await serverFaceEngine() : null;
-	return prepareReferencePhoto(input.referencePhoto.source, jpeg, face);
+	// In the pool's worker threads: a registration system sending thousands of records must not stall this
+	// instance's event loop for the ~30 ms of inference each photo takes.
+	const embed = config.serverFace
+		? async (bytes: Uint8Array) => (await import('../photo-recheck-pool.ts')).embedServerJpeg(bytes)
+		: null;
+	return prepareReferencePhoto(input.referencePhoto.source, jpeg, embed);
 }
