@@ -80,6 +80,9 @@ export function sampleRegion(
 						b += d[i + 2];
 					}
 				}
+			} else if (x1 <= 0 || x0 >= w || yb <= 0 || ya >= h) {
+				// Wholly outside (the detector's letterbox border): the average of `fill` is `fill`.
+				r = g = b = fill * n;
 			} else {
 				for (let y = ya; y < yb; y++) {
 					for (let x = x0; x < x1; x++) {

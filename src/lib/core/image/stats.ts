@@ -30,3 +30,38 @@ export function laplacianVariance(img: RgbaImage): number {
 	const mean = sum / n;
 	return sumSq / n - mean * mean;
 }
+
+/**
+ * The value a sort would put at index `k` (0-based), by selection on a copy: O(n) instead of the sort's
+ * O(n log n), which was most of a face-quality measure's time on the server.
+ */
+export function kthSmallest(values: Float32Array, k: number): number {
+	const a = Float32Array.from(values);
+	let lo = 0;
+	let hi = a.length - 1;
+	while (hi > lo) {
+		const mid = (lo + hi) >>> 1;
+		// Median of three as the pivot: sorted or constant regions (a plain background) stay linear.
+		if (a[mid] < a[lo]) swap(a, mid, lo);
+		if (a[hi] < a[lo]) swap(a, hi, lo);
+		if (a[hi] < a[mid]) swap(a, hi, mid);
+		const pivot = a[mid];
+		let i = lo;
+		let j = hi;
+		while (i <= j) {
+			while (a[i] < pivot) i++;
+			while (a[j] > pivot) j--;
+			if (i <= j) swap(a, i++, j--);
+		}
+		if (k <= j) hi = j;
+		else if (k >= i) lo = i;
+		else return a[k];
+	}
+	return a[k];
+}
+
+function swap(a: Float32Array, i: number, j: number): void {
+	const t = a[i];
+	a[i] = a[j];
+	a[j] = t;
+}

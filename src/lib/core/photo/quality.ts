@@ -1,6 +1,7 @@
 // Image-quality measures of the face region, in the spirit of ISO/IEC 29794-5 (OFIQ) components:
 // sharpness, exposure (mean luma), dynamic range and illumination uniformity (left/right balance).
 import { crop, resize, toGray } from '../image/ops.ts';
+import { kthSmallest } from '../image/stats.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 
 export interface FaceQuality {
@@ -65,11 +66,11 @@ function mean(values: Float32Array): number {
 	return values.length ? s / values.length : 0;
 }
 
-/** The `high` percentile minus the `low` one, from one sort (the sort is most of a photo check's own time). */
+/** The `high` percentile minus the `low` one (nearest rank). */
 function spread(values: Float32Array, low: number, high: number): number {
-	const sorted = Float32Array.from(values).sort();
+	if (values.length === 0) return NaN;
 	const at = (p: number) =>
-		sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))];
+		kthSmallest(values, Math.min(values.length - 1, Math.max(0, Math.round(p * (values.length - 1)))));
 	return at(high) - at(low);
 }
 
