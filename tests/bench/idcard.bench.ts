@@ -4,6 +4,8 @@
 // Node, side by side with tesseract.js + chi_sim on the same images.
 // Run: npx tsx tests/bench/idcard.bench.ts
 //   ZV_BENCH_COND_N   cards per condition and side (default 25; 0 skips the table)
+//   ZV_BENCH_COND_FROM  first card index of this run (default 0): a long run split in parts, each part writes
+//                     bench/out/idcard-conditions-<from>-<to>.json with its counts, which add up
 //   ZV_BENCH_RECAPTURE_N  cards per condition and side for the recapture table (default 10; 0 skips it)
 //   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated)
 //   ZV_BENCH_SEED     first seed of the per-condition cards (default: the evaluation seed; tuning used 5000+)
@@ -45,6 +47,7 @@ import { fixturesDir } from '../support/fixtures.ts';
 
 const N = Number(process.env.ZV_BENCH_N ?? 200);
 const COND_N = Number(process.env.ZV_BENCH_COND_N ?? 25);
+const COND_FROM = Number(process.env.ZV_BENCH_COND_FROM ?? 0);
 /** Never used by a test or while tuning (tests use seeds below 1000, tuning 5000-5999). */
 const EVALUATION_SEED = 20261203;
 const COND_SEED = Number(process.env.ZV_BENCH_SEED ?? EVALUATION_SEED);
@@ -141,6 +144,13 @@ interface ConditionRow {
 	refused: number;
 	refusedAsGlare: number;
 	reasons: Record<string, number>;
+	/** The counts behind the shares (per side: COND_N captures), so parts of a run add up. */
+	counts: Record<
+		'idNumber' | 'name' | 'address' | 'authority' | 'validity' | 'refused' | 'refusedAsGlare',
+		number
+	>;
+	/** Every field read wrong on a capture that was not refused: card index, side, printed and read values. */
+	misses: { card: number; side: Side; field: string; want: string; got: string | null; status: string }[];
 }
 
 /**
@@ -156,7 +166,8 @@ async function perCondition(): Promise<ConditionRow[]> {
 		const reasons: Record<string, number> = {};
 		let refused = 0;
 		let glare = 0;
-		for (let i = 0; i < COND_N; i++) {
+		const misses: ConditionRow['misses'] = [];
+		for (let i = COND_FROM; i < COND_FROM + COND_N; i++) {
 			for (const side of ['portrait', 'emblem'] as const) {
 				const seed = COND_SEED + i;
 				const degrade = conditionDegradation(condition, seed, side);
@@ -178,6 +189,12 @@ async function perCondition(): Promise<ConditionRow[]> {
 					if (capture.some((x) => x.code === 'capture.glare')) glare++;
 				}
 				for (const x of capture) reasons[x.code] = (reasons[x.code] ?? 0) + 1;
+				for (const field of FIELDS[side]) {
+					const want = String(id[field]);
+					const got = f[field] == null ? null : String(f[field]);
+					if (got !== want && condition.expect === 'read')
+						misses.push({ card: i, side, field, want, got, status: r.status });
+				}
 			}
 		}
 		const row: ConditionRow = {
@@ -191,14 +208,16 @@ async function perCondition(): Promise<ConditionRow[]> {
 			validity: hit.validity / COND_N,
 			refused: refused / (2 * COND_N),
 			refusedAsGlare: glare / (2 * COND_N),
-			reasons
+			reasons,
+			counts: { ...hit, refused, refusedAsGlare: glare },
+			misses
 		};
 		rows.push(row);
-		console.error(`  ${condition.name}: ${JSON.stringify(row)}`);
+		console.error(`  ${condition.name}: ${JSON.stringify({ ...row, misses: misses.length })}`);
 	}
 	const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
 	console.log(
-		`\nID card reads per capture condition, ${COND_N} cards per side each (seed ${COND_SEED}${COND_SEED === EVALUATION_SEED ? ', the evaluation seed' : ''}); % of captures`
+		`\nID card reads per capture condition, ${COND_N} cards per side each (cards ${COND_FROM}-${COND_FROM + COND_N - 1}, seed ${COND_SEED}${COND_SEED === EVALUATION_SEED ? ', the evaluation seed' : ''}); % of captures`
 	);
 	console.log(
 		`${'condition'.padEnd(19)} ${'number'.padStart(6)} ${'name'.padStart(6)} ${'addr'.padStart(6)} ${'auth'.padStart(6)} ${'valid'.padStart(6)} ${'refused'.padStart(7)} ${'glare'.padStart(6)}  reasons`
@@ -321,14 +340,16 @@ async function main() {
 	const condMs = performance.now() - condStart;
 	if (conditions.length) {
 		mkdirSync('bench/out', { recursive: true });
+		const part = process.env.ZV_BENCH_COND_FROM ? `-${COND_FROM}-${COND_FROM + COND_N - 1}` : '';
 		writeFileSync(
-			'bench/out/idcard-conditions.json',
+			`bench/out/idcard-conditions${part}.json`,
 			JSON.stringify(
 				{
 					date: new Date().toISOString(),
 					seed: COND_SEED,
 					evaluationSeed: COND_SEED === EVALUATION_SEED,
 					cardsPerSide: COND_N,
+					firstCard: COND_FROM,
 					conditions,
 					minutes: condMs / 60000,
 					loadAverage: (await import('node:os')).loadavg()
@@ -341,7 +362,7 @@ async function main() {
 			`per-condition run: ${(condMs / 60000).toFixed(1)} min, load average ${(await import('node:os'))
 				.loadavg()
 				.map((x) => x.toFixed(1))
-				.join(' ')} (2 cores); wrote bench/out/idcard-conditions.json`
+				.join(' ')} (2 cores); wrote bench/out/idcard-conditions${part}.json`
 		);
 	}
 	if (N === 0) return;
