@@ -48,6 +48,8 @@ import { fixturesDir } from '../support/fixtures.ts';
 const N = Number(process.env.ZV_BENCH_N ?? 200);
 const COND_N = Number(process.env.ZV_BENCH_COND_N ?? 25);
 const COND_FROM = Number(process.env.ZV_BENCH_COND_FROM ?? 0);
+/** The output files' suffix when the run is one part of a split one. */
+const PART = process.env.ZV_BENCH_COND_FROM ? `-${COND_FROM}-${COND_FROM + COND_N - 1}` : '';
 /** Never used by a test or while tuning (tests use seeds below 1000, tuning 5000-5999). */
 const EVALUATION_SEED = 20261203;
 const COND_SEED = Number(process.env.ZV_BENCH_SEED ?? EVALUATION_SEED);
@@ -149,6 +151,9 @@ interface ConditionRow {
 		'idNumber' | 'name' | 'address' | 'authority' | 'validity' | 'refused' | 'refusedAsGlare',
 		number
 	>;
+	/** Captures whose card was located (the recapture check runs on those) and of them, those warned as recaptures. */
+	located: number;
+	recaptureWarned: Record<string, number>;
 	/** Every field read wrong on a capture that was not refused: card index, side, printed and read values. */
 	misses: { card: number; side: Side; field: string; want: string; got: string | null; status: string }[];
 }
@@ -167,6 +172,8 @@ async function perCondition(): Promise<ConditionRow[]> {
 		let refused = 0;
 		let glare = 0;
 		const misses: ConditionRow['misses'] = [];
+		let located = 0;
+		const recaptureWarned: Record<string, number> = {};
 		for (let i = COND_FROM; i < COND_FROM + COND_N; i++) {
 			for (const side of ['portrait', 'emblem'] as const) {
 				const seed = COND_SEED + i;
@@ -182,6 +189,11 @@ async function perCondition(): Promise<ConditionRow[]> {
 				} else {
 					hit.authority += Number(f.authority === id.authority);
 					hit.validity += Number(f.validFrom === id.validFrom && f.validTo === id.validTo);
+				}
+				if (r.capture.location) {
+					located++;
+					const kind = r.capture.recapture?.kind;
+					if (kind) recaptureWarned[kind] = (recaptureWarned[kind] ?? 0) + 1;
 				}
 				const capture = r.reasons.filter((x) => x.code.startsWith('capture.'));
 				if (r.status === 'poor_capture' || r.status === 'no_card') {
@@ -210,6 +222,8 @@ async function perCondition(): Promise<ConditionRow[]> {
 			refusedAsGlare: glare / (2 * COND_N),
 			reasons,
 			counts: { ...hit, refused, refusedAsGlare: glare },
+			located,
+			recaptureWarned,
 			misses
 		};
 		rows.push(row);
@@ -242,7 +256,7 @@ async function perCondition(): Promise<ConditionRow[]> {
  * the right kind), plus the fixture cards (a black-and-white specimen is a grey copy; the blank templates are
  * colour originals).
  */
-async function recaptureTable(): Promise<Record<string, unknown>> {
+async function recaptureTable(readRows: ConditionRow[]): Promise<Record<string, unknown>> {
 	const rows: {
 		condition: string;
 		cards: number;
@@ -251,7 +265,15 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 		kinds: Record<string, number>;
 	}[] = [];
 	const genuine = CAPTURE_CONDITIONS.filter((c) => c.expect === 'read');
-	for (const condition of [...genuine, ...RECAPTURE_CONDITIONS]) {
+	// The per-condition reads ran the same check on the same genuine cards: their counts are reused.
+	const fromReads = genuine.filter((c) => readRows.some((r) => r.condition === c.name));
+	for (const condition of fromReads) {
+		const r = readRows.find((x) => x.condition === condition.name)!;
+		const warned = Object.values(r.recaptureWarned).reduce((a, b) => a + b, 0);
+		const kinds = { ...r.recaptureWarned, none: r.located - warned };
+		rows.push({ condition: condition.name, cards: r.located, warned, rightKind: r.located - warned, kinds });
+	}
+	for (const condition of [...genuine.filter((c) => !fromReads.includes(c)), ...RECAPTURE_CONDITIONS]) {
 		const kinds: Record<string, number> = {};
 		let cards = 0;
 		let warned = 0;
@@ -295,7 +317,7 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 	}
 	const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}`.padStart(6);
 	console.log(
-		`\nRecapture warnings, ${RECAPTURE_N} cards per side and condition (seed ${COND_SEED}); located cards`
+		`\nRecapture warnings, ${RECAPTURE_N} cards per side and recapture condition, genuine ones ${fromReads.length ? `from the reads above (${COND_N} per side)` : `${RECAPTURE_N} per side`} (seed ${COND_SEED}); located cards`
 	);
 	console.log(
 		`${'condition'.padEnd(19)} ${'cards'.padStart(5)} ${'warned'.padStart(6)} ${'kind ok'.padStart(7)}  kinds`
@@ -305,8 +327,9 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 			`${r.condition.padEnd(19)} ${String(r.cards).padStart(5)} ${pct(r.warned, r.cards)} ${pct(r.rightKind, r.cards).padStart(7)}  ${JSON.stringify(r.kinds)}`
 		);
 	const sum = (rs: typeof rows, k: 'cards' | 'warned' | 'rightKind') => rs.reduce((a, r) => a + r[k], 0);
-	const g = rows.slice(0, genuine.length);
-	const rc = rows.slice(genuine.length);
+	const isGenuine = (r: (typeof rows)[number]) => genuine.some((c) => c.name === r.condition);
+	const g = rows.filter(isGenuine);
+	const rc = rows.filter((r) => !isGenuine(r));
 	console.log(
 		`genuine captures warned (false warnings): ${pct(sum(g, 'warned'), sum(g, 'cards'))} % of ${sum(g, 'cards')}; recaptures caught: ${pct(sum(rc, 'warned'), sum(rc, 'cards'))} % of ${sum(rc, 'cards')} (right kind ${pct(sum(rc, 'rightKind'), sum(rc, 'cards'))} %)`
 	);
@@ -320,18 +343,6 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 }
 
 async function main() {
-	if (RECAPTURE_N > 0) {
-		const recapture = await recaptureTable();
-		mkdirSync('bench/out', { recursive: true });
-		writeFileSync(
-			'bench/out/idcard-recapture.json',
-			JSON.stringify(
-				{ date: new Date().toISOString(), seed: COND_SEED, cardsPerSide: RECAPTURE_N, ...recapture },
-				null,
-				2
-			)
-		);
-	}
 	const t0 = performance.now();
 	await idCardReader.warmUp();
 	const loadMs = performance.now() - t0;
@@ -340,9 +351,8 @@ async function main() {
 	const condMs = performance.now() - condStart;
 	if (conditions.length) {
 		mkdirSync('bench/out', { recursive: true });
-		const part = process.env.ZV_BENCH_COND_FROM ? `-${COND_FROM}-${COND_FROM + COND_N - 1}` : '';
 		writeFileSync(
-			`bench/out/idcard-conditions${part}.json`,
+			`bench/out/idcard-conditions${PART}.json`,
 			JSON.stringify(
 				{
 					date: new Date().toISOString(),
@@ -362,7 +372,26 @@ async function main() {
 			`per-condition run: ${(condMs / 60000).toFixed(1)} min, load average ${(await import('node:os'))
 				.loadavg()
 				.map((x) => x.toFixed(1))
-				.join(' ')} (2 cores); wrote bench/out/idcard-conditions${part}.json`
+				.join(' ')} (2 cores); wrote bench/out/idcard-conditions${PART}.json`
+		);
+	}
+	if (RECAPTURE_N > 0) {
+		const recapture = await recaptureTable(conditions);
+		mkdirSync('bench/out', { recursive: true });
+		writeFileSync(
+			`bench/out/idcard-recapture${PART}.json`,
+			JSON.stringify(
+				{
+					date: new Date().toISOString(),
+					seed: COND_SEED,
+					cardsPerSide: RECAPTURE_N,
+					genuineCardsPerSide: conditions.length ? COND_N : RECAPTURE_N,
+					firstCard: COND_FROM,
+					...recapture
+				},
+				null,
+				2
+			)
 		);
 	}
 	if (N === 0) return;
