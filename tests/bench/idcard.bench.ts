@@ -7,6 +7,7 @@
 //   ZV_BENCH_COND_FROM  first card index of this run (default 0): a long run split in parts, each part writes
 //                     bench/out/idcard-conditions-<from>-<to>.json with its counts, which add up
 //   ZV_BENCH_RECAPTURE_N  cards per condition and side for the recapture table (default 10; 0 skips it)
+//   ZV_BENCH_SIDES    sides the per-condition run reads (default portrait,emblem)
 //   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated)
 //   ZV_BENCH_SEED     first seed of the per-condition cards (default: the evaluation seed; tuning used 5000+)
 //   ZV_BENCH_N        cards per side (default 200: the targets are percentages, 30 cards cannot show 99.5 %)
@@ -48,8 +49,13 @@ import { fixturesDir } from '../support/fixtures.ts';
 const N = Number(process.env.ZV_BENCH_N ?? 200);
 const COND_N = Number(process.env.ZV_BENCH_COND_N ?? 25);
 const COND_FROM = Number(process.env.ZV_BENCH_COND_FROM ?? 0);
+/** The sides the per-condition run reads (ZV_BENCH_SIDES=portrait: the number, name and address only). */
+const COND_SIDES = (process.env.ZV_BENCH_SIDES?.split(',') ?? ['portrait', 'emblem']) as Side[];
 /** The output files' suffix when the run is one part of a split one. */
-const PART = process.env.ZV_BENCH_COND_FROM ? `-${COND_FROM}-${COND_FROM + COND_N - 1}` : '';
+const PART =
+	(process.env.ZV_BENCH_COND_FROM ? `-${COND_FROM}-${COND_FROM + COND_N - 1}` : '') +
+	(process.env.ZV_BENCH_SIDES ? `-${COND_SIDES.join('+')}` : '');
+
 /** Never used by a test or while tuning (tests use seeds below 1000, tuning 5000-5999). */
 const EVALUATION_SEED = 20261203;
 const COND_SEED = Number(process.env.ZV_BENCH_SEED ?? EVALUATION_SEED);
@@ -175,7 +181,7 @@ async function perCondition(): Promise<ConditionRow[]> {
 		let located = 0;
 		const recaptureWarned: Record<string, number> = {};
 		for (let i = COND_FROM; i < COND_FROM + COND_N; i++) {
-			for (const side of ['portrait', 'emblem'] as const) {
+			for (const side of COND_SIDES) {
 				const seed = COND_SEED + i;
 				const degrade = conditionDegradation(condition, seed, side);
 				const card = await generateCard({ seed, side, degrade, write: false });
@@ -218,8 +224,8 @@ async function perCondition(): Promise<ConditionRow[]> {
 			address: hit.address / COND_N,
 			authority: hit.authority / COND_N,
 			validity: hit.validity / COND_N,
-			refused: refused / (2 * COND_N),
-			refusedAsGlare: glare / (2 * COND_N),
+			refused: refused / (COND_SIDES.length * COND_N),
+			refusedAsGlare: glare / (COND_SIDES.length * COND_N),
 			reasons,
 			counts: { ...hit, refused, refusedAsGlare: glare },
 			located,
@@ -359,6 +365,7 @@ async function main() {
 					seed: COND_SEED,
 					evaluationSeed: COND_SEED === EVALUATION_SEED,
 					cardsPerSide: COND_N,
+					sides: COND_SIDES,
 					firstCard: COND_FROM,
 					conditions,
 					minutes: condMs / 60000,
