@@ -8,7 +8,8 @@
 //                     bench/out/idcard-conditions-<from>-<to>.json with its counts, which add up
 //   ZV_BENCH_RECAPTURE_N  cards per condition and side for the recapture table (default 10; 0 skips it)
 //   ZV_BENCH_SIDES    sides the per-condition run reads (default portrait,emblem)
-//   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated)
+//   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated); the
+//                     recapture table then has only those genuine ones (its screen, copy and print always)
 //   ZV_BENCH_SEED     first seed of the per-condition cards (default: the evaluation seed; tuning used 5000+)
 //   ZV_BENCH_N        cards per side (default 200: the targets are percentages, 30 cards cannot show 99.5 %)
 //   ZV_BENCH_TESS_N   of those, cards per side also read by tesseract.js (default 50: ~0.5 s each)
@@ -270,7 +271,10 @@ async function recaptureTable(readRows: ConditionRow[]): Promise<Record<string, 
 		rightKind: number;
 		kinds: Record<string, number>;
 	}[] = [];
-	const genuine = CAPTURE_CONDITIONS.filter((c) => c.expect === 'read');
+	const only = process.env.ZV_BENCH_CONDITIONS?.split(',');
+	const genuine = CAPTURE_CONDITIONS.filter(
+		(c) => c.expect === 'read' && (!only || only.some((o) => c.name.startsWith(o)))
+	);
 	// The per-condition reads ran the same check on the same genuine cards: their counts are reused.
 	const fromReads = genuine.filter((c) => readRows.some((r) => r.condition === c.name));
 	for (const condition of fromReads) {
