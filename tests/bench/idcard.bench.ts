@@ -4,8 +4,12 @@
 // Node, side by side with tesseract.js + chi_sim on the same images.
 // Run: npx tsx tests/bench/idcard.bench.ts
 //   ZV_BENCH_COND_N   cards per condition and side (default 25; 0 skips the table)
+//   ZV_BENCH_COND_FROM  first card index of this run (default 0): a long run split in parts, each part writes
+//                     bench/out/idcard-conditions-<from>-<to>.json with its counts, which add up
 //   ZV_BENCH_RECAPTURE_N  cards per condition and side for the recapture table (default 10; 0 skips it)
-//   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated)
+//   ZV_BENCH_SIDES    sides the per-condition run reads (default portrait,emblem)
+//   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated); the
+//                     recapture table then has only those genuine ones (its screen, copy and print always)
 //   ZV_BENCH_SEED     first seed of the per-condition cards (default: the evaluation seed; tuning used 5000+)
 //   ZV_BENCH_N        cards per side (default 200: the targets are percentages, 30 cards cannot show 99.5 %)
 //   ZV_BENCH_TESS_N   of those, cards per side also read by tesseract.js (default 50: ~0.5 s each)
@@ -45,6 +49,14 @@ import { fixturesDir } from '../support/fixtures.ts';
 
 const N = Number(process.env.ZV_BENCH_N ?? 200);
 const COND_N = Number(process.env.ZV_BENCH_COND_N ?? 25);
+const COND_FROM = Number(process.env.ZV_BENCH_COND_FROM ?? 0);
+/** The sides the per-condition run reads (ZV_BENCH_SIDES=portrait: the number, name and address only). */
+const COND_SIDES = (process.env.ZV_BENCH_SIDES?.split(',') ?? ['portrait', 'emblem']) as Side[];
+/** The output files' suffix when the run is one part of a split one. */
+const PART =
+	(process.env.ZV_BENCH_COND_FROM ? `-${COND_FROM}-${COND_FROM + COND_N - 1}` : '') +
+	(process.env.ZV_BENCH_SIDES ? `-${COND_SIDES.join('+')}` : '');
+
 /** Never used by a test or while tuning (tests use seeds below 1000, tuning 5000-5999). */
 const EVALUATION_SEED = 20261203;
 const COND_SEED = Number(process.env.ZV_BENCH_SEED ?? EVALUATION_SEED);
@@ -141,6 +153,16 @@ interface ConditionRow {
 	refused: number;
 	refusedAsGlare: number;
 	reasons: Record<string, number>;
+	/** The counts behind the shares (per side: COND_N captures), so parts of a run add up. */
+	counts: Record<
+		'idNumber' | 'name' | 'address' | 'authority' | 'validity' | 'refused' | 'refusedAsGlare',
+		number
+	>;
+	/** Captures whose card was located (the recapture check runs on those) and of them, those warned as recaptures. */
+	located: number;
+	recaptureWarned: Record<string, number>;
+	/** Every field read wrong on a capture that was not refused: card index, side, printed and read values. */
+	misses: { card: number; side: Side; field: string; want: string; got: string | null; status: string }[];
 }
 
 /**
@@ -156,8 +178,11 @@ async function perCondition(): Promise<ConditionRow[]> {
 		const reasons: Record<string, number> = {};
 		let refused = 0;
 		let glare = 0;
-		for (let i = 0; i < COND_N; i++) {
-			for (const side of ['portrait', 'emblem'] as const) {
+		const misses: ConditionRow['misses'] = [];
+		let located = 0;
+		const recaptureWarned: Record<string, number> = {};
+		for (let i = COND_FROM; i < COND_FROM + COND_N; i++) {
+			for (const side of COND_SIDES) {
 				const seed = COND_SEED + i;
 				const degrade = conditionDegradation(condition, seed, side);
 				const card = await generateCard({ seed, side, degrade, write: false });
@@ -172,12 +197,23 @@ async function perCondition(): Promise<ConditionRow[]> {
 					hit.authority += Number(f.authority === id.authority);
 					hit.validity += Number(f.validFrom === id.validFrom && f.validTo === id.validTo);
 				}
+				if (r.capture.location) {
+					located++;
+					const kind = r.capture.recapture?.kind;
+					if (kind) recaptureWarned[kind] = (recaptureWarned[kind] ?? 0) + 1;
+				}
 				const capture = r.reasons.filter((x) => x.code.startsWith('capture.'));
 				if (r.status === 'poor_capture' || r.status === 'no_card') {
 					refused++;
 					if (capture.some((x) => x.code === 'capture.glare')) glare++;
 				}
 				for (const x of capture) reasons[x.code] = (reasons[x.code] ?? 0) + 1;
+				for (const field of FIELDS[side]) {
+					const want = String(id[field]);
+					const got = f[field] == null ? null : String(f[field]);
+					if (got !== want && condition.expect === 'read')
+						misses.push({ card: i, side, field, want, got, status: r.status });
+				}
 			}
 		}
 		const row: ConditionRow = {
@@ -189,16 +225,20 @@ async function perCondition(): Promise<ConditionRow[]> {
 			address: hit.address / COND_N,
 			authority: hit.authority / COND_N,
 			validity: hit.validity / COND_N,
-			refused: refused / (2 * COND_N),
-			refusedAsGlare: glare / (2 * COND_N),
-			reasons
+			refused: refused / (COND_SIDES.length * COND_N),
+			refusedAsGlare: glare / (COND_SIDES.length * COND_N),
+			reasons,
+			counts: { ...hit, refused, refusedAsGlare: glare },
+			located,
+			recaptureWarned,
+			misses
 		};
 		rows.push(row);
-		console.error(`  ${condition.name}: ${JSON.stringify(row)}`);
+		console.error(`  ${condition.name}: ${JSON.stringify({ ...row, misses: misses.length })}`);
 	}
 	const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
 	console.log(
-		`\nID card reads per capture condition, ${COND_N} cards per side each (seed ${COND_SEED}${COND_SEED === EVALUATION_SEED ? ', the evaluation seed' : ''}); % of captures`
+		`\nID card reads per capture condition, ${COND_N} cards per side each (cards ${COND_FROM}-${COND_FROM + COND_N - 1}, seed ${COND_SEED}${COND_SEED === EVALUATION_SEED ? ', the evaluation seed' : ''}); % of captures`
 	);
 	console.log(
 		`${'condition'.padEnd(19)} ${'number'.padStart(6)} ${'name'.padStart(6)} ${'addr'.padStart(6)} ${'auth'.padStart(6)} ${'valid'.padStart(6)} ${'refused'.padStart(7)} ${'glare'.padStart(6)}  reasons`
@@ -223,7 +263,7 @@ async function perCondition(): Promise<ConditionRow[]> {
  * the right kind), plus the fixture cards (a black-and-white specimen is a grey copy; the blank templates are
  * colour originals).
  */
-async function recaptureTable(): Promise<Record<string, unknown>> {
+async function recaptureTable(readRows: ConditionRow[]): Promise<Record<string, unknown>> {
 	const rows: {
 		condition: string;
 		cards: number;
@@ -231,8 +271,19 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 		rightKind: number;
 		kinds: Record<string, number>;
 	}[] = [];
-	const genuine = CAPTURE_CONDITIONS.filter((c) => c.expect === 'read');
-	for (const condition of [...genuine, ...RECAPTURE_CONDITIONS]) {
+	const only = process.env.ZV_BENCH_CONDITIONS?.split(',');
+	const genuine = CAPTURE_CONDITIONS.filter(
+		(c) => c.expect === 'read' && (!only || only.some((o) => c.name.startsWith(o)))
+	);
+	// The per-condition reads ran the same check on the same genuine cards: their counts are reused.
+	const fromReads = genuine.filter((c) => readRows.some((r) => r.condition === c.name));
+	for (const condition of fromReads) {
+		const r = readRows.find((x) => x.condition === condition.name)!;
+		const warned = Object.values(r.recaptureWarned).reduce((a, b) => a + b, 0);
+		const kinds = { ...r.recaptureWarned, none: r.located - warned };
+		rows.push({ condition: condition.name, cards: r.located, warned, rightKind: r.located - warned, kinds });
+	}
+	for (const condition of [...genuine.filter((c) => !fromReads.includes(c)), ...RECAPTURE_CONDITIONS]) {
 		const kinds: Record<string, number> = {};
 		let cards = 0;
 		let warned = 0;
@@ -276,7 +327,7 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 	}
 	const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}`.padStart(6);
 	console.log(
-		`\nRecapture warnings, ${RECAPTURE_N} cards per side and condition (seed ${COND_SEED}); located cards`
+		`\nRecapture warnings, ${RECAPTURE_N} cards per side and recapture condition, genuine ones ${fromReads.length ? `from the reads above (${COND_N} per side)` : `${RECAPTURE_N} per side`} (seed ${COND_SEED}); located cards`
 	);
 	console.log(
 		`${'condition'.padEnd(19)} ${'cards'.padStart(5)} ${'warned'.padStart(6)} ${'kind ok'.padStart(7)}  kinds`
@@ -286,8 +337,9 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 			`${r.condition.padEnd(19)} ${String(r.cards).padStart(5)} ${pct(r.warned, r.cards)} ${pct(r.rightKind, r.cards).padStart(7)}  ${JSON.stringify(r.kinds)}`
 		);
 	const sum = (rs: typeof rows, k: 'cards' | 'warned' | 'rightKind') => rs.reduce((a, r) => a + r[k], 0);
-	const g = rows.slice(0, genuine.length);
-	const rc = rows.slice(genuine.length);
+	const isGenuine = (r: (typeof rows)[number]) => genuine.some((c) => c.name === r.condition);
+	const g = rows.filter(isGenuine);
+	const rc = rows.filter((r) => !isGenuine(r));
 	console.log(
 		`genuine captures warned (false warnings): ${pct(sum(g, 'warned'), sum(g, 'cards'))} % of ${sum(g, 'cards')}; recaptures caught: ${pct(sum(rc, 'warned'), sum(rc, 'cards'))} % of ${sum(rc, 'cards')} (right kind ${pct(sum(rc, 'rightKind'), sum(rc, 'cards'))} %)`
 	);
@@ -301,18 +353,6 @@ async function recaptureTable(): Promise<Record<string, unknown>> {
 }
 
 async function main() {
-	if (RECAPTURE_N > 0) {
-		const recapture = await recaptureTable();
-		mkdirSync('bench/out', { recursive: true });
-		writeFileSync(
-			'bench/out/idcard-recapture.json',
-			JSON.stringify(
-				{ date: new Date().toISOString(), seed: COND_SEED, cardsPerSide: RECAPTURE_N, ...recapture },
-				null,
-				2
-			)
-		);
-	}
 	const t0 = performance.now();
 	await idCardReader.warmUp();
 	const loadMs = performance.now() - t0;
@@ -322,13 +362,15 @@ async function main() {
 	if (conditions.length) {
 		mkdirSync('bench/out', { recursive: true });
 		writeFileSync(
-			'bench/out/idcard-conditions.json',
+			`bench/out/idcard-conditions${PART}.json`,
 			JSON.stringify(
 				{
 					date: new Date().toISOString(),
 					seed: COND_SEED,
 					evaluationSeed: COND_SEED === EVALUATION_SEED,
 					cardsPerSide: COND_N,
+					sides: COND_SIDES,
+					firstCard: COND_FROM,
 					conditions,
 					minutes: condMs / 60000,
 					loadAverage: (await import('node:os')).loadavg()
@@ -341,7 +383,26 @@ async function main() {
 			`per-condition run: ${(condMs / 60000).toFixed(1)} min, load average ${(await import('node:os'))
 				.loadavg()
 				.map((x) => x.toFixed(1))
-				.join(' ')} (2 cores); wrote bench/out/idcard-conditions.json`
+				.join(' ')} (2 cores); wrote bench/out/idcard-conditions${PART}.json`
+		);
+	}
+	if (RECAPTURE_N > 0) {
+		const recapture = await recaptureTable(conditions);
+		mkdirSync('bench/out', { recursive: true });
+		writeFileSync(
+			`bench/out/idcard-recapture${PART}.json`,
+			JSON.stringify(
+				{
+					date: new Date().toISOString(),
+					seed: COND_SEED,
+					cardsPerSide: RECAPTURE_N,
+					genuineCardsPerSide: conditions.length ? COND_N : RECAPTURE_N,
+					firstCard: COND_FROM,
+					...recapture
+				},
+				null,
+				2
+			)
 		);
 	}
 	if (N === 0) return;

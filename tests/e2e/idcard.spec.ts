@@ -1,9 +1,12 @@
 // The ID card step on the phone, driven by album uploads of generated cards (tests/support/idcard): the OCR
 // worker reads the card, the number is checked and compared with the registration record, a one-character name
 // difference asks the candidate to confirm, a card too far away is refused with its reason, and another
-// person's card is refused naming the fields that differ.
+// person's card is refused naming the fields that differ. A card shown on a screen to the camera, or a printed
+// copy, is warned about (the original card is asked for) and travels to the reviewer; a genuine card is not.
 import { expect, test, type Page } from '@playwright/test';
-import { startOnPc, DEMO_IDS } from './support/flow.ts';
+import { confirmableCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
+import { startOwnServer } from './support/own-server.ts';
+import { REGISTRATION_TOKEN } from './support/server-env.ts';
 import type { Identity } from '../support/idcard/generate.ts';
 import { browserWithClip } from './support/browser.ts';
 import { cameraStill, cardFile } from './support/idcard.ts';
@@ -16,10 +19,13 @@ import {
 	idCards,
 	liveness,
 	openPhoneAs,
-	photo
+	photo,
+	submit
 } from './support/phone.ts';
+import type { Degradation } from '../support/idcard/generate.ts';
 
 const READ = { timeout: 90_000 };
+const STAFF_PASSWORD = 'idcard e2e staff password';
 
 /** The seeded Hubei demo candidate (src/lib/server/seed.ts) as printed on their card. */
 const HOLDER: Partial<Identity> & { idNumber: string } = {
@@ -60,6 +66,8 @@ test('the demo candidate’s card is read, checked and matches the record; the s
 		'true'
 	);
 	await expect(phone.getByTestId('id-checks').locator('[data-check="region"]')).toContainText('湖北');
+	// The genuine card is not taken for a screen, a copy or a print.
+	await expect(phone.getByTestId('id-recapture')).toHaveCount(0);
 	await phone.getByRole('button', { name: '信息一致，继续' }).click();
 	await expectStatus(phone, 'liveness');
 
@@ -158,4 +166,99 @@ test('the liveness result carries the live face vs ID portrait similarity', asyn
 	const liveness_ = (await storedSessions(phone))[0].results.liveness;
 	expect(liveness_?.details).toMatchObject({ idPortraitMatch: true });
 	expect(liveness_?.scores.idPortraitSimilarity).toBeGreaterThan(0.3);
+});
+
+/** The card shown full-screen on a monitor and photographed (the generator's screen recapture), 1920x1080. */
+const ON_A_SCREEN: Degradation = {
+	frame: { width: 1920, height: 1080 },
+	fill: 0.75,
+	desk: 'dark',
+	recapture: { kind: 'screen', pitch: 2 }
+};
+
+test('a card on a screen held up to the camera is warned about, in Chinese and English; the original card is not', async ({
+	page: pc
+}) => {
+	// The fake camera plays the picture of the screen; the candidate takes it with the camera.
+	const camera = await browserWithClip(await holderCard('portrait', { degrade: ON_A_SCREEN }), 2);
+	try {
+		const phone = await toIdCapture(pc, camera);
+		await phone.getByRole('button', { name: '打开摄像头拍摄' }).click();
+		// The card camera asks for a full-HD frame: at 640x480 a screen's pixel grid is gone.
+		await expect
+			.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+			.toBe(1920);
+		await phone.getByRole('button', { name: '拍摄', exact: true }).click();
+		const warning = phone.getByTestId('id-recapture');
+		await expect(warning).toContainText('这似乎是屏幕上显示的证件，请直接拍摄身份证原件', READ);
+		await expect(warning).toContainText('请将身份证原件平放拍摄，不要拍摄屏幕、复印件或打印件');
+		await phone.getByRole('button', { name: 'English' }).click();
+		await expect(warning).toContainText(
+			'This looks like a card shown on a screen: photograph the original ID card'
+		);
+		await expect(warning).toContainText('Lay the original card flat and photograph it');
+		await phone.getByRole('button', { name: '中文' }).click();
+
+		// The candidate takes the original card instead: read, matched, and no warning.
+		await phone.getByRole('button', { name: '重新拍摄' }).click();
+		await phone.getByTestId('id-file').setInputFiles(await holderCard('portrait'));
+		const number = phone.getByTestId('id-fields').locator('tr[data-field="idNumber"]');
+		await expect(number).toHaveAttribute('data-status', 'match', READ);
+		await expect(warning).toHaveCount(0);
+		await phone.getByRole('button', { name: '信息一致，继续' }).click();
+		await expectStatus(phone, 'liveness');
+		expect((await storedSessions(phone))[0].results.idcard?.reasons ?? []).not.toContainEqual(
+			expect.stringMatching(/^capture\.recapture/)
+		);
+	} finally {
+		await camera.close();
+	}
+});
+
+test('a printed copy of the card is warned about, does not block, and reaches the review queue with the reason', async ({
+	browser
+}) => {
+	// A second server's start and a whole Beijing run: more than the default two minutes on a busy machine.
+	test.setTimeout(300_000);
+	// A server of its own with a staff account, to read the review queue.
+	const server = await startOwnServer(Number(process.env.ZV_E2E_PORT ?? 3210) + 1, {
+		ZV_ADMIN_USERNAME: 'recapture-admin',
+		ZV_ADMIN_PASSWORD: STAFF_PASSWORD,
+		ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN,
+		ZV_DEV_PAGES: '1'
+	});
+	const pcContext = await browser.newContext({ baseURL: server.url });
+	try {
+		const pc = await pcContext.newPage();
+		// Beijing with a confirmable candidate: without the warning this run is confirmed automatically.
+		const id = await confirmableCandidate(pc.request, 'beijing');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, id), null);
+		await consent(phone);
+		const printed: Degradation = { fill: 0.8, jpegQuality: 85, recapture: { kind: 'print', cell: 3 } };
+		await idCards(phone, ['portrait', 'emblem'], printed);
+		await confirmRecord(phone);
+		const idcard = (await storedSessions(phone))[0].results.idcard;
+		expect(idcard?.passed).toBe(true);
+		expect(idcard?.reasons).toContain('capture.recapture.print');
+		await photo(phone);
+		await liveness(phone);
+		await submit(phone);
+		await expectStatus(phone, 'done');
+		await expect(phone.getByRole('heading', { level: 1 })).toHaveText(/已提交人工审核/);
+		await expect(pc.getByTestId('pc-status')).toContainText('已转人工审核', { timeout: 15_000 });
+
+		// The reviewer sees why: the phone's recapture warning, as the server's idcard_recapture reason.
+		await pc.goto('/staff');
+		await pc.getByLabel('用户名').fill('recapture-admin');
+		await pc.getByLabel('密码').fill(STAFF_PASSWORD);
+		await pc.getByRole('button', { name: /登录/ }).click();
+		await expect(pc).toHaveURL(/\/staff\/review/);
+		// The queue shows the number masked.
+		const row = pc.getByRole('row').filter({ hasText: `${id.slice(0, 6)}********${id.slice(-4)}` });
+		await expect(row).toContainText('手机提示证件可能是翻拍件（print），需人工审核');
+		await phone.context().close();
+	} finally {
+		await pcContext.close();
+		await server.stop();
+	}
 });

@@ -6,6 +6,15 @@ export async function openFrontCamera(video: HTMLVideoElement): Promise<MediaStr
 	return openCamera(video, { facing: 'user', audio: false });
 }
 
+/**
+ * Frame sizes asked for. The face steps work on 640x480. The card needs more: its small print, and the recapture
+ * check's fine texture (a screen's pixel grid is lost at 640x480, where a screen is taken for a print).
+ */
+const FRAME = {
+	user: { width: { ideal: 640 }, height: { ideal: 480 } },
+	environment: { width: { ideal: 1920 }, height: { ideal: 1080 } }
+} as const;
+
 /** The rear camera for the ID card, the front one (with the microphone for digit reading) for the face. */
 export async function openCamera(
 	video: HTMLVideoElement,
@@ -15,7 +24,7 @@ export async function openCamera(
 		throw Object.assign(new Error('insecure'), { reason: 'insecure' as CameraError });
 	try {
 		const stream = await navigator.mediaDevices.getUserMedia({
-			video: { facingMode: options.facing, width: { ideal: 640 }, height: { ideal: 480 } },
+			video: { facingMode: options.facing, ...FRAME[options.facing] },
 			audio: options.audio
 		});
 		video.srcObject = stream;

@@ -60,8 +60,7 @@ export async function cardFile(
 
 /**
  * Full addresses of the candidates the server seeded and the tests registered. The phone holds the address masked
- * (`****` after its first characters), and a card printed with asterisks is no card: it misled the reader into
- * losing the birth-date line of one generated card.
+ * (`****` after its first characters), and a card printed with asterisks is no card.
  */
 const fullAddresses = new Map<string, string>(
 	Object.values(DEMO_CANDIDATES).map((c) => [c.id_number, c.address])

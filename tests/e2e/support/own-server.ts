@@ -17,7 +17,8 @@ export async function startOwnServer(port: number, env: Record<string, string>):
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
 	const url = `http://localhost:${port}`;
-	const deadline = Date.now() + 60_000;
+	// As long as Playwright waits for the shared server: a fresh database's migrations on a loaded machine.
+	const deadline = Date.now() + 120_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
 		const ok = await fetch(url).then(
@@ -25,7 +26,11 @@ export async function startOwnServer(port: number, env: Record<string, string>):
 			() => false
 		);
 		if (ok) break;
-		if (Date.now() > deadline) throw new Error('server did not start');
+		if (Date.now() > deadline) {
+			// Not left listening: a later start on this port would meet it instead of its own server.
+			child.kill();
+			throw new Error('server did not start');
+		}
 		await new Promise((r) => setTimeout(r, 300));
 	}
 	return {

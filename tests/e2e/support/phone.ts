@@ -3,6 +3,7 @@ import { expect, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
 import { cameraClipOf } from './browser.ts';
 import { cameraFace, cardFile, phoneIdentity } from './idcard.ts';
+import type { Degradation } from '../../support/idcard/generate.ts';
 
 const fixtures =
 	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
@@ -31,8 +32,13 @@ export async function confirmRecord(phone: Page): Promise<void> {
 }
 
 /** Both sides (or the portrait side only) from the album: generated cards of the candidate the phone holds,
- * read on the phone, compared with the record, then confirmed. */
-export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Promise<void> {
+ * read on the phone, compared with the record, then confirmed. `degrade`: how the pictures were taken (e.g. of a
+ * printed copy instead of the card). */
+export async function idCards(
+	phone: Page,
+	sides: ('portrait' | 'emblem')[],
+	degrade?: Degradation
+): Promise<void> {
 	await expectStatus(phone, 'id_capture');
 	const identity = await phoneIdentity(phone);
 	// The card shows the person this browser's camera plays, as a candidate's own card does.
@@ -42,7 +48,7 @@ export async function idCards(phone: Page, sides: ('portrait' | 'emblem')[]): Pr
 			side === 'portrait' ? '人像面' : '国徽面',
 			{ timeout: 90_000 }
 		);
-		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity, face }));
+		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity, face, degrade }));
 	}
 	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
 }

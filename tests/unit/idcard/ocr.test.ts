@@ -102,6 +102,40 @@ describe('field parsing', () => {
 		expect(p.sources.ethnicity?.map((l) => l.text)).toEqual(['民旗汉']);
 	});
 
+	it('reads a character once when two overlapping boxes both read it (a date split as 1960年7月9 + 9日)', () => {
+		// The lines the reader found on a generated card (tests/node/idcard/reader.test.ts: a masked address and
+		// a still photo's face): the detector split the birth date, and both crops read the 9 under the overlap.
+		const at = (x: number, y: number, width: number, height: number, text: string): OcrLine => ({
+			box: { x, y, width, height },
+			text,
+			confidence: 0.97
+		});
+		const lines = [
+			at(71, 81, 65, 33, '姓名'),
+			at(175, 77, 90, 37, '吕娜梓'),
+			at(71, 136, 66, 33, '性别'),
+			at(173, 133, 37, 36, '男'),
+			at(300, 132, 143, 39, '民族汉'),
+			at(74, 190, 63, 35, '出生'),
+			at(174.7, 192.1, 232.4, 28.3, '1960年7月9'),
+			at(394.2, 194.8, 56.9, 25.4, '9日'),
+			at(72.6, 246.2, 64.7, 33, '住址'),
+			at(172.2, 236.4, 233.4, 46.1, '辽宁省大连市****'),
+			at(76, 438, 179, 31, '公民身份号码'),
+			at(299, 435, 509, 32, '210202196007090230')
+		];
+		const p = parsePortrait(lines, 856, 540);
+		expect(p.fields.birthDate).toBe('1960-07-09');
+		expect(p.fields.address).toBe('辽宁省大连市****');
+		// Two glyphs that only touch are both kept (e.g. 1988 split as 198 + 8 with boxes a pixel apart).
+		const touching = parsePortrait(
+			[at(74, 190, 63, 35, '出生'), at(174, 192, 90, 28, '198'), at(263, 192, 150, 28, '8年8月15日')],
+			856,
+			540
+		);
+		expect(touching.fields.birthDate).toBe('1988-08-15');
+	});
+
 	it('parses the emblem side, 长期 included, and trims a part-character read from an overlapping box', () => {
 		const lines = [
 			line(260, 90, 380, '中华人民共和国'),

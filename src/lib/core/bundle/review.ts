@@ -1,5 +1,6 @@
 // Bundles that verify and pass but must not be confirmed automatically: a person looks at them first.
 import { reason, type Reason } from '../idcard/reasons.ts';
+import { isRecaptureCode } from '../idcard/recapture.ts';
 import type { BundlePayload } from './schema.ts';
 
 /** The one message shape of every reason (code, zh-CN, English). */
@@ -36,7 +37,7 @@ export function manualReviewReasons(payload: BundlePayload): ReviewReason[] {
 	// The phone saw a screen, a photocopy or a print instead of the card: someone else's card shown from a picture
 	// is exactly what a stand-in would bring, so a person looks (the candidate was not blocked).
 	const idcard = payload.steps.find((s) => s.kind === 'idcard');
-	const recaptured = (idcard?.reasons ?? []).filter((code) => code.startsWith('capture.recapture.'));
+	const recaptured = (idcard?.reasons ?? []).filter(isRecaptureCode);
 	if (recaptured.length) {
 		reasons.push(
 			reason(

@@ -82,7 +82,12 @@ function trimOverlaps(lines: OcrLine[]): OcrLine[] {
 		const label = LABELS.find((l) => line.text.startsWith(l));
 		if (label && chars.length - Array.from(label).length <= 1) return { ...line, text: label };
 		const charWidth = line.box.width / chars.length;
-		const drop = Math.min(chars.length - 1, Math.floor(overlap / charWidth + 0.5));
+		let drop = Math.min(chars.length - 1, Math.floor(overlap / charWidth + 0.5));
+		// Less than half a character under the overlap, but the same character ends this box and starts the next:
+		// one glyph both crops read (a date split as 1960年7月9 + 9日 would become the 99th). Boxes that merely
+		// touch keep both.
+		if (drop === 0 && overlap >= 0.25 * charWidth && chars[chars.length - 1] === Array.from(next.text)[0])
+			drop = 1;
 		return drop > 0 ? { ...line, text: chars.slice(0, chars.length - drop).join('') } : line;
 	});
 }

@@ -423,6 +423,9 @@ export function createIdCardReader(deps: {
 			t = performance.now();
 			const recapture = checkRecapture(card);
 			profile('recapture', performance.now() - t);
+			// A recapture is a warning for the candidate and the reviewer, first so the candidate sees it, also
+			// beside a refusal: a screen's picture is often unreadable, and "use the original card" is the way out.
+			const recaptureReasons: Reason[] = recapture.kind ? [RECAPTURE_REASONS[recapture.kind]] : [];
 			let { lines, side } = await ocr(card, timings, options.side);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
@@ -452,7 +455,7 @@ export function createIdCardReader(deps: {
 					status: 'poor_capture',
 					capture,
 					lines: lines.filter((l) => l.text.trim().length > 0),
-					reasons
+					reasons: [...recaptureReasons, ...reasons.filter((r) => !recaptureReasons.includes(r))]
 				};
 			};
 			if (!side) {
@@ -464,6 +467,7 @@ export function createIdCardReader(deps: {
 					capture,
 					lines: lines.filter((l) => l.text.trim().length > 0),
 					reasons: [
+						...recaptureReasons,
 						reason(
 							'ocr.no_fields',
 							'未能在证件上识别出任何字段',
@@ -472,8 +476,7 @@ export function createIdCardReader(deps: {
 					]
 				};
 			}
-			// A recapture is a warning for the candidate and the reviewer, first so the candidate sees it.
-			const reasons: Reason[] = recapture.kind ? [RECAPTURE_REASONS[recapture.kind]] : [];
+			const reasons: Reason[] = [...recaptureReasons];
 			if (options.side && options.side !== side) {
 				reasons.push(
 					options.side === 'portrait'

@@ -118,6 +118,9 @@ export function checkRecapture(card: RgbaImage): RecaptureCheck {
 }
 
 /** The warning shown to the candidate and recorded for the reviewer (never a refusal). */
+/** Whether a reason code is one of the recapture warnings below. */
+export const isRecaptureCode = (code: string) => code.startsWith('capture.recapture.');
+
 export const RECAPTURE_REASONS: Record<RecaptureKind, Reason> = {
 	screen: reason(
 		'capture.recapture.screen',
