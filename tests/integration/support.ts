@@ -43,7 +43,7 @@ const TEST_SIGNATURE_SHA = sha256(TEST_SIGNATURE);
 export function testAttachments(province: string): BundlePayload['attachments'] {
 	const policy = getPolicy(province);
 	return {
-		...(policy.photo.kind === 'upload' ? { photoSha256: TEST_PHOTO_SHA } : {}),
+		...(policy.photo.kind !== 'none' ? { photoSha256: TEST_PHOTO_SHA } : {}),
 		...(policy.signatureRequired ? { signatureSha256: TEST_SIGNATURE_SHA } : {})
 	};
 }

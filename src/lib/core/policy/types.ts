@@ -52,6 +52,15 @@ export type PhotoRequirement =
 			compareWith: readonly ('id_portrait' | 'live_face')[];
 			/** Beijing shows the processed output photo next to the original before the candidate submits it. */
 			showProcessed: boolean;
+	  }
+	| {
+			/**
+			 * No photo step: the face capture (liveness) keeps one frame of the face and sends it as the photo, so the
+			 * server's own face engine has a face to compare with the reference photo (a JPEG still, never video).
+			 */
+			kind: 'live_still';
+			/** The photo engine's spec of the still (liveStillSpec): face rules only. */
+			spec: PhotoSpec;
 	  };
 
 /** What a candidate is offered once the verification attempts are used up. */
