@@ -55,6 +55,10 @@ describe('province rules from the seed guides', () => {
 		// No photo step: the face capture's still goes with the bundle for the server's own face match.
 		expect(fujian.photo).toMatchObject({ kind: 'live_still', spec: { purpose: 'live_still' } });
 		expect(fujian.signatureRequired).toBe(false);
+		// 第一步: the pre-registration photo, audited within 24 hours, before the QR code.
+		expect(fujian.preRegistration).toMatchObject({ auditTargetHours: 24, photo: { purpose: 'registration' } });
+		expect(hubei.preRegistration).toBeNull();
+		expect(beijing.preRegistration).toBeNull();
 	});
 
 	it('hubei: QR or app link, portrait side, 3-5 s digit clip, blue photo vs ID, 3 attempts, signature, SMS', () => {
