@@ -114,7 +114,7 @@ test('a live person who is not the one on the ID card fails the face comparison,
 	request
 }) => {
 	// Fujian (a blink, which the live selfie performs): the card of this candidate shows someone else's face.
-	const idNumber = await registerCandidate(request, 'fujian', 7107);
+	const idNumber = await registerCandidate(request, 'fujian', 7107, true);
 	const { phone, reports } = await openReporting(browser, await startOnPc(pc, idNumber), 'fujian');
 	await consent(phone);
 	await confirmRecord(phone);

@@ -4,7 +4,7 @@
 // does not speak while Chromium's test tone plays fails on the mouth.
 import { expect, test, type Page } from '@playwright/test';
 import { browserWithClip, browserWithSpeaker } from './support/browser.ts';
-import { registerCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
+import { confirmableCandidate, registerCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
 import { describeLiveness, livenessResult } from './support/phone-store.ts';
 
@@ -19,9 +19,12 @@ async function startCheck(phone: Page) {
 
 test('fujian: the issued blink is asked, seen and passes on the live selfie', async ({
 	page: pc,
-	browser
+	browser,
+	request
 }) => {
-	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.fujian), 'fujian');
+	// A Fujian session starts once the office has approved the candidate's photo: a candidate who has one.
+	const id = await confirmableCandidate(request, 'fujian');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian');
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
@@ -41,12 +44,13 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 	expect(Number(result?.details.identicalFrames)).toBeLessThan(Number(result?.details.frames) * 0.1);
 });
 
-test('fujian: a still photo cannot blink and fails with its reason', async ({ page: pc }) => {
+test('fujian: a still photo cannot blink and fails with its reason', async ({ page: pc, request }) => {
+	const id = await confirmableCandidate(request, 'fujian');
 	const browser = await browserWithClip(
 		fixturePath('clips', 'attack_still_photo_jacky_cheung_640x480_15fps.mjpeg')
 	);
 	try {
-		const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.fujian), 'fujian');
+		const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian');
 		await consent(phone);
 		await confirmRecord(phone);
 		await idCards(phone, ['portrait', 'emblem']);

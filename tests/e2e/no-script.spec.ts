@@ -9,8 +9,8 @@ test('the PC signs in and shows the QR code without its script: the plain form p
 	page
 }) => {
 	await page.goto('/pc');
-	const phone = phoneOnRecord(DEMO_IDS.fujian);
-	await page.getByLabel('身份证号码').fill(DEMO_IDS.fujian);
+	const phone = phoneOnRecord(DEMO_IDS.hubei);
+	await page.getByLabel('身份证号码').fill(DEMO_IDS.hubei);
 	await page.getByLabel('报名时填写的手机号码').fill(phone);
 	await page.getByRole('button', { name: '获取短信验证码' }).click();
 	await expect(page.getByTestId('code-sent')).toBeVisible();

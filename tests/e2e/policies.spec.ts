@@ -22,9 +22,9 @@ async function finish(phone: Page, pc: Page) {
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
 }
 
-// Fujian's flow uploads no photo, so the server has no face of its own to check: a genuine run goes to manual
-// review with the reason, never to an automatic confirmation (docs/threat-model.md).
-test('fujian: consent, record, ID both sides, action liveness, submit: held for review (no server evidence)', async ({
+// Fujian's phone sends one still of the face capture with the bundle; the server's own face engine matches it with
+// the office's approved photo of the candidate (docs/threat-model.md), and only then confirms.
+test('fujian: consent, record, ID both sides, action liveness with its still, submit: confirmed on the server', async ({
 	page: pc,
 	browser,
 	request
@@ -35,9 +35,19 @@ test('fujian: consent, record, ID both sides, action liveness, submit: held for 
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
 	await liveness(phone);
-	await submit(phone);
-	await expectStatus(phone, 'done');
-	await expect(pc.getByTestId('pc-status')).toContainText('已转人工审核', { timeout: 15_000 });
+	const [stored] = await storedSessions(phone);
+	expect(stored.photo, 'the live still the phone keeps to send').toMatchObject({
+		type: 'image/jpeg',
+		passed: true,
+		reasons: []
+	});
+	const sent = phone.waitForRequest((r) => r.url().endsWith('/api/phone/submit'));
+	await finish(phone, pc);
+	// One JPEG still goes with the bundle; no video.
+	const body = (await sent).postDataBuffer()!;
+	expect(body.includes(Buffer.from('name="photo"; filename="photo.jpg"'))).toBe(true);
+	expect(body.includes(Buffer.from('Content-Type: image/jpeg'))).toBe(true);
+	expect(body.includes(Buffer.from('video/'))).toBe(false);
 });
 
 test('hubei: record, ID portrait, digit reading kept on the phone, photo, signature; reload resumes mid-flow', async ({

@@ -17,7 +17,7 @@ import {
 import { startSession } from '../../src/lib/server/services/sessions.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { openSession, registerCandidate, step, submitBundle } from './support.ts';
+import { approvedPhotoFor, openSession, registerCandidate, step, submitBundle } from './support.ts';
 
 const defaultExtensions = config.challengeExtensions;
 
@@ -52,6 +52,8 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		const hubei = await openSession(db, DEMO_CANDIDATES.hubei.id_number);
 		expect(hubei.opened.province).toBe('hubei');
 		expect(hubei.opened.challenge.liveness).toMatchObject({ kind: 'digits' });
+		// Fujian starts a session once the office has approved the candidate's pre-registration photo.
+		await approvedPhotoFor(db, DEMO_CANDIDATES.fujian.id_number);
 		const fujian = await openSession(db, DEMO_CANDIDATES.fujian.id_number);
 		expect(fujian.opened.province).toBe('fujian');
 		expect(fujian.opened.record.name).toBe('林晓燕');

@@ -126,7 +126,7 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		expect(new Date(row.updated_at).getTime()).toBe(now.getTime());
 	});
 
-	it('a Fujian confirmation (no photo, no signature in its flow) writes no attachment and no password', async () => {
+	it('a Fujian confirmation (its live still, no signature) writes the still as its one file and no password', async () => {
 		const candidate = await registerCandidate(db, {
 			idNumber: newIdNumber('350102'),
 			province: 'fujian',
@@ -142,9 +142,9 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		);
 		expect(result.outcome).toBe('confirmed');
 		const rows = await rowsOf(s.opened.sessionId);
-		expect(rows.attachments).toHaveLength(0);
+		expect(rows.attachments.map((a) => a.kind)).toEqual(['photo']);
 		expect(rows.events).toHaveLength(1);
-		expect(rows.audit.map((a) => a.action)).toEqual(['bundle.accepted']);
+		expect(rows.audit.map((a) => a.action)).toEqual(['photo.upload', 'bundle.accepted']);
 		const row = await db
 			.selectFrom('candidates')
 			.select(['admission_number', 'password_hash'])

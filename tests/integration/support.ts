@@ -2,6 +2,7 @@
 import type { AttemptPayload, ExtendPayload, ReviewPayload } from '../../src/lib/core/bundle/request.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { storeReferencePhoto } from '../../src/lib/server/services/reference-photos.ts';
 import sharp from 'sharp';
 import type { BundlePayload, Challenge, SignedBundle, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import {
@@ -43,7 +44,7 @@ const TEST_SIGNATURE_SHA = sha256(TEST_SIGNATURE);
 export function testAttachments(province: string): BundlePayload['attachments'] {
 	const policy = getPolicy(province);
 	return {
-		...(policy.photo.kind === 'upload' ? { photoSha256: TEST_PHOTO_SHA } : {}),
+		...(policy.photo.kind !== 'none' ? { photoSha256: TEST_PHOTO_SHA } : {}),
 		...(policy.signatureRequired ? { signatureSha256: TEST_SIGNATURE_SHA } : {})
 	};
 }
@@ -127,7 +128,25 @@ export async function registerCandidate(
 		...overrides
 	};
 	await upsertCandidate(db, record, 'test');
+	// Where the province audits a pre-registration photo first (Fujian), the office has approved this candidate's:
+	// sessions may start (the audit and the gate itself are tested in pre-registration.test.ts).
+	if (getPolicy(record.province).preRegistration) await approvedPhotoFor(db, idNumber);
 	return record;
+}
+
+/** The candidate's pre-registration photo as the office approves it: their reference photo (source pre_registration). */
+export async function approvedPhotoFor(db: Db, idNumber: string): Promise<void> {
+	const { id } = await db
+		.selectFrom('candidates')
+		.select('id')
+		.where('id_number', '=', idNumber)
+		.executeTakeFirstOrThrow();
+	await storeReferencePhoto(db, id, {
+		source: 'pre_registration',
+		jpeg: TEST_PHOTO,
+		sha256: TEST_PHOTO_SHA,
+		embedding: null
+	});
 }
 
 export async function openSession(db: Db, idNumber: string, now = new Date()) {

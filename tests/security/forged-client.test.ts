@@ -3,6 +3,7 @@
 // well-formed and signed by the key the client registered, and claims every step passed. None may be confirmed;
 // each gets a refusal or a review, with a stated reason.
 import { join } from 'node:path';
+import sharp from 'sharp';
 import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../integration/test-server.ts';
@@ -18,6 +19,13 @@ let origin = '';
 /** The man of the compliant registration photo: his photo, and an earlier picture of him as his reference. */
 const manPhoto = fixtureBytes('idphotos', 'blue_bg_man_compliant_480x640.jpg');
 const manReference = fixtureBytes('idphotos', 'blue_bg_man_original_358x441.jpg');
+/**
+ * The man of the fake camera's selfie clip: a frame of his face capture (what Fujian's phone sends as its live still)
+ * and another frame, seconds apart, as his approved pre-registration photo.
+ */
+const SELFIE = 'live_blink_selfie_480x640_15fps.mjpeg';
+const selfieStill = () => clipFrame(SELFIE, 60);
+let selfieReference: Uint8Array;
 /** Someone else entirely: the candidate whose place the stranger takes. */
 const candidateReference = fixtureBytes('faces', 'lfw_Yao_Ming_1.jpg');
 let signature: Uint8Array;
@@ -27,6 +35,7 @@ beforeAll(async () => {
 	({ server, cookie, close } = await testServer(3230, { ZV_STATIC_DIR: join(process.cwd(), 'static') }));
 	origin = server.origin;
 	signature = await inkedSignature();
+	selfieReference = await clipFrame(SELFIE, 0);
 }, 180_000);
 afterAll(() => close?.());
 
@@ -113,11 +122,48 @@ describe(`a scripted client against the built server (${process.env.DATABASE_URL
 		expectRefusal(await forge(origin, cookie, id, {}), 400, 'photo_missing');
 	});
 
-	it('a Fujian bundle with no face of its own is not confirmed', async () => {
-		const id = await registerCandidate(origin, 'fujian', { jpeg: manReference, source: 'pre_registration' });
-		const a = await forge(origin, cookie, id, {});
-		expectNotConfirmed(a);
-		expect(a.status).toBeGreaterThanOrEqual(200);
+	it('control: a genuine Fujian candidate is confirmed on the live still matched with the approved photo', async () => {
+		const id = await registerCandidate(origin, 'fujian', {
+			jpeg: selfieReference,
+			source: 'pre_registration'
+		});
+		const a = await forge(origin, cookie, id, { photo: await selfieStill() });
+		expect(a.status, JSON.stringify(a.body)).toBe(200);
+		expect(a.body.outcome).toBe('confirmed');
+		expect(a.body.admissionNumber).toMatch(/^35\d+$/);
+	});
+
+	it("a stranger's face as a Fujian candidate's live still: the attempt fails, face mismatch", async () => {
+		const id = await registerCandidate(origin, 'fujian', {
+			jpeg: candidateReference,
+			source: 'pre_registration'
+		});
+		expectOutcomeReason(
+			await forge(origin, cookie, id, { photo: await selfieStill() }),
+			'failed',
+			'face_mismatch'
+		);
+	});
+
+	it('a Fujian bundle without the live still is refused', async () => {
+		const id = await registerCandidate(origin, 'fujian', {
+			jpeg: selfieReference,
+			source: 'pre_registration'
+		});
+		expectRefusal(await forge(origin, cookie, id, {}), 400, 'photo_missing');
+	});
+
+	it('a Fujian live still without a face is refused with its reason', async () => {
+		const id = await registerCandidate(origin, 'fujian', {
+			jpeg: selfieReference,
+			source: 'pre_registration'
+		});
+		const blank = new Uint8Array(
+			await sharp({ create: { width: 480, height: 640, channels: 3, background: '#8a8f96' } })
+				.jpeg({ quality: 100 })
+				.toBuffer()
+		);
+		expectRefusal(await forge(origin, cookie, id, { photo: blank }), 422, 'photo_rejected', 'No face');
 	});
 
 	it('a Hubei bundle with no signature file, HTML bytes as the signature, or a blank pad is refused', async () => {

@@ -1,7 +1,7 @@
 // What the server takes from a province policy: challenge kind, thresholds, limits, photo spec, SMS, and the
 // admission-number prefix. Policies are data in src/lib/core/policy; this file only adds server-side facts.
 import { findPolicy, type ProvincePolicy } from '../core/policy/index.ts';
-import { hubeiPhotoSpec, type PhotoSpec } from '../core/photo/spec.ts';
+import type { PhotoSpec } from '../core/photo/spec.ts';
 import { ServiceError } from './services/errors.ts';
 
 /** GB/T 2260 province codes: the first two digits of the province's admission numbers. */
@@ -10,7 +10,7 @@ const PROVINCE_CODES: Readonly<Record<string, string>> = { beijing: '11', fujian
 export interface ServerPolicy {
 	policy: ProvincePolicy;
 	provinceCode: string;
-	/** The photo engine's spec for the server re-check, or null when the province takes no photo upload. */
+	/** The photo engine's spec for the server re-check, or null when the province takes no photo. */
 	photoSpec: PhotoSpec | null;
 }
 
@@ -25,9 +25,9 @@ export function serverPolicy(province: string): ServerPolicy {
 			`Online confirmation is not available for province "${province}".`
 		);
 	}
-	// Every province we serve asks for the same blue 480x640 registration photo (see core/policy/thresholds.ts);
-	// the photo engine's spec carries the full limits for its re-check.
-	const photoSpec = policy.photo.kind === 'upload' ? hubeiPhotoSpec : null;
+	// The policy's photo spec carries the full limits for the re-check: the blue registration photo, or the face
+	// capture's live still (core/policy/thresholds.ts).
+	const photoSpec = policy.photo.kind === 'none' ? null : policy.photo.spec;
 	return { policy, provinceCode, photoSpec };
 }
 

@@ -49,3 +49,22 @@ export function convertClip(clip = defaultCameraClip(), seconds = 12): string {
 	);
 	return out;
 }
+
+/**
+ * Another picture of the man the default camera clip plays: a frame of the source video 11 s in, after the 8 s the
+ * clip holds (so never a frame the phone sends). Fujian's confirmable candidates carry it as their approved photo.
+ */
+export function cameraPersonPhoto(): string {
+	const source = join(fixtures, 'clips', 'live_blink_selfie.mp4');
+	const out = join(e2eCacheDir, 'live_blink_selfie_11s.jpg');
+	if (existsSync(out) && statSync(out).mtimeMs > statSync(source).mtimeMs) return out;
+	mkdirSync(e2eCacheDir, { recursive: true });
+	execFileSync(
+		'ffmpeg',
+		['-y', '-loglevel', 'error', '-ss', '11', '-i', source, '-frames:v', '1', '-q:v', '3', out],
+		{
+			stdio: 'inherit'
+		}
+	);
+	return out;
+}

@@ -1,6 +1,7 @@
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { randomIdentity, rng } from '../../support/idcard/identities.ts';
 import { readFileSync } from 'node:fs';
+import { cameraPersonPhoto } from './camera.ts';
 import { rememberAddress } from './idcard.ts';
 import { fixturePath } from './phone.ts';
 import { REGISTRATION_TOKEN } from './server-env.ts';
@@ -8,10 +9,12 @@ import { REGISTRATION_TOKEN } from './server-env.ts';
 /**
  * A fresh candidate registered through the registration API, for tests that use up a candidate's attempts or
  * confirm one (a confirmed candidate cannot be confirmed again): the seeded demo candidates stay usable by every
- * other test. With `reference`, the record carries a reference photo of the man whose registration photo `photo()`
- * uploads (an earlier picture of him, read from ../shared/fixtures now, never copied into the repository): the
- * server's own face match then confirms a genuine run. A fixture path as `reference` gives someone else's photo
- * as the reference (`['faces', 'lfw_Yao_Ming_1.jpg']`): the server's face match then refuses the genuine run.
+ * other test. With `reference`, the record carries a reference photo of the man whose face the server compares:
+ * for Hubei and Beijing the man whose registration photo `photo()` uploads (an earlier picture of him, read from
+ * ../shared/fixtures now, never copied into the repository); for Fujian, whose phone sends a still of the face
+ * capture, the man the fake camera plays (another frame of his video) as the office's approved photo. The server's
+ * own face match then confirms a genuine run. A fixture path as `reference` gives someone else's photo as the
+ * reference (`['faces', 'lfw_Yao_Ming_1.jpg']`): the server's face match then refuses the genuine run.
  */
 export async function registerCandidate(
 	request: APIRequestContext,
@@ -20,14 +23,16 @@ export async function registerCandidate(
 	reference: boolean | [folder: string, file: string] = false
 ): Promise<string> {
 	const referenceFile = Array.isArray(reference)
-		? reference
-		: ['idphotos', 'blue_bg_man_original_358x441.jpg'];
+		? fixturePath(...reference)
+		: province === 'fujian'
+			? cameraPersonPhoto()
+			: fixturePath('idphotos', 'blue_bg_man_original_358x441.jpg');
 	const identity = randomIdentity(rng(seed));
+	const source = { beijing: 'authority', fujian: 'pre_registration', hubei: 'previous_registration' }[
+		province
+	];
 	const referencePhoto = reference
-		? {
-				source: province === 'beijing' ? 'authority' : 'previous_registration',
-				jpeg: readFileSync(fixturePath(...referenceFile)).toString('base64')
-			}
+		? { source, jpeg: readFileSync(referenceFile).toString('base64') }
 		: undefined;
 	const response = await request.post('/api/registration/candidates', {
 		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` },

@@ -22,6 +22,8 @@ export interface StoredSession {
 	draftPortrait: boolean;
 	/** Bytes of the digit-reading clip kept on the phone (0 when none). */
 	clipBytes: number;
+	/** The photo to send: its type, bytes and the phone's check (null when none). */
+	photo: { type: string; bytes: number; passed: boolean; reasons: string[] } | null;
 }
 
 export function storedSessions(phone: Page): Promise<StoredSession[]> {
@@ -37,6 +39,15 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 			read.onerror = () => reject(read.error);
 		});
 		db.close();
+		const photoSummary = (p: { output: Blob; passed: boolean; reasons: { code: string }[] } | undefined) =>
+			p
+				? {
+						type: p.output.type,
+						bytes: p.output.size,
+						passed: p.passed,
+						reasons: p.reasons.map((r) => r.code)
+					}
+				: null;
 		return all.map((s) => {
 			const draft = s.idDraft as { readings?: Record<string, unknown>; portrait?: unknown } | undefined;
 			const portrait = s.idPortrait as ImageData | undefined;
@@ -48,7 +59,10 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 				idPortraitSize: portrait ? ([portrait.width, portrait.height] as [number, number]) : null,
 				draftSides: Object.keys(draft?.readings ?? {}),
 				draftPortrait: draft?.portrait !== undefined,
-				clipBytes: (s.clip as Blob | undefined)?.size ?? 0
+				clipBytes: (s.clip as Blob | undefined)?.size ?? 0,
+				photo: photoSummary(
+					s.photo as { output: Blob; passed: boolean; reasons: { code: string }[] } | undefined
+				)
 			};
 		});
 	});

@@ -13,7 +13,7 @@ import {
 	checkQuality
 } from '../../../src/lib/core/photo/checks.ts';
 import { backgroundStats, backgroundZones } from '../../../src/lib/core/photo/background.ts';
-import { hubeiPhotoSpec as spec } from '../../../src/lib/core/photo/spec.ts';
+import { hubeiPhotoSpec as spec, liveStillSpec } from '../../../src/lib/core/photo/spec.ts';
 
 const codes = (o: { reasons: { code: string }[] }) => o.reasons.map((r) => r.code);
 
@@ -110,5 +110,28 @@ describe('content checks', () => {
 		expect(v.ok).toBe(false);
 		expect(codes(v)).toEqual(['FACE_NONE']);
 		expect(v.measures.backgroundB).toBe(251);
+	});
+
+	it('a live still is judged as a face only: no backdrop or framing rule, every face rule', () => {
+		// A grey room behind a small, off-centre head: a registration photo fails for both, a live still for neither.
+		const room = filled(480, 640, [128, 128, 128]);
+		const small = face({ face: { box: { x: 90, y: 250, width: 110, height: 140 }, score: 0.99 } });
+		const asRegistration = codes(checkPhotoContent(room, small, spec));
+		expect(asRegistration).toContain('BACKGROUND_WRONG_COLOUR');
+		expect(asRegistration).toContain('HEAD_TOO_SMALL');
+		const asStill = codes(checkPhotoContent(room, small, liveStillSpec));
+		expect(asStill.filter((c) => c.startsWith('BACKGROUND') || c.startsWith('HEAD'))).toEqual([]);
+		// The face rules still apply: closed eyes, a turned head, an open mouth, several faces, none.
+		const closed = face({ eyeOpenness: { left: 0.1, right: 0.1 } });
+		expect(codes(checkPhotoContent(room, closed, liveStillSpec))).toContain('EYES_CLOSED');
+		const turned = face({ pose: { yaw: 28, pitch: 0, roll: 0 } });
+		expect(codes(checkPhotoContent(room, turned, liveStillSpec))).toContain('POSE_NOT_FRONTAL');
+		expect(codes(checkPhotoContent(room, face({ mouthOpenness: 0.6 }), liveStillSpec))).toContain(
+			'MOUTH_OPEN'
+		);
+		expect(codes(checkPhotoContent(room, face({ faceCount: 2 }), liveStillSpec))).toEqual(['FACE_MULTIPLE']);
+		expect(codes(checkPhotoContent(room, face({ faceCount: 0, face: null }), liveStillSpec))).toEqual([
+			'FACE_NONE'
+		]);
 	});
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import { withJfifDensity } from '../../../src/lib/core/image/jpeg-header.ts';
 import { checkUploadFile } from '../../../src/lib/core/photo/file-checks.ts';
-import { hubeiPhotoSpec as spec } from '../../../src/lib/core/photo/spec.ts';
+import { hubeiPhotoSpec as spec, liveStillSpec } from '../../../src/lib/core/photo/spec.ts';
 
 const codes = (o: { reasons: { code: string }[] }) => o.reasons.map((r) => r.code).sort();
 
@@ -26,6 +26,16 @@ describe('upload file rules', () => {
 		expect(codes(checkUploadFile(lowDpi, spec))).toEqual(['FILE_TOO_LARGE', 'FILE_WRONG_DPI']);
 		const small = noisyJpeg(120, 160, 50, 300);
 		expect(codes(checkUploadFile(small, spec))).toEqual(['FILE_TOO_SMALL', 'FILE_WRONG_DIMENSIONS']);
+	});
+
+	it('a live still has no print density; its size and byte window are still rules', () => {
+		const still = noisyJpeg(480, 640, 60, 72);
+		expect(codes(checkUploadFile(still, spec))).toContain('FILE_WRONG_DPI');
+		expect(codes(checkUploadFile(still, liveStillSpec))).toEqual([]);
+		expect(codes(checkUploadFile(noisyJpeg(640, 480, 60, 72), liveStillSpec))).toEqual([
+			'FILE_WRONG_DIMENSIONS'
+		]);
+		expect(codes(checkUploadFile(noisyJpeg(120, 160, 50, 72), liveStillSpec))).toContain('FILE_TOO_SMALL');
 	});
 
 	it('refuses PNG and HEIC with their own codes', () => {

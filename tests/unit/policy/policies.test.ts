@@ -12,7 +12,7 @@ describe('every policy', () => {
 			expect(new Set(policy.steps).size).toBe(policy.steps.length);
 			expect(policy.steps).toContain('liveness');
 			expect(policy.steps).toContain('id_capture');
-			expect(policy.steps.includes('photo')).toBe(policy.photo.kind !== 'none');
+			expect(policy.steps.includes('photo')).toBe(policy.photo.kind === 'upload');
 			expect(policy.steps.includes('signature')).toBe(policy.signatureRequired);
 			expect(policy.idSides.length).toBeGreaterThan(0);
 			if (policy.liveness.kind === 'actions') {
@@ -47,12 +47,18 @@ describe('every policy', () => {
 });
 
 describe('province rules from the seed guides', () => {
-	it('fujian: PC QR code, record confirmation, both ID sides, action liveness, no photo or signature', () => {
+	it('fujian: PC QR code, record confirmation, both ID sides, action liveness, a live still, no signature', () => {
 		expect(fujian.login).toEqual(['pc-qr']);
 		expect(fujian.steps).toEqual(['consent', 'confirm_record', 'id_capture', 'liveness', 'review']);
 		expect(fujian.idSides).toEqual(['portrait', 'emblem']);
 		expect(fujian.liveness.kind).toBe('actions');
-		expect(fujian.photo.kind).toBe('none');
+		// No photo step: the face capture's still goes with the bundle for the server's own face match.
+		expect(fujian.photo).toMatchObject({ kind: 'live_still', spec: { purpose: 'live_still' } });
+		expect(fujian.signatureRequired).toBe(false);
+		// 第一步: the pre-registration photo, audited within 24 hours, before the QR code.
+		expect(fujian.preRegistration).toMatchObject({ auditTargetHours: 24, photo: { purpose: 'registration' } });
+		expect(hubei.preRegistration).toBeNull();
+		expect(beijing.preRegistration).toBeNull();
 	});
 
 	it('hubei: QR or app link, portrait side, 3-5 s digit clip, blue photo vs ID, 3 attempts, signature, SMS', () => {

@@ -7,7 +7,7 @@ import { headGeometry, type HeadGeometry } from './head.ts';
 import { eyeAspectRatios, landmarkRoll, landmarkYaw, noseChinRatio } from './landmark-measures.ts';
 import { measureFaceQuality, type FaceQuality } from './quality.ts';
 import { combine, reason, round, type CheckOutcome, type PhotoVerdict } from './reasons.ts';
-import type { PhotoSpec } from './spec.ts';
+import { rulesOf, type PhotoSpec } from './spec.ts';
 
 const pass = (measures: CheckOutcome['measures']): CheckOutcome => ({ reasons: [], measures });
 
@@ -323,23 +323,29 @@ export function checkPhotoContent(
 	// With several faces the background zones cannot be placed around "the" head: the count is the reason.
 	if (m.faceCount > 1) return combine(outcomes);
 	const face = m.faceCount === 1 ? m.face : null;
+	const rules = rulesOf(spec);
 	const rough = face ? headGeometry(m, image.width) : null;
-	const zones = backgroundZones(image.width, image.height, face?.box ?? null, rough?.eyeY);
-	const background = checkBackground(backgroundStats(image, zones, spec.background), spec);
-	outcomes.push(background);
+	let colourOk = false;
+	if (rules.backdrop) {
+		const zones = backgroundZones(image.width, image.height, face?.box ?? null, rough?.eyeY);
+		const background = checkBackground(backgroundStats(image, zones, spec.background), spec);
+		outcomes.push(background);
+		colourOk = !background.reasons.some((r) => r.code === 'BACKGROUND_WRONG_COLOUR');
+	}
 	if (face && rough) {
-		// The backdrop colour outlines the head only when the backdrop is the spec's colour.
-		const colourOk = !background.reasons.some((r) => r.code === 'BACKGROUND_WRONG_COLOUR');
-		const isPerson = options.isPerson ?? (colourOk ? colourForeground(image, spec) : undefined);
-		const geometry = isPerson ? (headGeometry(m, image.width, isPerson) ?? rough) : rough;
 		outcomes.push(
 			checkFaceInFrame(m, image.width, image.height),
 			checkPose(m, spec),
 			checkEyes(m, spec),
-			checkMouth(m, spec),
-			checkHeadPosition(geometry, image.width, image.height, spec),
-			checkQuality(measureFaceQuality(image, face.box), spec)
+			checkMouth(m, spec)
 		);
+		if (rules.framing) {
+			// The backdrop colour outlines the head only when the backdrop is the spec's colour.
+			const isPerson = options.isPerson ?? (colourOk ? colourForeground(image, spec) : undefined);
+			const geometry = isPerson ? (headGeometry(m, image.width, isPerson) ?? rough) : rough;
+			outcomes.push(checkHeadPosition(geometry, image.width, image.height, spec));
+		}
+		outcomes.push(checkQuality(measureFaceQuality(image, face.box), spec));
 	}
 	if (options.faceMatch !== undefined) outcomes.push(checkFaceMatch(options.faceMatch, spec));
 	return combine(outcomes);

@@ -1,7 +1,7 @@
 // File-level rules of an upload (format, pixel size, density, byte size, orientation), read from the bytes' headers.
 import { jpegDpi, readJpegHeader, sniffFormat } from '../image/jpeg-header.ts';
 import { reason, round, type CheckOutcome } from './reasons.ts';
-import type { PhotoSpec } from './spec.ts';
+import { rulesOf, type PhotoSpec } from './spec.ts';
 
 export function checkUploadFile(bytes: Uint8Array, spec: PhotoSpec): CheckOutcome {
 	const f = spec.file;
@@ -74,7 +74,7 @@ export function checkUploadFile(bytes: Uint8Array, spec: PhotoSpec): CheckOutcom
 				`The photo is ${header.width}x${header.height} px; it must be ${f.width}x${f.height} (width x height)`
 			)
 		);
-	if (dpi === null || Math.round(dpi) !== f.dpi)
+	if (rulesOf(spec).density && (dpi === null || Math.round(dpi) !== f.dpi))
 		reasons.push(
 			reason(
 				'FILE_WRONG_DPI',

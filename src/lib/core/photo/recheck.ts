@@ -7,7 +7,7 @@ import { backgroundStats, backgroundZones } from './background.ts';
 import { checkBackground, checkPhotoContent } from './checks.ts';
 import { checkUploadFile } from './file-checks.ts';
 import { combine, reason, type CheckOutcome, type PhotoVerdict } from './reasons.ts';
-import type { PhotoSpec } from './spec.ts';
+import { rulesOf, type PhotoSpec } from './spec.ts';
 
 /** Decodes a JPEG to RGBA with jpeg-js (EXIF orientation is not applied: uploads must be upright in pixels). */
 export function decodeJpeg(bytes: Uint8Array): RgbaImage {
@@ -52,6 +52,7 @@ export async function recheckUploadedPhoto(
 		return combine(outcomes);
 	}
 	outcomes.push({ reasons: [], measures: { faceCount: null } });
+	if (!rulesOf(spec).backdrop) return combine(outcomes);
 	const zones = backgroundZones(image.width, image.height, null, undefined);
 	outcomes.push(checkBackground(backgroundStats(image, zones, spec.background), spec));
 	return combine(outcomes);

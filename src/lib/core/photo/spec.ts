@@ -71,8 +71,35 @@ export interface FileSpec {
 	maxBytes: number;
 }
 
+/**
+ * What a photo is for. A registration photo is a print the office keeps: its file, backdrop and framing are rules
+ * of the print. A live still is a frame of the face capture sent as evidence of the face (Fujian): only the face
+ * must be judgeable, wherever the candidate stands and whatever is behind them.
+ */
+export type PhotoPurpose = 'registration' | 'live_still';
+
+/** The rule groups that depend on a photo's purpose; every other rule (one face, in frame, frontal, eyes open,
+ * mouth closed, sharp, evenly lit, JPEG in its pixel size and byte window, upright) applies to both. */
+export interface PurposeRules {
+	/** The file's dpi field (a print's density). */
+	density: boolean;
+	/** A plain backdrop of the spec's colour. */
+	backdrop: boolean;
+	/** Head height, crown margin and centring as a print frames them. */
+	framing: boolean;
+}
+
+/** Which rules judge a photo of each purpose: the one place that decides it (checks, file checks, re-check). */
+export const PURPOSE_RULES: Readonly<Record<PhotoPurpose, PurposeRules>> = {
+	registration: { density: true, backdrop: true, framing: true },
+	live_still: { density: false, backdrop: false, framing: false }
+};
+
+export const rulesOf = (spec: PhotoSpec): PurposeRules => PURPOSE_RULES[spec.purpose];
+
 export interface PhotoSpec {
 	id: string;
+	purpose: PhotoPurpose;
 	file: FileSpec;
 	background: BackgroundSpec;
 	head: HeadSpec;
@@ -98,6 +125,7 @@ export interface PhotoSpec {
  */
 export const hubeiPhotoSpec: PhotoSpec = {
 	id: 'hubei-2020',
+	purpose: 'registration',
 	file: { format: 'jpeg', width: 480, height: 640, dpi: 300, minBytes: 20 * 1024, maxBytes: 40 * 1000 },
 	background: {
 		zh: '蓝色',
@@ -126,4 +154,17 @@ export const hubeiPhotoSpec: PhotoSpec = {
 	maxMouthOpenness: 0.25,
 	minSharpness: 15,
 	minFaceMatch: FACE_MATCH.match
+};
+
+/**
+ * The live still: one frame of the face capture, cut to the centre 3:4 of the camera picture and scaled to 480x640
+ * (the oval guide keeps the face there), a JPEG of a size a phone's canvas encoder makes. Face rules as for the
+ * registration photo; backdrop, framing and density do not apply (PURPOSE_RULES).
+ */
+export const liveStillSpec: PhotoSpec = {
+	...hubeiPhotoSpec,
+	id: 'live-still',
+	purpose: 'live_still',
+	// dpi is not judged for a live still (PURPOSE_RULES.live_still.density).
+	file: { format: 'jpeg', width: 480, height: 640, dpi: 72, minBytes: 8 * 1024, maxBytes: 400_000 }
 };

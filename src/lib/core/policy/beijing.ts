@@ -54,6 +54,8 @@ export const beijing: ProvincePolicy = {
 	onSiteAlternative: true,
 	thresholds: DEFAULT_THRESHOLDS,
 	// 五(三) 请注意: 公安部身份认证 — the photo is checked with the identity authority.
+	// No pre-registration photo in the guide.
+	preRegistration: null,
 	serverEvidence: { authority: true, trustDevice: false },
 	source: '附件1《北京市自学考试照片采集流程》'
 };

@@ -1,6 +1,6 @@
 // Fujian (福建): from the province's guide
 // "福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南".
-import { DEFAULT_THRESHOLDS } from './thresholds.ts';
+import { BLUE_REGISTRATION_PHOTO, DEFAULT_THRESHOLDS, LIVE_STILL } from './thresholds.ts';
 import type { ProvincePolicy } from './types.ts';
 
 export const fujian: ProvincePolicy = {
@@ -26,8 +26,9 @@ export const fujian: ProvincePolicy = {
 		pool: ['blink', 'turn_left', 'turn_right', 'raise_head', 'lower_head', 'open_mouth'],
 		stepTimeoutMs: 10_000
 	},
-	// The photo is uploaded and approved during pre-registration on the PC site (第一步), not in this flow.
-	photo: { kind: 'none' },
+	// The registration photo is uploaded and approved during pre-registration on the PC site (第一步), not in this
+	// flow; the face capture's still goes with the bundle so the server can match it with that approved photo.
+	photo: { kind: 'live_still', spec: LIVE_STILL },
 	// The guide states no attempt or upload limit.
 	limits: { attempts: null, photoUploadsPerDay: null },
 	signatureRequired: false,
@@ -38,5 +39,8 @@ export const fujian: ProvincePolicy = {
 	thresholds: DEFAULT_THRESHOLDS,
 	// The office's approved pre-registration photo (source pre_registration) is the reference.
 	serverEvidence: { authority: false, trustDevice: false },
+	// 第一步: 提交本人符合规格的报名照片 ... 经报考系统后台工作人员进行合规审验后(时间不超过 24 小时), then the QR
+	// code once approved. The guide gives no daily upload limit; five lets a rejected candidate retry the same day.
+	preRegistration: { photo: BLUE_REGISTRATION_PHOTO, auditTargetHours: 24, uploadsPerDay: 5 },
 	source: '《福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南》'
 };

@@ -51,6 +51,8 @@ export const hubei: ProvincePolicy = {
 	onSiteAlternative: true,
 	thresholds: DEFAULT_THRESHOLDS,
 	// The previous registration's photo or one the office obtained from the authority is the reference.
+	// No pre-registration photo in the guide.
+	preRegistration: null,
 	serverEvidence: { authority: false, trustDevice: false },
 	source: '湖北省 附件3《考生注册与身份确认流程》；《考生注册线上确认操作指南》'
 };

@@ -1,6 +1,6 @@
 // Decision thresholds shared by the province policies, each next to the false-accept rate it was calibrated for.
 import { FACE_MATCH } from '../face/match.ts';
-import { hubeiPhotoSpec } from '../photo/spec.ts';
+import { hubeiPhotoSpec, liveStillSpec } from '../photo/spec.ts';
 import type { Thresholds } from './types.ts';
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -22,3 +22,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
  * owns the full spec (file, background colour, head framing, pose, light); policies point at it.
  */
 export const BLUE_REGISTRATION_PHOTO = hubeiPhotoSpec;
+
+/** A frame of the face capture sent as evidence of the face (Fujian): the photo engine's face rules only. */
+export const LIVE_STILL = liveStillSpec;

@@ -52,6 +52,15 @@ export type PhotoRequirement =
 			compareWith: readonly ('id_portrait' | 'live_face')[];
 			/** Beijing shows the processed output photo next to the original before the candidate submits it. */
 			showProcessed: boolean;
+	  }
+	| {
+			/**
+			 * No photo step: the face capture (liveness) keeps one frame of the face and sends it as the photo, so the
+			 * server's own face engine has a face to compare with the reference photo (a JPEG still, never video).
+			 */
+			kind: 'live_still';
+			/** The photo engine's spec of the still (liveStillSpec): face rules only. */
+			spec: PhotoSpec;
 	  };
 
 /** What a candidate is offered once the verification attempts are used up. */
@@ -116,6 +125,19 @@ export interface ServerEvidencePolicy {
 	trustDevice: boolean;
 }
 
+/**
+ * A registration photo the candidate uploads on the registration site before any confirmation, audited by the
+ * office (Fujian's 预报名照片审核); once approved it is the candidate's reference photo.
+ */
+export interface PreRegistrationPolicy {
+	/** The photo engine's spec the upload is checked against (the same core as the phone's photo step). */
+	photo: PhotoSpec;
+	/** The office's target for auditing an upload, in hours: the queue shows each upload's age against it. */
+	auditTargetHours: number;
+	/** Uploads a candidate may make per calendar day in China Standard Time (a rejection allows another). */
+	uploadsPerDay: number;
+}
+
 export interface ProvincePolicy {
 	id: string;
 	name: { zh: string; en: string };
@@ -134,6 +156,11 @@ export interface ProvincePolicy {
 	onSiteAlternative: true;
 	thresholds: Thresholds;
 	serverEvidence: ServerEvidencePolicy;
+	/**
+	 * The audited pre-registration photo, or null. With one, a candidate without a reference photo cannot start a
+	 * session until the office has approved their upload.
+	 */
+	preRegistration: PreRegistrationPolicy | null;
 	/** The province's published guide the rules come from, by its title. */
 	source: string;
 }

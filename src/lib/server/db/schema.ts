@@ -175,6 +175,25 @@ export interface ReferencePhotosTable {
 	deleted_at: Date | null;
 }
 
+export interface PreRegistrationPhotosTable {
+	id: Generated<number>;
+	candidate_id: number;
+	sha256: string;
+	jpeg: Uint8Array | null;
+	status: Generated<'pending' | 'approved' | 'rejected'>;
+	reasons: ColumnType<unknown, string | undefined, string>;
+	note: string | null;
+	uploaded_at: Generated<Date>;
+	decided_at: Date | null;
+	decided_by: number | null;
+}
+
+export interface PcSignInsTable {
+	token_hash: string;
+	candidate_id: number;
+	expires_at: Date;
+}
+
 export interface Database {
 	candidates: CandidatesTable;
 	verification_sessions: VerificationSessionsTable;
@@ -191,4 +210,6 @@ export interface Database {
 	sms_login_codes: SmsLoginCodesTable;
 	failed_attempts: FailedAttemptsTable;
 	reference_photos: ReferencePhotosTable;
+	pre_registration_photos: PreRegistrationPhotosTable;
+	pc_sign_ins: PcSignInsTable;
 }

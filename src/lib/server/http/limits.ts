@@ -5,7 +5,8 @@ import { config } from '../config.ts';
 const KIB = 1024;
 
 export function bodyLimitFor(pathname: string): number {
-	if (pathname === '/api/phone/submit') return config.maxBodyBytes;
+	// The phone's bundle with its photo, and the registration site's pre-registration photo.
+	if (pathname === '/api/phone/submit' || pathname === '/api/pre-registration/photo') return config.maxBodyBytes;
 	if (pathname.startsWith('/api/registration/')) return 5 * 1024 * KIB;
 	return 64 * KIB;
 }

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { normalizeIdInput } from '../../core/idcard/number.ts';
 import { database } from '../database.ts';
 import { ServiceError } from '../services/errors.ts';
+import { PreRegistrationRequired } from '../services/pre-registration.ts';
 import type { NewSession } from '../services/sessions.ts';
 import { requestSmsCode, verifySmsCode, type CodeSignIn } from '../services/sms-login.ts';
 import { smsSender } from '../sms/index.ts';
@@ -23,7 +24,9 @@ const refused = (state: Omit<SignInFormState, 'error'>, status: number, error: S
 
 export function codeSignInActions<Signed extends object>(
 	purpose: CodeSignIn,
-	signedIn: (event: RequestEvent, session: NewSession) => Signed | Promise<Signed>
+	signedIn: (event: RequestEvent, session: NewSession) => Signed | Promise<Signed>,
+	/** Signed in, but the province wants an approved pre-registration photo before any session (the PC page). */
+	mustPreRegister?: (event: RequestEvent, refusal: PreRegistrationRequired) => Promise<never>
 ) {
 	return {
 		code: async (event: RequestEvent) => {
@@ -67,6 +70,7 @@ export function codeSignInActions<Signed extends object>(
 				);
 				return await signedIn(event, session);
 			} catch (error) {
+				if (error instanceof PreRegistrationRequired && mustPreRegister) await mustPreRegister(event, error);
 				if (!(error instanceof ServiceError)) throw error;
 				return refused(state, error.status, error.toJSON().error);
 			}

@@ -17,7 +17,7 @@ export function checkRequiredAttachments(
 	policy: ProvincePolicy,
 	files: { photo?: Uint8Array; signature?: Uint8Array }
 ): void {
-	if (policy.photo.kind === 'upload' && !files.photo)
+	if (policy.photo.kind !== 'none' && !files.photo)
 		throw new ServiceError(
 			400,
 			'photo_missing',

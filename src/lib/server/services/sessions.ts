@@ -13,6 +13,7 @@ import { issueChallenge } from './challenges.ts';
 import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 import { findCandidateByIdNumber } from './candidate-lookup.ts';
+import { preRegistrationBlock } from './pre-registration.ts';
 
 export interface NewSession {
 	sessionId: string;
@@ -42,6 +43,11 @@ export async function startSession(
 	// Once the attempts are used up, online confirmation ends; an on-site session (kiosk) is still possible.
 	if (candidate.online_blocked && options.origin !== 'kiosk')
 		throw attemptsExhausted(candidate.online_blocked);
+	// A province that audits a pre-registration photo starts online sessions only once one is approved.
+	if (options.origin !== 'kiosk') {
+		const blocked = await preRegistrationBlock(db, candidate);
+		if (blocked) throw blocked;
+	}
 	await rateLimit(db, `start:${candidate.id}`, SIGN_IN_RULES.starts, now);
 	const token = newSecret();
 	const pcSecret = newSecret();

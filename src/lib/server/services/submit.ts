@@ -91,7 +91,11 @@ export interface SubmitResult {
  * the build gives it a chunk of its own for its workers to load), whose face engine is the server's; in-process
  * where there is no pool, or with the face engine a caller (a test) passes in `face`.
  */
-async function recheckPhoto(photo: Uint8Array, spec: PhotoSpec, face: FaceEngine | null | undefined) {
+export async function recheckPhoto(
+	photo: Uint8Array,
+	spec: PhotoSpec,
+	face: FaceEngine | null | undefined
+) {
 	const { photoRecheckPool, recheckInProcess } = await import('../photo-recheck-pool.ts');
 	const pool = face === undefined ? photoRecheckPool() : null;
 	if (pool) return pool.recheck(photo, spec);
