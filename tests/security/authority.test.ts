@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import { simulatorAuthority, simulatorHandler } from '../../src/lib/server/authority/simulator.ts';
+import { embedJpeg } from '../../src/lib/server/face.ts';
 import { prepareReferencePhoto } from '../../src/lib/server/services/reference-photos.ts';
 import { upsertCandidate } from '../../src/lib/server/services/registration.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
@@ -15,6 +16,7 @@ import { testDatabase, type TestDatabase } from '../integration/db.ts';
 import type { ServerProcess } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
 import {
+	attemptsOf,
 	candidateRecord,
 	inkedSignature,
 	outcomeEventsOf,
@@ -40,6 +42,9 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
 	authorityDb = await testDatabase();
+	// The simulator's face engine loads its models on first use: loaded here, not within the exam server's 500 ms
+	// timeout on the first request (on a busy machine that first answer came too late).
+	await embedJpeg(engine, manReference);
 	const answer = simulatorHandler(
 		simulatorAuthority(authorityDb.db, async () => engine),
 		TOKEN
@@ -105,9 +110,12 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		expect(reason?.en).toBe(
 			'The photo does not match the identity authority’s portrait; this attempt failed'
 		);
+		expect(a.body.attempts).toMatchObject({ failures: 1, max: 5 });
 		const again = await phone.send();
 		expect(again.body).toMatchObject({ outcome: 'failed', duplicate: true });
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'failed' })]);
+		// The resend counted no second attempt.
+		expect(await attemptsOf(server.origin, cookie, id)).toEqual({ failures: 1, max: 5 });
 	});
 
 	it('Beijing: no record at the authority: held for review with the message, recorded once', async () => {
@@ -123,6 +131,8 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		const again = await phone.send();
 		expect(again.body).toMatchObject({ outcome: 'review', duplicate: true });
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'review' })]);
+		// No record is not a failed attempt: nothing was counted.
+		expect(await attemptsOf(server.origin, cookie, id)).toEqual({ failures: 0, max: 5 });
 	});
 
 	it('Beijing: the authority times out: 503 with the message and nothing recorded; the same bundle later is recorded once', async () => {
@@ -171,8 +181,10 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		expect(reason?.en).toBe(
 			'The photo does not match the photo on your registration record; this attempt failed'
 		);
+		expect(a.body.attempts).toMatchObject({ failures: 1, max: 3 });
 		const again = await phone.send();
 		expect(again.body).toMatchObject({ outcome: 'failed', duplicate: true });
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'failed' })]);
+		expect(await attemptsOf(server.origin, cookie, id)).toEqual({ failures: 1, max: 3 });
 	});
 });
