@@ -33,8 +33,11 @@ const engine = createFaceEngine(nodeRuntime);
 
 let authorityDb: TestDatabase;
 let authority: Server;
-/** What the authority does with a request: answer as the simulator, or hold it past the server's timeout. */
-let mode: 'simulator' | 'hang' = 'simulator';
+/**
+ * What the authority does with a request: answer as the simulator, hold it past the server's timeout, or answer a
+ * fixed similarity on its own scale.
+ */
+let mode: 'simulator' | 'hang' | { similarity: number } = 'simulator';
 let requests = 0;
 let server: ServerProcess;
 let cookie = '';
@@ -54,6 +57,12 @@ beforeAll(async () => {
 		if (mode === 'hang') {
 			req.resume();
 			setTimeout(() => res.destroy(), 3000).unref();
+			return;
+		}
+		if (typeof mode === 'object') {
+			req.resume();
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ similarity: mode.similarity }));
 			return;
 		}
 		answer(req, res);
@@ -163,6 +172,23 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([
 			expect.objectContaining({ result: 'confirmed' })
 		]);
+	});
+
+	it("Beijing: the authority's similarity is read on its own scale: 0.6, above our face model's threshold but below the authority's, confirms no one", async () => {
+		const id = await registerCandidate(server.origin, 'beijing');
+		const phone = await prepareForgery(server.origin, cookie, id, { photo: manPhoto });
+		mode = { similarity: 0.6 };
+		let a;
+		try {
+			a = await phone.send();
+		} finally {
+			mode = 'simulator';
+		}
+		expect(a.body.outcome, JSON.stringify(a.body)).toBe('failed');
+		expect(reasonOf(a.body, 'face_mismatch')?.en).toBe(
+			'The photo does not match the identity authority’s portrait; this attempt failed'
+		);
+		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'failed' })]);
 	});
 
 	it('Hubei: the photo does not match the reference photo: failed, with the message, recorded once', async () => {
