@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { beijing } from '../../src/lib/core/policy/index.ts';
+import { authorityScale } from '../../src/lib/server/authority/scale.ts';
 import { simulatorAuthority, simulatorHandler } from '../../src/lib/server/authority/simulator.ts';
 import { embedJpeg } from '../../src/lib/server/face.ts';
 import { prepareReferencePhoto } from '../../src/lib/server/services/reference-photos.ts';
@@ -49,7 +51,7 @@ beforeAll(async () => {
 	// timeout on the first request (on a busy machine that first answer came too late).
 	await embedJpeg(engine, manReference);
 	const answer = simulatorHandler(
-		simulatorAuthority(authorityDb.db, async () => engine),
+		simulatorAuthority(authorityDb.db, async () => engine, authorityScale(beijing)),
 		TOKEN
 	);
 	authority = createServer((req, res) => {

@@ -20,7 +20,7 @@ import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
 import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
-import { identityAuthority, type IdentityAuthority } from '../authority/index.ts';
+import { authorityScale, identityAuthority, type IdentityAuthority } from '../authority/index.ts';
 import { config } from '../config.ts';
 import { checkRequiredAttachments, checkSignaturePng } from './attachments.ts';
 import { findDuplicateFaces, flagEarlier, lockExamArea, type DuplicateHit } from './duplicates.ts';
@@ -247,7 +247,7 @@ async function submitVerified(
 				photo,
 				embedding: (recheck as RecheckResult | null)?.embedding ?? null,
 				face: evidenceFace(deps.face),
-				authority: deps.authority ?? identityAuthority(db)
+				authority: () => deps.authority ?? identityAuthority(db, authorityScale(policy))
 			})
 		: null;
 	const passed = claimedPassed && evidence?.decision !== 'mismatch';
