@@ -47,7 +47,7 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
 	authorityDb = await testDatabase();
-	// The simulator's face engine loads its models on first use: loaded here, not within the exam server's 500 ms
+	// The simulator's face engine loads its models on first use: loaded here, not within the exam server's timeout
 	// timeout on the first request (on a busy machine that first answer came too late).
 	await embedJpeg(engine, manReference);
 	const answer = simulatorHandler(
@@ -58,7 +58,7 @@ beforeAll(async () => {
 		requests++;
 		if (mode === 'hang') {
 			req.resume();
-			setTimeout(() => res.destroy(), 3000).unref();
+			setTimeout(() => res.destroy(), 15_000).unref();
 			return;
 		}
 		if (typeof mode === 'object') {
@@ -75,7 +75,8 @@ beforeAll(async () => {
 		ZV_AUTHORITY_MODE: 'http',
 		ZV_AUTHORITY_URL: `http://127.0.0.1:${port}/check`,
 		ZV_AUTHORITY_TOKEN: TOKEN,
-		ZV_AUTHORITY_TIMEOUT_MS: '500',
+		// Long enough for the simulator's answer on a busy machine (it embeds the photo in this process).
+		ZV_AUTHORITY_TIMEOUT_MS: '4000',
 		ZV_AUTHORITY_RETRIES: '1',
 		// The breaker is tested on its own; here every request must reach the authority.
 		ZV_AUTHORITY_BREAKER_FAILURES: '1000'

@@ -21,7 +21,7 @@ import type { Db } from '../db/index.ts';
 import { serverPolicy, type ServerPolicy } from '../policy.ts';
 import { ServiceError } from './errors.ts';
 import { ATTEMPTS_EXHAUSTED, attemptsExhausted, countFailure } from './limits.ts';
-import { loadPhoneSession, sessionCandidate, type PhoneSession } from './phone-session.ts';
+import { alreadyRecorded, loadPhoneSession, sessionCandidate, type PhoneSession } from './phone-session.ts';
 import { recordOutcome, type LockedCandidate } from './record-outcome.ts';
 
 /** A request sent as the challenge runs out still arrives a moment later. */
@@ -35,9 +35,6 @@ function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; p
 		throw new ServiceError(status, verdict.code, verdict.zh, verdict.en);
 	}
 }
-
-const alreadyRecorded = () =>
-	new ServiceError(409, 'already_recorded', '本次确认已完成', 'This confirmation is already recorded.');
 
 /** What the province's limit calls a failed step. A liveness step failed on the face comparison is a face match. */
 export function failureKind(step: StepResult): FailureKind | null {

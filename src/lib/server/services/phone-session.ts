@@ -11,6 +11,15 @@ import { countHit, type RateHit } from './rate-limit.ts';
 import type { LockedCandidate } from './record-outcome.ts';
 import { isUuid, sessionEnded } from './sessions.ts';
 
+/** The session's outcome is recorded already: nothing more is recorded or counted for it. */
+export const alreadyRecorded = () =>
+	new ServiceError(
+		409,
+		'already_recorded',
+		'本次确认已完成，不能重复提交',
+		'This confirmation is already recorded.'
+	);
+
 export const unknownSession = () =>
 	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 

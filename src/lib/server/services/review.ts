@@ -9,6 +9,7 @@ import { serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
 import { ServiceError } from './errors.ts';
 import { preparePassword, sendGrantSms } from './outcome.ts';
+import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
 import type { StaffUser } from './staff.ts';
 
@@ -186,14 +187,7 @@ export async function attestOnSite(
 			.forUpdate()
 			.executeTakeFirstOrThrow();
 		// A session's outcome is recorded once (its status says so; the outcomes table allows one per session).
-		if (isRecorded(locked.status)) {
-			throw new ServiceError(
-				409,
-				'already_recorded',
-				'本次确认已完成',
-				'This confirmation is already recorded.'
-			);
-		}
+		if (isRecorded(locked.status)) throw alreadyRecorded();
 		return recordOutcome(tx, {
 			sessionId,
 			candidate: await lockCandidate(tx, session.candidate_id),

@@ -36,6 +36,7 @@ import {
 } from './limits.ts';
 import { alreadyConfirmed, preparePassword, sendGrantSms } from './outcome.ts';
 import {
+	alreadyRecorded,
 	loadPhoneSession,
 	loadSessionForSubmission,
 	sessionCandidate,
@@ -105,14 +106,6 @@ function evidenceFace(face: FaceEngine | null | undefined): (() => Promise<FaceE
 	if (face) return async () => face;
 	return config.serverFace ? () => serverFaceEngine()! : null;
 }
-
-const alreadyRecorded = () =>
-	new ServiceError(
-		409,
-		'already_recorded',
-		'本次确认已完成，不能重复提交',
-		'This confirmation is already recorded.'
-	);
 
 function rejectionError(verdict: Rejection): ServiceError {
 	const status = verdict.code === 'challenge_expired' ? 410 : verdict.code === 'photo_rejected' ? 422 : 400;
