@@ -5,7 +5,8 @@ import { DEMO_ID } from './support/flow.ts';
 import { startOwnServer, type OwnServer } from './support/own-server.ts';
 import { confirmRecord, consent, expectStatus, idCards, liveness, photo } from './support/phone.ts';
 
-const PORT = 3231;
+// Its own server (own admin account); the port moves with ZV_E2E_PORT so parallel runs do not meet.
+const PORT = process.env.ZV_E2E_PORT ? Number(process.env.ZV_E2E_PORT) + 21 : 3231;
 const PASSWORD = 'kiosk e2e password only';
 let server: OwnServer;
 

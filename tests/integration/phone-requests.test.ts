@@ -153,6 +153,21 @@ describe(`phone requests and required steps (${process.env.DATABASE_URL ? 'Postg
 		expect(last).toMatchObject({ failures: 3, attemptsLeft: 0, next: ['manual_review', 'on_site'] });
 		const outcome = await outcomeOf(s.opened.sessionId);
 		expect(outcome).toMatchObject({ result: 'failed', review_status: 'pending' });
+		// The PC sees the session ended (its status is the outcome's), and the registration system is told once.
+		const session = await db
+			.selectFrom('verification_sessions')
+			.select('status')
+			.where('id', '=', s.opened.sessionId)
+			.executeTakeFirstOrThrow();
+		expect(session.status).toBe('failed');
+		const events = await db
+			.selectFrom('outcome_events')
+			.select('payload')
+			.where('outcome_id', '=', outcome!.id)
+			.execute();
+		expect(events.map((e) => e.payload)).toEqual([
+			expect.objectContaining({ result: 'failed', reviewStatus: 'pending', admissionNumber: null })
+		]);
 		// The session is over and online confirmation ends for this candidate.
 		await expect(
 			submitBundle(db, s.opened.sessionId, { bundle: await s.sign(s.payload([])) }, new Date(), deps)

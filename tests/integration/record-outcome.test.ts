@@ -1,12 +1,13 @@
-// The recording transaction writes outcome, attachments, candidate, session, event and audit rows in one statement
+// recordOutcome writes outcome, attachments, candidate, session, event, upload count and audit rows in one statement
 // (record-outcome.ts): every row it must write is there, once, with the values the separate statements wrote.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db/index.ts';
-import { audit } from '../../src/lib/server/audit.ts';
-import { chinaDayStart } from '../../src/lib/server/services/limits.ts';
-import { writeOutcome } from '../../src/lib/server/services/record-outcome.ts';
+import { sql } from 'kysely';
+import { chinaDay } from '../../src/lib/core/flow/machine.ts';
+import { serverPolicy } from '../../src/lib/server/policy.ts';
+import { lockCandidate, recordOutcome } from '../../src/lib/server/services/record-outcome.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -187,86 +188,137 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		expect(row).toEqual({ admission_number: null, password_hash: null });
 	});
 
-	it('the statement draws the next admission number and counts the earlier uploads of the day; a refusal rolls both back', async () => {
-		const candidate = await registerCandidate(db);
+	it('the statement draws the next admission number and counts the upload of the day; a refusal rolls both back', async () => {
+		const candidate = await registerCandidate(db, {
+			idNumber: newIdNumber('110101'),
+			province: 'beijing',
+			examArea: '北京市东城区'
+		});
 		const s = await openSession(db, candidate.idNumber);
 		const sessionId = s.opened.sessionId;
-		const { id: candidateId } = await db
-			.selectFrom('candidates')
-			.select('id')
-			.where('id_number', '=', candidate.idNumber)
-			.executeTakeFirstOrThrow();
 		const now = new Date();
-		for (let i = 0; i < 2; i++)
-			await audit(db, { actor: 'phone', action: 'photo.upload', sessionId, candidateId });
+		const day = chinaDay(now.getTime());
+		const uploads = async () =>
+			(
+				await db
+					.selectFrom('photo_uploads')
+					.select('uploads')
+					.where('candidate_id', '=', locked.id)
+					.where('day', '=', sql<string>`${day}::date`)
+					.executeTakeFirst()
+			)?.uploads ?? 0;
 		const counter = async (tx: Db = db) =>
 			(
 				await tx
 					.selectFrom('admission_counters')
 					.select('next_value')
-					.where('province', '=', 'hubei')
+					.where('province', '=', 'beijing')
 					.where('year', '=', now.getUTCFullYear())
 					.executeTakeFirst()
 			)?.next_value ?? 0;
-		const write = (tx: Db) =>
-			writeOutcome(tx, {
+		const { id } = await db
+			.selectFrom('candidates')
+			.select('id')
+			.where('id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
+		const locked = await db.transaction().execute((tx) => lockCandidate(tx, id));
+		expect(locked).toMatchObject({ idNumber: candidate.idNumber, province: 'beijing', confirmed: false });
+		const record = (tx: Db) =>
+			recordOutcome(tx, {
 				sessionId,
-				candidateId,
-				examArea: candidate.examArea,
+				candidate: locked,
+				record: {
+					kind: 'new',
+					bundleJson: '{}',
+					bundleSha256: sha256(new TextEncoder().encode(sessionId)),
+					reviewReasons: []
+				},
 				result: 'confirmed',
-				bundleJson: '{}',
-				bundleSha256: sha256(new TextEncoder().encode(sessionId)),
 				reviewStatus: 'none',
-				reviewReasonsJson: '[]',
-				admission: { kind: 'draw', province: 'hubei', provinceCode: '42' },
-				countUploadsSince: chinaDayStart(now),
-				files: [],
-				embedding: null,
-				candidateUpdate: { passwordHash: null },
-				event: null,
-				// This upload's own audit row is written by the statement and not counted by it.
-				audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }],
+				policy: serverPolicy('beijing'),
+				password: null,
+				photoUpload: true,
+				audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId: locked.id }],
 				now
 			});
 		const yy = String(now.getUTCFullYear() % 100).padStart(2, '0');
 		const before = await counter();
 
-		// Over the limit, the caller throws after the statement: nothing it wrote stays, the counter included.
+		// A refusal after the statement: nothing it wrote stays, the counter and the upload count included.
 		await expect(
 			db.transaction().execute(async (tx) => {
-				const written = await write(tx);
-				expect(written.photoUploads).toBe(2);
-				expect(written.admissionNumber).toBe(`42${yy}${String(before + 1).padStart(8, '0')}`);
+				const written = await record(tx);
+				expect(written.admissionNumber).toBe(`11${yy}${String(before + 1).padStart(8, '0')}`);
 				throw new Error('refused');
 			})
 		).rejects.toThrow('refused');
 		expect(await counter()).toBe(before);
+		expect(await uploads()).toBe(0);
 		expect((await rowsOf(sessionId)).outcomes).toHaveLength(0);
 
-		// A counter past eight digits is not cut (as padStart), and the statement's number follows the counter.
+		// A counter past eight digits is not cut, and the statement's number follows the counter.
 		await expect(
 			db.transaction().execute(async (tx) => {
 				await tx
 					.insertInto('admission_counters')
-					.values({ province: 'hubei', year: now.getUTCFullYear(), next_value: 999_999_999 })
+					.values({ province: 'beijing', year: now.getUTCFullYear(), next_value: 999_999_999 })
 					.onConflict((oc) => oc.columns(['province', 'year']).doUpdateSet({ next_value: 999_999_999 }))
 					.execute();
-				expect((await write(tx)).admissionNumber).toBe(`42${yy}1000000000`);
+				expect((await record(tx)).admissionNumber).toBe(`11${yy}1000000000`);
 				throw new Error('rolled back');
 			})
 		).rejects.toThrow('rolled back');
 		expect(await counter()).toBe(before);
 
-		const written = await db.transaction().execute(write);
-		expect(written.admissionNumber).toBe(`42${yy}${String(before + 1).padStart(8, '0')}`);
+		// The day's fifteen uploads are used: recordOutcome itself refuses the sixteenth, and rolls back.
+		await db.insertInto('photo_uploads').values({ candidate_id: locked.id, day, uploads: 15 }).execute();
+		await expect(db.transaction().execute(record)).rejects.toMatchObject({ code: 'photo_limit' });
+		expect(await counter()).toBe(before);
+		expect(await uploads()).toBe(15);
+
+		await db.updateTable('photo_uploads').set({ uploads: 3 }).where('candidate_id', '=', locked.id).execute();
+		const written = await db.transaction().execute(record);
+		expect(written.admissionNumber).toBe(`11${yy}${String(before + 1).padStart(8, '0')}`);
 		expect(await counter()).toBe(before + 1);
+		expect(await uploads()).toBe(4);
 		const rows = await rowsOf(sessionId);
 		expect(rows.outcomes.map((o) => o.admission_number)).toEqual([written.admissionNumber]);
+		expect(rows.events.map((e) => e.payload)).toEqual([
+			{
+				outcomeId: written.id,
+				sessionId,
+				idNumber: candidate.idNumber,
+				province: 'beijing',
+				result: 'confirmed',
+				reviewStatus: 'none',
+				admissionNumber: written.admissionNumber,
+				at: now.toISOString()
+			}
+		]);
+		expect(rows.session.status).toBe('confirmed');
 		const row = await db
 			.selectFrom('candidates')
 			.select('admission_number')
-			.where('id', '=', candidateId)
+			.where('id', '=', locked.id)
 			.executeTakeFirstOrThrow();
 		expect(row.admission_number).toBe(written.admissionNumber);
+
+		// Nothing confirms the candidate again, and nothing new is recorded for them.
+		const again = await openSession(db, candidate.idNumber);
+		await expect(
+			db.transaction().execute(async (tx) =>
+				recordOutcome(tx, {
+					sessionId: again.opened.sessionId,
+					candidate: await lockCandidate(tx, locked.id),
+					record: { kind: 'new', bundleJson: '{}', bundleSha256: 'x', reviewReasons: [] },
+					result: 'failed',
+					reviewStatus: 'none',
+					policy: serverPolicy('beijing'),
+					password: null,
+					audit: [{ actor: 'phone', action: 'bundle.accepted' }],
+					now
+				})
+			)
+		).rejects.toMatchObject({ code: 'already_confirmed' });
 	});
 });

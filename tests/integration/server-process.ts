@@ -164,6 +164,8 @@ export interface OpenedPhone {
 	challenge: BundlePayload['challenge'];
 	idNumber: string;
 	privateKey: CryptoKey;
+	/** The candidate's counted failures so far (any session) and the province's limit, as the phone is told. */
+	attempts: { failures: number; max: number | null };
 }
 
 /**
@@ -200,13 +202,15 @@ export async function openPhone(
 		province: string;
 		challenge: BundlePayload['challenge'];
 		record: { idNumber: string };
+		attempts: { failures: number; max: number | null };
 	};
 	return {
 		sessionId: o.sessionId,
 		province: o.province,
 		challenge: o.challenge,
 		idNumber: o.record.idNumber,
-		privateKey: keys.privateKey
+		privateKey: keys.privateKey,
+		attempts: o.attempts
 	};
 }
 

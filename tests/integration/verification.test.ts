@@ -7,7 +7,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { verifyPassword } from '../../src/lib/server/passwords.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
-import { chinaDayStart } from '../../src/lib/server/services/limits.ts';
+import { chinaDay } from '../../src/lib/core/flow/machine.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
@@ -312,8 +312,9 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 			status: 429,
 			code: 'photo_limit'
 		});
-		expect(chinaDayStart(new Date('2026-03-01T15:59:59Z')).toISOString()).toBe('2026-02-28T16:00:00.000Z');
-		expect(chinaDayStart(new Date('2026-03-01T16:00:00Z')).toISOString()).toBe('2026-03-01T16:00:00.000Z');
+		// The count is kept per China-time calendar day: it starts again at midnight UTC+8.
+		expect(chinaDay(Date.parse('2026-03-01T15:59:59Z'))).toBe('2026-03-01');
+		expect(chinaDay(Date.parse('2026-03-01T16:00:00Z'))).toBe('2026-03-02');
 	});
 
 	it('Beijing: the fifth failure ends online collection with "contact the office"', async () => {

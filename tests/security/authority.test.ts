@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { beijing } from '../../src/lib/core/policy/index.ts';
+import { authorityScale } from '../../src/lib/server/authority/scale.ts';
 import { simulatorAuthority, simulatorHandler } from '../../src/lib/server/authority/simulator.ts';
 import { embedJpegFaces } from '../../src/lib/server/face.ts';
 import { prepareReferencePhoto } from '../../src/lib/server/services/reference-photos.ts';
@@ -16,6 +18,7 @@ import { testDatabase, type TestDatabase } from '../integration/db.ts';
 import type { ServerProcess } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
 import {
+	attemptsOf,
 	candidateRecord,
 	inkedSignature,
 	outcomeEventsOf,
@@ -32,8 +35,11 @@ const engine = createFaceEngine(nodeRuntime);
 
 let authorityDb: TestDatabase;
 let authority: Server;
-/** What the authority does with a request: answer as the simulator, or hold it past the server's timeout. */
-let mode: 'simulator' | 'hang' = 'simulator';
+/**
+ * What the authority does with a request: answer as the simulator, hold it past the server's timeout, or answer a
+ * fixed similarity on its own scale.
+ */
+let mode: 'simulator' | 'hang' | { similarity: number } = 'simulator';
 let requests = 0;
 let server: ServerProcess;
 let cookie = '';
@@ -41,15 +47,24 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
 	authorityDb = await testDatabase();
+	// The simulator's face engine loads its models on first use: loaded here, not within the exam server's
+	// timeout on the first request (on a busy machine that first answer came too late).
+	await embedJpegFaces(engine, manReference);
 	const answer = simulatorHandler(
-		simulatorAuthority(authorityDb.db, async () => engine),
+		simulatorAuthority(authorityDb.db, async () => engine, authorityScale(beijing)),
 		TOKEN
 	);
 	authority = createServer((req, res) => {
 		requests++;
 		if (mode === 'hang') {
 			req.resume();
-			setTimeout(() => res.destroy(), 3000).unref();
+			setTimeout(() => res.destroy(), 15_000).unref();
+			return;
+		}
+		if (typeof mode === 'object') {
+			req.resume();
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ similarity: mode.similarity }));
 			return;
 		}
 		answer(req, res);
@@ -60,7 +75,8 @@ beforeAll(async () => {
 		ZV_AUTHORITY_MODE: 'http',
 		ZV_AUTHORITY_URL: `http://127.0.0.1:${port}/check`,
 		ZV_AUTHORITY_TOKEN: TOKEN,
-		ZV_AUTHORITY_TIMEOUT_MS: '500',
+		// Long enough for the simulator's answer on a busy machine (it embeds the photo in this process).
+		ZV_AUTHORITY_TIMEOUT_MS: '4000',
 		ZV_AUTHORITY_RETRIES: '1',
 		// The breaker is tested on its own; here every request must reach the authority.
 		ZV_AUTHORITY_BREAKER_FAILURES: '1000'
@@ -106,9 +122,12 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		expect(reason?.en).toBe(
 			'The photo does not match the identity authority’s portrait; this attempt failed'
 		);
+		expect(a.body.attempts).toMatchObject({ failures: 1, max: 5 });
 		const again = await phone.send();
 		expect(again.body).toMatchObject({ outcome: 'failed', duplicate: true });
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'failed' })]);
+		// The resend counted no second attempt.
+		expect(await attemptsOf(server.origin, cookie, id)).toEqual({ failures: 1, max: 5 });
 	});
 
 	it('Beijing: no record at the authority: held for review with the message, recorded once', async () => {
@@ -124,6 +143,8 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		const again = await phone.send();
 		expect(again.body).toMatchObject({ outcome: 'review', duplicate: true });
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'review' })]);
+		// No record is not a failed attempt: nothing was counted.
+		expect(await attemptsOf(server.origin, cookie, id)).toEqual({ failures: 0, max: 5 });
 	});
 
 	it('Beijing: the authority times out: 503 with the message and nothing recorded; the same bundle later is recorded once', async () => {
@@ -156,6 +177,23 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		]);
 	});
 
+	it("Beijing: the authority's similarity is read on its own scale: 0.6, above our face model's threshold but below the authority's, confirms no one", async () => {
+		const id = await registerCandidate(server.origin, 'beijing');
+		const phone = await prepareForgery(server.origin, cookie, id, { photo: manPhoto });
+		mode = { similarity: 0.6 };
+		let a;
+		try {
+			a = await phone.send();
+		} finally {
+			mode = 'simulator';
+		}
+		expect(a.body.outcome, JSON.stringify(a.body)).toBe('failed');
+		expect(reasonOf(a.body, 'face_mismatch')?.en).toBe(
+			'The photo does not match the identity authority’s portrait; this attempt failed'
+		);
+		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'failed' })]);
+	});
+
 	it('Hubei: the photo does not match the reference photo: failed, with the message, recorded once', async () => {
 		const id = await registerCandidate(server.origin, 'hubei', {
 			jpeg: someoneElse,
@@ -172,8 +210,10 @@ describe(`the identity authority and the reference photo (${process.env.DATABASE
 		expect(reason?.en).toBe(
 			'The photo does not match the photo on your registration record; this attempt failed'
 		);
+		expect(a.body.attempts).toMatchObject({ failures: 1, max: 3 });
 		const again = await phone.send();
 		expect(again.body).toMatchObject({ outcome: 'failed', duplicate: true });
 		expect(await outcomeEventsOf(server.origin, id)).toEqual([expect.objectContaining({ result: 'failed' })]);
+		expect(await attemptsOf(server.origin, cookie, id)).toEqual({ failures: 1, max: 3 });
 	});
 });

@@ -68,6 +68,7 @@ export interface Answer {
 		admissionNumber?: string;
 		password?: string;
 		reasons?: { code: string; zh: string; en: string }[];
+		attempts?: { failures: number; max: number | null; next: readonly string[] | null };
 		error?: { code: string; zh: string; en: string };
 	};
 }
@@ -100,6 +101,14 @@ export async function forge(
 	f: Forgery = {}
 ): Promise<Answer> {
 	return (await prepareForgery(origin, cookie, idNumber, f)).send();
+}
+
+/**
+ * The candidate's counted failures and limit, as a new phone session is told them (it ends the session before it:
+ * call it last).
+ */
+export async function attemptsOf(origin: string, cookie: string, idNumber: string) {
+	return (await openPhone(origin, cookie, idNumber)).attempts;
 }
 
 /** The outcome events the registration system reads for one ID number: what was recorded, and how often. */

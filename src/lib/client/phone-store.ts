@@ -5,6 +5,7 @@ import type { Reason } from '../core/idcard/reasons.ts';
 import { openDB, type DBSchema } from 'idb';
 import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
 import type { FlowState } from '../core/flow/index.ts';
+import type { OutcomeResult } from '../core/outcome.ts';
 import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
 import type { SideReading } from './idcard.ts';
@@ -69,7 +70,7 @@ export interface PhoneState {
 	clockOffsetMs?: number;
 	/** ID sides read so far in the current ID step, so a reload does not lose a side already read. */
 	idDraft?: IdDraft;
-	outcome?: string;
+	outcome?: OutcomeResult;
 	/** The server's reasons for an outcome other than confirmed (e.g. the photo does not match the reference). */
 	outcomeReasons?: Reason[];
 	updatedAt: number;

@@ -1,10 +1,11 @@
 // Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
 import type { Reason } from '../core/idcard/reasons.ts';
+import { isRecorded, type OutcomeResult } from '../core/outcome.ts';
 
 export type SubmitResult =
 	| {
 			kind: 'recorded';
-			outcome: string;
+			outcome: OutcomeResult;
 			admissionNumber?: string;
 			smsTo?: string;
 			/** Why the server did not confirm (its own evidence): shown to the candidate as they are. */
@@ -31,7 +32,8 @@ export async function postBundle(
 	if (response.ok)
 		return {
 			kind: 'recorded',
-			outcome: String(body.outcome),
+			// An answer the phone cannot read as an outcome is shown as held for review, never as confirmed.
+			outcome: isRecorded(String(body.outcome)) ? body.outcome : 'review',
 			...(typeof body.admissionNumber === 'string' ? { admissionNumber: body.admissionNumber } : {}),
 			...(typeof body.smsTo === 'string' ? { smsTo: body.smsTo } : {}),
 			...(Array.isArray(body.reasons) ? { reasons: body.reasons.filter(isReason) } : {})

@@ -20,6 +20,15 @@ export function serverFaceEngine(): Promise<FaceEngine> | null {
 	return engine;
 }
 
+/**
+ * The server's embedder of JPEGs (reference photos, the simulator's probe): in the photo workers, off the event
+ * loop; null when the face engine is off. Imported on first use, so the workers' module stays a chunk of its own.
+ */
+export function serverJpegEmbedder(): ((jpeg: Uint8Array) => Promise<JpegFaces>) | null {
+	if (!config.serverFace) return null;
+	return async (jpeg) => (await import('./photo-recheck-pool.ts')).embedServerJpeg(jpeg);
+}
+
 /** The embedding of the one face in the decoded photo, or null when there is not exactly one face. */
 export async function embedPhoto(face: FaceEngine, image: RgbaImage): Promise<number[] | null> {
 	const m = await face.measure(image);

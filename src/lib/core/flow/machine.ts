@@ -49,6 +49,11 @@ export function chinaDay(at: number): string {
 	return new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** The instant the China-time day of `now` began (00:00 UTC+8). */
+export function chinaDayStart(now: Date): Date {
+	return new Date(`${chinaDay(now.getTime())}T00:00:00+08:00`);
+}
+
 export function isTerminal(state: FlowState): boolean {
 	return TERMINAL.includes(state.status);
 }

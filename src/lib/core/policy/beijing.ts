@@ -1,5 +1,5 @@
 // Beijing (北京): from the province's guide 附件1《北京市自学考试照片采集流程》.
-import { BLUE_REGISTRATION_PHOTO, DEFAULT_THRESHOLDS } from './thresholds.ts';
+import { AUTHORITY_MATCH, BLUE_REGISTRATION_PHOTO, DEFAULT_THRESHOLDS } from './thresholds.ts';
 import type { ProvincePolicy } from './types.ts';
 
 export const beijing: ProvincePolicy = {
@@ -56,6 +56,6 @@ export const beijing: ProvincePolicy = {
 	// 五(三) 请注意: 公安部身份认证 — the photo is checked with the identity authority.
 	// No pre-registration photo in the guide.
 	preRegistration: null,
-	serverEvidence: { authority: true, trustDevice: false },
+	serverEvidence: { authority: { threshold: AUTHORITY_MATCH }, trustDevice: false },
 	source: '附件1《北京市自学考试照片采集流程》'
 };

@@ -1,7 +1,7 @@
 // Decision thresholds shared by the province policies, each next to the false-accept rate it was calibrated for.
 import { FACE_MATCH } from '../face/match.ts';
 import { hubeiPhotoSpec, liveStillSpec } from '../photo/spec.ts';
-import type { Thresholds } from './types.ts';
+import type { Threshold, Thresholds } from './types.ts';
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
 	// Calibrated by the face engine (src/lib/core/face/match.ts): 0 false accepts over the 276 impostor pairs of
@@ -15,6 +15,19 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 	// PLACEHOLDER: the face engine does not export a calibrated anti-spoof threshold yet; 0.5 is the model's own
 	// decision boundary (softmax live class), not a measured operating point. The FAR figure is a target, not a result.
 	antiSpoof: { value: 0.5, falseAcceptRate: 0.05, calibratedOn: 'placeholder', placeholder: true }
+};
+
+/**
+ * The identity authority's match point, on its own similarity scale (0..1, the wire format's range). PLACEHOLDER: the
+ * value and its false-accept rate are the operating point the exam office agrees with the authority's operator
+ * (each such service publishes its own); 0.8 is a conservative stand-in, not a measurement. In development and tests
+ * the simulator answers on this scale (src/lib/server/authority/scale.ts), so it decides as our calibrated model would.
+ */
+export const AUTHORITY_MATCH: Threshold = {
+	value: 0.8,
+	falseAcceptRate: 0.0001,
+	calibratedOn: "placeholder: the identity authority's published operating point",
+	placeholder: true
 };
 
 /**

@@ -111,13 +111,25 @@ export interface SuccessSms {
 	passwordDigits: number;
 }
 
+/** The identity authority as a province uses it. */
+export interface AuthorityPolicy {
+	/**
+	 * The authority's similarity at or above which its portrait is the candidate, on the authority's own scale: its
+	 * answer comes from its own face model, never comparable with our model's cosine (thresholds.faceMatch).
+	 */
+	threshold: Threshold;
+}
+
 /**
  * What the server compares the uploaded photo's face with before it confirms anyone: the phone's results are claims
  * (its code is in the candidate's hands), so only this evidence can confirm. See docs/threat-model.md.
  */
 export interface ServerEvidencePolicy {
-	/** Ask the identity authority with the photo (Beijing: 公安部身份认证); otherwise the candidate's reference photo. */
-	authority: boolean;
+	/**
+	 * Ask the identity authority with the photo (Beijing: 公安部身份认证), or false: compare with the candidate's
+	 * reference photo.
+	 */
+	authority: AuthorityPolicy | false;
 	/**
 	 * Without any server evidence, confirm on the phone's signed results instead of holding for review. WEAKER: a
 	 * modified client then confirms whoever it likes; for a province that accepts that risk explicitly.

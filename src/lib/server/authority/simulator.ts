@@ -1,6 +1,7 @@
 // The identity authority's simulator, for development and tests: it holds the reference photos the server owns
 // (source "authority" or any other) and answers as the real service would, with the similarity of the request's
-// photo to the portrait on record, or no_record. Served over HTTP by `simulatorHandler` so the HTTP client can be
+// photo to the portrait on record (measured by our face model, answered on the authority's scale: scale.ts), or
+// no_record. Served over HTTP by `simulatorHandler` so the HTTP client can be
 // tested against a real server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cosineSimilarity } from '../../core/face/match.ts';
@@ -8,6 +9,7 @@ import type { FaceEngine } from '../../core/face/types.ts';
 import type { Db } from '../db/index.ts';
 import { embedJpegFaces, type JpegFaces } from '../face.ts';
 import { referenceEmbeddingByIdNumber } from '../services/reference-photos.ts';
+import { onAuthorityScale, type AuthorityScale } from './scale.ts';
 import {
 	AuthorityUnavailable,
 	type AuthorityAnswer,
@@ -23,6 +25,7 @@ import {
 export function simulatorAuthority(
 	db: Db,
 	face: () => Promise<FaceEngine> | null,
+	scale: AuthorityScale,
 	embed?: (jpeg: Uint8Array) => Promise<JpegFaces>
 ): IdentityAuthority {
 	return {
@@ -36,7 +39,8 @@ export function simulatorAuthority(
 				() => null
 			);
 			const embedding = probe?.decodable ? probe.embedding : null;
-			return { kind: 'similarity', similarity: embedding ? cosineSimilarity(embedding, reference) : 0 };
+			const cosine = embedding ? cosineSimilarity(embedding, reference) : 0;
+			return { kind: 'similarity', similarity: onAuthorityScale(cosine, scale) };
 		}
 	};
 }

@@ -1,5 +1,6 @@
 // Row types for Kysely: one interface per table, matching migrations/*.sql.
 import type { ColumnType, Generated } from 'kysely';
+import type { OutcomeResult, ReviewStatus, SessionStatus } from '../../core/outcome.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -28,7 +29,7 @@ export interface VerificationSessionsTable {
 	id: string;
 	candidate_id: number;
 	province: string;
-	status: Generated<string>;
+	status: Generated<SessionStatus>;
 	token_hash: string;
 	token_expires_at: Timestamp;
 	token_used_at: Timestamp | null;
@@ -39,17 +40,20 @@ export interface VerificationSessionsTable {
 	completed_at: Timestamp | null;
 	origin: Generated<string>;
 	started_by: ColumnType<number | null, number | null | undefined, number | null>;
+	/** Challenge extensions granted, and the expiry the last one extended from (its resend gets the same answer). */
+	challenge_extensions: Generated<number>;
+	extended_from: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OutcomesTable {
 	id: Generated<number>;
 	session_id: string;
 	candidate_id: number;
-	result: string;
+	result: OutcomeResult;
 	bundle: ColumnType<unknown, string, string>;
 	bundle_sha256: string;
 	recorded_at: Generated<Date>;
-	review_status: Generated<string>;
+	review_status: Generated<ReviewStatus>;
 	review_reasons: ColumnType<unknown, string | undefined, string>;
 	review_comment: ColumnType<string | null, string | null | undefined, string | null>;
 	reviewed_by: ColumnType<number | null, number | null | undefined, number | null>;
@@ -194,6 +198,14 @@ export interface PcSignInsTable {
 	expires_at: Date;
 }
 
+/** A candidate's photo uploads on one China-time calendar day (the daily limit's count). */
+export interface PhotoUploadsTable {
+	candidate_id: number;
+	/** YYYY-MM-DD in China Standard Time. */
+	day: ColumnType<string, string, string>;
+	uploads: number;
+}
+
 export interface Database {
 	candidates: CandidatesTable;
 	verification_sessions: VerificationSessionsTable;
@@ -212,4 +224,5 @@ export interface Database {
 	reference_photos: ReferencePhotosTable;
 	pre_registration_photos: PreRegistrationPhotosTable;
 	pc_sign_ins: PcSignInsTable;
+	photo_uploads: PhotoUploadsTable;
 }

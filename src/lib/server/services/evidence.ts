@@ -1,5 +1,6 @@
 // The server's own evidence that the uploaded photo shows the candidate: its face engine's embedding of the photo
-// compared with the candidate's reference photo, or the identity authority's answer, at the province's threshold.
+// compared with the candidate's reference photo at the province's face-match threshold, or the identity authority's
+// answer at the province's authority threshold (the authority answers on its own scale, not our model's).
 // The phone's results are claims (its code is in the candidate's hands): they never decide a confirmation, this
 // does. See docs/threat-model.md.
 import { cosineSimilarity } from '../../core/face/match.ts';
@@ -36,7 +37,8 @@ export interface EvidenceInput {
 	embedding: readonly number[] | null;
 	/** The server's face engine, loaded on first use; null when it is off. */
 	face: (() => Promise<FaceEngine>) | null;
-	authority: IdentityAuthority;
+	/** The identity authority, made when the policy asks it. */
+	authority: () => IdentityAuthority;
 }
 
 export const noServerEvidence = (zh: string, en: string): EvidenceVerdict => ({
@@ -87,16 +89,16 @@ const authorityUnavailable = () =>
  */
 export async function gatherEvidence(db: Db, input: EvidenceInput): Promise<EvidenceVerdict> {
 	const { policy } = input;
-	const threshold = policy.thresholds.faceMatch.value;
+	const authority = policy.serverEvidence.authority;
 	if (!input.face) return noServerEvidence('服务器人脸引擎未开启', "the server's face engine is off");
 	if (!input.photo)
 		return noServerEvidence('本省流程不上传照片', 'no photo is uploaded in this province’s flow');
 	if (!input.embedding)
 		return noServerEvidence('照片中的人脸无法提取', 'no face could be measured in the photo');
-	if (policy.serverEvidence.authority) {
+	if (authority) {
 		let answer;
 		try {
-			answer = await input.authority.check({
+			answer = await input.authority().check({
 				name: input.name,
 				idNumber: input.idNumber,
 				photoJpeg: input.photo
@@ -105,7 +107,8 @@ export async function gatherEvidence(db: Db, input: EvidenceInput): Promise<Evid
 			if (error instanceof AuthorityUnavailable) throw authorityUnavailable();
 			throw error;
 		}
-		if (answer.kind === 'similarity') return compared('authority', answer.similarity, threshold);
+		if (answer.kind === 'similarity')
+			return compared('authority', answer.similarity, authority.threshold.value);
 		return {
 			decision: 'none',
 			reason: {
@@ -116,6 +119,11 @@ export async function gatherEvidence(db: Db, input: EvidenceInput): Promise<Evid
 		};
 	}
 	const reference = await referenceEmbedding(db, input.candidateId, input.face);
-	if (reference) return compared('reference', cosineSimilarity(input.embedding, reference), threshold);
+	if (reference)
+		return compared(
+			'reference',
+			cosineSimilarity(input.embedding, reference),
+			policy.thresholds.faceMatch.value
+		);
 	return noServerEvidence('没有可比对的参考照片', 'there is no reference photo to compare with');
 }

@@ -1,23 +1,23 @@
 // Attempt limits per province policy, counted in the database so they hold across server instances: the
 // submission transaction locks the candidate's row, so two instances count one candidate's attempts in turn.
+import { sql } from 'kysely';
+import { chinaDay } from '../../core/flow/machine.ts';
 import type { ExhaustedOutcome, ProvincePolicy } from '../../core/policy/index.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 
-const CST_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** Midnight in China Standard Time (UTC+8, no daylight saving) at or before `now`: the daily limits reset then. */
-export function chinaDayStart(now: Date): Date {
-	const local = now.getTime() + CST_OFFSET_MS;
-	return new Date(local - (local % DAY_MS) - CST_OFFSET_MS);
-}
-
 const NEXT_TEXT: Record<ExhaustedOutcome, { zh: string; en: string }> = {
 	manual_review: { zh: '申请人工审核', en: 'ask for a manual review' },
 	on_site: { zh: '到考办现场确认', en: 'confirm on site at the exam office' },
 	contact_office: { zh: '联系自考办说明情况', en: 'contact the self-study exam office' }
+};
+
+/** The review reason of an outcome held because it used the last online attempt. */
+export const ATTEMPTS_EXHAUSTED = {
+	code: 'attempts_exhausted',
+	zh: '在线确认次数已用完',
+	en: 'Online attempts are used up'
 };
 
 export function attemptsExhausted(blocked: string): ServiceError {
@@ -33,22 +33,21 @@ export function attemptsExhausted(blocked: string): ServiceError {
 	);
 }
 
-/** Refuses a photo upload beyond the policy's daily count (uploads are counted from the audit log). */
-export async function checkPhotoUploads(
-	tx: Db,
-	policy: ProvincePolicy,
-	candidateId: number,
-	now: Date
-): Promise<void> {
-	if (policy.limits.photoUploadsPerDay === null) return;
+/**
+ * Counts a photo upload that records no outcome (the server's re-check refused it) and refuses it beyond the
+ * policy's daily count; the caller's transaction rolls the count back with the refusal. The count's row is the
+ * lock that serialises concurrent uploads of one candidate across server instances.
+ */
+export async function countPhotoUpload(tx: Db, policy: ProvincePolicy, candidateId: number, now: Date) {
 	const row = await tx
-		.selectFrom('audit_log')
-		.select((eb) => eb.fn.countAll().as('n'))
-		.where('candidate_id', '=', candidateId)
-		.where('action', '=', 'photo.upload')
-		.where('at', '>=', chinaDayStart(now))
+		.insertInto('photo_uploads')
+		.values({ candidate_id: candidateId, day: chinaDay(now.getTime()), uploads: 1 })
+		.onConflict((oc) =>
+			oc.columns(['candidate_id', 'day']).doUpdateSet({ uploads: sql`photo_uploads.uploads + 1` })
+		)
+		.returning('uploads')
 		.executeTakeFirstOrThrow();
-	checkPhotoCount(policy, Number(row.n));
+	checkPhotoCount(policy, row.uploads - 1);
 }
 
 /** The same refusal for a count of today's uploads the caller has read (e.g. with the session, in one query). */
@@ -73,17 +72,20 @@ export interface AttemptState {
 }
 
 /**
- * Counts the candidate's failures (this one included) against the policy's attempt limit: failed final
- * submissions plus the failed attempts the phone reported during its sessions. An outcome written because a
- * reported attempt used the last try carries that attempt's bundle, so it is not counted a second time.
+ * Counts the candidate's failures against the policy's attempt limit, blocking online attempts when this one used
+ * the last: failed final submissions plus the failed attempts the phone reported during its sessions, and
+ * `unrecorded` failures not yet written (a failed submission counts itself before recordOutcome writes it). An
+ * outcome written because a reported attempt used the last try carries that attempt's bundle, so it is not
+ * counted a second time.
  */
 export async function countFailure(
 	tx: Db,
 	policy: ProvincePolicy,
-	candidateId: number
+	candidateId: number,
+	unrecorded = 0
 ): Promise<AttemptState> {
 	const limit = policy.limits.attempts;
-	const failures = await failuresSoFar(tx, candidateId);
+	const failures = (await failuresSoFar(tx, candidateId)) + unrecorded;
 	if (!limit) return { failures, max: null, exhausted: null };
 	if (failures < limit.max) return { failures, max: limit.max, exhausted: null };
 	await tx

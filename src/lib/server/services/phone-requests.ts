@@ -13,15 +13,16 @@ import {
 	type RequestVerdict
 } from '../../core/bundle/request.ts';
 import type { Challenge, StepResult } from '../../core/bundle/schema.ts';
+import { isRecorded } from '../../core/outcome.ts';
 import type { FailureKind } from '../../core/policy/types.ts';
-import { audit } from '../audit.ts';
+import { audit, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { serverPolicy } from '../policy.ts';
+import { serverPolicy, type ServerPolicy } from '../policy.ts';
 import { ServiceError } from './errors.ts';
-import { attemptsExhausted, countFailure } from './limits.ts';
-import { recordOutcomeEvent } from './outcome.ts';
-import { loadPhoneSession, RECORDED } from './phone-session.ts';
+import { ATTEMPTS_EXHAUSTED, attemptsExhausted, countFailure } from './limits.ts';
+import { alreadyRecorded, loadPhoneSession, sessionCandidate, type PhoneSession } from './phone-session.ts';
+import { recordOutcome, type LockedCandidate } from './record-outcome.ts';
 
 /** A request sent as the challenge runs out still arrives a moment later. */
 const EXTEND_GRACE_MS = 60_000;
@@ -34,9 +35,6 @@ function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; p
 		throw new ServiceError(status, verdict.code, verdict.zh, verdict.en);
 	}
 }
-
-const alreadyRecorded = () =>
-	new ServiceError(409, 'already_recorded', '本次确认已完成', 'This confirmation is already recorded.');
 
 /** What the province's limit calls a failed step. A liveness step failed on the face comparison is a face match. */
 export function failureKind(step: StepResult): FailureKind | null {
@@ -66,7 +64,7 @@ export async function reportAttempt(
 	now = new Date()
 ): Promise<AttemptAnswer> {
 	const session = await loadPhoneSession(db, sessionId, false);
-	if (RECORDED.has(session.status)) {
+	if (isRecorded(session.status)) {
 		if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
 		throw alreadyRecorded();
 	}
@@ -103,19 +101,16 @@ export async function reportAttempt(
 			`A "${payload.step.kind}" step is not a verification attempt.`
 		);
 	}
-	const { policy } = serverPolicy(session.province);
+	const sp = serverPolicy(session.province);
+	const { policy } = sp;
 	const counted = policy.limits.attempts?.counts.includes(kind) ?? false;
 	const bundleSha = sha256(canonicalJson(input));
 
 	return db.transaction().execute(async (tx) => {
+		// Locks the session's and the candidate's rows: the candidate's serialises counting across sessions and
+		// server instances (as for submissions).
 		const locked = await loadPhoneSession(tx, sessionId, true);
-		// The candidate's row serialises counting across sessions and server instances (as for submissions).
-		const candidate = await tx
-			.selectFrom('candidates')
-			.select(['id', 'online_blocked'])
-			.where('id', '=', locked.candidate_id)
-			.forUpdate()
-			.executeTakeFirstOrThrow();
+		const candidate = { ...sessionCandidate(locked), online_blocked: locked.online_blocked };
 		const earlier = await tx
 			.selectFrom('failed_attempts')
 			.select('bundle_sha256')
@@ -132,7 +127,7 @@ export async function reportAttempt(
 		}
 		if (!earlier) {
 			if (candidate.online_blocked) throw attemptsExhausted(candidate.online_blocked);
-			if (RECORDED.has(locked.status)) throw alreadyRecorded();
+			if (isRecorded(locked.status)) throw alreadyRecorded();
 			await tx
 				.insertInto('failed_attempts')
 				.values({
@@ -149,22 +144,21 @@ export async function reportAttempt(
 		}
 		const state = await countFailure(tx, policy, candidate.id);
 		if (!earlier) {
-			await audit(tx, {
+			const failed: AuditEntry = {
 				actor: 'phone',
 				action: 'attempt.failed',
 				sessionId,
 				candidateId: candidate.id,
 				detail: { attempt: payload.attempt, step: payload.step.kind, kind, counted, failures: state.failures }
-			});
+			};
 			// The last attempt ends this session: its outcome is recorded (the registration system is told), and
 			// where the policy says so (Hubei) it is queued for a manual review.
 			if (state.exhausted) {
-				const review = state.exhausted.includes('manual_review');
-				const reviewReasons = review
-					? [{ code: 'attempts_exhausted', zh: '在线确认次数已用完', en: 'Online attempts are used up' }]
-					: [];
-				const ending = { sessionId, candidateId: candidate.id, bundle: input, bundleSha, reviewReasons };
-				await endSession(tx, { ...ending, result: 'failed' }, now);
+				const reviewReasons = state.exhausted.includes('manual_review') ? [ATTEMPTS_EXHAUSTED] : [];
+				const ending = { sessionId, candidate, sp, bundle: input, bundleSha, reviewReasons };
+				await endSession(tx, { ...ending, result: 'failed' }, now, failed);
+			} else {
+				await audit(tx, failed);
 			}
 		}
 		const left = state.max === null ? null : Math.max(state.max - state.failures, 0);
@@ -183,7 +177,8 @@ export async function reportAttempt(
 
 interface Ending {
 	sessionId: string;
-	candidateId: number;
+	candidate: LockedCandidate;
+	sp: ServerPolicy;
 	/** The signed request that ended the session, kept as the outcome's evidence. */
 	bundle: unknown;
 	bundleSha: string;
@@ -192,27 +187,24 @@ interface Ending {
 	reviewReasons: { code: string; zh: string; en: string }[];
 }
 
-/** Ends the session on a signed phone request: its outcome (the registration system is told), and its status. */
-async function endSession(tx: Db, end: Ending, now: Date): Promise<void> {
-	const outcome = await tx
-		.insertInto('outcomes')
-		.values({
-			session_id: end.sessionId,
-			candidate_id: end.candidateId,
-			result: end.result,
-			bundle: JSON.stringify(end.bundle),
-			bundle_sha256: end.bundleSha,
-			review_status: end.reviewReasons.length ? 'pending' : 'none',
-			review_reasons: JSON.stringify(end.reviewReasons)
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await tx
-		.updateTable('verification_sessions')
-		.set({ status: end.result, completed_at: now })
-		.where('id', '=', end.sessionId)
-		.execute();
-	await recordOutcomeEvent(tx, outcome.id, now);
+/** Ends the session on a signed phone request: its outcome, recorded as every outcome is (recordOutcome). */
+async function endSession(tx: Db, end: Ending, now: Date, audit: AuditEntry): Promise<void> {
+	await recordOutcome(tx, {
+		sessionId: end.sessionId,
+		candidate: end.candidate,
+		record: {
+			kind: 'new',
+			bundleJson: JSON.stringify(end.bundle),
+			bundleSha256: end.bundleSha,
+			reviewReasons: end.reviewReasons
+		},
+		result: end.result,
+		reviewStatus: end.reviewReasons.length ? 'pending' : 'none',
+		policy: end.sp,
+		password: null,
+		audit: [audit],
+		now
+	});
 }
 
 export interface ExtendAnswer {
@@ -228,7 +220,7 @@ export async function extendChallenge(
 	now = new Date()
 ): Promise<ExtendAnswer> {
 	const session = await loadPhoneSession(db, sessionId, false);
-	if (RECORDED.has(session.status)) throw alreadyRecorded();
+	if (isRecorded(session.status)) throw alreadyRecorded();
 	const check = (challenge: Challenge) =>
 		verifyPhoneRequest<ExtendPayload>(input, SignedExtendSchema, {
 			sessionId,
@@ -240,14 +232,14 @@ export async function extendChallenge(
 	const verdict = await check(session.challenge);
 	if (!verdict.ok && verdict.code === 'challenge_mismatch') {
 		// The phone resent its last extension because the answer was lost: it gets the same answer again.
-		const again = await lastExtension(db, sessionId, session.challenge, check);
+		const again = await lastExtension(session, check);
 		if (again) return again;
 	}
 	refuse(verdict);
 	const { payload } = verdict;
 	return db.transaction().execute(async (tx) => {
 		const locked = await loadPhoneSession(tx, sessionId, true);
-		if (RECORDED.has(locked.status)) throw alreadyRecorded();
+		if (isRecorded(locked.status)) throw alreadyRecorded();
 		// Checked again under the lock: a concurrent extension has changed the stored challenge.
 		if (canonicalJson(locked.challenge) !== canonicalJson(payload.challenge)) {
 			throw new ServiceError(
@@ -257,16 +249,7 @@ export async function extendChallenge(
 				'The challenge has changed meanwhile.'
 			);
 		}
-		const done = Number(
-			(
-				await tx
-					.selectFrom('audit_log')
-					.select((eb) => eb.fn.countAll().as('n'))
-					.where('session_id', '=', sessionId)
-					.where('action', '=', 'challenge.extended')
-					.executeTakeFirstOrThrow()
-			).n
-		);
+		const done = locked.challenge_extensions;
 		if (done >= config.challengeExtensions) {
 			throw new ServiceError(
 				409,
@@ -289,7 +272,11 @@ export async function extendChallenge(
 		const challenge: Challenge = { ...locked.challenge, expiresAt };
 		await tx
 			.updateTable('verification_sessions')
-			.set({ challenge: JSON.stringify(challenge) })
+			.set({
+				challenge: JSON.stringify(challenge),
+				challenge_extensions: payload.extension,
+				extended_from: locked.challenge.expiresAt
+			})
 			.where('id', '=', sessionId)
 			.execute();
 		await audit(tx, {
@@ -303,25 +290,17 @@ export async function extendChallenge(
 	});
 }
 
+/** The answer to the last extension again, when `session`'s phone resent it (its answer was lost). */
 async function lastExtension(
-	db: Db,
-	sessionId: string,
-	current: Challenge,
+	session: PhoneSession,
 	check: (challenge: Challenge) => Promise<RequestVerdict<ExtendPayload>>
 ): Promise<ExtendAnswer | null> {
-	const last = await db
-		.selectFrom('audit_log')
-		.select('detail')
-		.where('session_id', '=', sessionId)
-		.where('action', '=', 'challenge.extended')
-		.orderBy('id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
-	const detail = last?.detail as { extension?: number; from?: string; to?: string } | undefined;
-	if (!detail?.from || detail.to !== current.expiresAt || typeof detail.extension !== 'number') return null;
-	const resent = await check({ ...current, expiresAt: detail.from });
-	if (!resent.ok || resent.payload.extension !== detail.extension) return null;
-	return { challenge: current, extensionsLeft: config.challengeExtensions - detail.extension };
+	const extension = session.challenge_extensions;
+	if (extension === 0 || !session.extended_from) return null;
+	const current = session.challenge;
+	const resent = await check({ ...current, expiresAt: session.extended_from });
+	if (!resent.ok || resent.payload.extension !== extension) return null;
+	return { challenge: current, extensionsLeft: config.challengeExtensions - extension };
 }
 
 /**
@@ -351,8 +330,8 @@ export async function requestReview(
 			'The ID number differs from the record.'
 		);
 	}
-	const { policy } = serverPolicy(session.province);
-	if (!policy.limits.attempts?.then.includes('manual_review')) {
+	const sp = serverPolicy(session.province);
+	if (!sp.policy.limits.attempts?.then.includes('manual_review')) {
 		throw new ServiceError(
 			400,
 			'review_not_offered',
@@ -363,7 +342,7 @@ export async function requestReview(
 	const bundleSha = sha256(canonicalJson(input));
 	return db.transaction().execute(async (tx) => {
 		const locked = await loadPhoneSession(tx, sessionId, true);
-		if (RECORDED.has(locked.status)) {
+		if (isRecorded(locked.status)) {
 			const earlier = await tx
 				.selectFrom('outcomes')
 				.select('bundle_sha256')
@@ -392,9 +371,15 @@ export async function requestReview(
 				en: 'The candidate asked for a manual review after a failed attempt'
 			}
 		];
-		const ending = { sessionId, candidateId: locked.candidate_id, bundle: input, bundleSha, reviewReasons };
-		await endSession(tx, { ...ending, result: 'review' }, now);
-		await audit(tx, {
+		const ending = {
+			sessionId,
+			candidate: sessionCandidate(locked),
+			sp,
+			bundle: input,
+			bundleSha,
+			reviewReasons
+		};
+		await endSession(tx, { ...ending, result: 'review' }, now, {
 			actor: 'phone',
 			action: 'review.requested',
 			sessionId,

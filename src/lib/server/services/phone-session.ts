@@ -3,24 +3,35 @@
 // transaction that records it. Shared by the final submission and the attempt/extension requests.
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Challenge } from '../../core/bundle/schema.ts';
+import { SUPERSEDED, type SessionStatus } from '../../core/outcome.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { ServiceError } from './errors.ts';
 import { countHit, type RateHit } from './rate-limit.ts';
-import { isUuid, sessionEnded, SUPERSEDED } from './sessions.ts';
+import type { LockedCandidate } from './record-outcome.ts';
+import { isUuid, sessionEnded } from './sessions.ts';
 
-/** Session statuses that mean an outcome is recorded: nothing more may be counted or recorded for it. */
-export const RECORDED = new Set(['confirmed', 'failed', 'review', 'rejected']);
+/** The session's outcome is recorded already: nothing more is recorded or counted for it. */
+export const alreadyRecorded = () =>
+	new ServiceError(
+		409,
+		'already_recorded',
+		'本次确认已完成，不能重复提交',
+		'This confirmation is already recorded.'
+	);
 
 export const unknownSession = () =>
 	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 
 export interface PhoneSession {
 	id: string;
-	status: string;
+	status: SessionStatus;
 	province: string;
 	device_public_key: JsonWebKey;
 	challenge: Challenge;
+	/** Challenge extensions granted so far, and the expiry the last one extended from. */
+	challenge_extensions: number;
+	extended_from: string | null;
 	candidate_id: number;
 	id_number: string;
 	exam_area: string;
@@ -52,16 +63,15 @@ export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean)
 }
 
 /**
- * The submission's first read, unlocked: with the candidate's photo uploads since `uploadsSince` counted and the
- * rate limit's hit (`hit`) counted, in the same statement, for the early refusals before any decoding. (The recording
- * transaction counts the uploads again under its lock, in a statement of its own: a count read in the locking
- * statement comes from before the lock was granted.) For a session that does not exist the hit is counted and the
- * answer is 404.
+ * The submission's first read, unlocked: with the candidate's photo uploads on `uploadsDay` (YYYY-MM-DD, China
+ * time) and the rate limit's hit (`hit`) counted, in the same statement, for the early refusals before any decoding.
+ * (The recording statement counts the upload again under the candidate's lock.) For a session that does not exist
+ * the hit is counted and the answer is 404.
  */
 export async function loadSessionForSubmission(
 	db: Db,
 	sessionId: string,
-	uploadsSince: Date | null,
+	uploadsDay: string | null,
 	hit: RateHit | null
 ): Promise<{ session: PhoneSession; photoUploads: number; rateHits: number | null }> {
 	if (!isUuid(sessionId)) throw unknownSession();
@@ -72,14 +82,13 @@ export async function loadSessionForSubmission(
 		.select(SESSION_COLUMNS)
 		.select(confirmedColumn)
 		.select((eb) => [
-			(uploadsSince
+			(uploadsDay
 				? eb
-						.selectFrom('audit_log')
-						.select((c) => c.fn.countAll<string>().as('n'))
-						.whereRef('audit_log.candidate_id', '=', 'candidates.id')
-						.where('audit_log.action', '=', 'photo.upload')
-						.where('audit_log.at', '>=', uploadsSince)
-				: sql<string | null>`null`
+						.selectFrom('photo_uploads')
+						.select('photo_uploads.uploads')
+						.whereRef('photo_uploads.candidate_id', '=', 'candidates.id')
+						.where('photo_uploads.day', '=', sql<string>`${uploadsDay}::date`)
+				: sql<number | null>`null`
 			).as('photo_uploads'),
 			eb.selectFrom('rl').select('rl.hits').as('rate_hits')
 		])
@@ -100,6 +109,8 @@ const SESSION_COLUMNS = [
 	'verification_sessions.province',
 	'verification_sessions.device_public_key',
 	'verification_sessions.challenge',
+	'verification_sessions.challenge_extensions',
+	'verification_sessions.extended_from',
 	'verification_sessions.candidate_id',
 	'candidates.id_number',
 	'candidates.exam_area',
@@ -127,6 +138,20 @@ type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge' | 'candid
 	challenge: unknown;
 	candidate_confirmed: unknown;
 };
+
+/** The session's candidate as recordOutcome takes it (the session was read with its lock). */
+export function sessionCandidate(session: PhoneSession): LockedCandidate {
+	return {
+		id: session.candidate_id,
+		idNumber: session.id_number,
+		province: session.candidate_province,
+		examArea: session.exam_area,
+		admissionNumber: session.admission_number,
+		phone: session.phone,
+		name: session.name,
+		confirmed: session.candidate_confirmed
+	};
+}
 
 /** The row as a PhoneSession, or 404 for no row or a session whose link was never opened (no key, no challenge). */
 function phoneSession(row: SessionRow | undefined): PhoneSession {

@@ -5,11 +5,10 @@
 import { createHash } from 'node:crypto';
 import { findPolicy, type PreRegistrationPolicy } from '../../core/policy/index.ts';
 import { audit } from '../audit.ts';
-import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { serverFaceEngine } from '../face.ts';
+import { serverJpegEmbedder } from '../face.ts';
 import { ServiceError } from './errors.ts';
-import { chinaDayStart } from './limits.ts';
+import { chinaDayStart } from '../../core/flow/machine.ts';
 import { prepareReferencePhoto, storeReferencePhoto } from './reference-photos.ts';
 import type { StaffUser } from './staff.ts';
 import { hashSecret, newSecret } from './tokens.ts';
@@ -340,9 +339,10 @@ export async function decidePreRegistration(
 				'Choose or write a reason for the rejection.'
 			);
 	}
-	const face = config.serverFace ? await serverFaceEngine() : null;
 	const reference =
-		input.decision === 'approve' ? await prepareReferencePhoto('pre_registration', row.jpeg, face) : null;
+		input.decision === 'approve'
+			? await prepareReferencePhoto('pre_registration', row.jpeg, serverJpegEmbedder())
+			: null;
 	const status: PreRegistrationStatus = input.decision === 'approve' ? 'approved' : 'rejected';
 	await db.transaction().execute(async (tx) => {
 		const updated = await tx

@@ -1,64 +1,133 @@
-// The writes of a recorded submission in one statement: the outcome row and, keyed by its new id, the attachments,
-// the face embedding and the outcome event, plus the candidate's admission number and password hash, the session's
-// status and the audit rows. PostgreSQL runs every data-modifying WITH clause exactly once and to completion, in
-// the caller's transaction, so this is the same set of writes as one statement each, in one round trip instead of
-// up to seven while the session's and the candidate's rows are locked.
+// The one way an outcome is recorded: the phone's submission, the attempt that used up the last try, the candidate's
+// request for a review, a reviewer's decision and a kiosk operator's attestation all call recordOutcome. It refuses
+// a second confirmation, draws the admission number (the only place one is drawn), and writes the outcome (a new row,
+// or a reviewer's decision on an existing one), its attachments and face embedding, the candidate's number, password
+// hash and lifted block, the session's status, the registration system's event, today's photo upload count and the
+// audit rows.
 //
-// The same statement draws a new admission number from the province's counter and counts the candidate's photo
-// uploads of the day: two round trips fewer, and the counter's row (every confirmation of a province and year
-// updates it) stays locked from this statement to the commit only. The count is read in the statement's snapshot,
-// taken after the caller's locking statement, and excludes this statement's own audit rows; a count over the limit
-// makes the caller throw, which rolls back every write here, the counter's increment included.
+// All of it is one statement: PostgreSQL runs every data-modifying WITH clause exactly once and to completion, in
+// the caller's transaction, so this is the same set of writes as one statement each, in one round trip instead of
+// up to nine while the session's and the candidate's rows are locked. The counter's row (every confirmation of a
+// province and year updates it) stays locked from this statement to the commit only; a photo count over the limit
+// throws after the statement, which rolls back every write here, the counter's increment included.
 import { sql } from 'kysely';
+import { chinaDay } from '../../core/flow/machine.ts';
+import type { OutcomeResult, ReviewStatus } from '../../core/outcome.ts';
 import { auditRows, type AuditEntry } from '../audit.ts';
 import type { Db } from '../db/index.ts';
+import type { ServerPolicy } from '../policy.ts';
 import { admissionPrefix } from './admission.ts';
 import { embeddingBytes } from './duplicates.ts';
-import type { OutcomeEventFields } from './outcome.ts';
+import { checkPhotoCount } from './limits.ts';
+import {
+	alreadyConfirmed,
+	grantOf,
+	type Grant,
+	type OutcomeEventFields,
+	type PreparedPassword
+} from './outcome.ts';
 
-/** A confirmed outcome's admission number: the candidate's own, or the next of the province's counter. */
-export type AdmissionGrant =
-	{ kind: 'existing'; number: string } | { kind: 'draw'; province: string; provinceCode: string };
-
-export interface OutcomeWrite {
-	sessionId: string;
-	candidateId: number;
+/** The candidate as the recording transaction locked and read it (lockCandidate, or the phone session's lock). */
+export interface LockedCandidate {
+	id: number;
+	idNumber: string;
+	/** The candidate's province: its admission counter and the registration event's province. */
+	province: string;
 	examArea: string;
-	result: string;
-	bundleJson: string;
-	bundleSha256: string;
-	reviewStatus: string;
-	reviewReasonsJson: string;
-	/** Confirmed outcomes only; null writes no admission number. */
-	admission: AdmissionGrant | null;
-	/** Counts the candidate's photo uploads since then (before this one); null counts nothing. */
-	countUploadsSince: Date | null;
-	files: readonly { kind: 'photo' | 'signature'; sha256: string; bytes: Uint8Array }[];
-	embedding: readonly number[] | null;
-	/** The granted admission number and this password hash go to the candidate's row (confirmed only). */
-	candidateUpdate: { passwordHash: string | null } | null;
-	/**
-	 * The registration system's event; null when the caller writes it later (a failure may change its review).
-	 * The statement sets its outcomeId and admissionNumber (the outcome row's: a drawn number is known only there).
-	 */
-	event: Omit<OutcomeEventFields, 'outcomeId'> | null;
-	audit: readonly AuditEntry[];
+	admissionNumber: string | null;
+	phone: string;
+	name: string;
+	/** Already has a confirmed outcome (any session). */
+	confirmed: boolean;
+}
+
+/** Locks the candidate's row (the lock every recording path takes) and reads what recordOutcome needs. */
+export async function lockCandidate(tx: Db, candidateId: number): Promise<LockedCandidate> {
+	const row = await tx
+		.selectFrom('candidates')
+		.select([
+			'id',
+			'id_number',
+			'province',
+			'exam_area',
+			'admission_number',
+			'phone',
+			'name',
+			(eb) =>
+				eb
+					.exists(
+						eb
+							.selectFrom('outcomes')
+							.select('outcomes.id')
+							.whereRef('outcomes.candidate_id', '=', 'candidates.id')
+							.where('outcomes.result', '=', 'confirmed')
+					)
+					.as('confirmed')
+		])
+		.where('id', '=', candidateId)
+		.forUpdate()
+		.executeTakeFirstOrThrow();
+	return {
+		id: row.id,
+		idNumber: row.id_number,
+		province: row.province,
+		examArea: row.exam_area,
+		admissionNumber: row.admission_number,
+		phone: row.phone,
+		name: row.name,
+		confirmed: row.confirmed === true
+	};
+}
+
+/** What is recorded: a new outcome with the evidence that ended the session, or a reviewer's decision on one. */
+export type OutcomeRecord =
+	| { kind: 'new'; bundleJson: string; bundleSha256: string; reviewReasons: readonly object[] }
+	| { kind: 'decision'; outcomeId: number; reviewedBy: number; comment: string };
+
+export interface RecordOutcome {
+	sessionId: string;
+	candidate: LockedCandidate;
+	record: OutcomeRecord;
+	result: OutcomeResult;
+	reviewStatus: ReviewStatus;
+	/** The province's server policy: its code prefixes a drawn number, its limits count the photo. */
+	policy: ServerPolicy;
+	/** The one-time password of a confirmation (prepared before the transaction: the hash is slow). */
+	password: PreparedPassword | null;
+	files?: readonly { kind: 'photo' | 'signature'; sha256: string; bytes: Uint8Array }[];
+	/** The server's embedding of the photo's face, kept for duplicate search. */
+	embedding?: readonly number[] | null;
+	/** The submission uploaded a photo: counted against today's limit (refused beyond it). */
+	photoUpload?: boolean;
+	/** Who recorded it and why: every outcome has at least one audit row. */
+	audit: readonly [AuditEntry, ...AuditEntry[]];
 	now: Date;
 }
 
-export interface WrittenOutcome {
+export interface RecordedOutcome {
 	id: number;
+	/** Confirmed outcomes only: the candidate's number, the one they had or the one drawn here. */
 	admissionNumber: string | null;
-	/** The photo uploads counted (countUploadsSince), or null. */
-	photoUploads: number | null;
+	/** The admission number and password to send by SMS once the transaction commits. */
+	grant: Grant | null;
 }
 
-/** Writes everything `w` names; returns the new outcome's id, its admission number and the upload count. */
-export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutcome> {
-	const draw = w.admission?.kind === 'draw' ? w.admission : null;
-	const year = w.now.getUTCFullYear();
-	const prefix = draw ? admissionPrefix(draw.provinceCode, w.now) : null;
-	const existing = w.admission?.kind === 'existing' ? w.admission.number : null;
+/**
+ * Records an outcome in the caller's transaction, which has locked the candidate's row (and the session's). Refuses
+ * with 409 `already_confirmed` to confirm a candidate a second time or to record anything new for a confirmed one.
+ */
+export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedOutcome> {
+	const { candidate, record, now } = r;
+	if (candidate.confirmed && (r.result === 'confirmed' || record.kind === 'new')) throw alreadyConfirmed();
+	const confirmed = r.result === 'confirmed';
+	const draw = confirmed && candidate.admissionNumber === null;
+	const existing = confirmed ? candidate.admissionNumber : null;
+	const year = now.getUTCFullYear();
+	// The counter's value padded to at least 8 digits (never cut), after the province code and two-digit year.
+	const admissionNumber = sql<string | null>`coalesce(${existing}::text, (select ${admissionPrefix(
+		r.policy.provinceCode,
+		now
+	)}::text || lpad(n.next_value::text, greatest(8, length(n.next_value::text)), '0') from n))`;
 	const query = tx
 		// `insert … select … where false` inserts nothing and returns no row: no draw, counter untouched.
 		.with('n', (db) =>
@@ -68,11 +137,11 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 				.expression(
 					db
 						.selectNoFrom([
-							sql<string>`${draw?.province ?? null}::text`.as('province'),
+							sql<string>`${candidate.province}::text`.as('province'),
 							sql<number>`${year}::integer`.as('year'),
 							sql<number>`1`.as('next_value')
 						])
-						.where(sql<boolean>`${draw !== null}::boolean`)
+						.where(sql<boolean>`${draw}::boolean`)
 				)
 				.onConflict((oc) =>
 					oc.columns(['province', 'year']).doUpdateSet({ next_value: sql`admission_counters.next_value + 1` })
@@ -80,39 +149,58 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 				.returning('next_value')
 		)
 		.with('o', (db) =>
-			db
-				.insertInto('outcomes')
-				.values({
-					session_id: w.sessionId,
-					candidate_id: w.candidateId,
-					result: w.result,
-					bundle: w.bundleJson,
-					bundle_sha256: w.bundleSha256,
-					review_status: w.reviewStatus,
-					review_reasons: w.reviewReasonsJson,
-					// The counter's value padded to 8 digits, as allocateAdmissionNumber's padStart (never cut).
-					admission_number: sql<
-						string | null
-					>`coalesce(${existing}::text, (select ${prefix}::text || lpad(n.next_value::text, greatest(8, length(n.next_value::text)), '0') from n))`
-				})
-				.returning(['id', 'admission_number'])
+			record.kind === 'new'
+				? db
+						.insertInto('outcomes')
+						.values({
+							session_id: r.sessionId,
+							candidate_id: candidate.id,
+							result: r.result,
+							bundle: record.bundleJson,
+							bundle_sha256: record.bundleSha256,
+							review_status: r.reviewStatus,
+							review_reasons: JSON.stringify(record.reviewReasons),
+							admission_number: admissionNumber
+						})
+						.returning(['id', 'admission_number'])
+				: db
+						.updateTable('outcomes')
+						.set({
+							result: r.result,
+							review_status: r.reviewStatus,
+							review_comment: record.comment,
+							reviewed_by: record.reviewedBy,
+							reviewed_at: now,
+							admission_number: admissionNumber
+						})
+						.where('id', '=', record.outcomeId)
+						.returning(['id', 'admission_number'])
 		)
 		.with('s', (db) =>
 			db
 				.updateTable('verification_sessions')
-				.set({ status: w.result, completed_at: w.now })
-				.where('id', '=', w.sessionId)
+				.set({ status: r.result, completed_at: sql`coalesce(completed_at, ${now})` })
+				.where('id', '=', r.sessionId)
 				.returning('id')
 		)
-		.with('a', (db) => db.insertInto('audit_log').values(auditRows(w.audit)).returning('id'));
+		.with('a', (db) => db.insertInto('audit_log').values(auditRows(r.audit)).returning('id'));
 	// Optional writes stay in the statement and select no row when not wanted (`${wanted}` is a boolean
-	// parameter), so the statement has one shape; an unreferenced WITH clause still runs (PostgreSQL docs 7.8.4).
-	const file = (kind: 'photo' | 'signature') => w.files.find((f) => f.kind === kind) ?? null;
+	// parameter), so the statement has one shape per kind; an unreferenced WITH clause still runs (PostgreSQL
+	// docs 7.8.4).
+	const file = (kind: 'photo' | 'signature') => r.files?.find((f) => f.kind === kind) ?? null;
 	const photo = file('photo');
 	const signature = file('signature');
-	const embedding = w.embedding ? embeddingBytes(w.embedding) : null;
-	const update = w.candidateUpdate;
-	const payload = w.event ? JSON.stringify(w.event) : null;
+	const embedding = r.embedding ? embeddingBytes(r.embedding) : null;
+	// The registration system's event, completed with the outcome's id and admission number by the statement
+	// (jsonb keeps no key order, so this is the object OutcomeEventFields describes).
+	const event: Omit<OutcomeEventFields, 'outcomeId' | 'admissionNumber'> = {
+		sessionId: r.sessionId,
+		idNumber: candidate.idNumber,
+		province: candidate.province,
+		result: r.result,
+		reviewStatus: r.reviewStatus,
+		at: now.toISOString()
+	};
 	const row = await query
 		.with('fp', (db) =>
 			db
@@ -157,8 +245,8 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 						.selectFrom('o')
 						.select([
 							'o.id',
-							sql<number>`${w.candidateId}::integer`.as('candidate_id'),
-							sql<string>`${w.examArea}::text`.as('exam_area'),
+							sql<number>`${candidate.id}::integer`.as('candidate_id'),
+							sql<string>`${candidate.examArea}::text`.as('exam_area'),
 							sql<Uint8Array>`${embedding}::bytea`.as('vector')
 						])
 						.where(sql<boolean>`${embedding !== null}::boolean`)
@@ -170,12 +258,32 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 				.updateTable('candidates')
 				.set({
 					admission_number: sql<string | null>`(select o.admission_number from o)`,
-					updated_at: w.now,
-					...(update?.passwordHash ? { password_hash: update.passwordHash } : {})
+					// A confirmation ends any block on online attempts (a person or the server decided).
+					online_blocked: null,
+					updated_at: now,
+					...(r.password ? { password_hash: r.password.hash } : {})
 				})
-				.where('id', '=', w.candidateId)
-				.where(sql<boolean>`${update !== null}::boolean`)
+				.where('id', '=', candidate.id)
+				.where(sql<boolean>`${confirmed}::boolean`)
 				.returning('id')
+		)
+		.with('u', (db) =>
+			db
+				.insertInto('photo_uploads')
+				.columns(['candidate_id', 'day', 'uploads'])
+				.expression(
+					db
+						.selectNoFrom([
+							sql<number>`${candidate.id}::integer`.as('candidate_id'),
+							sql<string>`${chinaDay(now.getTime())}::date`.as('day'),
+							sql<number>`1`.as('uploads')
+						])
+						.where(sql<boolean>`${r.photoUpload === true}::boolean`)
+				)
+				.onConflict((oc) =>
+					oc.columns(['candidate_id', 'day']).doUpdateSet({ uploads: sql`photo_uploads.uploads + 1` })
+				)
+				.returning('uploads')
 		)
 		.with('e', (db) =>
 			db
@@ -184,38 +292,23 @@ export async function writeOutcome(tx: Db, w: OutcomeWrite): Promise<WrittenOutc
 				.expression((eb) =>
 					eb
 						.selectFrom('o')
-						// The outcome id and admission number come from the insert above (null unless confirmed, as
-						// outcomeEventFields gives it); jsonb keeps no key order, so this is the same value
-						// insertOutcomeEvent writes when it builds the whole object itself.
 						.select([
 							'o.id',
-							sql<string>`${payload}::jsonb || jsonb_build_object('outcomeId', o.id, 'admissionNumber', o.admission_number)`.as(
+							sql<string>`${JSON.stringify(event)}::jsonb || jsonb_build_object('outcomeId', o.id, 'admissionNumber', o.admission_number)`.as(
 								'payload'
 							)
 						])
-						.where(sql<boolean>`${payload !== null}::boolean`)
 				)
 				.returning('id')
 		)
 		.selectFrom('o')
-		.select([
-			'o.id',
-			'o.admission_number',
-			(eb) =>
-				(w.countUploadsSince
-					? eb
-							.selectFrom('audit_log')
-							.select((c) => c.fn.countAll<string>().as('n'))
-							.where('audit_log.candidate_id', '=', w.candidateId)
-							.where('audit_log.action', '=', 'photo.upload')
-							.where('audit_log.at', '>=', w.countUploadsSince)
-					: sql<string | null>`null`
-				).as('photo_uploads')
-		])
+		.select(['o.id', 'o.admission_number', (eb) => eb.selectFrom('u').select('u.uploads').as('uploads')])
 		.executeTakeFirstOrThrow();
+	// Today's uploads with this one: beyond the limit, the throw rolls back everything the statement wrote.
+	if (row.uploads !== null) checkPhotoCount(r.policy.policy, row.uploads - 1);
 	return {
 		id: row.id,
 		admissionNumber: row.admission_number,
-		photoUploads: row.photo_uploads === null ? null : Number(row.photo_uploads)
+		grant: row.admission_number ? grantOf(r.policy, candidate, row.admission_number, r.password) : null
 	};
 }

@@ -2,7 +2,7 @@
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
-import { config } from '../config.ts';
+import { serverJpegEmbedder } from '../face.ts';
 import { ServiceError } from './errors.ts';
 import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
 
@@ -134,8 +134,5 @@ export async function referenceOf(input: CandidateInput): Promise<ReferencePhoto
 	const jpeg = new Uint8Array(Buffer.from(input.referencePhoto.jpeg, 'base64'));
 	// In the pool's worker threads: a registration system sending thousands of records must not stall this
 	// instance's event loop for the ~30 ms of inference each photo takes.
-	const embed = config.serverFace
-		? async (bytes: Uint8Array) => (await import('../photo-recheck-pool.ts')).embedServerJpeg(bytes)
-		: null;
-	return prepareReferencePhoto(input.referencePhoto.source, jpeg, embed);
+	return prepareReferencePhoto(input.referencePhoto.source, jpeg, serverJpegEmbedder());
 }

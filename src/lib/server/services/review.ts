@@ -1,19 +1,16 @@
 // Manual review: outcomes held for a person (duplicate face, attempts used up) with photo, signature, scores and
 // reasons; a reviewer approves or rejects with a comment. Every look and every decision is audited.
 import { maskPhone } from '../../core/mask.ts';
+import { isRecorded, type OutcomeResult } from '../../core/outcome.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
 import { ServiceError } from './errors.ts';
-import {
-	grantAdmission,
-	preparePassword,
-	recordOutcomeEvent,
-	refuseIfConfirmed,
-	sendGrantSms
-} from './outcome.ts';
+import { preparePassword, sendGrantSms } from './outcome.ts';
+import { alreadyRecorded } from './phone-session.ts';
+import { lockCandidate, recordOutcome } from './record-outcome.ts';
 import type { StaffUser } from './staff.ts';
 
 export async function reviewQueue(db: Db, limit = 100) {
@@ -114,6 +111,7 @@ export async function decideReview(
 	if (!head) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
 	const sp = serverPolicy(head.province);
 	const password = decision === 'approve' ? await preparePassword(sp) : null;
+	const result: OutcomeResult = decision === 'approve' ? 'confirmed' : 'rejected';
 	const done = await db.transaction().execute(async (tx) => {
 		const outcome = await tx
 			.selectFrom('outcomes')
@@ -124,46 +122,28 @@ export async function decideReview(
 		if (outcome.review_status !== 'pending') {
 			throw new ServiceError(409, 'already_decided', '该案例已处理', 'This case was already decided.');
 		}
-		if (decision === 'approve') await refuseIfConfirmed(tx, outcome.candidate_id);
-		const result = decision === 'approve' ? 'confirmed' : 'rejected';
-		const grant =
-			decision === 'approve' ? await grantAdmission(tx, outcome.candidate_id, sp, password, now) : null;
-		await tx
-			.updateTable('outcomes')
-			.set({
-				result,
-				review_status: decision === 'approve' ? 'approved' : 'rejected',
-				review_comment: comment,
-				reviewed_by: staff.id,
-				reviewed_at: now,
-				admission_number: grant?.admissionNumber ?? null
-			})
-			.where('id', '=', outcomeId)
-			.execute();
-		if (decision === 'approve') {
-			await tx
-				.updateTable('candidates')
-				.set({ online_blocked: null })
-				.where('id', '=', outcome.candidate_id)
-				.execute();
-		}
-		await tx
-			.updateTable('verification_sessions')
-			.set({ status: result })
-			.where('id', '=', outcome.session_id)
-			.execute();
-		await recordOutcomeEvent(tx, outcomeId, now);
-		await audit(tx, {
-			actor: `staff:${staff.id}`,
-			action: `review.${decision}`,
+		return recordOutcome(tx, {
 			sessionId: outcome.session_id,
-			candidateId: outcome.candidate_id,
-			detail: { outcomeId, comment }
+			candidate: await lockCandidate(tx, outcome.candidate_id),
+			record: { kind: 'decision', outcomeId, reviewedBy: staff.id, comment },
+			result,
+			reviewStatus: decision === 'approve' ? 'approved' : 'rejected',
+			policy: sp,
+			password,
+			audit: [
+				{
+					actor: `staff:${staff.id}`,
+					action: `review.${decision}`,
+					sessionId: outcome.session_id,
+					candidateId: outcome.candidate_id,
+					detail: { outcomeId, comment }
+				}
+			],
+			now
 		});
-		return { result, grant };
 	});
 	if (done.grant) await sendGrantSms(sms ?? smsSender(db), done.grant);
-	return { outcome: done.result, admissionNumber: done.grant?.admissionNumber ?? null };
+	return { outcome: result, admissionNumber: done.admissionNumber };
 }
 
 /**
@@ -198,7 +178,7 @@ export async function attestOnSite(
 		comment,
 		at: now.toISOString()
 	};
-	const sha = createHash('sha256').update(JSON.stringify(attestation)).digest('hex');
+	const bundleJson = JSON.stringify(attestation);
 	const done = await db.transaction().execute(async (tx) => {
 		const locked = await tx
 			.selectFrom('verification_sessions')
@@ -206,64 +186,37 @@ export async function attestOnSite(
 			.where('id', '=', sessionId)
 			.forUpdate()
 			.executeTakeFirstOrThrow();
-		const existing = await tx
-			.selectFrom('outcomes')
-			.select('id')
-			.where('session_id', '=', sessionId)
-			.executeTakeFirst();
-		if (existing || ['confirmed', 'failed', 'review', 'rejected'].includes(locked.status)) {
-			throw new ServiceError(
-				409,
-				'already_recorded',
-				'本次确认已完成',
-				'This confirmation is already recorded.'
-			);
-		}
-		if (decision === 'confirmed') await refuseIfConfirmed(tx, session.candidate_id);
-		const outcome = await tx
-			.insertInto('outcomes')
-			.values({
-				session_id: sessionId,
-				candidate_id: session.candidate_id,
-				result: decision,
-				bundle: JSON.stringify(attestation),
-				bundle_sha256: sha
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		const grant =
-			decision === 'confirmed' ? await grantAdmission(tx, session.candidate_id, sp, password, now) : null;
-		if (grant)
-			await tx
-				.updateTable('outcomes')
-				.set({ admission_number: grant.admissionNumber })
-				.where('id', '=', outcome.id)
-				.execute();
-		if (grant)
-			await tx
-				.updateTable('candidates')
-				.set({ online_blocked: null })
-				.where('id', '=', session.candidate_id)
-				.execute();
-		await tx
-			.updateTable('verification_sessions')
-			.set({ status: decision, completed_at: now })
-			.where('id', '=', sessionId)
-			.execute();
-		await recordOutcomeEvent(tx, outcome.id, now);
-		await audit(tx, {
-			actor: `staff:${staff.id}`,
-			action: 'kiosk.attest',
+		// A session's outcome is recorded once (its status says so; the outcomes table allows one per session).
+		if (isRecorded(locked.status)) throw alreadyRecorded();
+		return recordOutcome(tx, {
 			sessionId,
-			candidateId: session.candidate_id,
-			detail: { decision, comment }
+			candidate: await lockCandidate(tx, session.candidate_id),
+			record: {
+				kind: 'new',
+				bundleJson,
+				bundleSha256: createHash('sha256').update(bundleJson).digest('hex'),
+				reviewReasons: []
+			},
+			result: decision,
+			reviewStatus: 'none',
+			policy: sp,
+			password,
+			audit: [
+				{
+					actor: `staff:${staff.id}`,
+					action: 'kiosk.attest',
+					sessionId,
+					candidateId: session.candidate_id,
+					detail: { decision, comment }
+				}
+			],
+			now
 		});
-		return { grant };
 	});
 	if (done.grant) await sendGrantSms(sms ?? smsSender(db), done.grant);
 	return {
 		outcome: decision,
-		admissionNumber: done.grant?.admissionNumber ?? null,
+		admissionNumber: done.admissionNumber,
 		// The password goes by SMS to the phone on record only; the kiosk learns where, masked.
 		smsTo: done.grant?.sms && done.grant.password ? maskPhone(done.grant.sms.phone) : undefined
 	};

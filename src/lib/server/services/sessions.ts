@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { maskAddress, maskPhone } from '../../core/mask.ts';
+import { LIVE_SESSION_STATUSES, SUPERSEDED } from '../../core/outcome.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
@@ -61,7 +62,7 @@ export async function startSession(
 			.updateTable('verification_sessions')
 			.set({ status: SUPERSEDED, token_expires_at: now })
 			.where('candidate_id', '=', candidate.id)
-			.where('status', 'in', LIVE)
+			.where('status', 'in', LIVE_SESSION_STATUSES)
 			.returning('id')
 			.execute();
 		await tx
@@ -87,11 +88,6 @@ export async function startSession(
 	});
 	return { sessionId, token, pcSecret, expiresAt };
 }
-
-/** A session's status while nothing is recorded: its link not yet opened, or opened on a phone. */
-const LIVE = ['pending', 'phone_opened'];
-/** The status of a session ended because the candidate started a newer one. */
-export const SUPERSEDED = 'superseded';
 
 export const sessionEnded = () =>
 	new ServiceError(

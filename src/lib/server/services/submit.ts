@@ -3,9 +3,11 @@
 // The CPU-heavy work (signature, photo re-check, face embedding, password hash) runs before the transaction, on
 // what the session held when the phone opened its link (key, challenge and ID number never change afterwards).
 // The transaction then locks the session and the candidate, re-checks what may have changed (already recorded,
-// limits) and writes the outcome, admission number, password hash, attachments and registration event together.
+// limits) and records the outcome with recordOutcome (record-outcome.ts), in one statement.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
+import { chinaDay } from '../../core/flow/machine.ts';
+import { isRecorded, type OutcomeResult, type ReviewStatus } from '../../core/outcome.ts';
 import { maskPhone } from '../../core/mask.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
@@ -18,32 +20,30 @@ import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
 import { requiredBundleSteps, serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
-import { identityAuthority, type IdentityAuthority } from '../authority/index.ts';
+import { authorityScale, identityAuthority, type IdentityAuthority } from '../authority/index.ts';
 import { config } from '../config.ts';
 import { checkRequiredAttachments, checkSignaturePng } from './attachments.ts';
 import { findDuplicateFaces, flagEarlier, lockExamArea, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 import { gatherEvidence, type EvidenceInput, type EvidenceReason, type EvidenceVerdict } from './evidence.ts';
 import {
+	ATTEMPTS_EXHAUSTED,
 	attemptsExhausted,
 	checkPhotoCount,
-	checkPhotoUploads,
-	chinaDayStart,
 	countFailure,
+	countPhotoUpload,
 	type AttemptState
 } from './limits.ts';
+import { alreadyConfirmed, preparePassword, sendGrantSms } from './outcome.ts';
 import {
-	alreadyConfirmed,
-	grantOf,
-	insertOutcomeEvent,
-	outcomeEventFields,
-	preparePassword,
-	sendGrantSms,
-	type Grant
-} from './outcome.ts';
-import { loadPhoneSession, loadSessionForSubmission, RECORDED, unknownSession } from './phone-session.ts';
+	alreadyRecorded,
+	loadPhoneSession,
+	loadSessionForSubmission,
+	sessionCandidate,
+	unknownSession
+} from './phone-session.ts';
 import { checkHits, type RateRule } from './rate-limit.ts';
-import { writeOutcome, type AdmissionGrant } from './record-outcome.ts';
+import { recordOutcome } from './record-outcome.ts';
 import { isUuid } from './sessions.ts';
 
 export interface Submission {
@@ -72,8 +72,8 @@ export interface SubmitDeps {
 }
 
 export interface SubmitResult {
-	/** 'confirmed' | 'failed' | 'review' (held for manual review). */
-	outcome: string;
+	/** Confirmed, failed, or held for manual review ('review'). */
+	outcome: OutcomeResult;
 	/** True when this exact bundle had already been recorded (the phone retried). */
 	duplicate: boolean;
 	/** 准考证号, once confirmed. */
@@ -91,22 +91,12 @@ export interface SubmitResult {
  * the build gives it a chunk of its own for its workers to load), whose face engine is the server's; in-process
  * where there is no pool, or with the face engine a caller (a test) passes in `face`.
  */
-export async function recheckPhoto(
-	photo: Uint8Array,
-	spec: PhotoSpec,
-	face: FaceEngine | null | undefined
-) {
+export async function recheckPhoto(photo: Uint8Array, spec: PhotoSpec, face: FaceEngine | null | undefined) {
 	const { photoRecheckPool, recheckInProcess } = await import('../photo-recheck-pool.ts');
 	const pool = face === undefined ? photoRecheckPool() : null;
 	if (pool) return pool.recheck(photo, spec);
 	return recheckInProcess(photo, spec, face === undefined ? await serverFaceEngine() : face);
 }
-
-const ATTEMPTS_EXHAUSTED = {
-	code: 'attempts_exhausted',
-	zh: '在线确认次数已用完',
-	en: 'Online attempts are used up'
-};
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -116,14 +106,6 @@ function evidenceFace(face: FaceEngine | null | undefined): (() => Promise<FaceE
 	if (face) return async () => face;
 	return config.serverFace ? () => serverFaceEngine()! : null;
 }
-
-const alreadyRecorded = () =>
-	new ServiceError(
-		409,
-		'already_recorded',
-		'本次确认已完成，不能重复提交',
-		'This confirmation is already recorded.'
-	);
 
 function rejectionError(verdict: Rejection): ServiceError {
 	const status = verdict.code === 'challenge_expired' ? 410 : verdict.code === 'photo_rejected' ? 422 : 400;
@@ -187,12 +169,12 @@ async function submitVerified(
 	const { session, photoUploads, rateHits } = await loadSessionForSubmission(
 		db,
 		sessionId,
-		submission.photo ? chinaDayStart(now) : null,
+		submission.photo ? chinaDay(now.getTime()) : null,
 		hit
 	);
 	if (hit) checkHits(hit, rateHits ?? 0);
 	setCandidate(session.candidate_id);
-	if (RECORDED.has(session.status)) return replayAnswer(db, sessionId, bundleSha);
+	if (isRecorded(session.status)) return replayAnswer(db, sessionId, bundleSha);
 	if (session.candidate_confirmed) throw alreadyConfirmed();
 	if (session.online_blocked) throw attemptsExhausted(session.online_blocked);
 
@@ -227,16 +209,9 @@ async function submitVerified(
 	});
 	if (!verdict.ok) {
 		// A photo that reached the re-check was a real, signed upload: it counts against the daily limit.
-		// Counted under the candidate's row lock, so concurrent uploads on several instances cannot pass the limit.
 		if (verdict.code === 'photo_rejected') {
 			await db.transaction().execute(async (tx) => {
-				await tx
-					.selectFrom('candidates')
-					.select('id')
-					.where('id', '=', session.candidate_id)
-					.forUpdate()
-					.execute();
-				await checkPhotoUploads(tx, policy, session.candidate_id, now);
+				await countPhotoUpload(tx, policy, session.candidate_id, now);
 				await audit(tx, {
 					actor: 'phone',
 					action: 'photo.upload',
@@ -265,7 +240,7 @@ async function submitVerified(
 				photo,
 				embedding: (recheck as RecheckResult | null)?.embedding ?? null,
 				face: evidenceFace(deps.face),
-				authority: deps.authority ?? identityAuthority(db)
+				authority: () => deps.authority ?? identityAuthority(db, authorityScale(policy))
 			})
 		: null;
 	const passed = claimedPassed && evidence?.decision !== 'mismatch';
@@ -278,38 +253,31 @@ async function submitVerified(
 	const embedding = passed ? ((recheck as RecheckResult | null)?.embedding ?? null) : null;
 
 	// Every statement here runs while the session's and the candidate's rows are locked, so the transaction reads
-	// what it needs in that one locking statement and writes each row once.
+	// what it needs in that one locking statement and records the outcome in one more (recordOutcome).
 	const written = await db.transaction().execute(async (tx) => {
-		// Locks the session's and the candidate's rows (one statement, as every recording transaction does); the
-		// candidate's row is the lock that serialises limits across sessions and server instances.
+		// Locks the session's and the candidate's rows (one statement); the candidate's row is the lock that
+		// serialises limits across sessions and server instances.
 		const locked = await loadPhoneSession(tx, sessionId, true);
-		if (RECORDED.has(locked.status)) return { replay: true as const };
-		if (locked.candidate_confirmed) throw alreadyConfirmed();
-		const candidateId = locked.candidate_id;
+		if (isRecorded(locked.status)) return { replay: true as const };
+		const candidate = sessionCandidate(locked);
+		const candidateId = candidate.id;
 		if (locked.online_blocked) throw attemptsExhausted(locked.online_blocked);
-		// Today's photo uploads are counted by the recording statement below (this one's not included) and checked
-		// right after it: over the limit, the throw rolls back everything it wrote.
 
 		let duplicates: DuplicateHit[] = [];
 		if (embedding) {
 			await lockExamArea(tx, session.exam_area);
 			duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
 		}
-		const result = !passed ? 'failed' : duplicates.length > 0 || held.length > 0 ? 'review' : 'confirmed';
-		const candidate = {
-			admission_number: locked.admission_number,
-			phone: locked.phone,
-			name: locked.name,
-			province: locked.candidate_province
-		};
-		// A confirmed outcome's admission number: the candidate's own, or drawn by the recording statement.
-		const admission: AdmissionGrant | null =
-			result !== 'confirmed'
-				? null
-				: candidate.admission_number
-					? { kind: 'existing', number: candidate.admission_number }
-					: { kind: 'draw', province: candidate.province, provinceCode: sp.provinceCode };
-		let reviewStatus = result === 'review' ? 'pending' : 'none';
+		const result: OutcomeResult = !passed
+			? 'failed'
+			: duplicates.length > 0 || held.length > 0
+				? 'review'
+				: 'confirmed';
+		// A failure counts itself before it is written, so its outcome and event carry the review it may ask for.
+		const attempts: AttemptState | null =
+			result === 'failed' ? await countFailure(tx, policy, candidateId, 1) : null;
+		const exhausted = attempts?.exhausted?.includes('manual_review') ?? false;
+		const reviewStatus: ReviewStatus = result === 'review' || exhausted ? 'pending' : 'none';
 		const accepted = {
 			actor: 'phone',
 			action: 'bundle.accepted',
@@ -322,36 +290,31 @@ async function submitVerified(
 				evidence: evidence?.reason ?? null
 			}
 		};
-		const eventRow = {
-			session_id: sessionId,
-			review_status: reviewStatus,
-			result,
-			id_number: locked.id_number,
-			admission_number: locked.admission_number,
-			province: locked.candidate_province
-		};
-		// Outcome, attachments, embedding, candidate's number and password, session status, event and audit rows:
-		// one statement (record-outcome.ts). A failure's event waits for its count, which may send it to review.
-		const written = await writeOutcome(tx, {
+		const recorded = await recordOutcome(tx, {
 			sessionId,
-			candidateId,
-			examArea: session.exam_area,
+			candidate,
+			record: {
+				kind: 'new',
+				bundleJson: JSON.stringify(submission.bundle),
+				bundleSha256: bundleSha,
+				reviewReasons:
+					result === 'failed'
+						? [...evidenceReasons, ...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])]
+						: [
+								...held,
+								...duplicates.map((d) => ({
+									code: 'duplicate_face',
+									zh: '同一考区另一身份证号码的照片与此人脸相同',
+									en: 'The same face appears under another ID number in this exam area',
+									otherCandidateId: d.candidateId,
+									similarity: d.similarity
+								}))
+							]
+			},
 			result,
-			bundleJson: JSON.stringify(submission.bundle),
-			bundleSha256: bundleSha,
 			reviewStatus,
-			reviewReasonsJson: JSON.stringify([
-				...(result === 'failed' ? evidenceReasons : held),
-				...duplicates.map((d) => ({
-					code: 'duplicate_face',
-					zh: '同一考区另一身份证号码的照片与此人脸相同',
-					en: 'The same face appears under another ID number in this exam area',
-					otherCandidateId: d.candidateId,
-					similarity: d.similarity
-				}))
-			]),
-			admission,
-			countUploadsSince: photo && policy.limits.photoUploadsPerDay !== null ? chinaDayStart(now) : null,
+			policy: sp,
+			password,
 			// The hashes computed for the signature check are the ones stored.
 			files: (
 				[
@@ -360,42 +323,18 @@ async function submitVerified(
 				] as const
 			).flatMap(([kind, bytes, hash]) => (bytes && hash ? [{ kind, sha256: hash, bytes }] : [])),
 			embedding,
-			candidateUpdate: admission ? { passwordHash: password?.hash ?? null } : null,
-			event: result === 'failed' ? null : outcomeEventFields(eventRow, now),
+			photoUpload: photo !== undefined,
 			audit: photo
 				? [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId }, accepted]
 				: [accepted],
 			now
 		});
-		if (written.photoUploads !== null) checkPhotoCount(policy, written.photoUploads);
-		const outcomeId = written.id;
-		const grant: Grant | null = written.admissionNumber
-			? grantOf(sp, candidate, written.admissionNumber, password)
-			: null;
 		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidateId);
-
-		let attempts: AttemptState | null = null;
-		if (result === 'failed') {
-			// Counts this outcome too, so it comes after the insert.
-			attempts = await countFailure(tx, policy, candidateId);
-			if (attempts.exhausted?.includes('manual_review')) {
-				reviewStatus = 'pending';
-				await tx
-					.updateTable('outcomes')
-					.set({
-						review_status: reviewStatus,
-						review_reasons: JSON.stringify([...evidenceReasons, ATTEMPTS_EXHAUSTED])
-					})
-					.where('id', '=', outcomeId)
-					.execute();
-			}
-			await insertOutcomeEvent(tx, { ...eventRow, id: outcomeId, review_status: reviewStatus }, now);
-		}
 		const reasons = [
 			...(result === 'confirmed' ? [] : evidenceReasons),
-			...(attempts?.exhausted?.includes('manual_review') ? [ATTEMPTS_EXHAUSTED] : [])
+			...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])
 		].map(({ code, zh, en }) => ({ code, zh, en }));
-		return { replay: false as const, result, attempts, grant, reasons };
+		return { replay: false as const, result, attempts, grant: recorded.grant, reasons };
 	});
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
 
