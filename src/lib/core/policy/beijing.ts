@@ -55,5 +55,15 @@ export const beijing: ProvincePolicy = {
 	thresholds: DEFAULT_THRESHOLDS,
 	// 五(三) 请注意: 公安部身份认证 — the photo is checked with the identity authority.
 	serverEvidence: { authority: true, trustDevice: false },
-	source: '附件1《北京市自学考试照片采集流程》'
+	source: '附件1《北京市自学考试照片采集流程》',
+	// The office's published channel; an office adopting the templates confirms name, contact and retention.
+	office: {
+		name: { zh: '北京教育考试院', en: 'Beijing Education Examinations Authority' },
+		contact: {
+			zh: '北京教育考试院官方网站 www.bjeea.cn 公布的自学考试咨询电话',
+			en: 'the self-study examination help line published on www.bjeea.cn'
+		},
+		retentionDays: 180,
+		reviewTargetHours: null
+	}
 };

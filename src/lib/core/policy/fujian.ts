@@ -38,5 +38,16 @@ export const fujian: ProvincePolicy = {
 	thresholds: DEFAULT_THRESHOLDS,
 	// The office's approved pre-registration photo (source pre_registration) is the reference.
 	serverEvidence: { authority: false, trustDevice: false },
-	source: '《福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南》'
+	source: '《福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南》',
+	// The office's published channel; an office adopting the templates confirms name, contact and retention.
+	office: {
+		name: { zh: '福建省教育考试院', en: 'Fujian Provincial Education Examinations Authority' },
+		contact: {
+			zh: '福建省教育考试院官方网站 www.eeafj.cn 公布的自学考试咨询电话',
+			en: 'the self-study examination help line published on www.eeafj.cn'
+		},
+		retentionDays: 180,
+		// The guide promises an answer on the pre-registration photo within 24 hours.
+		reviewTargetHours: 24
+	}
 };
