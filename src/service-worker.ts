@@ -4,7 +4,7 @@
 /// <reference lib="webworker" />
 // Workbox service worker: the app shell is precached at install; models and runtimes are cached on first use
 // (they are large, so only a phone that reaches a step that needs them pays for them); pages fall back to cache.
-import { build, files, version } from '$service-worker';
+import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
@@ -13,7 +13,9 @@ declare const self: ServiceWorkerGlobalScope;
 
 const heavy = (path: string) => path.startsWith('/models/') || path.startsWith('/vendor/');
 
-precacheAndRoute([...build, ...files.filter((f) => !heavy(f))].map((url) => ({ url, revision: version })));
+// Prerendered pages (the candidate documents) are precached too, so the consent screen's links open offline.
+const shell = [...build, ...files.filter((f) => !heavy(f)), ...prerendered];
+precacheAndRoute(shell.map((url) => ({ url, revision: version })));
 cleanupOutdatedCaches();
 
 // Staged files are content-checked by sha256 when loaded, so a cached copy is as good as the network's.

@@ -1,5 +1,11 @@
 // Shared steps of the integration tests: registering candidates, opening a phone session, signing bundles.
-import type { AttemptPayload, ExtendPayload, ReviewPayload } from '../../src/lib/core/bundle/request.ts';
+import type {
+	AttemptPayload,
+	ConsentPayload,
+	ExtendPayload,
+	ReviewPayload
+} from '../../src/lib/core/bundle/request.ts';
+import type { DocumentVersions } from '../../src/lib/core/documents/index.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { storeReferencePhoto } from '../../src/lib/server/services/reference-photos.ts';
@@ -209,8 +215,26 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 			{ ...base(), type: 'review', candidate: { idNumber: opened.record.idNumber } },
 			keys.privateKey
 		);
+	/** A signed consent naming the document versions accepted (POST /api/phone/consent). */
+	const consent = (versions: DocumentVersions) =>
+		signPayload<ConsentPayload>(
+			{ ...base(), type: 'consent', versions, faceProcessing: true },
+			keys.privateKey
+		);
 	const useChallenge = (next: Challenge) => (challenge = next);
-	return { started, keys, opened, payload, exactPayload, sign, attempt, extend, review, useChallenge };
+	return {
+		started,
+		keys,
+		opened,
+		payload,
+		exactPayload,
+		sign,
+		attempt,
+		extend,
+		review,
+		consent,
+		useChallenge
+	};
 }
 
 /** A step result; a passed liveness step carries the ID-portrait similarity a phone measures (else: review). */

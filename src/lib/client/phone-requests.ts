@@ -1,6 +1,7 @@
 // The signed messages the phone sends before its final bundle: a failed attempt, reported when it happens (the
 // server counts it, whatever the phone does next), and a request for more time on the challenge.
-import type { AttemptPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
+import type { AttemptPayload, ConsentPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
+import type { DocumentVersions } from '../core/documents/index.ts';
 import type { Challenge, StepResult } from '../core/bundle/schema.ts';
 import { signPayload } from '../core/bundle/sign.ts';
 import type { ExhaustedOutcome } from '../core/policy/index.ts';
@@ -8,6 +9,7 @@ import type { PhoneState } from './phone-store.ts';
 
 export type SignedAttempt = Awaited<ReturnType<typeof signPayload<AttemptPayload>>>;
 export type SignedReview = Awaited<ReturnType<typeof signPayload<ReviewPayload>>>;
+export type SignedConsent = Awaited<ReturnType<typeof signPayload<ConsentPayload>>>;
 
 export type PostResult<T> =
 	| { kind: 'ok'; body: T }
@@ -84,3 +86,12 @@ export async function requestExtension(
 	const payload: ExtendPayload = { ...envelope(phone), type: 'extend', extension };
 	return post<ExtendAnswer>('/api/phone/challenge/extend', await signPayload(payload, phone.keys.privateKey));
 }
+
+/** The documents' versions the candidate accepted, for the server's consent record. */
+export function signConsent(phone: PhoneState, versions: DocumentVersions): Promise<SignedConsent> {
+	const payload: ConsentPayload = { ...envelope(phone), type: 'consent', versions, faceProcessing: true };
+	return signPayload(payload, phone.keys.privateKey);
+}
+
+export const postConsent = (request: SignedConsent) =>
+	post<{ versions: DocumentVersions; faceProcessing: true }>('/api/phone/consent', request);

@@ -9,7 +9,7 @@ import type { OutcomeResult } from '../core/outcome.ts';
 import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
 import type { SideReading } from './idcard.ts';
-import type { SignedAttempt, SignedReview } from './phone-requests.ts';
+import type { SignedAttempt, SignedConsent, SignedReview } from './phone-requests.ts';
 
 export interface IdDraft {
 	readings: Partial<Record<CardSide, SideReading>>;
@@ -63,6 +63,8 @@ export interface PhoneState {
 	attemptOutbox?: SignedAttempt[];
 	/** The candidate's signed request for a manual review, until the server has it. */
 	reviewRequest?: SignedReview;
+	/** The signed consent with the document versions accepted, until the server has recorded it. */
+	consentRecord?: SignedConsent;
 	/** Challenge extensions granted so far (the next request says this + 1). */
 	extensions?: number;
 	extensionsLeft?: number;

@@ -18,7 +18,7 @@ export async function expectStatus(phone: Page, value: string, timeout = 30_000)
 export async function consent(phone: Page): Promise<void> {
 	await expectStatus(phone, 'consent');
 	await phone.getByLabel('我已阅读并同意《用户协议》和《隐私政策》').check();
-	await phone.getByLabel('我单独同意在本机进行人脸识别（人脸比对和活体检测）').check();
+	await phone.getByLabel('单独同意在本机进行人脸识别', { exact: false }).check();
 	await phone.getByRole('button', { name: '同意并开始' }).click();
 }
 

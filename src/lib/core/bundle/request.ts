@@ -46,6 +46,18 @@ export const ReviewPayloadSchema = v.object({
 	candidate: v.object({ idNumber: v.pipe(v.string(), v.maxLength(32)) })
 });
 
+/** The candidate accepted the documents in these versions (src/lib/core/documents): the server records them. */
+export const ConsentPayloadSchema = v.object({
+	...Base,
+	type: v.literal('consent'),
+	versions: v.object({
+		terms: v.pipe(v.string(), v.maxLength(32)),
+		privacy: v.pipe(v.string(), v.maxLength(32)),
+		face: v.pipe(v.string(), v.maxLength(32))
+	}),
+	faceProcessing: v.literal(true)
+});
+
 const signed = <T extends v.GenericSchema>(payload: T) =>
 	v.object({
 		payload,
@@ -56,9 +68,11 @@ const signed = <T extends v.GenericSchema>(payload: T) =>
 export const SignedAttemptSchema = signed(AttemptPayloadSchema);
 export const SignedExtendSchema = signed(ExtendPayloadSchema);
 export const SignedReviewSchema = signed(ReviewPayloadSchema);
+export const SignedConsentSchema = signed(ConsentPayloadSchema);
 export type AttemptPayload = v.InferOutput<typeof AttemptPayloadSchema>;
 export type ExtendPayload = v.InferOutput<typeof ExtendPayloadSchema>;
 export type ReviewPayload = v.InferOutput<typeof ReviewPayloadSchema>;
+export type ConsentPayload = v.InferOutput<typeof ConsentPayloadSchema>;
 
 export interface RequestContext {
 	sessionId: string;

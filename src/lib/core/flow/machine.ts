@@ -184,13 +184,29 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 	}
 	if (event.type === 'SERVER_COUNT') return serverCount(state, policy, event);
 	if (isTerminal(state)) return notAllowed();
+	if (event.type === 'RENEW_CONSENT') {
+		if (!state.consent || state.status === 'submitting') return notAllowed();
+		if (!event.terms) return refuse(state, notice('terms_required'), at);
+		if (!event.faceProcessing) return refuse(state, notice('face_consent_required'), at);
+		return {
+			...state,
+			consent: { ...state.consent, at, versions: event.versions },
+			notice: null,
+			updatedAt: at
+		};
+	}
 
 	switch (state.status) {
 		case 'consent':
 			if (event.type !== 'GIVE_CONSENT') return notAllowed();
 			if (!event.terms) return refuse(state, notice('terms_required'), at);
 			if (!event.faceProcessing) return refuse(state, notice('face_consent_required'), at);
-			return advance({ ...state, consent: { terms: true, faceProcessing: true, at } }, policy, 'consent', at);
+			return advance(
+				{ ...state, consent: { terms: true, faceProcessing: true, at, versions: event.versions } },
+				policy,
+				'consent',
+				at
+			);
 
 		case 'confirm_record':
 			if (event.type === 'CONFIRM_RECORD')

@@ -1,5 +1,6 @@
 // The candidate flow's state and events. State is plain JSON: it is saved in IndexedDB after every transition and
 // resumed after a reload, so it holds no functions, dates or class instances (times are epoch ms).
+import type { DocumentVersions } from '../documents/index.ts';
 import type { ExhaustedOutcome, FailureKind, FlowStep, IdSide } from '../policy/types.ts';
 
 export type FlowStatus =
@@ -54,7 +55,8 @@ export interface FlowState {
 	status: FlowStatus;
 	startedAt: number;
 	updatedAt: number;
-	consent: { terms: true; faceProcessing: true; at: number } | null;
+	/** What the candidate agreed to, with the document versions they read (src/lib/core/documents). */
+	consent: { terms: true; faceProcessing: true; at: number; versions?: DocumentVersions } | null;
 	recordConfirmed: boolean;
 	idSides: IdSide[];
 	livenessPassed: boolean;
@@ -79,7 +81,9 @@ export interface FlowState {
 }
 
 export type FlowEvent =
-	| { type: 'GIVE_CONSENT'; terms: boolean; faceProcessing: boolean; at: number }
+	| { type: 'GIVE_CONSENT'; terms: boolean; faceProcessing: boolean; versions?: DocumentVersions; at: number }
+	/** A document changed since the candidate agreed: they accept the new versions to go on where they were. */
+	| { type: 'RENEW_CONSENT'; terms: boolean; faceProcessing: boolean; versions: DocumentVersions; at: number }
 	| { type: 'CHOOSE_ON_SITE'; at: number }
 	| { type: 'CONFIRM_RECORD'; at: number }
 	| { type: 'RECORD_MISMATCH'; field?: string; at: number }

@@ -57,5 +57,15 @@ export const beijing: ProvincePolicy = {
 	// No pre-registration photo in the guide.
 	preRegistration: null,
 	serverEvidence: { authority: { threshold: AUTHORITY_MATCH }, trustDevice: false },
-	source: '附件1《北京市自学考试照片采集流程》'
+	source: '附件1《北京市自学考试照片采集流程》',
+	// The office's published channel; an office adopting the templates confirms name, contact and retention.
+	office: {
+		name: { zh: '北京教育考试院', en: 'Beijing Education Examinations Authority' },
+		contact: {
+			zh: '北京教育考试院官方网站 www.bjeea.cn 公布的自学考试咨询电话',
+			en: 'the self-study examination help line published on www.bjeea.cn'
+		},
+		retentionDays: 180,
+		reviewTargetHours: null
+	}
 };

@@ -3,6 +3,9 @@
 import { BLUE_REGISTRATION_PHOTO, DEFAULT_THRESHOLDS, LIVE_STILL } from './thresholds.ts';
 import type { ProvincePolicy } from './types.ts';
 
+/** 经报考系统后台工作人员进行合规审验后(时间不超过 24 小时): the audit queue's target and the dashboard's line. */
+const ANSWER_WITHIN_HOURS = 24;
+
 export const fujian: ProvincePolicy = {
 	id: 'fujian',
 	name: { zh: '福建省', en: 'Fujian' },
@@ -41,6 +44,21 @@ export const fujian: ProvincePolicy = {
 	serverEvidence: { authority: false, trustDevice: false },
 	// 第一步: 提交本人符合规格的报名照片 ... 经报考系统后台工作人员进行合规审验后(时间不超过 24 小时), then the QR
 	// code once approved. The guide gives no daily upload limit; five lets a rejected candidate retry the same day.
-	preRegistration: { photo: BLUE_REGISTRATION_PHOTO, auditTargetHours: 24, uploadsPerDay: 5 },
-	source: '《福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南》'
+	preRegistration: {
+		photo: BLUE_REGISTRATION_PHOTO,
+		auditTargetHours: ANSWER_WITHIN_HOURS,
+		uploadsPerDay: 5
+	},
+	source: '《福建省自学考试新生网上报名远程移动端人脸识别及身份信息采集实名认证个人信息确认操作指南》',
+	// The office's published channel; an office adopting the templates confirms name, contact and retention.
+	office: {
+		name: { zh: '福建省教育考试院', en: 'Fujian Provincial Education Examinations Authority' },
+		contact: {
+			zh: '福建省教育考试院官方网站 www.eeafj.cn 公布的自学考试咨询电话',
+			en: 'the self-study examination help line published on www.eeafj.cn'
+		},
+		retentionDays: 180,
+		// The guide promises an answer on the pre-registration photo within 24 hours.
+		reviewTargetHours: ANSWER_WITHIN_HOURS
+	}
 };

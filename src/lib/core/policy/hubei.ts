@@ -54,5 +54,15 @@ export const hubei: ProvincePolicy = {
 	// No pre-registration photo in the guide.
 	preRegistration: null,
 	serverEvidence: { authority: false, trustDevice: false },
-	source: '湖北省 附件3《考生注册与身份确认流程》；《考生注册线上确认操作指南》'
+	source: '湖北省 附件3《考生注册与身份确认流程》；《考生注册线上确认操作指南》',
+	// The office's published channel; an office adopting the templates confirms name, contact and retention.
+	office: {
+		name: { zh: '湖北省教育考试院', en: 'Hubei Education Examinations Authority' },
+		contact: {
+			zh: '湖北省教育考试院官方网站 www.hbea.edu.cn 公布的自学考试咨询电话',
+			en: 'the self-study examination help line published on www.hbea.edu.cn'
+		},
+		retentionDays: 180,
+		reviewTargetHours: null
+	}
 };

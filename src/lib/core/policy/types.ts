@@ -150,6 +150,20 @@ export interface PreRegistrationPolicy {
 	uploadsPerDay: number;
 }
 
+/**
+ * Who controls the candidate's personal information in a province, how to reach them, and how long the uploaded
+ * photo and signature are kept: the candidate documents (src/lib/core/documents) print exactly these.
+ */
+export interface OfficeInfo {
+	name: { zh: string; en: string };
+	/** Where candidates ask, withdraw consent or ask for deletion (the office's published channel). */
+	contact: { zh: string; en: string };
+	/** Days the final photo and signature image are kept after the outcome. */
+	retentionDays: number;
+	/** Hours within which the office promises to decide a review case (the dashboard's target line), or null. */
+	reviewTargetHours: number | null;
+}
+
 export interface ProvincePolicy {
 	id: string;
 	name: { zh: string; en: string };
@@ -175,4 +189,5 @@ export interface ProvincePolicy {
 	preRegistration: PreRegistrationPolicy | null;
 	/** The province's published guide the rules come from, by its title. */
 	source: string;
+	office: OfficeInfo;
 }

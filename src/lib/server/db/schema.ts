@@ -124,8 +124,9 @@ export interface SmsOutboxTable {
 export interface StaffUsersTable {
 	id: Generated<number>;
 	username: string;
-	role: 'reviewer' | 'kiosk' | 'admin';
+	role: 'reviewer' | 'kiosk' | 'admin' | 'office';
 	password_hash: string;
+	exam_area: ColumnType<string | null, string | null | undefined, string | null>;
 	disabled: Generated<boolean>;
 	created_at: Generated<Date>;
 }

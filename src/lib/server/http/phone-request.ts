@@ -9,7 +9,7 @@ import { isUuid } from '../services/sessions.ts';
 import { readJson, respond } from './respond.ts';
 
 export function phoneRequestHandler(
-	kind: 'attempt' | 'extend' | 'review',
+	kind: 'attempt' | 'extend' | 'review' | 'consent',
 	service: (db: Db, sessionId: string, body: unknown) => Promise<unknown>
 ) {
 	return (event: RequestEvent) =>

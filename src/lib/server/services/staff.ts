@@ -9,12 +9,14 @@ import { ServiceError } from './errors.ts';
 import { checkLimit, rateLimit, type RateRule } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
-export type StaffRole = 'reviewer' | 'kiosk' | 'admin';
+export type StaffRole = 'reviewer' | 'kiosk' | 'admin' | 'office';
 
 export interface StaffUser {
 	id: number;
 	username: string;
 	role: StaffRole;
+	/** An office account of one exam area reads only that area's figures; null: the whole province. */
+	examArea?: string | null;
 }
 
 /** Admins may do everything; other roles only their own work. */
@@ -27,7 +29,8 @@ export async function createStaff(
 	username: string,
 	role: StaffRole,
 	password: string,
-	actor = 'system'
+	actor = 'system',
+	examArea: string | null = null
 ): Promise<StaffUser> {
 	if (password.length < 12) {
 		throw new ServiceError(
@@ -39,13 +42,13 @@ export async function createStaff(
 	}
 	const row = await db
 		.insertInto('staff_users')
-		.values({ username, role, password_hash: await hashPassword(password) })
+		.values({ username, role, password_hash: await hashPassword(password), exam_area: examArea })
 		.onConflict((oc) => oc.column('username').doNothing())
-		.returning(['id', 'username', 'role'])
+		.returning(['id', 'username', 'role', 'exam_area'])
 		.executeTakeFirst();
 	if (!row) throw new ServiceError(409, 'username_taken', '用户名已存在', 'This username is taken.');
-	await audit(db, { actor, action: 'staff.create', detail: { username, role } });
-	return row;
+	await audit(db, { actor, action: 'staff.create', detail: { username, role, examArea } });
+	return { id: row.id, username: row.username, role: row.role, examArea: row.exam_area };
 }
 
 /** The dev/bootstrap admin from ZV_ADMIN_PASSWORD; nothing happens without it (no built-in password exists). */
@@ -131,13 +134,14 @@ export async function staffFromToken(
 			'staff_users.id',
 			'staff_users.username',
 			'staff_users.role',
+			'staff_users.exam_area',
 			'staff_users.disabled',
 			'staff_sessions.expires_at'
 		])
 		.where('staff_sessions.token_hash', '=', hashSecret(token))
 		.executeTakeFirst();
 	if (!row || row.disabled || new Date(row.expires_at).getTime() < now.getTime()) return null;
-	return { id: row.id, username: row.username, role: row.role };
+	return { id: row.id, username: row.username, role: row.role, examArea: row.exam_area };
 }
 
 export async function logout(db: Db, token: string | undefined): Promise<void> {

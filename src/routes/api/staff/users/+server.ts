@@ -12,7 +12,9 @@ const NewUser = v.object({
 		v.trim(),
 		v.regex(/^[A-Za-z0-9_.-]{3,64}$/, 'username: 3-64 letters, digits, _ . -')
 	),
-	role: v.picklist(['reviewer', 'kiosk', 'admin']),
+	role: v.picklist(['reviewer', 'kiosk', 'admin', 'office']),
+	/** An office account limited to one exam area. */
+	examArea: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
 	password: v.pipe(v.string(), v.minLength(12, 'password needs at least 12 characters'), v.maxLength(256))
 });
 
@@ -34,5 +36,14 @@ export const POST: RequestHandler = (event) =>
 		const admin = await requireStaff(event, 'admin');
 		const input = parseInput(NewUser, await readJson(event.request));
 		const { db } = await database();
-		return { user: await createStaff(db, input.username, input.role, input.password, `staff:${admin.id}`) };
+		return {
+			user: await createStaff(
+				db,
+				input.username,
+				input.role,
+				input.password,
+				`staff:${admin.id}`,
+				input.examArea ?? null
+			)
+		};
 	}, 201);

@@ -1,0 +1,260 @@
+// The office dashboard on PGlite and (DATABASE_URL) PostgreSQL: on a seeded set of sessions, every chart's figures
+// equal counts computed here from the seed itself; an exam-area account cannot read another area; the CSV holds the
+// chart's rows exactly.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/lib/server/csv.ts';
+import type { Db } from '../../src/lib/server/db/index.ts';
+import {
+	chartCsv,
+	dashboard,
+	scopeFor,
+	type Dashboard,
+	type DashboardScope
+} from '../../src/lib/server/services/dashboard.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+
+let handle: TestDatabase;
+let db: Db;
+
+const HOUR = 3_600_000;
+const CST = 8 * HOUR;
+/** 2026-03-01 00:00 China Standard Time. */
+const DAY0 = Date.parse('2026-03-01T00:00:00Z') - CST;
+const AREAS = ['甲考区', '乙考区'];
+const RESULTS = ['confirmed', 'review', 'failed', null] as const;
+const ANDROID_WECHAT = 'Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile MicroMessenger/8.0';
+const IPHONE_SAFARI =
+	'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile Safari/604.1';
+
+interface Seeded {
+	area: string;
+	createdAt: number;
+	opened: boolean;
+	consented: boolean;
+	result: (typeof RESULTS)[number];
+	kiosk: boolean;
+	recordedAt: number;
+	failures: number;
+	ua: string;
+	reasons: string[];
+	candidate: number;
+}
+
+function rng(seed: number) {
+	let s = seed >>> 0;
+	return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+const seeded: Seeded[] = [];
+const NOW = new Date(DAY0 + 3 * 24 * HOUR);
+
+async function seed() {
+	const random = rng(20);
+	const candidates: number[] = [];
+	for (let i = 0; i < 12; i++) {
+		const row = await db
+			.insertInto('candidates')
+			.values({
+				id_number: `42010219900101${String(1000 + i)}`,
+				name: `测试${i}`,
+				sex: '男',
+				ethnicity: '汉',
+				birth_date: '1990-01-01',
+				address: '湖北省武汉市',
+				phone: '13900000000',
+				major: '汉语言文学',
+				exam_area: AREAS[i % 2],
+				province: 'hubei'
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		candidates.push(row.id);
+	}
+	for (let i = 0; i < 60; i++) {
+		const c = i % candidates.length;
+		const createdAt = DAY0 + Math.floor(random() * 3 * 24 * HOUR);
+		const opened = random() < 0.85;
+		const result = opened ? RESULTS[Math.floor(random() * RESULTS.length)] : null;
+		const s: Seeded = {
+			area: AREAS[c % 2],
+			createdAt,
+			opened,
+			consented: opened && random() < 0.9,
+			result,
+			kiosk: result === 'confirmed' && random() < 0.3,
+			recordedAt: Math.min(createdAt + Math.floor(random() * 3 * HOUR), NOW.getTime() - 1000),
+			failures: opened ? Math.floor(random() * 3) : 0,
+			ua: random() < 0.5 ? ANDROID_WECHAT : IPHONE_SAFARI,
+			reasons: result === 'review' ? ['attempts_exhausted'] : result === 'failed' ? ['face_mismatch'] : [],
+			candidate: candidates[c]
+		};
+		seeded.push(s);
+		const id = randomUUID();
+		await db
+			.insertInto('verification_sessions')
+			.values({
+				id,
+				candidate_id: s.candidate,
+				province: 'hubei',
+				token_hash: randomUUID(),
+				token_expires_at: new Date(createdAt + HOUR),
+				pc_secret_hash: randomUUID(),
+				device_public_key: s.opened ? JSON.stringify({ kty: 'EC' }) : null,
+				created_at: new Date(createdAt),
+				origin: s.kiosk ? 'kiosk' : 'pc'
+			} as never)
+			.execute();
+		if (s.consented)
+			await db
+				.insertInto('audit_log')
+				.values({
+					actor: 'phone',
+					action: 'consent.accepted',
+					session_id: id,
+					detail: '{}',
+					at: new Date(createdAt + 60_000)
+				} as never)
+				.execute();
+		for (let n = 1; n <= s.failures; n++) {
+			await db
+				.insertInto('failed_attempts')
+				.values({
+					session_id: id,
+					candidate_id: s.candidate,
+					attempt_no: n,
+					step_kind: 'liveness',
+					category: 'liveness',
+					counted: true,
+					bundle: '{}',
+					bundle_sha256: randomUUID()
+				})
+				.execute();
+			await db
+				.insertInto('audit_log')
+				.values({ actor: 'phone', action: 'attempt.failed', session_id: id, detail: '{}', user_agent: s.ua })
+				.execute();
+		}
+		if (s.result)
+			await db
+				.insertInto('outcomes')
+				.values({
+					session_id: id,
+					candidate_id: s.candidate,
+					result: s.result,
+					bundle: '{}',
+					bundle_sha256: randomUUID(),
+					recorded_at: new Date(s.recordedAt),
+					review_status: s.result === 'review' ? 'pending' : 'none',
+					review_reasons: JSON.stringify(s.reasons.map((code) => ({ code, zh: `标签${code}`, en: code })))
+				} as never)
+				.execute();
+	}
+}
+
+beforeAll(async () => {
+	handle = await testDatabase();
+	db = handle.db;
+	await seed();
+});
+afterAll(() => handle.close());
+
+const scope = (examArea: string | null): DashboardScope => ({
+	province: 'hubei',
+	examArea,
+	from: new Date(DAY0),
+	to: new Date(DAY0 + 3 * 24 * HOUR)
+});
+const chart = (figures: Dashboard, id: string) => figures.charts.find((c) => c.id === id)!;
+const day = (at: number) => new Date(at + CST).toISOString().slice(0, 10);
+const sum = (rows: (string | number)[][], column: number) => rows.reduce((a, r) => a + Number(r[column]), 0);
+
+describe(`dashboard aggregates (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	for (const area of [null, AREAS[0]]) {
+		it(`equals counts computed from the seed (${area ?? 'whole province'})`, async () => {
+			const figures = await dashboard(db, scope(area), NOW);
+			const mine = seeded.filter((s) => area === null || s.area === area);
+
+			const perDay = chart(figures, 'per_day');
+			const days = [
+				...new Set(mine.flatMap((s) => [day(s.createdAt), ...(s.result ? [day(s.recordedAt)] : [])]))
+			];
+			expect(perDay.rows.map((r) => r[0])).toEqual(days.sort());
+			for (const row of perDay.rows) {
+				const on = (at: number) => day(at) === row[0];
+				const outcomes = mine.filter((s) => s.result && on(s.recordedAt));
+				expect(row.slice(1)).toEqual([
+					mine.filter((s) => on(s.createdAt)).length,
+					outcomes.filter((s) => s.result === 'confirmed' && !s.kiosk).length,
+					outcomes.filter((s) => s.kiosk).length,
+					outcomes.filter((s) => s.result === 'review').length,
+					outcomes.filter((s) => s.result === 'failed').length
+				]);
+			}
+			const perHour = chart(figures, 'per_hour');
+			for (const column of [1, 2, 3, 4, 5]) expect(sum(perHour.rows, column)).toBe(sum(perDay.rows, column));
+
+			expect(chart(figures, 'funnel').rows.map((r) => r[1])).toEqual([
+				mine.length,
+				mine.filter((s) => s.opened).length,
+				mine.filter((s) => s.consented).length,
+				mine.filter((s) => s.result).length,
+				mine.filter((s) => s.result === 'confirmed').length
+			]);
+
+			const reasons = Object.fromEntries(chart(figures, 'reasons').rows.map((r) => [r[0], r[2]]));
+			expect(reasons).toEqual(
+				Object.fromEntries(
+					['attempts_exhausted', 'face_mismatch']
+						.map((code) => [code, mine.filter((s) => s.reasons.includes(code)).length])
+						.filter(([, n]) => n)
+				)
+			);
+			expect(chart(figures, 'reasons').rows.every((r) => r[1] === `标签${r[0]}`)).toBe(true);
+
+			const open = mine.filter((s) => s.result === 'review');
+			expect(figures.openCases).toBe(open.length);
+			expect(sum(chart(figures, 'review_age').rows, 1)).toBe(open.length);
+			const ages = open.map((s) => (NOW.getTime() - s.recordedAt) / HOUR);
+			expect(chart(figures, 'review_age').rows.at(-1)![1]).toBe(ages.filter((h) => h >= 48).length);
+
+			const failuresOf = new Map<number, number>();
+			for (const s of mine) failuresOf.set(s.candidate, (failuresOf.get(s.candidate) ?? 0) + s.failures);
+			expect(chart(figures, 'attempts').rows.map((r) => r[1])).toEqual(
+				[0, 1, 2, 3].map((k) => [...failuresOf.values()].filter((f) => Math.min(f, 3) === k).length)
+			);
+
+			const failing = mine.filter((s) => s.failures > 0);
+			const clients = Object.fromEntries(
+				chart(figures, 'clients').rows.map((r) => [`${r[0]}/${r[1]}`, r[2]])
+			);
+			expect(clients).toEqual(
+				Object.fromEntries(
+					[
+						['WeChat/Android', failing.filter((s) => s.ua === ANDROID_WECHAT).length],
+						['Safari/iOS', failing.filter((s) => s.ua === IPHONE_SAFARI).length]
+					].filter(([, n]) => n)
+				)
+			);
+			const consentMinutes = chart(figures, 'step_minutes').rows[0][1];
+			expect(consentMinutes).toBe(mine.some((s) => s.consented) ? 1 : 0);
+		});
+	}
+
+	it('an exam-area account reads only its own area, whatever it asks for', async () => {
+		const user = { id: 1, username: 'area', role: 'office' as const, examArea: AREAS[0] };
+		expect(() => scopeFor(user, scope(AREAS[1]))).toThrowError(/own exam area/);
+		expect(scopeFor(user, scope(null)).examArea).toBe(AREAS[0]);
+		const province = { ...user, examArea: null };
+		expect(scopeFor(province, scope(AREAS[1])).examArea).toBe(AREAS[1]);
+	});
+
+	it('the CSV export holds exactly the rows of the chart', async () => {
+		const figures = await dashboard(db, scope(null), NOW);
+		for (const c of figures.charts) {
+			const [header, ...rows] = parseCsv(chartCsv(c));
+			expect(header).toEqual(c.columns.map((col) => `${col.zh} ${col.en}`));
+			expect(rows).toEqual(c.rows.map((r) => r.map(String)));
+		}
+	});
+});
