@@ -56,7 +56,10 @@ describe('province rules from the seed guides', () => {
 		expect(fujian.photo).toMatchObject({ kind: 'live_still', spec: { purpose: 'live_still' } });
 		expect(fujian.signatureRequired).toBe(false);
 		// 第一步: the pre-registration photo, audited within 24 hours, before the QR code.
-		expect(fujian.preRegistration).toMatchObject({ auditTargetHours: 24, photo: { purpose: 'registration' } });
+		expect(fujian.preRegistration).toMatchObject({
+			auditTargetHours: 24,
+			photo: { purpose: 'registration' }
+		});
 		expect(hubei.preRegistration).toBeNull();
 		expect(beijing.preRegistration).toBeNull();
 	});
