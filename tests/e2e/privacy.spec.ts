@@ -78,15 +78,29 @@ test('the phone sends only same-origin requests, and only the bundle, final phot
 		expect(network.length).toBeGreaterThan(5);
 		for (const r of network) expect(new URL(r.url()).origin, r.url()).toBe(origin);
 
-		// Only two kinds of request carry a body: opening the link (the device's public key) and the submission.
+		// Only three kinds of request carry a body: opening the link (the device's public key), the signed record
+		// of the documents accepted, and the submission.
 		const withBody = network.filter((r) => r.postDataBuffer()?.length);
 		expect(withBody.map((r) => new URL(r.url()).pathname).sort()).toEqual([
+			'/api/phone/consent',
 			'/api/phone/open',
 			'/api/phone/submit'
 		]);
 		const open = JSON.parse(withBody.find((r) => r.url().endsWith('/open'))!.postData()!);
 		expect(Object.keys(open).sort()).toEqual(['publicKey', 'token']);
 		expect(open.publicKey.d, 'the private key never leaves the phone').toBeUndefined();
+		// The consent carries the document versions and the signature, nothing about the person.
+		const consentBody = JSON.parse(withBody.find((r) => r.url().endsWith('/consent'))!.postData()!);
+		expect(Object.keys(consentBody).sort()).toEqual(['alg', 'payload', 'signature']);
+		expect(Object.keys(consentBody.payload).sort()).toEqual([
+			'challenge',
+			'faceProcessing',
+			'sessionId',
+			'signedAt',
+			'type',
+			'version',
+			'versions'
+		]);
 
 		// The card pictures the phone read (generated for the demo candidate): none of their bytes may travel.
 		expect(generatedCards.length).toBeGreaterThan(0);
