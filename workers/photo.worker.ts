@@ -1,7 +1,8 @@
 // The photo step off the main thread: checks, the processed output photo and encoder comparison, over the pure
 // core. The face measurement comes from the face worker (one copy of the face models per page); this worker holds
-// only the person-segmentation model (photo.segment through onnxruntime-web, loaded by init()) and, when MozJPEG is
-// used, its wasm, compiled once and reused. Without init() make() falls back to the colour-region mask.
+// only the person-segmentation model (photo.segment through onnxruntime-web, loaded by init(), which the phone's
+// photo step awaits: src/lib/client/workers.ts segmentingPhotoWorker) and, when MozJPEG is used, its wasm, compiled
+// once and reused. Without the model make() can only replace a plain backdrop (the colour-region mask).
 import * as Comlink from 'comlink';
 import type { FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { ssim } from '../src/lib/core/image/ssim.ts';

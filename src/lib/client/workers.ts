@@ -53,13 +53,34 @@ export function disposeFaceWorker(): void {
 }
 
 let photo: Comlink.Remote<PhotoWorkerApi> | null = null;
+let segmentation: Promise<{ model: string }> | null = null;
 
-/** Photo checks and the processed output photo (no model of its own: the face worker measures the face). */
+/** Photo checks and the processed output photo (the face worker measures the face). */
 export function photoWorker(): Comlink.Remote<PhotoWorkerApi> {
 	photo ??= Comlink.wrap<PhotoWorkerApi>(
 		new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' })
 	);
 	return photo;
+}
+
+/**
+ * The photo worker with its person-segmentation model loaded (once, with byte progress), so the processed photo
+ * separates the person from any background; without it make() could only replace plain backdrops. A failed load
+ * is forgotten so the next call tries again.
+ */
+export function segmentingPhotoWorker(onProgress?: (loaded: number, total: number) => void): {
+	api: Comlink.Remote<PhotoWorkerApi>;
+	ready: Promise<{ model: string }>;
+} {
+	const api = photoWorker();
+	if (!segmentation) {
+		const loading = api.init(onProgress ? Comlink.proxy(onProgress) : undefined);
+		segmentation = loading;
+		loading.catch(() => {
+			if (segmentation === loading) segmentation = null;
+		});
+	}
+	return { api, ready: segmentation };
 }
 
 let ocr: { worker: Worker; api: Comlink.Remote<OcrWorkerApi>; ready: Promise<{ runtime: string }> } | null =

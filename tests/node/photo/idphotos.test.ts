@@ -197,6 +197,9 @@ describe('zv photo make', () => {
 		});
 		expect(made.bytes).toBeNull();
 		expect(codes(made)).toEqual(['BACKGROUND_NOT_UNIFORM']);
+		// The same words reach the phone app and the CLI: neither may send the candidate to "the phone app".
+		expect(made.reasons[0].zh).not.toContain('手机应用');
+		expect(made.reasons[0].en).not.toContain('phone app');
 	});
 
 	it('refuses a group photo before any processing', async () => {

@@ -61,8 +61,8 @@ export async function makePhoto(input: MakePhotoInput): Promise<MadePhoto> {
 					reasons: [
 						reason(
 							'BACKGROUND_NOT_UNIFORM',
-							'背景过于复杂，无法自动替换；请在纯色墙面前重拍（或在手机应用中使用人像分割）',
-							'The background is too busy to replace here; retake against a plain wall (or use the phone app, which segments the person)'
+							'背景过于复杂，无法自动替换；请在纯色墙面前重拍',
+							'The background is too busy to replace; retake against a plain wall'
 						)
 					],
 					measures: maskMeasures
