@@ -12,7 +12,7 @@ import { checkUploadFile } from '../src/lib/core/photo/file-checks.ts';
 import { makePhoto, type MadePhoto } from '../src/lib/core/photo/pipeline.ts';
 import { combine, type PhotoVerdict } from '../src/lib/core/photo/reasons.ts';
 import { decodeJpeg } from '../src/lib/core/photo/recheck.ts';
-import { hubeiPhotoSpec, type PhotoSpec } from '../src/lib/core/photo/spec.ts';
+import type { PhotoSpec } from '../src/lib/core/photo/spec.ts';
 import {
 	createPersonSegmenter,
 	SEGMENT_MODEL_ID,
@@ -56,7 +56,7 @@ const api = {
 	check(
 		frame: ImageData,
 		measurement: FaceMeasurement,
-		spec: PhotoSpec = hubeiPhotoSpec,
+		spec: PhotoSpec,
 		fileBytes?: Uint8Array
 	): PhotoVerdict {
 		const content = checkPhotoContent(frame, measurement, spec);
@@ -67,7 +67,7 @@ const api = {
 	async make(
 		frame: ImageData,
 		measurement: FaceMeasurement,
-		spec: PhotoSpec = hubeiPhotoSpec,
+		spec: PhotoSpec,
 		faceMatch?: number,
 		encoderName?: 'canvas' | 'mozjpeg'
 	): Promise<MadePhoto & { ms: number }> {
@@ -92,7 +92,7 @@ const api = {
 	},
 
 	/** Benchmark: MozJPEG vs the browser's encoder on the same output, each searched into the byte window. */
-	async compareEncoders(output: ImageData, spec: PhotoSpec = hubeiPhotoSpec): Promise<EncoderComparison[]> {
+	async compareEncoders(output: ImageData, spec: PhotoSpec): Promise<EncoderComparison[]> {
 		const rows: EncoderComparison[] = [];
 		for (const encoder of [webMozjpegEncoder, canvasEncoder]) {
 			const t = performance.now();

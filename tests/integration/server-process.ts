@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
 import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
-import { requiredBundleSteps } from '../../src/lib/server/policy.ts';
+import { requiredBundleSteps } from '../../src/lib/core/policy/steps.ts';
 import { fixture } from '../support/fixtures.ts';
 import { TEST_SIGNATURE } from './support.ts';
 

@@ -18,7 +18,7 @@ import {
 	signPayload
 } from '../../src/lib/core/bundle/sign.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
-import { requiredBundleSteps } from '../../src/lib/server/policy.ts';
+import { requiredBundleSteps } from '../../src/lib/core/policy/steps.ts';
 import { checkCharacter } from '../../src/lib/core/idcard/number.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { openPhoneLink, startSession } from '../../src/lib/server/services/sessions.ts';

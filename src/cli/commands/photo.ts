@@ -11,18 +11,33 @@ import { makePhoto } from '../../lib/core/photo/pipeline.ts';
 import { combine, type PhotoVerdict } from '../../lib/core/photo/reasons.ts';
 import { recheckUploadedPhoto } from '../../lib/core/photo/recheck.ts';
 import { createPersonSegmenter } from '../../lib/core/photo/segment-model.ts';
-import { hubeiPhotoSpec } from '../../lib/core/photo/spec.ts';
+import type { PhotoSpec } from '../../lib/core/photo/spec.ts';
+import { resolvePolicy, UnknownProvinceError } from '../../lib/core/policy/resolve.ts';
 import { nodeRuntime } from '../../lib/runtime/node.ts';
 import { jpegJsEncoder, mozjpegEncoder } from '../../lib/runtime/node-photo.ts';
 import { CliError, printJson } from '../errors.ts';
 import { readImageArg } from '../input.ts';
 
 export const summary =
-	'check IMG [--id ID] | make IMG -o OUT.jpg [--id ID] [--encoder mozjpeg|jpeg-js] [--segmentation model|colour] | recheck FILE.jpg';
+	'check IMG [--id ID] | make IMG -o OUT.jpg [--id ID] [--encoder mozjpeg|jpeg-js] [--segmentation model|colour] | recheck FILE.jpg; each [--province P]';
 
-const usage = `usage: zv photo check IMG [--id ID_PORTRAIT]
-       zv photo make IMG -o OUT.jpg [--id ID_PORTRAIT] [--encoder mozjpeg|jpeg-js] [--segmentation model|colour]
-       zv photo recheck FILE.jpg`;
+const usage = `usage: zv photo check IMG [--id ID_PORTRAIT] [--province P]
+       zv photo make IMG -o OUT.jpg [--id ID_PORTRAIT] [--encoder mozjpeg|jpeg-js] [--segmentation model|colour] [--province P]
+       zv photo recheck FILE.jpg [--province P]
+--province: the province whose photo spec and face-match threshold apply, as the phone and the server resolve
+them (default hubei).`;
+
+/** The province's photo spec, as the phone and the server resolve it. */
+function provinceSpec(province = 'hubei'): PhotoSpec {
+	try {
+		const spec = resolvePolicy(province).photoSpec;
+		if (!spec) throw new CliError(`province "${province}" takes no photo`, 2);
+		return spec;
+	} catch (e) {
+		if (e instanceof UnknownProvinceError) throw new CliError(e.message, 2);
+		throw e;
+	}
+}
 
 let engine: FaceEngine | null = null;
 const faceEngine = (): FaceEngine => (engine ??= createFaceEngine(nodeRuntime));
@@ -62,13 +77,16 @@ async function faceMatchWith(image: RgbaImage, face: DetectedFace | null, idPath
 async function check(args: string[]): Promise<number> {
 	let path: string | undefined;
 	let idPath: string | undefined;
+	let province: string | undefined;
 	for (let i = 0; i < args.length; i++) {
 		if (args[i] === '--id') idPath = args[++i];
+		else if (args[i] === '--province') province = args[++i];
 		else if (args[i].startsWith('-')) throw new CliError(`unknown option ${args[i]}\n${usage}`, 2);
 		else path ??= args[i];
 	}
+	const spec = provinceSpec(province);
 	const bytes = readBytes(path);
-	const file = checkUploadFile(bytes, hubeiPhotoSpec);
+	const file = checkUploadFile(bytes, spec);
 	if (file.reasons.some((r) => r.code === 'FILE_HEIC_UNSUPPORTED')) {
 		printJson(report(combine([file])));
 		return 1;
@@ -76,7 +94,7 @@ async function check(args: string[]): Promise<number> {
 	const image = await readImageArg(path);
 	const m = await faceEngine().measure(image);
 	const faceMatch = idPath && m.faceCount === 1 ? await faceMatchWith(image, m.face, idPath) : undefined;
-	const verdict = combine([file, checkPhotoContent(image, m, hubeiPhotoSpec, { faceMatch })]);
+	const verdict = combine([file, checkPhotoContent(image, m, spec, { faceMatch })]);
 	printJson(report(verdict));
 	return verdict.ok ? 0 : 1;
 }
@@ -87,9 +105,11 @@ async function make(args: string[]): Promise<number> {
 	let encoderName = 'mozjpeg';
 	let segmentation = 'model';
 	let idPath: string | undefined;
+	let province: string | undefined;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i];
 		if (a === '-o' || a === '--output') output = args[++i];
+		else if (a === '--province') province = args[++i];
 		else if (a === '--encoder') encoderName = args[++i] ?? '';
 		else if (a === '--segmentation') segmentation = args[++i] ?? '';
 		else if (a === '--id') idPath = args[++i];
@@ -98,6 +118,7 @@ async function make(args: string[]): Promise<number> {
 		else throw new CliError(`unexpected argument ${a}\n${usage}`, 2);
 	}
 	if (!output) throw new CliError(`missing -o OUT.jpg\n${usage}`, 2);
+	const spec = provinceSpec(province);
 	const encoder = { mozjpeg: mozjpegEncoder, 'jpeg-js': jpegJsEncoder }[encoderName];
 	if (!encoder) throw new CliError(`unknown encoder "${encoderName}" (mozjpeg or jpeg-js)`, 2);
 	if (segmentation !== 'model' && segmentation !== 'colour')
@@ -110,15 +131,23 @@ async function make(args: string[]): Promise<number> {
 	const mask = segmentation === 'model' ? await createPersonSegmenter(nodeRuntime).segment(image) : undefined;
 	const faceMatch =
 		idPath && measurement.faceCount === 1 ? await faceMatchWith(image, measurement.face, idPath) : undefined;
-	const made = await makePhoto({ image, measurement, spec: hubeiPhotoSpec, encoder, mask, faceMatch });
+	const made = await makePhoto({ image, measurement, spec, encoder, mask, faceMatch });
 	const ms = Math.round(performance.now() - started);
 	if (made.bytes) writeFileSync(output, made.bytes);
 	printJson(report(made, { output: made.bytes ? output : null, milliseconds: ms }));
 	return made.ok ? 0 : 1;
 }
 
-async function recheck(path: string | undefined): Promise<number> {
-	const verdict = await recheckUploadedPhoto(readBytes(path), hubeiPhotoSpec, faceEngine());
+async function recheck(args: string[]): Promise<number> {
+	let path: string | undefined;
+	let province: string | undefined;
+	for (let i = 0; i < args.length; i++) {
+		if (args[i] === '--province') province = args[++i];
+		else if (args[i].startsWith('-')) throw new CliError(`unknown option ${args[i]}\n${usage}`, 2);
+		else path ??= args[i];
+	}
+	const spec = provinceSpec(province);
+	const verdict = await recheckUploadedPhoto(readBytes(path), spec, faceEngine());
 	printJson(report(verdict));
 	return verdict.ok ? 0 : 1;
 }
@@ -127,6 +156,6 @@ export async function run(args: string[]): Promise<number> {
 	const [sub, ...rest] = args;
 	if (sub === 'check') return check(rest);
 	if (sub === 'make') return make(rest);
-	if (sub === 'recheck') return recheck(rest[0]);
+	if (sub === 'recheck') return recheck(rest);
 	throw new CliError(sub ? `unknown subcommand "${sub}"\n${usage}` : usage, 2);
 }

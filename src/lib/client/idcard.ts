@@ -122,10 +122,14 @@ function readingsConfidence(readings: Partial<Record<CardSide, SideReading>>): R
 	return out;
 }
 
-/** Live face vs the card portrait (face worker already loaded by the liveness step); null when a face is missing. */
+/**
+ * Live face vs the card portrait (face worker already loaded by the liveness step) at the policy's face-match
+ * threshold (resolvePolicy(...).thresholds.faceMatch); null when a face is missing.
+ */
 export async function portraitSimilarity(
 	portrait: ImageData,
-	live: ImageData
+	live: ImageData,
+	threshold: number
 ): Promise<{ similarity: number; threshold: number; match: boolean } | null> {
 	const { api, info } = faceWorker();
 	await info;
@@ -137,7 +141,7 @@ export async function portraitSimilarity(
 	if (!cardFace || !liveFace) return null;
 	const a = await api.embed(portrait, cardFace);
 	const b = await api.embed(live, liveFace);
-	const c = await api.compare(a, b);
+	const c = await api.compare(a, b, threshold);
 	return { similarity: round(c.similarity), threshold: c.threshold, match: c.match };
 }
 
@@ -150,13 +154,14 @@ export async function portraitSimilarity(
 export async function withPortraitMatch(
 	result: StepResult,
 	portrait: ImageData | undefined,
-	live: ImageData | null
+	live: ImageData | null,
+	threshold: number
 ): Promise<StepResult> {
 	if (!portrait || !live) return result;
 	let match: Awaited<ReturnType<typeof portraitSimilarity>> = null;
 	let error: string | null = null;
 	try {
-		match = await portraitSimilarity(portrait, live);
+		match = await portraitSimilarity(portrait, live, threshold);
 	} catch (e) {
 		error = e instanceof Error ? e.message.slice(0, 200) : 'face worker failed';
 	}

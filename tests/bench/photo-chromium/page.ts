@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { FaceMeasurement } from '../../../src/lib/core/face/types.ts';
 import type { PhotoWorkerApi } from '../../../workers/photo.worker.ts';
+import { resolvePolicy } from '../../../src/lib/core/policy/resolve.ts';
 
 async function frame(url: string): Promise<ImageData> {
 	const bitmap = await createImageBitmap(await (await fetch(url)).blob());
@@ -21,7 +22,7 @@ async function frame(url: string): Promise<ImageData> {
 	try {
 		const init = await api.init();
 		const image = await frame(url);
-		const made = await api.make(image, measurement);
+		const made = await api.make(image, measurement, resolvePolicy('hubei').photoSpec!);
 		return {
 			init,
 			ok: made.ok,

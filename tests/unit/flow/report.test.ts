@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepResult } from '../../../src/lib/core/bundle/schema.ts';
 import { failedStepResult } from '../../../src/lib/core/flow/index.ts';
 import type { FailureKind } from '../../../src/lib/core/policy/types.ts';
-import { failureKind } from '../../../src/lib/server/services/phone-requests.ts';
+import { failureKindOf as failureKind } from '../../../src/lib/core/policy/steps.ts';
 
 const livenessSaved: StepResult = {
 	kind: 'liveness',

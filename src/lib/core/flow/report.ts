@@ -2,21 +2,14 @@
 // marked failed, with the flow's reason added. The server reads the failure's kind back from it (a liveness step
 // with the reason "face_mismatch" is a face-match failure), so the two sides count the same thing.
 import type { StepResult } from '../bundle/schema.ts';
-import type { FailureKind } from '../policy/types.ts';
+import { FAILURE_STEP } from '../policy/steps.ts';
 import type { FailureRecord } from './types.ts';
-
-const STEP_OF: Record<FailureKind, StepResult['kind']> = {
-	liveness: 'liveness',
-	face_match: 'liveness',
-	photo_match: 'photo',
-	identity_check: 'idcard'
-};
 
 export function failedStepResult(
 	saved: Partial<Record<StepResult['kind'], StepResult>>,
 	failure: Pick<FailureRecord, 'kind' | 'reason'>
 ): StepResult {
-	const kind = STEP_OF[failure.kind];
+	const kind = FAILURE_STEP[failure.kind];
 	const step = saved[kind];
 	const reasons = [...new Set([...(step?.reasons ?? []), failure.reason])];
 	return { scores: {}, models: [], details: {}, ...step, kind, passed: false, reasons };

@@ -12,9 +12,9 @@ import {
 	type ReviewPayload,
 	type RequestVerdict
 } from '../../core/bundle/request.ts';
-import type { Challenge, StepResult } from '../../core/bundle/schema.ts';
+import type { Challenge } from '../../core/bundle/schema.ts';
 import { isRecorded } from '../../core/outcome.ts';
-import type { FailureKind } from '../../core/policy/types.ts';
+import { failureKindOf } from '../../core/policy/steps.ts';
 import { audit, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -34,14 +34,6 @@ function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; p
 		const status = verdict.code === 'challenge_expired' ? 410 : 400;
 		throw new ServiceError(status, verdict.code, verdict.zh, verdict.en);
 	}
-}
-
-/** What the province's limit calls a failed step. A liveness step failed on the face comparison is a face match. */
-export function failureKind(step: StepResult): FailureKind | null {
-	if (step.kind === 'idcard') return 'identity_check';
-	if (step.kind === 'photo') return 'photo_match';
-	if (step.kind === 'liveness') return step.reasons?.includes('face_mismatch') ? 'face_match' : 'liveness';
-	return null;
 }
 
 export interface AttemptAnswer {
@@ -92,7 +84,7 @@ export async function reportAttempt(
 			'Only a failed step can be reported.'
 		);
 	}
-	const kind = failureKind(payload.step);
+	const kind = failureKindOf(payload.step);
 	if (!kind) {
 		throw new ServiceError(
 			400,

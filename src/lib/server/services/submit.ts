@@ -18,7 +18,7 @@ import type { Db } from '../db/index.ts';
 import { serverFaceEngine } from '../face.ts';
 import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
-import { requiredBundleSteps, serverPolicy } from '../policy.ts';
+import { serverPolicy } from '../policy.ts';
 import { smsSender, type SmsSender } from '../sms/index.ts';
 import { authorityScale, identityAuthority, type IdentityAuthority } from '../authority/index.ts';
 import { config } from '../config.ts';
@@ -196,12 +196,9 @@ async function submitVerified(
 		now,
 		uploaded,
 		allowedModels: deps.allowedModels ?? modelAllowList(),
-		thresholds: {
-			faceMatch: policy.thresholds.faceMatch.value,
-			antiSpoof: policy.thresholds.antiSpoof.value
-		},
+		thresholds: sp.thresholds,
 		// Always on: a bundle that leaves out a step the province requires is refused, never confirmed.
-		requiredSteps: requiredBundleSteps(policy),
+		requiredSteps: sp.requiredBundleSteps,
 		recheckPhoto:
 			photo && sp.photoSpec
 				? async () => (recheck = await recheckPhoto(photo, sp.photoSpec!, deps.face)).reasons

@@ -1,0 +1,60 @@
+// A province's policy resolved into what every consumer reads: the server's verifier and re-check, the phone's
+// screens and workers, and the CLI (`--province`). Nothing else picks a photo spec, a threshold or the bundle's
+// required steps on its own.
+import type { PhotoSpec } from '../photo/spec.ts';
+import { findPolicy, policies } from './index.ts';
+import { requiredBundleSteps, type BundleStep } from './steps.ts';
+import type { ProvincePolicy } from './types.ts';
+
+/** GB/T 2260 province codes: the first two digits of the province's admission numbers. */
+const PROVINCE_CODES: Readonly<Record<string, string>> = { beijing: '11', fujian: '35', hubei: '42' };
+
+export interface ResolvedPolicy {
+	policy: ProvincePolicy;
+	/** GB/T 2260 code of the province. */
+	provinceCode: string;
+	/**
+	 * The photo engine's spec the province's photo is checked against, on the phone and on the server (the
+	 * registration photo, or the face capture's live still), with the policy's face-match threshold; null when the
+	 * province takes no photo.
+	 */
+	photoSpec: PhotoSpec | null;
+	/** Decision values of the policy's thresholds (face match, anti-spoof). */
+	thresholds: { faceMatch: number; antiSpoof: number };
+	requiredBundleSteps: readonly BundleStep[];
+}
+
+export class UnknownProvinceError extends Error {
+	constructor(readonly province: string) {
+		super(`unknown province "${province}" (known: ${Object.keys(policies).join(', ')})`);
+	}
+}
+
+/** Resolves a policy object (the province registry's, or one a test builds). */
+export function resolve(policy: ProvincePolicy): ResolvedPolicy {
+	const provinceCode = PROVINCE_CODES[policy.id];
+	if (!provinceCode) throw new UnknownProvinceError(policy.id);
+	const faceMatch = policy.thresholds.faceMatch.value;
+	const photoSpec = policy.photo.kind === 'none' ? null : { ...policy.photo.spec, minFaceMatch: faceMatch };
+	return {
+		policy,
+		provinceCode,
+		photoSpec,
+		thresholds: { faceMatch, antiSpoof: policy.thresholds.antiSpoof.value },
+		requiredBundleSteps: requiredBundleSteps(policy)
+	};
+}
+
+const resolved = new Map<string, ResolvedPolicy>();
+
+/** The province's resolved policy; throws UnknownProvinceError for a province without a policy or code. */
+export function resolvePolicy(province: string): ResolvedPolicy {
+	let r = resolved.get(province);
+	if (!r) {
+		const policy = findPolicy(province);
+		if (!policy) throw new UnknownProvinceError(province);
+		r = resolve(policy);
+		resolved.set(province, r);
+	}
+	return r;
+}

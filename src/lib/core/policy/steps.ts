@@ -1,0 +1,43 @@
+// How the flow's steps, the failures the attempt limit counts and the signed bundle's step results map onto each
+// other: the phone (failure reports), the server (which steps a bundle must carry, which kind a reported failure
+// is) and the tests all read this one table.
+import type { StepResult } from '../bundle/schema.ts';
+import type { FailureKind, FlowStep, ProvincePolicy } from './types.ts';
+
+export type BundleStep = StepResult['kind'];
+
+/** The step result each flow step saves for the bundle (consent and review save none). */
+export const BUNDLE_STEP_OF: Readonly<Partial<Record<FlowStep, BundleStep>>> = {
+	confirm_record: 'record',
+	id_capture: 'idcard',
+	liveness: 'liveness',
+	photo: 'photo',
+	signature: 'signature'
+};
+
+/** The step result a failure of each kind is reported in. */
+export const FAILURE_STEP: Readonly<Record<FailureKind, BundleStep>> = {
+	liveness: 'liveness',
+	face_match: 'liveness',
+	photo_match: 'photo',
+	identity_check: 'idcard'
+};
+
+/** The reason a liveness step carries when the live face is not the ID card portrait's (a face-match failure). */
+export const FACE_MISMATCH_REASON = 'face_mismatch';
+
+/** What the attempt limit calls a failed step: a liveness step failed on the face comparison is a face match. */
+export function failureKindOf(step: Pick<StepResult, 'kind' | 'reasons'>): FailureKind | null {
+	if (step.kind === 'liveness' && step.reasons?.includes(FACE_MISMATCH_REASON)) return 'face_match';
+	const kinds = (Object.keys(FAILURE_STEP) as FailureKind[]).filter(
+		(k) => k !== 'face_match' && FAILURE_STEP[k] === step.kind
+	);
+	return kinds[0] ?? null;
+}
+
+/** Step results a bundle must carry for the policy's flow; each must be present, and passed for a confirmation. */
+export function requiredBundleSteps(policy: ProvincePolicy): BundleStep[] {
+	return policy.steps
+		.filter((s) => s !== 'signature' || policy.signatureRequired)
+		.flatMap((s) => BUNDLE_STEP_OF[s] ?? []);
+}
