@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { audioFeatures } from '../../src/lib/core/liveness/vad.ts';
-import { cosineSimilarity } from '../../src/lib/core/liveness/stats.ts';
+import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
 import { decodeAudio, replayClip } from '../../src/cli/commands/liveness.ts';
 import { fixture } from './fixtures.ts';
 import type { Trace } from '../unit/liveness/trace.ts';

@@ -2,6 +2,7 @@
 // still image) changes by almost nothing between frames, a live face always does (breathing, blinks, sensor noise).
 // It stands in for the face engine's liveness until workers/face.worker.ts is wired in; it never decides "live"
 // on its own for the server, which re-checks the signed scores against the policy.
+import { median as coreMedian } from '../core/liveness/stats.ts';
 
 const W = 64;
 const H = 48;
@@ -32,9 +33,6 @@ export function createMotionTracker(): MotionTracker {
 	};
 }
 
-export function median(values: readonly number[]): number | null {
-	if (!values.length) return null;
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+/** The core's median (core/liveness/stats.ts), null when nothing was measured. */
+export const median = (values: readonly number[]): number | null =>
+	values.length ? coreMedian(values) : null;

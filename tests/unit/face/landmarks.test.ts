@@ -7,7 +7,8 @@ import {
 	mouthOpenness
 } from '../../../src/lib/core/face/landmarks.ts';
 import { binsToDegrees, softmax } from '../../../src/lib/core/face/pose.ts';
-import { brightness, laplacianVariance } from '../../../src/lib/core/face/quality.ts';
+import { brightness } from '../../../src/lib/core/face/quality.ts';
+import { greyLaplacianVariance as laplacianVariance } from '../../../src/lib/core/image/stats.ts';
 import type { Point } from '../../../src/lib/core/image/types.ts';
 
 /** A schematic 68-point face: eyes as hexagons with a given lid gap, mouth with a given lip gap. */

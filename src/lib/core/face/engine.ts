@@ -29,7 +29,8 @@ import {
 import { l2normalize } from './match.ts';
 import { poseFromLandmarks } from './landmark-pose.ts';
 import { binsToDegrees, IMAGENET_MEAN, IMAGENET_STD, poseCrop, POSE_SIZE, softmax } from './pose.ts';
-import { brightness, laplacianVariance } from './quality.ts';
+import { greyLaplacianVariance } from '../image/stats.ts';
+import { brightness } from './quality.ts';
 
 /** Manifest ids of the models this engine loads (models/manifest/face.json). */
 export const FACE_MODELS = {
@@ -351,7 +352,7 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 				widthFraction: best.box.width / frame.width
 			},
 			brightness: brightness(faceGray),
-			sharpness: laplacianVariance(faceGray, 64, 64)
+			sharpness: greyLaplacianVariance(faceGray, 64, 64)
 		};
 	}
 

@@ -2,6 +2,7 @@
 // refresh bands: a periodic texture strongest in colour), a photocopy or grey copy (no colour in the emblem, the
 // blue labels or the background pattern) or a print (halftone dots: a periodic texture in brightness). A warning
 // never blocks the candidate; it asks for the original card and travels in the bundle for the reviewer.
+import { kthSmallest } from '../image/stats.ts';
 import type { RgbaImage } from '../image/types.ts';
 import { reason, type Reason } from './reasons.ts';
 
@@ -28,9 +29,9 @@ export interface RecaptureCheck {
 /** Limits tuned on generated genuine cards and recaptures (seeds 5000+; see models/notes/idcard.md). */
 export const RECAPTURE_LIMITS = { minColour: 12, maxFineColour: 8, screenFineColour: 130 };
 
+/** The value at rank floor(q * n) of the sorted values (0 for none), by the image core's selection. */
 function percentile(values: Float32Array, q: number): number {
-	const sorted = Float32Array.from(values).sort();
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+	return values.length ? kthSmallest(values, Math.min(values.length - 1, Math.floor(q * values.length))) : 0;
 }
 
 export function measureRecapture(card: RgbaImage): RecaptureMeasures {

@@ -12,9 +12,15 @@ export function meanBrightness(img: RgbaImage): number {
 
 /** Variance of the 4-neighbour Laplacian: low on blurred frames, high on sharp ones. */
 export function laplacianVariance(img: RgbaImage): number {
-	const { width: w, height: h } = img;
+	return greyLaplacianVariance(toGray(img), img.width, img.height);
+}
+
+/**
+ * Variance of the 4-neighbour Laplacian over grey values (0..255), row-major `w` x `h`: the one sharpness measure
+ * of the camera hints, the face engine's crop and the photo checks (each on its own fixed-size region).
+ */
+export function greyLaplacianVariance(g: Float32Array, w: number, h: number): number {
 	if (w < 3 || h < 3) return 0;
-	const g = toGray(img);
 	let sum = 0;
 	let sumSq = 0;
 	let n = 0;

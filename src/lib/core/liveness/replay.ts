@@ -1,12 +1,12 @@
 // Drives the liveness checks over a sequence of frames with a FaceEngine: the camera loop in the worker, the `zv`
 // replay and the benchmarks all use this, so a clip is judged the same way everywhere.
+import { cosineSimilarity } from '../face/match.ts';
 import type { FaceEngine, FaceMeasurement } from '../face/types.ts';
 import type { RgbaImage } from '../image/types.ts';
 import { createActionsState, finishActions, stepActions, type ActionsConfig } from './actions.ts';
 import { checkContinuity, type Similarity } from './continuity.ts';
 import { checkDigitReading, type DigitsConfig } from './digits.ts';
 import { foldAntiSpoof } from './spoof.ts';
-import { cosineSimilarity } from './stats.ts';
 import type { ActionsChallenge, DigitsChallenge, LivenessVerdict } from './types.ts';
 import { actionsVerdict } from './verdict.ts';
 

@@ -40,18 +40,6 @@ export function pearson(a: readonly number[], b: readonly number[]): number {
 	return sab / Math.sqrt(saa * sbb);
 }
 
-export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-	let dot = 0;
-	let na = 0;
-	let nb = 0;
-	for (let i = 0; i < a.length; i++) {
-		dot += a[i] * b[i];
-		na += a[i] * a[i];
-		nb += b[i] * b[i];
-	}
-	return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
-
 export function round(value: number, digits = 3): number {
 	const f = 10 ** digits;
 	return Math.round(value * f) / f;

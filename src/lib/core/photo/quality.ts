@@ -1,7 +1,7 @@
 // Image-quality measures of the face region, in the spirit of ISO/IEC 29794-5 (OFIQ) components:
 // sharpness, exposure (mean luma), dynamic range and illumination uniformity (left/right balance).
 import { crop, resize, toGray } from '../image/ops.ts';
-import { kthSmallest } from '../image/stats.ts';
+import { greyLaplacianVariance, kthSmallest } from '../image/stats.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 
 export interface FaceQuality {
@@ -35,29 +35,11 @@ export function measureFaceQuality(image: RgbaImage, faceBox: Box): FaceQuality 
 	const w = normalised.width;
 	const h = normalised.height;
 	return {
-		sharpness: laplacianVariance(grey, w, h),
+		sharpness: greyLaplacianVariance(grey, w, h),
 		meanLuma: mean(grey),
 		dynamicRange: spread(grey, 0.02, 0.98),
 		evenness: leftRightBalance(grey, w, h)
 	};
-}
-
-export function laplacianVariance(grey: Float32Array, w: number, h: number): number {
-	let sum = 0;
-	let sumSq = 0;
-	let n = 0;
-	for (let y = 1; y < h - 1; y++) {
-		for (let x = 1; x < w - 1; x++) {
-			const i = y * w + x;
-			const l = grey[i - 1] + grey[i + 1] + grey[i - w] + grey[i + w] - 4 * grey[i];
-			sum += l;
-			sumSq += l * l;
-			n++;
-		}
-	}
-	if (n === 0) return 0;
-	const m = sum / n;
-	return sumSq / n - m * m;
 }
 
 function mean(values: Float32Array): number {

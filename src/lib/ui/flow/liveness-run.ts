@@ -7,6 +7,8 @@ import { createMotionTracker, median } from '$lib/client/motion';
 import type { FaceWorkerApi } from '../../../../workers/face.worker.ts';
 import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
 import { resizeFace } from '$lib/core/face/geometry';
+import { cosineSimilarity } from '$lib/core/face/match';
+import { TOO_DARK } from '$lib/core/face/quality';
 import {
 	actionsPrompt,
 	actionsVerdict,
@@ -65,8 +67,6 @@ export interface LoopResult {
 	details: Record<string, string | number | boolean | null>;
 }
 
-/** Below this mean face brightness (0..1) the measurements are unreliable. */
-const DARK = 0.25;
 /** A face narrower than this share of the frame is too far away to judge. */
 const FAR = 0.22;
 /** Head turned or tilted beyond this many degrees while the candidate should face the screen. */
@@ -90,25 +90,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function hintFor(m: FaceMeasurement, facingRequired: boolean): Text | null {
 	if (m.faceCount === 0) return { zh: '请将脸放入框内', en: 'Bring your face into the frame' };
 	if (m.faceCount > 1) return { zh: '请确保画面中只有您一人', en: 'Make sure only you are in view' };
-	if (m.brightness !== undefined && m.brightness < DARK) return { zh: '光线太暗', en: 'Too dark' };
+	if (m.brightness !== undefined && m.brightness < TOO_DARK) return { zh: '光线太暗', en: 'Too dark' };
 	if (m.facePosition && m.facePosition.widthFraction < FAR)
 		return { zh: '请靠近一点', en: 'Come a little closer' };
 	if (facingRequired && m.pose && (Math.abs(m.pose.yaw) > OFF_AXIS || Math.abs(m.pose.pitch) > OFF_AXIS))
 		return { zh: '请正对屏幕', en: 'Face the screen' };
 	return null;
 }
-
-const cosine = (a: Float32Array, b: Float32Array) => {
-	let dot = 0;
-	let na = 0;
-	let nb = 0;
-	for (let i = 0; i < a.length; i++) {
-		dot += a[i] * b[i];
-		na += a[i] * a[i];
-		nb += b[i] * b[i];
-	}
-	return dot / Math.sqrt(na * nb || 1);
-};
 
 export async function runFaceLiveness(
 	api: Remote<FaceWorkerApi>,
@@ -257,7 +245,7 @@ export async function runFaceLiveness(
 
 	const continuity = checkContinuity(
 		samples,
-		(a, b) => cosine(a.embedding, b.embedding),
+		(a, b) => cosineSimilarity(a.embedding, b.embedding),
 		thresholds.faceMatch
 	);
 	const spoof = foldAntiSpoof(
