@@ -52,14 +52,18 @@ const api = {
 		return { model: SEGMENT_MODEL_ID, ms: performance.now() - started };
 	},
 
-	/** Content checks of a frame or picked photo (plus file rules when the original file's bytes are given). */
+	/**
+	 * Content checks of a frame or picked photo (plus file rules when the original file's bytes are given); with
+	 * `faceMatch`, the photo's face similarity to the face it is compared with, judged at spec.minFaceMatch.
+	 */
 	check(
 		frame: ImageData,
 		measurement: FaceMeasurement,
 		spec: PhotoSpec,
-		fileBytes?: Uint8Array
+		fileBytes?: Uint8Array,
+		faceMatch?: number
 	): PhotoVerdict {
-		const content = checkPhotoContent(frame, measurement, spec);
+		const content = checkPhotoContent(frame, measurement, spec, { faceMatch });
 		return fileBytes ? combine([checkUploadFile(fileBytes, spec), content]) : content;
 	},
 

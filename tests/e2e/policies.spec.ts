@@ -1,6 +1,6 @@
 // Each province policy walked from the first screen to the result, on the live selfie clip.
 import { expect, test, type Page } from '@playwright/test';
-import { browserWithSpeaker } from './support/browser.ts';
+import { browserWithSpeaker, speakerClip } from './support/browser.ts';
 import { confirmableCandidate, registerCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
 import {
 	confirmRecord,
@@ -54,10 +54,10 @@ test('hubei: record, ID portrait, digit reading kept on the phone, photo, signat
 	page: pc,
 	request
 }) => {
-	const id = await confirmableCandidate(request, 'hubei');
 	// Digit reading is decided on voice and mouth: the camera plays a speaker reading aloud, with the take's audio.
 	// A speaker who opens the mouth clearly: the quietest (bbaf2n) sits near the mouth-range threshold when a loaded
-	// machine's fake camera gives ~8 frames a second (see liveness.spec.ts).
+	// machine's fake camera gives ~8 frames a second (see liveness.spec.ts). The record's reference photo is of them.
+	const id = await confirmableCandidate(request, 'hubei', speakerClip('lbbc2a'));
 	const browser = await browserWithSpeaker('lbbc2a');
 	try {
 		const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'hubei');

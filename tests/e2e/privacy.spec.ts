@@ -3,14 +3,14 @@
 // bundle, the final photo and the signature image.
 import { expect, test, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { browserWithSpeaker } from './support/browser.ts';
+import { browserWithSpeaker, speakerClip } from './support/browser.ts';
 import { startOnPc, DEMO_IDS } from './support/flow.ts';
+import { registrationPhotoOf } from './support/camera.ts';
 import { generatedCards } from './support/idcard.ts';
 import {
 	confirmRecord,
 	consent,
 	expectStatus,
-	fixturePath,
 	idCards,
 	liveness,
 	openPhoneAs,
@@ -116,9 +116,7 @@ test('the phone sends only same-origin requests, and only the bundle, final phot
 		const parts = multipart(withBody.find((r) => r.url().endsWith('/submit'))!);
 		expect(parts.map((p) => p.name).sort()).toEqual(['bundle', 'photo', 'signature']);
 		const photoPart = parts.find((p) => p.name === 'photo')!;
-		expect(
-			photoPart.body.equals(readFileSync(fixturePath('idphotos', 'blue_bg_man_compliant_480x640.jpg')))
-		).toBe(true);
+		expect(photoPart.body.equals(readFileSync(registrationPhotoOf(speakerClip('lbbc2a'))))).toBe(true);
 		const sig = parts.find((p) => p.name === 'signature')!;
 		expect(sig.type).toBe('image/png');
 		expect(sig.body.subarray(1, 4).toString('latin1')).toBe('PNG');

@@ -146,33 +146,37 @@ export async function portraitSimilarity(
 }
 
 /**
- * Adds the live face vs ID card portrait similarity to a liveness result when the phone kept a portrait. The
- * liveness screen fails the attempt on a mismatch; the server re-checks the similarity against the policy's
- * threshold. A failure to measure (no face on either image, models not loaded) is recorded as such, not hidden,
- * and the server holds such a bundle for manual review.
+ * Adds the live face's similarity to a reference face (the ID card portrait, or the accepted photo where the policy
+ * compares the photo with the live face) to a liveness result, under `${key}Similarity`, `${key}Match`,
+ * `${key}Threshold` and `${key}Note`. The liveness screen fails the attempt on a mismatch; the server re-checks the
+ * similarity against the policy's threshold. A failure to measure (no face on either image, models not loaded) is
+ * recorded as such, not hidden, and the server holds such a bundle for manual review.
  */
-export async function withPortraitMatch(
+export async function withFaceComparison(
 	result: StepResult,
-	portrait: ImageData | undefined,
+	key: 'idPortrait' | 'photo',
+	reference: ImageData | undefined,
 	live: ImageData | null,
 	threshold: number
 ): Promise<StepResult> {
-	if (!portrait || !live) return result;
+	if (!reference || !live) return result;
 	let match: Awaited<ReturnType<typeof portraitSimilarity>> = null;
 	let error: string | null = null;
 	try {
-		match = await portraitSimilarity(portrait, live, threshold);
+		match = await portraitSimilarity(reference, live, threshold);
 	} catch (e) {
 		error = e instanceof Error ? e.message.slice(0, 200) : 'face worker failed';
 	}
 	return {
 		...result,
-		scores: { ...result.scores, ...(match ? { idPortraitSimilarity: match.similarity } : {}) },
+		scores: { ...result.scores, ...(match ? { [`${key}Similarity`]: match.similarity } : {}) },
 		details: {
 			...result.details,
-			idPortraitMatch: match ? match.match : null,
-			idPortraitThreshold: match ? match.threshold : null,
-			idPortraitNote: match ? null : (error ?? 'no face found on the card portrait or the live frame')
+			[`${key}Match`]: match ? match.match : null,
+			[`${key}Threshold`]: match ? match.threshold : null,
+			[`${key}Note`]: match
+				? null
+				: (error ?? `no face found on the ${key === 'photo' ? 'photo' : 'card portrait'} or the live frame`)
 		}
 	};
 }

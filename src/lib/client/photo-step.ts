@@ -5,6 +5,7 @@ import type { PhotoEvidence } from './phone-store.ts';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import type { PhotoReason } from '../core/photo/reasons.ts';
 import { checkUploadFile } from '../core/photo/file-checks.ts';
+import { portraitSimilarity } from './idcard.ts';
 import { fileToImageData } from './images.ts';
 import { faceWorker, photoWorker, segmentingPhotoWorker } from './workers.ts';
 
@@ -14,7 +15,16 @@ export interface PhotoStepOptions {
 	processed: boolean;
 	/** Bytes downloaded over every model the step needs (face models, and the segmentation model when processing). */
 	onProgress?: (loaded: number, total: number) => void;
+	/** The ID card portrait the photo's face is compared with (policy compareWith id_portrait), at spec.minFaceMatch. */
+	idPortrait?: ImageData;
 }
+
+/**
+ * A photo that keeps every rule but shows someone other than the ID card's person: a photo-match failure the
+ * attempt limit may count. A photo that also breaks another rule is simply redone first.
+ */
+export const isPhotoMismatch = (evidence: PhotoEvidence) =>
+	evidence.reasons.length > 0 && evidence.reasons.every((r) => r.code === 'FACE_MISMATCH');
 
 const messages = (list: readonly PhotoReason[]) => list.map((r) => ({ code: r.code, zh: r.zh, en: r.en }));
 
@@ -50,11 +60,13 @@ export async function photoEvidence(
 		: null;
 	const frame = await fileToImageData(file);
 	const measurement = await face.api.measureStill(frame);
+	const match = options.idPortrait ? await idPortraitMatch(options.idPortrait, frame, spec) : null;
 	const worker = photo?.api ?? photoWorker();
 	if (processed) {
-		const made = await worker.make(frame, measurement, spec);
+		const made = await worker.make(frame, measurement, spec, match?.similarity);
 		const measures = {
 			...flat(made.measures),
+			...match?.measures,
 			engine: 'face+photo',
 			processed: true,
 			segmentationError: segmentation
@@ -69,12 +81,28 @@ export async function photoEvidence(
 			measures: { ...measures, bytes: made.bytes.length }
 		};
 	}
-	const verdict = await worker.check(frame, measurement, spec, bytes);
+	const verdict = await worker.check(frame, measurement, spec, bytes, match?.similarity);
 	return {
 		...fileEvidence(file, bytes, spec),
 		passed: verdict.ok,
 		reasons: messages(verdict.reasons),
-		measures: { ...flat(verdict.measures), engine: 'face+photo', processed: false }
+		measures: { ...flat(verdict.measures), ...match?.measures, engine: 'face+photo', processed: false }
+	};
+}
+
+/**
+ * The photo's face against the card portrait's. When either has no face the comparison is recorded as not made
+ * (the server's own evidence still decides), never as a match.
+ */
+async function idPortraitMatch(portrait: ImageData, frame: ImageData, spec: PhotoSpec) {
+	const match = await portraitSimilarity(portrait, frame, spec.minFaceMatch);
+	return {
+		similarity: match?.similarity,
+		measures: {
+			idPortraitSimilarity: match ? match.similarity : null,
+			idPortraitThreshold: spec.minFaceMatch,
+			idPortraitNote: match ? null : 'no face found on the card portrait or the photo'
+		}
 	};
 }
 

@@ -4,6 +4,12 @@ import { join, resolve } from 'node:path';
 import { convertClip, defaultCameraClip } from './camera.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
 
+const fixtures =
+	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
+
+/** A GRID speaker's take (../shared/fixtures/clips/grid_<code>_640x480_25fps.mjpeg). */
+export const speakerClip = (code: string) => join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`);
+
 /** The clip each browser's fake camera plays: the ID card a test prints shows that person's face. */
 const clips = new WeakMap<Browser, string>();
 
@@ -24,9 +30,7 @@ export async function browserWithClip(clip: string, seconds?: number): Promise<B
  * whose fake microphone plays the same take's audio: a candidate reading aloud, for digit-reading liveness.
  */
 export async function browserWithSpeaker(code: string): Promise<Browser> {
-	const fixtures =
-		process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
-	const clip = join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`);
+	const clip = speakerClip(code);
 	const browser = await chromium.launch({
 		executablePath: chromiumPath,
 		args: chromiumArgs(convertClip(clip), join(fixtures, 'clips', `grid_${code}.wav`))

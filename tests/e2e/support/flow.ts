@@ -1,7 +1,7 @@
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { randomIdentity, rng } from '../../support/idcard/identities.ts';
 import { readFileSync } from 'node:fs';
-import { cameraPersonPhoto } from './camera.ts';
+import { defaultCameraClip, referencePhotoOf } from './camera.ts';
 import { rememberAddress } from './idcard.ts';
 import { fixturePath } from './phone.ts';
 import { REGISTRATION_TOKEN } from './server-env.ts';
@@ -9,24 +9,20 @@ import { REGISTRATION_TOKEN } from './server-env.ts';
 /**
  * A fresh candidate registered through the registration API, for tests that use up a candidate's attempts or
  * confirm one (a confirmed candidate cannot be confirmed again): the seeded demo candidates stay usable by every
- * other test. With `reference`, the record carries a reference photo of the man whose face the server compares:
- * for Hubei and Beijing the man whose registration photo `photo()` uploads (an earlier picture of him, read from
- * ../shared/fixtures now, never copied into the repository); for Fujian, whose phone sends a still of the face
- * capture, the man the fake camera plays (another frame of his video) as the office's approved photo. The server's
- * own face match then confirms a genuine run. A fixture path as `reference` gives someone else's photo as the
+ * other test. With `reference`, the record carries a reference photo of the person the fake camera plays (`clip`), whose
+ * registration photo `photo()` uploads and whose face the generated ID card shows (another frame of his video, read
+ * from ../shared/fixtures now, never copied into the repository): the office's approved photo (Fujian), the previous
+ * registration's (Hubei) or the authority's (Beijing). The server's own face match then confirms a genuine run. A fixture path as `reference` gives someone else's photo as the
  * reference (`['faces', 'lfw_Yao_Ming_1.jpg']`): the server's face match then refuses the genuine run.
  */
 export async function registerCandidate(
 	request: APIRequestContext,
 	province: 'beijing' | 'fujian' | 'hubei',
 	seed: number,
-	reference: boolean | [folder: string, file: string] = false
+	reference: boolean | [folder: string, file: string] = false,
+	clip = defaultCameraClip()
 ): Promise<string> {
-	const referenceFile = Array.isArray(reference)
-		? fixturePath(...reference)
-		: province === 'fujian'
-			? cameraPersonPhoto()
-			: fixturePath('idphotos', 'blue_bg_man_original_358x441.jpg');
+	const referenceFile = Array.isArray(reference) ? fixturePath(...reference) : referencePhotoOf(clip);
 	const identity = randomIdentity(rng(seed));
 	const source = { beijing: 'authority', fujian: 'pre_registration', hubei: 'previous_registration' }[
 		province
@@ -58,8 +54,11 @@ export async function registerCandidate(
 }
 
 /** A candidate the genuine e2e flow confirms: fresh, with the reference photo of the uploaded photo's person. */
-export const confirmableCandidate = (request: APIRequestContext, province: 'beijing' | 'fujian' | 'hubei') =>
-	registerCandidate(request, province, Math.floor(Math.random() * 1e9), true);
+export const confirmableCandidate = (
+	request: APIRequestContext,
+	province: 'beijing' | 'fujian' | 'hubei',
+	clip = defaultCameraClip()
+) => registerCandidate(request, province, Math.floor(Math.random() * 1e9), true, clip);
 
 export const DEMO_ID = '110105199003071239';
 

@@ -1,5 +1,6 @@
-import { convertClip } from './camera.ts';
+import { registrationPhotoOf, convertClip } from './camera.ts';
 
 export default function globalSetup(): void {
 	convertClip();
+	registrationPhotoOf();
 }

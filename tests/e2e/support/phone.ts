@@ -2,6 +2,7 @@
 import { expect, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
 import { cameraClipOf } from './browser.ts';
+import { registrationPhotoOf } from './camera.ts';
 import { cameraFace, cardFile, phoneIdentity } from './idcard.ts';
 import type { Degradation } from '../../support/idcard/generate.ts';
 
@@ -53,9 +54,13 @@ export async function idCards(
 	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
 }
 
-export async function photo(phone: Page, file = 'blue_bg_man_compliant_480x640.jpg'): Promise<void> {
+/** Uploads a registration photo of the person the camera plays and the card shows, and accepts it. */
+export async function photo(
+	phone: Page,
+	file = registrationPhotoOf(cameraClipOf(phone.context().browser()))
+): Promise<void> {
 	await expectStatus(phone, 'photo');
-	await phone.getByTestId('photo-file').setInputFiles(fixturePath('idphotos', file));
+	await phone.getByTestId('photo-file').setInputFiles(file);
 	await phone.getByRole('button', { name: '使用此照片' }).click({ timeout: 60_000 });
 }
 

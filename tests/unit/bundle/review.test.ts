@@ -60,6 +60,13 @@ describe('the ID-portrait similarity is re-checked against the face-match thresh
 		});
 	});
 
+	it('refuses a passed step whose live face vs photo similarity lies below it (policy compareWith live_face)', () => {
+		expect(findScoreViolation([liveness({ photoSimilarity: 0.2 })], thresholds)).toMatchObject({
+			score: 'photoSimilarity',
+			value: 0.2
+		});
+	});
+
 	it('accepts one at or above it, and ignores a failed step', () => {
 		expect(findScoreViolation([liveness({ idPortraitSimilarity: 0.45 })], thresholds)).toBeNull();
 		expect(

@@ -83,6 +83,7 @@ const ALL_EVENTS: FlowEvent[] = [
 	{ type: 'LIVENESS_PASSED', at: T0 },
 	{ type: 'LIVENESS_FAILED', reason: 'timeout', at: T0 },
 	{ type: 'FACE_MISMATCH', at: T0 },
+	{ type: 'PHOTO_MISMATCH', at: T0 },
 	{ type: 'PHOTO_UPLOADED', at: T0 },
 	{ type: 'PHOTO_ACCEPTED', at: T0 },
 	{ type: 'PHOTO_REJECTED', cause: 'mismatch', at: T0 },
@@ -100,7 +101,7 @@ const ACCEPTED: Record<string, string[]> = {
 	consent: ['GIVE_CONSENT'],
 	confirm_record: ['CONFIRM_RECORD', 'RECORD_MISMATCH'],
 	id_capture: ['ID_SIDE_CAPTURED'],
-	liveness: ['LIVENESS_PASSED', 'LIVENESS_FAILED', 'FACE_MISMATCH'],
+	liveness: ['LIVENESS_PASSED', 'LIVENESS_FAILED', 'FACE_MISMATCH', 'PHOTO_MISMATCH'],
 	photo: ['PHOTO_UPLOADED', 'PHOTO_ACCEPTED', 'PHOTO_REJECTED'],
 	signature: ['SIGNATURE_SAVED'],
 	review: ['SUBMIT'],
@@ -291,6 +292,22 @@ describe('beijing: 5 failures then contact the exam office; 15 photo uploads a d
 		const state = send(walkTo('beijing', 'liveness'), { type: 'FACE_MISMATCH', similarity: 0.2, at: T0 });
 		expect(state.status).toBe('attempt_failed');
 		expect(attemptsLeft(state)).toBe(4);
+	});
+
+	it('a live face that is not the face on the accepted photo fails the photo: counted, retried from the photo', () => {
+		const state = send(walkTo('beijing', 'liveness'), { type: 'PHOTO_MISMATCH', similarity: 0.2, at: T0 });
+		expect(state.status).toBe('attempt_failed');
+		expect(state.notice?.code).toBe('photo_mismatch');
+		expect(state.failures.at(-1)).toMatchObject({
+			kind: 'photo_match',
+			reason: 'photo_mismatch',
+			counted: true
+		});
+		expect(attemptsLeft(state)).toBe(4);
+		const retried = send(state, { type: 'RETRY', at: T0 });
+		expect(retried.status).toBe('photo');
+		expect(retried.photoAccepted).toBe(false);
+		expect(retried.livenessPassed).toBe(false);
 	});
 
 	it('counts liveness, photo-vs-action and ministry identity-check failures; the fifth ends in contact_office', () => {

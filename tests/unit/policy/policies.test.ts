@@ -1,6 +1,8 @@
 // Province policies are data; these tests pin the rules each seed guide states, so a change to one is deliberate.
 import { describe, expect, it } from 'vitest';
 import { beijing, fujian, getPolicy, hubei, policies } from '../../../src/lib/core/policy/index.ts';
+import { photoComparisons } from '../../../src/lib/core/policy/steps.ts';
+import type { FlowStep } from '../../../src/lib/core/policy/types.ts';
 import { LIVENESS_ACTIONS } from '../../../src/lib/core/policy/types.ts';
 import { FACE_MATCH } from '../../../src/lib/core/face/match.ts';
 
@@ -93,5 +95,26 @@ describe('province rules from the seed guides', () => {
 		expect(beijing.limits.photoUploadsPerDay).toBe(15);
 		expect(beijing.limits.attempts).toMatchObject({ max: 5, then: ['contact_office'] });
 		expect(beijing.limits.attempts?.counts).toContain('identity_check');
+	});
+});
+
+describe('photo comparisons (compareWith)', () => {
+	it.each(Object.keys(policies))(
+		'%s: each face the photo is compared with is on the phone when the comparison runs',
+		(id) => {
+			const policy = getPolicy(id);
+			const at = (step: FlowStep) => policy.steps.indexOf(step);
+			const { idPortrait, liveFace } = photoComparisons(policy);
+			// With the card portrait at the photo step: the card is read before.
+			if (idPortrait) expect(at('id_capture')).toBeLessThan(at('photo'));
+			// With the live face at the liveness step: the photo is accepted before.
+			if (liveFace) expect(at('photo')).toBeLessThan(at('liveness'));
+		}
+	);
+
+	it('Hubei compares the photo with the ID portrait, Beijing with the live face, Fujian takes no photo', () => {
+		expect(photoComparisons(hubei)).toEqual({ idPortrait: true, liveFace: false });
+		expect(photoComparisons(beijing)).toEqual({ idPortrait: false, liveFace: true });
+		expect(photoComparisons(fujian)).toEqual({ idPortrait: false, liveFace: false });
 	});
 });

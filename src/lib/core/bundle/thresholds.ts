@@ -12,7 +12,7 @@ export interface ScoreThresholds {
 
 /** Score names the phone uses for each threshold (steps may name either). */
 export const SCORE_NAMES: Readonly<Record<keyof ScoreThresholds, readonly string[]>> = {
-	faceMatch: ['faceMatch', 'similarity', 'idPortraitSimilarity'],
+	faceMatch: ['faceMatch', 'similarity', 'idPortraitSimilarity', 'photoSimilarity'],
 	antiSpoof: ['antiSpoof', 'live']
 };
 

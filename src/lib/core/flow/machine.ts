@@ -1,6 +1,7 @@
 // The candidate flow as a pure reducer: transition(state, event) -> state. The province policy (looked up by the
 // id stored in the state) decides the steps, their order and every limit; the server enforces the same limits.
 import { getPolicy } from '../policy/index.ts';
+import { FACE_MISMATCH_REASON, PHOTO_MISMATCH_REASON } from '../policy/steps.ts';
 import type { ExhaustedOutcome, FailureKind, FlowStep, ProvincePolicy } from '../policy/types.ts';
 import { notice } from './notices.ts';
 import type { FailureRecord, FlowEvent, FlowState, FlowStatus, Notice } from './types.ts';
@@ -260,8 +261,24 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 					{ ...state, livenessPassed: false },
 					policy,
 					'face_match',
-					'face_mismatch',
+					FACE_MISMATCH_REASON,
 					'liveness',
+					n,
+					at
+				);
+			}
+			if (event.type === 'PHOTO_MISMATCH') {
+				// The photo is what failed: "try again" from the failed step starts at the photo.
+				const n = notice(
+					'photo_mismatch',
+					event.similarity === undefined ? undefined : { similarity: event.similarity }
+				);
+				return failAttempt(
+					{ ...state, livenessPassed: false, photoAccepted: false },
+					policy,
+					'photo_match',
+					PHOTO_MISMATCH_REASON,
+					'photo',
 					n,
 					at
 				);
@@ -291,7 +308,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 					state,
 					policy,
 					'photo_match',
-					event.reason ?? 'photo_mismatch',
+					event.reason ?? PHOTO_MISMATCH_REASON,
 					'photo',
 					notice('photo_mismatch'),
 					at

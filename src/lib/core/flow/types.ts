@@ -96,6 +96,8 @@ export type FlowEvent =
 	| { type: 'PHOTO_UPLOADED'; at: number }
 	| { type: 'PHOTO_ACCEPTED'; at: number }
 	| { type: 'PHOTO_REJECTED'; cause: 'noncompliant' | 'mismatch'; reason?: string; at: number }
+	/** The live face is not the face on the accepted photo (policies comparing the photo with the live face). */
+	| { type: 'PHOTO_MISMATCH'; similarity?: number; at: number }
 	| { type: 'SIGNATURE_SAVED'; at: number }
 	| { type: 'SUBMIT'; at: number }
 	| { type: 'SUBMIT_QUEUED'; at: number }

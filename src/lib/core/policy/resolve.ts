@@ -3,7 +3,7 @@
 // required steps on its own.
 import type { PhotoSpec } from '../photo/spec.ts';
 import { findPolicy, policies } from './index.ts';
-import { requiredBundleSteps, type BundleStep } from './steps.ts';
+import { photoComparisons, requiredBundleSteps, type BundleStep } from './steps.ts';
 import type { ProvincePolicy } from './types.ts';
 
 /** GB/T 2260 province codes: the first two digits of the province's admission numbers. */
@@ -22,6 +22,8 @@ export interface ResolvedPolicy {
 	/** Decision values of the policy's thresholds (face match, anti-spoof). */
 	thresholds: { faceMatch: number; antiSpoof: number };
 	requiredBundleSteps: readonly BundleStep[];
+	/** The phone's comparisons of the photo (policy photo.compareWith), at the policy's face-match threshold. */
+	photoComparisons: { idPortrait: boolean; liveFace: boolean };
 }
 
 export class UnknownProvinceError extends Error {
@@ -41,7 +43,8 @@ export function resolve(policy: ProvincePolicy): ResolvedPolicy {
 		provinceCode,
 		photoSpec,
 		thresholds: { faceMatch, antiSpoof: policy.thresholds.antiSpoof.value },
-		requiredBundleSteps: requiredBundleSteps(policy)
+		requiredBundleSteps: requiredBundleSteps(policy),
+		photoComparisons: photoComparisons(policy)
 	};
 }
 

@@ -26,6 +26,19 @@ export const FAILURE_STEP: Readonly<Record<FailureKind, BundleStep>> = {
 /** The reason a liveness step carries when the live face is not the ID card portrait's (a face-match failure). */
 export const FACE_MISMATCH_REASON = 'face_mismatch';
 
+/** The reason a photo step carries when the photo's face is not the candidate's (a photo-match failure). */
+export const PHOTO_MISMATCH_REASON = 'photo_mismatch';
+
+/**
+ * Which comparisons of the uploaded photo the phone makes, and where: with the ID card portrait at the photo step
+ * (the card is read before), with the live face at the liveness step (the photo is taken before); the policies test
+ * holds every policy to that order. A mismatch is a photo-match failure the attempt limit may count.
+ */
+export function photoComparisons(policy: ProvincePolicy): { idPortrait: boolean; liveFace: boolean } {
+	const compareWith = policy.photo.kind === 'upload' ? policy.photo.compareWith : [];
+	return { idPortrait: compareWith.includes('id_portrait'), liveFace: compareWith.includes('live_face') };
+}
+
 /** What the attempt limit calls a failed step: a liveness step failed on the face comparison is a face match. */
 export function failureKindOf(step: Pick<StepResult, 'kind' | 'reasons'>): FailureKind | null {
 	if (step.kind === 'liveness' && step.reasons?.includes(FACE_MISMATCH_REASON)) return 'face_match';
