@@ -1,8 +1,8 @@
-// `zv liveness replay CLIP --challenge '["blink","turn_left"]' [--fps N] [--audio WAV]`: decodes a recorded clip with
+// `zv liveness replay CLIP --challenge '["blink","turn_left"]' [--fps N] [--audio WAV] [--province P]`: decodes a recorded clip with
 // ffmpeg, measures every frame with the face engine on onnxruntime-node and runs the same liveness checks as the phone.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { FACE_MATCH, createFaceEngine } from '../../lib/core/face/engine.ts';
+import { createFaceEngine } from '../../lib/core/face/engine.ts';
 import type { FaceEngine, FaceMeasurement } from '../../lib/core/face/types.ts';
 import {
 	replayActions,
@@ -16,8 +16,10 @@ import { LIVENESS_ACTIONS } from '../../lib/core/policy/types.ts';
 import { DEFAULT_THRESHOLDS } from '../../lib/core/policy/thresholds.ts';
 import { nodeRuntime } from '../../lib/runtime/node.ts';
 import { CliError, printJson } from '../errors.ts';
+import { cliPolicy } from '../province.ts';
 
-export const summary = 'replay CLIP --challenge \'["blink","turn_left"]\' [--fps N] [--audio WAV]';
+export const summary =
+	'replay CLIP --challenge \'["blink","turn_left"]\' [--fps N] [--audio WAV] [--province P]';
 
 export interface ClipInfo {
 	width: number;
@@ -127,8 +129,9 @@ export function nodeFaceEngine(detectEvery = 1): FaceEngine {
 	return engine;
 }
 
+/** The thresholds every province policy starts from; `--province` takes that province's resolved ones. */
 export const replayThresholds = {
-	faceMatch: FACE_MATCH.match,
+	faceMatch: DEFAULT_THRESHOLDS.faceMatch.value,
 	antiSpoof: DEFAULT_THRESHOLDS.antiSpoof.value
 };
 
@@ -139,6 +142,7 @@ export interface ReplayClipOptions {
 	/** The CLI stops at the decision; the bench and trace recorder read every frame. */
 	stopWhenDecided?: boolean;
 	stepTimeoutMs?: number;
+	thresholds?: { faceMatch: number; antiSpoof: number };
 }
 
 export async function replayClip(
@@ -148,9 +152,10 @@ export async function replayClip(
 	const info = probeClip(path, options.fps ?? null);
 	const resample = options.fps != null && !path.toLowerCase().endsWith('.mjpeg');
 	const frames = decodeFrames(path, info, resample);
+	const thresholds = options.thresholds ?? replayThresholds;
 	const common = {
-		faceMatchThreshold: replayThresholds.faceMatch,
-		antiSpoofThreshold: replayThresholds.antiSpoof,
+		faceMatchThreshold: thresholds.faceMatch,
+		antiSpoofThreshold: thresholds.antiSpoof,
 		stopWhenDecided: options.stopWhenDecided
 	};
 	if (options.challenge === 'digits' || options.audio) {
@@ -242,7 +247,16 @@ export async function run(args: string[]): Promise<number> {
 	if (fps !== null && !(fps > 0 && fps <= 120))
 		throw new CliError(`--fps must be a number of frames per second`, 2);
 	const challenge = audio && !flags.challenge ? 'digits' : parseChallenge(flags.challenge);
-	const { verdict, clip: info } = await replayClip(clip, { challenge, fps, audio, stopWhenDecided: true });
+	const policy = flags.province ? cliPolicy(flags.province) : null;
+	const { verdict, clip: info } = await replayClip(clip, {
+		challenge,
+		fps,
+		audio,
+		stopWhenDecided: true,
+		thresholds: policy?.thresholds,
+		stepTimeoutMs:
+			policy?.policy.liveness.kind === 'actions' ? policy.policy.liveness.stepTimeoutMs : undefined
+	});
 	printJson({
 		passed: verdict.passed,
 		reason: verdict.reason.code,

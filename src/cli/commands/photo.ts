@@ -12,10 +12,10 @@ import { combine, type PhotoVerdict } from '../../lib/core/photo/reasons.ts';
 import { recheckUploadedPhoto } from '../../lib/core/photo/recheck.ts';
 import { createPersonSegmenter } from '../../lib/core/photo/segment-model.ts';
 import type { PhotoSpec } from '../../lib/core/photo/spec.ts';
-import { resolvePolicy, UnknownProvinceError } from '../../lib/core/policy/resolve.ts';
 import { nodeRuntime } from '../../lib/runtime/node.ts';
 import { jpegJsEncoder, mozjpegEncoder } from '../../lib/runtime/node-photo.ts';
 import { CliError, printJson } from '../errors.ts';
+import { cliPolicy } from '../province.ts';
 import { readImageArg } from '../input.ts';
 
 export const summary =
@@ -29,14 +29,9 @@ them (default hubei).`;
 
 /** The province's photo spec, as the phone and the server resolve it. */
 function provinceSpec(province = 'hubei'): PhotoSpec {
-	try {
-		const spec = resolvePolicy(province).photoSpec;
-		if (!spec) throw new CliError(`province "${province}" takes no photo`, 2);
-		return spec;
-	} catch (e) {
-		if (e instanceof UnknownProvinceError) throw new CliError(e.message, 2);
-		throw e;
-	}
+	const spec = cliPolicy(province).photoSpec;
+	if (!spec) throw new CliError(`province "${province}" takes no photo`, 2);
+	return spec;
 }
 
 let engine: FaceEngine | null = null;

@@ -28,6 +28,25 @@ describe('zv photo --province', () => {
 		expect(codes(zv('check', photo).stdout)).toEqual(codes(hubei.stdout));
 	});
 
+	it('zv liveness replay takes the same --province and refuses an unknown one before decoding', () => {
+		const r = spawnSync(
+			process.execPath,
+			[
+				'src/cli/zv.mjs',
+				'liveness',
+				'replay',
+				fixture('clips', 'live_blink_selfie_480x640_15fps.mjpeg'),
+				'--challenge',
+				'["blink"]',
+				'--province',
+				'atlantis'
+			],
+			{ cwd: root, encoding: 'utf8' }
+		);
+		expect(r.status).toBe(2);
+		expect(r.stderr).toMatch(/unknown province "atlantis"/);
+	});
+
 	it('refuses a province without a policy with one line naming the known ones', () => {
 		const r = zv('check', fixture('idphotos', 'nonconf_72dpi_blue_bg_man.jpg'), '--province', 'atlantis');
 		expect(r.code).toBe(2);
