@@ -8,6 +8,7 @@ import { verifyPassword } from '../../src/lib/server/passwords.ts';
 import {
 	claimPasswordJobs,
 	PASSWORD_JOB_LEASE_MS,
+	PASSWORD_JOB_RETRY_MS,
 	sendPendingPasswords
 } from '../../src/lib/server/services/password-jobs.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
@@ -58,9 +59,9 @@ async function confirmHubei(db: Db): Promise<{ phone: string; idNumber: string; 
 
 /** The SMS texts sent to `phone`, oldest first. */
 const textsTo = async (phone: string) =>
-	(
-		await a.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('id').execute()
-	).map((r) => r.body);
+	(await a.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('id').execute()).map(
+		(r) => r.body
+	);
 
 /** The password in the one SMS sent to the candidate verifies against the one hash stored. */
 async function expectOnePassword(c: { phone: string; idNumber: string; admissionNumber: string }) {
@@ -126,7 +127,9 @@ describe(`the password job (${process.env.DATABASE_URL ? 'PostgreSQL, two pools'
 			.executeTakeFirstOrThrow();
 		expect(job).toMatchObject({ attempts: 1, sent_at: null });
 		expect(job.last_error).toContain('503');
-		await sendPendingPasswords(a, outboxSender(a));
+		// Retried after its wait (a failed send backs off), with a new password.
+		const retry = new Date(Date.now() + PASSWORD_JOB_RETRY_MS + 1000);
+		await sendPendingPasswords(a, outboxSender(a), { now: () => retry });
 		await expectOnePassword(c);
 	});
 
