@@ -128,3 +128,83 @@ export function bilinearToChw(
 	}
 	return out;
 }
+
+/**
+ * Samples `box` onto outW x outH straight into a planar tensor (v - mean) / std, as sampleRegion (area average
+ * when shrinking, bilinear when enlarging; outside the image: `fill`) then rgbToChw compute it, bit for bit: the
+ * detector's letterboxed input, without the interleaved buffer and its second pass.
+ */
+export function sampleToChw(
+	img: RgbaImage,
+	box: Box,
+	outW: number,
+	outH: number,
+	order: ChannelOrder,
+	mean: number,
+	std: number,
+	fill = 0
+): Float32Array {
+	const sx = box.width / outW;
+	const sy = box.height / outH;
+	if (sx <= 1 && sy <= 1) return bilinearToChw(img, box, outW, outH, order, mean, std, fill);
+	const { width: w, height: h, data: d } = img;
+	const n = outW * outH;
+	const out = new Float32Array(3 * n);
+	const inv = 1 / std;
+	const pr = order === 'rgb' ? 0 : 2 * n;
+	const pb = order === 'rgb' ? 2 * n : 0;
+	// Column footprints are the same on every row.
+	const xa = new Int32Array(outW);
+	const xb = new Int32Array(outW);
+	for (let ox = 0; ox < outW; ox++) {
+		xa[ox] = Math.floor(box.x + ox * sx);
+		xb[ox] = Math.max(xa[ox] + 1, Math.floor(box.x + (ox + 1) * sx));
+	}
+	for (let oy = 0; oy < outH; oy++) {
+		const ya = Math.floor(box.y + oy * sy);
+		const yb = Math.max(ya + 1, Math.floor(box.y + (oy + 1) * sy));
+		const rowsInside = ya >= 0 && yb <= h;
+		const rowsOutside = yb <= 0 || ya >= h;
+		for (let ox = 0; ox < outW; ox++) {
+			const x0 = xa[ox];
+			const x1 = xb[ox];
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			const count = (yb - ya) * (x1 - x0);
+			if (rowsInside && x0 >= 0 && x1 <= w) {
+				for (let y = ya; y < yb; y++) {
+					let i = (y * w + x0) * 4;
+					for (let x = x0; x < x1; x++, i += 4) {
+						r += d[i];
+						g += d[i + 1];
+						b += d[i + 2];
+					}
+				}
+			} else if (rowsOutside || x1 <= 0 || x0 >= w) {
+				r = g = b = fill * count;
+			} else {
+				for (let y = ya; y < yb; y++) {
+					for (let x = x0; x < x1; x++) {
+						if (y < 0 || y >= h || x < 0 || x >= w) {
+							r += fill;
+							g += fill;
+							b += fill;
+						} else {
+							const i = (y * w + x) * 4;
+							r += d[i];
+							g += d[i + 1];
+							b += d[i + 2];
+						}
+					}
+				}
+			}
+			// Rounded to float32 first, as the interleaved RGB buffer of the generic path stored it.
+			const o = oy * outW + ox;
+			out[pr + o] = (Math.fround(r / count) - mean) * inv;
+			out[n + o] = (Math.fround(g / count) - mean) * inv;
+			out[pb + o] = (Math.fround(b / count) - mean) * inv;
+		}
+	}
+	return out;
+}
