@@ -150,9 +150,12 @@ let wake: (() => void) | null = null;
 
 /**
  * Runs the jobs of this process every `intervalMs` and whenever wakePasswordJobs is called (after a confirmation
- * commits), one run at a time. Timers are unref'd so they never keep the process alive.
+ * commits), one run at a time and one hash at a time by default (ZV_PASSWORD_JOB_BATCH): under a burst the
+ * requests keep the other cores and the queue drains after it. Timers are unref'd so they never keep the process
+ * alive.
  */
 export function startPasswordJobs(db: Db, sender: SmsSender, intervalMs = 2_000): void {
+	const batch = Math.max(1, Math.floor(Number(process.env.ZV_PASSWORD_JOB_BATCH ?? 1)) || 1);
 	let running = false;
 	let again = false;
 	const run = () => {
@@ -161,7 +164,7 @@ export function startPasswordJobs(db: Db, sender: SmsSender, intervalMs = 2_000)
 			return;
 		}
 		running = true;
-		sendPendingPasswords(db, sender)
+		sendPendingPasswords(db, sender, { batch })
 			.catch((error) => console.error('password job failed:', error instanceof Error ? error.message : error))
 			.finally(() => {
 				running = false;
