@@ -72,10 +72,13 @@ describe('sampleToChw (detector input)', () => {
 			it(`equals sampleRegion -> rgbToChw bit for bit (box ${i}, ${order})`, () => {
 				const generic = rgbToChw(sampleRegion(img, box, 80, 60, 127), order, 127, 128);
 				expect(firstDifference(sampleToChw(img, box, 80, 60, order, 127, 128, 127), generic)).toBe(-1);
-				// Pixels that do not start on a 4-byte boundary (a view into a larger buffer) take the byte path.
+				// Pixels that do not start on a 4-byte boundary (a view into a larger buffer) take the byte path, which
+				// must sum what the word path sums.
 				const shifted = new Uint8ClampedArray(img.data.length + 1);
 				shifted.set(img.data, 1);
 				const unaligned = { ...img, data: shifted.subarray(1) };
 				expect(firstDifference(sampleToChw(unaligned, box, 80, 60, order, 127, 128, 127), generic)).toBe(-1);
+				const bytewise = sampleRegion(unaligned, box, 80, 60, 127);
+				expect(firstDifference(bytewise, sampleRegion(img, box, 80, 60, 127))).toBe(-1);
 			});
 });

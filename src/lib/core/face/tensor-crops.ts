@@ -5,10 +5,9 @@
 // path made a function call per pixel and channel and an intermediate image per step: ~2 ms of a sample that
 // must fit in 30 ms (models/notes/face.md, "sample() speed").
 import type { Box, RgbaImage } from '../image/types.ts';
+import { areaSample } from './sample.ts';
 
 export type ChannelOrder = 'rgb' | 'bgr';
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Warps with `inverse` (output pixel -> source coordinates, clamped to the edge, bilinear) into a size x size
@@ -146,79 +145,7 @@ export function sampleToChw(
 	std: number,
 	fill = 0
 ): Float32Array {
-	const sx = box.width / outW;
-	const sy = box.height / outH;
-	if (sx <= 1 && sy <= 1) return bilinearToChw(img, box, outW, outH, order, mean, std, fill);
-	const { width: w, height: h, data: d } = img;
-	const n = outW * outH;
-	const out = new Float32Array(3 * n);
-	const inv = 1 / std;
-	const pr = order === 'rgb' ? 0 : 2 * n;
-	const pb = order === 'rgb' ? 2 * n : 0;
-	const words =
-		d.byteOffset % 4 === 0 && LITTLE_ENDIAN ? new Uint32Array(d.buffer, d.byteOffset, w * h) : null;
-	// Column footprints are the same on every row.
-	const xa = new Int32Array(outW);
-	const xb = new Int32Array(outW);
-	for (let ox = 0; ox < outW; ox++) {
-		xa[ox] = Math.floor(box.x + ox * sx);
-		xb[ox] = Math.max(xa[ox] + 1, Math.floor(box.x + (ox + 1) * sx));
-	}
-	for (let oy = 0; oy < outH; oy++) {
-		const ya = Math.floor(box.y + oy * sy);
-		const yb = Math.max(ya + 1, Math.floor(box.y + (oy + 1) * sy));
-		const rowsInside = ya >= 0 && yb <= h;
-		const rowsOutside = yb <= 0 || ya >= h;
-		for (let ox = 0; ox < outW; ox++) {
-			const x0 = xa[ox];
-			const x1 = xb[ox];
-			let r = 0;
-			let g = 0;
-			let b = 0;
-			const count = (yb - ya) * (x1 - x0);
-			if (rowsInside && x0 >= 0 && x1 <= w && words) {
-				// One 32-bit read per pixel (RGBA little-endian); integer sums, so the same totals.
-				for (let y = ya; y < yb; y++) {
-					for (let i = y * w + x0, end = y * w + x1; i < end; i++) {
-						const v = words[i];
-						r += v & 255;
-						g += (v >>> 8) & 255;
-						b += (v >>> 16) & 255;
-					}
-				}
-			} else if (rowsInside && x0 >= 0 && x1 <= w) {
-				for (let y = ya; y < yb; y++) {
-					let i = (y * w + x0) * 4;
-					for (let x = x0; x < x1; x++, i += 4) {
-						r += d[i];
-						g += d[i + 1];
-						b += d[i + 2];
-					}
-				}
-			} else if (rowsOutside || x1 <= 0 || x0 >= w) {
-				r = g = b = fill * count;
-			} else {
-				for (let y = ya; y < yb; y++) {
-					for (let x = x0; x < x1; x++) {
-						if (y < 0 || y >= h || x < 0 || x >= w) {
-							r += fill;
-							g += fill;
-							b += fill;
-						} else {
-							const i = (y * w + x) * 4;
-							r += d[i];
-							g += d[i + 1];
-							b += d[i + 2];
-						}
-					}
-				}
-			}
-			// Rounded to float32 first, as the interleaved RGB buffer of the generic path stored it.
-			const o = oy * outW + ox;
-			out[pr + o] = (Math.fround(r / count) - mean) * inv;
-			out[n + o] = (Math.fround(g / count) - mean) * inv;
-			out[pb + o] = (Math.fround(b / count) - mean) * inv;
-		}
-	}
-	return out;
+	if (box.width / outW <= 1 && box.height / outH <= 1)
+		return bilinearToChw(img, box, outW, outH, order, mean, std, fill);
+	return areaSample(img, box, outW, outH, fill, { order, mean, std });
 }
