@@ -250,7 +250,6 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 				result: 'confirmed',
 				reviewStatus: 'none',
 				policy: serverPolicy('beijing'),
-				password: null,
 				photoUpload: true,
 				audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId: locked.id }],
 				now
@@ -328,7 +327,6 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 					result: 'failed',
 					reviewStatus: 'none',
 					policy: serverPolicy('beijing'),
-					password: null,
 					audit: [{ actor: 'phone', action: 'bundle.accepted' }],
 					now
 				})
