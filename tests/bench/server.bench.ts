@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { checkCharacter } from '../../src/lib/core/idcard/number.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -154,6 +155,11 @@ interface Row {
 	afterCpuMs: number | null;
 	/** Seconds from the last answer until the servers were idle (the password queue drained). */
 	drainSeconds: number;
+	/**
+	 * Password jobs still unsent when the drain ended (read from the database once the servers stopped): above 0,
+	 * `afterCpuMs` misses their hashes (the idle test gave up early, e.g. on a loaded machine).
+	 */
+	pendingPasswords: number | null;
 	/** The recorded outcomes of the measured verifications by result: all `confirmed` with the face engine. */
 	outcomes: Record<string, number>;
 	/** Server CPU per verification (ms) by thread name (threadCpuSeconds), summed over the instances. */
@@ -246,6 +252,7 @@ async function runOne(
 	// ZV_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
 	const profileDir = process.env.ZV_BENCH_CPU_PROF;
 	const servers: ServerProcess[] = [];
+	let row: Row | null = null;
 	try {
 		for (let i = 0; i < instances; i++) {
 			servers.push(
@@ -322,7 +329,7 @@ async function runOne(
 		const cpuAfter = sample();
 		const threadsAfter = threadsSample();
 		const client = process.cpuUsage(clientBefore);
-		const drain = await untilIdle(pids);
+		const drain = await untilIdle(pids, () => pendingPasswordJobs(env));
 		const sent = sum(runs.map((r) => r.result.requests.sent))!;
 		const perRequestMs = (i: number) =>
 			cpuBefore[i] === null || cpuAfter[i] === null
@@ -341,7 +348,7 @@ async function runOne(
 			if (ms > 0) threadCpuMs[name] = ms;
 		}
 		const outcomes = await outcomesOf(servers[0].origin, new Set(ids.slice(warmups)));
-		return {
+		row = {
 			outcomes,
 			backend: (instances > 1 ? `${backend}×${instances}` : backend) + (FACE ? '+face' : ''),
 			province,
@@ -356,6 +363,7 @@ async function runOne(
 			loopCpuMs: perRequestMs(1),
 			afterCpuMs: drain.cpuSeconds === null ? null : Math.round((drain.cpuSeconds * 1000 * 10) / sent) / 10,
 			drainSeconds: Math.round(drain.seconds * 10) / 10,
+			pendingPasswords: null,
 			threadCpuMs,
 			dbCpuMs: perRequestMs(2),
 			clientCpuMs: Math.round((client.user + client.system) / 100 / sent) / 10,
@@ -370,24 +378,54 @@ async function runOne(
 	} finally {
 		for (const server of servers) await server.stop();
 	}
+	row!.pendingPasswords = await pendingPasswordJobs(env, true);
+	return row!;
 }
 
 /**
- * Waits until the servers use less than 5 % of a core over half a second (at most 10 minutes): what the requests
- * left to jobs (Hubei's password hashes) runs meanwhile. Returns the seconds waited and the CPU used.
+ * Unsent password jobs: on PostgreSQL read at any time; PGlite's database belongs to its server, so only once it
+ * stopped (`stopped`), else null.
  */
-async function untilIdle(pids: number[]): Promise<{ seconds: number; cpuSeconds: number | null }> {
+async function pendingPasswordJobs(env: Record<string, string>, stopped = false): Promise<number | null> {
+	const query = 'select count(*)::int as n from password_jobs where sent_at is null';
+	if (env.DATABASE_URL) {
+		const client = new pg.Client({ connectionString: env.DATABASE_URL });
+		await client.connect();
+		try {
+			return (await client.query<{ n: number }>(query)).rows[0].n;
+		} finally {
+			await client.end();
+		}
+	}
+	if (!stopped || !env.ZV_DATA_DIR) return null;
+	const lite = new PGlite(env.ZV_DATA_DIR);
+	try {
+		return (await lite.query<{ n: number }>(query)).rows[0].n;
+	} finally {
+		await lite.close();
+	}
+}
+
+/**
+ * Waits until what the requests left to jobs (Hubei's password hashes) is done, at most 10 minutes: on PostgreSQL
+ * until no password job is unsent; on PGlite (its database is the server's) until the servers use less than 5 % of
+ * a core over half a second, which a loaded machine can satisfy early (the row's pendingPasswords then says so).
+ * Returns the seconds waited and the servers' CPU meanwhile.
+ */
+async function untilIdle(
+	pids: number[],
+	pending: () => Promise<number | null>
+): Promise<{ seconds: number; cpuSeconds: number | null }> {
 	const started = performance.now();
 	const first = sum(pids.map((pid) => cpuSeconds(pid)));
 	let last = first;
 	while (last !== null && performance.now() - started < 600_000) {
 		await new Promise((r) => setTimeout(r, 500));
 		const now = sum(pids.map((pid) => cpuSeconds(pid)));
-		if (now === null || now - last < 0.025) {
-			last = now ?? last;
-			break;
-		}
-		last = now;
+		const unsent = await pending();
+		const idle = unsent === null ? now === null || now - last < 0.025 : unsent === 0;
+		last = now ?? last;
+		if (idle) break;
 	}
 	return {
 		seconds: (performance.now() - started) / 1000,
@@ -540,7 +578,7 @@ for (const r of rows) {
 		.map(([c, n]) => `${c}x${n}`)
 		.join(' ');
 	console.log(
-		`${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${`${r.afterCpuMs ?? '-'} (${r.drainSeconds})`.padStart(12)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${String(r.cpuCeilingPerSecond ?? '-').padStart(13)}  ${r.load.toFixed(1).padStart(4)}  ${codes} ${JSON.stringify(r.outcomes)}`
+		`${r.backend.padEnd(17)} ${r.province.padEnd(9)} ${`${r.ok}/${r.requests}`.padEnd(10)} ${String(r.errors).padStart(6)}  ${r.perSecond.toFixed(1).padStart(7)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.max).padStart(6)}  ${String(r.serverCpuMs ?? '-').padStart(13)}  ${String(r.loopCpuMs ?? '-').padStart(7)}  ${`${r.afterCpuMs ?? '-'} (${r.drainSeconds}${r.pendingPasswords ? `, ${r.pendingPasswords} unsent` : ''})`.padStart(12)}  ${String(r.dbCpuMs ?? '-').padStart(5)}  ${String(r.clientCpuMs).padStart(9)}  ${String(r.cpuCeilingPerSecond ?? '-').padStart(13)}  ${r.load.toFixed(1).padStart(4)}  ${codes} ${JSON.stringify(r.outcomes)}`
 	);
 }
 console.log(
