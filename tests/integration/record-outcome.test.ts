@@ -123,7 +123,14 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 			.where('id', '=', outcome.candidate_id)
 			.executeTakeFirstOrThrow();
 		expect(row.admission_number).toBe(result.admissionNumber);
-		expect(row.password_hash).toMatch(/^scrypt\$/);
+		// The password is the job's (password-jobs.test.ts): recorded in the same statement, not yet hashed.
+		expect(row.password_hash).toBeNull();
+		const job = await db
+			.selectFrom('password_jobs')
+			.select(['candidate_id', 'sent_at'])
+			.where('outcome_id', '=', outcome.id)
+			.executeTakeFirstOrThrow();
+		expect(job).toEqual({ candidate_id: outcome.candidate_id, sent_at: null });
 		expect(new Date(row.updated_at).getTime()).toBe(now.getTime());
 	});
 
@@ -152,6 +159,13 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 			.where('id_number', '=', candidate.idNumber)
 			.executeTakeFirstOrThrow();
 		expect(row).toEqual({ admission_number: result.admissionNumber, password_hash: null });
+		const jobs = await db
+			.selectFrom('password_jobs')
+			.innerJoin('candidates', 'candidates.id', 'password_jobs.candidate_id')
+			.select('outcome_id')
+			.where('candidates.id_number', '=', candidate.idNumber)
+			.execute();
+		expect(jobs).toEqual([]);
 	});
 
 	it('a failure writes no admission number, and its event carries the review its count asked for', async () => {
@@ -236,7 +250,6 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 				result: 'confirmed',
 				reviewStatus: 'none',
 				policy: serverPolicy('beijing'),
-				password: null,
 				photoUpload: true,
 				audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId: locked.id }],
 				now
@@ -314,7 +327,6 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 					result: 'failed',
 					reviewStatus: 'none',
 					policy: serverPolicy('beijing'),
-					password: null,
 					audit: [{ actor: 'phone', action: 'bundle.accepted' }],
 					now
 				})

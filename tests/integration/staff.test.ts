@@ -10,6 +10,8 @@ import { rateLimit } from '../../src/lib/server/services/rate-limit.ts';
 import { outcomeEventsSince, upsertCandidate } from '../../src/lib/server/services/registration.ts';
 import { deleteExpiredAttachments } from '../../src/lib/server/services/retention.ts';
 import { attestOnSite, decideReview, reviewCase, reviewQueue } from '../../src/lib/server/services/review.ts';
+import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
+import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import {
 	createStaff,
 	hasRole,
@@ -149,6 +151,8 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		expect(actions.map((a) => a.action)).toEqual(
 			expect.arrayContaining(['bundle.accepted', 'review.view', 'review.approve'])
 		);
+		// The password job sends the admission number and password after the decision commits.
+		await sendPendingPasswords(db, outboxSender(db));
 		const sms = await db
 			.selectFrom('sms_outbox')
 			.select('body')

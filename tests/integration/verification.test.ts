@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { LIVENESS_ACTIONS } from '../../src/lib/core/policy/types.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { verifyPassword } from '../../src/lib/server/passwords.ts';
+import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
 import { startSession } from '../../src/lib/server/services/sessions.ts';
+import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { chinaDay } from '../../src/lib/core/flow/machine.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -153,14 +155,22 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 			.where('id_number', '=', candidate.idNumber)
 			.executeTakeFirstOrThrow();
 		expect(row.admission_number).toBe(result.admissionNumber);
+		// The password job draws, hashes and sends the password after the commit (password-jobs.test.ts).
+		expect(row.password_hash).toBeNull();
+		await sendPendingPasswords(db, outboxSender(db));
+		const hashed = await db
+			.selectFrom('candidates')
+			.select('password_hash')
+			.where('id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
 		const sms = await db.selectFrom('sms_outbox').selectAll().where('phone', '=', '13911112222').execute();
 		expect(sms).toHaveLength(1);
 		expect(sms[0].body).toContain(result.admissionNumber);
 		const password = /密码：(\d{8})/.exec(sms[0].body)![1];
-		expect(row.password_hash).toMatch(/^scrypt\$/);
-		expect(row.password_hash).not.toContain(password);
-		expect(await verifyPassword(password, row.password_hash!)).toBe(true);
-		expect(await verifyPassword('00000000', row.password_hash!)).toBe(false);
+		expect(hashed.password_hash).toMatch(/^scrypt\$/);
+		expect(hashed.password_hash).not.toContain(password);
+		expect(await verifyPassword(password, hashed.password_hash!)).toBe(true);
+		expect(await verifyPassword('00000000', hashed.password_hash!)).toBe(false);
 		// The photo is stored as received; the phone's retry is acknowledged without showing the password again.
 		const attachment = await db
 			.selectFrom('attachments')

@@ -1,10 +1,13 @@
-// Background jobs of a server process: retention every hour, webhook delivery every 10 s when configured.
+// Background jobs of a server process: retention every hour, webhook delivery every 10 s when configured, and the
+// confirmations' one-time passwords (every 2 s and right after a confirmation commits).
 // Timers are unref'd so they never keep the process alive; each run is safe on several instances at once.
 import { config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { pruneRateLimits } from './services/rate-limit.ts';
 import { deleteExpiredAttachments } from './services/retention.ts';
 import { deliverWebhooks } from './services/webhook.ts';
+import { startPasswordJobs } from './services/password-jobs.ts';
+import { smsSender } from './sms/index.ts';
 
 let started = false;
 
@@ -21,6 +24,7 @@ export function startJobs(db: Db): void {
 		await deleteExpiredAttachments(db, config.photoRetentionDays);
 		await pruneRateLimits(db);
 	});
+	startPasswordJobs(db, smsSender(db));
 	const { webhookUrl: url, webhookSecret: secret } = config;
 	if (url && secret) every(10_000, () => deliverWebhooks(db, { url, secret }));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignFace, alignmentInverse, ARCFACE_TEMPLATE } from '../../../src/lib/core/face/align.ts';
 import { rgbToChw, sampleRegion } from '../../../src/lib/core/face/sample.ts';
-import { bilinearToChw, warpToChw } from '../../../src/lib/core/face/tensor-crops.ts';
+import { bilinearToChw, sampleToChw, warpToChw } from '../../../src/lib/core/face/tensor-crops.ts';
 import { toChwTensor } from '../../../src/lib/core/image/ops.ts';
 import { createImage, type RgbaImage } from '../../../src/lib/core/image/types.ts';
 
@@ -54,5 +54,31 @@ describe('bilinearToChw (anti-spoof crop)', () => {
 				expect(firstDifference(bilinearToChw(img, box, 128, 128, order, 0, 1), generic)).toBe(-1);
 				const normalised = rgbToChw(sampleRegion(img, box, 64, 48, 9, 'bilinear'), order, 127, 128);
 				expect(firstDifference(bilinearToChw(img, box, 64, 48, order, 127, 128, 9), normalised)).toBe(-1);
+			});
+});
+
+describe('sampleToChw (detector input)', () => {
+	const img = noise(120, 160, 11);
+	// The detector's letterbox region of a portrait frame (reaching past both sides), a shrink inside the frame, a
+	// box partly above the frame, and an enlargement (bilinear).
+	const boxes = [
+		{ x: -46.67, y: 0, width: 213.33, height: 160 },
+		{ x: 5.5, y: 7.25, width: 100.3, height: 90.1 },
+		{ x: 30, y: -40.5, width: 80, height: 100 },
+		{ x: 20.2, y: 30.6, width: 40, height: 30 }
+	];
+	for (const [i, box] of boxes.entries())
+		for (const order of ['rgb', 'bgr'] as const)
+			it(`equals sampleRegion -> rgbToChw bit for bit (box ${i}, ${order})`, () => {
+				const generic = rgbToChw(sampleRegion(img, box, 80, 60, 127), order, 127, 128);
+				expect(firstDifference(sampleToChw(img, box, 80, 60, order, 127, 128, 127), generic)).toBe(-1);
+				// Pixels that do not start on a 4-byte boundary (a view into a larger buffer) take the byte path, which
+				// must sum what the word path sums.
+				const shifted = new Uint8ClampedArray(img.data.length + 1);
+				shifted.set(img.data, 1);
+				const unaligned = { ...img, data: shifted.subarray(1) };
+				expect(firstDifference(sampleToChw(unaligned, box, 80, 60, order, 127, 128, 127), generic)).toBe(-1);
+				const bytewise = sampleRegion(unaligned, box, 80, 60, 127);
+				expect(firstDifference(bytewise, sampleRegion(img, box, 80, 60, 127))).toBe(-1);
 			});
 });

@@ -15,7 +15,7 @@ import {
 	DETECT_WIDTH
 } from './detect.ts';
 import { rgbToChw, rgbToGray, sampleRegion } from './sample.ts';
-import { bilinearToChw, warpToChw } from './tensor-crops.ts';
+import { bilinearToChw, sampleToChw, warpToChw } from './tensor-crops.ts';
 import { clipBox, contextBox, iou, squareAround } from './geometry.ts';
 import {
 	decodeLandmarks,
@@ -175,13 +175,17 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 
 	async function detectOnce(image: RgbaImage, margin: number): Promise<DetectedFace[]> {
 		const placement = letterboxPlacement(image.width, image.height, margin);
-		const rgb = sampleRegion(image, canvasRegion(placement), DETECT_WIDTH, DETECT_HEIGHT, 127);
-		const out = await run(FACE_MODELS.detect, rgbToChw(rgb, opt.colour.detect, 127, 128), [
-			1,
-			3,
+		const input = sampleToChw(
+			image,
+			canvasRegion(placement),
+			DETECT_WIDTH,
 			DETECT_HEIGHT,
-			DETECT_WIDTH
-		]);
+			opt.colour.detect,
+			127,
+			128,
+			127
+		);
+		const out = await run(FACE_MODELS.detect, input, [1, 3, DETECT_HEIGHT, DETECT_WIDTH]);
 		const raw = decodeDetections(
 			firstOutput(out, 'scores'),
 			firstOutput(out, 'boxes'),

@@ -17,12 +17,12 @@ export function sampleRegion(
 	fill = 0,
 	filter: 'area' | 'bilinear' = 'area'
 ): Float32Array {
-	const out = new Float32Array(outW * outH * 3);
 	const { width: w, height: h } = img;
 	const d = img.data;
 	const sx = box.width / outW;
 	const sy = box.height / outH;
 	if ((sx <= 1 && sy <= 1) || filter === 'bilinear') {
+		const out = new Float32Array(outW * outH * 3);
 		for (let oy = 0; oy < outH; oy++) {
 			const fy = box.y + (oy + 0.5) * sy - 0.5;
 			const y0 = Math.floor(fy);
@@ -53,6 +53,43 @@ export function sampleRegion(
 		}
 		return out;
 	}
+	return areaSample(img, box, outW, outH, fill, null);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** A planar model input: channel order, and each value stored as (v - mean) / std. */
+export interface PlanarInput {
+	order: 'rgb' | 'bgr';
+	mean: number;
+	std: number;
+}
+
+/**
+ * The area average of `box` on an outW x outH grid (each output pixel the mean of the source pixels under it;
+ * outside the image: `fill`), stored interleaved RGB (0..255), or with `planar` straight into a planar tensor with
+ * the values rgbToChw would give the interleaved ones, bit for bit.
+ */
+export function areaSample(
+	img: RgbaImage,
+	box: Box,
+	outW: number,
+	outH: number,
+	fill: number,
+	planar: PlanarInput | null
+): Float32Array {
+	const { width: w, height: h, data: d } = img;
+	const sx = box.width / outW;
+	const sy = box.height / outH;
+	const n = outW * outH;
+	const out = new Float32Array(3 * n);
+	const mean = planar?.mean ?? 0;
+	const inv = planar ? 1 / planar.std : 1;
+	const pr = planar?.order === 'bgr' ? 2 * n : 0;
+	const pb = planar?.order === 'bgr' ? 0 : 2 * n;
+	// One 32-bit read per pixel where the pixels are word-aligned (RGBA little-endian); integer sums either way.
+	const words =
+		d.byteOffset % 4 === 0 && LITTLE_ENDIAN ? new Uint32Array(d.buffer, d.byteOffset, w * h) : null;
 	// Column footprints are the same on every row: compute them once.
 	const xa = new Int32Array(outW);
 	const xb = new Int32Array(outW);
@@ -64,14 +101,24 @@ export function sampleRegion(
 		const ya = Math.floor(box.y + oy * sy);
 		const yb = Math.max(ya + 1, Math.floor(box.y + (oy + 1) * sy));
 		const rowsInside = ya >= 0 && yb <= h;
+		const rowsOutside = yb <= 0 || ya >= h;
 		for (let ox = 0; ox < outW; ox++) {
 			const x0 = xa[ox];
 			const x1 = xb[ox];
 			let r = 0;
 			let g = 0;
 			let b = 0;
-			const n = (yb - ya) * (x1 - x0);
-			if (rowsInside && x0 >= 0 && x1 <= w) {
+			const count = (yb - ya) * (x1 - x0);
+			if (rowsInside && x0 >= 0 && x1 <= w && words) {
+				for (let y = ya; y < yb; y++) {
+					for (let i = y * w + x0, end = y * w + x1; i < end; i++) {
+						const v = words[i];
+						r += v & 255;
+						g += (v >>> 8) & 255;
+						b += (v >>> 16) & 255;
+					}
+				}
+			} else if (rowsInside && x0 >= 0 && x1 <= w) {
 				for (let y = ya; y < yb; y++) {
 					let i = (y * w + x0) * 4;
 					for (let x = x0; x < x1; x++, i += 4) {
@@ -80,9 +127,9 @@ export function sampleRegion(
 						b += d[i + 2];
 					}
 				}
-			} else if (x1 <= 0 || x0 >= w || yb <= 0 || ya >= h) {
+			} else if (rowsOutside || x1 <= 0 || x0 >= w) {
 				// Wholly outside (the detector's letterbox border): the average of `fill` is `fill`.
-				r = g = b = fill * n;
+				r = g = b = fill * count;
 			} else {
 				for (let y = ya; y < yb; y++) {
 					for (let x = x0; x < x1; x++) {
@@ -99,10 +146,17 @@ export function sampleRegion(
 					}
 				}
 			}
-			const o = (oy * outW + ox) * 3;
-			out[o] = r / n;
-			out[o + 1] = g / n;
-			out[o + 2] = b / n;
+			const p = oy * outW + ox;
+			if (planar) {
+				// Rounded to float32 first, as the interleaved buffer stores it before rgbToChw reads it.
+				out[pr + p] = (Math.fround(r / count) - mean) * inv;
+				out[n + p] = (Math.fround(g / count) - mean) * inv;
+				out[pb + p] = (Math.fround(b / count) - mean) * inv;
+			} else {
+				out[p * 3] = r / count;
+				out[p * 3 + 1] = g / count;
+				out[p * 3 + 2] = b / count;
+			}
 		}
 	}
 	return out;

@@ -5,6 +5,7 @@
 // path made a function call per pixel and channel and an intermediate image per step: ~2 ms of a sample that
 // must fit in 30 ms (models/notes/face.md, "sample() speed").
 import type { Box, RgbaImage } from '../image/types.ts';
+import { areaSample } from './sample.ts';
 
 export type ChannelOrder = 'rgb' | 'bgr';
 
@@ -127,4 +128,24 @@ export function bilinearToChw(
 		}
 	}
 	return out;
+}
+
+/**
+ * Samples `box` onto outW x outH straight into a planar tensor (v - mean) / std, as sampleRegion (area average
+ * when shrinking, bilinear when enlarging; outside the image: `fill`) then rgbToChw compute it, bit for bit: the
+ * detector's letterboxed input, without the interleaved buffer and its second pass.
+ */
+export function sampleToChw(
+	img: RgbaImage,
+	box: Box,
+	outW: number,
+	outH: number,
+	order: ChannelOrder,
+	mean: number,
+	std: number,
+	fill = 0
+): Float32Array {
+	if (box.width / outW <= 1 && box.height / outH <= 1)
+		return bilinearToChw(img, box, outW, outH, order, mean, std, fill);
+	return areaSample(img, box, outW, outH, fill, { order, mean, std });
 }

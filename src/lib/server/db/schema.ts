@@ -155,6 +155,17 @@ export interface OutcomeEventsTable {
 	lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** A confirmation's one-time password waiting to be drawn, hashed and sent (migration 024). */
+export interface PasswordJobsTable {
+	outcome_id: number;
+	candidate_id: number;
+	lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	attempts: Generated<number>;
+	last_error: string | null;
+	sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	created_at: Generated<Date>;
+}
+
 export interface SmsLoginCodesTable {
 	id: Generated<number>;
 	candidate_id: number | null;
@@ -220,6 +231,7 @@ export interface Database {
 	staff_sessions: StaffSessionsTable;
 	rate_limits: RateLimitsTable;
 	outcome_events: OutcomeEventsTable;
+	password_jobs: PasswordJobsTable;
 	sms_login_codes: SmsLoginCodesTable;
 	failed_attempts: FailedAttemptsTable;
 	reference_photos: ReferencePhotosTable;

@@ -193,7 +193,6 @@ async function endSession(tx: Db, end: Ending, now: Date, audit: AuditEntry): Pr
 		result: end.result,
 		reviewStatus: end.reviewReasons.length ? 'pending' : 'none',
 		policy: end.sp,
-		password: null,
 		audit: [audit],
 		now
 	});

@@ -1,9 +1,9 @@
 // The one way an outcome is recorded: the phone's submission, the attempt that used up the last try, the candidate's
 // request for a review, a reviewer's decision and a kiosk operator's attestation all call recordOutcome. It refuses
 // a second confirmation, draws the admission number (the only place one is drawn), and writes the outcome (a new row,
-// or a reviewer's decision on an existing one), its attachments and face embedding, the candidate's number, password
-// hash and lifted block, the session's status, the registration system's event, today's photo upload count and the
-// audit rows.
+// or a reviewer's decision on an existing one), its attachments and face embedding, the candidate's number and lifted
+// block, the password job of a confirmation that sends a password, the session's status, the registration system's
+// event, today's photo upload count and the audit rows.
 //
 // All of it is one statement: PostgreSQL runs every data-modifying WITH clause exactly once and to completion, in
 // the caller's transaction, so this is the same set of writes as one statement each, in one round trip instead of
@@ -19,13 +19,7 @@ import type { ServerPolicy } from '../policy.ts';
 import { admissionPrefix } from './admission.ts';
 import { embeddingBytes } from './duplicates.ts';
 import { checkPhotoCount } from './limits.ts';
-import {
-	alreadyConfirmed,
-	grantOf,
-	type Grant,
-	type OutcomeEventFields,
-	type PreparedPassword
-} from './outcome.ts';
+import { alreadyConfirmed, grantOf, sendsPassword, type Grant, type OutcomeEventFields } from './outcome.ts';
 
 /** The candidate as the recording transaction locked and read it (lockCandidate, or the phone session's lock). */
 export interface LockedCandidate {
@@ -92,8 +86,6 @@ export interface RecordOutcome {
 	reviewStatus: ReviewStatus;
 	/** The province's server policy: its code prefixes a drawn number, its limits count the photo. */
 	policy: ServerPolicy;
-	/** The one-time password of a confirmation (prepared before the transaction: the hash is slow). */
-	password: PreparedPassword | null;
 	files?: readonly { kind: 'photo' | 'signature'; sha256: string; bytes: Uint8Array }[];
 	/** The server's embedding of the photo's face, kept for duplicate search. */
 	embedding?: readonly number[] | null;
@@ -108,7 +100,7 @@ export interface RecordedOutcome {
 	id: number;
 	/** Confirmed outcomes only: the candidate's number, the one they had or the one drawn here. */
 	admissionNumber: string | null;
-	/** The admission number and password to send by SMS once the transaction commits. */
+	/** The admission number, and where the password job sends the password once the transaction commits. */
 	grant: Grant | null;
 }
 
@@ -260,8 +252,7 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 					admission_number: sql<string | null>`(select o.admission_number from o)`,
 					// A confirmation ends any block on online attempts (a person or the server decided).
 					online_blocked: null,
-					updated_at: now,
-					...(r.password ? { password_hash: r.password.hash } : {})
+					updated_at: now
 				})
 				.where('id', '=', candidate.id)
 				.where(sql<boolean>`${confirmed}::boolean`)
@@ -284,6 +275,20 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 					oc.columns(['candidate_id', 'day']).doUpdateSet({ uploads: sql`photo_uploads.uploads + 1` })
 				)
 				.returning('uploads')
+		)
+		// The confirmation's one-time password, drawn, hashed and sent by the password job after the commit.
+		.with('pj', (db) =>
+			db
+				.insertInto('password_jobs')
+				.columns(['outcome_id', 'candidate_id'])
+				.expression((eb) =>
+					eb
+						.selectFrom('o')
+						.select(['o.id', sql<number>`${candidate.id}::integer`.as('candidate_id')])
+						.where(sql<boolean>`${confirmed && sendsPassword(r.policy)}::boolean`)
+				)
+				.onConflict((oc) => oc.column('outcome_id').doNothing())
+				.returning('outcome_id')
 		)
 		.with('e', (db) =>
 			db
@@ -309,6 +314,6 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 	return {
 		id: row.id,
 		admissionNumber: row.admission_number,
-		grant: row.admission_number ? grantOf(r.policy, candidate, row.admission_number, r.password) : null
+		grant: row.admission_number ? grantOf(r.policy, candidate, row.admission_number) : null
 	};
 }

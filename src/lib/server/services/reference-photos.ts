@@ -69,42 +69,59 @@ export async function storeReferencePhoto(tx: Db, candidateId: number, photo: Re
 
 /**
  * The candidate's reference embedding, or null when there is none (never sent, or deleted under retention). One
- * stored before the face engine was on is embedded now, once, and kept.
+ * stored before the face engine was on is embedded now, once, and kept. The JPEG is read only then: every other
+ * submission reads the 2 kB embedding, not the photo beside it.
  */
-export async function referenceEmbedding(
+export function referenceEmbedding(
 	db: Db,
 	candidateId: number,
 	face: () => Promise<FaceEngine>
 ): Promise<Float32Array | null> {
+	return storedReference(db, candidateId, null, face);
+}
+
+export function referenceEmbeddingByIdNumber(
+	db: Db,
+	idNumber: string,
+	face: () => Promise<FaceEngine>
+): Promise<Float32Array | null> {
+	return storedReference(db, null, idNumber, face);
+}
+
+async function storedReference(
+	db: Db,
+	candidateId: number | null,
+	idNumber: string | null,
+	face: () => Promise<FaceEngine>
+): Promise<Float32Array | null> {
 	const row = await db
 		.selectFrom('reference_photos')
-		.select(['jpeg', 'embedding'])
-		.where('candidate_id', '=', candidateId)
-		.where('deleted_at', 'is', null)
+		.innerJoin('candidates', 'candidates.id', 'reference_photos.candidate_id')
+		.select([
+			'reference_photos.candidate_id',
+			'reference_photos.embedding',
+			(eb) => eb('reference_photos.jpeg', 'is not', null).as('has_jpeg')
+		])
+		.$if(candidateId !== null, (q) => q.where('candidates.id', '=', candidateId!))
+		.$if(idNumber !== null, (q) => q.where('candidates.id_number', '=', idNumber!))
+		.where('reference_photos.deleted_at', 'is', null)
 		.executeTakeFirst();
 	if (!row) return null;
 	if (row.embedding) return decodeEmbedding(row.embedding);
-	if (!row.jpeg) return null;
-	const read = await embedJpegFaces(await face(), row.jpeg).catch(() => null);
+	if (!row.has_jpeg) return null;
+	const { jpeg } = await db
+		.selectFrom('reference_photos')
+		.select('jpeg')
+		.where('candidate_id', '=', row.candidate_id)
+		.executeTakeFirstOrThrow();
+	if (!jpeg) return null;
+	const read = await embedJpegFaces(await face(), jpeg).catch(() => null);
 	const embedding = read?.decodable ? read.embedding : null;
 	if (!embedding) return null;
 	await db
 		.updateTable('reference_photos')
 		.set({ embedding: embeddingBytes(embedding), embedded_at: new Date() })
-		.where('candidate_id', '=', candidateId)
+		.where('candidate_id', '=', row.candidate_id)
 		.execute();
 	return Float32Array.from(embedding);
-}
-
-export async function referenceEmbeddingByIdNumber(
-	db: Db,
-	idNumber: string,
-	face: () => Promise<FaceEngine>
-): Promise<Float32Array | null> {
-	const candidate = await db
-		.selectFrom('candidates')
-		.select('id')
-		.where('id_number', '=', idNumber)
-		.executeTakeFirst();
-	return candidate ? referenceEmbedding(db, candidate.id, face) : null;
 }

@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { serverPolicy } from '../policy.ts';
-import { smsSender, type SmsSender } from '../sms/index.ts';
 import { ServiceError } from './errors.ts';
-import { preparePassword, sendGrantSms } from './outcome.ts';
+import { wakePasswordJobs } from './password-jobs.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
 import type { StaffUser } from './staff.ts';
@@ -99,8 +98,7 @@ export async function decideReview(
 	outcomeId: number,
 	decision: 'approve' | 'reject',
 	comment: string,
-	now = new Date(),
-	sms?: SmsSender
+	now = new Date()
 ) {
 	const head = await db
 		.selectFrom('outcomes')
@@ -110,7 +108,6 @@ export async function decideReview(
 		.executeTakeFirst();
 	if (!head) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
 	const sp = serverPolicy(head.province);
-	const password = decision === 'approve' ? await preparePassword(sp) : null;
 	const result: OutcomeResult = decision === 'approve' ? 'confirmed' : 'rejected';
 	const done = await db.transaction().execute(async (tx) => {
 		const outcome = await tx
@@ -129,7 +126,6 @@ export async function decideReview(
 			result,
 			reviewStatus: decision === 'approve' ? 'approved' : 'rejected',
 			policy: sp,
-			password,
 			audit: [
 				{
 					actor: `staff:${staff.id}`,
@@ -142,7 +138,7 @@ export async function decideReview(
 			now
 		});
 	});
-	if (done.grant) await sendGrantSms(sms ?? smsSender(db), done.grant);
+	if (done.grant?.sms) wakePasswordJobs();
 	return { outcome: result, admissionNumber: done.admissionNumber };
 }
 
@@ -156,8 +152,7 @@ export async function attestOnSite(
 	sessionId: string,
 	decision: 'confirmed' | 'rejected',
 	comment: string,
-	now = new Date(),
-	sms?: SmsSender
+	now = new Date()
 ) {
 	const session = await db
 		.selectFrom('verification_sessions')
@@ -169,7 +164,6 @@ export async function attestOnSite(
 	if (!session)
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 	const sp = serverPolicy(session.province);
-	const password = decision === 'confirmed' ? await preparePassword(sp) : null;
 	const attestation = {
 		kind: 'on_site_attestation',
 		sessionId,
@@ -200,7 +194,6 @@ export async function attestOnSite(
 			result: decision,
 			reviewStatus: 'none',
 			policy: sp,
-			password,
 			audit: [
 				{
 					actor: `staff:${staff.id}`,
@@ -213,11 +206,11 @@ export async function attestOnSite(
 			now
 		});
 	});
-	if (done.grant) await sendGrantSms(sms ?? smsSender(db), done.grant);
+	if (done.grant?.sms) wakePasswordJobs();
 	return {
 		outcome: decision,
 		admissionNumber: done.admissionNumber,
 		// The password goes by SMS to the phone on record only; the kiosk learns where, masked.
-		smsTo: done.grant?.sms && done.grant.password ? maskPhone(done.grant.sms.phone) : undefined
+		smsTo: done.grant?.sms ? maskPhone(done.grant.sms.phone) : undefined
 	};
 }

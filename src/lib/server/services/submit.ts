@@ -1,6 +1,6 @@
 // The phone's final submission: verify the signed bundle, then record the outcome exactly once.
 //
-// The CPU-heavy work (signature, photo re-check, face embedding, password hash) runs before the transaction, on
+// The CPU-heavy work (signature, photo re-check, face embedding) runs before the transaction, on
 // what the session held when the phone opened its link (key, challenge and ID number never change afterwards).
 // The transaction then locks the session and the candidate, re-checks what may have changed (already recorded,
 // limits) and records the outcome with recordOutcome (record-outcome.ts), in one statement.
@@ -19,7 +19,6 @@ import { serverFaceEngine } from '../face.ts';
 import type { RecheckResult } from '../photo-recheck-pool.ts';
 import { modelAllowList } from '../models.ts';
 import { serverPolicy } from '../policy.ts';
-import { smsSender, type SmsSender } from '../sms/index.ts';
 import { authorityScale, identityAuthority, type IdentityAuthority } from '../authority/index.ts';
 import { config } from '../config.ts';
 import { checkRequiredAttachments, checkSignaturePng } from './attachments.ts';
@@ -34,7 +33,8 @@ import {
 	countPhotoUpload,
 	type AttemptState
 } from './limits.ts';
-import { alreadyConfirmed, preparePassword, sendGrantSms } from './outcome.ts';
+import { alreadyConfirmed } from './outcome.ts';
+import { wakePasswordJobs } from './password-jobs.ts';
 import {
 	alreadyRecorded,
 	loadPhoneSession,
@@ -53,7 +53,6 @@ export interface Submission {
 }
 
 export interface SubmitDeps {
-	sms?: SmsSender;
 	/**
 	 * null = no face engine (no face count in the re-check, no duplicate check); absent = the server's own
 	 * (ZV_SERVER_FACE), run by the re-check's worker threads in the built server.
@@ -245,7 +244,6 @@ async function submitVerified(
 		evidence && evidence.decision !== 'match' ? [evidence.reason] : [];
 	const untrusted = evidence?.decision === 'none' && !policy.serverEvidence.trustDevice;
 	const held = passed ? [...manualReviewReasons(verdict.payload), ...(untrusted ? evidenceReasons : [])] : [];
-	const password = passed ? await preparePassword(sp) : null;
 	// The re-check embedded the accepted photo's face when the server runs the face engine.
 	const embedding = passed ? ((recheck as RecheckResult | null)?.embedding ?? null) : null;
 
@@ -311,7 +309,6 @@ async function submitVerified(
 			result,
 			reviewStatus,
 			policy: sp,
-			password,
 			// The hashes computed for the signature check are the ones stored.
 			files: (
 				[
@@ -336,12 +333,12 @@ async function submitVerified(
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
 
 	const { result, attempts, grant, reasons } = written;
-	if (grant) await sendGrantSms(deps.sms ?? smsSender(db), grant);
+	if (grant?.sms) wakePasswordJobs();
 	return {
 		outcome: result,
 		duplicate: false,
 		...(grant ? { admissionNumber: grant.admissionNumber } : {}),
-		...(grant?.sms && grant.password ? { smsTo: maskPhone(grant.sms.phone) } : {}),
+		...(grant?.sms ? { smsTo: maskPhone(grant.sms.phone) } : {}),
 		...(attempts
 			? { attempts: { failures: attempts.failures, max: attempts.max, next: attempts.exhausted } }
 			: {}),

@@ -1,0 +1,184 @@
+// The one-time password of a confirmation (Hubei) is drawn, hashed and sent here, after the outcome is recorded, and
+// not in the request: recordOutcome inserts a password_jobs row in the statement that confirms, so the job exists
+// exactly when the confirmation does. Any server instance claims due jobs with a lease ("for update skip locked" in
+// a short transaction), hashes outside every transaction, stores the hash only while it still holds the lease, then
+// sends the SMS to the phone on record and marks the job sent. A server that dies before the send leaves the job to
+// whichever instance claims it after the lease; a failing gateway is retried later with a new password (the one
+// never delivered is replaced). The one window left is a death after the gateway accepted the message and before
+// the job is marked sent: the retry then sends a second message with a new password, and only the newest works.
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import { hashPassword, randomDigits } from '../passwords.ts';
+import { serverPolicy } from '../policy.ts';
+import { successMessage, type SmsSender } from '../sms/index.ts';
+
+/** How long a claim is exclusive: far longer than a hash and a gateway call (10 s timeout). */
+export const PASSWORD_JOB_LEASE_MS = 30_000;
+/** The first retry after a failed send waits this long, doubling each time up to an hour. */
+export const PASSWORD_JOB_RETRY_MS = 30_000;
+const MAX_ATTEMPTS = 20;
+/** Jobs hashed side by side: each scrypt takes one thread of libuv's pool (4 by default). */
+const DEFAULT_BATCH = 4;
+
+export interface PasswordJobClaim {
+	outcomeId: number;
+	/** The claim's fence: the job's lease as this claim set it. */
+	leaseUntil: Date;
+	attempts: number;
+}
+
+/** Claims up to `batch` due jobs (unsent, unleased or with an expired lease) for this instance. */
+export async function claimPasswordJobs(
+	db: Db,
+	now: Date,
+	batch = DEFAULT_BATCH
+): Promise<PasswordJobClaim[]> {
+	const leaseUntil = new Date(now.getTime() + PASSWORD_JOB_LEASE_MS);
+	const rows = await db.transaction().execute(async (tx) => {
+		const due = await tx
+			.selectFrom('password_jobs')
+			.select('outcome_id')
+			.where('sent_at', 'is', null)
+			.where('attempts', '<', MAX_ATTEMPTS)
+			.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+			.orderBy('created_at')
+			.limit(batch)
+			.forUpdate()
+			.skipLocked()
+			.execute();
+		if (due.length === 0) return [];
+		return tx
+			.updateTable('password_jobs')
+			.set({ lease_until: leaseUntil, attempts: sql`attempts + 1` })
+			.where(
+				'outcome_id',
+				'in',
+				due.map((d) => d.outcome_id)
+			)
+			.returning(['outcome_id', 'attempts'])
+			.execute();
+	});
+	return rows.map((r) => ({ outcomeId: r.outcome_id, leaseUntil, attempts: r.attempts }));
+}
+
+/** Still this claim's job: unsent and leased by it (no other instance took it over). */
+const held = (db: Db, claim: PasswordJobClaim) =>
+	db
+		.updateTable('password_jobs')
+		.where('outcome_id', '=', claim.outcomeId)
+		.where('lease_until', '=', claim.leaseUntil)
+		.where('sent_at', 'is', null);
+
+/** Draws, hashes, stores and sends one claimed job's password; true when the SMS went out. */
+async function runClaim(
+	db: Db,
+	sender: SmsSender,
+	claim: PasswordJobClaim,
+	now: () => Date
+): Promise<boolean> {
+	const job = await db
+		.selectFrom('password_jobs')
+		.innerJoin('candidates', 'candidates.id', 'password_jobs.candidate_id')
+		.innerJoin('outcomes', 'outcomes.id', 'password_jobs.outcome_id')
+		.select([
+			'candidates.id',
+			'candidates.province',
+			'candidates.phone',
+			'candidates.name',
+			'outcomes.admission_number'
+		])
+		.where('password_jobs.outcome_id', '=', claim.outcomeId)
+		.executeTakeFirstOrThrow();
+	const digits = serverPolicy(job.province).policy.successSms?.passwordDigits;
+	if (!digits || !job.admission_number) {
+		await held(db, claim)
+			.set({ sent_at: now(), lease_until: null, last_error: 'no password to send' })
+			.execute();
+		return false;
+	}
+	const password = randomDigits(digits);
+	const hash = await hashPassword(password);
+	const stored = await db.transaction().execute(async (tx) => {
+		const mine = await held(tx, claim).set({ last_error: null }).returning('outcome_id').executeTakeFirst();
+		if (!mine) return false;
+		await tx
+			.updateTable('candidates')
+			.set({ password_hash: hash, updated_at: now() })
+			.where('id', '=', job.id)
+			.execute();
+		return true;
+	});
+	if (!stored) return false;
+	try {
+		await sender.send(successMessage(job.phone, job.name, job.admission_number, password));
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		const wait = Math.min(PASSWORD_JOB_RETRY_MS * 2 ** (claim.attempts - 1), 3_600_000);
+		await held(db, claim)
+			.set({ last_error: message, lease_until: new Date(now().getTime() + wait) })
+			.execute();
+		console.error('password SMS not sent, will retry:', message);
+		return false;
+	}
+	await held(db, claim).set({ sent_at: now(), lease_until: null }).execute();
+	return true;
+}
+
+export interface PasswordJobOptions {
+	now?: () => Date;
+	/** Jobs claimed and hashed at a time. */
+	batch?: number;
+}
+
+/** Sends every due password (claiming `batch` at a time until none is due); returns how many SMS went out. */
+export async function sendPendingPasswords(
+	db: Db,
+	sender: SmsSender,
+	options: PasswordJobOptions = {}
+): Promise<number> {
+	const now = options.now ?? (() => new Date());
+	let sent = 0;
+	for (;;) {
+		const claims = await claimPasswordJobs(db, now(), options.batch ?? DEFAULT_BATCH);
+		if (claims.length === 0) return sent;
+		const results = await Promise.all(claims.map((claim) => runClaim(db, sender, claim, now)));
+		sent += results.filter(Boolean).length;
+	}
+}
+
+let wake: (() => void) | null = null;
+
+/**
+ * Runs the jobs of this process every `intervalMs` and whenever wakePasswordJobs is called (after a confirmation
+ * commits), one run at a time and one hash at a time by default (ZV_PASSWORD_JOB_BATCH): under a burst the
+ * requests keep the other cores and the queue drains after it. Timers are unref'd so they never keep the process
+ * alive.
+ */
+export function startPasswordJobs(db: Db, sender: SmsSender, intervalMs = 2_000): void {
+	const batch = Math.max(1, Math.floor(Number(process.env.ZV_PASSWORD_JOB_BATCH ?? 1)) || 1);
+	let running = false;
+	let again = false;
+	const run = () => {
+		if (running) {
+			again = true;
+			return;
+		}
+		running = true;
+		sendPendingPasswords(db, sender, { batch })
+			.catch((error) => console.error('password job failed:', error instanceof Error ? error.message : error))
+			.finally(() => {
+				running = false;
+				if (again) {
+					again = false;
+					setImmediate(run);
+				}
+			});
+	};
+	wake = () => setImmediate(run);
+	setInterval(run, intervalMs).unref();
+}
+
+/** A confirmation with a password just committed: this process's job runner (if started) sends it soon. */
+export function wakePasswordJobs(): void {
+	wake?.();
+}
