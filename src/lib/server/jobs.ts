@@ -3,7 +3,7 @@
 import { config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { pruneRateLimits } from './services/rate-limit.ts';
-import { deleteExpiredAttachments } from './services/retention.ts';
+import { applyRetention } from './services/retention.ts';
 import { deliverWebhooks } from './services/webhook.ts';
 
 let started = false;
@@ -18,7 +18,7 @@ export function startJobs(db: Db): void {
 		setInterval(run, ms).unref();
 	};
 	every(3_600_000, async () => {
-		await deleteExpiredAttachments(db, config.photoRetentionDays);
+		await applyRetention(db);
 		await pruneRateLimits(db);
 	});
 	const { webhookUrl: url, webhookSecret: secret } = config;

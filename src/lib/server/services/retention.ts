@@ -3,6 +3,7 @@
 // a reference photo's bytes and embedding that many days after its candidate's confirmation.
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
+import { config } from '../config.ts';
 
 export async function deleteExpiredAttachments(
 	db: Db,
@@ -54,3 +55,7 @@ export async function deleteExpiredAttachments(
 		return deleted.length;
 	});
 }
+
+/** The hourly retention job (jobs.ts). */
+export const applyRetention = (db: Db, now = new Date()) =>
+	deleteExpiredAttachments(db, config.photoRetentionDays, now);
