@@ -114,6 +114,11 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 		const rows = await kept();
 		expect(rows).toEqual(await fromRows());
 		expect(rows.length).toBeGreaterThan(10);
+		// The decided case's minute went from the table with its count (no zero rows left behind).
+		const zero = await sql<{
+			n: number;
+		}>`select count(*)::int as n from dashboard_counts where n = 0`.execute(db);
+		expect(zero.rows[0].n).toBe(0);
 
 		const now = new Date();
 		const figures = await dashboard(

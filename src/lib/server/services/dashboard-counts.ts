@@ -41,16 +41,23 @@ export async function trackDashboard(tx: Db, sessionIds: readonly string[]): Pro
 		for (const [key, n] of before) if (!after.has(key)) delta.set(key, -n);
 		const changes = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 		if (changes.length === 0) return;
-		const values = changes.map(([key, n]) => {
+		const keyOf = (key: string) => {
 			const [province, metric, hour, examArea, k] = key.split(SEP);
-			return sql`(${province}::text, ${metric}::text, ${hour}::timestamp, ${examArea}::text, ${k}::text, ${n}::bigint)`;
-		});
+			return sql`${province}::text, ${metric}::text, ${hour}::timestamp, ${examArea}::text, ${k}::text`;
+		};
 		await sql`
 			insert into dashboard_counts (province, metric, hour, exam_area, key, n)
-			values ${sql.join(values)}
+			values ${sql.join(changes.map(([key, n]) => sql`(${keyOf(key)}, ${n}::bigint)`))}
 			on conflict (province, metric, hour, exam_area, key) do update set n = dashboard_counts.n + excluded.n`.execute(
 			tx
 		);
+		// A counter back at zero goes (a decided case's minute, mostly): the open cases stay a scan of open cases.
+		// Another transaction adding to it meanwhile waits for this one, then inserts it anew.
+		const lowered = changes.filter(([, n]) => n < 0).map(([key]) => sql`(${keyOf(key)})`);
+		if (lowered.length)
+			await sql`
+				delete from dashboard_counts where n = 0
+					and (province, metric, hour, exam_area, key) in (values ${sql.join(lowered)})`.execute(tx);
 	};
 }
 

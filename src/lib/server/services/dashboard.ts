@@ -70,8 +70,12 @@ const AGE_BUCKETS: [number, number][] = [
 const HOUR_MS = 3_600_000;
 /** China Standard Time has no daylight saving: the counters' hours are UTC + 8 h. */
 const CST_MS = 8 * HOUR_MS;
-/** An instant as the counters' China-time timestamp text. */
-const cstText = (at: Date) => new Date(at.getTime() + CST_MS).toISOString().slice(0, 19).replace('T', ' ');
+/** An instant as the counters' China-time timestamp text (to the second, or the millisecond). */
+const cstText = (at: Date, ms = false) =>
+	new Date(at.getTime() + CST_MS)
+		.toISOString()
+		.slice(0, ms ? 23 : 19)
+		.replace('T', ' ');
 /** Reasons drawn over time: the range's most frequent ones. */
 const TOP_REASONS = 5;
 
@@ -150,14 +154,20 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 				and hour >= ${cstText(scope.from)}::timestamp and hour < ${cstText(scope.to)}::timestamp
 				and (${area}::text is null or exam_area = ${area})
 			group by metric, hour, key having sum(n) <> 0`.execute(db),
-		// Open cases whenever they were recorded, to the minute.
-		sql<{ at: string; n: number }>`
-			select extract(epoch from (hour + key::int * interval '1 minute')) * 1000 - ${CST_MS} as at,
-				sum(n)::int as n
-			from dashboard_counts
-			where province = ${scope.province} and metric = 'pending'
-				and (${area}::text is null or exam_area = ${area})
-			group by hour, key having sum(n) <> 0`.execute(db),
+		// Open cases whenever they were recorded (to the minute), counted per age bucket in the database.
+		sql<{ bucket: number; n: number; oldest: number }>`
+			select width_bucket(age, ${AGE_BUCKETS.slice(1).map(([lo]) => lo)}::float8[]) as bucket,
+				sum(n)::int as n, max(age) as oldest
+			from (
+				select (extract(epoch from (${cstText(now, true)}::timestamp
+						- (hour + key::int * interval '1 minute'))) / 3600)::float8 as age,
+					sum(n) as n
+				from dashboard_counts
+				where province = ${scope.province} and metric = 'pending'
+					and (${area}::text is null or exam_area = ${area})
+				group by hour, key having sum(n) <> 0
+			) open
+			group by 1`.execute(db),
 		// The province's exam areas, one index probe each.
 		sql<{ exam_area: string }>`
 			with recursive a (exam_area) as (
@@ -203,8 +213,7 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 		reviewerName(a) < reviewerName(b) ? -1 : 1
 	);
 
-	const ages = pending.rows.map((p) => ({ hours: (now.getTime() - Number(p.at)) / HOUR_MS, n: p.n }));
-	const openCases = ages.reduce((a, p) => a + p.n, 0);
+	const openCases = pending.rows.reduce((a, p) => a + p.n, 0);
 	const minutes = (metric: string) => {
 		const median = histogramMedian(of(metric).map((c) => ({ value: Number(c.key), n: c.n })));
 		return median === null ? 0 : Math.round(median * 10) / 10;
@@ -258,9 +267,9 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 			id: 'review_age',
 			title: { zh: '待审核案例等待时长', en: 'Open review cases by age' },
 			columns: [label('age', '等待时长（小时）', 'Age (hours)'), label('cases', '案例数', 'Cases')],
-			rows: AGE_BUCKETS.map(([lo, hi]) => [
+			rows: AGE_BUCKETS.map(([lo, hi], i) => [
 				hi === Infinity ? `≥${lo}` : `${lo}-${hi}`,
-				ages.filter((a) => a.hours >= lo && a.hours < hi).reduce((sum, a) => sum + a.n, 0)
+				pending.rows.find((p) => Number(p.bucket) === i)?.n ?? 0
 			]),
 			target: policy.office.reviewTargetHours
 		},
@@ -311,7 +320,9 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 		computedAt: now.toISOString(),
 		examAreas: areas.rows.map((a) => a.exam_area),
 		openCases,
-		oldestCaseHours: openCases ? Math.round(Math.max(...ages.map((a) => a.hours)) * 10) / 10 : null,
+		oldestCaseHours: openCases
+			? Math.round(Math.max(...pending.rows.map((p) => Number(p.oldest))) * 10) / 10
+			: null,
 		charts
 	};
 }
