@@ -54,7 +54,13 @@ export function chartOptions(chart: Chart, lang: Lang): Record<string, unknown> 
 		animation: false,
 		tooltip: { trigger: 'axis' },
 		legend: counts.length > 1 || stacked ? { top: 0 } : undefined,
-		grid: { left: 48, right: 16, top: counts.length > 1 || stacked ? 36 : 16, bottom: 48, containLabel: true },
+		grid: {
+			left: 48,
+			right: 16,
+			top: counts.length > 1 || stacked ? 36 : 16,
+			bottom: 48,
+			containLabel: true
+		},
 		xAxis: { type: 'category', data: categories, axisLabel: { hideOverlap: true } },
 		yAxis: { type: 'value', minInterval: 1 },
 		series
