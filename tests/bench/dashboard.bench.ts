@@ -1,13 +1,16 @@
 // The office dashboard's queries over a registration window of synthetic sessions on PostgreSQL (DATABASE_URL, or
-// the throwaway server of tests/support/postgres.sh): the whole dashboard (every chart's aggregate, as the page
-// asks for it) for the province and for one exam area, over a 7-day range, p50/p95 of ZV_BENCH_RUNS runs.
-//   npx tsx tests/bench/dashboard.bench.ts      (ZV_BENCH_SESSIONS=1000000)
+// the throwaway server of tests/support/postgres.sh) or PGlite (ZV_BENCH_DB=pglite): the counters' backfill, then
+// the whole dashboard (every query, as the page asks for it) for the province and for one exam area, over a 7-day
+// range, p50/p95 of ZV_BENCH_RUNS runs.
+//   npm run bench -- dashboard      (ZV_BENCH_SESSIONS=1000000; ZV_BENCH_DB=pglite for the embedded database)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Database } from '../../src/lib/server/db/schema.ts';
 import { dashboard, type DashboardScope } from '../../src/lib/server/services/dashboard.ts';
 
@@ -98,15 +101,32 @@ const percentile = (values: number[], p: number) => {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-let url = process.env.DATABASE_URL;
-if (!url) url = execFileSync('bash', ['tests/support/postgres.sh'], { encoding: 'utf8' }).trim();
-const schema = `zv_bench_dash_${Date.now()}`;
-const admin = new pg.Client({ connectionString: url });
-await admin.connect();
-await admin.query(`create schema ${schema}`);
-const scoped = new URL(url);
-scoped.searchParams.set('options', `-c search_path=${schema}`);
-// As the server's pool: several connections, so the dashboard's queries run side by side.
+/** ZV_BENCH_DB=pglite: the embedded database (in memory, one connection) instead of PostgreSQL. */
+const ENGINE = process.env.ZV_BENCH_DB === 'pglite' ? 'PGlite' : 'PostgreSQL';
+let pool: pg.Pool;
+let cleanup: () => Promise<void>;
+if (ENGINE === 'PGlite') {
+	const lite = new PGlite('memory://');
+	await lite.waitReady;
+	// As the server opens it (db/index.ts): node-postgres over PGlite's protocol, one connection.
+	pool = new pg.Pool({ ...createPgConfig(lite), max: 1, idleTimeoutMillis: 0 });
+	cleanup = () => lite.close();
+} else {
+	let url = process.env.DATABASE_URL;
+	if (!url) url = execFileSync('bash', ['tests/support/postgres.sh'], { encoding: 'utf8' }).trim();
+	const schema = `zv_bench_dash_${Date.now()}`;
+	const admin = new pg.Client({ connectionString: url });
+	await admin.connect();
+	await admin.query(`create schema ${schema}`);
+	const scoped = new URL(url);
+	scoped.searchParams.set('options', `-c search_path=${schema}`);
+	// As the server's pool: several connections, so the dashboard's queries run side by side.
+	pool = new pg.Pool({ connectionString: scoped.toString(), max: 10 });
+	cleanup = async () => {
+		await admin.query(`drop schema ${schema} cascade`);
+		await admin.end();
+	};
+}
 /** Each query of the dashboard, named from its SQL (they run side by side, so each time includes the others'). */
 function chartOf(text: string): string {
 	if (text.includes("metric = 'pending'")) return 'review_age (open cases)';
@@ -119,7 +139,7 @@ let perChart: Map<string, number[]> | null = null;
 let backfillMs = 0;
 let counterRows = 0;
 const db = new Kysely<Database>({
-	dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: scoped.toString(), max: 10 }) }),
+	dialect: new PostgresDialect({ pool }),
 	log: (event) => {
 		if (!perChart || event.level !== 'query') return;
 		const name = chartOf(event.query.sql);
@@ -178,12 +198,11 @@ try {
 	}
 } finally {
 	await db.destroy();
-	await admin.query(`drop schema ${schema} cascade`);
-	await admin.end();
+	await cleanup();
 }
 
 console.log(
-	`\nDashboard, all charts at once, PostgreSQL, ${SESSIONS} sessions, ${cpus().length} CPUs, ${RUNS} runs`
+	`\nDashboard, all charts at once, ${ENGINE}, ${SESSIONS} sessions, ${cpus().length} CPUs, ${RUNS} runs`
 );
 console.log(`backfill (dashboard_counts_rebuild): ${backfillMs} ms, ${counterRows} counter rows`);
 console.log('scope            query                          sessions in range   p50 ms   p95 ms   max ms');
@@ -194,10 +213,11 @@ for (const r of rows)
 console.log(`load average (1 min): ${loadavg()[0].toFixed(1)}`);
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
-	'bench/out/dashboard.json',
+	`bench/out/dashboard${ENGINE === 'PGlite' ? '-pglite' : ''}.json`,
 	JSON.stringify(
 		{
 			at: new Date().toISOString(),
+			engine: ENGINE,
 			cpus: cpus().length,
 			load: loadavg()[0],
 			sessions: SESSIONS,
@@ -210,4 +230,4 @@ writeFileSync(
 		2
 	)
 );
-console.log('wrote bench/out/dashboard.json');
+console.log(`wrote bench/out/dashboard${ENGINE === 'PGlite' ? '-pglite' : ''}.json`);

@@ -10,6 +10,7 @@ import { currentVersions } from '../../src/lib/core/documents/index.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { recordConsent } from '../../src/lib/server/services/consent.ts';
 import { dashboard } from '../../src/lib/server/services/dashboard.ts';
+import type { DashboardCount } from '../../src/lib/server/services/dashboard-counts.ts';
 import { flagEarlier } from '../../src/lib/server/services/duplicates.ts';
 import { reportAttempt, requestReview } from '../../src/lib/server/services/phone-requests.ts';
 import { attestOnSite, decideReview } from '../../src/lib/server/services/review.ts';
@@ -27,14 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-interface Row {
-	province: string;
-	metric: string;
-	hour: string;
-	exam_area: string;
-	key: string;
-	n: number;
-}
+type Row = DashboardCount;
 
 async function kept(): Promise<Row[]> {
 	const { rows } = await sql<Row>`

@@ -6,7 +6,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 
-interface Fact {
+/** A counter's key and a count (of facts, or of a change to them). */
+export interface DashboardCount {
 	province: string;
 	metric: string;
 	hour: string;
@@ -16,10 +17,10 @@ interface Fact {
 }
 
 const SEP = '\u0000';
-const factKey = (f: Fact) => [f.province, f.metric, f.hour, f.exam_area, f.key].join(SEP);
+const factKey = (f: DashboardCount) => [f.province, f.metric, f.hour, f.exam_area, f.key].join(SEP);
 
 async function facts(tx: Db, sessionIds: readonly string[]): Promise<Map<string, number>> {
-	const { rows } = await sql<Fact>`
+	const { rows } = await sql<DashboardCount>`
 		select province, metric, to_char(hour, 'YYYY-MM-DD HH24:MI:SS') as hour, exam_area, key, count(*)::int as n
 		from dashboard_facts where session_id = any(${sessionIds}::uuid[])
 		group by 1, 2, 3, 4, 5`.execute(tx);

@@ -154,18 +154,17 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 				and hour >= ${cstText(scope.from)}::timestamp and hour < ${cstText(scope.to)}::timestamp
 				and (${area}::text is null or exam_area = ${area})
 			group by metric, hour, key having sum(n) <> 0`.execute(db),
-		// Open cases whenever they were recorded (to the minute), counted per age bucket in the database.
+		// Open cases whenever they were recorded (to the minute), counted per age bucket in the database. A minute
+		// row is one exam area's cases of that minute; rows back at zero are deleted (dashboard-counts.ts).
 		sql<{ bucket: number; n: number; oldest: number }>`
 			select width_bucket(age, ${AGE_BUCKETS.slice(1).map(([lo]) => lo)}::float8[]) as bucket,
 				sum(n)::int as n, max(age) as oldest
 			from (
 				select (extract(epoch from (${cstText(now, true)}::timestamp
-						- (hour + key::int * interval '1 minute'))) / 3600)::float8 as age,
-					sum(n) as n
+						- (hour + key::int * interval '1 minute'))) / 3600)::float8 as age, n
 				from dashboard_counts
-				where province = ${scope.province} and metric = 'pending'
+				where province = ${scope.province} and metric = 'pending' and n <> 0
 					and (${area}::text is null or exam_area = ${area})
-				group by hour, key having sum(n) <> 0
 			) open
 			group by 1`.execute(db),
 		// The province's exam areas, one index probe each.
