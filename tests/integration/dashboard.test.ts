@@ -9,6 +9,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import {
 	chartCsv,
 	dashboard,
+	histogramMedian,
 	scopeFor,
 	type Dashboard,
 	type DashboardScope
@@ -296,6 +297,19 @@ describe(`dashboard aggregates (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGl
 			expect(consentMinutes).toBe(mine.some((s) => s.consented) ? 1 : 0);
 		});
 	}
+
+	it("a histogram's median is PostgreSQL's percentile_cont(0.5) of its values", async () => {
+		for (const values of [[7], [3, 1, 4, 1, 5, 9, 2, 6], [2, 2, 2, 10, 11], [0, 600, 600, 30]]) {
+			const { rows } = await sql<{ median: number }>`
+				select percentile_cont(0.5) within group (order by v) as median from unnest(${values}::int[]) v`.execute(db);
+			const bins = [...new Set(values)].map((value) => ({
+				value,
+				n: values.filter((v) => v === value).length
+			}));
+			expect(histogramMedian(bins)).toBe(Number(rows[0].median));
+		}
+		expect(histogramMedian([])).toBeNull();
+	});
 
 	it('an exam-area account reads only its own area, whatever it asks for', async () => {
 		const user = { id: 1, username: 'area', role: 'office' as const, examArea: AREAS[0] };
