@@ -1,6 +1,7 @@
-// The office dashboard on seeded data: an office account (created by the admin) opens it, every chart renders with
-// the seeded totals (read from its table alternative), axe finds no serious issue, a screenshot is kept; ECharts is
-// loaded there and never by the candidate's phone page.
+// The office dashboard on seeded data: a reviewer (created by the admin) rejects one of the seeded review cases through
+// the API, an office account opens the dashboard, every chart renders with the seeded totals and that decision (read
+// from its table alternative: top reasons per day, cases decided per reviewer per day among them), axe finds no
+// serious issue, a screenshot is kept; ECharts is loaded there and never by the candidate's phone page.
 import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -16,14 +17,17 @@ import { startOwnServer } from './support/own-server.ts';
 const PORT = Number(process.env.ZV_E2E_PORT ?? 3210) + 1;
 const ADMIN = { username: 'dashboard-admin', password: 'dashboard e2e admin password' };
 const OFFICE = { username: 'fujian-office', password: 'dashboard e2e office password' };
+const REVIEWER = { username: 'fujian-reviewer', password: 'dashboard e2e reviewer password' };
 const UA = 'Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile MicroMessenger/8.0';
 
 /** What is seeded for the Fujian demo candidate within the last hours: the totals every chart must show. */
 const SEED = { confirmed: 4, review: 3, failed: 2, open: 1, failing: 3 };
 const STARTED = SEED.confirmed + SEED.review + SEED.failed + SEED.open;
 
-async function seed(dataDir: string): Promise<void> {
+/** Seeds the sessions; returns the ids of the open review cases. */
+async function seed(dataDir: string): Promise<number[]> {
 	const db = new PGlite(dataDir);
+	const open: number[] = [];
 	try {
 		const { rows } = await db.query<{ id: number }>('select id from candidates where id_number = $1', [
 			DEMO_IDS.fujian
@@ -57,9 +61,9 @@ async function seed(dataDir: string): Promise<void> {
 			}
 			if (!result) continue;
 			const code = result === 'review' ? 'attempts_exhausted' : 'face_mismatch';
-			await db.query(
+			const outcome = await db.query<{ id: number }>(
 				`insert into outcomes (session_id, candidate_id, result, bundle, bundle_sha256, review_status, review_reasons, recorded_at)
-				 values ($1, $2, $3, '{}', $4, $5, $6, ${at} + interval '10 minutes')`,
+				 values ($1, $2, $3, '{}', $4, $5, $6, ${at} + interval '10 minutes') returning id`,
 				[
 					id,
 					candidate,
@@ -69,7 +73,12 @@ async function seed(dataDir: string): Promise<void> {
 					JSON.stringify(result === 'confirmed' ? [] : [{ code, zh: `原因${code}`, en: code }])
 				]
 			);
+			if (result === 'review') open.push(outcome.rows[0].id);
 		}
+		// The rows went in directly (the server keeps the counters for what it records itself): summed as the
+		// migration's backfill sums them.
+		await db.query('select dashboard_counts_rebuild()');
+		return open;
 	} finally {
 		await db.close();
 	}
@@ -106,14 +115,25 @@ test('an office user sees every chart with the seeded totals; the phone never lo
 	const dataDir = mkdtempSync(join(tmpdir(), 'zv-e2e-dashboard-'));
 	const env = { ZV_DATA_DIR: dataDir, ZV_ADMIN_PASSWORD: ADMIN.password, ZV_ADMIN_USERNAME: ADMIN.username };
 	await (await startOwnServer(PORT, env)).stop();
-	await seed(dataDir);
+	const open = await seed(dataDir);
 	const server = await startOwnServer(PORT, env);
 	try {
 		await signIn(page, server.url, ADMIN);
-		const created = await page.request.post(`${server.url}/api/staff/users`, {
-			data: { ...OFFICE, role: 'office' }
+		for (const [who, role] of [
+			[OFFICE, 'office'],
+			[REVIEWER, 'reviewer']
+		] as const) {
+			const created = await page.request.post(`${server.url}/api/staff/users`, { data: { ...who, role } });
+			expect(created.status(), await created.text()).toBeLessThan(300);
+		}
+		// A reviewer decides one case: recorded by the server itself, so its counters move with it.
+		await page.context().clearCookies();
+		await signIn(page, server.url, REVIEWER);
+		expect((await page.request.get(`${server.url}/api/review/${open[0]}`)).status()).toBe(200);
+		const decided = await page.request.post(`${server.url}/api/review/${open[0]}`, {
+			data: { decision: 'reject', comment: '照片与身份证不符' }
 		});
-		expect(created.status(), await created.text()).toBeLessThan(300);
+		expect(decided.status(), await decided.text()).toBe(200);
 		await page.context().clearCookies();
 		await signIn(page, server.url, OFFICE);
 		await expect(page).toHaveURL(/\/staff\/dashboard$/);
@@ -132,11 +152,12 @@ test('an office user sees every chart with the seeded totals; the phone never lo
 		await expect(page.getByTestId('chart-per_day').locator('canvas')).toHaveCount(1);
 		await expect(page.getByTestId('computed-at')).toContainText('数据计算于');
 
+		// The rejected case counts as failed now, and no longer as open.
 		for (const chart of ['per_day', 'per_hour']) {
 			expect(await total(page, chart, 'started')).toBe(STARTED);
 			expect(await total(page, chart, 'confirmed')).toBe(SEED.confirmed);
-			expect(await total(page, chart, 'review')).toBe(SEED.review);
-			expect(await total(page, chart, 'failed')).toBe(SEED.failed);
+			expect(await total(page, chart, 'review')).toBe(SEED.review - 1);
+			expect(await total(page, chart, 'failed')).toBe(SEED.failed + 1);
 		}
 		const funnel = await page
 			.getByTestId('chart-funnel')
@@ -147,10 +168,17 @@ test('an office user sees every chart with the seeded totals; the phone never lo
 		await expect(page.getByTestId('chart-reasons').locator('td[data-key="label"]').first()).toContainText(
 			'原因'
 		);
-		expect(await total(page, 'review_age', 'cases')).toBe(SEED.review);
-		expect(await total(page, 'attempts', 'candidates')).toBe(1);
+		expect(
+			(await total(page, 'reasons_per_day', 'attempts_exhausted')) +
+				(await total(page, 'reasons_per_day', 'face_mismatch'))
+		).toBe(SEED.review + SEED.failed);
+		const reviewers = page.getByTestId('chart-reviewer_days');
+		await expect(reviewers.locator('th')).toHaveText(['日期', REVIEWER.username]);
+		await expect(reviewers.locator('tbody td').nth(1)).toHaveText('1');
+		expect(await total(page, 'review_age', 'cases')).toBe(SEED.review - 1);
+		expect(await total(page, 'attempts', 'sessions')).toBe(STARTED);
 		expect(await total(page, 'clients', 'sessions')).toBe(SEED.failing);
-		await expect(page.getByTestId('open-cases')).toContainText(`待审核案例：${SEED.review}`);
+		await expect(page.getByTestId('open-cases')).toContainText(`待审核案例：${SEED.review - 1}`);
 
 		// The CSV link serves the same rows as the table.
 		const csv = await (

@@ -15,7 +15,6 @@ export const config = {
 	/** scrypt cost for staff and candidate passwords (2^14 minimum; raise on faster hardware). */
 	scryptN: Math.max(num(env.ZV_SCRYPT_N, 16384), 16384),
 	/** Days the final photo and signature image are kept after the outcome; 0 disables deletion. */
-	photoRetentionDays: num(env.ZV_PHOTO_RETENTION_DAYS, 180),
 	/** Staged model manifest: the allow-list of model ids and hashes a bundle may name. */
 	modelsManifest: env.ZV_MODELS_MANIFEST || 'static/models/manifest.json',
 	/** End-to-end test mode (Playwright's server). Switches below marked "test mode" do nothing without it. */

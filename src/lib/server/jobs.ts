@@ -4,7 +4,7 @@
 import { config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { pruneRateLimits } from './services/rate-limit.ts';
-import { deleteExpiredAttachments } from './services/retention.ts';
+import { applyRetention } from './services/retention.ts';
 import { deliverWebhooks } from './services/webhook.ts';
 import { startPasswordJobs } from './services/password-jobs.ts';
 import { smsSender } from './sms/index.ts';
@@ -21,7 +21,7 @@ export function startJobs(db: Db): void {
 		setInterval(run, ms).unref();
 	};
 	every(3_600_000, async () => {
-		await deleteExpiredAttachments(db, config.photoRetentionDays);
+		await applyRetention(db);
 		await pruneRateLimits(db);
 	});
 	startPasswordJobs(db, smsSender(db));

@@ -10,6 +10,7 @@ import {
 } from '../../core/documents/index.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
+import { countingDashboard } from './dashboard-counts.ts';
 import { ServiceError } from './errors.ts';
 import { alreadyRecorded, loadPhoneSession } from './phone-session.ts';
 import { isRecorded } from '../../core/outcome.ts';
@@ -49,17 +50,22 @@ export async function recordConsent(
 			`The terms, privacy policy or face information notice have changed (now ${JSON.stringify(currentVersions())}): please read and accept them again.`
 		);
 	}
-	const stored = await lastConsent(db, sessionId);
-	if (!stored || DOCUMENT_IDS.some((id) => stored.versions[id] !== versions[id])) {
-		await audit(db, {
-			actor: 'phone',
-			action: CONSENT_ACTION,
-			sessionId,
-			candidateId: session.candidate_id,
-			detail: { versions, faceProcessing: true }
-		});
-	}
-	return (await lastConsent(db, sessionId))!;
+	return db.transaction().execute(async (tx) => {
+		// The session's lock orders two consents of one session (the dashboard counts its first).
+		await loadPhoneSession(tx, sessionId, true);
+		const stored = await lastConsent(tx, sessionId);
+		if (!stored || DOCUMENT_IDS.some((id) => stored.versions[id] !== versions[id])) {
+			const entry = {
+				actor: 'phone',
+				action: CONSENT_ACTION,
+				sessionId,
+				candidateId: session.candidate_id,
+				detail: { versions, faceProcessing: true }
+			};
+			await countingDashboard(tx, [sessionId], () => audit(tx, entry));
+		}
+		return (await lastConsent(tx, sessionId))!;
+	});
 }
 
 /** The session's latest consent as recorded in the audit log, or null. */

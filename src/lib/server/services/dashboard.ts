@@ -1,8 +1,8 @@
-// The office dashboard's figures: SQL aggregates over the sessions a province started in a time range (one exam
-// area, or all), their outcomes, failed attempts and audit rows, and the review queue as it stands. Every chart
+// The office dashboard's figures, summed from the hourly counters the recording transactions keep (migration 021,
+// dashboard-counts.ts) for a province (one exam area, or all) and a range of China-time hours. Every chart
 // is a table of counts (no name, ID number or address, nothing below the exam area), so the page draws it, shows
 // it as a table and exports it as CSV from the same rows.
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { getPolicy } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
@@ -31,7 +31,9 @@ export const CHART_IDS = [
 	'per_hour',
 	'funnel',
 	'reasons',
+	'reasons_per_day',
 	'review_age',
+	'reviewer_days',
 	'attempts',
 	'step_minutes',
 	'clients'
@@ -65,8 +67,17 @@ const AGE_BUCKETS: [number, number][] = [
 	[48, Infinity]
 ];
 
-/** China Standard Time has no daylight saving: buckets are UTC + 8 h, truncated. */
-const cst = (column: RawBuilder<unknown>) => sql`(${column} at time zone 'UTC') + interval '8 hours'`;
+const HOUR_MS = 3_600_000;
+/** China Standard Time has no daylight saving: the counters' hours are UTC + 8 h. */
+const CST_MS = 8 * HOUR_MS;
+/** An instant as the counters' China-time timestamp text (to the second, or the millisecond). */
+const cstText = (at: Date, ms = false) =>
+	new Date(at.getTime() + CST_MS)
+		.toISOString()
+		.slice(0, ms ? 23 : 19)
+		.replace('T', ' ');
+/** Reasons drawn over time: the range's most frequent ones. */
+const TOP_REASONS = 5;
 
 /** The scope an account may read: an exam-area account only its own area, whatever it asks. */
 export function scopeFor(user: StaffUser, asked: DashboardScope): DashboardScope {
@@ -83,184 +94,206 @@ export function scopeFor(user: StaffUser, asked: DashboardScope): DashboardScope
 	return asked;
 }
 
+interface Count {
+	metric: string;
+	hour: string;
+	key: string;
+	n: number;
+}
+
+/** The median of a histogram of whole values, as percentile_cont(0.5) gives it over the values themselves. */
+export function histogramMedian(bins: readonly { value: number; n: number }[]): number | null {
+	const sorted = bins.filter((b) => b.n > 0).sort((a, b) => a.value - b.value);
+	const total = sorted.reduce((a, b) => a + b.n, 0);
+	if (total === 0) return null;
+	const at = (index: number) => {
+		let seen = 0;
+		for (const bin of sorted) if ((seen += bin.n) > index) return bin.value;
+		return sorted[sorted.length - 1].value;
+	};
+	return (at(Math.floor((total - 1) / 2)) + at(Math.ceil((total - 1) / 2))) / 2;
+}
+
+/** Rows of a count table: one per label in order, one column per key, zero where nothing was counted. */
+function pivot(counts: readonly Count[], labelOf: (c: Count) => string, keys: readonly string[]) {
+	const byLabel = new Map<string, Map<string, number>>();
+	for (const c of counts) {
+		const label = labelOf(c);
+		const row = byLabel.get(label) ?? new Map<string, number>();
+		row.set(c.key, (row.get(c.key) ?? 0) + c.n);
+		byLabel.set(label, row);
+	}
+	return [...byLabel.keys()]
+		.sort()
+		.map((label) => [label, ...keys.map((k) => byLabel.get(label)!.get(k) ?? 0)]);
+}
+
+function sumBy(counts: readonly Count[], keyOf: (c: Count) => string): Map<string, number> {
+	const sums = new Map<string, number>();
+	for (const c of counts) sums.set(keyOf(c), (sums.get(keyOf(c)) ?? 0) + c.n);
+	return sums;
+}
+
+const total = (counts: readonly Count[], metric: string, key?: string) =>
+	counts
+		.filter((c) => c.metric === metric && (key === undefined || c.key === key))
+		.reduce((a, c) => a + c.n, 0);
+
+/**
+ * The dashboard from the hourly counters (migration 021): sessions started in the range and what became of them,
+ * outcomes, reasons and decisions recorded in it, and the review queue as it stands.
+ */
 export async function dashboard(db: Db, scope: DashboardScope, now = new Date()): Promise<Dashboard> {
 	const policy = getPolicy(scope.province);
-	// The sessions in scope: started in the range by a candidate of the province (and area).
-	const inScope = sql`
-		select s.id, s.created_at, s.origin, s.device_public_key is not null as opened
-		from verification_sessions s join candidates c on c.id = s.candidate_id
-		where s.province = ${scope.province} and s.created_at >= ${scope.from} and s.created_at < ${scope.to}
-			and (${scope.examArea}::text is null or c.exam_area = ${scope.examArea})`;
-	const run = async <T>(query: RawBuilder<T>) => (await query.execute(db)).rows;
-
-	const timeline = (unit: 'day' | 'hour') => sql<{
-		bucket: string;
-		started: string;
-		confirmed: string;
-		on_site: string;
-		review: string;
-		failed: string;
-	}>`
-		with s as (${inScope}),
-		events as (
-			select date_trunc(${unit}, ${cst(sql`s.created_at`)}) as bucket, 'started' as kind from s
-			union all
-			select date_trunc(${unit}, ${cst(sql`o.recorded_at`)}),
-				case when o.result = 'confirmed' and s.origin = 'kiosk' then 'on_site' else o.result end
-			from s join outcomes o on o.session_id = s.id
-		)
-		select to_char(bucket, ${unit === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM-DD HH24:00'}) as bucket,
-			count(*) filter (where kind = 'started') as started,
-			count(*) filter (where kind = 'confirmed') as confirmed,
-			count(*) filter (where kind = 'on_site') as on_site,
-			count(*) filter (where kind = 'review') as review,
-			count(*) filter (where kind in ('failed', 'rejected')) as failed
-		from events group by bucket order by bucket`;
-
-	const [perDay, perHour, funnel, reasons, review, attempts, minutes, clients, areas] = await Promise.all([
-		run(timeline('day')),
-		run(timeline('hour')),
-		run(sql<{ started: string; opened: string; consented: string; submitted: string; confirmed: string }>`
-			with s as (${inScope})
-			select count(*) as started,
-				count(*) filter (where s.opened) as opened,
-				count(*) filter (where exists (select 1 from audit_log a
-					where a.action = 'consent.accepted' and a.session_id = s.id)) as consented,
-				count(o.id) as submitted,
-				count(o.id) filter (where o.result = 'confirmed') as confirmed
-			from s left join outcomes o on o.session_id = s.id`),
-		run(sql<{ code: string; label: string; n: string }>`
-			with s as (${inScope})
-			select r.value->>'code' as code, min(r.value->>'zh') as label, count(*) as n
-			from s join outcomes o on o.session_id = s.id
-				cross join lateral jsonb_array_elements(o.review_reasons) r
-			where o.result in ('review', 'failed', 'rejected')
-			group by 1 order by n desc, code limit 20`),
-		run(sql<{ hours: number }>`
-			select extract(epoch from (${now}::timestamptz - o.recorded_at)) / 3600 as hours
-			from outcomes o join candidates c on c.id = o.candidate_id
-				join verification_sessions s on s.id = o.session_id
-			where o.review_status = 'pending' and s.province = ${scope.province}
-				and (${scope.examArea}::text is null or c.exam_area = ${scope.examArea})`),
-		run(sql<{ failures: number; candidates: string }>`
-			with s as (${inScope}),
-			per as (
-				select vs.candidate_id, count(f.id) as failures
-				from s join verification_sessions vs on vs.id = s.id
-					left join failed_attempts f on f.session_id = s.id
-				group by vs.candidate_id
-			)
-			select least(failures, 3)::int as failures, count(*) as candidates from per group by 1 order by 1`),
-		run(sql<{ step: string; median: number | null }>`
-			with s as (${inScope}),
-			steps as (
-				select 'open' as step, extract(epoch from (min(a.at) - s.created_at)) / 60 as minutes
-				from s join audit_log a on a.session_id = s.id and a.action = 'consent.accepted'
-				group by s.id, s.created_at
+	const area = scope.examArea;
+	const [counted, pending, areas] = await Promise.all([
+		sql<Count>`
+			select metric, to_char(hour, 'YYYY-MM-DD HH24:00') as hour, key, sum(n)::int as n
+			from dashboard_counts
+			where province = ${scope.province} and metric <> 'pending'
+				and hour >= ${cstText(scope.from)}::timestamp and hour < ${cstText(scope.to)}::timestamp
+				and (${area}::text is null or exam_area = ${area})
+			group by metric, hour, key having sum(n) <> 0`.execute(db),
+		// Open cases whenever they were recorded (to the minute), counted per age bucket in the database. A minute
+		// row is one exam area's cases of that minute; rows back at zero are deleted (dashboard-counts.ts).
+		sql<{ bucket: number; n: number; oldest: number }>`
+			select width_bucket(age, ${AGE_BUCKETS.slice(1).map(([lo]) => lo)}::float8[]) as bucket,
+				sum(n)::int as n, max(age) as oldest
+			from (
+				select (extract(epoch from (${cstText(now, true)}::timestamp
+						- (hour + key::int * interval '1 minute'))) / 3600)::float8 as age, n
+				from dashboard_counts
+				where province = ${scope.province} and metric = 'pending' and n <> 0
+					and (${area}::text is null or exam_area = ${area})
+			) open
+			group by 1`.execute(db),
+		// The province's exam areas, one index probe each.
+		sql<{ exam_area: string }>`
+			with recursive a (exam_area) as (
+				select min(exam_area) from candidates where province = ${scope.province}
 				union all
-				select 'result', extract(epoch from (o.recorded_at - s.created_at)) / 60
-				from s join outcomes o on o.session_id = s.id
+				select (select min(c.exam_area) from candidates c
+					where c.province = ${scope.province} and c.exam_area > a.exam_area)
+				from a where a.exam_area is not null
 			)
-			select step, percentile_cont(0.5) within group (order by minutes) as median
-			from steps group by step`),
-		run(sql<{ browser: string; os: string; n: string }>`
-			with s as (${inScope}),
-			failing as (
-				select distinct on (a.session_id) a.session_id, coalesce(a.user_agent, '') as ua
-				from s join audit_log a on a.session_id = s.id and a.action = 'attempt.failed'
-				order by a.session_id, a.id
-			)
-			select
-				case when ua ilike '%MicroMessenger%' then 'WeChat'
-					when ua ilike '%AlipayClient%' then 'Alipay'
-					when ua ilike '%Firefox/%' then 'Firefox'
-					when ua ilike '%Edg/%' then 'Edge'
-					when ua ilike '%Chrome/%' then 'Chrome'
-					when ua ilike '%Safari/%' then 'Safari'
-					else 'other' end as browser,
-				case when ua ilike '%Android%' then 'Android'
-					when ua ilike '%iPhone%' or ua ilike '%iPad%' then 'iOS'
-					when ua ilike '%HarmonyOS%' then 'HarmonyOS'
-					when ua ilike '%Windows%' then 'Windows'
-					when ua ilike '%Mac OS X%' then 'macOS'
-					when ua ilike '%Linux%' then 'Linux'
-					else 'other' end as os,
-				count(*) as n
-			from failing group by 1, 2 order by n desc, 1, 2`),
-		run(sql<{ exam_area: string }>`
-			select distinct exam_area from candidates where province = ${scope.province} order by exam_area`)
+			select exam_area from a where exam_area is not null`.execute(db)
 	]);
+	const counts = counted.rows;
+	const of = (metric: string) => counts.filter((c) => c.metric === metric);
+	const day = (c: Count) => c.hour.slice(0, 10);
 
-	const n = (value: unknown) => Number(value ?? 0);
-	const outcomeRows = (rows: typeof perDay) =>
-		rows.map((r) => [r.bucket, n(r.started), n(r.confirmed), n(r.on_site), n(r.review), n(r.failed)]);
-	const f = funnel[0];
-	const median = (step: string) => {
-		const value = minutes.find((m) => m.step === step)?.median;
-		return value === null || value === undefined ? 0 : Math.round(Number(value) * 10) / 10;
+	const timeline = (labelOf: (c: Count) => string) =>
+		pivot(
+			counts
+				.filter((c) => c.metric === 'started' || c.metric === 'outcome')
+				.map((c) => (c.metric === 'started' ? { ...c, key: 'started' } : c)),
+			labelOf,
+			OUTCOME_COLUMNS.map((c) => c.key)
+		);
+
+	// A reason's key is its code and Chinese label ("code|label"); the chart counts by code.
+	const reasonCounts = of('reason').map((c) => ({ ...c, key: c.key.split('|')[0] }));
+	const labels = new Map(of('reason').map((c) => [c.key.split('|')[0], c.key.split('|').slice(1).join('|')]));
+	const labelOf = (code: string) => labels.get(code) || code;
+	const reasons = [...sumBy(reasonCounts, (c) => c.key)]
+		.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+		.slice(0, 20)
+		.map(([code, n]) => [code, labelOf(code), n]);
+	const topReasons = reasons.slice(0, TOP_REASONS).map((r) => String(r[0]));
+
+	const decided = of('decided');
+	const reviewerIds = [...new Set(decided.map((c) => Number(c.key)))];
+	const reviewers = reviewerIds.length
+		? await db.selectFrom('staff_users').select(['id', 'username']).where('id', 'in', reviewerIds).execute()
+		: [];
+	const reviewerName = (id: string) => reviewers.find((r) => String(r.id) === id)?.username ?? `#${id}`;
+	// In code-point order of their names: the same order on every server, whatever its locale.
+	const reviewerKeys = [...new Set(decided.map((c) => c.key))].sort((a, b) =>
+		reviewerName(a) < reviewerName(b) ? -1 : 1
+	);
+
+	const openCases = pending.rows.reduce((a, p) => a + p.n, 0);
+	const minutes = (metric: string) => {
+		const median = histogramMedian(of(metric).map((c) => ({ value: Number(c.key), n: c.n })));
+		return median === null ? 0 : Math.round(median * 10) / 10;
 	};
-	const ages = review.map((r) => Number(r.hours));
 	const label = (key: string, zh: string, en: string) => ({ key, zh, en });
 	const charts: Chart[] = [
 		{
 			id: 'per_day',
 			title: { zh: '每日会话与结果', en: 'Sessions and outcomes per day' },
 			columns: [label('bucket', '日期', 'Day'), ...OUTCOME_COLUMNS],
-			rows: outcomeRows(perDay)
+			rows: timeline(day)
 		},
 		{
 			id: 'per_hour',
 			title: { zh: '每小时会话与结果', en: 'Sessions and outcomes per hour' },
 			columns: [label('bucket', '小时', 'Hour'), ...OUTCOME_COLUMNS],
-			rows: outcomeRows(perHour)
+			rows: timeline((c) => c.hour)
 		},
 		{
 			id: 'funnel',
 			title: { zh: '确认漏斗', en: 'Funnel' },
 			columns: [label('step', '环节', 'Step'), label('sessions', '会话数', 'Sessions')],
 			rows: [
-				['开始 Started', n(f?.started)],
-				['手机打开链接 Opened on the phone', n(f?.opened)],
-				['同意协议 Consent given', n(f?.consented)],
-				['提交结果 Result recorded', n(f?.submitted)],
-				['确认 Confirmed', n(f?.confirmed)]
+				['开始 Started', total(counts, 'started')],
+				['手机打开链接 Opened on the phone', total(counts, 'funnel', 'opened')],
+				['同意协议 Consent given', total(counts, 'funnel', 'consented')],
+				['提交结果 Result recorded', total(counts, 'funnel', 'submitted')],
+				['确认 Confirmed', total(counts, 'funnel', 'confirmed')]
 			]
 		},
 		{
 			id: 'reasons',
 			title: { zh: '未通过与人工审核原因', en: 'Failure and review reasons' },
 			columns: [label('code', '代码', 'Code'), label('label', '原因', 'Reason'), label('n', '次数', 'Count')],
-			rows: reasons.map((r) => [r.code, r.label ?? r.code, n(r.n)])
+			rows: reasons
+		},
+		{
+			id: 'reasons_per_day',
+			title: { zh: '主要原因每日次数', en: 'Top reasons per day' },
+			columns: [
+				label('bucket', '日期', 'Day'),
+				...topReasons.map((code) => label(code, labelOf(code), code))
+			],
+			rows: pivot(
+				reasonCounts.filter((c) => topReasons.includes(c.key)),
+				day,
+				topReasons
+			)
 		},
 		{
 			id: 'review_age',
 			title: { zh: '待审核案例等待时长', en: 'Open review cases by age' },
 			columns: [label('age', '等待时长（小时）', 'Age (hours)'), label('cases', '案例数', 'Cases')],
-			rows: AGE_BUCKETS.map(([lo, hi]) => [
+			rows: AGE_BUCKETS.map(([lo, hi], i) => [
 				hi === Infinity ? `≥${lo}` : `${lo}-${hi}`,
-				ages.filter((h) => h >= lo && h < hi).length
+				pending.rows.find((p) => Number(p.bucket) === i)?.n ?? 0
 			]),
 			target: policy.office.reviewTargetHours
 		},
 		{
-			id: 'attempts',
-			title: { zh: '每名考生未通过次数', en: 'Failed attempts per candidate' },
+			id: 'reviewer_days',
+			title: { zh: '每名审核员每日处理案例数', en: 'Cases decided per reviewer per day' },
 			columns: [
-				label('failures', '未通过次数', 'Failed attempts'),
-				label('candidates', '考生数', 'Candidates')
+				label('bucket', '日期', 'Day'),
+				...reviewerKeys.map((id) => label(`reviewer_${id}`, reviewerName(id), reviewerName(id)))
 			],
-			rows: [0, 1, 2, 3].map((k) => [
-				k === 3 ? '≥3' : String(k),
-				n(attempts.find((a) => Number(a.failures) === k)?.candidates)
-			])
+			rows: pivot(decided, day, reviewerKeys)
+		},
+		{
+			id: 'attempts',
+			title: { zh: '每次会话未通过次数', en: 'Failed attempts per session' },
+			columns: [label('failures', '未通过次数', 'Failed attempts'), label('sessions', '会话数', 'Sessions')],
+			rows: ['0', '1', '2', '3'].map((k) => [k === '3' ? '≥3' : k, total(counts, 'attempts', k)])
 		},
 		{
 			id: 'step_minutes',
 			title: { zh: '各环节用时中位数（分钟）', en: 'Median minutes per step' },
 			columns: [label('step', '环节', 'Step'), label('minutes', '分钟', 'Minutes')],
 			rows: [
-				['开始至同意 Start to consent', median('open')],
-				['开始至结果 Start to result', median('result')]
+				['开始至同意 Start to consent', minutes('minutes_open')],
+				['开始至结果 Start to result', minutes('minutes_result')]
 			]
 		},
 		{
@@ -271,7 +304,9 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 				label('os', '系统', 'OS'),
 				label('sessions', '会话数', 'Sessions')
 			],
-			rows: clients.map((c) => [c.browser, c.os, n(c.n)])
+			rows: [...sumBy(of('client'), (c) => c.key)]
+				.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+				.map(([family, n]) => [...family.split('/'), n])
 		}
 	];
 	return {
@@ -282,9 +317,11 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 			to: scope.to.toISOString()
 		},
 		computedAt: now.toISOString(),
-		examAreas: areas.map((a) => a.exam_area),
-		openCases: ages.length,
-		oldestCaseHours: ages.length ? Math.round(Math.max(...ages) * 10) / 10 : null,
+		examAreas: areas.rows.map((a) => a.exam_area),
+		openCases,
+		oldestCaseHours: openCases
+			? Math.round(Math.max(...pending.rows.map((p) => Number(p.oldest))) * 10) / 10
+			: null,
 		charts
 	};
 }

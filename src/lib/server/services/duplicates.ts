@@ -3,6 +3,7 @@
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { countingDashboard } from './dashboard-counts.ts';
 
 export interface DuplicateHit {
 	outcomeId: number;
@@ -99,22 +100,41 @@ export async function flagEarlier(
 	hits: readonly DuplicateHit[],
 	newCandidateId: number
 ): Promise<void> {
-	for (const hit of hits) {
-		await tx
-			.updateTable('outcomes')
-			.set({
-				review_status: 'pending',
-				review_reasons: JSON.stringify([
-					{
-						code: 'duplicate_face',
-						zh: '同一考区另一身份证号码的照片与此人脸相同',
-						en: 'The same face appears under another ID number in this exam area',
-						otherCandidateId: newCandidateId,
-						similarity: hit.similarity
-					}
-				])
-			})
-			.where('id', '=', hit.outcomeId)
-			.execute();
-	}
+	if (hits.length === 0) return;
+	// Their rows locked first (a reviewer's decision on one waits), so the dashboard counts each change once.
+	const flagged = await tx
+		.selectFrom('outcomes')
+		.select('session_id')
+		.where(
+			'id',
+			'in',
+			hits.map((hit) => hit.outcomeId)
+		)
+		.orderBy('id')
+		.forUpdate()
+		.execute();
+	await countingDashboard(
+		tx,
+		flagged.map((f) => f.session_id),
+		async () => {
+			for (const hit of hits) {
+				await tx
+					.updateTable('outcomes')
+					.set({
+						review_status: 'pending',
+						review_reasons: JSON.stringify([
+							{
+								code: 'duplicate_face',
+								zh: '同一考区另一身份证号码的照片与此人脸相同',
+								en: 'The same face appears under another ID number in this exam area',
+								otherCandidateId: newCandidateId,
+								similarity: hit.similarity
+							}
+						])
+					})
+					.where('id', '=', hit.outcomeId)
+					.execute();
+			}
+		}
+	);
 }

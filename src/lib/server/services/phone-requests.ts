@@ -19,6 +19,7 @@ import { audit, type AuditEntry } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { serverPolicy, type ServerPolicy } from '../policy.ts';
+import { countingDashboard } from './dashboard-counts.ts';
 import { ServiceError } from './errors.ts';
 import { ATTEMPTS_EXHAUSTED, attemptsExhausted, countFailure } from './limits.ts';
 import { alreadyRecorded, loadPhoneSession, sessionCandidate, type PhoneSession } from './phone-session.ts';
@@ -120,19 +121,21 @@ export async function reportAttempt(
 		if (!earlier) {
 			if (candidate.online_blocked) throw attemptsExhausted(candidate.online_blocked);
 			if (isRecorded(locked.status)) throw alreadyRecorded();
-			await tx
-				.insertInto('failed_attempts')
-				.values({
-					session_id: sessionId,
-					candidate_id: candidate.id,
-					attempt_no: payload.attempt,
-					step_kind: payload.step.kind,
-					category: kind,
-					counted,
-					bundle: JSON.stringify(input),
-					bundle_sha256: bundleSha
-				})
-				.execute();
+			await countingDashboard(tx, [sessionId], () =>
+				tx
+					.insertInto('failed_attempts')
+					.values({
+						session_id: sessionId,
+						candidate_id: candidate.id,
+						attempt_no: payload.attempt,
+						step_kind: payload.step.kind,
+						category: kind,
+						counted,
+						bundle: JSON.stringify(input),
+						bundle_sha256: bundleSha
+					})
+					.execute()
+			);
 		}
 		const state = await countFailure(tx, policy, candidate.id);
 		if (!earlier) {
@@ -150,7 +153,7 @@ export async function reportAttempt(
 				const ending = { sessionId, candidate, sp, bundle: input, bundleSha, reviewReasons };
 				await endSession(tx, { ...ending, result: 'failed' }, now, failed);
 			} else {
-				await audit(tx, failed);
+				await countingDashboard(tx, [sessionId], () => audit(tx, failed));
 			}
 		}
 		const left = state.max === null ? null : Math.max(state.max - state.failures, 0);

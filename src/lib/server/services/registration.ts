@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
 import { serverJpegEmbedder } from '../face.ts';
+import { countingDashboard } from './dashboard-counts.ts';
 import { ServiceError } from './errors.ts';
 import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
 
@@ -25,7 +26,7 @@ export async function upsertCandidate(
 	return db.transaction().execute(async (tx) => {
 		const existing = await tx
 			.selectFrom('candidates')
-			.select(['id', 'admission_number'])
+			.select(['id', 'admission_number', 'exam_area'])
 			.where('id_number', '=', input.idNumber)
 			.forUpdate()
 			.executeTakeFirst();
@@ -70,17 +71,31 @@ export async function upsertCandidate(
 		};
 		let id: number;
 		if (existing) {
-			await tx
-				.updateTable('candidates')
-				.set({
-					...fields,
-					updated_at: new Date(),
-					...(input.admissionNumber && !existing.admission_number
-						? { admission_number: input.admissionNumber, returning_candidate: true }
-						: {})
-				})
-				.where('id', '=', existing.id)
-				.execute();
+			// A record moved to another exam area takes its sessions' figures with it (the dashboard counts by area).
+			const moved =
+				existing.exam_area === input.examArea
+					? []
+					: await tx
+							.selectFrom('verification_sessions')
+							.select('id')
+							.where('candidate_id', '=', existing.id)
+							.execute();
+			await countingDashboard(
+				tx,
+				moved.map((s) => s.id),
+				() =>
+					tx
+						.updateTable('candidates')
+						.set({
+							...fields,
+							updated_at: new Date(),
+							...(input.admissionNumber && !existing.admission_number
+								? { admission_number: input.admissionNumber, returning_candidate: true }
+								: {})
+						})
+						.where('id', '=', existing.id)
+						.execute()
+			);
 			id = existing.id;
 		} else {
 			const row = await tx

@@ -1,22 +1,40 @@
 // Retention: the final photo and signature image are deleted (bytes set to null, the row and its sha256 kept as
-// evidence of what was received) once they are older than ZV_PHOTO_RETENTION_DAYS. Embeddings go with them, and
-// a reference photo's bytes and embedding that many days after its candidate's confirmation.
+// evidence of what was received) once they are older than their province's office.retentionDays, the number its
+// privacy policy and face-information notice print (one source: the policy). Embeddings go with them, and a
+// reference photo's bytes and embedding that many days after its candidate's confirmation. A province whose policy
+// keeps them 0 days or fewer keeps them.
+import { policies } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 
-export async function deleteExpiredAttachments(
-	db: Db,
-	retentionDays: number,
-	now = new Date()
-): Promise<number> {
-	if (retentionDays <= 0) return 0;
-	const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+const DAY_MS = 86_400_000;
+
+/** Deletes what each province's policy no longer keeps; returns how many attachments lost their bytes. */
+export async function applyRetention(db: Db, now = new Date()): Promise<number> {
+	let deleted = 0;
+	for (const [province, policy] of Object.entries(policies)) {
+		const days = policy.office.retentionDays;
+		if (days > 0) deleted += await deleteExpired(db, province, new Date(now.getTime() - days * DAY_MS), now);
+	}
+	return deleted;
+}
+
+async function deleteExpired(db: Db, province: string, cutoff: Date, now: Date): Promise<number> {
 	return db.transaction().execute(async (tx) => {
 		const deleted = await tx
 			.updateTable('attachments')
 			.set({ bytes: null, deleted_at: now })
 			.where('deleted_at', 'is', null)
 			.where('created_at', '<', cutoff)
+			.where(
+				'outcome_id',
+				'in',
+				tx
+					.selectFrom('outcomes')
+					.innerJoin('verification_sessions', 'verification_sessions.id', 'outcomes.session_id')
+					.select('outcomes.id')
+					.where('verification_sessions.province', '=', province)
+			)
 			.returning('outcome_id')
 			.execute();
 		const outcomeIds = [...new Set(deleted.map((d) => d.outcome_id))];
@@ -31,25 +49,28 @@ export async function deleteExpiredAttachments(
 			.where(({ exists, selectFrom }) =>
 				exists(
 					selectFrom('outcomes')
+						.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
 						.select('outcomes.id')
 						.whereRef('outcomes.candidate_id', '=', 'reference_photos.candidate_id')
+						.where('candidates.province', '=', province)
 						.where('outcomes.result', '=', 'confirmed')
 						.where('outcomes.recorded_at', '<', cutoff)
 				)
 			)
 			.returning('candidate_id')
 			.execute();
+		const detail = { province, count: 0, cutoff: cutoff.toISOString() };
 		if (references.length)
 			await audit(tx, {
 				actor: 'retention',
 				action: 'reference_photos.deleted',
-				detail: { count: references.length, cutoff: cutoff.toISOString() }
+				detail: { ...detail, count: references.length }
 			});
 		if (deleted.length)
 			await audit(tx, {
 				actor: 'retention',
 				action: 'attachments.deleted',
-				detail: { count: deleted.length, cutoff: cutoff.toISOString() }
+				detail: { ...detail, count: deleted.length }
 			});
 		return deleted.length;
 	});

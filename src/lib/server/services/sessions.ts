@@ -7,6 +7,7 @@ import type { Challenge } from '../../core/bundle/schema.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { countingDashboard } from './dashboard-counts.ts';
 import { attemptsExhausted, failuresSoFar } from './limits.ts';
 import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
@@ -65,19 +66,21 @@ export async function startSession(
 			.where('status', 'in', LIVE_SESSION_STATUSES)
 			.returning('id')
 			.execute();
-		await tx
-			.insertInto('verification_sessions')
-			.values({
-				id: sessionId,
-				candidate_id: candidate.id,
-				province: candidate.province,
-				token_hash: hashSecret(token),
-				token_expires_at: expiresAt,
-				pc_secret_hash: hashSecret(pcSecret),
-				origin: options.origin ?? 'pc',
-				started_by: options.startedBy ?? null
-			})
-			.execute();
+		await countingDashboard(tx, [sessionId], () =>
+			tx
+				.insertInto('verification_sessions')
+				.values({
+					id: sessionId,
+					candidate_id: candidate.id,
+					province: candidate.province,
+					token_hash: hashSecret(token),
+					token_expires_at: expiresAt,
+					pc_secret_hash: hashSecret(pcSecret),
+					origin: options.origin ?? 'pc',
+					started_by: options.startedBy ?? null
+				})
+				.execute()
+		);
 		await audit(tx, {
 			actor: options.origin === 'kiosk' ? `staff:${options.startedBy}` : (options.origin ?? 'pc'),
 			action: 'session.start',
@@ -151,16 +154,18 @@ export async function openPhoneLink(
 			);
 		}
 		const challenge: Challenge = issueChallenge(findPolicy(session.province), now);
-		await tx
-			.updateTable('verification_sessions')
-			.set({
-				token_used_at: now,
-				status: 'phone_opened',
-				device_public_key: JSON.stringify(publicKey),
-				challenge: JSON.stringify(challenge)
-			})
-			.where('id', '=', session.id)
-			.execute();
+		await countingDashboard(tx, [session.id], () =>
+			tx
+				.updateTable('verification_sessions')
+				.set({
+					token_used_at: now,
+					status: 'phone_opened',
+					device_public_key: JSON.stringify(publicKey),
+					challenge: JSON.stringify(challenge)
+				})
+				.where('id', '=', session.id)
+				.execute()
+		);
 		const c = await tx
 			.selectFrom('candidates')
 			.selectAll()

@@ -9,6 +9,10 @@ const OUTCOME_COLOURS: Record<string, string> = {
 	review: '#b45309',
 	failed: '#b91c1c'
 };
+/** Series that are not outcomes (reasons, reviewers), told apart in turn. */
+const PALETTE = ['#1d4ed8', '#7c3aed', '#0f766e', '#c2410c', '#be185d', '#4d7c0f', '#475569'];
+/** Charts whose count columns stack into one bar per row. */
+const STACKED = new Set(['per_day', 'per_hour', 'reasons_per_day', 'reviewer_days']);
 
 /** The row's label: its text cells (a reason's code is left out for its Chinese label). */
 export const rowLabel = (chart: Chart, row: (string | number)[]) =>
@@ -23,7 +27,8 @@ export function chartOptions(chart: Chart, lang: Lang): Record<string, unknown> 
 		.map((column, index) => ({ column, index }))
 		.filter(({ index }) => chart.rows.every((row) => typeof row[index] === 'number'));
 	const timeline = chart.id === 'per_day' || chart.id === 'per_hour';
-	const series = counts.map(({ column, index }) => {
+	const stacked = STACKED.has(chart.id);
+	const series = counts.map(({ column, index }, nth) => {
 		const data = chart.rows.map((row) => row[index]);
 		const name = column[lang];
 		if (timeline && column.key === 'started')
@@ -32,8 +37,8 @@ export function chartOptions(chart: Chart, lang: Lang): Record<string, unknown> 
 			type: 'bar',
 			name,
 			data,
-			stack: timeline ? 'outcome' : undefined,
-			itemStyle: { color: OUTCOME_COLOURS[column.key] ?? '#1d4ed8' },
+			stack: stacked ? 'total' : undefined,
+			itemStyle: { color: OUTCOME_COLOURS[column.key] ?? PALETTE[nth % PALETTE.length] },
 			markLine:
 				chart.target != null
 					? {
@@ -48,8 +53,14 @@ export function chartOptions(chart: Chart, lang: Lang): Record<string, unknown> 
 	return {
 		animation: false,
 		tooltip: { trigger: 'axis' },
-		legend: counts.length > 1 ? { top: 0 } : undefined,
-		grid: { left: 48, right: 16, top: counts.length > 1 ? 36 : 16, bottom: 48, containLabel: true },
+		legend: counts.length > 1 || stacked ? { top: 0 } : undefined,
+		grid: {
+			left: 48,
+			right: 16,
+			top: counts.length > 1 || stacked ? 36 : 16,
+			bottom: 48,
+			containLabel: true
+		},
 		xAxis: { type: 'category', data: categories, axisLabel: { hideOverlap: true } },
 		yAxis: { type: 'value', minInterval: 1 },
 		series

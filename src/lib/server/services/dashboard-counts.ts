@@ -1,0 +1,75 @@
+// Keeps the dashboard's counters (migration 021) in step with the sessions they count. A recording transaction
+// reads what its sessions contribute before it changes them and adds the difference afterwards, in the same
+// transaction: the counters commit or roll back with the change. The upsert adds to whatever other instances
+// have added meanwhile (a row lock per counter, held to commit); rows are written in key order, so two
+// transactions never wait for each other's counters in opposite orders.
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+
+/** A counter's key and a count (of facts, or of a change to them). */
+export interface DashboardCount {
+	province: string;
+	metric: string;
+	hour: string;
+	exam_area: string;
+	key: string;
+	n: number;
+}
+
+const SEP = '\u0000';
+const factKey = (f: DashboardCount) => [f.province, f.metric, f.hour, f.exam_area, f.key].join(SEP);
+
+async function facts(tx: Db, sessionIds: readonly string[]): Promise<Map<string, number>> {
+	const { rows } = await sql<DashboardCount>`
+		select province, metric, to_char(hour, 'YYYY-MM-DD HH24:MI:SS') as hour, exam_area, key, count(*)::int as n
+		from dashboard_facts where session_id = any(${sessionIds}::uuid[])
+		group by 1, 2, 3, 4, 5`.execute(tx);
+	return new Map(rows.map((f) => [factKey(f), f.n]));
+}
+
+/**
+ * Reads the sessions' contribution to the dashboard now (call it once the sessions' rows are locked, before the
+ * change) and returns the step that adds the change's difference (call it after the change, in the same
+ * transaction).
+ */
+export async function trackDashboard(tx: Db, sessionIds: readonly string[]): Promise<() => Promise<void>> {
+	if (sessionIds.length === 0) return async () => {};
+	const before = await facts(tx, sessionIds);
+	return async () => {
+		const after = await facts(tx, sessionIds);
+		const delta = new Map<string, number>();
+		for (const [key, n] of after) delta.set(key, n - (before.get(key) ?? 0));
+		for (const [key, n] of before) if (!after.has(key)) delta.set(key, -n);
+		const changes = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		if (changes.length === 0) return;
+		const keyOf = (key: string) => {
+			const [province, metric, hour, examArea, k] = key.split(SEP);
+			return sql`${province}::text, ${metric}::text, ${hour}::timestamp, ${examArea}::text, ${k}::text`;
+		};
+		await sql`
+			insert into dashboard_counts (province, metric, hour, exam_area, key, n)
+			values ${sql.join(changes.map(([key, n]) => sql`(${keyOf(key)}, ${n}::bigint)`))}
+			on conflict (province, metric, hour, exam_area, key) do update set n = dashboard_counts.n + excluded.n`.execute(
+			tx
+		);
+		// A counter back at zero goes (a decided case's minute, mostly): the open cases stay a scan of open cases.
+		// Another transaction adding to it meanwhile waits for this one, then inserts it anew.
+		const lowered = changes.filter(([, n]) => n < 0).map(([key]) => sql`(${keyOf(key)})`);
+		if (lowered.length)
+			await sql`
+				delete from dashboard_counts where n = 0
+					and (province, metric, hour, exam_area, key) in (values ${sql.join(lowered)})`.execute(tx);
+	};
+}
+
+/** Adds a change to the dashboard's counters: `change` runs in `tx`, which has locked the sessions' rows. */
+export async function countingDashboard<T>(
+	tx: Db,
+	sessionIds: readonly string[],
+	change: () => Promise<T>
+): Promise<T> {
+	const count = await trackDashboard(tx, sessionIds);
+	const result = await change();
+	await count();
+	return result;
+}
