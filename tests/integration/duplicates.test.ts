@@ -1,5 +1,6 @@
 // Duplicate identity with the real face engine (onnxruntime-node, staged models) on a real ID photo fixture:
-// the same face under two ID numbers in one exam area sends both outcomes to manual review.
+// the same face under two ID numbers anywhere in one province sends both outcomes to manual review; another
+// province's faces are not compared.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,10 +29,19 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-async function submitPhoto(idNumber: string, bytes = photo, on: Db = db) {
+async function reviewOf(on: Db, sessionIds: string[]) {
+	const rows = await on
+		.selectFrom('outcomes')
+		.select(['session_id', 'review_status', 'review_reasons'])
+		.where('session_id', 'in', sessionIds)
+		.execute();
+	return new Map(rows.map((r) => [r.session_id, r]));
+}
+
+async function submitPhoto(idNumber: string, bytes = photo, on: Db = db, province = 'hubei') {
 	const s = await openSession(on, idNumber);
 	const bundle = await s.sign(
-		s.payload([step('photo', true)], { ...testAttachments('hubei'), photoSha256: sha256(bytes) })
+		s.payload([step('photo', true)], { ...testAttachments(province), photoSha256: sha256(bytes) })
 	);
 	return {
 		s,
@@ -48,37 +58,69 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 		});
 	});
 
-	it('same face, different ID number, same exam area: both to review; another area is not compared', async () => {
+	it('same face, different ID number, same exam area: both to review', async () => {
 		const first = await registerCandidate(db, { examArea: '武汉市武昌区' });
 		const stand = await registerCandidate(db, { examArea: '武汉市武昌区' });
-		const elsewhere = await registerCandidate(db, { examArea: '宜昌市' });
 		const one = await submitPhoto(first.idNumber);
 		expect(one.result.outcome).toBe('confirmed');
 		const two = await submitPhoto(stand.idNumber);
 		expect(two.result.outcome).toBe('review');
 		expect(two.result.admissionNumber).toBeUndefined();
-		const three = await submitPhoto(elsewhere.idNumber);
-		expect(three.result.outcome).toBe('confirmed');
-		const rows = await db
-			.selectFrom('outcomes')
-			.select(['session_id', 'review_status', 'review_reasons'])
-			.where('session_id', 'in', [one.s.opened.sessionId, two.s.opened.sessionId, three.s.opened.sessionId])
-			.execute();
-		const byId = new Map(rows.map((r) => [r.session_id, r]));
-		expect(byId.get(one.s.opened.sessionId)?.review_status).toBe('pending');
-		expect(byId.get(two.s.opened.sessionId)?.review_status).toBe('pending');
-		expect(byId.get(three.s.opened.sessionId)?.review_status).toBe('none');
+		const rows = await reviewOf(db, [one.s.opened.sessionId, two.s.opened.sessionId]);
+		expect(rows.get(one.s.opened.sessionId)?.review_status).toBe('pending');
+		expect(rows.get(two.s.opened.sessionId)?.review_status).toBe('pending');
 		const reason = (
-			byId.get(two.s.opened.sessionId)?.review_reasons as { code: string; similarity: number }[]
+			rows.get(two.s.opened.sessionId)?.review_reasons as { code: string; similarity: number }[]
 		)[0];
 		expect(reason.code).toBe('duplicate_face');
 		expect(reason.similarity).toBeGreaterThan(0.9);
-		// The same person confirming again under their own ID number is not a duplicate, but a confirmed
-		// candidate cannot be confirmed twice.
-		await expect(submitPhoto(elsewhere.idNumber)).rejects.toMatchObject({
-			status: 409,
-			code: 'already_confirmed'
-		});
+	});
+
+	it("the stand-in across the province: the same face in another exam area goes to review, another province's does not", async () => {
+		// A database of its own: the face is the one the other tests confirm, and they must not be what it finds.
+		const own = await testDatabase();
+		try {
+			const a = await registerCandidate(own.db, { examArea: '十堰市' });
+			const b = await registerCandidate(own.db, { examArea: '恩施土家族苗族自治州' });
+			const c = await registerCandidate(own.db, {
+				examArea: '北京市海淀区',
+				province: 'beijing',
+				address: '北京市海淀区测试路1号'
+			});
+			const one = await submitPhoto(a.idNumber, photo, own.db);
+			expect(one.result.outcome).toBe('confirmed');
+			// Beijing decides on its own evidence; whatever it decides, the Hubei outcome is not its duplicate.
+			const other = await submitPhoto(c.idNumber, photo, own.db, 'beijing');
+			let rows = await reviewOf(own.db, [one.s.opened.sessionId, other.s.opened.sessionId]);
+			expect(rows.get(one.s.opened.sessionId)?.review_status).toBe('none');
+			const otherReasons = (rows.get(other.s.opened.sessionId)?.review_reasons ?? []) as { code: string }[];
+			expect(otherReasons.map((r) => r.code)).not.toContain('duplicate_face');
+			const otherStatus = rows.get(other.s.opened.sessionId)?.review_status;
+
+			const two = await submitPhoto(b.idNumber, photo, own.db);
+			expect(two.result.outcome).toBe('review');
+			expect(two.result.admissionNumber).toBeUndefined();
+			rows = await reviewOf(own.db, [
+				one.s.opened.sessionId,
+				two.s.opened.sessionId,
+				other.s.opened.sessionId
+			]);
+			expect(rows.get(one.s.opened.sessionId)?.review_status).toBe('pending');
+			const reasons = rows.get(two.s.opened.sessionId)?.review_reasons as {
+				code: string;
+				otherCandidateId?: number;
+			}[];
+			expect(reasons.filter((r) => r.code === 'duplicate_face')).toHaveLength(1);
+			expect(rows.get(other.s.opened.sessionId)?.review_status).toBe(otherStatus);
+			// The same person confirming again under their own ID number is not a duplicate, but a confirmed
+			// candidate cannot be confirmed twice.
+			await expect(submitPhoto(a.idNumber, photo, own.db)).rejects.toMatchObject({
+				status: 409,
+				code: 'already_confirmed'
+			});
+		} finally {
+			await own.close();
+		}
 	});
 
 	it('embeddings are stored as the big-endian float32 bytes the migration wrote for the old real[] rows', async () => {
@@ -113,13 +155,13 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 	});
 
 	it.skipIf(!process.env.DATABASE_URL)(
-		'two instances confirming the same face under two ID numbers at once: both held for review',
+		'two instances confirming the same face under two ID numbers in two exam areas at once: both held for review',
 		async () => {
 			const other = await handle.another!();
 			try {
-				const area = `并发考区${Date.now()}`;
-				const a = await registerCandidate(db, { examArea: area });
-				const b = await registerCandidate(db, { examArea: area });
+				// Two exam areas of one province: the stand-in's two confirmations need not share an area.
+				const a = await registerCandidate(db, { examArea: `并发考区甲${Date.now()}` });
+				const b = await registerCandidate(db, { examArea: `并发考区乙${Date.now()}` });
 				const [one, two] = await Promise.all([
 					submitPhoto(a.idNumber, photo, db),
 					submitPhoto(b.idNumber, photo, other.db)
