@@ -122,7 +122,8 @@ async function everyInProvince(tx: Db, province: string, candidateId: number): P
 		const vectors = await tx
 			.selectFrom('face_embeddings')
 			.select(['outcome_id', 'vector'])
-			.where('outcome_id', 'in', missing)
+			// One array parameter: a province can miss more ids than a statement has parameters (65,535).
+			.where(sql<boolean>`outcome_id = any(${missing}::integer[])`)
 			.execute();
 		for (const row of vectors) fetched.set(row.outcome_id, decodeEmbedding(row.vector));
 	}
