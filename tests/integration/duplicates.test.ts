@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
+import { policies } from '../../src/lib/core/policy/index.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index.ts';
@@ -187,6 +188,47 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				return rows.map((r) => r['QUERY PLAN']).join('\n');
 			});
 			expect(plan).toContain('face_embeddings_hnsw_hubei');
+		}
+	);
+
+	it.skipIf(!process.env.DATABASE_URL)(
+		'a server that gets pgvector after the migration gets the vector column, its backfill and indexes at the next start',
+		async (ctx) => {
+			if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length === 0) ctx.skip();
+			const probe = Array.from(
+				decodeEmbedding(
+					(await db.selectFrom('face_embeddings').select('vector').executeTakeFirstOrThrow()).vector
+				)
+			);
+			const before = await findDuplicateFaces(db, 'hubei', -1, probe);
+			expect(before.length).toBeGreaterThan(0);
+			// As if migrated while the server had no pgvector: no column, trigger or functions.
+			await sql`drop trigger face_embeddings_face on face_embeddings`.execute(db);
+			await sql`alter table face_embeddings drop column face`.execute(db);
+			await sql`drop function face_embeddings_set_face(), face_embedding_vector(bytea), face_embedding_float(bytea, integer)`.execute(
+				db
+			);
+			expect((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows).toHaveLength(0);
+			// The exact scan gives the same matches meanwhile.
+			expect(await findDuplicateFaces(db, 'hubei', -1, probe)).toEqual(before);
+			const restarted = await handle.another!();
+			try {
+				expect((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows).toHaveLength(1);
+				const { rows } = await sql<{ filled: boolean; indexes: string[] }>`
+					select bool_and(face is not null and face = face_embedding_vector(vector)) as filled,
+						(select array_agg(indexname::text order by indexname) from pg_indexes
+							where tablename = 'face_embeddings' and indexname like 'face_embeddings_hnsw_%') as indexes
+					from face_embeddings`.execute(db);
+				expect(rows[0].filled).toBe(true);
+				expect(rows[0].indexes).toEqual(
+					Object.keys(policies)
+						.sort()
+						.map((p) => `face_embeddings_hnsw_${p}`)
+				);
+				expect(await findDuplicateFaces(restarted.db, 'hubei', -1, probe)).toEqual(before);
+			} finally {
+				await restarted.close();
+			}
 		}
 	);
 
