@@ -54,11 +54,12 @@ export async function findDuplicateFaces(
 	province: string,
 	candidateId: number,
 	embedding: readonly number[],
-	threshold: number = FACE_MATCH.strict
+	threshold: number = FACE_MATCH.strict,
+	efSearch: number = FACE_INDEX.efSearch
 ): Promise<DuplicateHit[]> {
 	const indexed = (await sql.raw(HAS_FACE_VECTORS).execute(tx)).rows.length > 0;
 	const candidates = indexed
-		? await nearestInIndex(tx, province, candidateId, embedding)
+		? await nearestInIndex(tx, province, candidateId, embedding, efSearch)
 		: await everyInProvince(tx, province, candidateId);
 	const query = Float32Array.from(embedding);
 	const hits: DuplicateHit[] = [];
@@ -84,10 +85,11 @@ async function nearestInIndex(
 	db: Db,
 	province: string,
 	candidateId: number,
-	embedding: readonly number[]
+	embedding: readonly number[],
+	efSearch: number
 ): Promise<StoredEmbedding[]> {
 	const search = async (tx: Db) => {
-		await sql`select set_config('hnsw.ef_search', ${String(FACE_INDEX.efSearch)}, true),
+		await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
 			set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
 		const query = `[${embedding.join(',')}]`;
 		// The province as a literal: the planner picks a partial index only for a predicate it can see.
