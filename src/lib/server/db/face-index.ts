@@ -7,7 +7,7 @@
 import { policies } from '../../core/policy/index.ts';
 
 /** The search's HNSW parameters: how many candidates it keeps while walking the graph, and returns. */
-export const FACE_INDEX = { efSearch: 100, limit: 20 } as const;
+export const FACE_INDEX = { efSearch: 200, limit: 20 } as const;
 
 type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;
 
