@@ -6,7 +6,10 @@
 // then that search is an exact scan of the province's rows: the same answer, slower).
 import { policies } from '../../core/policy/index.ts';
 
-/** The search's HNSW parameters: how many candidates it keeps while walking the graph, and returns. */
+/**
+ * The search's HNSW candidate list (ef_search, chosen by tests/bench/duplicates.bench.ts) and how many of the
+ * nearest embeddings a search returns, on either database.
+ */
 export const FACE_INDEX = { efSearch: 200, limit: 20 } as const;
 
 type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;

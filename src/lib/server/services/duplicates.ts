@@ -68,7 +68,9 @@ export async function findDuplicateFaces(
 		if (similarity >= threshold)
 			hits.push({ outcomeId: row.outcomeId, candidateId: row.candidateId, similarity });
 	}
-	return hits;
+	// The nearest ones at most, on both databases: a face matched that often is a case for review already, and
+	// each hit is an update of an earlier outcome in this transaction.
+	return hits.sort((a, b) => b.similarity - a.similarity).slice(0, FACE_INDEX.limit);
 }
 
 interface StoredEmbedding {
