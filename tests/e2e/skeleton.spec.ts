@@ -1,21 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { confirmableCandidate, openPhone, startOnPc } from './support/flow.ts';
-import { startOwnServer, type OwnServer } from './support/own-server.ts';
+import { freshServerPerTest } from './support/own-server.ts';
 import { confirmRecord, consent, expectStatus, idCards, liveness, photo } from './support/phone.ts';
-import { REGISTRATION_TOKEN } from './support/server-env.ts';
 
-// A fresh server for each test: every confirmable candidate uploads the fake camera's man, and once he is confirmed
-// for one Beijing ID number (by an earlier spec on the shared server, or by the other test here), another Beijing
-// ID number with his face is held for review as a duplicate identity (the search covers the province).
-const PORT = Number(process.env.ZV_E2E_PORT ?? 3210) + 1;
-let server: OwnServer;
-test.beforeEach(async () => {
-	// A server's start on a busy machine, then a whole Beijing run.
-	test.setTimeout(300_000);
-	server = await startOwnServer(PORT, { ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN, ZV_DEV_PAGES: '1' });
-});
-test.afterEach(async () => server?.stop());
-test.use({ baseURL: `http://localhost:${PORT}` });
+freshServerPerTest();
 
 /** The demo candidate is in Beijing: consent, ID both sides, record, photo, liveness, review. */
 async function walkToReview(phone: Page) {
