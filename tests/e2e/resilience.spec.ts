@@ -2,6 +2,7 @@
 // installed shell (service worker) serves the phone page offline and the flow resumes from IndexedDB.
 import { expect, test, type Page } from '@playwright/test';
 import { confirmableCandidate, startOnPc } from './support/flow.ts';
+import { freshServerPerTest } from './support/own-server.ts';
 import { cardFile, phoneIdentity } from './support/idcard.ts';
 import { storedSessions } from './support/phone-store.ts';
 import {
@@ -23,6 +24,9 @@ const storedIdData = async (phone: Page) =>
 		draftSides,
 		draftPortrait
 	}));
+
+// The confirmation in this file must be the fake camera's man's first in Beijing.
+freshServerPerTest();
 
 test('a reload in the ID step keeps the side already read; the card portrait leaves the phone with the result', async ({
 	page: pc,

@@ -14,8 +14,8 @@ const PASSWORD = 'review page e2e password';
 
 const duplicate = (otherCandidateId: number, similarity: number) => ({
 	code: 'duplicate_face',
-	zh: '同一考区另一身份证号码的照片与此人脸相同',
-	en: 'The same face appears under another ID number in this exam area',
+	zh: '同一省份另一身份证号码的照片与此人脸相同',
+	en: 'The same face appears under another ID number in this province',
 	otherCandidateId,
 	similarity
 });
@@ -65,7 +65,7 @@ test('a case with two duplicate_face reasons shows both on the review page', asy
 		await expect(page.getByRole('heading', { level: 1 })).toContainText(`#${caseId}`);
 		const reasons = page
 			.getByRole('listitem')
-			.filter({ hasText: '同一考区另一身份证号码的照片与此人脸相同' });
+			.filter({ hasText: '同一省份另一身份证号码的照片与此人脸相同' });
 		await expect(reasons).toHaveCount(2);
 		await expect(reasons.nth(0)).toContainText('0.910');
 		await expect(reasons.nth(1)).toContainText('0.870');

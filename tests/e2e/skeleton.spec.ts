@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { confirmableCandidate, openPhone, startOnPc } from './support/flow.ts';
+import { freshServerPerTest } from './support/own-server.ts';
 import { confirmRecord, consent, expectStatus, idCards, liveness, photo } from './support/phone.ts';
+
+freshServerPerTest();
 
 /** The demo candidate is in Beijing: consent, ID both sides, record, photo, liveness, review. */
 async function walkToReview(phone: Page) {

@@ -3,6 +3,7 @@
 // from then on, so the submission after an extension is accepted.
 import { expect, test } from '@playwright/test';
 import { confirmableCandidate, startOnPc } from './support/flow.ts';
+import { freshServerPerTest } from './support/own-server.ts';
 import {
 	confirmRecord,
 	consent,
@@ -13,6 +14,9 @@ import {
 	photo,
 	submit
 } from './support/phone.ts';
+
+// The confirmation in this file must be the fake camera's man's first in Beijing.
+freshServerPerTest();
 
 test('the time left is shown and extended with one tap; the submission after it is accepted', async ({
 	page: pc,

@@ -11,6 +11,21 @@ export interface TestDatabase extends DatabaseHandle {
 	url?: string;
 }
 
+/**
+ * pgvector once per database, in public, when the server has it (tests/support/pgvector.sh builds it): created
+ * by the migration inside a test schema it would be dropped with that schema, under the other files' feet.
+ */
+async function installVector(admin: pg.Client): Promise<void> {
+	const { rows } = await admin.query(`select 1 from pg_available_extensions where name = 'vector'`);
+	if (rows.length === 0) return;
+	try {
+		await admin.query('create extension if not exists vector schema public');
+	} catch (error) {
+		// Two files creating it at the same moment: the other one did.
+		if ((error as { code?: string }).code !== '23505') throw error;
+	}
+}
+
 export async function testDatabase(): Promise<TestDatabase> {
 	const url = process.env.DATABASE_URL;
 	if (!url) {
@@ -22,9 +37,11 @@ export async function testDatabase(): Promise<TestDatabase> {
 	const admin = new pg.Client({ connectionString: url });
 	await admin.connect();
 	await admin.query(`create schema ${schema}`);
+	await installVector(admin);
 	await admin.end();
 	const scoped = new URL(url);
-	scoped.searchParams.set('options', `-c search_path=${schema}`);
+	// public last: where pgvector's type and operators live, shared by every file's schema.
+	scoped.searchParams.set('options', `-c search_path=${schema},public`);
 	const handle = await openDatabase({ url: scoped.toString() });
 	await seedDemoCandidate(handle.db);
 	return {

@@ -231,13 +231,12 @@ describe(`a scripted client against the built server (${process.env.DATABASE_URL
 	});
 
 	it('a second confirmation of a confirmed candidate is refused', async () => {
-		const id = await registerCandidate(origin, 'hubei', {
-			jpeg: manReference,
-			source: 'previous_registration'
-		});
-		const first = await forge(origin, cookie, id, { photo: manPhoto, signature });
-		expect(first.body.outcome).toBe('confirmed');
-		const again = await forge(origin, cookie, id, { photo: manPhoto, signature });
+		// Beijing: in Hubei this face is already confirmed under the control's ID number, and a second ID number with
+		// it is held as a duplicate identity (the search covers the province).
+		const id = await registerCandidate(origin, 'beijing', { jpeg: manReference, source: 'authority' });
+		const first = await forge(origin, cookie, id, { photo: manPhoto });
+		expect(first.body.outcome, JSON.stringify(first.body)).toBe('confirmed');
+		const again = await forge(origin, cookie, id, { photo: manPhoto });
 		expectRefusal(again, 409, 'already_confirmed');
 	});
 });

@@ -2,6 +2,8 @@
 // built app and launcher, its own port and its own fresh embedded database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { test } from '@playwright/test';
+import { E2E_SERVER_ENV } from './server-env.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -42,4 +44,22 @@ export async function startOwnServer(port: number, env: Record<string, string>):
 				child.kill('SIGTERM');
 			})
 	};
+}
+
+/**
+ * Each test of the file on a fresh server like the shared one (port ZV_E2E_PORT+1). For tests that confirm a new
+ * candidate with the man the fake camera plays: once he is confirmed for one ID number of a province (by an earlier
+ * spec on the shared server, or an earlier test), another ID number of that province with his face is held for review
+ * as a duplicate identity.
+ */
+export function freshServerPerTest(): void {
+	const port = Number(process.env.ZV_E2E_PORT ?? 3210) + 1;
+	let server: OwnServer | undefined;
+	test.beforeEach(async () => {
+		// A server's start on a busy machine, then a whole run.
+		test.setTimeout(300_000);
+		server = await startOwnServer(port, E2E_SERVER_ENV);
+	});
+	test.afterEach(async () => server?.stop());
+	test.use({ baseURL: `http://localhost:${port}` });
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ensureFaceIndexes } from './face-index.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -132,6 +133,7 @@ async function migrate(run: RunScript, lock: boolean): Promise<void> {
 				`begin;\n${migrations[path]}\n;insert into schema_migrations (name) values ('${name}');\ncommit;`
 			);
 		}
+		await ensureFaceIndexes(run);
 	} finally {
 		if (lock) await run('select pg_advisory_unlock(7341001)');
 	}

@@ -100,7 +100,10 @@ export interface FaceEmbeddingsTable {
 	outcome_id: number;
 	candidate_id: number;
 	exam_area: string;
-	/** The embedding's float32 values, big-endian (embeddingBytes in duplicates.ts). */
+	/** The candidate's province: the duplicate-identity search's scope. */
+	province: string;
+	/** The embedding's float32 values, big-endian (embeddingBytes in duplicates.ts). With pgvector, a trigger also
+	 * keeps them as the column `face` (vector(512)) that the per-province HNSW indexes are built on. */
 	vector: Uint8Array;
 	created_at: Generated<Date>;
 }

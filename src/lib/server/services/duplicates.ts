@@ -1,7 +1,8 @@
-// Duplicate identity: the same face under a different ID number in the same exam area is the hired stand-in
-// (枪手). Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
+// Duplicate identity: the same face under a different ID number in the same province is the hired stand-in
+// (枪手), who works across a province's exam areas. Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
 import { sql } from 'kysely';
+import { FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 
@@ -21,9 +22,9 @@ export function embeddingBytes(vector: ArrayLike<number>): Uint8Array {
 
 /**
  * Decoded embeddings by outcome id, most recently used last. A stored embedding never changes (one row per outcome,
- * written once, only ever deleted), so a cached one is always right: the search lists the area's outcome ids from
+ * written once, only ever deleted), so a cached one is always right: the search lists the province's outcome ids from
  * the database every time and reads only the vectors it has not seen. Bounded (ZV_EMBEDDING_CACHE, default 20,000
- * = 40 MB); an area larger than that is read again each time, slower but the same.
+ * = 40 MB); a province larger than that is read again each time, slower but the same.
  */
 const cache = new Map<number, Float32Array>();
 const CACHE_LIMIT = Math.max(0, Number(process.env.ZV_EMBEDDING_CACHE ?? 20_000) || 0);
@@ -44,21 +45,80 @@ export function decodeEmbedding(bytes: Uint8Array): Float32Array {
 }
 
 /**
- * Other candidates' final photos in the exam area whose embedding matches at the strict threshold. Every embedding
- * of the area is compared (linear in its size); its vectors come from the database only the first time this
- * process sees them. As text, each row's 512 numbers had cost ~0.6 ms, 2.8 s for an area of 5,000 (PGlite).
+ * Other candidates' final photos in the province whose embedding matches at the strict threshold. On PostgreSQL
+ * with pgvector the province's HNSW index proposes the nearest FACE_INDEX.limit embeddings; otherwise (PGlite)
+ * every embedding of the province is a candidate. Either way the decision is the same cosine of the stored
+ * float32 values against the same threshold.
  */
 export async function findDuplicateFaces(
 	tx: Db,
-	examArea: string,
+	province: string,
 	candidateId: number,
 	embedding: readonly number[],
-	threshold: number = FACE_MATCH.strict
+	threshold: number = FACE_MATCH.strict,
+	efSearch: number = FACE_INDEX.efSearch
 ): Promise<DuplicateHit[]> {
+	const indexed = (await sql.raw(HAS_FACE_VECTORS).execute(tx)).rows.length > 0;
+	const candidates = indexed
+		? await nearestInIndex(tx, province, candidateId, embedding, efSearch)
+		: await everyInProvince(tx, province, candidateId);
+	const query = Float32Array.from(embedding);
+	const hits: DuplicateHit[] = [];
+	for (const row of candidates) {
+		const similarity = cosineSimilarity(query, row.vector);
+		if (similarity >= threshold)
+			hits.push({ outcomeId: row.outcomeId, candidateId: row.candidateId, similarity });
+	}
+	// The nearest ones at most, on both databases: a face matched that often is a case for review already, and
+	// each hit is an update of an earlier outcome in this transaction.
+	return hits.sort((a, b) => b.similarity - a.similarity).slice(0, FACE_INDEX.limit);
+}
+
+interface StoredEmbedding {
+	outcomeId: number;
+	candidateId: number;
+	vector: Float32Array;
+}
+
+/**
+ * The province's embeddings nearest to the query by its HNSW index (approximate: its recall against an exact
+ * scan is measured by tests/bench/duplicates.bench.ts). The index's settings hold for this transaction only.
+ */
+async function nearestInIndex(
+	db: Db,
+	province: string,
+	candidateId: number,
+	embedding: readonly number[],
+	efSearch: number
+): Promise<StoredEmbedding[]> {
+	const search = async (tx: Db) => {
+		await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
+			set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
+		const query = `[${embedding.join(',')}]`;
+		// The province as a literal: the planner picks a partial index only for a predicate it can see.
+		const { rows } = await sql<{ outcome_id: number; candidate_id: number; vector: Uint8Array }>`
+			select outcome_id, candidate_id, vector from face_embeddings
+			where province = ${sql.lit(province)} and candidate_id <> ${candidateId}
+			order by face <=> ${query}::vector limit ${sql.lit(FACE_INDEX.limit)}`.execute(tx);
+		return rows.map((r) => ({
+			outcomeId: r.outcome_id,
+			candidateId: r.candidate_id,
+			vector: decodeEmbedding(r.vector)
+		}));
+	};
+	return db.isTransaction ? search(db) : db.transaction().execute(search);
+}
+
+/**
+ * Every embedding of the province but the candidate's own (linear in the province's size); its vectors come from
+ * the database only the first time this process sees them. As text, each row's 512 numbers had cost ~0.6 ms,
+ * 2.8 s for an area of 5,000 (PGlite).
+ */
+async function everyInProvince(tx: Db, province: string, candidateId: number): Promise<StoredEmbedding[]> {
 	const rows = await tx
 		.selectFrom('face_embeddings')
 		.select(['outcome_id', 'candidate_id'])
-		.where('exam_area', '=', examArea)
+		.where('province', '=', province)
 		.where('candidate_id', '!=', candidateId)
 		.execute();
 	const missing = rows.filter((r) => !cache.has(r.outcome_id)).map((r) => r.outcome_id);
@@ -67,31 +127,40 @@ export async function findDuplicateFaces(
 		const vectors = await tx
 			.selectFrom('face_embeddings')
 			.select(['outcome_id', 'vector'])
-			.where('outcome_id', 'in', missing)
+			// One array parameter: a province can miss more ids than a statement has parameters (65,535).
+			.where(sql<boolean>`outcome_id = any(${missing}::integer[])`)
 			.execute();
 		for (const row of vectors) fetched.set(row.outcome_id, decodeEmbedding(row.vector));
 	}
-	const query = Float32Array.from(embedding);
-	const hits: DuplicateHit[] = [];
+	const stored: StoredEmbedding[] = [];
 	for (const row of rows) {
 		const vector = fetched.get(row.outcome_id) ?? cache.get(row.outcome_id);
 		// Deleted between the two reads (retention): nothing to compare.
 		if (!vector) continue;
 		remember(row.outcome_id, vector);
-		const similarity = cosineSimilarity(query, vector);
-		if (similarity >= threshold)
-			hits.push({ outcomeId: row.outcome_id, candidateId: row.candidate_id, similarity });
+		stored.push({ outcomeId: row.outcome_id, candidateId: row.candidate_id, vector });
 	}
-	return hits;
+	return stored;
 }
 
 /**
- * Makes the exam area's duplicate searches take turns until this transaction ends. Without it two stand-ins
+ * Makes the province's duplicate searches take turns until this transaction ends. Without it two stand-ins
  * confirming at the same moment, in two transactions, would each search before the other's embedding is
- * committed, and neither would be found. Areas whose names hash alike only wait for each other.
+ * committed, and neither would be found. Provinces whose codes hash alike only wait for each other.
  */
-export async function lockExamArea(tx: Db, examArea: string): Promise<void> {
-	await sql`select pg_advisory_xact_lock(7341002, hashtext(${examArea}))`.execute(tx);
+export async function lockProvince(tx: Db, province: string): Promise<void> {
+	await sql`select pg_advisory_xact_lock(7341002, hashtext(${province}))`.execute(tx);
+}
+
+/** The review reason a duplicate face gives, on the new outcome and on the earlier one it matched. */
+export function duplicateFaceReason(otherCandidateId: number, similarity: number) {
+	return {
+		code: 'duplicate_face',
+		zh: '同一省份另一身份证号码的照片与此人脸相同',
+		en: 'The same face appears under another ID number in this province',
+		otherCandidateId,
+		similarity
+	};
 }
 
 /** Sends the earlier outcomes to review too, naming the new one. */
@@ -122,15 +191,7 @@ export async function flagEarlier(
 					.updateTable('outcomes')
 					.set({
 						review_status: 'pending',
-						review_reasons: JSON.stringify([
-							{
-								code: 'duplicate_face',
-								zh: '同一考区另一身份证号码的照片与此人脸相同',
-								en: 'The same face appears under another ID number in this exam area',
-								otherCandidateId: newCandidateId,
-								similarity: hit.similarity
-							}
-						])
+						review_reasons: JSON.stringify([duplicateFaceReason(newCandidateId, hit.similarity)])
 					})
 					.where('id', '=', hit.outcomeId)
 					.execute();

@@ -234,7 +234,7 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 		.with('fe', (db) =>
 			db
 				.insertInto('face_embeddings')
-				.columns(['outcome_id', 'candidate_id', 'exam_area', 'vector'])
+				.columns(['outcome_id', 'candidate_id', 'exam_area', 'province', 'vector'])
 				.expression((eb) =>
 					eb
 						.selectFrom('o')
@@ -242,6 +242,7 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 							'o.id',
 							sql<number>`${candidate.id}::integer`.as('candidate_id'),
 							sql<string>`${candidate.examArea}::text`.as('exam_area'),
+							sql<string>`${candidate.province}::text`.as('province'),
 							sql<Uint8Array>`${embedding}::bytea`.as('vector')
 						])
 						.where(sql<boolean>`${embedding !== null}::boolean`)

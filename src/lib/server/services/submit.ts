@@ -22,7 +22,13 @@ import { serverPolicy } from '../policy.ts';
 import { authorityScale, identityAuthority, type IdentityAuthority } from '../authority/index.ts';
 import { config } from '../config.ts';
 import { checkRequiredAttachments, checkSignaturePng } from './attachments.ts';
-import { findDuplicateFaces, flagEarlier, lockExamArea, type DuplicateHit } from './duplicates.ts';
+import {
+	duplicateFaceReason,
+	findDuplicateFaces,
+	flagEarlier,
+	lockProvince,
+	type DuplicateHit
+} from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 import { gatherEvidence, type EvidenceInput, type EvidenceReason, type EvidenceVerdict } from './evidence.ts';
 import {
@@ -260,8 +266,8 @@ async function submitVerified(
 
 		let duplicates: DuplicateHit[] = [];
 		if (embedding) {
-			await lockExamArea(tx, session.exam_area);
-			duplicates = await findDuplicateFaces(tx, session.exam_area, candidateId, embedding);
+			await lockProvince(tx, session.province);
+			duplicates = await findDuplicateFaces(tx, session.province, candidateId, embedding);
 		}
 		const result: OutcomeResult = !passed
 			? 'failed'
@@ -295,16 +301,7 @@ async function submitVerified(
 				reviewReasons:
 					result === 'failed'
 						? [...evidenceReasons, ...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])]
-						: [
-								...held,
-								...duplicates.map((d) => ({
-									code: 'duplicate_face',
-									zh: '同一考区另一身份证号码的照片与此人脸相同',
-									en: 'The same face appears under another ID number in this exam area',
-									otherCandidateId: d.candidateId,
-									similarity: d.similarity
-								}))
-							]
+						: [...held, ...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity))]
 			},
 			result,
 			reviewStatus,

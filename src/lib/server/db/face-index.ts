@@ -1,0 +1,77 @@
+// The approximate index of the duplicate-identity search on PostgreSQL with pgvector. Each embedding row also keeps
+// its embedding as a vector, filled from the stored float32 bytes by a trigger so the application writes the same
+// row on both databases (PGlite has no vector extension), and one HNSW index (cosine) per province, partial on
+// `province = '<code>'`, lets a search walk only its province's graph. Set up at every start, under the migration
+// lock: a server that gets pgvector later, or a province added to the policies, gets them at the next start (until
+// then that search is an exact scan of the province's rows: the same answer, slower).
+import { policies } from '../../core/policy/index.ts';
+
+/**
+ * The search's HNSW candidate list (ef_search, chosen by tests/bench/duplicates.bench.ts) and how many of the
+ * nearest embeddings a search returns, on either database.
+ */
+export const FACE_INDEX = { efSearch: 200, limit: 20 } as const;
+
+type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/** Whether this database keeps embeddings as pgvector vectors (migration 030 on a server with pgvector). */
+export const HAS_FACE_VECTORS = `select 1 from pg_attribute
+	where attrelid = to_regclass('face_embeddings') and attname = 'face' and not attisdropped`;
+
+/**
+ * The vector column, its trigger and its backfill, once, where the server has pgvector. The float decoder is exact
+ * (sign, exponent, mantissa of float4send's big-endian bytes, subnormals too).
+ */
+const FACE_VECTORS = `do $setup$
+begin
+	if not exists (select 1 from pg_available_extensions where name = 'vector') then
+		return;
+	end if;
+	create extension if not exists vector;
+	-- Installed earlier in a schema this connection does not search: leave it to the exact scan.
+	if to_regtype('vector') is null then
+		return;
+	end if;
+	create function face_embedding_float(b bytea, i integer) returns real
+	language sql immutable strict parallel safe as $f$
+		select (case when get_byte(b, i) >= 128 then -1 else 1 end * case
+			when e = 0 then m * 2 ^ -149
+			else (8388608 + m) * 2 ^ (e - 150) end)::real
+		from (select ((get_byte(b, i) & 127) << 1) | (get_byte(b, i + 1) >> 7) as e,
+			((get_byte(b, i + 1) & 127) << 16) | (get_byte(b, i + 2) << 8) | get_byte(b, i + 3) as m) as parts
+	$f$;
+	create function face_embedding_vector(b bytea) returns vector
+	language sql immutable strict parallel safe as $f$
+		select array_agg(face_embedding_float(b, i * 4) order by i)::real[]::vector
+		from generate_series(0, octet_length(b) / 4 - 1) as i
+	$f$;
+	alter table face_embeddings add column face vector(512);
+	update face_embeddings set face = face_embedding_vector(vector);
+	create function face_embeddings_set_face() returns trigger language plpgsql as $f$
+	begin
+		new.face := face_embedding_vector(new.vector);
+		return new;
+	end
+	$f$;
+	create trigger face_embeddings_face before insert or update of vector on face_embeddings
+		for each row execute function face_embeddings_set_face();
+end
+$setup$`;
+
+/** The vector column where the server has pgvector; true when the database has it (now or from before). */
+export async function ensureFaceVectors(run: RunScript): Promise<boolean> {
+	if ((await run(HAS_FACE_VECTORS)).length === 0) await run(`begin; ${FACE_VECTORS}; commit;`);
+	return (await run(HAS_FACE_VECTORS)).length > 0;
+}
+
+/** The vector column and every province's index, where the server has pgvector. */
+export async function ensureFaceIndexes(run: RunScript): Promise<void> {
+	if (!(await ensureFaceVectors(run))) return;
+	for (const code of Object.keys(policies)) {
+		if (!/^[a-z_]+$/.test(code)) throw new Error(`province code not usable in an index name: ${code}`);
+		await run(
+			`create index if not exists face_embeddings_hnsw_${code} on face_embeddings
+			using hnsw (face vector_cosine_ops) where province = '${code}'`
+		);
+	}
+}
