@@ -92,6 +92,13 @@ describe('field parsing', () => {
 		expect(guessSide(lines)).toBe('portrait');
 	});
 
+	it('reads a dash in the name as 一 (a name has no dashes)', () => {
+		for (const dash of ['—', '-', '－', '一'])
+			expect(
+				parsePortrait([line(70, 80, 60, '姓名'), line(170, 80, 60, `徐${dash}`)], 856, 540).fields.name
+			).toBe('徐一');
+	});
+
 	it('reads the ethnicity when the 民族 label is misread and merged with its value (blurred cards)', () => {
 		const lines = [
 			line(70, 80, 60, '姓名'),
