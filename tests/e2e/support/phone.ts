@@ -44,14 +44,42 @@ export async function idCards(
 	const identity = await phoneIdentity(phone);
 	// The card shows the person this browser's camera plays, as a candidate's own card does.
 	const face = cameraFace(cameraClipOf(phone.context().browser()));
-	for (const side of sides) {
-		await expect(phone.getByRole('heading', { level: 1 })).toContainText(
-			side === 'portrait' ? '人像面' : '国徽面',
-			{ timeout: 90_000 }
-		);
+	const heading = phone.getByRole('heading', { level: 1 });
+	const refused = phone.getByTestId('id-problems');
+	for (const [i, side] of sides.entries()) {
+		await expect(heading).toContainText(sideName[side], { timeout: 90_000 });
 		await phone.getByTestId('id-file').setInputFiles(await cardFile(side, { identity, face, degrade }));
+		// The read ends on the next side, on the check screen, or on a refusal: a refusal fails here, with its reasons.
+		const next = sides[i + 1];
+		const done = next ? heading.filter({ hasText: sideName[next] }) : phone.getByTestId('id-fields');
+		await expect(done.or(refused).first()).toBeVisible({ timeout: 90_000 });
+		if (await refused.isVisible())
+			throw new Error(`the ${side} side was refused: ${(await refused.innerText()).replace(/\s+/g, ' ')}`);
 	}
-	await phone.getByRole('button', { name: '信息一致，继续' }).click({ timeout: 90_000 });
+	const next = phone.getByRole('button', { name: '信息一致，继续' });
+	if (!(await next.isVisible()) || !(await next.isEnabled())) throw new Error(await idStepMismatch(phone));
+	await next.click();
+}
+
+const sideName = { portrait: '人像面', emblem: '国徽面' } as const;
+
+/** What the check screen shows when the card did not match the record cleanly: each field that is not a match
+ * (what the card read, what the record says) and every reason, so a failing run says why at once. */
+async function idStepMismatch(phone: Page): Promise<string> {
+	const rows = await phone
+		.getByTestId('id-fields')
+		.locator('tr[data-status]:not([data-status="match"])')
+		.evaluateAll((trs) =>
+			trs.map((tr) => {
+				const [card, record] = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim());
+				return `${tr.getAttribute('data-field')} ${tr.getAttribute('data-status')}: card "${card}", record "${record}"`;
+			})
+		);
+	const reasons = await phone
+		.getByTestId('id-reasons')
+		.locator('p[data-code]')
+		.evaluateAll((ps) => ps.map((p) => `${p.getAttribute('data-code')} (${p.textContent?.trim()})`));
+	return `the ID step did not reach "信息一致": ${[...rows, ...reasons].join('; ') || 'no field or reason shown'}`;
 }
 
 /** Uploads a registration photo of the person the camera plays and the card shows, and accepts it. */

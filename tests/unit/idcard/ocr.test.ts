@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bestLexiconMatch, ctcLogLikelihood } from '../../../src/lib/core/idcard/ocr/lexicon.ts';
+import {
+	bestLexiconMatch,
+	ctcLogLikelihood,
+	matchUnreadable
+} from '../../../src/lib/core/idcard/ocr/lexicon.ts';
 import { ctcDecode, parseDictionary } from '../../../src/lib/core/idcard/ocr/recognize.ts';
 import { boxesFromMap, DEFAULT_DETECT } from '../../../src/lib/core/idcard/ocr/detect.ts';
 import { parseEmblem, parsePortrait, guessSide, type OcrLine } from '../../../src/lib/core/idcard/parse.ts';
@@ -88,6 +92,13 @@ describe('field parsing', () => {
 		expect(guessSide(lines)).toBe('portrait');
 	});
 
+	it('reads a dash in the name as 一 (a name has no dashes)', () => {
+		for (const dash of ['—', '-', '－', '一'])
+			expect(
+				parsePortrait([line(70, 80, 60, '姓名'), line(170, 80, 60, `徐${dash}`)], 856, 540).fields.name
+			).toBe('徐一');
+	});
+
 	it('reads the ethnicity when the 民族 label is misread and merged with its value (blurred cards)', () => {
 		const lines = [
 			line(70, 80, 60, '姓名'),
@@ -151,5 +162,27 @@ describe('field parsing', () => {
 			validTo: '长期'
 		});
 		expect(guessSide(lines)).toBe('emblem');
+	});
+});
+
+describe('a lexicon value with a character the recogniser cannot emit', () => {
+	const emits = (ch: string) => ch !== '仫';
+	const lexicon = ['汉', '仫佬', '仡佬', '壮'];
+
+	it('is the read whose other characters all match, whatever stood in for the unreadable one', () => {
+		expect(matchUnreadable('么佬', lexicon, emits)).toBe('仫佬');
+		expect(matchUnreadable('亿佬', lexicon, emits)).toBe('仫佬');
+	});
+
+	it('is not a read that differs anywhere the recogniser could read, or has another length', () => {
+		expect(matchUnreadable('么族', lexicon, emits)).toBeNull();
+		expect(matchUnreadable('佬', lexicon, emits)).toBeNull();
+		expect(matchUnreadable('么佬族', lexicon, emits)).toBeNull();
+		// Values the recogniser can read whole are never matched this way (a lexicon re-read handles them).
+		expect(matchUnreadable('汉', lexicon, emits)).toBeNull();
+	});
+
+	it('is nothing when two values fit', () => {
+		expect(matchUnreadable('么佬', [...lexicon, '仫僚'], (ch) => !['仫', '僚'].includes(ch))).toBeNull();
 	});
 });

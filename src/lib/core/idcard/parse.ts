@@ -94,6 +94,9 @@ function trimOverlaps(lines: OcrLine[]): OcrLine[] {
 
 const LABELS = ['公民身份号码', '签发机关', '有效期限', '姓名', '性别', '民族', '出生', '住址'];
 
+/** Dashes and long bars the recogniser emits for 一. */
+const NAME_DASHES = /[-‐‑‒–—―−－ー]/g;
+
 /** Removes a label (allowing OCR to drop or swap one of its characters) from the start of a row's text. */
 function afterLabel(text: string, label: string): string | null {
 	if (text.startsWith(label)) return text.slice(label.length);
@@ -146,7 +149,8 @@ export function parsePortrait(
 		let v: string | null;
 		if ((v = afterLabel(t, '姓名')) !== null && !fields.name) {
 			labelsFound.push('姓名');
-			fields.name = v || null;
+			// A name has no dashes: a dash read there is the character 一 (徐一 read as 徐—).
+			fields.name = v.replace(NAME_DASHES, '一') || null;
 			confidence.name = v ? row.confidence : 0;
 		} else if (/性别|民族/.test(t) || (v = afterLabel(t, '性别')) !== null) {
 			labelsFound.push('性别');

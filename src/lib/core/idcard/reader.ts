@@ -3,6 +3,7 @@
 // layout, validate them, judge the capture's quality when the reading failed (so the candidate learns the cause
 // actually present), and cut out the ID portrait for the face engine.
 import { crop } from '../image/ops.ts';
+import { addressHeads, correctAddressHead, type AddressHeads } from './address-head.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 import type { InferenceRuntime } from '../runtime.ts';
 import { todayInChina } from './dates.ts';
@@ -12,7 +13,7 @@ import { locateCard, type CardLocation } from './locate.ts';
 import { labelsByLayout, isTitleOrPhoto } from './labels.ts';
 import { detectInRegion, DEFAULT_DETECT, type StageSink, type TextBox } from './ocr/detect.ts';
 import { fieldArea } from './field-areas.ts';
-import { bestLexiconMatch, type LexiconMatch } from './ocr/lexicon.ts';
+import { bestLexiconMatch, matchUnreadable, type LexiconMatch } from './ocr/lexicon.ts';
 import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
@@ -171,6 +172,9 @@ export function createIdCardReader(deps: {
 	const detectMaxSide = deps.detectMaxSide ?? DETECT_MAX_SIDE;
 	const dictionary = typeof deps.dictionary === 'string' ? parseDictionary(deps.dictionary) : deps.dictionary;
 	const { runtime } = deps;
+	const emittable = new Set(dictionary);
+	let addressHeadNames: AddressHeads | null = null;
+	const heads = () => (addressHeadNames ??= addressHeads(deps.regions));
 
 	/** Recogniser probabilities per line, for lexicon re-reading; never leaves the reader. */
 	const lineProbs = new WeakMap<OcrLine, NonNullable<RecognizedText['probs']>>();
@@ -188,7 +192,8 @@ export function createIdCardReader(deps: {
 		timings: ReadTimings
 	): Promise<void> {
 		const current = parsed.fields.ethnicity;
-		if (current && (isEthnicity(current) || parsed.confidence.ethnicity >= 0.9)) return;
+		// A value outside the 56 is a misread however sure the recogniser was (么佬 for 仫佬): always re-read it.
+		if (current && isEthnicity(current)) return;
 		const sources = parsed.sources.ethnicity ?? [];
 		let best = bestOf(sources.map((line) => lineProbs.get(line)));
 		if (!accepted(best)) {
@@ -205,7 +210,11 @@ export function createIdCardReader(deps: {
 		if (best && accepted(best)) {
 			parsed.fields.ethnicity = best.value;
 			parsed.confidence.ethnicity = best.score;
+			return;
 		}
+		// 仫佬: the recogniser has no 仫, so no re-read can find it; the read is what it put in its place.
+		const unreadable = current ? matchUnreadable(current, ETHNICITIES, (ch) => emittable.has(ch)) : null;
+		if (unreadable) parsed.fields.ethnicity = unreadable;
 	}
 
 	function bestOf(probs: readonly (RecognizedText['probs'] | undefined)[]): LexiconMatch | null {
@@ -497,6 +506,8 @@ export function createIdCardReader(deps: {
 			if (side === 'portrait') {
 				const portraitParsed = parsePortrait(lines, RECTIFIED_W, RECTIFIED_H);
 				await rereadEthnicity(card, portraitParsed, timings);
+				if (portraitParsed.fields.address)
+					portraitParsed.fields.address = correctAddressHead(portraitParsed.fields.address, heads());
 				parsed = portraitParsed;
 			} else parsed = parseEmblem(lines);
 			profile('parse', performance.now() - t);

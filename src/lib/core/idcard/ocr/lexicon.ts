@@ -74,3 +74,25 @@ export function bestLexiconMatch(
 		margin: runnerUp ? best.perChar - runnerUp.perChar : Infinity
 	};
 }
+
+/**
+ * The one value of `lexicon` that `read` can only be a misread of because the recogniser cannot emit some of its
+ * characters (仫 of 仫佬 is not in PP-OCR's dictionary): as long as the read, every character the recogniser can
+ * emit equal to the read one, the others read as whatever stood in for them. Null when no value or several fit.
+ */
+export function matchUnreadable(
+	read: string,
+	lexicon: readonly string[],
+	canEmit: (ch: string) => boolean
+): string | null {
+	const chars = Array.from(read);
+	const fits = lexicon.filter((value) => {
+		const v = Array.from(value);
+		return (
+			v.length === chars.length &&
+			v.some((ch) => !canEmit(ch)) &&
+			v.every((ch, i) => !canEmit(ch) || ch === chars[i])
+		);
+	});
+	return fits.length === 1 ? fits[0] : null;
+}

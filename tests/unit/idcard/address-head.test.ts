@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { addressHeads, correctAddressHead } from '../../../src/lib/core/idcard/address-head.ts';
+import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
+
+const heads = addressHeads(nodeRegionTable());
+const fix = (address: string) => correctAddressHead(address, heads);
+
+describe('address head from the region table', () => {
+	it('puts right a misread glyph in a place name (白治区 for 自治区)', () => {
+		expect(fix('广西壮族白治区百色市西林县文化花园12组68号')).toBe(
+			'广西壮族自治区百色市西林县文化花园12组68号'
+		);
+	});
+
+	it('puts back rare characters the recogniser dropped (怒江傈僳族自治州)', () => {
+		expect(fix('云南省怒江族自治州泸水市文化大道865号')).toBe('云南省怒江傈僳族自治州泸水市文化大道865号');
+	});
+
+	it('leaves a correct head and everything after it as read', () => {
+		for (const address of [
+			'北京市朝阳区建国路88号',
+			'湖北省武汉市武昌区中山路1号',
+			'福建省福州市鼓楼区东街口'
+		])
+			expect(fix(address)).toBe(address);
+		// Only the head is a closed list: a misread house number stays misread.
+		expect(fix('北京市朝阳区建国路8B号')).toBe('北京市朝阳区建国路8B号');
+	});
+
+	it('does not turn one place into another: a different province or county stays as read', () => {
+		// 广东 is a real province, not a misread of 广西壮族自治区: nothing of it changes.
+		expect(fix('广东省广州市天河区体育西路1号')).toBe('广东省广州市天河区体育西路1号');
+		expect(fix('湖南省长沙市岳麓区麓山路1号')).toBe('湖南省长沙市岳麓区麓山路1号');
+	});
+
+	it('leaves text that is no place at all', () => {
+		expect(fix('住址不详')).toBe('住址不详');
+		expect(fix('')).toBe('');
+	});
+});
