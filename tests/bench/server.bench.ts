@@ -34,8 +34,10 @@ const INSTANCES = Number(process.env.ZV_BENCH_INSTANCES ?? 2);
 /**
  * ZV_BENCH_FACE=1: the servers run their face engine (the default of a deployment): the re-check runs the phone's
  * content checks on the photo, its embedding is matched with the candidate's reference photo (registered with each
- * record; Beijing asks the authority simulator, which embeds the photo once more) and compared within its exam
- * area, so each request is a complete verification that ends in a confirmation. Without it the engine is off
+ * record; Beijing asks the authority simulator, which embeds the photo once more) and searched across its
+ * province for the same face under another ID number. Every candidate uploads the same man's photo, so after the
+ * first confirmation in a province each request takes the duplicate-identity path and ends in review (and Hubei's
+ * password job never runs): the table's outcomes say so. Without it the engine is off
  * (ZV_SERVER_FACE=0) and every submission is recorded as review (no server evidence): the cost of the rest.
  */
 const FACE = process.env.ZV_BENCH_FACE === '1';
