@@ -10,6 +10,9 @@ command -v ffmpeg >/dev/null || need+=(ffmpeg)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
+# renice (the duplicates bench lowers its PostgreSQL backend's priority) comes with util-linux's bsdutils, an
+# essential package of every Debian install: checked, not installed.
+command -v renice >/dev/null || need+=(bsdutils)
 # identify (ImageMagick) reads the registration photos' format, size and dpi independently of the app's code.
 command -v identify >/dev/null || need+=(imagemagick)
 # pgvector's build (duplicate-identity index): the server headers of the PostgreSQL the tests run, make and gcc.
