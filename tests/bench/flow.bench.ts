@@ -9,18 +9,25 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DEMO_IDS } from '../e2e/support/flow.ts';
+import { E2E_SERVER_ENV, REGISTRATION_TOKEN } from '../e2e/support/server-env.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const port = Number(process.env.ZV_BENCH_PORT ?? 3251);
 const origin = `http://localhost:${port}`;
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const lighthouseVersion = (
+	JSON.parse(readFileSync(join(root, 'node_modules', 'lighthouse', 'package.json'), 'utf8')) as {
+		version: string;
+	}
+).version;
 
 if (!existsSync(join(root, 'build', 'index.js')))
 	execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
 
 const server = spawn(process.execPath, ['tests/e2e/support/start-server.mjs'], {
 	cwd: root,
-	env: { ...process.env, PORT: String(port) },
+	env: { ...process.env, ...E2E_SERVER_ENV, PORT: String(port) },
 	stdio: ['ignore', 'ignore', 'inherit']
 });
 for (let i = 0; ; i++) {
@@ -35,21 +42,20 @@ for (let i = 0; ; i++) {
 	await new Promise((r) => setTimeout(r, 300));
 }
 
-/** A fresh one-time phone link for the demo candidate, as the PC page makes it. */
+/**
+ * A fresh one-time phone link for the Hubei demo candidate (PC QR code, no pre-registration audit), from the
+ * registration-system API: the PC page asks for an SMS sign-in first, and a registration site that signed the
+ * candidate in on its side asks for the link this way.
+ */
 async function phoneLink(): Promise<string> {
-	const body = new URLSearchParams({ idNumber: '110105199003071239' });
-	const r = await fetch(`${origin}/pc?/start`, {
+	const r = await fetch(`${origin}/api/registration/sessions`, {
 		method: 'POST',
-		body,
-		headers: { origin, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }
+		body: JSON.stringify({ idNumber: DEMO_IDS.hubei }),
+		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}`, 'content-type': 'application/json' }
 	});
-	const html = await r.text();
-	const href = /data-testid="phone-link"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*data-testid="phone-link"/.exec(
-		html
-	);
-	const link = href?.[1] ?? href?.[2] ?? /\/m\/[A-Za-z0-9_-]{16,}/.exec(html)?.[0];
-	if (!link) throw new Error('no phone link in the PC page');
-	return new URL(link, origin).toString();
+	const body = (await r.json()) as { link?: string };
+	if (!r.ok || !body.link) throw new Error(`no phone link: ${r.status} ${JSON.stringify(body)}`);
+	return new URL(body.link, origin).toString();
 }
 
 interface Row {
@@ -144,7 +150,7 @@ writeFileSync(
 	JSON.stringify(
 		{
 			at: new Date().toISOString(),
-			lighthouse: '13.5.0',
+			lighthouse: lighthouseVersion,
 			chromium: chromePath,
 			loadavg: loadavg()[0],
 			pages: rows,
