@@ -127,7 +127,7 @@ try {
 }
 
 console.log(
-	`\nLighthouse ${'13.5.0'} mobile, Chromium ${chromePath}, load average ${loadavg()[0].toFixed(2)}`
+	`\nLighthouse ${lighthouseVersion} mobile, Chromium ${chromePath}, load average ${loadavg()[0].toFixed(2)}`
 );
 console.table(
 	rows.map((r) => ({
