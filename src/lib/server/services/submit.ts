@@ -10,6 +10,7 @@ import { chinaDay } from '../../core/flow/machine.ts';
 import { isRecorded, type OutcomeResult, type ReviewStatus } from '../../core/outcome.ts';
 import { maskPhone } from '../../core/mask.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
+import { injectionNotes } from '../../core/liveness/injection.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { PhotoSpec } from '../../core/photo/spec.ts';
@@ -334,7 +335,12 @@ async function submitVerified(
 				reviewReasons:
 					result === 'failed'
 						? [...evidenceReasons, ...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])]
-						: [...held, ...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity))]
+						: [
+								...held,
+								...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity)),
+								// Notes for the reviewer: they hold nothing by themselves (the phone's claims).
+								...injectionNotes(verdict.payload)
+							]
 			},
 			result,
 			reviewStatus,
