@@ -8,8 +8,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { testServer, type TestServer } from '../integration/test-server.ts';
-import { forge, prepareForgery, registerCandidate, type Answer } from './client.ts';
-import { clipFrame, evidenceCropOf } from './forgeries.ts';
+import { forge, inkedSignature, prepareForgery, registerCandidate, type Answer } from './client.ts';
+import { clipFrame, evidenceCropOf, fixtureBytes } from './forgeries.ts';
 
 let ts: TestServer;
 let origin = '';
@@ -111,6 +111,30 @@ describe(`liveness evidence crops (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		const a = await forgery.send();
 		expect(a.status, JSON.stringify(a.body)).toBe(400);
 		expect(a.body.error?.code).toBe('attachment_mismatch');
+	});
+
+	it('injection signals the phone reports reach the review page as notes for the reviewer', async () => {
+		// A Hubei candidate without a reference photo is held for review (no server evidence): the notes go with it.
+		const id = await registerCandidate(origin, 'hubei');
+		const a = await forge(origin, ts.cookie, id, {
+			photo: fixtureBytes('idphotos', 'blue_bg_man_compliant_480x640.jpg'),
+			signature: await inkedSignature(),
+			evidence: genuineCrops,
+			steps: (steps) =>
+				steps.map((s) =>
+					s.kind === 'liveness'
+						? { ...s, details: { ...s.details, injection: 'virtual_camera,automated_browser' } }
+						: s
+				)
+		});
+		expect(a.status, JSON.stringify(a.body)).toBe(200);
+		expect(a.body.outcome).toBe('review');
+		const page = await fetch(`${origin}/staff/review`, { headers: { cookie: ts.cookie } });
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain(id.slice(-4));
+		expect(html).toMatch(/虚拟摄像头|virtual or software camera/);
+		expect(html).toMatch(/自动化程序|automated browser/);
 	});
 
 	it('after the verdicts, no crop is in the database or on the disk', async () => {
