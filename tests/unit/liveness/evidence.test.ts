@@ -4,6 +4,7 @@ import {
 	evidenceCropBox,
 	evidenceMoments,
 	judgeEvidence,
+	pickEvidenceFrames,
 	type CropMeasure
 } from '../../../src/lib/core/liveness/evidence.ts';
 import { resolve } from '../../../src/lib/core/policy/resolve.ts';
@@ -111,5 +112,23 @@ describe('the candidate documents', () => {
 			expect(t).toMatch(/deletes them at once: they are never stored or logged/);
 			expect(t).not.toMatch(/frames and the video never leave/);
 		}
+	});
+});
+
+describe('picking the frames to crop', () => {
+	it('takes the first frame as neutral, the nearest to each action’s completion and to each point of the capture', () => {
+		const frames = [0, 500, 1000, 1500, 2000, 2500, 3000].map((t) => ({ t: t + 100 }));
+		const picked = pickEvidenceFrames(['neutral', 'action:1:turn_left', 'at:500', 'at:900'], frames, {
+			startedAt: 100,
+			endedAt: 3100,
+			completedAt: [null, 2380]
+		});
+		expect(picked).toEqual([0, 5, 3, 5]);
+		expect(
+			pickEvidenceFrames(['action:0:open_mouth'], frames, { startedAt: 0, endedAt: 1, completedAt: [null] })
+		).toEqual([-1]);
+		expect(
+			pickEvidenceFrames(['neutral', 'at:300'], [], { startedAt: 0, endedAt: 1, completedAt: [] })
+		).toEqual([-1, -1]);
 	});
 });

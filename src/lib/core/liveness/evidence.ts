@@ -175,3 +175,37 @@ export function judgeEvidence(
 		}
 	return { passed: findings.length === 0, findings };
 }
+
+/** A frame the phone kept during the check, on the capture's clock. */
+export interface TimedCandidate {
+	t: number;
+}
+
+/**
+ * Which kept frame to crop for each moment: the neutral one is the first, an action's peak the frame nearest its
+ * completion (the step's completedAt), `at:<permille>` the frame nearest that point of the capture. -1 when there is
+ * no frame (the phone then cannot send the evidence, and a passing bundle without it is refused).
+ */
+export function pickEvidenceFrames(
+	moments: readonly EvidenceMoment[],
+	frames: readonly TimedCandidate[],
+	capture: { startedAt: number; endedAt: number; completedAt: readonly (number | null)[] }
+): number[] {
+	const nearest = (t: number) => {
+		let best = -1;
+		for (let i = 0; i < frames.length; i++)
+			if (best < 0 || Math.abs(frames[i].t - t) < Math.abs(frames[best].t - t)) best = i;
+		return best;
+	};
+	return moments.map((moment) => {
+		if (moment === 'neutral') return frames.length ? 0 : -1;
+		const action = /^action:(\d+):/.exec(moment);
+		if (action) {
+			const done = capture.completedAt[Number(action[1])];
+			return done === null || done === undefined ? -1 : nearest(done);
+		}
+		const at = /^at:(\d+)$/.exec(moment);
+		if (!at) return -1;
+		return nearest(capture.startedAt + (Number(at[1]) / 1000) * (capture.endedAt - capture.startedAt));
+	});
+}
