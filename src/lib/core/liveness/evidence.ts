@@ -19,7 +19,7 @@ export const EVIDENCE_FRAMES = { count: 4, size: 128, maxBytes: 24 * 1024, jpegQ
 export type EvidenceMoment = string;
 
 /** FNV-1a of the nonce, then mulberry32: the same moments on the phone and the server, unknown before the challenge. */
-function nonceRng(nonce: string): () => number {
+export function nonceRng(nonce: string): () => number {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < nonce.length; i++) h = Math.imul(h ^ nonce.charCodeAt(i), 0x01000193) >>> 0;
 	let a = h;
