@@ -35,7 +35,9 @@ describe('injection signals', () => {
 			'XSplit VCam',
 			'Snap Camera',
 			'DroidCam Source 3',
-			'fake_device_0'
+			'fake_device_0',
+			'/tmp/zv-e2e-clips/live_blink_selfie.y4m',
+			'C:\\clips\\face.mjpeg'
 		])
 			expect(injectionSignals(camera({ label })), label).toEqual(['virtual_camera']);
 	});

@@ -15,10 +15,12 @@ export const INJECTION_DETAIL = 'injection';
 /**
  * Labels of cameras that are software: OBS, ManyCam, XSplit, Snap Camera, SplitCam, e2eSoft VCam, CamTwist, mmhmm,
  * Avatarify, phone-as-webcam apps (DroidCam, Iriun, EpocCam, Camo), anything calling itself virtual, and a
- * browser's own fake device (Chromium's "fake_device_0").
+ * browser's own fake device (Chromium's "fake_device_0", or the clip's path when it plays a file).
  */
 const VIRTUAL_CAMERA =
 	/virtual|\bobs\b|manycam|xsplit|snap camera|splitcam|e2esoft|\bvcam\b|camtwist|mmhmm|avatarify|droidcam|iriun|epoccam|\bcamo\b|fake/i;
+/** A camera named by a file (Chromium's file-backed capture is labelled with the clip's path): a clip, not a lens. */
+const FILE_CAMERA = /^(\/|[a-z]:\\)|\.(y4m|mjpe?g|mp4|webm|mkv|avi|mov)$/i;
 
 /** Frame intervals whose spread is below this (ms) come from a clock, not a sensor. */
 export const SYNTHETIC_JITTER_MS = 0.05;
@@ -50,7 +52,7 @@ export function intervalJitter(times: readonly number[]): number | null {
 
 export function injectionSignals(o: CameraObservation): InjectionSignal[] {
 	const signals: InjectionSignal[] = [];
-	if (VIRTUAL_CAMERA.test(o.label)) signals.push('virtual_camera');
+	if (VIRTUAL_CAMERA.test(o.label) || FILE_CAMERA.test(o.label)) signals.push('virtual_camera');
 	if (o.webdriver) signals.push('automated_browser');
 	const jitter = intervalJitter(o.frameTimes);
 	if (jitter !== null && jitter < SYNTHETIC_JITTER_MS) signals.push('synthetic_timing');
