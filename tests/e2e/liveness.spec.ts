@@ -42,6 +42,9 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 	// The loop waits for each new camera frame: measuring one frame twice reads as a still picture. Without the
 	// pacing, the tracking loop measured over half the frames of the 15 fps clip twice.
 	expect(Number(result?.details.identicalFrames)).toBeLessThan(Number(result?.details.frames) * 0.1);
+	// Chromium's fake camera is software, and Playwright drives the page: both are reported for the reviewer.
+	expect(String(result?.details.injection)).toContain('virtual_camera');
+	expect(String(result?.details.injection)).toContain('automated_browser');
 });
 
 test('fujian: a still photo cannot blink and fails with its reason', async ({ page: pc, request }) => {

@@ -240,10 +240,15 @@ export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(byte
  */
 export async function signedSubmission(
 	o: OpenedPhone,
-	files: { photo?: Uint8Array; signature?: Uint8Array },
+	files: {
+		photo?: Uint8Array;
+		signature?: Uint8Array;
+		/** Liveness evidence crops with the moments they claim (policy liveness.evidence 'frames'). */
+		evidence?: { moment: string; jpeg: Uint8Array }[];
+	},
 	steps: (passed: StepResult[]) => StepResult[] = (passed) => passed
 ): Promise<() => FormData> {
-	const { photo, signature } = files;
+	const { photo, signature, evidence } = files;
 	const payload: BundlePayload = {
 		version: 1,
 		sessionId: o.sessionId,
@@ -253,7 +258,10 @@ export async function signedSubmission(
 		steps: steps(passingSteps(o.province)),
 		attachments: {
 			...(photo ? { photoSha256: sha256Hex(photo) } : {}),
-			...(signature ? { signatureSha256: sha256Hex(signature) } : {})
+			...(signature ? { signatureSha256: sha256Hex(signature) } : {}),
+			...(evidence
+				? { evidence: evidence.map((e) => ({ moment: e.moment, sha256: sha256Hex(e.jpeg) })) }
+				: {})
 		},
 		device: {}
 	};
@@ -264,6 +272,8 @@ export async function signedSubmission(
 		if (photo) f.set('photo', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'photo.jpg');
 		if (signature)
 			f.set('signature', new Blob([signature as BlobPart], { type: 'image/png' }), 'signature.png');
+		for (const [i, e] of (evidence ?? []).entries())
+			f.append('evidence', new Blob([e.jpeg as BlobPart], { type: 'image/jpeg' }), `evidence-${i}.jpg`);
 		return f;
 	};
 }

@@ -9,6 +9,12 @@ import { adminCookie, pickPort, startServer, type ServerProcess } from './server
 export interface TestServer {
 	server: ServerProcess;
 	cookie: string;
+	/** The PGlite directory ('' on PostgreSQL). */
+	dataDir: string;
+	/** The PostgreSQL URL of the file's schema ('' on PGlite). */
+	databaseUrl: string;
+	/** Stops the server and keeps its database (close() still removes it). */
+	stop(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -30,6 +36,9 @@ export async function testServer(basePort: number, env: Record<string, string> =
 	return {
 		server,
 		cookie: await adminCookie(server.origin),
+		dataDir,
+		databaseUrl: pgHandle?.url ?? '',
+		stop: () => server.stop(),
 		close: async () => {
 			await server.stop();
 			await pgHandle?.close();

@@ -3,6 +3,8 @@
 // own evidence can tell it from an honest phone.
 import sharp from 'sharp';
 import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { evidenceMoments } from '../../src/lib/core/liveness/evidence.ts';
+import type { Challenge as LivenessChallenge } from '../../src/lib/core/liveness/types.ts';
 import { openPhone, REGISTRATION_TOKEN, signedSubmission } from '../integration/server-process.ts';
 import { birthOf, newIdNumber } from '../integration/support.ts';
 
@@ -56,6 +58,12 @@ export async function registerCandidate(
 export interface Forgery {
 	photo?: Uint8Array;
 	signature?: Uint8Array;
+	/**
+	 * Liveness evidence crops (policy liveness.evidence 'frames'), listed at the moments the challenge's nonce picks
+	 * unless `moments` says otherwise.
+	 */
+	evidence?: Uint8Array[];
+	moments?: string[];
 	/** Rewrites the all-passed steps before signing (inflated scores, …). */
 	steps?: (steps: StepResult[]) => StepResult[];
 }
@@ -80,7 +88,12 @@ export async function prepareForgery(
 	idNumber: string,
 	f: Forgery = {}
 ): Promise<{ send: () => Promise<Answer> }> {
-	const form = await signedSubmission(await openPhone(origin, cookie, idNumber), f, f.steps);
+	const opened = await openPhone(origin, cookie, idNumber);
+	const moments =
+		f.moments ??
+		evidenceMoments(opened.challenge.nonce, opened.challenge.liveness as LivenessChallenge | undefined);
+	const evidence = f.evidence?.map((jpeg, i) => ({ moment: moments[i] ?? `at:${i}`, jpeg }));
+	const form = await signedSubmission(opened, { ...f, evidence }, f.steps);
 	return {
 		send: async () => {
 			const r = await fetch(`${origin}/api/phone/submit`, {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import type { RgbaImage } from '../../src/lib/core/image/types.ts';
+import { EVIDENCE_FRAMES, evidenceCropBox } from '../../src/lib/core/liveness/evidence.ts';
 import { checkPhotoContent } from '../../src/lib/core/photo/checks.ts';
 import { makePhoto } from '../../src/lib/core/photo/pipeline.ts';
 import { createPersonSegmenter } from '../../src/lib/core/photo/segment-model.ts';
@@ -66,4 +67,22 @@ export async function registrationPhotoOf(picture: Uint8Array): Promise<Uint8Arr
 export async function phoneCheckCodes(jpeg: Uint8Array): Promise<string[]> {
 	const image = await decodeImage(jpeg);
 	return checkPhotoContent(image, await face().measure(image), hubeiPhotoSpec).reasons.map((r) => r.code);
+}
+
+/**
+ * The liveness evidence crop the phone makes of a frame (core/liveness/evidence.ts: the square around the detected
+ * face, EVIDENCE_FRAMES.size JPEG), whatever the frame shows: a modified client crops anything it likes.
+ */
+export async function evidenceCropOf(frame: Uint8Array): Promise<Uint8Array> {
+	const image = await decodeImage(frame);
+	const m = await face().measure(image);
+	if (!m.face) throw new Error('no face to crop');
+	const b = evidenceCropBox(m.face.box, image.width, image.height);
+	return new Uint8Array(
+		await sharp(frame)
+			.extract({ left: b.x, top: b.y, width: b.width, height: b.height })
+			.resize(EVIDENCE_FRAMES.size, EVIDENCE_FRAMES.size)
+			.jpeg({ quality: Math.round(EVIDENCE_FRAMES.jpegQuality * 100) })
+			.toBuffer()
+	);
 }

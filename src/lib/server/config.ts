@@ -25,6 +25,11 @@ export const config = {
 	 */
 	testLiveness: env.ZV_E2E === '1' ? env.ZV_TEST_LIVENESS || undefined : undefined,
 	/**
+	 * Test mode only: every province's policy with liveness evidence 'frames' (ZV_TEST_EVIDENCE_FRAMES=1), so the
+	 * tests meet the option no shipped policy turns on yet.
+	 */
+	testEvidenceFrames: env.ZV_E2E === '1' && env.ZV_TEST_EVIDENCE_FRAMES === '1',
+	/**
 	 * Times one challenge may be extended (POST /api/phone/challenge/extend), each by the challenge lifetime. Ten,
 	 * as WCAG 2.2.1 (Timing Adjustable) asks of a time limit that is extended rather than switched off.
 	 */

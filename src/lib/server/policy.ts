@@ -1,14 +1,28 @@
 // The server reads a province's rules through the core's resolved policy (src/lib/core/policy/resolve.ts): photo
 // spec, thresholds, required bundle steps and province code; this file only turns an unknown province into the
 // service's refusal.
-import { resolvePolicy, UnknownProvinceError, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { resolve, resolvePolicy, UnknownProvinceError, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { config } from './config.ts';
 import { ServiceError } from './services/errors.ts';
 
 export type ServerPolicy = ResolvedPolicy;
 
+const withEvidence = new Map<string, ResolvedPolicy>();
+
+/** Test mode's ZV_TEST_EVIDENCE_FRAMES: the province's policy, resolved with liveness evidence 'frames'. */
+function evidenceForTest(r: ResolvedPolicy): ResolvedPolicy {
+	let e = withEvidence.get(r.policy.id);
+	if (!e) {
+		e = resolve({ ...r.policy, liveness: { ...r.policy.liveness, evidence: 'frames' } });
+		withEvidence.set(r.policy.id, e);
+	}
+	return e;
+}
+
 export function serverPolicy(province: string): ServerPolicy {
 	try {
-		return resolvePolicy(province);
+		const r = resolvePolicy(province);
+		return config.testEvidenceFrames ? evidenceForTest(r) : r;
 	} catch (e) {
 		if (!(e instanceof UnknownProvinceError)) throw e;
 		throw new ServiceError(

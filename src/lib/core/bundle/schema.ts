@@ -1,4 +1,5 @@
-// The result bundle the phone signs. Only results travel: never an ID-card image, a frame or a clip.
+// The result bundle the phone signs. Only results travel: never an ID-card image or a clip, and face frames only as
+// the few small evidence crops a province that turns liveness evidence on asks for (attachments.evidence).
 import * as v from 'valibot';
 
 const Sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
@@ -28,7 +29,20 @@ export const BundlePayloadSchema = v.object({
 	signedAt: v.string(),
 	steps: v.pipe(v.array(StepResultSchema), v.maxLength(16)),
 	attachments: v.optional(
-		v.object({ photoSha256: v.optional(Sha256), signatureSha256: v.optional(Sha256) }),
+		v.object({
+			photoSha256: v.optional(Sha256),
+			signatureSha256: v.optional(Sha256),
+			/**
+			 * Liveness evidence crops (policy liveness.evidence 'frames'), in upload order, each at the moment the
+			 * challenge's nonce picked (core/liveness/evidence.ts). The server deletes them once it has judged them.
+			 */
+			evidence: v.optional(
+				v.pipe(
+					v.array(v.object({ moment: v.pipe(v.string(), v.maxLength(40)), sha256: Sha256 })),
+					v.maxLength(8)
+				)
+			)
+		}),
 		{}
 	),
 	device: v.optional(v.object({ userAgent: v.optional(v.pipe(v.string(), v.maxLength(512))) }), {})

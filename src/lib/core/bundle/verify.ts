@@ -42,7 +42,7 @@ export interface VerifyContext {
 	/** How far the phone's clock may differ from the server's. */
 	maxClockSkewMs?: number;
 	/** sha256 of the files actually uploaded with the bundle (absent = none uploaded). */
-	uploaded?: { photoSha256?: string; signatureSha256?: string };
+	uploaded?: { photoSha256?: string; signatureSha256?: string; evidenceSha256?: readonly string[] };
 	/** Model id -> sha256 the server accepts; absent = no model check. */
 	allowedModels?: ReadonlyMap<string, string>;
 	/** The policy's thresholds; absent = scores are not re-checked. */
@@ -105,7 +105,12 @@ export async function verifyBundle(input: unknown, ctx: VerifyContext): Promise<
 	}
 	const claimed = payload.attachments ?? {};
 	const uploaded = ctx.uploaded ?? {};
-	if (claimed.photoSha256 !== uploaded.photoSha256 || claimed.signatureSha256 !== uploaded.signatureSha256) {
+	const claimedEvidence = (claimed.evidence ?? []).map((e) => e.sha256).join(',');
+	if (
+		claimed.photoSha256 !== uploaded.photoSha256 ||
+		claimed.signatureSha256 !== uploaded.signatureSha256 ||
+		claimedEvidence !== (uploaded.evidenceSha256 ?? []).join(',')
+	) {
 		return reject(
 			'attachment_mismatch',
 			'上传的照片或签名与签名数据不符',

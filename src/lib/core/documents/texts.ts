@@ -1,4 +1,5 @@
 // The texts of the candidate documents, filled in from the province policy (templates: an office reviews them).
+import { EVIDENCE_FRAMES } from '../liveness/evidence.ts';
 import type { ProvincePolicy } from '../policy/types.ts';
 import type { DocumentSection, Text } from './index.ts';
 
@@ -7,6 +8,23 @@ const section = (zh: string, en: string, ...paragraphs: Text[]): DocumentSection
 	paragraphs
 });
 const p = (zh: string, en: string): Text => ({ zh, en });
+
+/**
+ * Liveness evidence (policy liveness.evidence 'frames'): what the crops are, who checks them and that they are deleted
+ * once judged; otherwise that face frames never leave the phone.
+ */
+function faceFrames(policy: ProvincePolicy): Text {
+	if (policy.liveness.evidence !== 'frames')
+		return p(
+			'身份证图像、人脸画面和视频只在您的手机上处理，不上传。',
+			'ID card images, face frames and video are processed on your phone only and are never uploaded.'
+		);
+	const { count, size } = EVIDENCE_FRAMES;
+	return p(
+		`身份证图像和视频只在您的手机上处理，不上传。为证明活体检测由本人完成，本省会上传活体检测过程中的 ${count} 张人脸截图（${size}×${size} 像素，时间点由服务器随机指定）；服务器用自己的人脸引擎核验后立即删除，不保存、不记录。`,
+		`ID card images and video are processed on your phone only and are never uploaded. To prove that you did the liveness check yourself, this province uploads ${count} face crops from it (${size}x${size} pixels, at moments the server picks at random); the server checks them with its own face engine and deletes them at once: they are never stored or logged.`
+	);
+}
 
 /** What leaves the phone in this province: the signed results always, the photo and signature where asked. */
 function uploads(policy: ProvincePolicy): Text {
@@ -19,6 +37,10 @@ function uploads(policy: ProvincePolicy): Text {
 	if (policy.signatureRequired) {
 		zh.push('手写签名图像');
 		en.push('your handwritten signature image');
+	}
+	if (policy.liveness.evidence === 'frames') {
+		zh.push(`活体检测过程中的 ${EVIDENCE_FRAMES.count} 张小尺寸人脸截图`);
+		en.push(`${EVIDENCE_FRAMES.count} small face crops from the liveness check`);
 	}
 	return p(`离开手机的只有：${zh.join('、')}。`, `Only these leave the phone: ${en.join(', ')}.`);
 }
@@ -91,10 +113,7 @@ export function privacyPolicy(policy: ProvincePolicy): DocumentSection[] {
 				'报名信息（姓名、身份证号码、报考专业、考区、手机号码）用于核对身份和通知结果。',
 				'Your registration record (name, ID number, subject, exam area, phone number) to check your identity and tell you the result.'
 			),
-			p(
-				'身份证图像、人脸画面和视频只在您的手机上处理，不上传。',
-				'ID card images, face frames and video are processed on your phone only and are never uploaded.'
-			),
+			faceFrames(policy),
 			uploads(policy)
 		),
 		section(
@@ -135,10 +154,16 @@ export function faceNotice(policy: ProvincePolicy): DocumentSection[] {
 		section(
 			'一、处理的人脸信息',
 			'1. What face information is processed',
-			p(
-				'在您的手机上：从摄像头画面检测人脸、判断是否为真人（活体检测）、与身份证照片比对。这些画面和视频不离开手机，流程结束后即从手机存储中删除。',
-				'On your phone: faces in the camera frames are detected, checked for liveness and compared with the ID card portrait. These frames and the video never leave the phone and are removed from its storage when the flow ends.'
-			),
+			policy.liveness.evidence === 'frames'
+				? p(
+						'在您的手机上：从摄像头画面检测人脸、判断是否为真人（活体检测）、与身份证照片比对。视频不离开手机，流程结束后即从手机存储中删除。',
+						'On your phone: faces in the camera frames are detected, checked for liveness and compared with the ID card portrait. The video never leaves the phone and is removed from its storage when the flow ends.'
+					)
+				: p(
+						'在您的手机上：从摄像头画面检测人脸、判断是否为真人（活体检测）、与身份证照片比对。这些画面和视频不离开手机，流程结束后即从手机存储中删除。',
+						'On your phone: faces in the camera frames are detected, checked for liveness and compared with the ID card portrait. These frames and the video never leave the phone and are removed from its storage when the flow ends.'
+					),
+			...(policy.liveness.evidence === 'frames' ? [faceFrames(policy)] : []),
 			uploads(policy),
 			authority
 		),

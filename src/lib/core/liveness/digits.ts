@@ -23,8 +23,12 @@ export interface DigitsConfig {
 	minUnvoicedFrames: number;
 	/** Half-width of the window over which mouth opening and voicing are summarised. */
 	envelopeMs: number;
-	/** Audio and video may be offset by this much on a phone (encoder latency). */
+	/**
+	 * Audio and video may be offset by this much either way (a phone's microphone and camera start and buffer
+	 * separately, and the lips lead the sound), searched in steps of lagStepMs.
+	 */
 	maxLagMs: number;
+	lagStepMs: number;
 	/** Clip length tolerance around the policy's 3-5 s. */
 	clipToleranceMs: number;
 	/** Share of frames that must show exactly one face. */
@@ -39,7 +43,8 @@ export const defaultDigitsConfig: DigitsConfig = {
 	minCoverage: 0.5,
 	minUnvoicedFrames: 5,
 	envelopeMs: 120,
-	maxLagMs: 160,
+	maxLagMs: 400,
+	lagStepMs: 20,
 	clipToleranceMs: 200,
 	minFacePresence: 0.8
 };
@@ -112,7 +117,7 @@ export function mouthVoiceAgreement(
 	});
 	let best = -1;
 	let bestLag = 0;
-	for (let lag = -config.maxLagMs; lag <= config.maxLagMs; lag += 40) {
+	for (let lag = -config.maxLagMs; lag <= config.maxLagMs; lag += config.lagStepMs) {
 		const voiced = frames.map((f) => voicedFraction(vad, f.t + lag, w));
 		const r = pearson(articulation, voiced);
 		if (r > best) {

@@ -1,6 +1,7 @@
 // A province's policy resolved into what every consumer reads: the server's verifier and re-check, the phone's
 // screens and workers, and the CLI (`--province`). Nothing else picks a photo spec, a threshold or the bundle's
 // required steps on its own.
+import { EVIDENCE_FRAMES } from '../liveness/evidence.ts';
 import type { PhotoSpec } from '../photo/spec.ts';
 import { findPolicy, policies } from './index.ts';
 import { photoComparisons, requiredBundleSteps, type BundleStep } from './steps.ts';
@@ -24,6 +25,8 @@ export interface ResolvedPolicy {
 	requiredBundleSteps: readonly BundleStep[];
 	/** The phone's comparisons of the photo (policy photo.compareWith), at the policy's face-match threshold. */
 	photoComparisons: { idPortrait: boolean; liveFace: boolean };
+	/** The liveness evidence crops the phone sends and the server checks (policy liveness.evidence), or null. */
+	evidenceFrames: typeof EVIDENCE_FRAMES | null;
 }
 
 export class UnknownProvinceError extends Error {
@@ -44,7 +47,8 @@ export function resolve(policy: ProvincePolicy): ResolvedPolicy {
 		photoSpec,
 		thresholds: { faceMatch, antiSpoof: policy.thresholds.antiSpoof.value },
 		requiredBundleSteps: requiredBundleSteps(policy),
-		photoComparisons: photoComparisons(policy)
+		photoComparisons: photoComparisons(policy),
+		evidenceFrames: policy.liveness.evidence === 'frames' ? EVIDENCE_FRAMES : null
 	};
 }
 

@@ -21,8 +21,18 @@ export const LIVENESS_ACTIONS: readonly LivenessAction[] = [
 	'open_mouth'
 ];
 
+/**
+ * Liveness evidence the server checks itself: 'frames' = a few small face crops at moments the challenge's nonce
+ * picks go up with the bundle and are deleted once the verdict is recorded (core/liveness/evidence.ts). Absent or
+ * 'none' (the default): face images stay on the phone and liveness is the phone's claim. The phone's liveness screen
+ * does not send the crops yet (client/evidence-frames.ts makes them; the screen and the session answer still have
+ * to): until it does, a province that turns this on has every passing bundle refused (evidence_missing).
+ */
+export type LivenessEvidence = 'none' | 'frames';
+
 export interface ActionsLiveness {
 	kind: 'actions';
+	evidence?: LivenessEvidence;
 	/** How many distinct actions, in random order (>= 2). */
 	count: number;
 	/** Actions the challenge may draw from. */
@@ -33,6 +43,7 @@ export interface ActionsLiveness {
 
 export interface DigitsLiveness {
 	kind: 'digits';
+	evidence?: LivenessEvidence;
 	/** Number of random digits read aloud (4-6). */
 	length: number;
 	/** The recorded clip must last between these (3-5 s). */

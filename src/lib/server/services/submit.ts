@@ -10,6 +10,7 @@ import { chinaDay } from '../../core/flow/machine.ts';
 import { isRecorded, type OutcomeResult, type ReviewStatus } from '../../core/outcome.ts';
 import { maskPhone } from '../../core/mask.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
+import { injectionNotes } from '../../core/liveness/injection.ts';
 import { verifyBundle, type Rejection } from '../../core/bundle/verify.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { PhotoSpec } from '../../core/photo/spec.ts';
@@ -31,6 +32,7 @@ import {
 } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 import { gatherEvidence, type EvidenceInput, type EvidenceReason, type EvidenceVerdict } from './evidence.ts';
+import { checkEvidenceFiles, checkLivenessEvidence } from './liveness-evidence.ts';
 import {
 	ATTEMPTS_EXHAUSTED,
 	attemptsExhausted,
@@ -56,6 +58,8 @@ export interface Submission {
 	bundle: unknown;
 	photo?: Uint8Array;
 	signature?: Uint8Array;
+	/** Liveness evidence crops, in the bundle's order (policy liveness.evidence 'frames'); zeroed once judged. */
+	evidence?: Uint8Array[];
 }
 
 export interface SubmitDeps {
@@ -156,6 +160,10 @@ export async function submitBundle(
 			});
 		}
 		throw error;
+	} finally {
+		// The liveness crops are deleted as soon as the verdict is recorded (or the bundle refused): they were only
+		// ever in this request's memory, and nothing keeps them beyond it.
+		for (const crop of submission.evidence ?? []) crop.fill(0);
 	}
 }
 
@@ -189,7 +197,8 @@ async function submitVerified(
 
 	const uploaded = {
 		photoSha256: submission.photo ? sha256(submission.photo) : undefined,
-		signatureSha256: submission.signature ? sha256(submission.signature) : undefined
+		signatureSha256: submission.signature ? sha256(submission.signature) : undefined,
+		evidenceSha256: submission.evidence?.length ? submission.evidence.map(sha256) : undefined
 	};
 	const photo = submission.photo;
 	let recheck: RecheckResult | null = null;
@@ -226,6 +235,7 @@ async function submitVerified(
 	}
 
 	const claimedPassed = verdict.payload.steps.every((s) => s.passed);
+	checkEvidenceFiles(sp, submission.evidence ?? [], claimedPassed);
 	// A bundle that claims success must bring the files the province keeps (a failed one may stop before them).
 	if (claimedPassed) {
 		checkRequiredAttachments(policy, submission);
@@ -233,7 +243,7 @@ async function submitVerified(
 	}
 	// The phone's word decides only a failure; a confirmation needs the server's own evidence. Without any, the
 	// submission waits for a person, unless the province's policy explicitly trusts the device (weaker).
-	const evidence: EvidenceVerdict | null = claimedPassed
+	let evidence: EvidenceVerdict | null = claimedPassed
 		? await (deps.evidence ?? gatherEvidence)(db, {
 				policy,
 				candidateId: session.candidate_id,
@@ -245,6 +255,22 @@ async function submitVerified(
 				authority: () => deps.authority ?? identityAuthority(db, authorityScale(policy))
 			})
 		: null;
+	// With liveness evidence on, a photo that matches is not enough: the crops taken during the liveness check must
+	// show the same live person doing the actions (core/liveness/evidence.ts).
+	const photoEmbedding = (recheck as RecheckResult | null)?.embedding ?? null;
+	const faceOf = evidenceFace(deps.face);
+	let liveEvidence: Awaited<ReturnType<typeof checkLivenessEvidence>> | null = null;
+	if (evidence?.decision === 'match' && sp.evidenceFrames && photoEmbedding && faceOf) {
+		liveEvidence = await checkLivenessEvidence({
+			sp,
+			payload: verdict.payload,
+			crops: submission.evidence ?? [],
+			photoEmbedding,
+			face: await faceOf()
+		});
+		const first = liveEvidence.findings[0];
+		if (first) evidence = { decision: 'mismatch', reason: { code: first.code, zh: first.zh, en: first.en } };
+	}
 	const passed = claimedPassed && evidence?.decision !== 'mismatch';
 	const evidenceReasons: EvidenceReason[] =
 		evidence && evidence.decision !== 'match' ? [evidence.reason] : [];
@@ -288,7 +314,15 @@ async function submitVerified(
 				outcome: result,
 				duplicates: duplicates.length,
 				held: held.map((r) => r.code),
-				evidence: evidence?.reason ?? null
+				evidence: evidence?.reason ?? null,
+				...(liveEvidence
+					? {
+							livenessEvidence: {
+								findings: liveEvidence.findings.map((f) => f.code),
+								measures: liveEvidence.measures
+							}
+						}
+					: {})
 			}
 		};
 		const recorded = await recordOutcome(tx, {
@@ -301,7 +335,12 @@ async function submitVerified(
 				reviewReasons:
 					result === 'failed'
 						? [...evidenceReasons, ...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])]
-						: [...held, ...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity))]
+						: [
+								...held,
+								...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity)),
+								// Notes for the reviewer: they hold nothing by themselves (the phone's claims).
+								...injectionNotes(verdict.payload)
+							]
 			},
 			result,
 			reviewStatus,

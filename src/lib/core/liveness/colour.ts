@@ -1,0 +1,103 @@
+// The colour challenge's judge (issue 18 item 1, core only): the server's nonce picks a sequence of screen colours;
+// while the phone shows them, the light they cast on the face shifts its colour. Given the mean colour of the skin
+// region on each frame and when each colour was on screen, this asks whether the face's colour followed the
+// sequence. A pre-recorded or synthesised clip cannot know the sequence, so its colour does not follow it.
+// Not yet shown on the phone: no screen shows the sequence and no policy asks for it.
+import { nonceRng } from './evidence.ts';
+import { pearson } from './stats.ts';
+
+/** Screen colours: saturated, so each moves skin chromaticity in its own direction. */
+export const COLOURS = {
+	red: [255, 0, 0],
+	green: [0, 255, 0],
+	blue: [0, 0, 255],
+	yellow: [255, 255, 0],
+	magenta: [255, 0, 255],
+	cyan: [0, 255, 255]
+} as const;
+export type ScreenColour = keyof typeof COLOURS;
+const NAMES = Object.keys(COLOURS) as ScreenColour[];
+
+/** How long each colour stays on (>= 334 ms: at most 3 changes a second, WCAG 2.3.1's flash limit). */
+export const FLASH_MS = 500;
+
+/** The sequence for a nonce: `length` colours, no colour twice in a row. */
+export function colourSequence(nonce: string, length = 6): ScreenColour[] {
+	const rng = nonceRng(`colour:${nonce}`);
+	const out: ScreenColour[] = [];
+	while (out.length < length) {
+		const c = NAMES[Math.floor(rng() * NAMES.length)];
+		if (c !== out[out.length - 1]) out.push(c);
+	}
+	return out;
+}
+
+export interface ColourSample {
+	/** ms on the same clock as the flashes. */
+	t: number;
+	/** Mean R, G, B of the skin region. */
+	rgb: readonly [number, number, number];
+}
+
+export interface ColourConfig {
+	/** Frames this soon after a change are skipped (camera exposure and screen settle). */
+	settleMs: number;
+	/**
+	 * Lowest correlation between expected and measured chromaticity shifts: placed between a relit fixture clip's
+	 * own sequence and 30 other sequences (models/notes/liveness-evidence.md); not calibrated on real faces.
+	 */
+	minCorrelation: number;
+	/** Flashes with fewer settled frames than this are not judged; fewer judged flashes than minFlashes fail. */
+	minFramesPerFlash: number;
+	minFlashes: number;
+}
+
+export const defaultColourConfig: ColourConfig = {
+	settleMs: 120,
+	minCorrelation: 0.75,
+	minFramesPerFlash: 2,
+	minFlashes: 4
+};
+
+const chroma = ([r, g, b]: readonly number[]) => {
+	const s = r + g + b || 1;
+	return [r / s, g / s, b / s];
+};
+
+export interface ColourVerdict {
+	passed: boolean;
+	correlation: number | null;
+	flashesJudged: number;
+}
+
+/**
+ * Correlates, over the judged flashes and the three chromaticity channels, the face's colour shift from its own mean
+ * with the screen colour's shift from the sequence's mean.
+ */
+export function judgeColourResponse(
+	samples: readonly ColourSample[],
+	sequence: readonly ScreenColour[],
+	startedAt: number,
+	config: ColourConfig = defaultColourConfig
+): ColourVerdict {
+	const measured: number[][] = [];
+	const expected: number[][] = [];
+	sequence.forEach((colour, i) => {
+		const from = startedAt + i * FLASH_MS + config.settleMs;
+		const to = startedAt + (i + 1) * FLASH_MS;
+		const inside = samples.filter((s) => s.t >= from && s.t < to);
+		if (inside.length < config.minFramesPerFlash) return;
+		const mean = [0, 1, 2].map((k) => inside.reduce((a, s) => a + s.rgb[k], 0) / inside.length);
+		measured.push(chroma(mean));
+		expected.push(chroma(COLOURS[colour]));
+	});
+	if (measured.length < config.minFlashes)
+		return { passed: false, correlation: null, flashesJudged: measured.length };
+	const centre = (rows: number[][]) => {
+		const m = [0, 1, 2].map((k) => rows.reduce((a, r) => a + r[k], 0) / rows.length);
+		return rows.flatMap((r) => r.map((v, k) => v - m[k]));
+	};
+	const r = pearson(centre(measured), centre(expected));
+	const correlation = Math.round(r * 1000) / 1000;
+	return { passed: correlation >= config.minCorrelation, correlation, flashesJudged: measured.length };
+}

@@ -1,0 +1,211 @@
+// Liveness evidence the server checks itself (policy `liveness.evidence: 'frames'`): a few small face crops taken
+// on the phone at moments the challenge's nonce picks, listed with their sha256 in the signed bundle and uploaded
+// with it. The server re-runs its own face engine on them (same person as the uploaded photo, passive anti-spoof,
+// head pose at the action peaks) and deletes them once the verdict is recorded. Pure: the phone, the server and the
+// tests read the same moments, crop geometry and judge.
+import type { Box } from '../image/types.ts';
+import type { HeadPose } from '../face/types.ts';
+import type { LivenessAction } from '../policy/types.ts';
+import { defaultActionsConfig } from './actions.ts';
+import type { Challenge as LivenessChallenge, Text } from './types.ts';
+
+/** What the phone sends: this many square JPEG crops of this side, each at most maxBytes. */
+export const EVIDENCE_FRAMES = { count: 4, size: 128, maxBytes: 24 * 1024, jpegQuality: 0.85 } as const;
+
+/**
+ * A moment of the capture: `neutral` (after calibration, face straight), `action:<i>:<action>` (the peak of the
+ * challenge's i-th action) or `at:<permille>` (that far through the clip or capture, picked by the nonce).
+ */
+export type EvidenceMoment = string;
+
+/** FNV-1a of the nonce, then mulberry32: the same moments on the phone and the server, unknown before the challenge. */
+export function nonceRng(nonce: string): () => number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < nonce.length; i++) h = Math.imul(h ^ nonce.charCodeAt(i), 0x01000193) >>> 0;
+	let a = h;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+	};
+}
+
+/**
+ * The moments the crops must be taken at, in upload order. An action challenge gets a neutral crop and one at each
+ * head or mouth action's peak (a blink's peak is too short to time); the rest, and all of a digit challenge's, at
+ * points of the capture drawn from the nonce (100-900 permille, distinct).
+ */
+export function evidenceMoments(
+	nonce: string,
+	liveness: LivenessChallenge | undefined,
+	count: number = EVIDENCE_FRAMES.count
+): EvidenceMoment[] {
+	const moments: EvidenceMoment[] = [];
+	if (liveness?.kind === 'actions') {
+		moments.push('neutral');
+		liveness.actions.forEach((action, i) => {
+			if (action !== 'blink' && moments.length < count) moments.push(`action:${i}:${action}`);
+		});
+	}
+	const rng = nonceRng(nonce);
+	const used = new Set<number>();
+	while (moments.length < count) {
+		const permille = 100 + Math.floor(rng() * 801);
+		if (used.has(permille)) continue;
+		used.add(permille);
+		moments.push(`at:${permille}`);
+	}
+	return moments;
+}
+
+/** The action of an `action:<i>:<action>` moment, or null. */
+export function momentAction(moment: EvidenceMoment): LivenessAction | null {
+	const m = /^action:\d+:([a-z_]+)$/.exec(moment);
+	return m ? (m[1] as LivenessAction) : null;
+}
+
+/** The square around a detected face the phone crops (face ~55 % of the side, clamped to the frame). */
+export function evidenceCropBox(face: Box, frameWidth: number, frameHeight: number): Box {
+	const side = Math.min(Math.round(Math.max(face.width, face.height) * 1.8), frameWidth, frameHeight);
+	const cx = face.x + face.width / 2;
+	const cy = face.y + face.height / 2;
+	const x = Math.round(Math.min(Math.max(cx - side / 2, 0), frameWidth - side));
+	const y = Math.round(Math.min(Math.max(cy - side / 2, 0), frameHeight - side));
+	return { x, y, width: side, height: side };
+}
+
+/** What the server's engine measured on one crop. */
+export interface CropMeasure {
+	moment: EvidenceMoment;
+	faceCount: number;
+	/** Cosine similarity of the crop's face to the uploaded photo's face (null: no single face). */
+	similarity: number | null;
+	/** Passive anti-spoof live probability (null: no single face). */
+	live: number | null;
+	pose: HeadPose | null;
+	mouthOpenness: number | null;
+}
+
+export type EvidenceReasonCode =
+	'evidence_no_face' | 'evidence_other_person' | 'evidence_spoof' | 'evidence_pose' | 'evidence_moments';
+
+export interface EvidenceFinding extends Text {
+	code: EvidenceReasonCode;
+	moment?: EvidenceMoment;
+}
+
+const FINDINGS: Record<EvidenceReasonCode, Text> = {
+	evidence_no_face: {
+		zh: '活体检测过程中的画面里没有单独一张清晰的人脸，本次认证失败',
+		en: 'A frame from the liveness check does not show exactly one clear face; this attempt failed'
+	},
+	evidence_other_person: {
+		zh: '活体检测过程中的人脸与上传的照片不是同一人，本次认证失败',
+		en: 'The face during the liveness check is not the person in the uploaded photo; this attempt failed'
+	},
+	evidence_spoof: {
+		zh: '活体检测画面疑似翻拍的照片或屏幕，本次认证失败',
+		en: 'A liveness frame looks like a photo or a screen, not a live face; this attempt failed'
+	},
+	evidence_pose: {
+		zh: '活体检测画面中的动作与要求的动作不符，本次认证失败',
+		en: 'The liveness frames do not show the requested actions; this attempt failed'
+	},
+	evidence_moments: {
+		zh: '活体检测画面与本次挑战不符，本次认证失败',
+		en: 'The liveness frames do not belong to this challenge; this attempt failed'
+	}
+};
+
+const finding = (code: EvidenceReasonCode, moment?: EvidenceMoment): EvidenceFinding => ({
+	code,
+	...FINDINGS[code],
+	...(moment ? { moment } : {})
+});
+
+/**
+ * A head or mouth action at its peak must differ from the neutral crop by this share of the phone's own threshold
+ * (defaultActionsConfig): one frame at a peak the phone picked reaches less than the whole action's maximum.
+ */
+export const PEAK_SHARE = 0.6;
+
+function actionShown(action: LivenessAction, peak: CropMeasure, neutral: CropMeasure): boolean {
+	const c = defaultActionsConfig;
+	if (action === 'open_mouth')
+		return (
+			peak.mouthOpenness !== null &&
+			neutral.mouthOpenness !== null &&
+			peak.mouthOpenness - neutral.mouthOpenness >= c.mouthDelta * PEAK_SHARE
+		);
+	if (!peak.pose || !neutral.pose) return false;
+	const dYaw = Math.abs(peak.pose.yaw - neutral.pose.yaw);
+	const dPitch = Math.abs(peak.pose.pitch - neutral.pose.pitch);
+	// The direction is not judged: whether the phone's frame was mirrored is the phone's to say, and the size of
+	// the turn is what a flat picture cannot fake.
+	if (action === 'turn_left' || action === 'turn_right') return dYaw >= c.yawDeg * PEAK_SHARE;
+	if (action === 'raise_head' || action === 'lower_head') return dPitch >= c.pitchDeg * PEAK_SHARE;
+	return true;
+}
+
+/**
+ * The server's verdict on the crops, every failure listed (the deciding one first): the expected moments in order,
+ * one face each, the uploaded photo's person, live, and the actions visible against the neutral crop.
+ */
+export function judgeEvidence(
+	crops: readonly CropMeasure[],
+	expected: readonly EvidenceMoment[],
+	thresholds: { faceMatch: number; antiSpoof: number }
+): { passed: boolean; findings: EvidenceFinding[] } {
+	const findings: EvidenceFinding[] = [];
+	if (crops.length !== expected.length || crops.some((c, i) => c.moment !== expected[i]))
+		return { passed: false, findings: [finding('evidence_moments')] };
+	for (const c of crops) {
+		if (c.faceCount !== 1 || c.similarity === null) findings.push(finding('evidence_no_face', c.moment));
+		else if (c.similarity < thresholds.faceMatch) findings.push(finding('evidence_other_person', c.moment));
+	}
+	for (const c of crops)
+		if (c.live !== null && c.live < thresholds.antiSpoof) findings.push(finding('evidence_spoof', c.moment));
+	const neutral = crops.find((c) => c.moment === 'neutral');
+	if (neutral)
+		for (const c of crops) {
+			const action = momentAction(c.moment);
+			if (action && !actionShown(action, c, neutral)) findings.push(finding('evidence_pose', c.moment));
+		}
+	return { passed: findings.length === 0, findings };
+}
+
+/** A frame the phone kept during the check, on the capture's clock. */
+export interface TimedCandidate {
+	t: number;
+}
+
+/**
+ * Which kept frame to crop for each moment: the neutral one is the first, an action's peak the frame nearest its
+ * completion (the step's completedAt), `at:<permille>` the frame nearest that point of the capture. -1 when there is
+ * no frame (the phone then cannot send the evidence, and a passing bundle without it is refused).
+ */
+export function pickEvidenceFrames(
+	moments: readonly EvidenceMoment[],
+	frames: readonly TimedCandidate[],
+	capture: { startedAt: number; endedAt: number; completedAt: readonly (number | null)[] }
+): number[] {
+	const nearest = (t: number) => {
+		let best = -1;
+		for (let i = 0; i < frames.length; i++)
+			if (best < 0 || Math.abs(frames[i].t - t) < Math.abs(frames[best].t - t)) best = i;
+		return best;
+	};
+	return moments.map((moment) => {
+		if (moment === 'neutral') return frames.length ? 0 : -1;
+		const action = /^action:(\d+):/.exec(moment);
+		if (action) {
+			const done = capture.completedAt[Number(action[1])];
+			return done === null || done === undefined ? -1 : nearest(done);
+		}
+		const at = /^at:(\d+)$/.exec(moment);
+		if (!at) return -1;
+		return nearest(capture.startedAt + (Number(at[1]) / 1000) * (capture.endedAt - capture.startedAt));
+	});
+}
