@@ -8,10 +8,13 @@ import {
 	compatReport,
 	decideCompat,
 	FAMILY_NAMES,
+	inferenceThreads,
 	LIGHT_MEMORY_GB,
+	readCompatReport,
 	type Capabilities
 } from '../../../src/lib/core/compat/index.ts';
 import * as v from 'valibot';
+import { BundlePayloadSchema } from '../../../src/lib/core/bundle/schema.ts';
 import { USER_AGENTS } from './user-agents.ts';
 
 describe('classifyUserAgent on real strings', () => {
@@ -170,5 +173,38 @@ describe('decideCompat', () => {
 		expect(v.parse(CompatReportSchema, report)).toEqual(report);
 		expect(report).toMatchObject({ family: 'wechat', path: 'blocked', missing: ['camera_api'] });
 		expect(v.safeParse(CompatReportSchema, { ...report, family: 'netscape' }).success).toBe(false);
+	});
+});
+
+describe('inferenceThreads', () => {
+	it('two only when isolated with cores to spare and not in the light mode', () => {
+		expect(inferenceThreads({ isolated: true, cores: 8, light: false })).toBe(2);
+		expect(inferenceThreads({ isolated: true, cores: 8, light: true })).toBe(1);
+		expect(inferenceThreads({ isolated: false, cores: 8, light: false })).toBe(1);
+		expect(inferenceThreads({ isolated: true, cores: 2, light: false })).toBe(1);
+	});
+});
+
+describe('the report in the bundle', () => {
+	const report = compatReport(safari, FULL, decideCompat(safari, FULL, { microphone: false }));
+	const payload = {
+		version: 1,
+		sessionId: '6f1c2a7e-3b7d-4c55-9a43-2f3e8d1b9c10',
+		challenge: { nonce: 'n'.repeat(32), issuedAt: 'x', expiresAt: 'y' },
+		candidate: { idNumber: '110101199003070000' },
+		signedAt: 'z',
+		steps: [],
+		device: { userAgent: 'ua', compat: report }
+	};
+
+	it('is kept by the bundle schema (a stripped field would break the signature check)', () => {
+		expect(v.parse(BundlePayloadSchema, payload).device.compat).toEqual(report);
+	});
+
+	it('is read back for the review page, and null when absent or malformed', () => {
+		expect(readCompatReport({ payload })).toEqual(report);
+		expect(readCompatReport({ payload: { ...payload, device: { userAgent: 'ua' } } })).toBeNull();
+		expect(readCompatReport({ payload: { device: { compat: { family: 'wechat' } } } })).toBeNull();
+		expect(readCompatReport(null)).toBeNull();
 	});
 });

@@ -1,5 +1,6 @@
 // The result bundle the phone signs. Only results travel: never an ID-card image, a frame or a clip.
 import * as v from 'valibot';
+import { CompatReportSchema } from '../compat/report.ts';
 
 const Sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 
@@ -31,7 +32,14 @@ export const BundlePayloadSchema = v.object({
 		v.object({ photoSha256: v.optional(Sha256), signatureSha256: v.optional(Sha256) }),
 		{}
 	),
-	device: v.optional(v.object({ userAgent: v.optional(v.pipe(v.string(), v.maxLength(512))) }), {})
+	device: v.optional(
+		v.object({
+			userAgent: v.optional(v.pipe(v.string(), v.maxLength(512))),
+			/** The browser check before consent (src/lib/core/compat): family, capabilities, path; for reviewers. */
+			compat: v.optional(CompatReportSchema)
+		}),
+		{}
+	)
 });
 
 export const SignedBundleSchema = v.object({

@@ -98,3 +98,13 @@ export function decideCompat(client: ClientClass, caps: Capabilities, needs: Nee
 		install: client.os === 'ios' && client.family === 'safari' ? 'ios_share' : 'none'
 	};
 }
+
+/**
+ * Inference threads for onnxruntime-web: two when the page is cross-origin isolated and the device has cores to
+ * spare; one on a 2-core device, where the page itself (camera, video decoding, UI) needs the other core
+ * (onnxruntime's threads spin while they wait, and a second one there made the camera loop miss a blink in the e2e
+ * runs); one in the light mode, where each thread's own memory counts.
+ */
+export function inferenceThreads(device: { isolated: boolean; cores: number; light: boolean }): number {
+	return device.isolated && device.cores > 2 && !device.light ? 2 : 1;
+}

@@ -50,3 +50,10 @@ export function compatReport(
 ): CompatReport {
 	return { ...client, path: decision.path, missing: decision.missing, caps: { ...caps } };
 }
+
+/** The report in a stored bundle (payload.device.compat), or null for bundles from before the check or without it. */
+export function readCompatReport(bundle: unknown): CompatReport | null {
+	const device = (bundle as { payload?: { device?: { compat?: unknown } } } | null)?.payload?.device;
+	const parsed = v.safeParse(CompatReportSchema, device?.compat);
+	return parsed.success ? parsed.output : null;
+}
