@@ -124,7 +124,7 @@ for (const [name, script, code] of [
 	});
 }
 
-test('a phone with little memory runs the light mode: smaller frames, and the bundle says so', async ({
+test('a phone with little memory runs the light mode: smaller card frames, and the bundle says so', async ({
 	page: pc,
 	browser,
 	request
@@ -134,21 +134,36 @@ test('a phone with little memory runs the light mode: smaller frames, and the bu
 	await expectStatus(phone, 'consent');
 	await expect(phone.getByTestId('compat-light')).toContainText('轻量模式');
 	await consent(phone);
+	// The rear camera, opened for the card; then a reload (which resumes at the same step) closes it, so the
+	// reading below, from files as in the other specs, does not share the loaded machine with a playing video.
+	await expectStatus(phone, 'id_capture');
+	await phone.getByRole('button', { name: '打开摄像头拍摄' }).click();
+	await expect
+		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+		.toBeGreaterThan(0);
+	const asked = async () =>
+		(await phone.evaluate(() => (window as unknown as { zvAsked: MediaStreamConstraints[] }).zvAsked)).map(
+			(c) => c.video as MediaTrackConstraints
+		);
+	expect(await asked()).toEqual([
+		expect.objectContaining({ facingMode: 'environment', width: { ideal: 1280 } })
+	]);
+	await phone.reload();
 	await idCards(phone, ['portrait', 'emblem']);
 	await confirmRecord(phone);
 	await photo(phone);
 	await liveness(phone);
 	await expectStatus(phone, 'review');
-	const asked = await phone.evaluate(
-		() => (window as unknown as { zvAsked: MediaStreamConstraints[] }).zvAsked
-	);
-	const video = asked.map((c) => c.video as MediaTrackConstraints).filter(Boolean);
-	expect(video.length).toBeGreaterThan(0);
-	for (const v of video) expect(v.width).toEqual({ ideal: 480 });
+	// The face's frames stay where its checks are calibrated.
+	expect(await asked()).toEqual([expect.objectContaining({ facingMode: 'user', width: { ideal: 640 } })]);
 
-	const submitted = phone.waitForRequest('**/api/phone/submit');
+	let raw = '';
+	await phone.route('**/api/phone/submit', async (route) => {
+		raw = route.request().postDataBuffer()!.toString('utf8');
+		await route.continue();
+	});
 	await phone.getByRole('button', { name: '签名并提交' }).click();
-	const raw = (await submitted).postDataBuffer()!.toString('utf8');
+	await expect(phone.getByTestId('done')).toBeVisible();
 	const part = raw.indexOf('name="bundle"');
 	const bundle = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n', part) + 4, raw.indexOf('\r\n--', part)));
 	expect(bundle.payload.device.compat).toMatchObject({
@@ -156,5 +171,4 @@ test('a phone with little memory runs the light mode: smaller frames, and the bu
 		path: 'light',
 		caps: { deviceMemoryGb: 1, simd: true }
 	});
-	await expect(phone.getByTestId('done')).toBeVisible();
 });

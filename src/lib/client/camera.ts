@@ -17,11 +17,12 @@ const FRAME = {
 } as const;
 
 /**
- * The light mode's frames (src/lib/core/compat): about half the pixels for the face loop, less than half for the card,
- * whose reading then leans on the candidate holding it closer.
+ * The light mode's frames (src/lib/core/compat): the card's at less than half the pixels, its reading then leaning on
+ * the candidate holding it closer. The face's stay at 640x480: the face checks are calibrated there, and at
+ * 480x360 the e2e's genuine selfie failed the liveness continuity check.
  */
 const LIGHT_FRAME = {
-	user: { width: { ideal: 480 }, height: { ideal: 360 } },
+	user: FRAME.user,
 	environment: { width: { ideal: 1280 }, height: { ideal: 720 } }
 } as const;
 

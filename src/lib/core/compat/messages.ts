@@ -77,8 +77,8 @@ export const ALTERNATIVE_MESSAGES: Record<Alternative, Words> = {
 };
 
 export const LIGHT_MODE_MESSAGE: Words = {
-	zh: '此手机内存较小，将使用轻量模式（较小的画面、单线程识别），识别可能稍慢。',
-	en: 'This phone has little memory: the light mode is used (smaller frames, one recognition thread), which may be a little slower.'
+	zh: '此手机内存较小，将使用轻量模式（较小的证件画面、单线程识别），识别可能稍慢。',
+	en: 'This phone has little memory: the light mode is used (smaller ID card frames, one recognition thread), which may be a little slower.'
 };
 
 export const OPEN_IN_BROWSER_TITLE: Words = {
