@@ -2,6 +2,8 @@
 // frame or a clip. The final photo and the signature travel beside it, bound to it by their sha256.
 import type { BundlePayload, SignedBundle, StepResult } from '../core/bundle/schema.ts';
 import { signBundle } from '../core/bundle/sign.ts';
+import { findPolicy } from '../core/policy/index.ts';
+import { compatSummary } from './compat.ts';
 import { sha256Hex } from './images.ts';
 import type { PhoneState } from './phone-store.ts';
 
@@ -20,7 +22,10 @@ export async function signPhoneBundle(phone: PhoneState): Promise<SignedBundle> 
 			...(phone.photo ? { photoSha256: await sha256Hex(phone.photo.output) } : {}),
 			...(phone.signature ? { signatureSha256: await sha256Hex(phone.signature) } : {})
 		},
-		device: { userAgent: navigator.userAgent.slice(0, 512) }
+		device: {
+			userAgent: navigator.userAgent.slice(0, 512),
+			...(phone.compat ? { compat: compatSummary(phone.compat, findPolicy(phone.province)) } : {})
+		}
 	};
 	return signBundle(payload, phone.keys.privateKey);
 }

@@ -1,4 +1,5 @@
 // Front camera access. Must be called from a tap (iOS Safari), and the <video> must be playsinline + muted.
+import { lightMode } from './compat.ts';
 
 export type CameraError = 'denied' | 'not_found' | 'in_use' | 'insecure' | 'unknown';
 
@@ -15,6 +16,16 @@ const FRAME = {
 	environment: { width: { ideal: 1920 }, height: { ideal: 1080 } }
 } as const;
 
+/**
+ * The light mode's frames (src/lib/core/compat): the card's at less than half the pixels, its reading then leaning on
+ * the candidate holding it closer. The face's stay at 640x480: the face checks are calibrated there, and at
+ * 480x360 the e2e's genuine selfie failed the liveness continuity check.
+ */
+const LIGHT_FRAME = {
+	user: FRAME.user,
+	environment: { width: { ideal: 1280 }, height: { ideal: 720 } }
+} as const;
+
 /** The rear camera for the ID card, the front one (with the microphone for digit reading) for the face. */
 export async function openCamera(
 	video: HTMLVideoElement,
@@ -24,7 +35,7 @@ export async function openCamera(
 		throw Object.assign(new Error('insecure'), { reason: 'insecure' as CameraError });
 	try {
 		const stream = await navigator.mediaDevices.getUserMedia({
-			video: { facingMode: options.facing, ...FRAME[options.facing] },
+			video: { facingMode: options.facing, ...(lightMode() ? LIGHT_FRAME : FRAME)[options.facing] },
 			audio: options.audio
 		});
 		video.srcObject = stream;

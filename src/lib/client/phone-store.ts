@@ -8,6 +8,7 @@ import type { FlowState } from '../core/flow/index.ts';
 import type { OutcomeResult } from '../core/outcome.ts';
 import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
+import type { BrowserCheck } from './compat.ts';
 import type { SideReading } from './idcard.ts';
 import type { SignedAttempt, SignedConsent, SignedReview } from './phone-requests.ts';
 
@@ -57,6 +58,8 @@ export interface PhoneState {
 	signature?: Blob;
 	/** The portrait cut from the ID card, for the face match in the liveness step: stays on the phone. */
 	idPortrait?: ImageData;
+	/** The browser check (src/lib/client/compat.ts), renewed at every load: it travels in the bundle. */
+	compat?: BrowserCheck;
 	/** A signed bundle waiting for the network (sent once when it comes back). */
 	pending?: SignedBundle;
 	/** Signed reports of failed attempts not yet acknowledged by the server (sent in order, when online). */

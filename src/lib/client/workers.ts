@@ -1,7 +1,9 @@
 // Workers start lazily, on first use, so the shell stays light until a step needs them; the face worker (models
 // in memory) is terminated when its step ends, which keeps memory low on phones.
 import * as Comlink from 'comlink';
+import { inferenceThreads } from '../core/compat/decide.ts';
 import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
+import { lightMode } from './compat.ts';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
 import type { OcrWorkerApi } from '../../../workers/ocr.worker.ts';
@@ -29,7 +31,7 @@ export function faceWorker(onProgress?: (loaded: number, total: number) => void)
 		});
 		const api = Comlink.wrap<FaceWorkerApi>(worker);
 		const info = api.init(onProgress ? Comlink.proxy(onProgress) : undefined, {
-			numThreads: faceThreads(),
+			numThreads: threads(),
 			engine: { ...CAMERA_LOOP }
 		});
 		face = { worker, api, info };
@@ -38,13 +40,13 @@ export function faceWorker(onProgress?: (loaded: number, total: number) => void)
 	return face;
 }
 
-/**
- * Two inference threads when the page is cross-origin isolated and the device has cores to spare; one on a
- * 2-core device, where the page itself (camera, video decoding, UI) needs the other core: onnxruntime's threads
- * spin while they wait, and a second one there made the camera loop miss a blink in the e2e runs.
- */
-function faceThreads(): number {
-	return crossOriginIsolated && navigator.hardwareConcurrency > 2 ? 2 : 1;
+/** The core's rule (inferenceThreads), with what this page knows of the device and the compatibility check. */
+function threads(): number {
+	return inferenceThreads({
+		isolated: crossOriginIsolated,
+		cores: navigator.hardwareConcurrency,
+		light: lightMode()
+	});
 }
 
 export function disposeFaceWorker(): void {
@@ -94,7 +96,11 @@ export function ocrWorker(onProgress?: (loaded: number, total: number) => void):
 	if (!ocr) {
 		const worker = new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' });
 		const api = Comlink.wrap<OcrWorkerApi>(worker);
-		const ready = api.init(onProgress ? Comlink.proxy(onProgress) : undefined);
+		// The light mode's one thread; otherwise web-ort.ts's default (two when isolated).
+		const ready = api.init(
+			onProgress ? Comlink.proxy(onProgress) : undefined,
+			lightMode() ? { numThreads: 1 } : undefined
+		);
 		ocr = { worker, api, ready };
 		ready.catch(() => disposeOcrWorker());
 	}

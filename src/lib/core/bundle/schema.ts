@@ -1,6 +1,7 @@
 // The result bundle the phone signs. Only results travel: never an ID-card image or a clip, and face frames only as
 // the few small evidence crops a province that turns liveness evidence on asks for (attachments.evidence).
 import * as v from 'valibot';
+import { CompatReportSchema } from '../compat/report.ts';
 
 const Sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 
@@ -45,7 +46,14 @@ export const BundlePayloadSchema = v.object({
 		}),
 		{}
 	),
-	device: v.optional(v.object({ userAgent: v.optional(v.pipe(v.string(), v.maxLength(512))) }), {})
+	device: v.optional(
+		v.object({
+			userAgent: v.optional(v.pipe(v.string(), v.maxLength(512))),
+			/** The browser check before consent (src/lib/core/compat): family, capabilities, path; for reviewers. */
+			compat: v.optional(CompatReportSchema)
+		}),
+		{}
+	)
 });
 
 export const SignedBundleSchema = v.object({

@@ -11,6 +11,7 @@ import { wakePasswordJobs } from './password-jobs.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
 import type { StaffUser } from './staff.ts';
+import { readCompatReport } from '../../core/compat/report.ts';
 
 export async function reviewQueue(db: Db, limit = 100) {
 	return db
@@ -88,7 +89,8 @@ export async function reviewCase(db: Db, staff: StaffUser, outcomeId: number) {
 			reasons: s.reasons ?? []
 		})),
 		photo: dataUrl('photo', 'image/jpeg'),
-		signature: dataUrl('signature', 'image/png')
+		signature: dataUrl('signature', 'image/png'),
+		compat: readCompatReport(row.bundle)
 	};
 }
 

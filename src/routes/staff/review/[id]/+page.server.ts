@@ -36,7 +36,8 @@ export const load: PageServerLoad = async (event) => {
 				),
 				steps: c.steps,
 				photo: c.photo,
-				signature: c.signature
+				signature: c.signature,
+				compat: c.compat
 			}
 		};
 	} catch (e) {
