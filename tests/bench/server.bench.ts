@@ -368,6 +368,10 @@ async function runOne(c: RunConfig): Promise<Row> {
 		for (const server of servers.splice(0)) await server.stop();
 	};
 	let row: Row | null = null;
+	// PostgreSQL: the bench's one connection for its queries between rounds. A connection per query started a
+	// backend each time, whose CPU the cluster's figure counted when it exited, inside a later measured round.
+	const bench = c.env.DATABASE_URL ? new pg.Client({ connectionString: c.env.DATABASE_URL }) : null;
+	await bench?.connect();
 	const loads: number[] = [];
 	const loadTimer = setInterval(() => loads.push(loadavg()[0]), 1000);
 	try {
@@ -391,13 +395,7 @@ async function runOne(c: RunConfig): Promise<Row> {
 		const clear = async () => {
 			if (!c.face) return;
 			if (!restarts) {
-				const client = new pg.Client({ connectionString: c.env.DATABASE_URL });
-				await client.connect();
-				try {
-					await client.query('delete from face_embeddings');
-				} finally {
-					await client.end();
-				}
+				await bench!.query('delete from face_embeddings');
 				return;
 			}
 			await stop();
@@ -416,7 +414,7 @@ async function runOne(c: RunConfig): Promise<Row> {
 		const deal = (round: Body[]) => servers.map((_, i) => round.filter((_, j) => j % servers.length === i));
 		for (const round of warm) {
 			await Promise.all(deal(round).map((share, i) => load(servers[i].origin, share, 2)));
-			await untilIdle(pids(), () => pendingPasswordJobs(c.env));
+			await untilIdle(pids(), () => pendingPasswordJobs(c.env, false, bench ?? undefined));
 			await clear();
 		}
 
@@ -474,7 +472,7 @@ async function runOne(c: RunConfig): Promise<Row> {
 				threads.set(name, (threads.get(name) ?? 0) + s - (threadsBefore.get(name) ?? 0));
 			const client = process.cpuUsage(clientBefore);
 			clientMicros += client.user + client.system;
-			const drain = await untilIdle(pids(), () => pendingPasswordJobs(c.env));
+			const drain = await untilIdle(pids(), () => pendingPasswordJobs(c.env, false, bench ?? undefined));
 			afterSeconds =
 				afterSeconds === null || drain.cpuSeconds === null ? null : afterSeconds + drain.cpuSeconds;
 			drainSeconds += drain.seconds;
@@ -534,6 +532,7 @@ async function runOne(c: RunConfig): Promise<Row> {
 		};
 	} finally {
 		clearInterval(loadTimer);
+		await bench?.end();
 		await stop();
 	}
 	row!.pendingPasswords = await pendingPasswordJobs(c.env, true);
@@ -544,8 +543,13 @@ async function runOne(c: RunConfig): Promise<Row> {
  * Unsent password jobs: on PostgreSQL read at any time; PGlite's database belongs to its server, so only once it
  * stopped (`stopped`), else null.
  */
-async function pendingPasswordJobs(env: Record<string, string>, stopped = false): Promise<number | null> {
+async function pendingPasswordJobs(
+	env: Record<string, string>,
+	stopped = false,
+	open?: pg.Client
+): Promise<number | null> {
 	const query = 'select count(*)::int as n from password_jobs where sent_at is null';
+	if (open) return (await open.query<{ n: number }>(query)).rows[0].n;
 	if (env.DATABASE_URL) {
 		const client = new pg.Client({ connectionString: env.DATABASE_URL });
 		await client.connect();
