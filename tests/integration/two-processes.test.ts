@@ -69,6 +69,50 @@ describe.skipIf(!process.env.DATABASE_URL)('two server processes on one PostgreS
 		expect(Number(n.n)).toBe(1);
 	});
 
+	it('two reviewers deciding one case at once through the two instances: one decision, the other refused', async () => {
+		const [a, b] = servers;
+		const id = newIdNumber();
+		await registerOverHttp(a.origin, [hubeiRecord(id)]);
+		const phone = await preparePhone(a.origin, await adminCookie(a.origin), id, photo, '198.51.100.9');
+		const submitted = await fetch(`${a.origin}/api/phone/submit`, {
+			method: 'POST',
+			headers: { origin: a.origin, 'x-forwarded-for': '198.51.100.9' },
+			body: phone.form()
+		});
+		expect(((await submitted.json()) as { outcome: string }).outcome).toBe('review');
+		const outcome = await pgHandle!.db
+			.selectFrom('outcomes')
+			.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+			.select('outcomes.id')
+			.where('candidates.id_number', '=', id)
+			.executeTakeFirstOrThrow();
+		// Signed in on each instance first, so that the two decisions leave at the same moment.
+		const cookies = new Map([
+			[a, await adminCookie(a.origin)],
+			[b, await adminCookie(b.origin)]
+		]);
+		const decide = async (server: ServerProcess, decision: 'approve' | 'reject') =>
+			(
+				await fetch(`${server.origin}/api/review/${outcome.id}`, {
+					method: 'POST',
+					headers: {
+						'content-type': 'application/json',
+						origin: server.origin,
+						cookie: cookies.get(server)!
+					},
+					body: JSON.stringify({ decision, comment: `decided on ${server.origin}` })
+				})
+			).status;
+		const statuses = await Promise.all([decide(a, 'approve'), decide(b, 'reject')]);
+		expect(statuses.sort()).toEqual([200, 409]);
+		const decided = await pgHandle!.db
+			.selectFrom('outcomes')
+			.select(['review_status', 'review_comment'])
+			.where('id', '=', outcome.id)
+			.executeTakeFirstOrThrow();
+		expect(decided.review_status).not.toBe('pending');
+	});
+
 	it('sign-in requests from one address count across both instances', async () => {
 		const statuses: number[] = [];
 		for (let i = 0; i < SIGN_INS_PER_ADDRESS + 4; i++) {
