@@ -12,8 +12,13 @@ export const config = {
 	phoneLinkTtlMs: num(env.ZV_PHONE_LINK_TTL_MIN, 15) * 60_000,
 	challengeTtlMs: num(env.ZV_CHALLENGE_TTL_MIN, 20) * 60_000,
 	seedDemo: env.ZV_SEED_DEMO !== '0',
-	/** scrypt cost for staff and candidate passwords (2^14 minimum; raise on faster hardware). */
+	/** scrypt cost for staff passwords (2^14 minimum; raise on faster hardware). */
 	scryptN: Math.max(num(env.ZV_SCRYPT_N, 16384), 16384),
+	/**
+	 * Secret key(s) for candidates' one-time passwords (base64, >= 32 bytes, comma-separated, the first current): kept
+	 * outside the database, so a leaked database cannot test a guess. Unset: those passwords are hashed with scrypt.
+	 */
+	passwordPepper: env.ZV_PASSWORD_PEPPER || undefined,
 	/** Days the final photo and signature image are kept after the outcome; 0 disables deletion. */
 	/** Staged model manifest: the allow-list of model ids and hashes a bundle may name. */
 	modelsManifest: env.ZV_MODELS_MANIFEST || 'static/models/manifest.json',

@@ -1,9 +1,24 @@
-// Slow password hashes (scrypt from node:crypto) for staff passwords and the candidates' 8-digit passwords.
-// Stored as "scrypt$N$r$p$salt$hash" so the cost can be raised later without breaking existing hashes.
-import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+// Password hashes. Staff passwords (chosen by people, reused, guessable) get scrypt from node:crypto, stored as
+// "scrypt$N$r$p$salt$hash" so the cost can be raised later. A candidate's one-time password is not chosen by a person:
+// the server draws 8 digits (about 27 bits). No affordable slow hash protects so few bits against a leaked database
+// (a GPU tries all 10^8 against one scrypt hash in hours), while that hash's CPU on every confirmation capped the
+// province's rate. So with a pepper configured (ZV_PASSWORD_PEPPER, a secret kept outside the database, as the
+// threat model describes) the one-time password is stored as "hmac-sha256$key$salt$mac": HMAC-SHA-256 of salt and
+// password under the pepper, which a leaked database alone cannot test a single guess against. Without a pepper it
+// stays scrypt. verifyPassword reads every format, so hashes stored before a pepper was configured keep working.
+import {
+	createHash,
+	createHmac,
+	randomBytes,
+	randomInt,
+	scrypt,
+	timingSafeEqual,
+	type ScryptOptions
+} from 'node:crypto';
 import { config } from './config.ts';
 
 const KEY_LENGTH = 32;
+const PEPPERED = 'hmac-sha256';
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
 	return new Promise((resolve, reject) =>
@@ -13,6 +28,7 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
 	);
 }
 
+/** A slow, salted hash for a password a person chose (staff). */
 export async function hashPassword(password: string): Promise<string> {
 	const N = config.scryptN;
 	const r = 8;
@@ -22,8 +38,65 @@ export async function hashPassword(password: string): Promise<string> {
 	return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-	const [scheme, n, r, p, salt, hash] = stored.split('$');
+export interface Pepper {
+	/** Names the key in a stored hash (the first 8 hex digits of its SHA-256), so keys can be rotated. */
+	id: string;
+	key: Buffer;
+}
+
+/**
+ * Peppers from their configured form: base64 keys of at least 32 bytes, comma-separated, the first one current (new
+ * hashes) and the others still read (hashes made before a rotation). Throws on a key that is too short.
+ */
+export function parsePeppers(value: string | undefined): Pepper[] {
+	if (!value) return [];
+	return value
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean)
+		.map((encoded) => {
+			const key = Buffer.from(encoded, 'base64');
+			if (key.length < 32)
+				throw new Error('ZV_PASSWORD_PEPPER: each key must be at least 32 bytes, base64-encoded');
+			return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
+		});
+}
+
+const configuredPeppers = parsePeppers(config.passwordPepper);
+
+const mac = (pepper: Pepper, salt: Buffer, password: string) =>
+	createHmac('sha256', pepper.key).update(salt).update(password, 'utf8').digest();
+
+/**
+ * The stored form of a server-generated one-time password: peppered HMAC when a pepper is configured (microseconds),
+ * else the staff hash (scrypt).
+ */
+export async function hashOneTimePassword(
+	password: string,
+	peppers: readonly Pepper[] = configuredPeppers
+): Promise<string> {
+	const pepper = peppers[0];
+	if (!pepper) return hashPassword(password);
+	const salt = randomBytes(16);
+	return `${PEPPERED}$${pepper.id}$${salt.toString('base64url')}$${mac(pepper, salt, password).toString('base64url')}`;
+}
+
+/** Checks a password against any stored format (scrypt, or peppered HMAC with a configured key). */
+export async function verifyPassword(
+	password: string,
+	stored: string,
+	peppers: readonly Pepper[] = configuredPeppers
+): Promise<boolean> {
+	const parts = stored.split('$');
+	if (parts[0] === PEPPERED) {
+		const [, id, salt, hash] = parts;
+		const pepper = peppers.find((p) => p.id === id);
+		if (!pepper || !salt || !hash) return false;
+		const expected = Buffer.from(hash, 'base64url');
+		const key = mac(pepper, Buffer.from(salt, 'base64url'), password);
+		return key.length === expected.length && timingSafeEqual(key, expected);
+	}
+	const [scheme, n, r, p, salt, hash] = parts;
 	if (scheme !== 'scrypt' || !salt || !hash) return false;
 	const expected = Buffer.from(hash, 'base64url');
 	const key = await derive(password, Buffer.from(salt, 'base64url'), {

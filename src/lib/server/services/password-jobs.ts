@@ -8,7 +8,7 @@
 // the job is marked sent: the retry then sends a second message with a new password, and only the newest works.
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { hashPassword, randomDigits } from '../passwords.ts';
+import { hashOneTimePassword, randomDigits } from '../passwords.ts';
 import { serverPolicy } from '../policy.ts';
 import { successMessage, type SmsSender } from '../sms/index.ts';
 
@@ -97,7 +97,7 @@ async function runClaim(
 		return false;
 	}
 	const password = randomDigits(digits);
-	const hash = await hashPassword(password);
+	const hash = await hashOneTimePassword(password);
 	const stored = await db.transaction().execute(async (tx) => {
 		const mine = await held(tx, claim).set({ last_error: null }).returning('outcome_id').executeTakeFirst();
 		if (!mine) return false;
