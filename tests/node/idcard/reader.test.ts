@@ -171,6 +171,30 @@ describe('generated cards', () => {
 		}
 	});
 
+	it('reads an authority printed on two lines whole, photographed tilted', async () => {
+		// 25 characters: the card wraps it after 18, and the validity line moves down.
+		const authority = '红河哈尼族彝族自治州公安局金平苗族瑶族傣族自治县分局';
+		for (const [seed, rotate] of [
+			[46, 0],
+			[47, -6]
+		]) {
+			const card = await generateCard({
+				seed,
+				side: 'emblem',
+				identity: { authority },
+				degrade: rotate ? { fill: 0.7, rotate, perspective: 0.02, jpegQuality: 80 } : 'clean',
+				write: false
+			});
+			const r = await idCardReader.read(await decodeImage(card.bytes), { today, side: 'emblem' });
+			expect(r.status).toBe('ok');
+			expect(r.fields).toEqual({
+				authority,
+				validFrom: card.identity.validFrom,
+				validTo: card.identity.validTo
+			});
+		}
+	});
+
 	it('reads the same fields when told the side (field-area detection) as when it finds the side itself', async () => {
 		let compared = 0;
 		for (const seed of [21, 22, 23, 24]) {

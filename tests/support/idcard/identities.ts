@@ -82,10 +82,16 @@ export function randomIdentity(r: Rng): Identity {
 	// Sequence: two free digits, then the sex digit (odd = male, even = female).
 	const sexDigit = int(r, 0, 4) * 2 + (sex === '男' ? 1 : 0);
 	const id17 = county + birthDate.replace(/-/g, '') + String(int(r, 0, 99)).padStart(2, '0') + sexDigit;
+	// A county under a prefecture gets its prefecture's bureau's branch (淮安市公安局盱眙县分局), a district of a
+	// municipality its city's (北京市公安局海淀区分局); a county-level city or county directly under the
+	// province or region (新星市, 琼中黎族苗族自治县) has a bureau of its own.
+	const direct = ['省直辖县级行政区划', '自治区直辖县级行政区划'].includes(place.prefecture ?? '');
 	const authorityPlace =
 		(place.prefecture && !['市辖区', '县'].includes(place.prefecture) ? place.prefecture : place.province) ??
 		'';
-	const authority = `${authorityPlace}公安局${place.county ?? ''}分局`.replace('公安局分局', '公安局');
+	const authority = direct
+		? `${place.county}公安局`
+		: `${authorityPlace}公安局${place.county ?? ''}分局`.replace('公安局分局', '公安局');
 	const issueYear = Math.max(year + 16, int(r, 2008, 2025));
 	const from = isoDate(Math.min(issueYear, 2025), int(r, 1, 12), int(r, 1, 28));
 	const age = Number(from.slice(0, 4)) - year;

@@ -5,6 +5,8 @@ export const CARD_W = 856;
 export const CARD_H = 540;
 export const PORTRAIT_BOX = { x: 545, y: 70, width: 240, height: 300 };
 export const ADDRESS_CHARS_PER_LINE = 11;
+/** The authority's value runs from x = 290 at 28 px a character: 18 fit before the card's right edge. */
+export const AUTHORITY_CHARS_PER_LINE = 18;
 
 export const LABEL_COLOR = '#2b74b8';
 export const SANS = 'Noto Sans CJK SC';
@@ -17,4 +19,11 @@ export function addressLines(address: string): string[] {
 	for (let i = 0; i < chars.length; i += ADDRESS_CHARS_PER_LINE)
 		lines.push(chars.slice(i, i + ADDRESS_CHARS_PER_LINE).join(''));
 	return lines.slice(0, 3);
+}
+
+/** Splits an issuing authority into the card's lines: a long one (红河哈尼族彝族自治州公安局…分局) takes two. */
+export function authorityLines(authority: string): string[] {
+	const chars = Array.from(authority);
+	if (chars.length <= AUTHORITY_CHARS_PER_LINE) return [authority];
+	return [chars.slice(0, AUTHORITY_CHARS_PER_LINE).join(''), chars.slice(AUTHORITY_CHARS_PER_LINE).join('')];
 }

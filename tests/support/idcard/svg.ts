@@ -1,6 +1,15 @@
 // SVG of each card side, rendered by librsvg (through sharp) with the system's Noto CJK fonts.
 import type { Identity, Rng } from './identities.ts';
-import { addressLines, CARD_H, CARD_W, DIGITS, LABEL_COLOR, PORTRAIT_BOX, SANS } from './layout.ts';
+import {
+	addressLines,
+	authorityLines,
+	CARD_H,
+	CARD_W,
+	DIGITS,
+	LABEL_COLOR,
+	PORTRAIT_BOX,
+	SANS
+} from './layout.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -95,11 +104,15 @@ export function emblemSvg(id: Identity, r: Rng): string {
 	const parts: string[] = [background(r, true), emblem(), registration(r)];
 	parts.push(text(262, 130, '中华人民共和国', 46, { weight: 'bold', spacing: 10 }));
 	parts.push(text(280, 235, '居民身份证', 70, { weight: 'bold', spacing: 22 }));
-	parts.push(text(150, 420, '签发机关', 24, { color: '#111', spacing: 4 }), text(290, 420, id.authority, 28));
+	// A long authority wraps to a second line under the first, and the validity moves down to make room.
+	const authority = authorityLines(id.authority);
+	parts.push(text(150, 420, '签发机关', 24, { color: '#111', spacing: 4 }));
+	authority.forEach((line, i) => parts.push(text(290, 420 + i * 34, line, 28)));
+	const validityY = authority.length > 1 ? 492 : 480;
 	const to = id.validTo === '长期' ? '长期' : id.validTo.replace(/-/g, '.');
 	parts.push(
-		text(150, 480, '有效期限', 24, { color: '#111', spacing: 4 }),
-		text(290, 480, `${id.validFrom.replace(/-/g, '.')}-${to}`, 28),
+		text(150, validityY, '有效期限', 24, { color: '#111', spacing: 4 }),
+		text(290, validityY, `${id.validFrom.replace(/-/g, '.')}-${to}`, 28),
 		'</g>'
 	);
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}">${parts.join('\n')}</svg>`;

@@ -12,7 +12,7 @@ export interface AddressHeads {
 }
 
 /** Edits tolerated in a head of `length` characters: one per five, at least one. */
-const tolerance = (length: number) => Math.max(1, Math.floor(length / 5));
+export const tolerance = (length: number) => Math.max(1, Math.floor(length / 5));
 
 export function addressHeads(regions: RegionTable): AddressHeads {
 	const byProvince = new Map<string, Set<string>>();

@@ -208,19 +208,30 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 	const fields: EmblemFields = { authority: null, validFrom: null, validTo: null };
 	const confidence = { authority: 0, validFrom: 0, validTo: 0 };
 	const labelsFound: string[] = [];
+	/** The authority's rows so far (two at most: a card prints it on one or two lines). */
+	let authority: { text: string; confidences: number[] } | null = null;
+	let authorityOpen = false;
 	for (const row of rs) {
 		const t = row.text;
 		if (/居民身份证/.test(t)) labelsFound.push('居民身份证');
 		if (/中华人民共和国/.test(t)) labelsFound.push('中华人民共和国');
 		const auth = /^签发机[关美]?(.*)$/.exec(t) ?? /^(?:签发|发机关)(.*)$/.exec(t);
+		const valid = /^有效期限?(.*)$/.exec(t) ?? /^(?:效期限|期限)(.*)$/.exec(t);
 		if (auth) {
 			labelsFound.push('签发机关');
-			fields.authority = auth[1] || null;
-			confidence.authority = auth[1] ? row.confidence : 0;
+			authority = { text: auth[1], confidences: auth[1] ? [row.confidence] : [] };
+			authorityOpen = true;
 			continue;
 		}
-		const valid = /^有效期限?(.*)$/.exec(t) ?? /^(?:效期限|期限)(.*)$/.exec(t);
+		// A long authority wraps: a row with no label between 签发机关 and 有效期限 is its second line.
+		if (authority && authorityOpen && !valid && /[\u4e00-\u9fff]/.test(t)) {
+			authority.text += t;
+			authority.confidences.push(row.confidence);
+			authorityOpen = authority.confidences.length < 2;
+			continue;
+		}
 		if (valid) {
+			authorityOpen = false;
 			labelsFound.push('有效期限');
 			const period = parseValidity(valid[1]);
 			fields.validFrom = period.validFrom;
@@ -228,6 +239,10 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 			confidence.validFrom = period.validFrom ? row.confidence : 0;
 			confidence.validTo = period.validTo ? row.confidence : 0;
 		}
+	}
+	if (authority?.text) {
+		fields.authority = authority.text;
+		confidence.authority = Math.min(...authority.confidences);
 	}
 	return { fields, confidence, labelsFound, sources: {} };
 }

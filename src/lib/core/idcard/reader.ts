@@ -4,6 +4,7 @@
 // actually present), and cut out the ID portrait for the face engine.
 import { crop } from '../image/ops.ts';
 import { addressHeads, correctAddressHead, type AddressHeads } from './address-head.ts';
+import { authorityNames, correctAuthority, type AuthorityNames } from './authority.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 import type { InferenceRuntime } from '../runtime.ts';
 import { todayInChina } from './dates.ts';
@@ -175,6 +176,8 @@ export function createIdCardReader(deps: {
 	const emittable = new Set(dictionary);
 	let addressHeadNames: AddressHeads | null = null;
 	const heads = () => (addressHeadNames ??= addressHeads(deps.regions));
+	let bureauNames: AuthorityNames | null = null;
+	const bureaus = () => (bureauNames ??= authorityNames(deps.regions));
 
 	/** Recogniser probabilities per line, for lexicon re-reading; never leaves the reader. */
 	const lineProbs = new WeakMap<OcrLine, NonNullable<RecognizedText['probs']>>();
@@ -509,7 +512,12 @@ export function createIdCardReader(deps: {
 				if (portraitParsed.fields.address)
 					portraitParsed.fields.address = correctAddressHead(portraitParsed.fields.address, heads());
 				parsed = portraitParsed;
-			} else parsed = parseEmblem(lines);
+			} else {
+				const emblemParsed = parseEmblem(lines);
+				if (emblemParsed.fields.authority)
+					emblemParsed.fields.authority = correctAuthority(emblemParsed.fields.authority, bureaus()) || null;
+				parsed = emblemParsed;
+			}
 			profile('parse', performance.now() - t);
 			const fields: CardFields = parsed.fields;
 			const checks = validateCard(fields, today, deps.regions);
