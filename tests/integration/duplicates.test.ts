@@ -14,7 +14,8 @@ import { FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index
 import {
 	decodeEmbedding,
 	embeddingBytes,
-	findDuplicateFaces
+	findDuplicateFaces,
+	nearestFacesQuery
 } from '../../src/lib/server/services/duplicates.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -182,12 +183,14 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				// A handful of rows: only with the other plans off does the planner show the index it would take at scale.
 				await sql`set local enable_seqscan = off`.execute(tx);
 				await sql`set local enable_bitmapscan = off`.execute(tx);
-				const { rows } = await sql<{ 'QUERY PLAN': string }>`explain
-					select outcome_id from face_embeddings where province = 'hubei' and candidate_id <> 1
-					order by face <=> ${`[${values.concat(Array(504).fill(0.01)).join(',')}]`}::vector limit 20`.execute(tx);
+				const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${nearestFacesQuery(
+					'hubei',
+					1,
+					values.concat(Array(504).fill(0.01))
+				)}`.execute(tx);
 				return rows.map((r) => r['QUERY PLAN']).join('\n');
 			});
-			expect(plan).toContain('face_embeddings_hnsw_hubei');
+			expect(plan).toContain('Index Scan using face_embeddings_hnsw16_hubei');
 		}
 	);
 
@@ -217,15 +220,22 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				const { rows } = await sql<{ filled: boolean; indexes: string[] }>`
 					select bool_and(face is not null and face = face_embedding_vector(vector)) as filled,
 						(select array_agg(indexname::text order by indexname) from pg_indexes
-							where tablename = 'face_embeddings' and indexname like 'face_embeddings_hnsw_%') as indexes
+							where tablename = 'face_embeddings' and indexname ~ '^face_embeddings_hnsw') as indexes
 					from face_embeddings`.execute(db);
 				expect(rows[0].filled).toBe(true);
 				expect(rows[0].indexes).toEqual(
 					Object.keys(policies)
 						.sort()
-						.map((p) => `face_embeddings_hnsw_${p}`)
+						.map((p) => `face_embeddings_hnsw16_${p}`)
 				);
 				expect(await findDuplicateFaces(restarted.db, 'hubei', -1, probe)).toEqual(before);
+				// An earlier version's full-precision index goes at the next start.
+				await sql`create index face_embeddings_hnsw_hubei on face_embeddings
+					using hnsw (face vector_cosine_ops) where province = 'hubei'`.execute(db);
+				await (await handle.another!()).close();
+				const left = await sql<{ n: number }>`select count(*)::int as n from pg_indexes
+					where indexname = 'face_embeddings_hnsw_hubei'`.execute(db);
+				expect(left.rows[0].n).toBe(0);
 			} finally {
 				await restarted.close();
 			}

@@ -2,7 +2,7 @@
 // (枪手), who works across a province's exam areas. Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
 import { sql } from 'kysely';
-import { FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
+import { FACE_INDEX, FACE_INDEX_EXPRESSION, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 
@@ -80,6 +80,22 @@ interface StoredEmbedding {
 	vector: Float32Array;
 }
 
+/** The HNSW search's settings, for the rest of the transaction `tx`. */
+export async function indexSettings(tx: Db, efSearch: number = FACE_INDEX.efSearch): Promise<void> {
+	await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
+		set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
+}
+
+/** The query that walks the province's HNSW index (the bench explains this one). */
+export function nearestFacesQuery(province: string, candidateId: number, embedding: readonly number[]) {
+	const query = `[${embedding.join(',')}]`;
+	// The province as a literal: the planner picks a partial index only for a predicate it can see.
+	return sql<{ outcome_id: number; candidate_id: number; vector: Uint8Array }>`
+		select outcome_id, candidate_id, vector from face_embeddings
+		where province = ${sql.lit(province)} and candidate_id <> ${candidateId}
+		order by ${sql.raw(FACE_INDEX_EXPRESSION)} <=> l2_normalize(${query}::vector)::halfvec(512) limit ${sql.lit(FACE_INDEX.limit)}`;
+}
+
 /**
  * The province's embeddings nearest to the query by its HNSW index (approximate: its recall against an exact
  * scan is measured by tests/bench/duplicates.bench.ts). The index's settings hold for this transaction only.
@@ -92,14 +108,8 @@ async function nearestInIndex(
 	efSearch: number
 ): Promise<StoredEmbedding[]> {
 	const search = async (tx: Db) => {
-		await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
-			set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
-		const query = `[${embedding.join(',')}]`;
-		// The province as a literal: the planner picks a partial index only for a predicate it can see.
-		const { rows } = await sql<{ outcome_id: number; candidate_id: number; vector: Uint8Array }>`
-			select outcome_id, candidate_id, vector from face_embeddings
-			where province = ${sql.lit(province)} and candidate_id <> ${candidateId}
-			order by face <=> ${query}::vector limit ${sql.lit(FACE_INDEX.limit)}`.execute(tx);
+		await indexSettings(tx, efSearch);
+		const { rows } = await nearestFacesQuery(province, candidateId, embedding).execute(tx);
 		return rows.map((r) => ({
 			outcomeId: r.outcome_id,
 			candidateId: r.candidate_id,
