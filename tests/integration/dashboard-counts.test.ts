@@ -104,7 +104,10 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 		await db
 			.transaction()
 			.execute((tx) =>
-				flagEarlier(tx, [{ outcomeId: first.id, candidateId: first.candidate_id, similarity: 0.9 }], 1)
+				flagEarlier(tx, [{ outcomeId: first.id, candidateId: first.candidate_id, similarity: 0.9 }], {
+					candidateId: 1,
+					outcomeId: first.id
+				})
 			);
 
 		// A record moved to another exam area by the registration system takes its session's figures along.

@@ -162,22 +162,43 @@ export async function lockProvince(tx: Db, province: string): Promise<void> {
 	await sql`select pg_advisory_xact_lock(7341002, hashtext(${province}))`.execute(tx);
 }
 
-/** The review reason a duplicate face gives, on the new outcome and on the earlier one it matched. */
-export function duplicateFaceReason(otherCandidateId: number, similarity: number) {
+/**
+ * The review reason a duplicate face gives, on the new outcome and on the earlier one it matched: it names the
+ * other outcome, so the review page shows both candidates side by side.
+ */
+export function duplicateFaceReason(other: { candidateId: number; outcomeId: number }, similarity: number) {
 	return {
 		code: 'duplicate_face',
 		zh: '同一省份另一身份证号码的照片与此人脸相同',
 		en: 'The same face appears under another ID number in this province',
-		otherCandidateId,
+		otherCandidateId: other.candidateId,
+		otherOutcomeId: other.outcomeId,
 		similarity
 	};
 }
 
-/** Sends the earlier outcomes to review too, naming the new one. */
+/** A duplicate_face reason as stored (older ones name only the other candidate). */
+export interface DuplicateFaceReason {
+	code: 'duplicate_face';
+	otherCandidateId: number;
+	otherOutcomeId?: number;
+	similarity: number;
+}
+
+export function isDuplicateFaceReason(reason: unknown): reason is DuplicateFaceReason {
+	const r = reason as Partial<DuplicateFaceReason> | null;
+	return r?.code === 'duplicate_face' && Number.isInteger(r.otherCandidateId);
+}
+
+/**
+ * Sends the earlier outcomes to review too, naming the new one, and tells the registration system: each gets an
+ * outcome event with its review pending (an earlier confirmation is in doubt now).
+ */
 export async function flagEarlier(
 	tx: Db,
 	hits: readonly DuplicateHit[],
-	newCandidateId: number
+	newOutcome: { candidateId: number; outcomeId: number },
+	now = new Date()
 ): Promise<void> {
 	if (hits.length === 0) return;
 	// Their rows locked first (a reviewer's decision on one waits), so the dashboard counts each change once.
@@ -201,11 +222,20 @@ export async function flagEarlier(
 					.updateTable('outcomes')
 					.set({
 						review_status: 'pending',
-						review_reasons: JSON.stringify([duplicateFaceReason(newCandidateId, hit.similarity)])
+						review_reasons: JSON.stringify([duplicateFaceReason(newOutcome, hit.similarity)])
 					})
 					.where('id', '=', hit.outcomeId)
 					.execute();
 			}
 		}
 	);
+	// The same fields as every outcome event (record-outcome.ts), read from the rows as they are now.
+	await sql`
+		insert into outcome_events (outcome_id, payload)
+		select o.id, jsonb_build_object('sessionId', o.session_id, 'idNumber', c.id_number, 'province', c.province,
+			'result', o.result, 'reviewStatus', o.review_status, 'at', ${now.toISOString()}::text,
+			'outcomeId', o.id, 'admissionNumber', o.admission_number)
+		from outcomes o join candidates c on c.id = o.candidate_id
+		where o.id = any(${hits.map((hit) => hit.outcomeId)}::integer[])
+		order by o.id`.execute(tx);
 }

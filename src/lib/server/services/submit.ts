@@ -301,7 +301,7 @@ async function submitVerified(
 				reviewReasons:
 					result === 'failed'
 						? [...evidenceReasons, ...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])]
-						: [...held, ...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity))]
+						: [...held, ...duplicates.map((d) => duplicateFaceReason(d, d.similarity))]
 			},
 			result,
 			reviewStatus,
@@ -320,7 +320,8 @@ async function submitVerified(
 				: [accepted],
 			now
 		});
-		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidateId);
+		if (duplicates.length > 0)
+			await flagEarlier(tx, duplicates, { candidateId, outcomeId: recorded.id }, now);
 		const reasons = [
 			...(result === 'confirmed' ? [] : evidenceReasons),
 			...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])
