@@ -375,7 +375,7 @@ for (const size of url ? SIZES : []) {
 			(await sql<{ shared_buffers: string }>`show shared_buffers`.execute(db)).rows[0].shared_buffers
 		);
 		const sizes = await sql<{ index: string; tbl: string }>`
-			select pg_relation_size(${`face_embeddings_hnsw16_${PROVINCE}`}::regclass) as index,
+			select pg_relation_size(${`face_embeddings_hnsw_${PROVINCE}`}::regclass) as index,
 				pg_total_relation_size('face_embeddings') - pg_indexes_size('face_embeddings') as tbl`.execute(db);
 		const mb = (x: string) => round(Number(x) / 2 ** 20, 0);
 		started = 0;
@@ -416,7 +416,7 @@ for (const size of url ? SIZES : []) {
 			executionMs: round(explained[0]['Execution Time'])
 		});
 		console.log('plan of the app query:', JSON.stringify(plans.at(-1)));
-		if (scan['Index Name'] !== `face_embeddings_hnsw16_${PROVINCE}`)
+		if (scan['Index Name'] !== `face_embeddings_hnsw_${PROVINCE}`)
 			console.log('WARNING: the planner does not use the HNSW index');
 		const backend = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 		results.push(

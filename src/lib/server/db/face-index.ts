@@ -65,20 +65,13 @@ export async function ensureFaceVectors(run: RunScript): Promise<boolean> {
 }
 
 /**
- * What the index holds and a search orders by: the vector at unit length (the cosine is the same; half precision
- * holds no value beyond 65,504) in half precision.
- */
-export const FACE_INDEX_EXPRESSION = 'l2_normalize(face)::halfvec(512)';
-
-/**
- * A province's HNSW index. It holds the vectors at half precision (halfvec): half the pages of full precision, so
- * a province's graph stays in shared buffers twice as long, and a search reads half the bytes; what it proposes is
- * compared again at full precision by the app (duplicates.ts), so only which rows are proposed can differ.
+ * A province's HNSW index (cosine, full precision). Half precision (halfvec) halves the index and its build time
+ * but missed a poor stand-in photo that full precision finds at the same ef_search (models/notes/duplicates.md).
  */
 export function faceIndexSql(code: string): string {
 	if (!/^[a-z_]+$/.test(code)) throw new Error(`province code not usable in an index name: ${code}`);
-	return `create index if not exists face_embeddings_hnsw16_${code} on face_embeddings
-		using hnsw ((${FACE_INDEX_EXPRESSION}) halfvec_cosine_ops) where province = '${code}'`;
+	return `create index if not exists face_embeddings_hnsw_${code} on face_embeddings
+		using hnsw (face vector_cosine_ops) where province = '${code}'`;
 }
 
 /** The vector column and every province's index, where the server has pgvector. */
@@ -86,7 +79,5 @@ export async function ensureFaceIndexes(run: RunScript): Promise<void> {
 	if (!(await ensureFaceVectors(run))) return;
 	for (const code of Object.keys(policies)) {
 		await run(faceIndexSql(code));
-		// The full-precision index of earlier versions: twice the size, no longer searched.
-		await run(`drop index if exists face_embeddings_hnsw_${code}`);
 	}
 }

@@ -2,7 +2,7 @@
 // (枪手), who works across a province's exam areas. Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
 import { sql } from 'kysely';
-import { FACE_INDEX, FACE_INDEX_EXPRESSION, HAS_FACE_VECTORS } from '../db/face-index.ts';
+import { FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 
@@ -93,7 +93,7 @@ export function nearestFacesQuery(province: string, candidateId: number, embeddi
 	return sql<{ outcome_id: number; candidate_id: number; vector: Uint8Array }>`
 		select outcome_id, candidate_id, vector from face_embeddings
 		where province = ${sql.lit(province)} and candidate_id <> ${candidateId}
-		order by ${sql.raw(FACE_INDEX_EXPRESSION)} <=> l2_normalize(${query}::vector)::halfvec(512) limit ${sql.lit(FACE_INDEX.limit)}`;
+		order by face <=> ${query}::vector limit ${sql.lit(FACE_INDEX.limit)}`;
 }
 
 /**
