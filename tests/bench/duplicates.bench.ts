@@ -297,6 +297,8 @@ const plans: {
 	executionMs: number;
 }[] = [];
 let sharedBuffers: string | null = null;
+/** Peak resident memory of the backend that built the index, per size. */
+const buildPeakMB: { embeddings: number; mb: number }[] = [];
 
 for (const size of PGLITE_SIZES) {
 	const lite = new PGlite('memory://');
@@ -367,9 +369,21 @@ for (const size of url ? SIZES : []) {
 		await sql`set session_replication_role = origin`.execute(db);
 		await sql`set maintenance_work_mem = '4GB'`.execute(db);
 		await sql`set max_parallel_maintenance_workers = 1`.execute(db);
+		const backend = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 		let started = performance.now();
 		await sql.raw(faceIndexSql(PROVINCE)).execute(db);
 		const buildS = round((performance.now() - started) / 1000);
+		// The building backend's peak resident memory (its share of shared buffers included), where readable.
+		try {
+			const status = readFileSync(`/proc/${backend.rows[0].pid}/status`, 'utf8');
+			buildPeakMB.push({
+				embeddings: size,
+				mb: round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024, 0)
+			});
+			console.log(`index build ${buildS} s, backend peak RSS ${buildPeakMB.at(-1)!.mb} MB`);
+		} catch {
+			// Another machine's server: not measured.
+		}
 		await sql`analyze face_embeddings`.execute(db);
 		sharedBuffers = String(
 			(await sql<{ shared_buffers: string }>`show shared_buffers`.execute(db)).rows[0].shared_buffers
@@ -418,7 +432,6 @@ for (const size of url ? SIZES : []) {
 		console.log('plan of the app query:', JSON.stringify(plans.at(-1)));
 		if (scan['Index Name'] !== `face_embeddings_hnsw_${PROVINCE}`)
 			console.log('WARNING: the planner does not use the HNSW index');
-		const backend = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 		results.push(
 			...(await measure(
 				'PostgreSQL + pgvector',
@@ -464,6 +477,7 @@ function report(): void {
 				index: { ...FACE_INDEX, m: 16, efConstruction: 64 },
 				data: `synthetic: ${GROUPS} groups, people at cosine ~0.3 within a group; probes: stand-in good/poor photo, new person`,
 				sharedBuffers,
+				buildPeakMB,
 				plans,
 				rows: results
 			},
