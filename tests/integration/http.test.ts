@@ -132,7 +132,7 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		]) {
 			const refused = await get(encodeURI(path));
 			expect(refused.status).toBe(403);
-			expect(((await refused.json()) as { code: string }).code).toBe('other_exam_area');
+			expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('other_exam_area');
 		}
 		// Asking for the whole province gives its own area only, in the figures and the choice of areas.
 		const own = await get('/api/staff/dashboard?province=hubei');
