@@ -101,14 +101,12 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 			.select(['id', 'candidate_id'])
 			.where('session_id', '=', confirmed.opened.sessionId)
 			.executeTakeFirstOrThrow();
-		await db
-			.transaction()
-			.execute((tx) =>
-				flagEarlier(tx, [{ outcomeId: first.id, candidateId: first.candidate_id, similarity: 0.9 }], {
-					candidateId: 1,
-					outcomeId: first.id
-				})
-			);
+		await db.transaction().execute((tx) =>
+			flagEarlier(tx, [{ outcomeId: first.id, candidateId: first.candidate_id, similarity: 0.9 }], {
+				candidateId: 1,
+				outcomeId: first.id
+			})
+		);
 
 		// A record moved to another exam area by the registration system takes its session's figures along.
 		const moving = await register();
