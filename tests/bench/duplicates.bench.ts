@@ -18,9 +18,14 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { FACE_MATCH } from '../../src/lib/core/face/match.ts';
-import { ensureFaceVectors, FACE_INDEX } from '../../src/lib/server/db/face-index.ts';
+import { ensureFaceVectors, FACE_INDEX, faceIndexSql } from '../../src/lib/server/db/face-index.ts';
 import type { Database } from '../../src/lib/server/db/schema.ts';
-import { embeddingBytes, findDuplicateFaces } from '../../src/lib/server/services/duplicates.ts';
+import {
+	embeddingBytes,
+	findDuplicateFaces,
+	indexSettings,
+	nearestFacesQuery
+} from '../../src/lib/server/services/duplicates.ts';
 
 const SIZES = (process.env.ZV_BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const PGLITE_SIZES = (process.env.ZV_BENCH_PGLITE_SIZES ?? '100000').split(',').filter(Boolean).map(Number);
@@ -136,6 +141,12 @@ interface Row {
 	probes: number;
 	p50Ms: number;
 	p99Ms: number;
+	/**
+	 * CPU time per search, PostgreSQL's backend (its /proc schedstat) plus this process: what a search costs on a
+	 * quiet machine, where wall time under the shared machine's load is mostly waiting for a core.
+	 */
+	cpuP50Ms: number | null;
+	cpuP99Ms: number | null;
 	/** Share of probes whose nearest embedding (exact scan) is the search's nearest too. */
 	recallAt1: number | null;
 	/** Share of the exact scan's matches at the strict threshold that the search finds. */
@@ -157,6 +168,22 @@ const EF_VALUES = [...new Set([40, 100, 200, 400, FACE_INDEX.efSearch])].sort((a
 
 type Exact = (p: number[]) => Promise<{ top: number | null; hits: Set<number> }>;
 
+/** CPU milliseconds a process has run so far (Linux schedstat: nanoseconds on a CPU), or null where unreadable. */
+function cpuClock(pid: number | null): () => number | null {
+	const read = () => {
+		try {
+			return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+		} catch {
+			return null;
+		}
+	};
+	return () => {
+		const own = process.cpuUsage();
+		const backend = pid === null ? 0 : read();
+		return backend === null ? null : backend + (own.user + own.system) / 1000;
+	};
+}
+
 async function measure(
 	backend: string,
 	db: Kysely<Database>,
@@ -164,7 +191,8 @@ async function measure(
 	exact: Exact | null,
 	loadMs: number,
 	index: { buildS: number; mb: number; tableMb: number } | null,
-	count: number
+	count: number,
+	cpu: () => number | null
 ): Promise<Row[]> {
 	const out: Row[] = [];
 	const base = {
@@ -186,6 +214,7 @@ async function measure(
 		}
 		for (const ef of exact ? EF_VALUES : [null]) {
 			const searchMs: number[] = [];
+			const cpuMs: number[] = [];
 			let top1 = 0;
 			let top1Total = 0;
 			let exactMatches = 0;
@@ -193,9 +222,12 @@ async function measure(
 			const byKind: Row['byKind'] = {};
 			for (const [k, probe] of list.entries()) {
 				const started = performance.now();
+				const cpuBefore = cpu();
 				// Threshold -1: every proposal back with its exact similarity, so the nearest and the matches can be compared.
 				const proposals = await findDuplicateFaces(db, PROVINCE, -1, probe.vector, -1, ef ?? undefined);
 				searchMs.push(performance.now() - started);
+				const cpuAfter = cpu();
+				if (cpuBefore !== null && cpuAfter !== null) cpuMs.push(cpuAfter - cpuBefore);
 				const kind = (byKind[probe.kind] ??= { probes: 0, exactMatches: 0, found: 0 });
 				kind.probes++;
 				const truth = truths[k];
@@ -228,6 +260,8 @@ async function measure(
 				byKind,
 				p50Ms: round(quantile(searchMs, 0.5)),
 				p99Ms: round(quantile(searchMs, 0.99)),
+				cpuP50Ms: cpuMs.length ? round(quantile(cpuMs, 0.5)) : null,
+				cpuP99Ms: cpuMs.length ? round(quantile(cpuMs, 0.99)) : null,
 				recallAt1: exact ? round(top1 / Math.max(1, top1Total), 4) : 1,
 				recallAtThreshold: exact ? round(found / Math.max(1, exactMatches), 4) : 1
 			});
@@ -243,6 +277,8 @@ async function measure(
 				byKind: {},
 				p50Ms: round(quantile(exactMs, 0.5)),
 				p99Ms: round(quantile(exactMs, 0.99)),
+				cpuP50Ms: null,
+				cpuP99Ms: null,
 				recallAt1: 1,
 				recallAtThreshold: 1
 			});
@@ -251,6 +287,18 @@ async function measure(
 }
 
 const results: Row[] = [];
+/** The app's query explained once per size (PostgreSQL). */
+const plans: {
+	embeddings: number;
+	node: string;
+	index: unknown;
+	sharedHit: number;
+	sharedRead: number;
+	executionMs: number;
+}[] = [];
+let sharedBuffers: string | null = null;
+/** Peak resident memory of the backend that built the index, per size. */
+const buildPeakMB: { embeddings: number; mb: number }[] = [];
 
 for (const size of PGLITE_SIZES) {
 	const lite = new PGlite('memory://');
@@ -266,10 +314,12 @@ for (const size of PGLITE_SIZES) {
 			db
 		);
 		results.push(
-			...(await measure('PGlite', db, size, null, loadMs, null, Math.min(PROBES, 20))).map((r) => ({
-				...r,
-				tableMB: round(Number(sizes.rows[0].tbl) / 2 ** 20, 0)
-			}))
+			...(await measure('PGlite', db, size, null, loadMs, null, Math.min(PROBES, 20), cpuClock(null))).map(
+				(r) => ({
+					...r,
+					tableMB: round(Number(sizes.rows[0].tbl) / 2 ** 20, 0)
+				})
+			)
 		);
 		report();
 	} finally {
@@ -319,14 +369,25 @@ for (const size of url ? SIZES : []) {
 		await sql`set session_replication_role = origin`.execute(db);
 		await sql`set maintenance_work_mem = '4GB'`.execute(db);
 		await sql`set max_parallel_maintenance_workers = 1`.execute(db);
+		const backend = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 		let started = performance.now();
-		await sql
-			.raw(
-				`create index face_embeddings_hnsw_${PROVINCE} on face_embeddings using hnsw (face vector_cosine_ops) where province = '${PROVINCE}'`
-			)
-			.execute(db);
+		await sql.raw(faceIndexSql(PROVINCE)).execute(db);
 		const buildS = round((performance.now() - started) / 1000);
+		// The building backend's peak resident memory (its share of shared buffers included), where readable.
+		try {
+			const status = readFileSync(`/proc/${backend.rows[0].pid}/status`, 'utf8');
+			buildPeakMB.push({
+				embeddings: size,
+				mb: round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024, 0)
+			});
+			console.log(`index build ${buildS} s, backend peak RSS ${buildPeakMB.at(-1)!.mb} MB`);
+		} catch {
+			// Another machine's server: not measured.
+		}
 		await sql`analyze face_embeddings`.execute(db);
+		sharedBuffers = String(
+			(await sql<{ shared_buffers: string }>`show shared_buffers`.execute(db)).rows[0].shared_buffers
+		);
 		const sizes = await sql<{ index: string; tbl: string }>`
 			select pg_relation_size(${`face_embeddings_hnsw_${PROVINCE}`}::regclass) as index,
 				pg_total_relation_size('face_embeddings') - pg_indexes_size('face_embeddings') as tbl`.execute(db);
@@ -345,12 +406,32 @@ for (const size of url ? SIZES : []) {
 					hits: new Set(rows.filter((r) => r.similarity >= FACE_MATCH.strict + 1e-4).map((r) => r.outcome_id))
 				};
 			});
-		const plan = await sql<{ 'QUERY PLAN': string }>`explain select outcome_id from face_embeddings
-			where province = 'hubei' and candidate_id <> -1 order by face <=> ${`[${person(0).join(',')}]`}::vector limit 20`.execute(
-			db
-		);
-		const usesIndex = plan.rows.some((r) => r['QUERY PLAN'].includes(`face_embeddings_hnsw_${PROVINCE}`));
-		if (!usesIndex) console.log('WARNING: the planner does not use the HNSW index');
+		// The app's own query explained: which index, how many index and table pages it touched (shared buffers hit,
+		// or read from the operating system), its time in the executor.
+		const explained = await db.transaction().execute(async (tx) => {
+			await indexSettings(tx);
+			const probe = probes(size, 1, 4242)[0].vector;
+			const { rows } = await sql<{
+				'QUERY PLAN': unknown;
+			}>`explain (analyze, buffers, format json) ${nearestFacesQuery(PROVINCE, -1, probe)}`.execute(tx);
+			const json = rows[0]['QUERY PLAN'];
+			return (typeof json === 'string' ? JSON.parse(json) : json) as {
+				Plan: Record<string, unknown> & { Plans?: Record<string, unknown>[] };
+				'Execution Time': number;
+			}[];
+		});
+		const scan = explained[0].Plan.Plans?.[0] ?? explained[0].Plan;
+		plans.push({
+			embeddings: size,
+			node: String(scan['Node Type']),
+			index: scan['Index Name'] ?? null,
+			sharedHit: Number(scan['Shared Hit Blocks'] ?? 0),
+			sharedRead: Number(scan['Shared Read Blocks'] ?? 0),
+			executionMs: round(explained[0]['Execution Time'])
+		});
+		console.log('plan of the app query:', JSON.stringify(plans.at(-1)));
+		if (scan['Index Name'] !== `face_embeddings_hnsw_${PROVINCE}`)
+			console.log('WARNING: the planner does not use the HNSW index');
 		results.push(
 			...(await measure(
 				'PostgreSQL + pgvector',
@@ -359,7 +440,8 @@ for (const size of url ? SIZES : []) {
 				exact,
 				loadMs,
 				{ buildS, mb: mb(sizes.rows[0].index), tableMb: mb(sizes.rows[0].tbl) },
-				PROBES
+				PROBES,
+				cpuClock(backend.rows[0].pid)
 			))
 		);
 		report();
@@ -376,11 +458,11 @@ function report(): void {
 		`\nDuplicate-identity search across one province (512-d synthetic clustered embeddings, threshold ${FACE_MATCH.strict}, ${cpus().length} CPUs, shared machine: indicative)`
 	);
 	console.log(
-		'backend                 search                          probes      embeddings  p50 ms  p99 ms  recall@1  recall@thr  build s  index MB'
+		'backend                 search                          probes      embeddings  p50 ms  p99 ms  cpu p50  cpu p99  recall@1  recall@thr  build s  index MB'
 	);
 	for (const r of results)
 		console.log(
-			`${r.backend.padEnd(23)} ${r.search.padEnd(31)} ${r.probeSet.padEnd(10)}  ${String(r.embeddings).padStart(10)}  ${String(r.p50Ms).padStart(6)}  ${String(r.p99Ms).padStart(6)}  ${String(r.recallAt1 ?? '-').padStart(8)}  ${String(r.recallAtThreshold ?? '-').padStart(10)}  ${String(r.indexBuildS ?? '-').padStart(7)}  ${String(r.indexMB ?? '-').padStart(8)}`
+			`${r.backend.padEnd(23)} ${r.search.padEnd(31)} ${r.probeSet.padEnd(10)}  ${String(r.embeddings).padStart(10)}  ${String(r.p50Ms).padStart(6)}  ${String(r.p99Ms).padStart(6)}  ${String(r.cpuP50Ms ?? '-').padStart(7)}  ${String(r.cpuP99Ms ?? '-').padStart(7)}  ${String(r.recallAt1 ?? '-').padStart(8)}  ${String(r.recallAtThreshold ?? '-').padStart(10)}  ${String(r.indexBuildS ?? '-').padStart(7)}  ${String(r.indexMB ?? '-').padStart(8)}`
 		);
 	console.log(`load average (1 min): ${loadavg()[0].toFixed(1)}`);
 	mkdirSync('bench/out', { recursive: true });
@@ -394,6 +476,9 @@ function report(): void {
 				threshold: FACE_MATCH.strict,
 				index: { ...FACE_INDEX, m: 16, efConstruction: 64 },
 				data: `synthetic: ${GROUPS} groups, people at cosine ~0.3 within a group; probes: stand-in good/poor photo, new person`,
+				sharedBuffers,
+				buildPeakMB,
+				plans,
 				rows: results
 			},
 			null,

@@ -176,7 +176,12 @@ test('an office user sees every chart with the seeded totals; the phone never lo
 		await expect(reviewers.locator('th')).toHaveText(['日期', REVIEWER.username]);
 		await expect(reviewers.locator('tbody td').nth(1)).toHaveText('1');
 		expect(await total(page, 'review_age', 'cases')).toBe(SEED.review - 1);
-		expect(await total(page, 'attempts', 'sessions')).toBe(STARTED);
+		// One candidate (the demo ID number) over all their sessions: SEED.failing failed attempts.
+		const perCandidate = await page
+			.getByTestId('chart-attempts')
+			.locator('td[data-key="candidates"]')
+			.allTextContents();
+		expect(perCandidate.map(Number)).toEqual([0, 1, 2, 3, 4, 5].map((k) => (k === SEED.failing ? 1 : 0)));
 		expect(await total(page, 'clients', 'sessions')).toBe(SEED.failing);
 		await expect(page.getByTestId('open-cases')).toContainText(`待审核案例：${SEED.review - 1}`);
 

@@ -1,5 +1,5 @@
 // The dashboard's counters as the recording paths keep them (PGlite and, with DATABASE_URL, PostgreSQL): after
-// sessions started, opened, consented to (twice), failed attempts up to the limit, submissions, a request for
+// sessions started (one candidate twice), opened, consented to (twice), failed attempts up to the limit, submissions, a request for
 // review, a reviewer's decision, an on-site attestation, a duplicate flag on an earlier outcome and a record moved
 // to another exam area, every counter
 // equals what dashboard_facts says from the rows themselves (a path that changed a fact without counting it shows
@@ -40,7 +40,9 @@ async function kept(): Promise<Row[]> {
 async function fromRows(): Promise<Row[]> {
 	const { rows } = await sql<Row>`
 		select province, metric, to_char(hour, 'YYYY-MM-DD HH24') as hour, exam_area, key, count(*)::int as n
-		from dashboard_facts group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`.execute(db);
+		from (select province, metric, hour, exam_area, key from dashboard_facts
+			union all select province, metric, hour, exam_area, key from dashboard_candidate_facts) f
+		group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`.execute(db);
 	return rows;
 }
 
@@ -51,8 +53,13 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 		const operator = await createStaff(db, 'counter-kiosk', 'kiosk', 'kiosk-password-12');
 		const register = () => registerCandidate(db, { examArea: AREA });
 
-		// Started only.
-		await startSession(db, (await register()).idNumber);
+		// Started, then started again (the first session superseded) and failed once on the second: one candidate
+		// with two sessions, counted once in attempts per candidate.
+		const twice = await register();
+		await startSession(db, twice.idNumber);
+		const again = await openSession(db, twice.idNumber);
+		await reportAttempt(db, again.opened.sessionId, await again.attempt(1, step('liveness', false)));
+		expect(await kept()).toEqual(await fromRows());
 		// Opened, consented twice with the same versions (counted once), confirmed.
 		const confirmed = await openSession(db, (await register()).idNumber);
 		await recordConsent(db, confirmed.opened.sessionId, await confirmed.consent(currentVersions()));
@@ -94,11 +101,12 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 			.select(['id', 'candidate_id'])
 			.where('session_id', '=', confirmed.opened.sessionId)
 			.executeTakeFirstOrThrow();
-		await db
-			.transaction()
-			.execute((tx) =>
-				flagEarlier(tx, [{ outcomeId: first.id, candidateId: first.candidate_id, similarity: 0.9 }], 1)
-			);
+		await db.transaction().execute((tx) =>
+			flagEarlier(tx, [{ outcomeId: first.id, candidateId: first.candidate_id, similarity: 0.9 }], {
+				candidateId: 1,
+				outcomeId: first.id
+			})
+		);
 
 		// A record moved to another exam area by the registration system takes its session's figures along.
 		const moving = await register();
@@ -126,8 +134,8 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 			now
 		);
 		const chart = (id: string) => figures.charts.find((c) => c.id === id)!.rows;
-		expect(chart('funnel').map((r) => r[1])).toEqual([5, 3, 1, 4, 3]);
-		expect(chart('per_day').reduce((a, r) => a + Number(r[1]), 0)).toBe(5);
+		expect(chart('funnel').map((r) => r[1])).toEqual([6, 4, 1, 4, 3]);
+		expect(chart('per_day').reduce((a, r) => a + Number(r[1]), 0)).toBe(6);
 		expect(chart('reviewer_days')).toHaveLength(1);
 		expect(chart('reviewer_days')[0].slice(1)).toEqual([1]);
 		expect(figures.charts.find((c) => c.id === 'reviewer_days')!.columns[1].zh).toBe('counter-reviewer');
@@ -135,6 +143,8 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 		expect(reasons.duplicate_face).toBe(1);
 		// The exhausted session's review and the duplicate are open; the approved request is not.
 		expect(figures.openCases).toBe(2);
-		expect(chart('attempts').map((r) => r[1])).toEqual([3, 1, 0, 1]);
+		// Candidates of the area (the moved one left it): confirmed and on site 0; started twice and reviewed 1;
+		// exhausted 3.
+		expect(chart('attempts').map((r) => r[1])).toEqual([2, 2, 0, 1, 0, 0]);
 	});
 });

@@ -25,6 +25,8 @@ const CST = 8 * HOUR;
 /** 2026-03-01 00:00 China Standard Time. */
 const DAY0 = Date.parse('2026-03-01T00:00:00Z') - CST;
 const AREAS = ['甲考区', '乙考区'];
+/** Two or three sessions each: their failed attempts add up over sessions that fall on different days. */
+const CANDIDATES = 25;
 const RESULTS = ['confirmed', 'review', 'failed', null] as const;
 const ANDROID_WECHAT = 'Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile MicroMessenger/8.0';
 const IPHONE_SAFARI =
@@ -65,7 +67,7 @@ async function seed() {
 		reviewerNames.set(staff.id, name);
 	}
 	const reviewerIds = [...reviewerNames.keys()];
-	for (let i = 0; i < 12; i++) {
+	for (let i = 0; i < CANDIDATES; i++) {
 		const row = await db
 			.insertInto('candidates')
 			.values({
@@ -189,6 +191,28 @@ const scope = (examArea: string | null): DashboardScope => ({
 	to: new Date(DAY0 + 3 * 24 * HOUR)
 });
 const chart = (figures: Dashboard, id: string) => figures.charts.find((c) => c.id === id)!;
+
+/**
+ * Candidates by their failed attempts over all their sessions (0 to 4, then 5 or more), for the candidates of the
+ * scope's area whose first session started in its range: computed from the seed, not from the database.
+ */
+function attemptsPerCandidate(scope: DashboardScope): number[] {
+	const sessions = new Map<number, Seeded[]>();
+	for (const s of seeded) sessions.set(s.candidate, [...(sessions.get(s.candidate) ?? []), s]);
+	const histogram = [0, 0, 0, 0, 0, 0];
+	for (const own of sessions.values()) {
+		const first = Math.min(...own.map((s) => s.createdAt));
+		if (scope.examArea !== null && own[0].area !== scope.examArea) continue;
+		if (first < scope.from.getTime() || first >= scope.to.getTime()) continue;
+		histogram[
+			Math.min(
+				own.reduce((a, s) => a + s.failures, 0),
+				5
+			)
+		]++;
+	}
+	return histogram;
+}
 const day = (at: number) => new Date(at + CST).toISOString().slice(0, 10);
 const sum = (rows: (string | number)[][], column: number) => rows.reduce((a, r) => a + Number(r[column]), 0);
 
@@ -277,9 +301,7 @@ describe(`dashboard aggregates (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGl
 						)
 				);
 
-			expect(chart(figures, 'attempts').rows.map((r) => r[1])).toEqual(
-				[0, 1, 2, 3].map((k) => mine.filter((s) => Math.min(s.failures, 3) === k).length)
-			);
+			expect(chart(figures, 'attempts').rows.map((r) => r[1])).toEqual(attemptsPerCandidate(scope(area)));
 
 			const failing = mine.filter((s) => s.failures > 0);
 			const clients = Object.fromEntries(
@@ -297,6 +319,35 @@ describe(`dashboard aggregates (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGl
 			expect(consentMinutes).toBe(mine.some((s) => s.consented) ? 1 : 0);
 		});
 	}
+
+	it('counts attempts per candidate over all their sessions, on the day of their first session', async () => {
+		const sessionsOf = new Map<number, number>();
+		for (const s of seeded) sessionsOf.set(s.candidate, (sessionsOf.get(s.candidate) ?? 0) + 1);
+		// The seed itself must make the point: candidates with several sessions, failures spread over them.
+		expect(Math.min(...sessionsOf.values())).toBeGreaterThan(1);
+		const spread = new Set(seeded.filter((s) => s.failures).map((s) => s.candidate));
+		expect(
+			[...spread].filter((c) => seeded.filter((s) => s.candidate === c && s.failures).length > 1).length
+		).toBeGreaterThan(0);
+		for (const area of [null, AREAS[1]]) {
+			let whole = [0, 0, 0, 0, 0, 0];
+			for (const d of [0, 1, 2]) {
+				const oneDay: DashboardScope = {
+					...scope(area),
+					from: new Date(DAY0 + d * 24 * HOUR),
+					to: new Date(DAY0 + (d + 1) * 24 * HOUR)
+				};
+				const rows = chart(await dashboard(db, oneDay, NOW), 'attempts').rows.map((r) => Number(r[1]));
+				expect(rows).toEqual(attemptsPerCandidate(oneDay));
+				whole = whole.map((n, i) => n + rows[i]);
+			}
+			// Each candidate counts once, on one day: the days add up to the whole range.
+			expect(whole).toEqual(attemptsPerCandidate(scope(area)));
+			expect(whole.reduce((a, b) => a + b, 0)).toBe(
+				new Set(seeded.filter((s) => area === null || s.area === area).map((s) => s.candidate)).size
+			);
+		}
+	});
 
 	it("a histogram's median is PostgreSQL's percentile_cont(0.5) of its values", async () => {
 		for (const values of [[7], [3, 1, 4, 1, 5, 9, 2, 6], [2, 2, 2, 10, 11], [0, 600, 600, 30]]) {

@@ -14,9 +14,12 @@ import { FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index
 import {
 	decodeEmbedding,
 	embeddingBytes,
-	findDuplicateFaces
+	findDuplicateFaces,
+	nearestFacesQuery
 } from '../../src/lib/server/services/duplicates.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import { reviewCase } from '../../src/lib/server/services/review.ts';
+import { createStaff } from '../../src/lib/server/services/staff.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
@@ -118,6 +121,57 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			}[];
 			expect(reasons.filter((r) => r.code === 'duplicate_face')).toHaveLength(1);
 			expect(rows.get(other.s.opened.sessionId)?.review_status).toBe(otherStatus);
+
+			// The registration system hears that the earlier confirmation is in doubt: a new event, review pending.
+			const outcomeOf = async (sessionId: string) =>
+				(
+					await own.db
+						.selectFrom('outcomes')
+						.select('id')
+						.where('session_id', '=', sessionId)
+						.executeTakeFirstOrThrow()
+				).id;
+			const [earlier, later] = [
+				await outcomeOf(one.s.opened.sessionId),
+				await outcomeOf(two.s.opened.sessionId)
+			];
+			const events = await own.db
+				.selectFrom('outcome_events')
+				.select('payload')
+				.where('outcome_id', '=', earlier)
+				.orderBy('id')
+				.execute();
+			expect(events.map((e) => (e.payload as { reviewStatus: string }).reviewStatus)).toEqual([
+				'none',
+				'pending'
+			]);
+			expect(events[1].payload).toMatchObject({
+				outcomeId: earlier,
+				idNumber: a.idNumber,
+				province: 'hubei',
+				result: 'confirmed',
+				sessionId: one.s.opened.sessionId
+			});
+			expect(Object.keys(events[1].payload as object).sort()).toEqual(
+				Object.keys(events[0].payload as object).sort()
+			);
+
+			// Both cases show both candidates side by side: the other's record and photo.
+			const reviewer = await createStaff(own.db, 'dup-reviewer', 'reviewer', 'reviewer-password-1');
+			const newCase = await reviewCase(own.db, reviewer, later);
+			expect(newCase.counterparts).toHaveLength(1);
+			expect(newCase.counterparts[0]).toMatchObject({
+				outcomeId: earlier,
+				idNumber: a.idNumber,
+				examArea: '十堰市',
+				result: 'confirmed',
+				reviewStatus: 'pending'
+			});
+			expect(newCase.counterparts[0].photo).toMatch(/^data:image\/jpeg;base64,/);
+			expect(newCase.photo).toMatch(/^data:image\/jpeg;base64,/);
+			const earlierCase = await reviewCase(own.db, reviewer, earlier);
+			expect(earlierCase.counterparts.map((c) => [c.outcomeId, c.idNumber])).toEqual([[later, b.idNumber]]);
+			expect(earlierCase.counterparts[0].similarity).toBeGreaterThan(0.9);
 			// The same person confirming again under their own ID number is not a duplicate, but a confirmed
 			// candidate cannot be confirmed twice.
 			await expect(submitPhoto(a.idNumber, photo, own.db)).rejects.toMatchObject({
@@ -182,12 +236,14 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				// A handful of rows: only with the other plans off does the planner show the index it would take at scale.
 				await sql`set local enable_seqscan = off`.execute(tx);
 				await sql`set local enable_bitmapscan = off`.execute(tx);
-				const { rows } = await sql<{ 'QUERY PLAN': string }>`explain
-					select outcome_id from face_embeddings where province = 'hubei' and candidate_id <> 1
-					order by face <=> ${`[${values.concat(Array(504).fill(0.01)).join(',')}]`}::vector limit 20`.execute(tx);
+				const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${nearestFacesQuery(
+					'hubei',
+					1,
+					values.concat(Array(504).fill(0.01))
+				)}`.execute(tx);
 				return rows.map((r) => r['QUERY PLAN']).join('\n');
 			});
-			expect(plan).toContain('face_embeddings_hnsw_hubei');
+			expect(plan).toContain('Index Scan using face_embeddings_hnsw_hubei');
 		}
 	);
 
@@ -217,7 +273,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				const { rows } = await sql<{ filled: boolean; indexes: string[] }>`
 					select bool_and(face is not null and face = face_embedding_vector(vector)) as filled,
 						(select array_agg(indexname::text order by indexname) from pg_indexes
-							where tablename = 'face_embeddings' and indexname like 'face_embeddings_hnsw_%') as indexes
+							where tablename = 'face_embeddings' and indexname ~ '^face_embeddings_hnsw') as indexes
 					from face_embeddings`.execute(db);
 				expect(rows[0].filled).toBe(true);
 				expect(rows[0].indexes).toEqual(

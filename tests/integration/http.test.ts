@@ -107,6 +107,44 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		expect(csrf.status).toBe(403);
 	});
 
+	it("an exam-area office account reads its own area's dashboard and CSV over HTTP, never another's", async () => {
+		const created = await fetch(`${server.origin}/api/staff/users`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				username: 'office-area-http',
+				role: 'office',
+				password: 'office area password 1',
+				examArea: '武汉市洪山区'
+			})
+		});
+		expect(created.status).toBe(201);
+		const login = await fetch(`${server.origin}/api/staff/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username: 'office-area-http', password: 'office area password 1' })
+		});
+		const office = { cookie: login.headers.get('set-cookie')!.split(';')[0] };
+		const get = (path: string) => fetch(`${server.origin}${path}`, { headers: office });
+		for (const path of [
+			'/api/staff/dashboard?province=hubei&area=十堰市',
+			'/api/staff/dashboard.csv?chart=funnel&province=hubei&area=十堰市'
+		]) {
+			const refused = await get(encodeURI(path));
+			expect(refused.status).toBe(403);
+			expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('other_exam_area');
+		}
+		// Asking for the whole province gives its own area only, in the figures and the choice of areas.
+		const own = await get('/api/staff/dashboard?province=hubei');
+		expect(own.status).toBe(200);
+		const figures = (await own.json()) as { scope: { examArea: string }; examAreas: string[] };
+		expect(figures.scope.examArea).toBe('武汉市洪山区');
+		expect(figures.examAreas).toEqual(['武汉市洪山区']);
+		const csv = await get('/api/staff/dashboard.csv?chart=funnel&province=hubei');
+		expect(csv.status).toBe(200);
+		expect(csv.headers.get('content-type')).toContain('text/csv');
+	});
+
 	it('the submit endpoint refuses ID-card images and video fields', async () => {
 		const form = new FormData();
 		form.set('bundle', '{}');

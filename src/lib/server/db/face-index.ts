@@ -64,14 +64,20 @@ export async function ensureFaceVectors(run: RunScript): Promise<boolean> {
 	return (await run(HAS_FACE_VECTORS)).length > 0;
 }
 
+/**
+ * A province's HNSW index (cosine, full precision). Half precision (halfvec) halves the index and its build time
+ * but missed a poor stand-in photo that full precision finds at the same ef_search (models/notes/duplicates.md).
+ */
+export function faceIndexSql(code: string): string {
+	if (!/^[a-z_]+$/.test(code)) throw new Error(`province code not usable in an index name: ${code}`);
+	return `create index if not exists face_embeddings_hnsw_${code} on face_embeddings
+		using hnsw (face vector_cosine_ops) where province = '${code}'`;
+}
+
 /** The vector column and every province's index, where the server has pgvector. */
 export async function ensureFaceIndexes(run: RunScript): Promise<void> {
 	if (!(await ensureFaceVectors(run))) return;
 	for (const code of Object.keys(policies)) {
-		if (!/^[a-z_]+$/.test(code)) throw new Error(`province code not usable in an index name: ${code}`);
-		await run(
-			`create index if not exists face_embeddings_hnsw_${code} on face_embeddings
-			using hnsw (face vector_cosine_ops) where province = '${code}'`
-		);
+		await run(faceIndexSql(code));
 	}
 }

@@ -19,10 +19,20 @@ export interface DashboardCount {
 const SEP = '\u0000';
 const factKey = (f: DashboardCount) => [f.province, f.metric, f.hour, f.exam_area, f.key].join(SEP);
 
-async function facts(tx: Db, sessionIds: readonly string[]): Promise<Map<string, number>> {
+async function facts(
+	tx: Db,
+	sessionIds: readonly string[],
+	candidateIds: readonly number[]
+): Promise<Map<string, number>> {
 	const { rows } = await sql<DashboardCount>`
 		select province, metric, to_char(hour, 'YYYY-MM-DD HH24:MI:SS') as hour, exam_area, key, count(*)::int as n
-		from dashboard_facts where session_id = any(${sessionIds}::uuid[])
+		from (
+			select province, metric, hour, exam_area, key from dashboard_facts
+			where session_id = any(${sessionIds}::uuid[])
+			union all
+			select province, metric, hour, exam_area, key from dashboard_candidate_facts
+			where candidate_id = any(${candidateIds}::int[])
+		) f
 		group by 1, 2, 3, 4, 5`.execute(tx);
 	return new Map(rows.map((f) => [factKey(f), f.n]));
 }
@@ -30,13 +40,18 @@ async function facts(tx: Db, sessionIds: readonly string[]): Promise<Map<string,
 /**
  * Reads the sessions' contribution to the dashboard now (call it once the sessions' rows are locked, before the
  * change) and returns the step that adds the change's difference (call it after the change, in the same
- * transaction).
+ * transaction). `candidateIds`: candidates whose own facts the change moves (their sessions, failed attempts or
+ * exam area), whose rows the caller has locked, so two changes to one candidate count one after the other.
  */
-export async function trackDashboard(tx: Db, sessionIds: readonly string[]): Promise<() => Promise<void>> {
-	if (sessionIds.length === 0) return async () => {};
-	const before = await facts(tx, sessionIds);
+export async function trackDashboard(
+	tx: Db,
+	sessionIds: readonly string[],
+	candidateIds: readonly number[] = []
+): Promise<() => Promise<void>> {
+	if (sessionIds.length === 0 && candidateIds.length === 0) return async () => {};
+	const before = await facts(tx, sessionIds, candidateIds);
 	return async () => {
-		const after = await facts(tx, sessionIds);
+		const after = await facts(tx, sessionIds, candidateIds);
 		const delta = new Map<string, number>();
 		for (const [key, n] of after) delta.set(key, n - (before.get(key) ?? 0));
 		for (const [key, n] of before) if (!after.has(key)) delta.set(key, -n);
@@ -62,13 +77,17 @@ export async function trackDashboard(tx: Db, sessionIds: readonly string[]): Pro
 	};
 }
 
-/** Adds a change to the dashboard's counters: `change` runs in `tx`, which has locked the sessions' rows. */
+/**
+ * Adds a change to the dashboard's counters: `change` runs in `tx`, which has locked the sessions' rows and those
+ * of `candidateIds` (see trackDashboard).
+ */
 export async function countingDashboard<T>(
 	tx: Db,
 	sessionIds: readonly string[],
-	change: () => Promise<T>
+	change: () => Promise<T>,
+	candidateIds: readonly number[] = []
 ): Promise<T> {
-	const count = await trackDashboard(tx, sessionIds);
+	const count = await trackDashboard(tx, sessionIds, candidateIds);
 	const result = await change();
 	await count();
 	return result;

@@ -76,6 +76,11 @@ const cstText = (at: Date, ms = false) =>
 		.toISOString()
 		.slice(0, ms ? 23 : 19)
 		.replace('T', ' ');
+/**
+ * Failed attempts per candidate over all their sessions, counted on the day of their first session (migration 031
+ * caps the count at the last key).
+ */
+const CANDIDATE_ATTEMPT_KEYS = ['0', '1', '2', '3', '4', '5'];
 /** Reasons drawn over time: the range's most frequent ones. */
 const TOP_REASONS = 5;
 
@@ -283,9 +288,15 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 		},
 		{
 			id: 'attempts',
-			title: { zh: '每次会话未通过次数', en: 'Failed attempts per session' },
-			columns: [label('failures', '未通过次数', 'Failed attempts'), label('sessions', '会话数', 'Sessions')],
-			rows: ['0', '1', '2', '3'].map((k) => [k === '3' ? '≥3' : k, total(counts, 'attempts', k)])
+			title: { zh: '每名考生未通过次数', en: 'Failed attempts per candidate' },
+			columns: [
+				label('failures', '未通过次数（全部会话）', 'Failed attempts (all sessions)'),
+				label('candidates', '考生数', 'Candidates')
+			],
+			rows: CANDIDATE_ATTEMPT_KEYS.map((k, i, all) => [
+				i === all.length - 1 ? `≥${k}` : k,
+				total(counts, 'candidate_attempts', k)
+			])
 		},
 		{
 			id: 'step_minutes',

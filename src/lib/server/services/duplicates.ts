@@ -80,6 +80,22 @@ interface StoredEmbedding {
 	vector: Float32Array;
 }
 
+/** The HNSW search's settings, for the rest of the transaction `tx`. */
+export async function indexSettings(tx: Db, efSearch: number = FACE_INDEX.efSearch): Promise<void> {
+	await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
+		set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
+}
+
+/** The query that walks the province's HNSW index (the bench explains this one). */
+export function nearestFacesQuery(province: string, candidateId: number, embedding: readonly number[]) {
+	const query = `[${embedding.join(',')}]`;
+	// The province as a literal: the planner picks a partial index only for a predicate it can see.
+	return sql<{ outcome_id: number; candidate_id: number; vector: Uint8Array }>`
+		select outcome_id, candidate_id, vector from face_embeddings
+		where province = ${sql.lit(province)} and candidate_id <> ${candidateId}
+		order by face <=> ${query}::vector limit ${sql.lit(FACE_INDEX.limit)}`;
+}
+
 /**
  * The province's embeddings nearest to the query by its HNSW index (approximate: its recall against an exact
  * scan is measured by tests/bench/duplicates.bench.ts). The index's settings hold for this transaction only.
@@ -92,14 +108,8 @@ async function nearestInIndex(
 	efSearch: number
 ): Promise<StoredEmbedding[]> {
 	const search = async (tx: Db) => {
-		await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
-			set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
-		const query = `[${embedding.join(',')}]`;
-		// The province as a literal: the planner picks a partial index only for a predicate it can see.
-		const { rows } = await sql<{ outcome_id: number; candidate_id: number; vector: Uint8Array }>`
-			select outcome_id, candidate_id, vector from face_embeddings
-			where province = ${sql.lit(province)} and candidate_id <> ${candidateId}
-			order by face <=> ${query}::vector limit ${sql.lit(FACE_INDEX.limit)}`.execute(tx);
+		await indexSettings(tx, efSearch);
+		const { rows } = await nearestFacesQuery(province, candidateId, embedding).execute(tx);
 		return rows.map((r) => ({
 			outcomeId: r.outcome_id,
 			candidateId: r.candidate_id,
@@ -152,22 +162,43 @@ export async function lockProvince(tx: Db, province: string): Promise<void> {
 	await sql`select pg_advisory_xact_lock(7341002, hashtext(${province}))`.execute(tx);
 }
 
-/** The review reason a duplicate face gives, on the new outcome and on the earlier one it matched. */
-export function duplicateFaceReason(otherCandidateId: number, similarity: number) {
+/**
+ * The review reason a duplicate face gives, on the new outcome and on the earlier one it matched: it names the
+ * other outcome, so the review page shows both candidates side by side.
+ */
+export function duplicateFaceReason(other: { candidateId: number; outcomeId: number }, similarity: number) {
 	return {
 		code: 'duplicate_face',
 		zh: '同一省份另一身份证号码的照片与此人脸相同',
 		en: 'The same face appears under another ID number in this province',
-		otherCandidateId,
+		otherCandidateId: other.candidateId,
+		otherOutcomeId: other.outcomeId,
 		similarity
 	};
 }
 
-/** Sends the earlier outcomes to review too, naming the new one. */
+/** A duplicate_face reason as stored (older ones name only the other candidate). */
+export interface DuplicateFaceReason {
+	code: 'duplicate_face';
+	otherCandidateId: number;
+	otherOutcomeId?: number;
+	similarity: number;
+}
+
+export function isDuplicateFaceReason(reason: unknown): reason is DuplicateFaceReason {
+	const r = reason as Partial<DuplicateFaceReason> | null;
+	return r?.code === 'duplicate_face' && Number.isInteger(r.otherCandidateId);
+}
+
+/**
+ * Sends the earlier outcomes to review too, naming the new one, and tells the registration system: each gets an
+ * outcome event with its review pending (an earlier confirmation is in doubt now).
+ */
 export async function flagEarlier(
 	tx: Db,
 	hits: readonly DuplicateHit[],
-	newCandidateId: number
+	newOutcome: { candidateId: number; outcomeId: number },
+	now = new Date()
 ): Promise<void> {
 	if (hits.length === 0) return;
 	// Their rows locked first (a reviewer's decision on one waits), so the dashboard counts each change once.
@@ -191,11 +222,20 @@ export async function flagEarlier(
 					.updateTable('outcomes')
 					.set({
 						review_status: 'pending',
-						review_reasons: JSON.stringify([duplicateFaceReason(newCandidateId, hit.similarity)])
+						review_reasons: JSON.stringify([duplicateFaceReason(newOutcome, hit.similarity)])
 					})
 					.where('id', '=', hit.outcomeId)
 					.execute();
 			}
 		}
 	);
+	// The same fields as every outcome event (record-outcome.ts), read from the rows as they are now.
+	await sql`
+		insert into outcome_events (outcome_id, payload)
+		select o.id, jsonb_build_object('sessionId', o.session_id, 'idNumber', c.id_number, 'province', c.province,
+			'result', o.result, 'reviewStatus', o.review_status, 'at', ${now.toISOString()}::text,
+			'outcomeId', o.id, 'admissionNumber', o.admission_number)
+		from outcomes o join candidates c on c.id = o.candidate_id
+		where o.id = any(${hits.map((hit) => hit.outcomeId)}::integer[])
+		order by o.id`.execute(tx);
 }

@@ -121,20 +121,24 @@ export async function reportAttempt(
 		if (!earlier) {
 			if (candidate.online_blocked) throw attemptsExhausted(candidate.online_blocked);
 			if (isRecorded(locked.status)) throw alreadyRecorded();
-			await countingDashboard(tx, [sessionId], () =>
-				tx
-					.insertInto('failed_attempts')
-					.values({
-						session_id: sessionId,
-						candidate_id: candidate.id,
-						attempt_no: payload.attempt,
-						step_kind: payload.step.kind,
-						category: kind,
-						counted,
-						bundle: JSON.stringify(input),
-						bundle_sha256: bundleSha
-					})
-					.execute()
+			await countingDashboard(
+				tx,
+				[sessionId],
+				() =>
+					tx
+						.insertInto('failed_attempts')
+						.values({
+							session_id: sessionId,
+							candidate_id: candidate.id,
+							attempt_no: payload.attempt,
+							step_kind: payload.step.kind,
+							category: kind,
+							counted,
+							bundle: JSON.stringify(input),
+							bundle_sha256: bundleSha
+						})
+						.execute(),
+				[candidate.id]
 			);
 		}
 		const state = await countFailure(tx, policy, candidate.id);

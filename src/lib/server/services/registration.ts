@@ -26,7 +26,7 @@ export async function upsertCandidate(
 	return db.transaction().execute(async (tx) => {
 		const existing = await tx
 			.selectFrom('candidates')
-			.select(['id', 'admission_number', 'exam_area'])
+			.select(['id', 'admission_number', 'exam_area', 'province'])
 			.where('id_number', '=', input.idNumber)
 			.forUpdate()
 			.executeTakeFirst();
@@ -94,7 +94,9 @@ export async function upsertCandidate(
 								: {})
 						})
 						.where('id', '=', existing.id)
-						.execute()
+						.execute(),
+				// The candidate's own figure (attempts per candidate) counts by the record's province and area.
+				existing.exam_area === input.examArea && existing.province === input.province ? [] : [existing.id]
 			);
 			id = existing.id;
 		} else {

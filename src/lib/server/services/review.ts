@@ -8,6 +8,7 @@ import { audit } from '../audit.ts';
 import { serverPolicy } from '../policy.ts';
 import { ServiceError } from './errors.ts';
 import { wakePasswordJobs } from './password-jobs.ts';
+import { isDuplicateFaceReason } from './duplicates.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
 import type { StaffUser } from './staff.ts';
@@ -63,35 +64,124 @@ export async function reviewCase(db: Db, staff: StaffUser, outcomeId: number) {
 		.where('outcomes.id', '=', outcomeId)
 		.executeTakeFirst();
 	if (!row) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
-	const attachments = await db
-		.selectFrom('attachments')
-		.select(['kind', 'bytes', 'deleted_at'])
-		.where('outcome_id', '=', outcomeId)
-		.execute();
-	const dataUrl = (kind: 'photo' | 'signature', mime: string) => {
-		const a = attachments.find((x) => x.kind === kind);
-		return a?.bytes ? `data:${mime};base64,${Buffer.from(a.bytes).toString('base64')}` : null;
-	};
+	const attachment = await attachmentsOf(db, outcomeId);
 	const bundle = row.bundle as { payload?: { steps?: StepSummary[] } };
+	const counterparts = await counterpartsOf(db, row.review_reasons);
 	await audit(db, {
 		actor: `staff:${staff.id}`,
 		action: 'review.view',
 		sessionId: row.session_id,
 		candidateId: row.candidate_id
 	});
+	// The other candidates' records and photos are personal data too: each look is audited under their name.
+	for (const other of counterparts)
+		await audit(db, {
+			actor: `staff:${staff.id}`,
+			action: 'review.view',
+			sessionId: other.sessionId,
+			candidateId: other.candidateId,
+			detail: { duplicateOf: outcomeId }
+		});
 	return {
 		...row,
 		bundle: undefined,
+		counterparts,
 		steps: (bundle.payload?.steps ?? []).map((s) => ({
 			kind: s.kind,
 			passed: s.passed,
 			scores: s.scores ?? {},
 			reasons: s.reasons ?? []
 		})),
-		photo: dataUrl('photo', 'image/jpeg'),
-		signature: dataUrl('signature', 'image/png'),
+		photo: attachment('photo', 'image/jpeg'),
+		signature: attachment('signature', 'image/png'),
 		compat: readCompatReport(row.bundle)
 	};
+}
+
+/** An outcome's photo or signature as a data URL, or null (none, or deleted after the retention period). */
+async function attachmentsOf(db: Db, outcomeId: number) {
+	const attachments = await db
+		.selectFrom('attachments')
+		.select(['kind', 'bytes'])
+		.where('outcome_id', '=', outcomeId)
+		.execute();
+	return (kind: 'photo' | 'signature', mime: string) => {
+		const a = attachments.find((x) => x.kind === kind);
+		return a?.bytes ? `data:${mime};base64,${Buffer.from(a.bytes).toString('base64')}` : null;
+	};
+}
+
+/** The other side of a duplicate face: the candidate's record, the matched outcome and its photo. */
+export interface Counterpart {
+	outcomeId: number;
+	sessionId: string;
+	candidateId: number;
+	name: string;
+	idNumber: string;
+	examArea: string;
+	province: string;
+	admissionNumber: string | null;
+	result: string;
+	reviewStatus: string;
+	similarity: number;
+	photo: string | null;
+}
+
+/**
+ * The outcomes a case's duplicate_face reasons name, for the reviewer to compare side by side. A reason of an older
+ * version names only the candidate: their latest outcome with a photo's embedding is the one it matched.
+ */
+async function counterpartsOf(db: Db, reasons: unknown): Promise<Counterpart[]> {
+	const duplicates = (Array.isArray(reasons) ? reasons : []).filter(isDuplicateFaceReason);
+	const out: Counterpart[] = [];
+	for (const reason of duplicates) {
+		let query = db
+			.selectFrom('outcomes')
+			.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
+			.select([
+				'outcomes.id',
+				'outcomes.session_id',
+				'outcomes.result',
+				'outcomes.review_status',
+				'candidates.id as candidate_id',
+				'candidates.name',
+				'candidates.id_number',
+				'candidates.exam_area',
+				'candidates.province',
+				'candidates.admission_number'
+			])
+			.where('outcomes.candidate_id', '=', reason.otherCandidateId);
+		query = Number.isInteger(reason.otherOutcomeId)
+			? query.where('outcomes.id', '=', reason.otherOutcomeId!)
+			: query
+					.where((eb) =>
+						eb.exists(
+							eb
+								.selectFrom('face_embeddings')
+								.select('face_embeddings.outcome_id')
+								.whereRef('face_embeddings.outcome_id', '=', 'outcomes.id')
+						)
+					)
+					.orderBy('outcomes.id', 'desc')
+					.limit(1);
+		const other = await query.executeTakeFirst();
+		if (!other) continue;
+		out.push({
+			outcomeId: other.id,
+			sessionId: other.session_id,
+			candidateId: other.candidate_id,
+			name: other.name,
+			idNumber: other.id_number,
+			examArea: other.exam_area,
+			province: other.province,
+			admissionNumber: other.admission_number,
+			result: other.result,
+			reviewStatus: other.review_status,
+			similarity: reason.similarity,
+			photo: (await attachmentsOf(db, other.id))('photo', 'image/jpeg')
+		});
+	}
+	return out;
 }
 
 export async function decideReview(

@@ -66,20 +66,28 @@ export async function startSession(
 			.where('status', 'in', LIVE_SESSION_STATUSES)
 			.returning('id')
 			.execute();
-		await countingDashboard(tx, [sessionId], () =>
-			tx
-				.insertInto('verification_sessions')
-				.values({
-					id: sessionId,
-					candidate_id: candidate.id,
-					province: candidate.province,
-					token_hash: hashSecret(token),
-					token_expires_at: expiresAt,
-					pc_secret_hash: hashSecret(pcSecret),
-					origin: options.origin ?? 'pc',
-					started_by: options.startedBy ?? null
-				})
-				.execute()
+		// The candidate's attempts on the dashboard (first session's day) move with a failed attempt recorded on
+		// another of their sessions meanwhile: the candidate's row orders the two. Taken after the sessions' rows,
+		// as a submission holding one of them takes the candidate's next.
+		await tx.selectFrom('candidates').select('id').where('id', '=', candidate.id).forNoKeyUpdate().execute();
+		await countingDashboard(
+			tx,
+			[sessionId],
+			() =>
+				tx
+					.insertInto('verification_sessions')
+					.values({
+						id: sessionId,
+						candidate_id: candidate.id,
+						province: candidate.province,
+						token_hash: hashSecret(token),
+						token_expires_at: expiresAt,
+						pc_secret_hash: hashSecret(pcSecret),
+						origin: options.origin ?? 'pc',
+						started_by: options.startedBy ?? null
+					})
+					.execute(),
+			[candidate.id]
 		);
 		await audit(tx, {
 			actor: options.origin === 'kiosk' ? `staff:${options.startedBy}` : (options.origin ?? 'pc'),

@@ -337,7 +337,7 @@ async function submitVerified(
 						? [...evidenceReasons, ...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])]
 						: [
 								...held,
-								...duplicates.map((d) => duplicateFaceReason(d.candidateId, d.similarity)),
+								...duplicates.map((d) => duplicateFaceReason(d, d.similarity)),
 								// Notes for the reviewer: they hold nothing by themselves (the phone's claims).
 								...injectionNotes(verdict.payload)
 							]
@@ -359,7 +359,8 @@ async function submitVerified(
 				: [accepted],
 			now
 		});
-		if (duplicates.length > 0) await flagEarlier(tx, duplicates, candidateId);
+		if (duplicates.length > 0)
+			await flagEarlier(tx, duplicates, { candidateId, outcomeId: recorded.id }, now);
 		const reasons = [
 			...(result === 'confirmed' ? [] : evidenceReasons),
 			...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])

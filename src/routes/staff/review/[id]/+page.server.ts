@@ -35,6 +35,7 @@ export const load: PageServerLoad = async (event) => {
 					})
 				),
 				steps: c.steps,
+				counterparts: c.counterparts,
 				photo: c.photo,
 				signature: c.signature,
 				compat: c.compat
