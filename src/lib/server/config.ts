@@ -73,8 +73,11 @@ export const config = {
 	signInPerAddressHour: num(env.ZV_SIGNIN_PER_ADDRESS_HOUR, 60),
 	/** SMS codes per hour for one ID number with one phone number. */
 	signInCodesPerHour: num(env.ZV_SIGNIN_CODES_PER_HOUR, 5),
-	/** Seconds before another code can be sent to the same ID number and phone number. */
-	smsResendSeconds: num(env.ZV_SMS_RESEND_SECONDS, 60),
+	/**
+	 * Seconds before another code can be sent to the same ID number and phone number; at least 1, because the wait is
+	 * a rate-limit window and a window of 0 has no start (every sign-in failed with a 500).
+	 */
+	smsResendSeconds: Math.max(num(env.ZV_SMS_RESEND_SECONDS, 60), 1),
 	/** Verification sessions one candidate may start per hour, by any entry point. */
 	sessionStartsPerHour: num(env.ZV_SESSION_STARTS_PER_HOUR, 10),
 	/** Largest request body accepted (bytes); the submit endpoint has its own per-file limit. */
