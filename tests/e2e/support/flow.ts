@@ -127,7 +127,9 @@ export async function openPhone(browser: Browser, link: string): Promise<Page> {
 		viewport: { width: 360, height: 740 },
 		isMobile: true,
 		hasTouch: true,
-		permissions: ['camera']
+		// A candidate allows what the phone asks for: Hubei's check before consent refuses a denied microphone, and
+		// a permission not granted here reads as denied.
+		permissions: ['camera', 'microphone']
 	});
 	const phone = await context.newPage();
 	await phone.goto(link);
