@@ -7,6 +7,7 @@ import type { Box } from '../image/types.ts';
 import type { HeadPose } from '../face/types.ts';
 import type { LivenessAction } from '../policy/types.ts';
 import { defaultActionsConfig } from './actions.ts';
+import { seededRng, type Rng } from './challenge.ts';
 import type { Challenge as LivenessChallenge, Text } from './types.ts';
 
 /** What the phone sends: this many square JPEG crops of this side, each at most maxBytes. */
@@ -18,18 +19,11 @@ export const EVIDENCE_FRAMES = { count: 4, size: 128, maxBytes: 24 * 1024, jpegQ
  */
 export type EvidenceMoment = string;
 
-/** FNV-1a of the nonce, then mulberry32: the same moments on the phone and the server, unknown before the challenge. */
-export function nonceRng(nonce: string): () => number {
+/** FNV-1a of the nonce seeds the challenge's generator: the same moments on the phone and the server. */
+export function nonceRng(nonce: string): Rng {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < nonce.length; i++) h = Math.imul(h ^ nonce.charCodeAt(i), 0x01000193) >>> 0;
-	let a = h;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-	};
+	return seededRng(h);
 }
 
 /**
