@@ -12,6 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { CHART_IDS } from '../../src/lib/server/services/dashboard.ts';
 import { DEMO_IDS, openPhone, startOnPc } from './support/flow.ts';
 import { expectStatus } from './support/phone.ts';
+import { storedSessions } from './support/phone-store.ts';
 import { startOwnServer } from './support/own-server.ts';
 
 const PORT = Number(process.env.ZV_E2E_PORT ?? 3210) + 1;
@@ -218,6 +219,9 @@ test('an office user sees every chart with the seeded totals; the phone never lo
 		const phone = await openPhone(browser, await startOnPc(page, DEMO_IDS.hubei));
 		const phoneScripts: string[] = [];
 		phone.on('response', (r) => phoneScripts.push(new URL(r.url()).pathname));
+		// The link is spent once opened: the reload resumes from what the phone saved, so it waits until it is saved.
+		await expectStatus(phone, 'consent');
+		await expect.poll(async () => (await storedSessions(phone)).length).toBe(1);
 		await phone.reload();
 		await expectStatus(phone, 'consent');
 		expect(phoneScripts.filter((path) => path.endsWith('.js')).length).toBeGreaterThan(0);

@@ -69,9 +69,10 @@ test('fujian: a still photo cannot blink and fails with its reason', async ({ pa
 	}
 });
 
-// The GRID take is a real speaker with the same take's audio on the fake microphone: voice and mouth agree. The
-// quietest GRID speaker (bbaf2n) sits near the mouth-range threshold when a loaded machine's fake camera gives ~8
-// frames a second and drifts from the fake microphone; every speaker is judged in step in the Node replay tests.
+// The GRID take is a real speaker; the front camera and microphone play its video and audio from one clock
+// (support/speaker-stream.ts), as a phone films and hears one moment. The quietest GRID speaker (bbaf2n) sits near
+// the mouth-range threshold when a loaded machine measures ~8 frames a second; every speaker is judged in the Node
+// replay tests, also with the audio shifted against the video.
 test('hubei: a speaker reading aloud passes the digit reading on voice and mouth', async ({ page: pc }) => {
 	const browser = await browserWithSpeaker('lbax4n');
 	try {

@@ -3,6 +3,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { join, resolve } from 'node:path';
 import { convertClip, defaultCameraClip } from './camera.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
+import { installSpeakerStream, speakerTake } from './speaker-stream.ts';
 
 const fixtures =
 	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
@@ -26,15 +27,25 @@ export async function browserWithClip(clip: string, seconds?: number): Promise<B
 }
 
 /**
- * A Chromium whose fake camera plays a GRID speaker (../shared/fixtures/clips/grid_<code>_640x480_25fps.mjpeg) and
- * whose fake microphone plays the same take's audio: a candidate reading aloud, for digit-reading liveness.
+ * A Chromium whose front camera and microphone play a GRID speaker's take (../shared/fixtures/clips/
+ * grid_<code>_640x480_25fps.mjpeg and grid_<code>.wav) from one clock (speaker-stream.ts): a candidate reading aloud,
+ * for digit-reading liveness. The fake camera (the rear one here) plays the same take.
  */
 export async function browserWithSpeaker(code: string): Promise<Browser> {
 	const clip = speakerClip(code);
+	const wav = join(fixtures, 'clips', `grid_${code}.wav`);
 	const browser = await chromium.launch({
 		executablePath: chromiumPath,
-		args: chromiumArgs(convertClip(clip), join(fixtures, 'clips', `grid_${code}.wav`))
+		// The take's sound starts with the camera, before any tap on the page.
+		args: [...chromiumArgs(convertClip(clip), wav), '--autoplay-policy=no-user-gesture-required']
 	});
+	const take = speakerTake(clip, wav);
+	const newContext = browser.newContext.bind(browser);
+	browser.newContext = async (options) => {
+		const context = await newContext(options);
+		await context.addInitScript(installSpeakerStream, take);
+		return context;
+	};
 	clips.set(browser, clip);
 	return browser;
 }
