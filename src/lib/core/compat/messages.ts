@@ -2,12 +2,9 @@
 import type { Alternative, Missing } from './decide.ts';
 import type { BrowserFamily } from './user-agent.ts';
 
-export interface Words {
-	zh: string;
-	en: string;
-}
+import type { Text } from '../text.ts';
 
-export const FAMILY_NAMES: Record<BrowserFamily, Words> = {
+export const FAMILY_NAMES: Record<BrowserFamily, Text> = {
 	wechat: { zh: '微信', en: 'WeChat' },
 	alipay: { zh: '支付宝', en: 'Alipay' },
 	qq: { zh: 'QQ', en: 'QQ' },
@@ -29,7 +26,7 @@ export const FAMILY_NAMES: Record<BrowserFamily, Words> = {
 	other: { zh: '此浏览器', en: 'this browser' }
 };
 
-export const MISSING_MESSAGES: Record<Missing, Words> = {
+export const MISSING_MESSAGES: Record<Missing, Text> = {
 	camera_api: {
 		zh: '此浏览器不能使用摄像头，无法拍摄证件和人脸。',
 		en: 'This browser cannot use the camera, so the ID card and face cannot be captured.'
@@ -61,7 +58,7 @@ export const MISSING_MESSAGES: Record<Missing, Words> = {
 	}
 };
 
-export const ALTERNATIVE_MESSAGES: Record<Alternative, Words> = {
+export const ALTERNATIVE_MESSAGES: Record<Alternative, Text> = {
 	system_browser: {
 		zh: '点击右上角 ··· 选择在浏览器打开，用手机自带的浏览器继续（本链接仍然有效）。',
 		en: 'Tap ··· at the top right and choose “Open in browser” to go on in the phone’s own browser (this link stays valid).'
@@ -76,23 +73,23 @@ export const ALTERNATIVE_MESSAGES: Record<Alternative, Words> = {
 	}
 };
 
-export const LIGHT_MODE_MESSAGE: Words = {
+export const LIGHT_MODE_MESSAGE: Text = {
 	zh: '此手机内存较小，将使用轻量模式（较小的证件画面、单线程识别），识别可能稍慢。',
 	en: 'This phone has little memory: the light mode is used (smaller ID card frames, one recognition thread), which may be a little slower.'
 };
 
-export const OPEN_IN_BROWSER_TITLE: Words = {
+export const OPEN_IN_BROWSER_TITLE: Text = {
 	zh: '请在浏览器中打开',
 	en: 'Please open this page in a browser'
 };
 
-export const IOS_INSTALL_MESSAGE: Words = {
+export const IOS_INSTALL_MESSAGE: Text = {
 	zh: '可添加到主屏幕：点击底部的“分享”按钮，选择“添加到主屏幕”。',
 	en: 'To add it to the home screen: tap Share at the bottom, then “Add to Home Screen”.'
 };
 
 /** What the reviewer reads for the check's outcome. */
-export const PATH_LABELS: Record<'go' | 'light' | 'blocked', Words> = {
+export const PATH_LABELS: Record<'go' | 'light' | 'blocked', Text> = {
 	go: { zh: '正常模式', en: 'Normal mode' },
 	light: { zh: '轻量模式', en: 'Light mode' },
 	blocked: { zh: '不满足条件', en: 'Not supported' }

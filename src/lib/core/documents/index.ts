@@ -5,15 +5,13 @@
 // versions accepted.
 import type { ProvincePolicy } from '../policy/types.ts';
 import { faceNotice, privacyPolicy, termsOfUse } from './texts.ts';
+import type { Text } from '../text.ts';
 
 export type DocumentId = 'terms' | 'privacy' | 'face';
 
 export const DOCUMENT_IDS: readonly DocumentId[] = ['terms', 'privacy', 'face'];
 
-export interface Text {
-	zh: string;
-	en: string;
-}
+export type { Text } from '../text.ts';
 
 export interface DocumentSection {
 	heading: Text;

@@ -1,13 +1,10 @@
 // Shapes shared by the liveness checks: challenges, reasons, per-step results and the verdict.
 import type { LivenessAction } from '../policy/types.ts';
+import type { Text } from '../text.ts';
 
 export type { LivenessAction };
 
-/** A message for the candidate in both languages the app speaks. */
-export interface Text {
-	zh: string;
-	en: string;
-}
+export type { Text } from '../text.ts';
 
 export type ReasonCode =
 	| 'passed'
