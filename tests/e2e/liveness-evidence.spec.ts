@@ -88,6 +88,14 @@ test('fujian with evidence frames: the consent says so, the crops go with the bu
 			expect(c.bytes).toBeLessThanOrEqual(EVIDENCE_FRAMES.maxBytes);
 		}
 
+		// They survive a reload (IndexedDB), and the review screen says they go with the result.
+		await phone.reload();
+		await expectStatus(phone, 'review');
+		await expect(phone.getByTestId('review-uploads')).toContainText(
+			`活体检测中的 ${EVIDENCE_FRAMES.count} 张小尺寸人脸图片`
+		);
+		expect((await storedSessions(phone))[0].evidence).toEqual(before.evidence);
+
 		const sent = phone.waitForRequest((r) => r.url().endsWith('/api/phone/submit'));
 		await submit(phone);
 		const post = await sent;
