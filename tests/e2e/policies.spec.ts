@@ -49,6 +49,8 @@ test('fujian: consent, record, ID both sides, action liveness with its still, su
 	expect(body.includes(Buffer.from('name="photo"; filename="photo.jpg"'))).toBe(true);
 	expect(body.includes(Buffer.from('Content-Type: image/jpeg'))).toBe(true);
 	expect(body.includes(Buffer.from('video/'))).toBe(false);
+	// Fujian's policy asks for no liveness evidence: no face crop goes with it.
+	expect(body.includes(Buffer.from('name="evidence"'))).toBe(false);
 });
 
 // The speaker's face also goes to the shared server in other specs' Hubei flows (a11y, photo-match, privacy); once it

@@ -89,6 +89,8 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 		expect(opened.record.name).toBe('王小明');
 		expect(opened.record.birthDate).toBe('1990-03-07');
 		expect(opened.challenge.nonce.length).toBeGreaterThanOrEqual(32);
+		// No shipped policy asks for liveness evidence: the phone is told face frames stay on it.
+		expect(opened.livenessEvidence).toBe('none');
 		await expect(
 			openPhoneLink(db, started.token, await exportPublicKey(keys.publicKey))
 		).rejects.toMatchObject({ code: 'link_used' });

@@ -1,5 +1,6 @@
-// Builds and signs the one thing the phone sends: step results (scores, reasons, measures), never an image, a
-// frame or a clip. The final photo and the signature travel beside it, bound to it by their sha256.
+// Builds and signs the one thing the phone sends: step results (scores, reasons, measures), never an ID image or a
+// clip. The final photo, the signature and the liveness evidence crops (where the policy asks for them) travel
+// beside it, bound to it by their sha256.
 import type { BundlePayload, SignedBundle, StepResult } from '../core/bundle/schema.ts';
 import { signBundle } from '../core/bundle/sign.ts';
 import { findPolicy } from '../core/policy/index.ts';
@@ -20,7 +21,10 @@ export async function signPhoneBundle(phone: PhoneState): Promise<SignedBundle> 
 		steps,
 		attachments: {
 			...(phone.photo ? { photoSha256: await sha256Hex(phone.photo.output) } : {}),
-			...(phone.signature ? { signatureSha256: await sha256Hex(phone.signature) } : {})
+			...(phone.signature ? { signatureSha256: await sha256Hex(phone.signature) } : {}),
+			...(phone.evidence?.length
+				? { evidence: phone.evidence.map(({ moment, sha256 }) => ({ moment, sha256 })) }
+				: {})
 		},
 		device: {
 			userAgent: navigator.userAgent.slice(0, 512),

@@ -1,8 +1,19 @@
-// The phone's side of liveness evidence (policy liveness.evidence 'frames'): the kept frames the nonce's moments
-// pick (core pickEvidenceFrames), each cropped around its face (evidenceCropBox) to EVIDENCE_FRAMES.size and
-// encoded as JPEG, with the sha256 the bundle lists.
+// The phone's side of liveness evidence (policy liveness.evidence 'frames'): the moments the server's nonce picks,
+// the kept frame the liveness loop picked for each (core pickEvidenceFrames), each cropped around its face
+// (evidenceCropBox) to EVIDENCE_FRAMES.size and encoded as JPEG, with the sha256 the bundle lists. The crops wait in
+// the phone's IndexedDB with the signed bundle (a reload must not lose them) and are dropped once the server has
+// recorded its verdict.
+import type { Challenge } from '../core/bundle/schema.ts';
 import type { DetectedFace } from '../core/face/types.ts';
-import { EVIDENCE_FRAMES, evidenceCropBox, type EvidenceMoment } from '../core/liveness/evidence.ts';
+import {
+	EVIDENCE_FRAMES,
+	evidenceCropBox,
+	evidenceMoments,
+	type EvidenceMoment
+} from '../core/liveness/evidence.ts';
+import type { Challenge as LivenessChallenge } from '../core/liveness/types.ts';
+import type { ResolvedPolicy } from '../core/policy/resolve.ts';
+import { sha256Hex } from './images.ts';
 
 export interface KeptFrame {
 	t: number;
@@ -16,22 +27,28 @@ export interface EvidenceCrop {
 	sha256: string;
 }
 
-async function sha256Hex(blob: Blob): Promise<string> {
-	const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-	return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * The moments to crop in this session, as the server will expect them (the issued challenge's nonce and liveness
+ * challenge), or undefined when the policy asks for no evidence.
+ */
+export function momentsToCrop(policy: ResolvedPolicy, challenge: Challenge): EvidenceMoment[] | undefined {
+	if (!policy.evidenceFrames) return undefined;
+	return evidenceMoments(
+		challenge.nonce,
+		challenge.liveness as LivenessChallenge | undefined,
+		policy.evidenceFrames.count
+	);
 }
 
-/** The crops for the moments, in order; null when a moment has no frame (the evidence cannot be sent). */
+/** The crops for the moments, in order, from the frame picked for each; null when a moment had no frame. */
 export async function evidenceCrops(
 	moments: readonly EvidenceMoment[],
-	frames: readonly KeptFrame[],
-	picked: readonly number[]
+	frames: readonly KeptFrame[] | null
 ): Promise<EvidenceCrop[] | null> {
-	if (picked.some((i) => i < 0 || !frames[i])) return null;
+	if (!frames || frames.length !== moments.length) return null;
 	const { size, jpegQuality, maxBytes } = EVIDENCE_FRAMES;
 	const crops: EvidenceCrop[] = [];
-	for (const [k, i] of picked.entries()) {
-		const { frame, face } = frames[i];
+	for (const [k, { frame, face }] of frames.entries()) {
 		const box = evidenceCropBox(face.box, frame.width, frame.height);
 		const source = await createImageBitmap(frame, box.x, box.y, box.width, box.height);
 		const canvas = new OffscreenCanvas(size, size);

@@ -1,6 +1,7 @@
 // The phone's in-progress state lives in IndexedDB, so a reload or a killed tab resumes at the same step.
 // CryptoKey objects are stored as they are: the private key stays non-extractable. Blobs (the output photo, the
-// signature PNG, the reading clip) are stored as Blobs and never leave the phone except the photo and signature.
+// signature PNG, the reading clip, the liveness evidence crops) are stored as Blobs and never leave the phone except
+// the photo, the signature and, where the policy asks for them, the evidence crops.
 import type { Reason } from '../core/idcard/reasons.ts';
 import { openDB, type DBSchema } from 'idb';
 import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
@@ -8,7 +9,9 @@ import type { FlowState } from '../core/flow/index.ts';
 import type { OutcomeResult } from '../core/outcome.ts';
 import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
+import type { LivenessEvidence } from '../core/policy/types.ts';
 import type { BrowserCheck } from './compat.ts';
+import type { EvidenceCrop } from './evidence-frames.ts';
 import type { SideReading } from './idcard.ts';
 import type { SignedAttempt, SignedConsent, SignedReview } from './phone-requests.ts';
 
@@ -45,6 +48,8 @@ export interface PhoneState {
 	province: string;
 	record: PhoneRecord;
 	challenge: Challenge;
+	/** The liveness evidence the server asks for (its answer when the link was opened); absent: the policy's own. */
+	livenessEvidence?: LivenessEvidence;
 	keys: CryptoKeyPair;
 	/** The core flow state (src/lib/core/flow), saved after every transition. */
 	flow: FlowState;
@@ -56,6 +61,11 @@ export interface PhoneState {
 	clip?: Blob;
 	photo?: PhotoEvidence;
 	signature?: Blob;
+	/**
+	 * The liveness evidence crops of the passed check, listed in the signed bundle: kept until the server has
+	 * recorded its verdict on the submission, then dropped.
+	 */
+	evidence?: EvidenceCrop[];
 	/** The portrait cut from the ID card, for the face match in the liveness step: stays on the phone. */
 	idPortrait?: ImageData;
 	/** The browser check (src/lib/client/compat.ts), renewed at every load: it travels in the bundle. */

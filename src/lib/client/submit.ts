@@ -16,12 +16,15 @@ export type SubmitResult =
 
 export async function postBundle(
 	bundle: unknown,
-	files: { photo?: Blob; signature?: Blob } = {}
+	files: { photo?: Blob; signature?: Blob; evidence?: readonly Blob[] } = {}
 ): Promise<SubmitResult> {
 	const form = new FormData();
 	form.set('bundle', JSON.stringify(bundle));
 	if (files.photo) form.set('photo', files.photo, 'photo.jpg');
 	if (files.signature) form.set('signature', files.signature, 'signature.png');
+	// In the bundle's order: the server binds each to the sha256 listed at the same place.
+	for (const [i, crop] of (files.evidence ?? []).entries())
+		form.append('evidence', crop, `evidence-${i}.jpg`);
 	let response: Response;
 	try {
 		response = await fetch('/api/phone/submit', { method: 'POST', body: form });

@@ -2,6 +2,7 @@
 // spec, thresholds, required bundle steps and province code; this file only turns an unknown province into the
 // service's refusal.
 import { resolve, resolvePolicy, UnknownProvinceError, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { withLivenessEvidence } from '../core/liveness/evidence.ts';
 import { config } from './config.ts';
 import { ServiceError } from './services/errors.ts';
 
@@ -13,7 +14,7 @@ const withEvidence = new Map<string, ResolvedPolicy>();
 function evidenceForTest(r: ResolvedPolicy): ResolvedPolicy {
 	let e = withEvidence.get(r.policy.id);
 	if (!e) {
-		e = resolve({ ...r.policy, liveness: { ...r.policy.liveness, evidence: 'frames' } });
+		e = resolve(withLivenessEvidence(r.policy, 'frames'));
 		withEvidence.set(r.policy.id, e);
 	}
 	return e;

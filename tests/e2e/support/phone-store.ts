@@ -24,6 +24,8 @@ export interface StoredSession {
 	clipBytes: number;
 	/** The photo to send: its type, bytes and the phone's check (null when none). */
 	photo: { type: string; bytes: number; passed: boolean; reasons: string[] } | null;
+	/** The liveness evidence crops waiting to be sent: moment, type and bytes of each. */
+	evidence: { moment: string; type: string; bytes: number }[];
 }
 
 export function storedSessions(phone: Page): Promise<StoredSession[]> {
@@ -62,7 +64,12 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 				clipBytes: (s.clip as Blob | undefined)?.size ?? 0,
 				photo: photoSummary(
 					s.photo as { output: Blob; passed: boolean; reasons: { code: string }[] } | undefined
-				)
+				),
+				evidence: ((s.evidence as { moment: string; jpeg: Blob }[] | undefined) ?? []).map((c) => ({
+					moment: c.moment,
+					type: c.jpeg.type,
+					bytes: c.jpeg.size
+				}))
 			};
 		});
 	});

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
 	EVIDENCE_FRAMES,
 	evidenceCropBox,
+	evidenceCandidates,
 	evidenceMoments,
 	judgeEvidence,
 	pickEvidenceFrames,
+	withLivenessEvidence,
 	type CropMeasure
 } from '../../../src/lib/core/liveness/evidence.ts';
 import { resolve } from '../../../src/lib/core/policy/resolve.ts';
@@ -130,5 +132,47 @@ describe('picking the frames to crop', () => {
 		expect(
 			pickEvidenceFrames(['neutral', 'at:300'], [], { startedAt: 0, endedAt: 1, completedAt: [] })
 		).toEqual([-1, -1]);
+	});
+});
+
+describe('the frames the phone crops from', () => {
+	it('an action’s peak is the frame that completed the step, not the thinned sample nearest to it', () => {
+		// The loop keeps a sample every 500 ms (thinned to every 1000 ms on a long check) and the frame each step
+		// completed on; the head turn completed at 2380 ms, between two samples.
+		const sampled = [0, 1000, 2000, 3000].map((t) => ({ t, id: `sample@${t}` }));
+		const peaks = [{ t: 2380, id: 'peak:turn_left' }];
+		const candidates = evidenceCandidates(sampled, peaks);
+		expect(candidates.map((c) => c.t)).toEqual([0, 1000, 2000, 2380, 3000]);
+		const moments = ['neutral', 'action:0:turn_left', 'at:500'];
+		const picked = pickEvidenceFrames(moments, candidates, {
+			startedAt: 0,
+			endedAt: 3000,
+			completedAt: [2380]
+		});
+		expect(picked.map((i) => candidates[i].id)).toEqual(['sample@0', 'peak:turn_left', 'sample@1000']);
+		// Without the peak the turn's moment would fall on a sample 380 ms before it.
+		const without = pickEvidenceFrames(moments, sampled, {
+			startedAt: 0,
+			endedAt: 3000,
+			completedAt: [2380]
+		});
+		expect(sampled[without[1]].id).toBe('sample@2000');
+	});
+});
+
+describe('the policy the phone follows', () => {
+	it('takes the liveness evidence the server asked for, and keeps its own for a missing or unknown answer', () => {
+		expect(fujian.liveness.evidence ?? 'none').toBe('none');
+		const on = withLivenessEvidence(fujian, 'frames');
+		expect(on.liveness.evidence).toBe('frames');
+		expect(on.liveness.kind).toBe(fujian.liveness.kind);
+		expect(resolve(on).evidenceFrames).toEqual(EVIDENCE_FRAMES);
+		expect(resolve(fujian).evidenceFrames).toBeNull();
+		expect(withLivenessEvidence(on, 'none').liveness.evidence).toBe('none');
+		expect(resolve(withLivenessEvidence(on, 'none')).evidenceFrames).toBeNull();
+		for (const answer of [undefined, null, 'all', 1]) {
+			expect(withLivenessEvidence(fujian, answer)).toBe(fujian);
+			expect(withLivenessEvidence(on, answer)).toBe(on);
+		}
 	});
 });

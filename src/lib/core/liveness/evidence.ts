@@ -5,7 +5,7 @@
 // tests read the same moments, crop geometry and judge.
 import type { Box } from '../image/types.ts';
 import type { HeadPose } from '../face/types.ts';
-import type { LivenessAction } from '../policy/types.ts';
+import type { LivenessAction, LivenessEvidence, ProvincePolicy } from '../policy/types.ts';
 import { defaultActionsConfig } from './actions.ts';
 import { seededRng, type Rng } from './challenge.ts';
 import type { Challenge as LivenessChallenge, Text } from './types.ts';
@@ -202,4 +202,25 @@ export function pickEvidenceFrames(
 		if (!at) return -1;
 		return nearest(capture.startedAt + (Number(at[1]) / 1000) * (capture.endedAt - capture.startedAt));
 	});
+}
+
+/**
+ * The frames a moment may be cropped from, in capture order: the loop's samples (thinned as the capture grows) and
+ * the frame each action step completed on, so an action's peak is the very frame that completed it.
+ */
+export function evidenceCandidates<T extends TimedCandidate>(
+	sampled: readonly T[],
+	peaks: readonly T[]
+): T[] {
+	return [...sampled, ...peaks].sort((a, b) => a.t - b.t);
+}
+
+/**
+ * The policy with the liveness evidence the server asks for: its answer when the phone opened the link, which
+ * decides (test mode turns evidence on for every province). Anything but 'none' or 'frames' leaves the policy's own.
+ */
+export function withLivenessEvidence(policy: ProvincePolicy, evidence: unknown): ProvincePolicy {
+	if (evidence !== 'none' && evidence !== 'frames') return policy;
+	if ((policy.liveness.evidence ?? 'none') === evidence) return policy;
+	return { ...policy, liveness: { ...policy.liveness, evidence: evidence as LivenessEvidence } };
 }

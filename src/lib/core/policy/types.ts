@@ -24,9 +24,8 @@ export const LIVENESS_ACTIONS: readonly LivenessAction[] = [
 /**
  * Liveness evidence the server checks itself: 'frames' = a few small face crops at moments the challenge's nonce
  * picks go up with the bundle and are deleted once the verdict is recorded (core/liveness/evidence.ts). Absent or
- * 'none' (the default): face images stay on the phone and liveness is the phone's claim. The phone's liveness screen
- * does not send the crops yet (client/evidence-frames.ts makes them; the screen and the session answer still have
- * to): until it does, a province that turns this on has every passing bundle refused (evidence_missing).
+ * 'none' (the default): face images stay on the phone and liveness is the phone's claim. The server's answer when
+ * the phone opens the link says which it checks; the phone follows it (withLivenessEvidence).
  */
 export type LivenessEvidence = 'none' | 'frames';
 

@@ -11,6 +11,8 @@ import { countingDashboard } from './dashboard-counts.ts';
 import { attemptsExhausted, failuresSoFar } from './limits.ts';
 import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
+import type { LivenessEvidence } from '../../core/policy/types.ts';
+import { serverPolicy } from '../policy.ts';
 import { issueChallenge } from './challenges.ts';
 import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
@@ -112,6 +114,11 @@ export interface OpenedSession {
 	sessionId: string;
 	province: string;
 	challenge: Challenge;
+	/**
+	 * Whether the phone must send liveness evidence crops (the server's resolved policy, test mode included): the
+	 * consent screen says so and the liveness step takes them only then.
+	 */
+	livenessEvidence: LivenessEvidence;
 	record: {
 		name: string;
 		idNumber: string;
@@ -186,6 +193,9 @@ export async function openPhoneLink(
 			sessionId: session.id,
 			province: session.province,
 			challenge,
+			livenessEvidence: findPolicy(session.province)
+				? (serverPolicy(session.province).policy.liveness.evidence ?? 'none')
+				: 'none',
 			record: {
 				name: c.name,
 				idNumber: c.id_number,

@@ -2,7 +2,8 @@
 // action state machine turns them into prompts and decides each step (with its timeout), sampled frames give the
 // anti-spoof and same-face checks, and a frame-to-frame motion measure catches a still picture. For digit reading
 // the clip's audio PCM and the mouth measurements go to checkDigitReading. Nothing here leaves the phone except
-// the result.
+// the result and, where the policy asks for liveness evidence, the frames its moments pick (cropped by the screen's
+// controller, client/evidence-frames.ts).
 import { createMotionTracker, median } from '$lib/client/motion';
 import type { FaceWorkerApi } from '../../../../workers/face.worker.ts';
 import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
@@ -27,6 +28,8 @@ import {
 	type ReasonCode,
 	type Text
 } from '$lib/core/liveness';
+import { evidenceCandidates, pickEvidenceFrames, type EvidenceMoment } from '$lib/core/liveness/evidence';
+import type { KeptFrame } from '$lib/client/evidence-frames';
 import type { Remote } from 'comlink';
 
 export interface LoopCallbacks {
@@ -65,6 +68,11 @@ export interface LoopResult {
 	messages: Reason[];
 	scores: Record<string, number>;
 	details: Record<string, string | number | boolean | null>;
+	/**
+	 * The frame for each evidence moment asked (in the moments' order; null when one has none), held in memory
+	 * only until the screen has cropped them. Absent when no moments were asked.
+	 */
+	evidence?: KeptFrame[] | null;
 }
 
 /** A face narrower than this share of the frame is too far away to judge. */
@@ -102,13 +110,17 @@ export async function runFaceLiveness(
 	api: Remote<FaceWorkerApi>,
 	challenge: Challenge,
 	thresholds: { faceMatch: number; antiSpoof: number },
-	cb: LoopCallbacks
+	cb: LoopCallbacks,
+	/** The liveness evidence moments the server's nonce picks (policy liveness.evidence 'frames'). */
+	evidenceMoments?: readonly EvidenceMoment[]
 ): Promise<LoopResult> {
 	const motion = createMotionTracker();
 	const motions: number[] = [];
 	const samples: { t: number; embedding: Float32Array; live: number }[] = [];
 	/** Frames set aside for the embedding and anti-spoof samples, every sampleEvery ms of the challenge. */
-	const kept: { t: number; frame: ImageData; face: DetectedFace }[] = [];
+	const kept: KeptFrame[] = [];
+	/** With evidence asked: the frame each action step completed on (an action's peak). */
+	const peaks: KeptFrame[] = [];
 	let actions = challenge.kind === 'actions' ? createActionsState(challenge) : null;
 	let frames = 0;
 	let identicalFrames = 0;
@@ -196,7 +208,15 @@ export async function runFaceLiveness(
 		spent.measure += performance.now() - captured;
 		count(measured);
 		if (actions) {
+			const done = actions.steps.filter((s) => s.completedAt !== null).length;
 			actions = stepActions(actions, measured);
+			if (
+				evidenceMoments &&
+				measured.faceCount === 1 &&
+				measured.face &&
+				actions.steps.filter((s) => s.completedAt !== null).length > done
+			)
+				peaks.push({ t, frame, face: measured.face });
 			cb.prompt(actionsPrompt(actions, measured));
 			const running = actions.phase === 'running' && actions.stepStartedAt !== null;
 			cb.step?.(
@@ -220,6 +240,8 @@ export async function runFaceLiveness(
 		spent.wait += performance.now() - waited;
 	}
 	if (actions) actions = finishActions(actions);
+	/** When the capture ended (the frames' clock): the evidence's points of the capture are shares of it. */
+	const endedAt = performance.now() - started;
 	if (reading.length > 0) cb.hint({ zh: '正在分析，请稍候', en: 'Analysing, please wait' });
 	for (const { t, small, full } of reading) {
 		const begun = performance.now();
@@ -232,6 +254,17 @@ export async function runFaceLiveness(
 		}
 	}
 	reading.length = 0;
+	let evidence: KeptFrame[] | null | undefined;
+	if (evidenceMoments) {
+		const candidates = evidenceCandidates(kept, peaks);
+		const picked = pickEvidenceFrames(evidenceMoments, candidates, {
+			startedAt: 0,
+			endedAt,
+			completedAt: actions?.steps.map((s) => s.completedAt) ?? []
+		});
+		evidence = picked.some((i) => i < 0) ? null : picked.map((i) => candidates[i]);
+		peaks.length = 0;
+	}
 	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
 	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
 	for (const k of kept) {
@@ -311,7 +344,8 @@ export async function runFaceLiveness(
 			captureLagMs: captureLag.length ? r(median(captureLag) ?? 0, 0) : null,
 			...(verdict ? measuresOf(verdict) : {}),
 			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null
-		}
+		},
+		...(evidence !== undefined ? { evidence: passed ? evidence : null } : {})
 	};
 }
 
