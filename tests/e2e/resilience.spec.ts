@@ -1,7 +1,7 @@
 // Offline: the signed submission waits in IndexedDB and is sent exactly once when the network comes back; the
 // installed shell (service worker) serves the phone page offline and the flow resumes from IndexedDB.
 import { expect, test, type Page } from '@playwright/test';
-import { confirmableCandidate, startOnPc } from './support/flow.ts';
+import { confirmableCandidate, openPhone, startOnPc } from './support/flow.ts';
 import { freshServerPerTest } from './support/own-server.ts';
 import { cardFile, phoneIdentity } from './support/idcard.ts';
 import { storedSessions } from './support/phone-store.ts';
@@ -27,6 +27,29 @@ const storedIdData = async (phone: Page) =>
 
 // The confirmation in this file must be the fake camera's man's first in Beijing.
 freshServerPerTest();
+
+test('the answer to opening the link is lost: a reload opens it on the same phone, another browser finds it spent', async ({
+	page: pc,
+	browser
+}) => {
+	const link = await startOnPc(pc);
+	let answered = false;
+	const phone = await openPhoneAs(browser, link, null, async (context) => {
+		await context.route('**/api/phone/open', async (route) => {
+			if (answered) return route.continue();
+			answered = true;
+			// The server opens the link (and spends it); its answer never reaches the phone.
+			await route.fetch();
+			await route.abort('connectionreset');
+		});
+	});
+	await expect(phone.getByTestId('problem')).toContainText('无法打开此链接');
+	await phone.reload();
+	await expectStatus(phone, 'consent');
+	const other = await openPhone(browser, link);
+	await expect(other.getByTestId('problem')).toContainText('此链接已被使用');
+	await other.context().close();
+});
 
 test('a reload in the ID step keeps the side already read; the card portrait leaves the phone with the result', async ({
 	page: pc,

@@ -168,6 +168,18 @@ export interface OpenedPhone {
 	attempts: { failures: number; max: number | null };
 }
 
+/** Kiosk-starts a session for the candidate: the phone link's token. */
+export async function startLink(origin: string, cookie: string, idNumber: string): Promise<string> {
+	const started = await fetch(`${origin}/api/kiosk/sessions`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ idNumber })
+	});
+	if (!started.ok) throw new Error(`start failed: ${started.status} ${await started.text()}`);
+	const { link } = (await started.json()) as { link: string };
+	return link.split('/m/')[1];
+}
+
 /**
  * Kiosk-starts a session and opens the phone link with a fresh device key, as the phone does: what any client,
  * honest or scripted, holds before it signs a bundle. `forwardedFor` is the phone's address as a proxy in front of
@@ -179,14 +191,7 @@ export async function openPhone(
 	idNumber: string,
 	forwardedFor?: string
 ): Promise<OpenedPhone> {
-	const started = await fetch(`${origin}/api/kiosk/sessions`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie },
-		body: JSON.stringify({ idNumber })
-	});
-	if (!started.ok) throw new Error(`start failed: ${started.status} ${await started.text()}`);
-	const { link } = (await started.json()) as { link: string };
-	const token = link.split('/m/')[1];
+	const token = await startLink(origin, cookie, idNumber);
 	const keys = await generateDeviceKey();
 	const opened = await fetch(`${origin}/api/phone/open`, {
 		method: 'POST',

@@ -91,16 +91,36 @@ export interface PhoneState {
 	updatedAt: number;
 }
 
+/** The device key made for a link, saved before the link is opened: a phone that loses the answer opens it again. */
+export interface LinkKey {
+	token: string;
+	keys: CryptoKeyPair;
+}
+
 interface PhoneDb extends DBSchema {
 	sessions: { key: string; value: PhoneState };
+	linkKeys: { key: string; value: LinkKey };
 }
 
 const dbPromise = () =>
-	openDB<PhoneDb>('zikao-verify', 1, {
-		upgrade(db) {
-			db.createObjectStore('sessions', { keyPath: 'token' });
+	openDB<PhoneDb>('zikao-verify', 2, {
+		upgrade(db, oldVersion) {
+			if (oldVersion < 1) db.createObjectStore('sessions', { keyPath: 'token' });
+			if (oldVersion < 2) db.createObjectStore('linkKeys', { keyPath: 'token' });
 		}
 	});
+
+export async function loadLinkKey(token: string): Promise<LinkKey | undefined> {
+	return (await dbPromise()).get('linkKeys', token);
+}
+
+export async function saveLinkKey(key: LinkKey): Promise<void> {
+	await (await dbPromise()).put('linkKeys', key);
+}
+
+export async function dropLinkKey(token: string): Promise<void> {
+	await (await dbPromise()).delete('linkKeys', token);
+}
 
 export async function loadPhoneState(token: string): Promise<PhoneState | undefined> {
 	return (await dbPromise()).get('sessions', token);

@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { maskAddress, maskPhone } from '../../core/mask.ts';
 import { LIVE_SESSION_STATUSES, SUPERSEDED } from '../../core/outcome.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
+import { reopenPayload } from '../../core/bundle/reopen.ts';
+import { checkSignature, importPublicKey } from '../../core/bundle/sign.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -136,12 +138,41 @@ export interface OpenedSession {
 	attempts: { failures: number; max: number | null };
 }
 
-/** The phone opens the link: the token is spent, the device key bound, and a challenge issued. */
+/**
+ * The same phone opening its link again because it never got the first answer (a lost response, a reload while it
+ * was on its way): it proves it holds the private half of the key bound at the first opening by signing the token.
+ * The public key alone proves nothing; a link-holder with any other key is refused as before. Only while the session
+ * has no outcome; the answer is the session as it stands (its current challenge), not a new one.
+ */
+async function sameDeviceReopens(
+	session: { status: string; device_public_key: unknown },
+	token: string,
+	publicKey: JsonWebKey,
+	proof: string | undefined
+): Promise<boolean> {
+	const bound = session.device_public_key as JsonWebKey | null;
+	if (!proof || session.status !== 'phone_opened' || !bound) return false;
+	if (bound.x !== publicKey.x || bound.y !== publicKey.y) return false;
+	try {
+		return await checkSignature(
+			{ payload: reopenPayload(token), signature: proof },
+			await importPublicKey(bound)
+		);
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The phone opens the link: the token is spent, the device key bound, and a challenge issued. `proof` (the token
+ * signed with that key, reopenPayload) lets the phone that opened it get the same answer again.
+ */
 export async function openPhoneLink(
 	db: Db,
 	token: string,
 	publicKey: JsonWebKey,
-	now = new Date()
+	now = new Date(),
+	proof?: string
 ): Promise<OpenedSession> {
 	return db.transaction().execute(async (tx) => {
 		const session = await tx
@@ -152,7 +183,8 @@ export async function openPhoneLink(
 			.executeTakeFirst();
 		if (!session) throw new ServiceError(404, 'unknown_link', '链接无效', 'This link is not valid.');
 		if (session.status === SUPERSEDED) throw sessionEnded();
-		if (session.token_used_at) {
+		const reopened = session.token_used_at && (await sameDeviceReopens(session, token, publicKey, proof));
+		if (session.token_used_at && !reopened) {
 			throw new ServiceError(
 				410,
 				'link_used',
@@ -168,25 +200,32 @@ export async function openPhoneLink(
 				'This link has expired; make a new QR code on the PC.'
 			);
 		}
-		const challenge: Challenge = issueChallenge(findPolicy(session.province), now);
-		await countingDashboard(tx, [session.id], () =>
-			tx
-				.updateTable('verification_sessions')
-				.set({
-					token_used_at: now,
-					status: 'phone_opened',
-					device_public_key: JSON.stringify(publicKey),
-					challenge: JSON.stringify(challenge)
-				})
-				.where('id', '=', session.id)
-				.execute()
-		);
+		const challenge: Challenge = reopened
+			? (session.challenge as Challenge)
+			: issueChallenge(findPolicy(session.province), now);
+		if (!reopened)
+			await countingDashboard(tx, [session.id], () =>
+				tx
+					.updateTable('verification_sessions')
+					.set({
+						token_used_at: now,
+						status: 'phone_opened',
+						device_public_key: JSON.stringify(publicKey),
+						challenge: JSON.stringify(challenge)
+					})
+					.where('id', '=', session.id)
+					.execute()
+			);
 		const c = await tx
 			.selectFrom('candidates')
 			.selectAll()
 			.where('id', '=', session.candidate_id)
 			.executeTakeFirstOrThrow();
-		await audit(tx, { actor: 'phone', action: 'session.phone_opened', sessionId: session.id });
+		await audit(tx, {
+			actor: 'phone',
+			action: reopened ? 'session.phone_reopened' : 'session.phone_opened',
+			sessionId: session.id
+		});
 		const limit = findPolicy(session.province)?.limits.attempts;
 		return {
 			attempts: { failures: await failuresSoFar(tx, c.id), max: limit?.max ?? null },

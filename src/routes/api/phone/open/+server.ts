@@ -11,7 +11,9 @@ import type { RequestHandler } from './$types';
 const b64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 const Open = v.object({
 	token: v.pipe(v.string(), v.minLength(16), v.maxLength(128)),
-	publicKey: v.object({ kty: v.literal('EC'), crv: v.literal('P-256'), x: b64, y: b64 })
+	publicKey: v.object({ kty: v.literal('EC'), crv: v.literal('P-256'), x: b64, y: b64 }),
+	/** The token signed with that key: the same phone opening again after losing the first answer. */
+	proof: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/)))
 });
 
 export const POST: RequestHandler = (event) =>
@@ -28,5 +30,5 @@ export const POST: RequestHandler = (event) =>
 		const input = parseInput(Open, body);
 		const { db } = await database();
 		await rateLimit(db, `open:${clientAddress(event)}`, RATE_RULES.open);
-		return openPhoneLink(db, input.token, input.publicKey);
+		return openPhoneLink(db, input.token, input.publicKey, new Date(), input.proof);
 	});
