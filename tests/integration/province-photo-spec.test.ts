@@ -1,7 +1,8 @@
 // The built server re-checks the uploaded photo against the province's own photo spec (resolvePolicy), never
 // Hubei's: the same picture, a phone's live still (72 dpi, larger than Hubei's 40 kB ceiling), is refused for a
 // Hubei session for exactly the file rules Hubei's spec sets, and accepted for a Fujian session, whose policy takes
-// a live still with no print density or byte window of Hubei's.
+// a live still with no print density or byte window of Hubei's. A step claiming a pass is re-checked at the
+// policy's face-match threshold.
 import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,15 @@ import { resolvePolicy } from '../../src/lib/core/policy/resolve.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
-import { hubeiRecord, preparePhone, registerOverHttp, type ServerProcess } from './server-process.ts';
-import { newIdNumber } from './support.ts';
+import {
+	hubeiRecord,
+	openPhone,
+	preparePhone,
+	registerOverHttp,
+	signedSubmission,
+	type ServerProcess
+} from './server-process.ts';
+import { newIdNumber, TEST_SIGNATURE } from './support.ts';
 import { testServer } from './test-server.ts';
 
 let server: ServerProcess;
@@ -66,11 +74,36 @@ describe("each province's photo spec over HTTP", () => {
 	});
 
 	it("the same live still passes Fujian's re-check, its own spec", async () => {
-		const fujian = resolvePolicy('fujian').photoSpec!;
-		expect(fujian.purpose).toBe('live_still');
-		expect((await recheckInProcess(still, fujian, createFaceEngine(nodeRuntime))).reasons).toEqual([]);
 		const { status, body } = await submit('fujian');
 		expect(body.error).toBeUndefined();
 		expect(status).toBe(200);
+		const fujian = resolvePolicy('fujian').photoSpec!;
+		expect(fujian.purpose).toBe('live_still');
+		expect((await recheckInProcess(still, fujian, createFaceEngine(nodeRuntime))).reasons).toEqual([]);
+	});
+});
+
+describe("the policy's face-match threshold over HTTP", () => {
+	it('a liveness step claiming a pass just under the policy threshold is refused, naming that threshold', async () => {
+		const { faceMatch } = resolvePolicy('hubei').thresholds;
+		const id = newIdNumber();
+		await registerOverHttp(server.origin, [hubeiRecord(id)]);
+		const phone = await openPhone(server.origin, cookie, id);
+		const under = Math.round((faceMatch - 0.01) * 1000) / 1000;
+		const compliant = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+		const form = await signedSubmission(phone, { photo: compliant, signature: TEST_SIGNATURE }, (steps) =>
+			steps.map((s) => (s.kind === 'liveness' ? { ...s, scores: { idPortraitSimilarity: under } } : s))
+		);
+		const r = await fetch(`${server.origin}/api/phone/submit`, {
+			method: 'POST',
+			body: form(),
+			headers: { origin: server.origin }
+		});
+		const body = (await r.json()) as { error: { code: string; en: string } };
+		expect(r.status).toBeGreaterThanOrEqual(400);
+		expect(body.error.code).toBe('score_threshold');
+		expect(body.error.en).toBe(
+			`Step "liveness" is marked passed but idPortraitSimilarity=${under} is below ${faceMatch}.`
+		);
 	});
 });
