@@ -2,13 +2,13 @@
 // through src/lib/runtime/web-ort.ts). Models load once per worker behind init()'s progress callback, are
 // warmed up on a blank frame, and go away with the worker when the page terminates it at the end of the step.
 import * as Comlink from 'comlink';
-import { ANTISPOOF, antispoofDecision, type AntispoofResult } from '../src/lib/core/face/antispoof.ts';
+import { antispoofDecision, type AntispoofResult } from '../src/lib/core/face/antispoof.ts';
 import {
 	createFaceEngine,
 	type FaceEngineOptions,
 	type FullFaceEngine
 } from '../src/lib/core/face/engine.ts';
-import { compareFaces, FACE_MATCH, type FaceComparison } from '../src/lib/core/face/match.ts';
+import { compareFaces, type FaceComparison } from '../src/lib/core/face/match.ts';
 import type { DetectedFace, FaceEmbedding, FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { createImage, type RgbaImage } from '../src/lib/core/image/types.ts';
 import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
@@ -114,12 +114,9 @@ const api = {
 		return { embedding, antiSpoof, ms: performance.now() - started };
 	},
 
-	compare(a: FaceEmbedding, b: FaceEmbedding, threshold: number = FACE_MATCH.match): FaceComparison {
+	/** Judged at the caller's threshold: the province policy's (resolvePolicy), never a default of this worker. */
+	compare(a: FaceEmbedding, b: FaceEmbedding, threshold: number): FaceComparison {
 		return compareFaces(a, b, threshold);
-	},
-
-	thresholds() {
-		return { match: FACE_MATCH, antispoof: ANTISPOOF };
 	}
 };
 

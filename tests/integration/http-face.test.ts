@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
-import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
+import { resolvePolicy } from '../../src/lib/core/policy/resolve.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -44,8 +44,9 @@ async function submit(idNumber: string, bytes: Uint8Array) {
 
 describe(`the built server's face engine (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('refuses a photo with two faces with the reasons of the in-process re-check', async () => {
-		const expected = (await recheckInProcess(twoFaces, hubeiPhotoSpec, createFaceEngine(nodeRuntime)))
-			.reasons;
+		const expected = (
+			await recheckInProcess(twoFaces, resolvePolicy('hubei').photoSpec!, createFaceEngine(nodeRuntime))
+		).reasons;
 		expect(expected.map((r) => r.code)).toContain('FACE_MULTIPLE');
 		const { status, body } = await submit(await register('武汉市洪山区'), twoFaces);
 		expect(status).toBe(422);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
-import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
+import { resolvePolicy } from '../../src/lib/core/policy/resolve.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { recheckInProcess } from '../../src/lib/server/photo-recheck-pool.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -206,7 +206,9 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 			readFileSync(fixture('idphotos/nonconf_wrong_background_hivision_test1.jpg'))
 		);
 		// The server's face engine is on by default: the same engine here.
-		const expected = (await recheckInProcess(wrong, hubeiPhotoSpec, createFaceEngine(nodeRuntime))).reasons;
+		const expected = (
+			await recheckInProcess(wrong, resolvePolicy('hubei').photoSpec!, createFaceEngine(nodeRuntime))
+		).reasons;
 		expect(expected.length).toBeGreaterThan(0);
 		const statuses: number[] = [];
 		// More submissions at once than the pool has workers, each its own session.

@@ -5,6 +5,8 @@ import type { PhotoEvidence } from './phone-store.ts';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import type { PhotoReason } from '../core/photo/reasons.ts';
 import { checkUploadFile } from '../core/photo/file-checks.ts';
+import { resolve } from '../core/policy/resolve.ts';
+import type { ProvincePolicy } from '../core/policy/types.ts';
 import { portraitSimilarity } from './idcard.ts';
 import { fileToImageData } from './images.ts';
 import { faceWorker, photoWorker, segmentingPhotoWorker } from './workers.ts';
@@ -17,6 +19,26 @@ export interface PhotoStepOptions {
 	onProgress?: (loaded: number, total: number) => void;
 	/** The ID card portrait the photo's face is compared with (policy compareWith id_portrait), at spec.minFaceMatch. */
 	idPortrait?: ImageData;
+}
+
+/** What the photo step does for a province, all read from its resolved policy; null without a photo upload. */
+export interface PhotoStepPlan {
+	/** The province's photo spec as the server re-checks it, with the policy's face-match threshold. */
+	spec: PhotoSpec;
+	/** The processed photo is made and shown (policy photo.showProcessed), with the segmentation model. */
+	processed: boolean;
+	/** The photo's face is compared with the ID card portrait here (policy photo.compareWith). */
+	compareIdPortrait: boolean;
+}
+
+export function photoStepPlan(policy: ProvincePolicy): PhotoStepPlan | null {
+	if (policy.photo.kind !== 'upload') return null;
+	const resolved = resolve(policy);
+	return {
+		spec: resolved.photoSpec!,
+		processed: policy.photo.showProcessed,
+		compareIdPortrait: resolved.photoComparisons.idPortrait
+	};
 }
 
 /**

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import type { StepResult } from '../../../src/lib/core/bundle/schema.ts';
+import { fileEvidence, photoStepPlan } from '../../../src/lib/client/photo-step.ts';
 import { failedStepResult } from '../../../src/lib/core/flow/index.ts';
 import { withJfifDensity } from '../../../src/lib/core/image/jpeg-header.ts';
 import { checkUploadFile } from '../../../src/lib/core/photo/file-checks.ts';
@@ -31,6 +32,12 @@ const whitePhotoProvince: ProvincePolicy = {
 	thresholds: { ...hubei.thresholds, faceMatch: { ...hubei.thresholds.faceMatch, value: 0.6 } }
 };
 
+/** A 480x640, 300 dpi JPEG: Hubei's file rules. */
+function hubeiSizedPhoto(): Uint8Array {
+	const data = new Uint8Array(480 * 640 * 4).fill(200);
+	return withJfifDensity(new Uint8Array(jpeg.encode({ data, width: 480, height: 640 }, 90).data), 300);
+}
+
 describe('resolvePolicy', () => {
 	it.each(Object.keys(policies))('%s: the spec of its own photo, with its own face-match threshold', (id) => {
 		const r = resolvePolicy(id);
@@ -56,11 +63,7 @@ describe('resolvePolicy', () => {
 		expect(r.photoSpec?.background.en).toBe('white');
 		expect(r.thresholds.faceMatch).toBe(0.6);
 		// Hubei's compliant photo is the wrong size for it.
-		const data = new Uint8Array(480 * 640 * 4).fill(200);
-		const hubeiPhoto = withJfifDensity(
-			new Uint8Array(jpeg.encode({ data, width: 480, height: 640 }, 90).data),
-			300
-		);
+		const hubeiPhoto = hubeiSizedPhoto();
 		expect(
 			checkUploadFile(hubeiPhoto, resolvePolicy('hubei').photoSpec!).reasons.map((c) => c.code)
 		).not.toContain('FILE_WRONG_DIMENSIONS');
@@ -89,6 +92,26 @@ describe('resolvePolicy', () => {
 			'src/lib/client/photo-step.ts'
 		])
 			expect(readFileSync(file, 'utf8'), file).not.toContain('hubeiPhotoSpec');
+	});
+});
+
+describe("the phone's photo step", () => {
+	it("checks a picked photo against the province's own spec, with the policy's face-match threshold", () => {
+		const plan = photoStepPlan(whitePhotoProvince)!;
+		expect(plan.spec).toEqual(resolve(whitePhotoProvince).photoSpec);
+		expect(plan.spec.minFaceMatch).toBe(0.6);
+		const photo = hubeiSizedPhoto();
+		const codes = (p: typeof plan) =>
+			fileEvidence(new Blob([photo as Uint8Array<ArrayBuffer>]), photo, p.spec).reasons.map((r) => r.code);
+		expect(codes(photoStepPlan(hubei)!)).not.toContain('FILE_WRONG_DIMENSIONS');
+		expect(codes(plan)).toContain('FILE_WRONG_DIMENSIONS');
+	});
+
+	it('processes the photo and compares it with the card portrait where the policy says', () => {
+		expect(photoStepPlan(policies.beijing)).toMatchObject({ processed: true, compareIdPortrait: false });
+		expect(photoStepPlan(policies.hubei)).toMatchObject({ processed: false, compareIdPortrait: true });
+		// Fujian's photo is the face capture's live still: no photo step.
+		expect(photoStepPlan(policies.fujian)).toBeNull();
 	});
 });
 
