@@ -4,6 +4,7 @@
 import { signReopen } from '../core/bundle/reopen.ts';
 import { exportPublicKey, generateDeviceKey } from '../core/bundle/sign.ts';
 import type { Challenge } from '../core/bundle/schema.ts';
+import type { LivenessEvidence } from '../core/policy/types.ts';
 import type { Text } from '../core/text.ts';
 import { dropLinkKey, loadLinkKey, saveLinkKey, type PhoneRecord } from './phone-store.ts';
 
@@ -14,6 +15,8 @@ export interface OpenedLink {
 	record: PhoneRecord;
 	challenge: Challenge;
 	attempts?: { failures: number; max: number | null };
+	/** Whether the server checks liveness evidence crops for this session (its resolved policy). */
+	livenessEvidence?: LivenessEvidence;
 }
 
 export type OpenAnswer = { ok: true; keys: CryptoKeyPair; body: OpenedLink } | { ok: false; problem: Text };
