@@ -53,5 +53,24 @@ describe('measureQuality', () => {
 		const card = brightCard('portrait');
 		reflection(card, 800, 500, 40, 25);
 		expect(measureQuality(card, 'portrait').glareOver).toEqual([]);
+		expect(measureQuality(card, 'portrait').hiddenIn).toEqual([]);
+	});
+
+	it('names a field when a weak reflection hides a few of its characters, without refusing the card', () => {
+		// Over the authority's line: too small to cover half of a printed stretch (the card is not refused as
+		// glare), wide enough to hide two characters (巴中市公安局 read 巴中市).
+		const card = brightCard('emblem');
+		reflection(card, 400, 410, 40, 30);
+		const q = measureQuality(card, 'emblem');
+		expect(q.glareOver).toEqual([]);
+		expect(qualityReasons(q).map((r) => r.code)).not.toContain('capture.glare');
+		expect(q.hiddenIn).toEqual(['authority']);
+	});
+
+	it('does not name a field for a reflection narrower than a character', () => {
+		const card = brightCard('emblem');
+		reflection(card, 400, 410, 9, 30);
+		expect(measureQuality(card, 'emblem').hiddenIn).toEqual([]);
+		expect(measureQuality(brightCard('portrait'), 'portrait').hiddenIn).toEqual([]);
 	});
 });

@@ -17,6 +17,12 @@ export interface CaptureQuality {
 	glare: number;
 	/** The fields whose print is partly hidden under such a patch. */
 	glareOver: (keyof CardFields)[];
+	/**
+	 * The fields with at least one character's place of their always-printed stretch mostly under such a patch: a
+	 * reflection too small to refuse the card that can still hide a character or three (巴中市公安局 read 巴中市),
+	 * so the field is flagged for a retake or the candidate's confirmation instead of accepted as read.
+	 */
+	hiddenIn: (keyof CardFields)[];
 	/** Share of the card's pixels at luma >= 250 (an evenly bright, overexposed card; informative only). */
 	overexposure: number;
 	/** Mean absolute Laplacian over the strongest 5% edges: sharp print gives high values. */
@@ -36,6 +42,10 @@ const SATURATED = 240;
 const INK = 170;
 /** A saturated pixel counts as hiding print only when no ink lies within this many card pixels. */
 const INK_RADIUS = 10;
+/** One printed character's place along a field's line, in card pixels (the values print at ~28 px a character). */
+const CHARACTER_CELL = 28;
+/** Share of one character's place under a patch with no print from which that character counts as hidden. */
+export const HIDDEN_CHARACTER = 0.5;
 
 /** Running minimum over a (2r+1) window along rows, then columns (a square min filter). */
 function minFilter(g: Float32Array, w: number, h: number, r: number): Float32Array {
@@ -64,7 +74,7 @@ function glareOverPrint(
 	w: number,
 	h: number,
 	side: CardSide
-): { glare: number; over: (keyof CardFields)[] } {
+): { glare: number; over: (keyof CardFields)[]; hiddenIn: (keyof CardFields)[] } {
 	// Half resolution is enough for patches tens of pixels across.
 	const hw = w >> 1;
 	const hh = h >> 1;
@@ -77,23 +87,32 @@ function glareOverPrint(
 	const nearestInk = minFilter(half, hw, hh, INK_RADIUS >> 1);
 	let glare = 0;
 	const over = new Set<keyof CardFields>();
+	const hiddenIn = new Set<keyof CardFields>();
+	const cell = Math.max(1, Math.round((CHARACTER_CELL * hw) / w));
 	for (const a of PRINT_AREAS[side]) {
 		const x0 = Math.floor(a.x0 * hw);
 		const x1 = Math.ceil(a.x1 * hw);
 		const y0 = Math.floor(a.y0 * hh);
 		const y1 = Math.ceil(a.y1 * hh);
-		let hidden = 0;
-		let n = 0;
+		// Hidden pixels per column, summed over the stretch and over each character's place in it.
+		const column = new Uint32Array(x1 - x0);
 		for (let y = y0; y < y1; y++)
-			for (let x = x0; x < x1; x++) {
-				n++;
-				if (half[y * hw + x] >= SATURATED && nearestInk[y * hw + x] >= INK) hidden++;
-			}
-		const share = hidden / Math.max(1, n);
+			for (let x = x0; x < x1; x++)
+				if (half[y * hw + x] >= SATURATED && nearestInk[y * hw + x] >= INK) column[x - x0]++;
+		const rows = Math.max(1, y1 - y0);
+		const share = column.reduce((s, v) => s + v, 0) / Math.max(1, column.length * rows);
 		glare = Math.max(glare, share);
-		if (a.field && share >= QUALITY_LIMITS.maxGlare) over.add(a.field);
+		if (!a.field) continue;
+		if (share >= QUALITY_LIMITS.maxGlare) over.add(a.field);
+		// Any character-wide window (characters do not sit at fixed places once the card is rectified).
+		const width = Math.min(cell, column.length);
+		let hidden = 0;
+		for (let x = 0; x < column.length; x++) {
+			hidden += column[x] - (x >= width ? column[x - width] : 0);
+			if (x >= width - 1 && hidden >= HIDDEN_CHARACTER * width * rows) hiddenIn.add(a.field);
+		}
 	}
-	return { glare, over: [...over] };
+	return { glare, over: [...over], hiddenIn: [...hiddenIn] };
 }
 
 /** Measures the rectified card; `side` picks where print must be (both sides' when unknown). */
@@ -130,6 +149,7 @@ export function measureQuality(card: RgbaImage, side: CardSide | null): CaptureQ
 		brightness: sum / g.length,
 		glare: glare.glare,
 		glareOver: glare.over,
+		hiddenIn: glare.hiddenIn,
 		overexposure: blown / g.length,
 		sharpness: total / taken
 	};
