@@ -1,7 +1,7 @@
 // Capture quality of the rectified card, judged after it has been read: a reason (too dark, glare, blurred) is
 // given only when the fields did not read or failed their checks, and then only a cause that is present, so an
 // evenly bright but legible card is never sent back for "glare".
-import type { RgbaImage } from '../image/types.ts';
+import type { Box, RgbaImage } from '../image/types.ts';
 import { toGray } from '../image/ops.ts';
 import { PRINT_AREAS } from './field-areas.ts';
 import type { CardFields, CardSide } from './fields.ts';
@@ -68,14 +68,11 @@ function minFilter(g: Float32Array, w: number, h: number, r: number): Float32Arr
 	return out;
 }
 
-/** Glare over print for one side: the largest hidden share of a printed stretch, and the fields hidden. */
-function glareOverPrint(
-	g: Float32Array,
-	w: number,
-	h: number,
-	side: CardSide
-): { glare: number; over: (keyof CardFields)[]; hiddenIn: (keyof CardFields)[] } {
-	// Half resolution is enough for patches tens of pixels across.
+/**
+ * At half resolution (enough for patches tens of pixels across), 1 where a pixel is saturated with no ink within
+ * INK_RADIUS: print hidden under a reflection, or blank paper.
+ */
+function hiddenPixels(g: Float32Array, w: number, h: number): { hidden: Uint8Array; hw: number; hh: number } {
 	const hw = w >> 1;
 	const hh = h >> 1;
 	const half = new Float32Array(hw * hh);
@@ -85,6 +82,19 @@ function glareOverPrint(
 			half[y * hw + x] = Math.min(g[i], g[i + 1], g[i + w], g[i + w + 1]);
 		}
 	const nearestInk = minFilter(half, hw, hh, INK_RADIUS >> 1);
+	const hidden = new Uint8Array(hw * hh);
+	for (let i = 0; i < hidden.length; i++) hidden[i] = half[i] >= SATURATED && nearestInk[i] >= INK ? 1 : 0;
+	return { hidden, hw, hh };
+}
+
+/** Glare over print for one side: the largest hidden share of a printed stretch, and the fields hidden. */
+function glareOverPrint(
+	g: Float32Array,
+	w: number,
+	h: number,
+	side: CardSide
+): { glare: number; over: (keyof CardFields)[]; hiddenIn: (keyof CardFields)[] } {
+	const { hidden: isHidden, hw, hh } = hiddenPixels(g, w, h);
 	let glare = 0;
 	const over = new Set<keyof CardFields>();
 	const hiddenIn = new Set<keyof CardFields>();
@@ -96,9 +106,7 @@ function glareOverPrint(
 		const y1 = Math.ceil(a.y1 * hh);
 		// Hidden pixels per column, summed over the stretch and over each character's place in it.
 		const column = new Uint32Array(x1 - x0);
-		for (let y = y0; y < y1; y++)
-			for (let x = x0; x < x1; x++)
-				if (half[y * hw + x] >= SATURATED && nearestInk[y * hw + x] >= INK) column[x - x0]++;
+		for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) column[x - x0] += isHidden[y * hw + x];
 		const rows = Math.max(1, y1 - y0);
 		const share = column.reduce((s, v) => s + v, 0) / Math.max(1, column.length * rows);
 		glare = Math.max(glare, share);
@@ -113,6 +121,62 @@ function glareOverPrint(
 		}
 	}
 	return { glare, over: [...over], hiddenIn: [...hiddenIn] };
+}
+
+/**
+ * The fields whose value, where the reader found it, has a character's worth of print hidden under a reflection:
+ * along each row of the value (from where values start, PRINT_AREAS, to its last box; every row but the last to
+ * the longest row's end, as a wrapped value fills it), within the boxes' height and a quarter more on each side,
+ * any window one character wide holding at least half a character's area of saturated paper with no ink near.
+ * A reflection between two lines (the lower half of one, the upper half of the next) or in a gap the detector left
+ * between two boxes of one line shows here, where the fixed always-printed stretches miss it.
+ */
+export function hiddenInValues(
+	card: RgbaImage,
+	values: Partial<Record<keyof CardFields, readonly Box[]>>
+): (keyof CardFields)[] {
+	const { width: w, height: h } = card;
+	const { hidden, hw, hh } = hiddenPixels(toGray(card), w, h);
+	const out: (keyof CardFields)[] = [];
+	for (const [field, boxes] of Object.entries(values) as [keyof CardFields, readonly Box[]][]) {
+		const areas = Object.values(PRINT_AREAS).flatMap((a) => a.filter((x) => x.field === field));
+		if (!boxes.length || !areas.length) continue;
+		const start = Math.min(...areas.map((a) => a.x0)) * w;
+		const rowsOf = valueRows(boxes);
+		const fullEnd = Math.max(...rowsOf.map((r) => r.x1));
+		const hit = rowsOf.some((row, i) => {
+			const x0 = Math.max(0, Math.floor(Math.max(start, row.x0) / 2));
+			const x1 = Math.min(hw, Math.ceil((i < rowsOf.length - 1 ? fullEnd : row.x1) / 2));
+			const pad = row.height / 4;
+			const y0 = Math.max(0, Math.floor((row.y - pad) / 2));
+			const y1 = Math.min(hh, Math.ceil((row.y + row.height + pad) / 2));
+			const cell = Math.max(1, Math.round(row.height / 2));
+			const need = HIDDEN_CHARACTER * cell * cell;
+			const column = new Uint32Array(Math.max(0, x1 - x0));
+			for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) column[x - x0] += hidden[y * hw + x];
+			let sum = 0;
+			for (let x = 0; x < column.length; x++) {
+				sum += column[x] - (x >= cell ? column[x - cell] : 0);
+				if (sum >= need) return true;
+			}
+			return false;
+		});
+		if (hit) out.push(field);
+	}
+	return out;
+}
+
+/** Boxes grouped into the rows they print on (by vertical overlap), top to bottom, as one span each. */
+function valueRows(boxes: readonly Box[]): { x0: number; x1: number; y: number; height: number }[] {
+	const rows: { x0: number; x1: number; y: number; height: number }[] = [];
+	for (const b of [...boxes].sort((a, b) => a.y - b.y)) {
+		const row = rows.find((r) => b.y + b.height / 2 > r.y && b.y + b.height / 2 < r.y + r.height);
+		if (row) {
+			row.x0 = Math.min(row.x0, b.x);
+			row.x1 = Math.max(row.x1, b.x + b.width);
+		} else rows.push({ x0: b.x, x1: b.x + b.width, y: b.y, height: b.height });
+	}
+	return rows;
 }
 
 /** Measures the rectified card; `side` picks where print must be (both sides' when unknown). */

@@ -18,7 +18,7 @@ import { bestLexiconMatch, matchUnreadable, type LexiconMatch } from './ocr/lexi
 import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
-import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
+import { hiddenInValues, measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
 import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import type { RegionTable } from './regions.ts';
@@ -415,6 +415,7 @@ export function createIdCardReader(deps: {
 				side: null,
 				fields: {},
 				confidence: {},
+				uncertain: [],
 				checks: null,
 				capture: { location: null, quality: null, areaFraction: 0 },
 				reasons: [],
@@ -536,7 +537,19 @@ export function createIdCardReader(deps: {
 				}
 			}
 			if (poor.length && readingFailed(fields, checks, quality)) return refuse([...poor, ...reasons]);
-			const uncertain = uncertainFields(fields, quality.hiddenIn, (a) => bureaus().names.has(a));
+			const hidden = new Set([
+				...quality.hiddenIn,
+				...hiddenInValues(
+					card,
+					Object.fromEntries(
+						Object.entries(parsed.sources).map(([f, ls]) => [
+							f,
+							(ls ?? []).filter((l) => !l.fromLayout).map((l) => l.box)
+						])
+					)
+				)
+			]);
+			const uncertain = uncertainFields(fields, [...hidden], (a) => bureaus().names.has(a));
 			reasons.push(...uncertain.map((u) => uncertainReason(u, fields[u.field])));
 			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
