@@ -152,6 +152,24 @@ describe('generated cards', () => {
 		expect(r.capture.quality?.glareOver).toContain('idNumber');
 	});
 
+	it('names the authority under a weak lamp reflection instead of accepting what it read', async () => {
+		// Too small to refuse the card as glare (under half of any printed stretch), wide enough to hide two or
+		// three characters of the authority: before, 巴中市公安局通江县分局 came back as 巴中市通江县分局 with status ok.
+		for (const seed of [45, 46]) {
+			const card = await generateCard({
+				seed,
+				side: 'emblem',
+				degrade: { fill: 0.7, rotate: 2, glare: 0.13, glareAt: { x: 0.48, y: 0.77 }, jpegQuality: 85 },
+				write: false
+			});
+			const r = await idCardReader.read(await decodeImage(card.bytes), { today, side: 'emblem' });
+			expect(r.status).toBe('ok');
+			expect(r.reasons.map((x) => x.code)).not.toContain('capture.glare');
+			expect(r.uncertain).toContainEqual({ field: 'authority', cause: 'glare' });
+			expect(r.reasons.map((x) => x.code)).toContain('ocr.uncertain.authority');
+		}
+	});
+
 	it('keeps the 18th character, an X, of a widely printed number on a card rotated by 9°', async () => {
 		// A number whose check character is X (MOD 11-2), printed at the widest pitch (ending near the card's edge).
 		const first17 = '11010519900307128';
