@@ -7,12 +7,14 @@ import { idCardReader } from '../../support/idcard/reader.ts';
 import { checkCharacter } from '../../../src/lib/core/idcard/number.ts';
 import { maskAddress } from '../../../src/lib/core/mask.ts';
 import { randomIdentity, rng } from '../../support/idcard/identities.ts';
+import { CAPTURE_CONDITIONS, conditionDegradation } from '../../support/idcard/conditions.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const today = '2026-11-25';
+const handShadow = CAPTURE_CONDITIONS.find((c) => c.name === 'hand shadow')!;
 
 describe('generated cards', () => {
 	it('reads every field of clean portrait and emblem sides', async () => {
@@ -168,6 +170,17 @@ describe('generated cards', () => {
 			expect(r.uncertain).toContainEqual({ field: 'authority', cause: 'glare' });
 			expect(r.reasons.map((x) => x.code)).toContain('ocr.uncertain.authority');
 		}
+	});
+
+	it('finds and reads an emblem side a hand’s shadow darkens by a third (once not found)', async () => {
+		// Seed 113 of the hand-shadow condition: the shadowed part fell below the locating threshold and the lit
+		// part alone was not card shaped (capture.no_card).
+		const degrade = conditionDegradation(handShadow, 113, 'emblem');
+		const card = await generateCard({ seed: 113, side: 'emblem', degrade, write: false });
+		const r = await idCardReader.read(await decodeImage(card.bytes), { today, side: 'emblem' });
+		expect(r.status).toBe('ok');
+		expect(r.fields.authority).toBe(card.identity.authority);
+		expect(r.fields.validFrom).toBe(card.identity.validFrom);
 	});
 
 	it('keeps the 18th character, an X, of a widely printed number on a card rotated by 9°', async () => {
