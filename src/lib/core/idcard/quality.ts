@@ -46,6 +46,13 @@ const INK_RADIUS = 10;
 const CHARACTER_CELL = 28;
 /** Share of one character's place under a patch with no print from which that character counts as hidden. */
 export const HIDDEN_CHARACTER = 0.5;
+/**
+ * Above this share of blown pixels the card is overexposed as a whole, and blank paper between print is as white
+ * as a reflection: the character-level measure would name every field (measured on tuning captures: a lamp's
+ * reflection blows 1-2 % of the card, a bright card over a dark desk 10-95 %), so it is left to the refusal measure
+ * and the authority's list there.
+ */
+export const LOCAL_GLARE_MAX_OVEREXPOSURE = 0.05;
 
 /** Running minimum over a (2r+1) window along rows, then columns (a square min filter). */
 function minFilter(g: Float32Array, w: number, h: number, r: number): Float32Array {
@@ -127,14 +134,17 @@ function glareOverPrint(
  * The fields whose value, where the reader found it, has a character's worth of print hidden under a reflection:
  * along each row of the value (from where values start, PRINT_AREAS, to its last box; every row but the last to
  * the longest row's end, as a wrapped value fills it), within the boxes' height and a quarter more on each side,
- * any window one character wide holding at least half a character's area of saturated paper with no ink near.
+ * any window one character wide holding at least half a character's area of saturated paper with no ink near
+ * (not on an overexposed card, see LOCAL_GLARE_MAX_OVEREXPOSURE).
  * A reflection between two lines (the lower half of one, the upper half of the next) or in a gap the detector left
  * between two boxes of one line shows here, where the fixed always-printed stretches miss it.
  */
 export function hiddenInValues(
 	card: RgbaImage,
+	quality: CaptureQuality,
 	values: Partial<Record<keyof CardFields, readonly Box[]>>
 ): (keyof CardFields)[] {
+	if (quality.overexposure > LOCAL_GLARE_MAX_OVEREXPOSURE) return [];
 	const { width: w, height: h } = card;
 	const { hidden, hw, hh } = hiddenPixels(toGray(card), w, h);
 	const out: (keyof CardFields)[] = [];
@@ -213,7 +223,7 @@ export function measureQuality(card: RgbaImage, side: CardSide | null): CaptureQ
 		brightness: sum / g.length,
 		glare: glare.glare,
 		glareOver: glare.over,
-		hiddenIn: glare.hiddenIn,
+		hiddenIn: blown / g.length > LOCAL_GLARE_MAX_OVEREXPOSURE ? [] : glare.hiddenIn,
 		overexposure: blown / g.length,
 		sharpness: total / taken
 	};

@@ -541,6 +541,7 @@ export function createIdCardReader(deps: {
 				...quality.hiddenIn,
 				...hiddenInValues(
 					card,
+					quality,
 					Object.fromEntries(
 						Object.entries(parsed.sources).map(([f, ls]) => [
 							f,
