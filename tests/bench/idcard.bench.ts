@@ -152,10 +152,25 @@ interface ConditionRow {
 	/** Captures refused for their quality (glare, blur, dark) or because the card was not found whole. */
 	refused: number;
 	refusedAsGlare: number;
+	/**
+	 * Captures kept with a field flagged uncertain (the candidate retakes or confirms it): on a clean card a false
+	 * warning, under a reflection the field named instead of a refusal.
+	 */
+	flagged: number;
+	/** Captures kept with a field read wrong and not flagged: a silent misread, the failure that must not happen. */
+	silentlyWrong: number;
 	reasons: Record<string, number>;
 	/** The counts behind the shares (per side: COND_N captures), so parts of a run add up. */
 	counts: Record<
-		'idNumber' | 'name' | 'address' | 'authority' | 'validity' | 'refused' | 'refusedAsGlare',
+		| 'idNumber'
+		| 'name'
+		| 'address'
+		| 'authority'
+		| 'validity'
+		| 'refused'
+		| 'refusedAsGlare'
+		| 'flagged'
+		| 'silentlyWrong',
 		number
 	>;
 	/** Captures whose card was located (the recapture check runs on those) and of them, those warned as recaptures. */
@@ -178,6 +193,8 @@ async function perCondition(): Promise<ConditionRow[]> {
 		const reasons: Record<string, number> = {};
 		let refused = 0;
 		let glare = 0;
+		let flagged = 0;
+		let silentlyWrong = 0;
 		const misses: ConditionRow['misses'] = [];
 		let located = 0;
 		const recaptureWarned: Record<string, number> = {};
@@ -208,12 +225,25 @@ async function perCondition(): Promise<ConditionRow[]> {
 					if (capture.some((x) => x.code === 'capture.glare')) glare++;
 				}
 				for (const x of capture) reasons[x.code] = (reasons[x.code] ?? 0) + 1;
+				const kept = r.status === 'ok';
+				// The validity is one line: an uncertain validFrom covers both dates.
+				const named = new Set<string>(r.uncertain.map((u) => u.field));
+				if (named.has('validFrom')) named.add('validTo');
+				// A value failing its own check carries a reason naming it: not silent either.
+				if (r.checks?.idNumber && !r.checks.idNumber.valid) named.add('idNumber');
+				if (r.checks?.ethnicityKnown === false) named.add('ethnicity');
+				if (r.checks?.birthMatchesNumber === false) named.add('birthDate');
+				if (r.checks?.sexMatchesNumber === false) named.add('sex');
+				if (kept && named.size > 0) flagged++;
+				let silent = false;
 				for (const field of FIELDS[side]) {
 					const want = String(id[field]);
 					const got = f[field] == null ? null : String(f[field]);
+					if (kept && got !== null && got !== want && !named.has(field)) silent = true;
 					if (got !== want && condition.expect === 'read')
 						misses.push({ card: i, side, field, want, got, status: r.status });
 				}
+				if (silent) silentlyWrong++;
 			}
 		}
 		const row: ConditionRow = {
@@ -227,8 +257,10 @@ async function perCondition(): Promise<ConditionRow[]> {
 			validity: hit.validity / COND_N,
 			refused: refused / (COND_SIDES.length * COND_N),
 			refusedAsGlare: glare / (COND_SIDES.length * COND_N),
+			flagged: flagged / (COND_SIDES.length * COND_N),
+			silentlyWrong: silentlyWrong / (COND_SIDES.length * COND_N),
 			reasons,
-			counts: { ...hit, refused, refusedAsGlare: glare },
+			counts: { ...hit, refused, refusedAsGlare: glare, flagged, silentlyWrong },
 			located,
 			recaptureWarned,
 			misses
@@ -241,18 +273,18 @@ async function perCondition(): Promise<ConditionRow[]> {
 		`\nID card reads per capture condition, ${COND_N} cards per side each (cards ${COND_FROM}-${COND_FROM + COND_N - 1}, seed ${COND_SEED}${COND_SEED === EVALUATION_SEED ? ', the evaluation seed' : ''}); % of captures`
 	);
 	console.log(
-		`${'condition'.padEnd(19)} ${'number'.padStart(6)} ${'name'.padStart(6)} ${'addr'.padStart(6)} ${'auth'.padStart(6)} ${'valid'.padStart(6)} ${'refused'.padStart(7)} ${'glare'.padStart(6)}  reasons`
+		`${'condition'.padEnd(19)} ${'number'.padStart(6)} ${'name'.padStart(6)} ${'addr'.padStart(6)} ${'auth'.padStart(6)} ${'valid'.padStart(6)} ${'refused'.padStart(7)} ${'glare'.padStart(6)} ${'flagged'.padStart(7)} ${'silent'.padStart(6)}  reasons`
 	);
 	for (const r of rows) {
 		console.log(
-			`${r.condition.padEnd(19)} ${pct(r.idNumber)} ${pct(r.name)} ${pct(r.address)} ${pct(r.authority)} ${pct(r.validity)} ${pct(r.refused).padStart(7)} ${pct(r.refusedAsGlare)}  ${JSON.stringify(r.reasons)}`
+			`${r.condition.padEnd(19)} ${pct(r.idNumber)} ${pct(r.name)} ${pct(r.address)} ${pct(r.authority)} ${pct(r.validity)} ${pct(r.refused).padStart(7)} ${pct(r.refusedAsGlare)} ${pct(r.flagged).padStart(7)} ${pct(r.silentlyWrong)}  ${JSON.stringify(r.reasons)}`
 		);
 	}
 	const readable = rows.filter((r) => r.expect === 'read');
 	const mean = (k: keyof ConditionRow) =>
 		readable.reduce((a, r) => a + (r[k] as number), 0) / Math.max(1, readable.length);
 	console.log(
-		`${'all readable'.padEnd(19)} ${pct(mean('idNumber'))} ${pct(mean('name'))} ${pct(mean('address'))} ${pct(mean('authority'))} ${pct(mean('validity'))} ${pct(mean('refused')).padStart(7)} ${pct(mean('refusedAsGlare'))}`
+		`${'all readable'.padEnd(19)} ${pct(mean('idNumber'))} ${pct(mean('name'))} ${pct(mean('address'))} ${pct(mean('authority'))} ${pct(mean('validity'))} ${pct(mean('refused')).padStart(7)} ${pct(mean('refusedAsGlare'))} ${pct(mean('flagged')).padStart(7)} ${pct(mean('silentlyWrong'))}`
 	);
 	return rows;
 }

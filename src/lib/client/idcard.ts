@@ -8,6 +8,7 @@ import type { CardFields, CardSide } from '../core/idcard/fields.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import type { RegionTable } from '../core/idcard/regions.ts';
 import { RECAPTURE_REASONS } from '../core/idcard/recapture.ts';
+import { UNCERTAIN_PREFIX } from '../core/idcard/uncertain.ts';
 import { validateCard, type CardChecks } from '../core/idcard/validate.ts';
 import type { WorkerReading } from '../../../workers/ocr.worker.ts';
 import type { PhoneRecord } from './phone-store.ts';
@@ -20,8 +21,10 @@ export interface IdCardSummary {
 	fields: CardFields;
 	checks: CardChecks;
 	comparison: RecordComparison;
-	/** Every reason to show, checks first, then the comparison. */
+	/** Every reason to show, checks first, then the comparison, then the fields the reader could not vouch for. */
 	reasons: Reason[];
+	/** Fields read under a reflection or not matching their closed list: the candidate confirms them or retakes. */
+	uncertain: (keyof CardFields)[];
 	/** Something the candidate must confirm (a one-character name difference, a repaired number, …). */
 	needsConfirmation: boolean;
 	/** Something that cannot be confirmed away: a field differs, a check failed, a field could not be read. */
@@ -45,16 +48,21 @@ export function summarizeIdCard(
 		address: record.address,
 		idNumber: record.idNumber
 	});
+	const uncertain = Object.values(readings).flatMap((r) => r?.uncertain?.map((u) => u.field) ?? []);
+	const uncertainReasons = Object.values(readings).flatMap(
+		(r) => r?.reasons.filter((x) => x.code.startsWith(UNCERTAIN_PREFIX)) ?? []
+	);
 	const seen = new Set<string>();
-	const reasons = [...checks.reasons, ...comparison.reasons].filter(
+	const reasons = [...checks.reasons, ...comparison.reasons, ...uncertainReasons].filter(
 		(r) => !seen.has(r.code) && seen.add(r.code)
 	);
-	const needsConfirmation = comparison.verdict === 'confirm' || checks.needsConfirmation;
+	const needsConfirmation =
+		comparison.verdict === 'confirm' || checks.needsConfirmation || uncertain.length > 0;
 	const blocking =
 		comparison.verdict === 'mismatch' ||
 		comparison.verdict === 'incomplete' ||
 		(!checks.ok && !checks.needsConfirmation);
-	return { fields, checks, comparison, reasons, needsConfirmation, blocking };
+	return { fields, checks, comparison, reasons, uncertain, needsConfirmation, blocking };
 }
 
 const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;

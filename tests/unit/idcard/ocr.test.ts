@@ -174,9 +174,14 @@ describe('a lexicon value with a character the recogniser cannot emit', () => {
 		expect(matchUnreadable('亿佬', lexicon, emits)).toBe('仫佬');
 	});
 
+	it('is the read with the unreadable character dropped (佬 for 仫佬: nothing emitted for 仫)', () => {
+		expect(matchUnreadable('佬', lexicon, emits)).toBe('仫佬');
+		// 仡佬 can be read whole: a read of it with 仡 dropped is no value this way.
+		expect(matchUnreadable('佬', ['仡佬'], emits)).toBeNull();
+	});
+
 	it('is not a read that differs anywhere the recogniser could read, or has another length', () => {
 		expect(matchUnreadable('么族', lexicon, emits)).toBeNull();
-		expect(matchUnreadable('佬', lexicon, emits)).toBeNull();
 		expect(matchUnreadable('么佬族', lexicon, emits)).toBeNull();
 		// Values the recogniser can read whole are never matched this way (a lexicon re-read handles them).
 		expect(matchUnreadable('汉', lexicon, emits)).toBeNull();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { idCardStepResult, summarizeIdCard, type SideReading } from '../../../src/lib/client/idcard.ts';
 import type { PhoneRecord } from '../../../src/lib/client/phone-store.ts';
 import type { CardFields } from '../../../src/lib/core/idcard/fields.ts';
+import { uncertainReason } from '../../../src/lib/core/idcard/uncertain.ts';
 import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 
 const record: PhoneRecord = {
@@ -33,6 +34,7 @@ function reading(fields: CardFields): SideReading {
 		side: 'portrait',
 		fields,
 		confidence: { name: 0.98, idNumber: 0.99 },
+		uncertain: [],
 		checks: null,
 		capture: { location: null, quality: null, areaFraction: 0.6 },
 		reasons: [],
@@ -88,6 +90,30 @@ describe('phone ID step', () => {
 			card_name: '王小朋',
 			confirmedByCandidate: true
 		});
+	});
+
+	it('asks to confirm an authority read under a reflection, naming the field, and passes only once confirmed', () => {
+		const emblemFields = { authority: '巴中市通江县分局', validFrom: '2016-03-08', validTo: '2036-03-08' };
+		const u = { field: 'authority' as const, cause: 'unknown_authority' as const };
+		const readings = {
+			portrait: reading(portraitFields),
+			emblem: {
+				...reading(emblemFields),
+				side: 'emblem' as const,
+				uncertain: [u],
+				reasons: [uncertainReason(u, emblemFields.authority)]
+			}
+		};
+		const summary = summarizeIdCard(readings, record, regions, TODAY);
+		expect(summary.blocking).toBe(false);
+		expect(summary.needsConfirmation).toBe(true);
+		expect(summary.uncertain).toEqual(['authority']);
+		expect(summary.reasons.map((r) => r.code)).toContain('ocr.uncertain.authority');
+		const unconfirmed = idCardStepResult(summary, readings, opts);
+		expect(unconfirmed.passed).toBe(false);
+		const confirmed = idCardStepResult(summary, readings, { ...opts, confirmed: true });
+		expect(confirmed.passed).toBe(true);
+		expect(confirmed.reasons).toContain('ocr.uncertain.authority');
 	});
 
 	it('blocks another person’s number and an expired card, naming each reason', () => {

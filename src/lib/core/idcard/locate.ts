@@ -300,6 +300,39 @@ export function locateCard(img: RgbaImage): LocateResult {
 	const mask = new Uint8Array(w * h);
 	for (let p = 0; p < w * h; p++) mask[p] = dist[p] > t ? 1 : 0;
 	const comp = largestComponent(mask, w, h);
+	const first = fromComponent(comp, w, h, scale);
+	if (first.ok || first.failure !== 'not_found') return first;
+	// A hand's shadow over part of the card brings that part below the threshold, and the lit part alone is not
+	// card shaped: grow the component through pixels above half the threshold (hysteresis). Tried only when the
+	// card was not found, so every card located the first way is located exactly as before.
+	const grown = growComponent(comp, dist, Math.max(t / 2, 20), w, h);
+	const second = fromComponent(grown, w, h, scale);
+	return second.ok ? second : first;
+}
+
+/** The component and every pixel above `low` connected to it (4-connected). */
+function growComponent(comp: Int32Array, dist: Float32Array, low: number, w: number, h: number): Int32Array {
+	const seen = new Uint8Array(w * h);
+	const out = new Int32Array(w * h);
+	let n = 0;
+	for (const p of comp) {
+		seen[p] = 1;
+		out[n++] = p;
+	}
+	for (let i = 0; i < n; i++) {
+		const p = out[i];
+		const x = p % w;
+		for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p - w, p + w]) {
+			if (q < 0 || q >= w * h || seen[q] || dist[q] <= low) continue;
+			seen[q] = 1;
+			out[n++] = q;
+		}
+	}
+	return out.subarray(0, n);
+}
+
+/** The card's corners from its component in the working image (scaled by `scale` from the frame). */
+function fromComponent(comp: Int32Array, w: number, h: number, scale: number): LocateResult {
 	// Outline: leftmost/rightmost per row and topmost/bottommost per column of the component.
 	const rowMin = new Int32Array(h).fill(w);
 	const rowMax = new Int32Array(h).fill(-1);

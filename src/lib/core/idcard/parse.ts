@@ -142,6 +142,7 @@ export function parsePortrait(
 			if (numberMatch && !fields.idNumber) {
 				fields.idNumber = normalizeIdText(numberMatch[0]);
 				confidence.idNumber = row.confidence;
+				sources.idNumber = row.lines;
 				numberRow = i;
 			}
 			return;
@@ -152,6 +153,7 @@ export function parsePortrait(
 			// A name has no dashes: a dash read there is the character 一 (徐一 read as 徐—).
 			fields.name = v.replace(NAME_DASHES, '一') || null;
 			confidence.name = v ? row.confidence : 0;
+			sources.name = row.lines;
 		} else if (/性别|民族/.test(t) || (v = afterLabel(t, '性别')) !== null) {
 			labelsFound.push('性别');
 			const sex = /男|女/.exec(t.replace(/^性别/, ''));
@@ -179,6 +181,7 @@ export function parsePortrait(
 			if (date) {
 				fields.birthDate = date;
 				confidence.birthDate = row.confidence;
+				sources.birthDate = row.lines;
 			}
 		} else if ((v = afterLabel(t, '住址')) !== null) {
 			labelsFound.push('住址');
@@ -195,6 +198,7 @@ export function parsePortrait(
 			if (t) {
 				parts.push(t);
 				confs.push(rs[i].confidence);
+				(sources.address ??= []).push(...rs[i].lines);
 			}
 		}
 		fields.address = parts.join('') || null;
@@ -209,7 +213,8 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 	const confidence = { authority: 0, validFrom: 0, validTo: 0 };
 	const labelsFound: string[] = [];
 	/** The authority's rows so far (two at most: a card prints it on one or two lines). */
-	let authority: { text: string; confidences: number[] } | null = null;
+	let authority: { text: string; confidences: number[]; lines: OcrLine[] } | null = null;
+	const sources: FieldSources<EmblemFields> = {};
 	let authorityOpen = false;
 	for (const row of rs) {
 		const t = row.text;
@@ -219,7 +224,7 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 		const valid = /^有效期限?(.*)$/.exec(t) ?? /^(?:效期限|期限)(.*)$/.exec(t);
 		if (auth) {
 			labelsFound.push('签发机关');
-			authority = { text: auth[1], confidences: auth[1] ? [row.confidence] : [] };
+			authority = { text: auth[1], confidences: auth[1] ? [row.confidence] : [], lines: [...row.lines] };
 			authorityOpen = true;
 			continue;
 		}
@@ -227,6 +232,7 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 		if (authority && authorityOpen && !valid && /[\u4e00-\u9fff]/.test(t)) {
 			authority.text += t;
 			authority.confidences.push(row.confidence);
+			authority.lines.push(...row.lines);
 			authorityOpen = authority.confidences.length < 2;
 			continue;
 		}
@@ -237,14 +243,16 @@ export function parseEmblem(lines: OcrLine[]): ParsedSide<EmblemFields> {
 			fields.validFrom = period.validFrom;
 			fields.validTo = period.validTo;
 			confidence.validFrom = period.validFrom ? row.confidence : 0;
+			sources.validFrom = row.lines;
 			confidence.validTo = period.validTo ? row.confidence : 0;
 		}
 	}
 	if (authority?.text) {
 		fields.authority = authority.text;
 		confidence.authority = Math.min(...authority.confidences);
+		sources.authority = authority.lines;
 	}
-	return { fields, confidence, labelsFound, sources: {} };
+	return { fields, confidence, labelsFound, sources };
 }
 
 /** Which side the lines look like, by the labels each side prints. */

@@ -18,11 +18,12 @@ import { bestLexiconMatch, matchUnreadable, type LexiconMatch } from './ocr/lexi
 import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
-import { measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
+import { hiddenInValues, measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
 import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import type { RegionTable } from './regions.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
+import { uncertainFields, uncertainReason, type UncertainField } from './uncertain.ts';
 import { warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
 
@@ -55,6 +56,11 @@ export interface CardReading {
 	fields: CardFields;
 	/** Per field, the mean OCR probability of the line it came from. */
 	confidence: Partial<Record<keyof CardFields, number>>;
+	/**
+	 * Fields read but not vouched for (glare over part of their print, an authority no bureau list names): each
+	 * has an `ocr.uncertain.<field>` reason; the candidate retakes the side or confirms what was read.
+	 */
+	uncertain: UncertainField[];
 	checks: CardChecks | null;
 	capture: {
 		location: CardLocation | null;
@@ -409,6 +415,7 @@ export function createIdCardReader(deps: {
 				side: null,
 				fields: {},
 				confidence: {},
+				uncertain: [],
 				checks: null,
 				capture: { location: null, quality: null, areaFraction: 0 },
 				reasons: [],
@@ -530,6 +537,21 @@ export function createIdCardReader(deps: {
 				}
 			}
 			if (poor.length && readingFailed(fields, checks, quality)) return refuse([...poor, ...reasons]);
+			const hidden = new Set([
+				...quality.hiddenIn,
+				...hiddenInValues(
+					card,
+					quality,
+					Object.fromEntries(
+						Object.entries(parsed.sources).map(([f, ls]) => [
+							f,
+							(ls ?? []).filter((l) => !l.fromLayout).map((l) => l.box)
+						])
+					)
+				)
+			]);
+			const uncertain = uncertainFields(fields, [...hidden], (a) => bureaus().names.has(a));
+			reasons.push(...uncertain.map((u) => uncertainReason(u, fields[u.field])));
 			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
 			profile('portrait', performance.now() - t);
@@ -539,6 +561,7 @@ export function createIdCardReader(deps: {
 				side,
 				fields,
 				confidence: parsed.confidence,
+				uncertain,
 				checks,
 				capture,
 				reasons,

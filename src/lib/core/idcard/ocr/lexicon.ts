@@ -78,7 +78,8 @@ export function bestLexiconMatch(
 /**
  * The one value of `lexicon` that `read` can only be a misread of because the recogniser cannot emit some of its
  * characters (仫 of 仫佬 is not in PP-OCR's dictionary): as long as the read, every character the recogniser can
- * emit equal to the read one, the others read as whatever stood in for them. Null when no value or several fit.
+ * emit equal to the read one, the others read as whatever stood in for them, or dropped (佬 for 仫佬: the
+ * recogniser emitted nothing for the glyph it does not know). Null when no value or several fit.
  */
 export function matchUnreadable(
 	read: string,
@@ -88,11 +89,9 @@ export function matchUnreadable(
 	const chars = Array.from(read);
 	const fits = lexicon.filter((value) => {
 		const v = Array.from(value);
-		return (
-			v.length === chars.length &&
-			v.some((ch) => !canEmit(ch)) &&
-			v.every((ch, i) => !canEmit(ch) || ch === chars[i])
-		);
+		if (!v.some((ch) => !canEmit(ch))) return false;
+		const standIns = v.length === chars.length && v.every((ch, i) => !canEmit(ch) || ch === chars[i]);
+		return standIns || v.filter(canEmit).join('') === read;
 	});
 	return fits.length === 1 ? fits[0] : null;
 }

@@ -1,0 +1,69 @@
+// Fields read from a capture that is good enough to keep but cannot vouch for every field: a reflection hides part
+// of a field's print, or the authority read is no bureau the region table names. Such a field is never accepted
+// silently: it is named, and the candidate retakes the side or confirms what was read.
+import type { CardFields } from './fields.ts';
+import { reason, type Reason } from './reasons.ts';
+
+export type CardField = keyof CardFields;
+
+/** Why a field is uncertain: glare over its print, or a value outside the closed list it must come from. */
+export type UncertainCause = 'glare' | 'unknown_authority';
+
+export interface UncertainField {
+	field: CardField;
+	cause: UncertainCause;
+}
+
+const FIELD_LABELS: Record<CardField, [string, string]> = {
+	name: ['姓名', 'name'],
+	sex: ['性别', 'sex'],
+	ethnicity: ['民族', 'ethnicity'],
+	birthDate: ['出生日期', 'date of birth'],
+	address: ['住址', 'address'],
+	idNumber: ['公民身份号码', 'ID number'],
+	authority: ['签发机关', 'issuing authority'],
+	validFrom: ['有效期限', 'validity'],
+	validTo: ['有效期限', 'validity']
+};
+
+/** Every uncertain field's reason code starts with this. */
+export const UNCERTAIN_PREFIX = 'ocr.uncertain.';
+
+/** The reason shown for an uncertain field; its code names the field (`ocr.uncertain.authority`). */
+export function uncertainReason({ field, cause }: UncertainField, read: string | null | undefined): Reason {
+	const [zh, en] = FIELD_LABELS[field];
+	const value = read ? `“${read}”` : '';
+	const quoted = read ? ` "${read}"` : '';
+	return cause === 'glare'
+		? reason(
+				`${UNCERTAIN_PREFIX}${field}`,
+				`${zh}${value}处有反光，可能未读准：请避开灯光重拍，或核对后确认`,
+				`Glare over the ${en}${quoted}: it may be misread. Retake the picture away from the light, or check it and confirm`
+			)
+		: reason(
+				`${UNCERTAIN_PREFIX}${field}`,
+				`${zh}${value}不是已知的公安机关名称，可能未读准：请重拍，或核对后确认`,
+				`The ${en}${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
+			);
+}
+
+/**
+ * The fields of a reading to flag: those with a character's place hidden under a reflection (the validity's
+ * line is measured, and named, as validFrom: its one always-printed stretch), and an authority that is no bureau of the table's places.
+ */
+export function uncertainFields(
+	fields: CardFields,
+	hiddenIn: readonly CardField[],
+	isKnownAuthority: (authority: string) => boolean
+): UncertainField[] {
+	const out: UncertainField[] = [];
+	const present = (f: CardField) => f in fields;
+	for (const field of hiddenIn) {
+		if (!present(field)) continue;
+		out.push({ field, cause: 'glare' });
+	}
+	const authority = fields.authority;
+	if (authority && !out.some((u) => u.field === 'authority') && !isKnownAuthority(authority))
+		out.push({ field: 'authority', cause: 'unknown_authority' });
+	return out;
+}
