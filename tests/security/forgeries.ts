@@ -14,23 +14,9 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../src/lib/runtime/node-image.ts';
 import { mozjpegEncoder } from '../../src/lib/runtime/node-photo.ts';
 import { fixture } from '../support/fixtures.ts';
+import { mjpegFrames } from '../support/mjpeg.ts';
 
 export const fixtureBytes = (...path: string[]) => new Uint8Array(readFileSync(fixture(...path)));
-
-/** The JPEG frames of an MJPEG clip (concatenated baseline JPEGs: each starts with SOI and ends with EOI). */
-export function mjpegFrames(bytes: Uint8Array): Uint8Array[] {
-	const frames: Uint8Array[] = [];
-	let start = -1;
-	for (let i = 0; i + 1 < bytes.length; i++) {
-		if (bytes[i] !== 0xff) continue;
-		if (bytes[i + 1] === 0xd8 && start < 0) start = i;
-		else if (bytes[i + 1] === 0xd9 && start >= 0) {
-			frames.push(bytes.subarray(start, i + 2));
-			start = -1;
-		}
-	}
-	return frames;
-}
 
 export async function clipFrame(clip: string, index: number): Promise<Uint8Array> {
 	const frames = mjpegFrames(fixtureBytes('clips', clip));

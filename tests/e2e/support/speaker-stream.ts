@@ -7,6 +7,7 @@
 // the take itself, scheduled on the audio clock: a late frame is shown late, as a slow phone shows it, but it is
 // always the frame for that moment. Only the front camera is replaced; the rear camera stays Chromium's fake device.
 import { readFileSync } from 'node:fs';
+import { mjpegFrames } from '../../support/mjpeg.ts';
 
 export interface SpeakerTake {
 	/** The take's frames as JPEG, base64. */
@@ -16,25 +17,10 @@ export interface SpeakerTake {
 	wav: string;
 }
 
-/** Splits a motion-JPEG file (JPEG images back to back) into its images. */
-export function mjpegFrames(bytes: Buffer): Buffer[] {
-	const frames: Buffer[] = [];
-	let start = -1;
-	for (let i = 0; i + 1 < bytes.length; i++) {
-		if (bytes[i] !== 0xff) continue;
-		if (bytes[i + 1] === 0xd8 && start < 0) start = i;
-		else if (bytes[i + 1] === 0xd9 && start >= 0) {
-			frames.push(bytes.subarray(start, i + 2));
-			start = -1;
-		}
-	}
-	return frames;
-}
-
 export function speakerTake(mjpeg: string, wav: string): SpeakerTake {
 	const fps = Number(/_(\d+)fps/.exec(mjpeg)?.[1] ?? 25);
 	return {
-		frames: mjpegFrames(readFileSync(mjpeg)).map((f) => f.toString('base64')),
+		frames: mjpegFrames(readFileSync(mjpeg)).map((f) => Buffer.from(f).toString('base64')),
 		fps,
 		wav: readFileSync(wav).toString('base64')
 	};

@@ -12,7 +12,8 @@ import {
 	type ColourSample,
 	type ScreenColour
 } from '../../../src/lib/core/liveness/colour.ts';
-import { fixtureBytes, mjpegFrames } from '../../security/forgeries.ts';
+import { fixtureBytes } from '../../security/forgeries.ts';
+import { mjpegFrames } from '../../support/mjpeg.ts';
 
 const FLASHES = 8;
 
