@@ -3,7 +3,7 @@
 import { maskedAddressPrefix } from '../mask.ts';
 import { parseLooseDate } from './dates.ts';
 import { normalizeEthnicity } from './ethnicities.ts';
-import type { CardFields, RegistrationRecord } from './fields.ts';
+import { CARD_FIELD_LABELS, type CardFields, type RegistrationRecord } from './fields.ts';
 import { reason, type Reason } from './reasons.ts';
 import { normalizeIdText } from './repair.ts';
 import { editDistance, normalizeAddress, normalizeName, similarity } from './text.ts';
@@ -35,17 +35,18 @@ export const ADDRESS_MATCH = 0.9;
 /** Between this and ADDRESS_MATCH the candidate is asked to confirm; below it the addresses differ. */
 export const ADDRESS_CONFIRM = 0.75;
 
-const LABELS: Record<keyof RegistrationRecord, [string, string]> = {
-	name: ['姓名', 'Name'],
-	sex: ['性别', 'Sex'],
-	ethnicity: ['民族', 'Ethnicity'],
-	birthDate: ['出生日期', 'Date of birth'],
-	address: ['住址', 'Address'],
-	idNumber: ['公民身份号码', 'ID number']
-};
+/** The record's fields, in the order the card prints them. */
+const RECORD_FIELDS: readonly (keyof RegistrationRecord)[] = [
+	'name',
+	'sex',
+	'ethnicity',
+	'birthDate',
+	'address',
+	'idNumber'
+];
 
 function mismatch(field: keyof RegistrationRecord, card: string, record: string): Reason {
-	const [zh, en] = LABELS[field];
+	const { zh, en } = CARD_FIELD_LABELS[field];
 	return reason(
 		`compare.${field}.mismatch`,
 		`${zh}不一致：证件为“${card}”，报名信息为“${record}”`,
@@ -54,7 +55,7 @@ function mismatch(field: keyof RegistrationRecord, card: string, record: string)
 }
 
 function missing(field: keyof RegistrationRecord): Reason {
-	const [zh, en] = LABELS[field];
+	const { zh, en } = CARD_FIELD_LABELS[field];
 	return reason(
 		`compare.${field}.unread`,
 		`未能从证件读出${zh}`,
@@ -158,7 +159,7 @@ export function compareWithRecord(card: CardFields, record: RegistrationRecord):
 		address: card.address,
 		idNumber: card.idNumber
 	};
-	for (const field of Object.keys(LABELS) as (keyof RegistrationRecord)[]) {
+	for (const field of RECORD_FIELDS) {
 		const recordValue = record[field];
 		if (recordValue === undefined || recordValue === '') continue;
 		const read = cardValue[field];

@@ -1,7 +1,7 @@
 // Fields read from a capture that is good enough to keep but cannot vouch for every field: a reflection hides part
 // of a field's print, or the authority read is no bureau the region table names. Such a field is never accepted
 // silently: it is named, and the candidate retakes the side or confirms what was read.
-import type { CardFields } from './fields.ts';
+import { CARD_FIELD_LABELS, type CardFields } from './fields.ts';
 import { reason, type Reason } from './reasons.ts';
 
 export type CardField = keyof CardFields;
@@ -14,36 +14,27 @@ export interface UncertainField {
 	cause: UncertainCause;
 }
 
-const FIELD_LABELS: Record<CardField, [string, string]> = {
-	name: ['姓名', 'name'],
-	sex: ['性别', 'sex'],
-	ethnicity: ['民族', 'ethnicity'],
-	birthDate: ['出生日期', 'date of birth'],
-	address: ['住址', 'address'],
-	idNumber: ['公民身份号码', 'ID number'],
-	authority: ['签发机关', 'issuing authority'],
-	validFrom: ['有效期限', 'validity'],
-	validTo: ['有效期限', 'validity']
-};
+/** The validity is one printed line (有效期限 from - to): its uncertainty is named as the line. */
+const VALIDITY = { zh: '有效期限', en: 'Validity' };
 
 /** Every uncertain field's reason code starts with this. */
 export const UNCERTAIN_PREFIX = 'ocr.uncertain.';
 
 /** The reason shown for an uncertain field; its code names the field (`ocr.uncertain.authority`). */
 export function uncertainReason({ field, cause }: UncertainField, read: string | null | undefined): Reason {
-	const [zh, en] = FIELD_LABELS[field];
+	const { zh, en } = field === 'validFrom' || field === 'validTo' ? VALIDITY : CARD_FIELD_LABELS[field];
 	const value = read ? `“${read}”` : '';
 	const quoted = read ? ` "${read}"` : '';
 	return cause === 'glare'
 		? reason(
 				`${UNCERTAIN_PREFIX}${field}`,
 				`${zh}${value}处有反光，可能未读准：请避开灯光重拍，或核对后确认`,
-				`Glare over the ${en}${quoted}: it may be misread. Retake the picture away from the light, or check it and confirm`
+				`Glare over the ${en} field${quoted}: it may be misread. Retake the picture away from the light, or check it and confirm`
 			)
 		: reason(
 				`${UNCERTAIN_PREFIX}${field}`,
 				`${zh}${value}不是已知的公安机关名称，可能未读准：请重拍，或核对后确认`,
-				`The ${en}${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
+				`The issuing authority${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
 			);
 }
 
