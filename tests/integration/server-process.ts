@@ -31,6 +31,7 @@ export async function pickPort(base: number, span: number): Promise<number> {
 	const [low, count] = range ? [Number(range[1]), Number(range[2]) - Number(range[1]) + 1] : [base, span];
 	for (let tries = 0; tries < 50; tries++) {
 		const port = low + Math.floor(Math.random() * count);
+		if (await refusedByFetch(port)) continue;
 		const free = await new Promise<boolean>((resolve) => {
 			const probe = createServer()
 				.once('error', () => resolve(false))
@@ -39,6 +40,19 @@ export async function pickPort(base: number, span: number): Promise<number> {
 		if (free) return port;
 	}
 	throw new Error(`no free port in ${low}-${low + count - 1}`);
+}
+
+/**
+ * Whether fetch refuses the port outright: the Fetch standard blocks a list of ports (3659, 4045, 6000, ...), so a
+ * server there could never be reached by the tests. fetch itself is asked, so the list is the one in use.
+ */
+async function refusedByFetch(port: number): Promise<boolean> {
+	try {
+		await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+		return false;
+	} catch (error) {
+		return (error as { cause?: Error }).cause?.message === 'bad port';
+	}
 }
 
 /** `nodeArgs` go to the server's node (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
