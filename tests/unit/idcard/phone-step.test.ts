@@ -140,6 +140,15 @@ describe('phone ID step', () => {
 		]);
 	});
 
+	it("words an uncertain field's reason from the reading's uncertain list, the same list that marks it", () => {
+		const emblemFields = { authority: '巴中市通江县分局', validFrom: '2016-03-08', validTo: '2036-03-08' };
+		const u = { field: 'authority' as const, cause: 'unknown_authority' as const };
+		const emblem = { ...reading(emblemFields), side: 'emblem' as const, uncertain: [u], reasons: [] };
+		const summary = summarizeIdCard({ portrait: reading(portraitFields), emblem }, record, regions, TODAY);
+		expect(summary.uncertain).toEqual(['authority']);
+		expect(summary.reasons).toContainEqual(uncertainReason(u, emblemFields.authority));
+	});
+
 	it('blocks another person’s number and an expired card, naming each reason', () => {
 		const other = { portrait: reading({ ...portraitFields, idNumber: '420102198809214517' }) };
 		const s1 = summarizeIdCard(other, record, regions, TODAY);

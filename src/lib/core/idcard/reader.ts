@@ -23,7 +23,7 @@ import { reason, type Reason } from './reasons.ts';
 import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import type { RegionTable } from './regions.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
-import { uncertainFields, uncertainReason, type UncertainField } from './uncertain.ts';
+import { uncertainFields, uncertainReasons, type UncertainField } from './uncertain.ts';
 import { warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
 
@@ -551,7 +551,7 @@ export function createIdCardReader(deps: {
 				)
 			]);
 			const uncertain = uncertainFields(fields, [...hidden], (a) => bureaus().names.has(a));
-			reasons.push(...uncertain.map((u) => uncertainReason(u, fields[u.field])));
+			reasons.push(...uncertainReasons(fields, uncertain));
 			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
 			profile('portrait', performance.now() - t);

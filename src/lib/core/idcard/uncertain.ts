@@ -19,7 +19,7 @@ const VALIDITY = { zh: '有效期限', en: 'Validity' };
 const VALIDITY_FIELDS: readonly CardField[] = ['validFrom', 'validTo'];
 
 /** Every uncertain field's reason code starts with this. */
-export const UNCERTAIN_PREFIX = 'ocr.uncertain.';
+const UNCERTAIN_PREFIX = 'ocr.uncertain.';
 
 /** The reason shown for an uncertain field; its code names the field (`ocr.uncertain.authority`). */
 export function uncertainReason({ field, cause }: UncertainField, read: string | null | undefined): Reason {
@@ -37,6 +37,11 @@ export function uncertainReason({ field, cause }: UncertainField, read: string |
 				`${zh}${value}不是已知的公安机关名称，可能未读准：请重拍，或核对后确认`,
 				`The issuing authority${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
 			);
+}
+
+/** The reasons of a reading's uncertain fields, worded with what was read. */
+export function uncertainReasons(fields: CardFields, uncertain: readonly UncertainField[]): Reason[] {
+	return uncertain.map((u) => uncertainReason(u, fields[u.field]));
 }
 
 /**
