@@ -9,6 +9,7 @@ import {
 	type FullFaceEngine
 } from '../src/lib/core/face/engine.ts';
 import { compareFaces, type FaceComparison } from '../src/lib/core/face/match.ts';
+import { sampleFace, type FaceSample } from '../src/lib/core/face/live-sample.ts';
 import type { DetectedFace, FaceEmbedding, FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { createImage, type RgbaImage } from '../src/lib/core/image/types.ts';
 import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
@@ -94,24 +95,25 @@ const api = {
 		return need().embed(toRgba(frame), face);
 	},
 
-	/** Passive anti-spoof decision for one face. */
-	async liveness(frame: FrameInput, face: DetectedFace): Promise<AntispoofResult> {
-		return antispoofDecision(await need().liveness(toRgba(frame), face));
+	/** Passive anti-spoof decision for one face, at the caller's threshold (the province policy's). */
+	async liveness(frame: FrameInput, face: DetectedFace, threshold: number): Promise<AntispoofResult> {
+		return antispoofDecision(await need().liveness(toRgba(frame), face), threshold);
 	},
 
 	/**
-	 * The liveness loop's periodic sample of one face: embedding and anti-spoof on one copy of the frame. `ms` is
-	 * the time the two models and their crops took in the worker (the frame's copy to the worker excluded).
+	 * The liveness loop's periodic sample of one face: embedding and anti-spoof on one copy of the frame, judged at
+	 * the caller's anti-spoof threshold (the province policy's). `ms` is the time the two models and their crops
+	 * took in the worker (the frame's copy to the worker excluded).
 	 */
 	async sample(
 		frame: FrameInput,
-		face: DetectedFace
-	): Promise<{ embedding: FaceEmbedding; antiSpoof: AntispoofResult; ms: number }> {
+		face: DetectedFace,
+		antiSpoofThreshold: number
+	): Promise<FaceSample & { ms: number }> {
 		const image = toRgba(frame);
 		const started = performance.now();
-		const embedding = await need().embed(image, face);
-		const antiSpoof = antispoofDecision(await need().liveness(image, face));
-		return { embedding, antiSpoof, ms: performance.now() - started };
+		const sampled = await sampleFace(need(), image, face, antiSpoofThreshold);
+		return { ...sampled, ms: performance.now() - started };
 	},
 
 	/** Judged at the caller's threshold: the province policy's (resolvePolicy), never a default of this worker. */

@@ -1,5 +1,6 @@
 // `zv face detect|compare|spoof`: the face engine on image files, JSON on stdout.
 import {
+	ANTISPOOF,
 	antispoofDecision,
 	compareFaces,
 	createFaceEngine,
@@ -65,7 +66,9 @@ async function compare(args: string[]): Promise<number> {
 async function spoof(args: string[]): Promise<number> {
 	if (args.length !== 1) throw new CliError(`spoof takes one image\n${usage}`, 2);
 	const img = await readImageArg(args[0]);
-	const d = antispoofDecision(await getEngine().liveness(img, await oneFace(args[0], img)));
+	// The model's own measured threshold: this command reports on the model, not on a province's decision.
+	const live = await getEngine().liveness(img, await oneFace(args[0], img));
+	const d = antispoofDecision(live, ANTISPOOF.threshold);
 	printJson({ live: round(d.live), threshold: d.threshold, isLive: d.isLive });
 	return 0;
 }

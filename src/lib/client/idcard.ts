@@ -8,7 +8,7 @@ import type { CardFields, CardSide } from '../core/idcard/fields.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import type { RegionTable } from '../core/idcard/regions.ts';
 import { RECAPTURE_REASONS } from '../core/idcard/recapture.ts';
-import { UNCERTAIN_PREFIX } from '../core/idcard/uncertain.ts';
+import { markedFields, uncertainReasons } from '../core/idcard/uncertain.ts';
 import { validateCard, type CardChecks } from '../core/idcard/validate.ts';
 import type { WorkerReading } from '../../../workers/ocr.worker.ts';
 import type { PhoneRecord } from './phone-store.ts';
@@ -48,12 +48,13 @@ export function summarizeIdCard(
 		address: record.address,
 		idNumber: record.idNumber
 	});
-	const uncertain = Object.values(readings).flatMap((r) => r?.uncertain?.map((u) => u.field) ?? []);
-	const uncertainReasons = Object.values(readings).flatMap(
-		(r) => r?.reasons.filter((x) => x.code.startsWith(UNCERTAIN_PREFIX)) ?? []
+	const uncertain = markedFields(Object.values(readings).flatMap((r) => r?.uncertain ?? []));
+	// Worded from the same list as the marks, so a marked field always has its reason.
+	const uncertainWhy = Object.values(readings).flatMap((r) =>
+		r ? uncertainReasons(r.fields, r.uncertain ?? []) : []
 	);
 	const seen = new Set<string>();
-	const reasons = [...checks.reasons, ...comparison.reasons, ...uncertainReasons].filter(
+	const reasons = [...checks.reasons, ...comparison.reasons, ...uncertainWhy].filter(
 		(r) => !seen.has(r.code) && seen.add(r.code)
 	);
 	const needsConfirmation =

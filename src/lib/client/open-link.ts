@@ -6,7 +6,7 @@ import { exportPublicKey, generateDeviceKey } from '../core/bundle/sign.ts';
 import type { Challenge } from '../core/bundle/schema.ts';
 import type { LivenessEvidence } from '../core/policy/types.ts';
 import type { Text } from '../core/text.ts';
-import { dropLinkKey, loadLinkKey, saveLinkKey, type PhoneRecord } from './phone-store.ts';
+import { loadLinkKey, saveLinkKey, type PhoneRecord } from './phone-store.ts';
 
 /** The server's answer to an opening (services/sessions.ts OpenedSession), as the phone reads it. */
 export interface OpenedLink {
@@ -39,6 +39,3 @@ export async function openLink(token: string): Promise<OpenAnswer> {
 		return { ok: false, problem: body?.error ?? { zh: '无法打开此链接', en: 'This link cannot be opened.' } };
 	return { ok: true, keys, body };
 }
-
-/** Once the session is saved with its key, the separate copy is not needed. */
-export const forgetLinkKey = (token: string) => dropLinkKey(token);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANTISPOOF } from '../../../src/lib/core/face/engine.ts';
+import { sampleFace } from '../../../src/lib/core/face/live-sample.ts';
+import { resolvePolicy } from '../../../src/lib/core/policy/resolve.ts';
 import { clipFrames, engine, face, largestFace } from './support.ts';
 
 describe('passive anti-spoof (fr_liveness)', () => {
@@ -28,5 +30,20 @@ describe('passive anti-spoof (fr_liveness)', () => {
 		const p = await engine.antispoofProbabilities(img, await largestFace(img));
 		expect(p).toHaveLength(3);
 		expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+	});
+});
+
+describe("the liveness loop's face sample", () => {
+	it("is judged at the province policy's anti-spoof threshold, never a default of its own", async () => {
+		const [img] = await clipFrames('live_blink_selfie_480x640_15fps.mjpeg', [0]);
+		const face = await largestFace(img);
+		const policy = resolvePolicy('beijing').thresholds.antiSpoof;
+		const atPolicy = await sampleFace(engine, img, face, policy);
+		expect(atPolicy.antiSpoof).toMatchObject({ threshold: policy, isLive: true });
+		expect(atPolicy.embedding.vector.length).toBe(512);
+		// A stricter threshold than this live frame's score refuses it: the caller's threshold decides.
+		const stricter = atPolicy.antiSpoof.live + 0.001;
+		const strict = await sampleFace(engine, img, face, stricter);
+		expect(strict.antiSpoof).toEqual({ live: atPolicy.antiSpoof.live, threshold: stricter, isLive: false });
 	});
 });

@@ -202,6 +202,81 @@ describe.each(Object.keys(policies))('%s: happy path and refusals', (id) => {
 	});
 });
 
+describe.each(Object.keys(policies))('%s: the server refuses the submission outright', (id) => {
+	const refused = (reason: string, at = T0): FlowEvent => ({
+		type: 'SUBMIT_REJECTED',
+		kind: 'refused',
+		reason,
+		message: { zh: `服务器说明 ${reason}`, en: `server says ${reason}` },
+		at
+	});
+
+	it('an altered bundle or an expired session leaves 提交中 for the office, with the reason and nothing counted', () => {
+		for (const reason of ['bad_signature', 'malformed', 'challenge_expired', 'already_recorded', 'unknown']) {
+			const submitting = walkTo(id, 'submitting');
+			const next = send(submitting, refused(reason));
+			expect(next.status).toBe('contact_office');
+			expect(next.notice?.code).toBe('submit_refused');
+			expect(next.notice?.zh).toContain('联系当地自考办');
+			expect(next.notice?.detail).toEqual({
+				reason,
+				reasonZh: `服务器说明 ${reason}`,
+				reasonEn: `server says ${reason}`
+			});
+			expect(next.failures).toEqual([]);
+			// What the candidate did stays: the refusal clears no evidence.
+			expect({ ...next, status: 0, notice: 0, updatedAt: 0 }).toEqual({
+				...submitting,
+				status: 0,
+				notice: 0,
+				updatedAt: 0
+			});
+		}
+	});
+
+	it('missing liveness frames send the candidate back to the liveness step, then to submit again', () => {
+		let state = send(walkTo(id, 'submitting'), refused('evidence_missing'));
+		expect(state.status).toBe('liveness');
+		expect(state.livenessPassed).toBe(false);
+		expect(state.notice?.code).toBe('submit_redo');
+		expect(state.notice?.detail?.reason).toBe('evidence_missing');
+		expect(attemptsLeft(state)).toBe(attemptsLeft(walkTo(id, 'submitting')));
+		for (let guard = 0; state.status !== 'submitting'; guard++) {
+			expect(guard).toBeLessThan(10);
+			state = send(state, ...happyEvents(state, T0));
+		}
+		expect(send(state, { type: 'SUBMIT_SUCCEEDED', smsSent: false, at: T0 }).status).toBe('done');
+	});
+
+	it('a refused photo sends the candidate back to the photo step', () => {
+		const state = send(walkTo(id, 'submitting'), refused('photo_rejected'));
+		const hasPhoto = getPolicy(id).steps.includes('photo');
+		expect(state.status).toBe(hasPhoto ? 'photo' : 'contact_office');
+		if (hasPhoto) expect(state.photoAccepted).toBe(false);
+	});
+
+	it("the server's rate limit keeps the submission to send again, with the reason", () => {
+		const state = send(walkTo(id, 'submitting'), refused('rate_limited'));
+		expect(state.status).toBe('submitting');
+		expect(state.notice?.code).toBe('submit_retry_later');
+		expect(state.notice?.detail?.reasonZh).toBe('服务器说明 rate_limited');
+		const done = send(state, { type: 'SUBMIT_SUCCEEDED', smsSent: false, at: T0 });
+		expect([done.status, done.notice]).toEqual(['done', null]);
+	});
+
+	it('the server\'s "attempts used up" ends online verification the policy\'s way', () => {
+		const limit = getPolicy(id).limits.attempts;
+		const state = send(walkTo(id, 'submitting'), refused('attempts_exhausted'));
+		expect(state.status).toBe(limit ? limit.then[0] : 'contact_office');
+		expect(state.notice?.code).toBe(limit ? 'attempts_exhausted' : 'submit_refused');
+	});
+
+	it('a refusal is taken only while submitting', () => {
+		const review = walkTo(id, 'review');
+		expect(transition(frozen(review), refused('bad_signature')).notice?.code).toBe('event_not_allowed');
+	});
+});
+
 describe('fujian: no attempt limit stated', () => {
 	it('any number of failures leaves attempts open and retries the failed step', () => {
 		let state = walkTo('fujian', 'liveness');

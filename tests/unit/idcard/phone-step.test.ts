@@ -116,6 +116,39 @@ describe('phone ID step', () => {
 		expect(confirmed.reasons).toContain('ocr.uncertain.authority');
 	});
 
+	it('marks both dates of a validity line read under a reflection, with one reason for the line', () => {
+		const emblemFields = {
+			authority: '北京市公安局朝阳分局',
+			validFrom: '2016-03-08',
+			validTo: '2036-03-08'
+		};
+		const u = { field: 'validFrom' as const, cause: 'glare' as const };
+		const readings = {
+			portrait: reading(portraitFields),
+			emblem: {
+				...reading(emblemFields),
+				side: 'emblem' as const,
+				uncertain: [u],
+				reasons: [uncertainReason(u, emblemFields.validFrom)]
+			}
+		};
+		const summary = summarizeIdCard(readings, record, regions, TODAY);
+		expect(summary.needsConfirmation).toBe(true);
+		expect(summary.uncertain).toEqual(['validFrom', 'validTo']);
+		expect(summary.reasons.filter((r) => r.code.startsWith('ocr.uncertain.')).map((r) => r.code)).toEqual([
+			'ocr.uncertain.validFrom'
+		]);
+	});
+
+	it("words an uncertain field's reason from the reading's uncertain list, the same list that marks it", () => {
+		const emblemFields = { authority: '巴中市通江县分局', validFrom: '2016-03-08', validTo: '2036-03-08' };
+		const u = { field: 'authority' as const, cause: 'unknown_authority' as const };
+		const emblem = { ...reading(emblemFields), side: 'emblem' as const, uncertain: [u], reasons: [] };
+		const summary = summarizeIdCard({ portrait: reading(portraitFields), emblem }, record, regions, TODAY);
+		expect(summary.uncertain).toEqual(['authority']);
+		expect(summary.reasons).toContainEqual(uncertainReason(u, emblemFields.authority));
+	});
+
 	it('blocks another person’s number and an expired card, naming each reason', () => {
 		const other = { portrait: reading({ ...portraitFields, idNumber: '420102198809214517' }) };
 		const s1 = summarizeIdCard(other, record, regions, TODAY);

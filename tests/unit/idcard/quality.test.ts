@@ -2,7 +2,12 @@
 // glare; an evenly bright card whose print shows is not.
 import { describe, expect, it } from 'vitest';
 import { PRINT_AREAS } from '../../../src/lib/core/idcard/field-areas.ts';
-import { hiddenInValues, measureQuality, qualityReasons } from '../../../src/lib/core/idcard/quality.ts';
+import {
+	cardLuma,
+	hiddenInValues,
+	measureQuality,
+	qualityReasons
+} from '../../../src/lib/core/idcard/quality.ts';
 import { createImage, type RgbaImage } from '../../../src/lib/core/image/types.ts';
 
 const W = 856;
@@ -72,8 +77,10 @@ describe('measureQuality', () => {
 			{ x: 290, y: 396, width: 230, height: 28 },
 			{ x: 600, y: 396, width: 100, height: 28 }
 		];
-		expect(hiddenInValues(gap, measureQuality(gap, 'emblem'), { authority: boxes })).toEqual(['authority']);
-		expect(hiddenInValues(brightCard('emblem', 225), q, { authority: boxes })).toEqual([]);
+		expect(hiddenInValues(cardLuma(gap), measureQuality(gap, 'emblem'), { authority: boxes })).toEqual([
+			'authority'
+		]);
+		expect(hiddenInValues(cardLuma(brightCard('emblem', 225)), q, { authority: boxes })).toEqual([]);
 	});
 
 	it('names no field on an overexposed card, whose blank paper is as white as a reflection', () => {
@@ -83,7 +90,7 @@ describe('measureQuality', () => {
 		expect(q.overexposure).toBeGreaterThan(0.5);
 		expect(q.hiddenIn).toEqual([]);
 		const boxes = [{ x: 290, y: 396, width: 400, height: 28 }];
-		expect(hiddenInValues(card, q, { authority: boxes })).toEqual([]);
+		expect(hiddenInValues(cardLuma(card), q, { authority: boxes })).toEqual([]);
 	});
 
 	it('does not name a field for a reflection narrower than a character', () => {

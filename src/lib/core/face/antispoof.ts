@@ -20,6 +20,7 @@ export interface AntispoofResult {
 	isLive: boolean;
 }
 
-export function antispoofDecision(live: number, threshold: number = ANTISPOOF.threshold): AntispoofResult {
+/** At the caller's threshold: the province policy's on the phone, the model's own (ANTISPOOF) only where named. */
+export function antispoofDecision(live: number, threshold: number): AntispoofResult {
 	return { live, threshold, isLive: live >= threshold };
 }

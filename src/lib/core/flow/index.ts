@@ -15,3 +15,4 @@ export {
 } from './machine.ts';
 export { restoreFlow, serializeFlow } from './persist.ts';
 export { failedStepResult } from './report.ts';
+export { refusalRemedy, type RefusalRemedy } from './refusal.ts';

@@ -4,6 +4,7 @@ import { getPolicy } from '../policy/index.ts';
 import { FACE_MISMATCH_REASON, PHOTO_MISMATCH_REASON } from '../policy/steps.ts';
 import type { ExhaustedOutcome, FailureKind, FlowStep, ProvincePolicy } from '../policy/types.ts';
 import { notice } from './notices.ts';
+import { refusalRemedy } from './refusal.ts';
 import type { FailureRecord, FlowEvent, FlowState, FlowStatus, Notice } from './types.ts';
 
 /** Steps a failed attempt can be retried from (they produce verification evidence). */
@@ -334,6 +335,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 				const result = { admissionNumber: event.admissionNumber ?? null, smsSent: event.smsSent };
 				return { ...state, status: 'done', submitQueued: false, result, notice: null, updatedAt: at };
 			}
+			if (event.type === 'SUBMIT_REJECTED' && event.kind === 'refused') return refused(state, policy, event);
 			if (event.type === 'SUBMIT_REJECTED') {
 				const kind: FailureKind = event.kind;
 				// Every server-side refusal concerns the face evidence, so "try again" starts at the liveness step.
@@ -372,6 +374,35 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 		default:
 			return notAllowed();
 	}
+}
+
+/**
+ * The server refused the submission without judging it. Nothing counts as a failed attempt; the candidate is told
+ * why (the server's message) and what to do: wait and resend, redo the step the server named, or contact the office.
+ */
+function refused(
+	state: FlowState,
+	policy: ProvincePolicy,
+	event: Extract<FlowEvent, { type: 'SUBMIT_REJECTED'; kind: 'refused' }>
+): FlowState {
+	const at = event.at;
+	const detail = { reason: event.reason, reasonZh: event.message.zh, reasonEn: event.message.en };
+	const remedy = refusalRemedy(event.reason);
+	if (remedy.then === 'resend')
+		return { ...state, notice: notice('submit_retry_later', detail), updatedAt: at };
+	const left = { ...state, submitQueued: false, updatedAt: at };
+	const limit = policy.limits.attempts;
+	if (remedy.then === 'exhausted' && limit) {
+		return { ...left, status: exhaustedStatus(limit.then), notice: notice('attempts_exhausted', detail) };
+	}
+	if (remedy.then === 'redo' && policy.steps.includes(remedy.step)) {
+		return {
+			...resetFrom(left, policy, remedy.step),
+			status: remedy.step,
+			notice: notice('submit_redo', detail)
+		};
+	}
+	return { ...left, status: 'contact_office', notice: notice('submit_refused', detail) };
 }
 
 /**

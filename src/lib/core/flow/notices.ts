@@ -37,6 +37,18 @@ const messages: Record<NoticeCode, { zh: string; en: string }> = {
 		zh: '网络不可用，提交已保存，恢复网络后自动发送',
 		en: 'Offline: your submission is saved and will be sent when the network is back'
 	},
+	submit_retry_later: {
+		zh: '服务器暂时无法接收，提交已保存在手机上，请稍后点击“重新提交”',
+		en: 'The server cannot take it right now: your submission is saved on this phone; tap "Send again" later'
+	},
+	submit_redo: {
+		zh: '服务器未接受本次提交：请重做此步骤，然后再次提交。其他已完成的内容仍保存在手机上',
+		en: 'The server did not accept the submission: redo this step, then submit again. Everything else is still saved on this phone'
+	},
+	submit_refused: {
+		zh: '服务器未接受本次提交，重新提交也无法通过。您的结果仍保存在手机上，请联系当地自考办（区县招生考试机构）处理',
+		en: 'The server did not accept the submission and sending it again cannot succeed. Your results are still on this phone: contact your local self-study exam office'
+	},
 	retry_step_not_allowed: { zh: '不能从该步骤重新开始', en: 'You cannot restart from that step' }
 };
 

@@ -29,6 +29,9 @@ export type NoticeCode =
 	| 'attempts_exhausted'
 	| 'incomplete'
 	| 'submit_queued'
+	| 'submit_retry_later'
+	| 'submit_redo'
+	| 'submit_refused'
 	| 'retry_step_not_allowed';
 
 export interface Notice {
@@ -107,6 +110,17 @@ export type FlowEvent =
 			type: 'SUBMIT_REJECTED';
 			kind: 'identity_check' | 'face_match' | 'liveness';
 			reason: string;
+			at: number;
+	  }
+	/**
+	 * The server refused the submission outright (a 4xx, nothing recorded): `reason` is its code, `message` its own
+	 * explanation; what happens next is the code's remedy (refusal.ts).
+	 */
+	| {
+			type: 'SUBMIT_REJECTED';
+			kind: 'refused';
+			reason: string;
+			message: { zh: string; en: string };
 			at: number;
 	  }
 	/** The server counted a reported failure (or refused one because the attempts are used up). */

@@ -76,10 +76,22 @@ function minFilter(g: Float32Array, w: number, h: number, r: number): Float32Arr
 }
 
 /**
- * At half resolution (enough for patches tens of pixels across), 1 where a pixel is saturated with no ink within
- * INK_RADIUS: print hidden under a reflection, or blank paper.
+ * The card's luma and, at half resolution (enough for patches tens of pixels across), 1 where a pixel is saturated
+ * with no ink within INK_RADIUS: print hidden under a reflection, or blank paper. Built once per capture for every
+ * measure that needs it (measureQuality, hiddenInValues).
  */
-function hiddenPixels(g: Float32Array, w: number, h: number): { hidden: Uint8Array; hw: number; hh: number } {
+export interface CardLuma {
+	gray: Float32Array;
+	width: number;
+	height: number;
+	hidden: Uint8Array;
+	hw: number;
+	hh: number;
+}
+
+export function cardLuma(card: RgbaImage): CardLuma {
+	const g = toGray(card);
+	const { width: w, height: h } = card;
 	const hw = w >> 1;
 	const hh = h >> 1;
 	const half = new Float32Array(hw * hh);
@@ -91,17 +103,28 @@ function hiddenPixels(g: Float32Array, w: number, h: number): { hidden: Uint8Arr
 	const nearestInk = minFilter(half, hw, hh, INK_RADIUS >> 1);
 	const hidden = new Uint8Array(hw * hh);
 	for (let i = 0; i < hidden.length; i++) hidden[i] = half[i] >= SATURATED && nearestInk[i] >= INK ? 1 : 0;
-	return { hidden, hw, hh };
+	return { gray: g, width: w, height: h, hidden, hw, hh };
+}
+
+/**
+ * Whether any window `width` columns wide holds at least `need` hidden pixels, given the hidden pixels per column
+ * of a stretch (characters do not sit at fixed places once the card is rectified, so every offset is tried).
+ */
+function anyWindowHolds(column: Uint32Array, width: number, need: number): boolean {
+	let sum = 0;
+	for (let x = 0; x < column.length; x++) {
+		sum += column[x] - (x >= width ? column[x - width] : 0);
+		if (sum >= need) return true;
+	}
+	return false;
 }
 
 /** Glare over print for one side: the largest hidden share of a printed stretch, and the fields hidden. */
 function glareOverPrint(
-	g: Float32Array,
-	w: number,
-	h: number,
+	luma: CardLuma,
 	side: CardSide
 ): { glare: number; over: (keyof CardFields)[]; hiddenIn: (keyof CardFields)[] } {
-	const { hidden: isHidden, hw, hh } = hiddenPixels(g, w, h);
+	const { width: w, hidden: isHidden, hw, hh } = luma;
 	let glare = 0;
 	const over = new Set<keyof CardFields>();
 	const hiddenIn = new Set<keyof CardFields>();
@@ -119,13 +142,8 @@ function glareOverPrint(
 		glare = Math.max(glare, share);
 		if (!a.field) continue;
 		if (share >= QUALITY_LIMITS.maxGlare) over.add(a.field);
-		// Any character-wide window (characters do not sit at fixed places once the card is rectified).
 		const width = Math.min(cell, column.length);
-		let hidden = 0;
-		for (let x = 0; x < column.length; x++) {
-			hidden += column[x] - (x >= width ? column[x - width] : 0);
-			if (x >= width - 1 && hidden >= HIDDEN_CHARACTER * width * rows) hiddenIn.add(a.field);
-		}
+		if (anyWindowHolds(column, width, HIDDEN_CHARACTER * width * rows)) hiddenIn.add(a.field);
 	}
 	return { glare, over: [...over], hiddenIn: [...hiddenIn] };
 }
@@ -140,13 +158,12 @@ function glareOverPrint(
  * between two boxes of one line shows here, where the fixed always-printed stretches miss it.
  */
 export function hiddenInValues(
-	card: RgbaImage,
+	luma: CardLuma,
 	quality: CaptureQuality,
 	values: Partial<Record<keyof CardFields, readonly Box[]>>
 ): (keyof CardFields)[] {
 	if (quality.overexposure > LOCAL_GLARE_MAX_OVEREXPOSURE) return [];
-	const { width: w, height: h } = card;
-	const { hidden, hw, hh } = hiddenPixels(toGray(card), w, h);
+	const { width: w, hidden, hw, hh } = luma;
 	const out: (keyof CardFields)[] = [];
 	for (const [field, boxes] of Object.entries(values) as [keyof CardFields, readonly Box[]][]) {
 		const areas = Object.values(PRINT_AREAS).flatMap((a) => a.filter((x) => x.field === field));
@@ -161,15 +178,9 @@ export function hiddenInValues(
 			const y0 = Math.max(0, Math.floor((row.y - pad) / 2));
 			const y1 = Math.min(hh, Math.ceil((row.y + row.height + pad) / 2));
 			const cell = Math.max(1, Math.round(row.height / 2));
-			const need = HIDDEN_CHARACTER * cell * cell;
 			const column = new Uint32Array(Math.max(0, x1 - x0));
 			for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) column[x - x0] += hidden[y * hw + x];
-			let sum = 0;
-			for (let x = 0; x < column.length; x++) {
-				sum += column[x] - (x >= cell ? column[x - cell] : 0);
-				if (sum >= need) return true;
-			}
-			return false;
+			return anyWindowHolds(column, cell, HIDDEN_CHARACTER * cell * cell);
 		});
 		if (hit) out.push(field);
 	}
@@ -189,10 +200,16 @@ function valueRows(boxes: readonly Box[]): { x0: number; x1: number; y: number; 
 	return rows;
 }
 
-/** Measures the rectified card; `side` picks where print must be (both sides' when unknown). */
-export function measureQuality(card: RgbaImage, side: CardSide | null): CaptureQuality {
-	const g = toGray(card);
-	const { width: w, height: h } = card;
+/**
+ * Measures the rectified card; `side` picks where print must be (both sides' when unknown). A caller that goes on
+ * to hiddenInValues passes the card's luma it built, so the card is converted and mapped once.
+ */
+export function measureQuality(
+	card: RgbaImage,
+	side: CardSide | null,
+	luma: CardLuma = cardLuma(card)
+): CaptureQuality {
+	const { gray: g, width: w, height: h } = luma;
 	let sum = 0;
 	let blown = 0;
 	for (let i = 0; i < g.length; i++) {
@@ -200,7 +217,7 @@ export function measureQuality(card: RgbaImage, side: CardSide | null): CaptureQ
 		if (g[i] >= 250) blown++;
 	}
 	const sides: CardSide[] = side ? [side] : ['portrait', 'emblem'];
-	const glare = sides.map((s) => glareOverPrint(g, w, h, s)).sort((a, b) => b.glare - a.glare)[0];
+	const glare = sides.map((s) => glareOverPrint(luma, s)).sort((a, b) => b.glare - a.glare)[0];
 	// Mean of the top 5% |Laplacian| values, from a histogram (no sort of half a million numbers).
 	const hist = new Uint32Array(1021);
 	let n = 0;

@@ -18,12 +18,12 @@ import { bestLexiconMatch, matchUnreadable, type LexiconMatch } from './ocr/lexi
 import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
-import { hiddenInValues, measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
+import { cardLuma, hiddenInValues, measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { reason, type Reason } from './reasons.ts';
 import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import type { RegionTable } from './regions.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
-import { uncertainFields, uncertainReason, type UncertainField } from './uncertain.ts';
+import { uncertainFields, uncertainReasons, type UncertainField } from './uncertain.ts';
 import { warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
 
@@ -458,7 +458,8 @@ export function createIdCardReader(deps: {
 			}
 			// Quality is judged after reading: it explains a failed reading, it never refuses a good one.
 			t = performance.now();
-			const quality = measureQuality(card, side);
+			const luma = cardLuma(card);
+			const quality = measureQuality(card, side, luma);
 			profile('gate', performance.now() - t);
 			const capture = {
 				location: located.location,
@@ -540,7 +541,7 @@ export function createIdCardReader(deps: {
 			const hidden = new Set([
 				...quality.hiddenIn,
 				...hiddenInValues(
-					card,
+					luma,
 					quality,
 					Object.fromEntries(
 						Object.entries(parsed.sources).map(([f, ls]) => [
@@ -551,7 +552,7 @@ export function createIdCardReader(deps: {
 				)
 			]);
 			const uncertain = uncertainFields(fields, [...hidden], (a) => bureaus().names.has(a));
-			reasons.push(...uncertain.map((u) => uncertainReason(u, fields[u.field])));
+			reasons.push(...uncertainReasons(fields, uncertain));
 			t = performance.now();
 			const portrait = side === 'portrait' ? crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H)) : null;
 			profile('portrait', performance.now() - t);

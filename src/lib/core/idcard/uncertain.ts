@@ -16,13 +16,14 @@ export interface UncertainField {
 
 /** The validity is one printed line (有效期限 from - to): its uncertainty is named as the line. */
 const VALIDITY = { zh: '有效期限', en: 'Validity' };
+const VALIDITY_FIELDS: readonly CardField[] = ['validFrom', 'validTo'];
 
 /** Every uncertain field's reason code starts with this. */
-export const UNCERTAIN_PREFIX = 'ocr.uncertain.';
+const UNCERTAIN_PREFIX = 'ocr.uncertain.';
 
 /** The reason shown for an uncertain field; its code names the field (`ocr.uncertain.authority`). */
 export function uncertainReason({ field, cause }: UncertainField, read: string | null | undefined): Reason {
-	const { zh, en } = field === 'validFrom' || field === 'validTo' ? VALIDITY : CARD_FIELD_LABELS[field];
+	const { zh, en } = VALIDITY_FIELDS.includes(field) ? VALIDITY : CARD_FIELD_LABELS[field];
 	const value = read ? `“${read}”` : '';
 	const quoted = read ? ` "${read}"` : '';
 	return cause === 'glare'
@@ -36,6 +37,11 @@ export function uncertainReason({ field, cause }: UncertainField, read: string |
 				`${zh}${value}不是已知的公安机关名称，可能未读准：请重拍，或核对后确认`,
 				`The issuing authority${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
 			);
+}
+
+/** The reasons of a reading's uncertain fields, worded with what was read. */
+export function uncertainReasons(fields: CardFields, uncertain: readonly UncertainField[]): Reason[] {
+	return uncertain.map((u) => uncertainReason(u, fields[u.field]));
 }
 
 /**
@@ -57,4 +63,15 @@ export function uncertainFields(
 	if (authority && !out.some((u) => u.field === 'authority') && !isKnownAuthority(authority))
 		out.push({ field: 'authority', cause: 'unknown_authority' });
 	return out;
+}
+
+/**
+ * The fields a screen marks for the candidate to confirm: each uncertain field, and both ends of the validity when
+ * its one line is uncertain (it is measured and named as validFrom, but the end date sits on the same line).
+ */
+export function markedFields(uncertain: readonly UncertainField[]): CardField[] {
+	const marked = uncertain.flatMap(({ field }) =>
+		VALIDITY_FIELDS.includes(field) ? VALIDITY_FIELDS : [field]
+	);
+	return [...new Set(marked)];
 }

@@ -268,7 +268,7 @@ export async function runFaceLiveness(
 	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
 	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
 	for (const k of kept) {
-		const { embedding, antiSpoof } = await api.sample(k.frame, k.face);
+		const { embedding, antiSpoof } = await api.sample(k.frame, k.face, thresholds.antiSpoof);
 		samples.push({ t: k.t, embedding: embedding.vector, live: antiSpoof.live });
 	}
 	kept.length = 0;
