@@ -2,7 +2,8 @@
 // (枪手), who works across a province's exam areas. Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
 import { sql } from 'kysely';
-import { FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
+import { createHash } from 'node:crypto';
+import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 
@@ -80,10 +81,26 @@ interface StoredEmbedding {
 	vector: Float32Array;
 }
 
-/** The HNSW search's settings, for the rest of the transaction `tx`. */
-export async function indexSettings(tx: Db, efSearch: number = FACE_INDEX.efSearch): Promise<void> {
+/**
+ * The HNSW search's settings, for the rest of the transaction `tx`; with the embedding, also handed to the
+ * face_embeddings trigger (db/face-index.ts) for the row this transaction records, which then need not decode
+ * its bytes in SQL.
+ */
+export async function indexSettings(
+	tx: Db,
+	efSearch: number = FACE_INDEX.efSearch,
+	embedding?: readonly number[]
+): Promise<void> {
 	await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
-		set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
+		set_config('hnsw.iterative_scan', 'strict_order', true),
+		set_config(${FACE_HANDOFF_SETTING}, ${embedding ? faceHandoff(embedding) : ''}, true)`.execute(tx);
+}
+
+/** The embedding as the trigger takes it: the sha256 of its stored bytes, a space, its float32 values as pgvector text. */
+export function faceHandoff(embedding: readonly number[]): string {
+	const floats = Float32Array.from(embedding);
+	const hash = createHash('sha256').update(embeddingBytes(floats)).digest('hex');
+	return `${hash} [${floats.join(',')}]`;
 }
 
 /** The query that walks the province's HNSW index (the bench explains this one). */
@@ -108,7 +125,7 @@ async function nearestInIndex(
 	efSearch: number
 ): Promise<StoredEmbedding[]> {
 	const search = async (tx: Db) => {
-		await indexSettings(tx, efSearch);
+		await indexSettings(tx, efSearch, embedding);
 		const { rows } = await nearestFacesQuery(province, candidateId, embedding).execute(tx);
 		return rows.map((r) => ({
 			outcomeId: r.outcome_id,
