@@ -10,11 +10,13 @@ import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
 import { policies } from '../../src/lib/core/policy/index.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
-import { FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index.ts';
+import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index.ts';
 import {
 	decodeEmbedding,
 	embeddingBytes,
+	faceHandoff,
 	findDuplicateFaces,
+	indexSettings,
 	nearestFacesQuery
 } from '../../src/lib/server/services/duplicates.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
@@ -244,6 +246,59 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				return rows.map((r) => r['QUERY PLAN']).join('\n');
 			});
 			expect(plan).toContain('Index Scan using face_embeddings_hnsw_hubei');
+		}
+	);
+
+	it.skipIf(!process.env.DATABASE_URL)(
+		"PostgreSQL with pgvector: the trigger takes the search's handed-over vector only for the bytes it was made from",
+		async (ctx) => {
+			if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length === 0) ctx.skip();
+			const { outcome_id: outcomeId } = await db
+				.selectFrom('face_embeddings')
+				.select('outcome_id')
+				.executeTakeFirstOrThrow();
+			const a = Array.from({ length: 512 }, (_, i) => Math.sin(i + 1) / 16);
+			const b = Array.from({ length: 512 }, (_, i) => Math.cos(i * 3) / 16);
+			const faceOf = async (tx: Db) => {
+				const { rows } = await sql<{ face: string; decoded: string }>`
+					select face::text as face, face_embedding_vector(vector)::text as decoded
+					from face_embeddings where outcome_id = ${outcomeId}`.execute(tx);
+				const floats = (text: string) => Float32Array.from(text.slice(1, -1).split(','), Number);
+				return { face: floats(rows[0].face), decoded: floats(rows[0].decoded) };
+			};
+			const asFloats = (v: number[]) => Float32Array.from(v);
+			await db
+				.transaction()
+				.execute(async (tx) => {
+					await indexSettings(tx, FACE_INDEX.efSearch, a);
+					// Handed over for other bytes: decoded from the row's own.
+					await tx
+						.updateTable('face_embeddings')
+						.set({ vector: embeddingBytes(b) })
+						.where('outcome_id', '=', outcomeId)
+						.execute();
+					expect(await faceOf(tx)).toEqual({ face: asFloats(b), decoded: asFloats(b) });
+					// Handed over for these bytes: taken as given (the same floats as decoding them).
+					await tx
+						.updateTable('face_embeddings')
+						.set({ vector: embeddingBytes(a) })
+						.where('outcome_id', '=', outcomeId)
+						.execute();
+					expect(await faceOf(tx)).toEqual({ face: asFloats(a), decoded: asFloats(a) });
+					// The text is what is used when the hash matches: a forged pairing shows it (never done by the app).
+					const forged = faceHandoff(b).split(' ')[0] + ' ' + faceHandoff(a).split(' ')[1];
+					await sql`select set_config(${FACE_HANDOFF_SETTING}, ${forged}, true)`.execute(tx);
+					await tx
+						.updateTable('face_embeddings')
+						.set({ vector: embeddingBytes(b) })
+						.where('outcome_id', '=', outcomeId)
+						.execute();
+					expect((await faceOf(tx)).face).toEqual(asFloats(a));
+					throw new Error('rollback');
+				})
+				.catch((e: Error) => {
+					if (e.message !== 'rollback') throw e;
+				});
 		}
 	);
 

@@ -3,7 +3,7 @@
 // transaction: the counters commit or roll back with the change. The upsert adds to whatever other instances
 // have added meanwhile (a row lock per counter, held to commit); rows are written in key order, so two
 // transactions never wait for each other's counters in opposite orders.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
 
 /** A counter's key and a count (of facts, or of a change to them). */
@@ -24,17 +24,37 @@ async function facts(
 	sessionIds: readonly string[],
 	candidateIds: readonly number[]
 ): Promise<Map<string, number>> {
+	const branches = [
+		...(sessionIds.length
+			? [
+					sql`select province, metric, hour, exam_area, key from dashboard_facts
+						where ${matching(sql.ref('session_id'), sessionIds, 'uuid')}`
+				]
+			: []),
+		...(candidateIds.length
+			? [
+					sql`select province, metric, hour, exam_area, key from dashboard_candidate_facts
+						where ${matching(sql.ref('candidate_id'), candidateIds, 'int')}`
+				]
+			: [])
+	];
 	const { rows } = await sql<DashboardCount>`
 		select province, metric, to_char(hour, 'YYYY-MM-DD HH24:MI:SS') as hour, exam_area, key, count(*)::int as n
-		from (
-			select province, metric, hour, exam_area, key from dashboard_facts
-			where session_id = any(${sessionIds}::uuid[])
-			union all
-			select province, metric, hour, exam_area, key from dashboard_candidate_facts
-			where candidate_id = any(${candidateIds}::int[])
-		) f
+		from (${sql.join(branches, sql` union all `)}) f
 		group by 1, 2, 3, 4, 5`.execute(tx);
 	return new Map(rows.map((f) => [factKey(f), f.n]));
+}
+
+/**
+ * `column = $1` for one value, `= any($1)` for several. Planning the facts views costs ~1 ms; PostgreSQL keeps a
+ * prepared statement's generic plan only when it looks no dearer than planning each time, which an array
+ * parameter never does (its generic estimate assumes ten values), so the one-value shape, the common one, is
+ * planned once per connection and the array shape every time.
+ */
+function matching(column: RawBuilder<unknown>, values: readonly (string | number)[], type: 'uuid' | 'int') {
+	return values.length === 1
+		? sql`${column} = ${values[0]}::${sql.raw(type)}`
+		: sql`${column} = any(${values}::${sql.raw(type)}[])`;
 }
 
 /**

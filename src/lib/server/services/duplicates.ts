@@ -2,7 +2,8 @@
 // (枪手), who works across a province's exam areas. Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
 import { sql } from 'kysely';
-import { FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
+import { createHash } from 'node:crypto';
+import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 
@@ -58,10 +59,12 @@ export async function findDuplicateFaces(
 	threshold: number = FACE_MATCH.strict,
 	efSearch: number = FACE_INDEX.efSearch
 ): Promise<DuplicateHit[]> {
-	const indexed = (await sql.raw(HAS_FACE_VECTORS).execute(tx)).rows.length > 0;
-	const candidates = indexed
-		? await nearestInIndex(tx, province, candidateId, embedding, efSearch)
-		: await everyInProvince(tx, province, candidateId);
+	const search = async (db: Db) =>
+		(await indexSettings(db, efSearch, embedding))
+			? await nearestInIndex(db, province, candidateId, embedding)
+			: await everyInProvince(db, province, candidateId);
+	// The settings hold for a transaction: the submission's, or one of the search's own.
+	const candidates = tx.isTransaction ? await search(tx) : await tx.transaction().execute(search);
 	const query = Float32Array.from(embedding);
 	const hits: DuplicateHit[] = [];
 	for (const row of candidates) {
@@ -80,10 +83,29 @@ interface StoredEmbedding {
 	vector: Float32Array;
 }
 
-/** The HNSW search's settings, for the rest of the transaction `tx`. */
-export async function indexSettings(tx: Db, efSearch: number = FACE_INDEX.efSearch): Promise<void> {
-	await sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true),
-		set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(tx);
+/**
+ * The HNSW search's settings, for the rest of the transaction `tx`; with the embedding, also handed to the
+ * face_embeddings trigger (db/face-index.ts) for the row this transaction records, which then need not decode
+ * its bytes in SQL. Answers whether the database has the vector column (the search's one round trip before it
+ * searches; on PGlite the settings are unused placeholders).
+ */
+export async function indexSettings(
+	tx: Db,
+	efSearch: number = FACE_INDEX.efSearch,
+	embedding?: readonly number[]
+): Promise<boolean> {
+	const { rows } = await sql<{ indexed: boolean }>`select exists(${sql.raw(HAS_FACE_VECTORS)}) as indexed,
+		set_config('hnsw.ef_search', ${String(efSearch)}, true),
+		set_config('hnsw.iterative_scan', 'strict_order', true),
+		set_config(${FACE_HANDOFF_SETTING}, ${embedding ? faceHandoff(embedding) : ''}, true)`.execute(tx);
+	return rows[0].indexed;
+}
+
+/** The embedding as the trigger takes it: the sha256 of its stored bytes, a space, its float32 values as pgvector text. */
+export function faceHandoff(embedding: readonly number[]): string {
+	const floats = Float32Array.from(embedding);
+	const hash = createHash('sha256').update(embeddingBytes(floats)).digest('hex');
+	return `${hash} [${floats.join(',')}]`;
 }
 
 /** The query that walks the province's HNSW index (the bench explains this one). */
@@ -98,25 +120,20 @@ export function nearestFacesQuery(province: string, candidateId: number, embeddi
 
 /**
  * The province's embeddings nearest to the query by its HNSW index (approximate: its recall against an exact
- * scan is measured by tests/bench/duplicates.bench.ts). The index's settings hold for this transaction only.
+ * scan is measured by tests/bench/duplicates.bench.ts), in the transaction `tx` whose settings indexSettings made.
  */
 async function nearestInIndex(
-	db: Db,
+	tx: Db,
 	province: string,
 	candidateId: number,
-	embedding: readonly number[],
-	efSearch: number
+	embedding: readonly number[]
 ): Promise<StoredEmbedding[]> {
-	const search = async (tx: Db) => {
-		await indexSettings(tx, efSearch);
-		const { rows } = await nearestFacesQuery(province, candidateId, embedding).execute(tx);
-		return rows.map((r) => ({
-			outcomeId: r.outcome_id,
-			candidateId: r.candidate_id,
-			vector: decodeEmbedding(r.vector)
-		}));
-	};
-	return db.isTransaction ? search(db) : db.transaction().execute(search);
+	const { rows } = await nearestFacesQuery(province, candidateId, embedding).execute(tx);
+	return rows.map((r) => ({
+		outcomeId: r.outcome_id,
+		candidateId: r.candidate_id,
+		vector: decodeEmbedding(r.vector)
+	}));
 }
 
 /**
