@@ -61,8 +61,11 @@ const grabCanvases = new Map<string, OffscreenCanvasRenderingContext2D>();
 /** The video's current frame, downscaled to at most `maxWidth` pixels wide when given. */
 export function grabFrame(video: HTMLVideoElement, maxWidth = Infinity): ImageData {
 	const scale = Math.min(1, maxWidth / video.videoWidth);
-	const width = Math.round(video.videoWidth * scale);
-	const height = Math.round(video.videoHeight * scale);
+	return grabFrameAt(video, Math.round(video.videoWidth * scale), Math.round(video.videoHeight * scale));
+}
+
+/** The video's current frame drawn at exactly width x height (a thumbnail need not keep the aspect ratio). */
+export function grabFrameAt(video: HTMLVideoElement, width: number, height: number): ImageData {
 	const key = `${width}x${height}`;
 	let ctx = grabCanvases.get(key);
 	if (!ctx) {

@@ -1,36 +1,21 @@
-// A cheap frame-to-frame motion measure on the main thread: a photo held still in front of the camera (or a looped
-// still image) changes by almost nothing between frames, a live face always does (breathing, blinks, sensor noise).
-// It stands in for the face engine's liveness until workers/face.worker.ts is wired in; it never decides "live"
-// on its own for the server, which re-checks the signed scores against the policy.
+// The frame-to-frame motion measure on the main thread: the browser's canvas draws the camera frame as the core's
+// small thumbnail, and the core measures the change (core/liveness/motion.ts), the same measure a replay uses.
+import { createFrameMotion, MOTION_HEIGHT, MOTION_WIDTH } from '../core/liveness/motion.ts';
 import { median as coreMedian } from '../core/liveness/stats.ts';
+import { grabFrameAt } from './camera.ts';
 
-const W = 64;
-const H = 48;
+/** The video's current frame as the motion measure's thumbnail. */
+export const motionThumbnail = (video: HTMLVideoElement): ImageData =>
+	grabFrameAt(video, MOTION_WIDTH, MOTION_HEIGHT);
 
 export interface MotionTracker {
 	/** Mean absolute grey difference to the previous frame, 0..255, or null for the first frame. */
-	push(source: CanvasImageSource): number | null;
+	push(video: HTMLVideoElement): number | null;
 }
 
 export function createMotionTracker(): MotionTracker {
-	const canvas = new OffscreenCanvas(W, H);
-	const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-	let previous: Float32Array | null = null;
-	return {
-		push(source) {
-			ctx.drawImage(source, 0, 0, W, H);
-			const rgba = ctx.getImageData(0, 0, W, H).data;
-			const grey = new Float32Array(W * H);
-			for (let i = 0; i < grey.length; i++)
-				grey[i] = 0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2];
-			const prev = previous;
-			previous = grey;
-			if (!prev) return null;
-			let sum = 0;
-			for (let i = 0; i < grey.length; i++) sum += Math.abs(grey[i] - prev[i]);
-			return sum / grey.length;
-		}
-	};
+	const motion = createFrameMotion();
+	return { push: (video) => motion.push(motionThumbnail(video)) };
 }
 
 /** The core's median (core/liveness/stats.ts), null when nothing was measured. */

@@ -145,7 +145,7 @@ describe('mouth movement coincides with the voice', () => {
 	});
 
 	it('every speaker passes seen 12.5 times a second, as the phone captures a reading (every frame phase)', () => {
-		// liveness-run.ts captures a frame every >= 60 ms while the candidate reads: 12.5 fps from a 25 fps camera.
+		// client/liveness-loop.ts captures a frame every >= 60 ms while the candidate reads: 12.5 fps from a 25 fps camera.
 		for (const code of codes) {
 			const trace = loadTrace(`grid_${code}_640x480_25fps`);
 			for (const phase of [0, 1]) {

@@ -2,9 +2,7 @@
 import type { FaceMeasurement } from '../../../src/lib/core/face/types.ts';
 import {
 	actionsVerdict,
-	createActionsState,
-	finishActions,
-	stepActions,
+	runActions as runMachine,
 	type ActionsConfig,
 	type LivenessAction,
 	type SampledChecks
@@ -15,11 +13,10 @@ export function runActions(
 	actions: LivenessAction[],
 	options: { stepTimeoutMs?: number; config?: Partial<ActionsConfig>; checks?: SampledChecks } = {}
 ) {
-	let state = createActionsState(
+	const state = runMachine(
 		{ kind: 'actions', actions, stepTimeoutMs: options.stepTimeoutMs ?? 10_000 },
+		frames,
 		options.config
 	);
-	for (const m of frames) state = stepActions(state, m);
-	state = finishActions(state);
 	return { state, verdict: actionsVerdict(state, options.checks) };
 }

@@ -495,6 +495,17 @@ export function finishActions(state: ActionsState): ActionsState {
 	return fail(state, 'timeout');
 }
 
+/** The machine stepped over a whole recorded capture and finished. */
+export function runActions(
+	challenge: ActionsChallenge,
+	frames: readonly FaceMeasurement[],
+	config: Partial<ActionsConfig> = {}
+): ActionsState {
+	let state = createActionsState(challenge, config);
+	for (const m of frames) state = stepActions(state, m);
+	return finishActions(state);
+}
+
 /** The deciding code of a finished machine; a timeout with no life signs is reported as a still image. */
 export function actionsOutcome(state: ActionsState): ReasonCode | null {
 	if (state.phase === 'passed') return 'passed';

@@ -9,6 +9,7 @@ export {
 	createActionsState,
 	defaultActionsConfig,
 	finishActions,
+	runActions,
 	stepActions,
 	type ActionsConfig,
 	type ActionsState
@@ -32,6 +33,17 @@ export {
 	type DigitAudio,
 	type DigitsConfig
 } from './digits.ts';
+export {
+	judgeLiveness,
+	presenceOf,
+	STILL_MOTION,
+	stillPicture,
+	type JudgeOptions,
+	type ObservedActions,
+	type ObservedReading,
+	type Presence
+} from './judge.ts';
+export { createFrameMotion, MOTION_HEIGHT, MOTION_WIDTH, type FrameMotion } from './motion.ts';
 export {
 	judgeActions,
 	judgeDigits,

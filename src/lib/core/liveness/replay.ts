@@ -1,14 +1,15 @@
-// Drives the liveness checks over a sequence of frames with a FaceEngine: the camera loop in the worker, the `zv`
-// replay and the benchmarks all use this, so a clip is judged the same way everywhere.
-import { cosineSimilarity } from '../face/match.ts';
+// Observes a sequence of frames with a FaceEngine, as the phone's camera loop does, and hands what it saw to the
+// one liveness judge (judge.ts): `zv liveness replay`, the benchmarks and the Node tests judge a clip as the phone
+// would.
 import type { FaceEngine, FaceMeasurement } from '../face/types.ts';
 import type { RgbaImage } from '../image/types.ts';
-import { createActionsState, finishActions, stepActions, type ActionsConfig } from './actions.ts';
-import { checkContinuity, type Similarity } from './continuity.ts';
-import { checkDigitReading, type DigitsConfig } from './digits.ts';
-import { foldAntiSpoof } from './spoof.ts';
+import { createActionsState, runActions, stepActions, type ActionsConfig } from './actions.ts';
+import type { DigitAudio } from './digits.ts';
+import { judgeLiveness, presenceOf, type JudgeOptions, type Sample } from './judge.ts';
+import { createFrameMotion } from './motion.ts';
 import type { ActionsChallenge, DigitsChallenge, LivenessVerdict } from './types.ts';
-import { actionsVerdict } from './verdict.ts';
+
+export type { Sample } from './judge.ts';
 
 export interface TimedFrame {
 	image: RgbaImage;
@@ -16,21 +17,10 @@ export interface TimedFrame {
 	t: number;
 }
 
-/** What was sampled on a frame for the identity and anti-spoof checks. */
-export interface Sample {
-	t: number;
-	embedding: Float32Array;
-	live: number;
-}
-
-export interface ReplayOptions {
+export interface ReplayOptions extends JudgeOptions {
 	/** Identity and anti-spoof are sampled at most this often (they cost more than a measurement). */
 	sampleEveryMs?: number;
-	faceMatchThreshold: number;
-	antiSpoofThreshold: number;
-	similarity?: Similarity<Sample>;
 	actions?: Partial<ActionsConfig>;
-	digits?: Partial<DigitsConfig>;
 	/** Stop reading frames once the action challenge is decided (the camera loop does; the bench does not). */
 	stopWhenDecided?: boolean;
 }
@@ -39,9 +29,9 @@ export interface ReplayResult {
 	verdict: LivenessVerdict;
 	measurements: FaceMeasurement[];
 	samples: Sample[];
+	/** Frame-to-frame picture changes, as the phone measures them. */
+	motions: number[];
 }
-
-const bySimilarity: Similarity<Sample> = (a, b) => cosineSimilarity(a.embedding, b.embedding);
 
 async function maybeSample(
 	engine: FaceEngine,
@@ -69,92 +59,88 @@ export async function replayActions(
 	let state = createActionsState(challenge, options.actions);
 	const measurements: FaceMeasurement[] = [];
 	const samples: Sample[] = [];
+	const motions: number[] = [];
+	const motion = createFrameMotion();
 	for await (const frame of frames) {
+		const change = motion.push(frame.image);
+		if (change !== null) motions.push(change);
 		const m = await engine.measure(frame.image, frame.t);
 		measurements.push(m);
 		state = stepActions(state, m);
 		await maybeSample(engine, frame, m, samples, options.sampleEveryMs ?? 500);
 		if (options.stopWhenDecided && (state.phase === 'passed' || state.phase === 'failed')) break;
 	}
-	state = finishActions(state);
-	const verdict = actionsVerdict(state, {
-		continuity: checkContinuity(samples, options.similarity ?? bySimilarity, options.faceMatchThreshold),
-		spoof: foldAntiSpoof(
-			samples.map((s) => s.live),
-			options.antiSpoofThreshold
-		)
-	});
-	return { verdict, measurements, samples };
+	const verdict = judgeLiveness(
+		{ kind: 'actions', actions: state, samples, presence: presenceOf(measurements), motions },
+		options
+	);
+	return { verdict, measurements, samples, motions };
 }
 
 export async function replayDigits(
 	frames: AsyncIterable<TimedFrame> | Iterable<TimedFrame>,
 	engine: FaceEngine,
-	audio: { pcm: Float32Array; sampleRate: number },
+	audio: DigitAudio,
 	challenge: DigitsChallenge | undefined,
 	options: ReplayOptions
 ): Promise<ReplayResult> {
 	const measurements: FaceMeasurement[] = [];
 	const samples: Sample[] = [];
+	const motions: number[] = [];
+	const motion = createFrameMotion();
 	for await (const frame of frames) {
+		const change = motion.push(frame.image);
+		if (change !== null) motions.push(change);
 		const m = await engine.measure(frame.image, frame.t);
 		measurements.push(m);
 		await maybeSample(engine, frame, m, samples, options.sampleEveryMs ?? 500);
 	}
-	const verdict = checkDigitReading(
-		{
-			audio,
-			frames: measurements,
-			challenge,
-			continuity: checkContinuity(samples, options.similarity ?? bySimilarity, options.faceMatchThreshold),
-			spoof: foldAntiSpoof(
-				samples.map((s) => s.live),
-				options.antiSpoofThreshold
-			)
-		},
-		options.digits
-	);
-	return { verdict, measurements, samples };
+	const verdict = judgeDigits(measurements, samples, audio, challenge, options, motions);
+	return { verdict, measurements, samples, motions };
 }
 
-/** Judges an action challenge on frames measured earlier (benchmarks try many challenges on one measured clip). */
+/**
+ * Judges an action challenge on frames measured earlier (benchmarks try many challenges on one measured clip);
+ * `motions` when the frames' changes were kept too, else the still-picture check has nothing to go on.
+ */
 export function judgeActions(
 	measurements: readonly FaceMeasurement[],
 	samples: readonly Sample[],
 	challenge: ActionsChallenge,
-	options: ReplayOptions
+	options: ReplayOptions,
+	motions: readonly number[] = []
 ): LivenessVerdict {
-	let state = createActionsState(challenge, options.actions);
-	for (const m of measurements) state = stepActions(state, m);
-	state = finishActions(state);
-	return actionsVerdict(state, {
-		continuity: checkContinuity(samples, options.similarity ?? bySimilarity, options.faceMatchThreshold),
-		spoof: foldAntiSpoof(
-			samples.map((s) => s.live),
-			options.antiSpoofThreshold
-		)
-	});
+	return judgeLiveness(
+		{
+			kind: 'actions',
+			actions: runActions(challenge, measurements, options.actions),
+			samples,
+			presence: presenceOf(measurements),
+			motions
+		},
+		options
+	);
 }
 
 /** Judges digit reading on frames measured earlier. */
 export function judgeDigits(
 	measurements: readonly FaceMeasurement[],
 	samples: readonly Sample[],
-	audio: { pcm: Float32Array; sampleRate: number },
+	audio: DigitAudio,
 	challenge: DigitsChallenge | undefined,
-	options: ReplayOptions
+	options: ReplayOptions,
+	motions: readonly number[] = []
 ): LivenessVerdict {
-	return checkDigitReading(
+	return judgeLiveness(
 		{
-			audio,
-			frames: measurements,
+			kind: 'digits',
 			challenge,
-			continuity: checkContinuity(samples, options.similarity ?? bySimilarity, options.faceMatchThreshold),
-			spoof: foldAntiSpoof(
-				samples.map((s) => s.live),
-				options.antiSpoofThreshold
-			)
+			frames: measurements,
+			audio,
+			samples,
+			presence: presenceOf(measurements),
+			motions
 		},
-		options.digits
+		options
 	);
 }

@@ -1,31 +1,28 @@
 // The liveness camera loop on the main thread: frames go to the face worker (core/face measurements), the core
-// action state machine turns them into prompts and decides each step (with its timeout), sampled frames give the
-// anti-spoof and same-face checks, and a frame-to-frame motion measure catches a still picture. For digit reading
-// the clip's audio PCM and the mouth measurements go to checkDigitReading. Nothing here leaves the phone except
-// the result and, where the policy asks for liveness evidence, the frames its moments pick (cropped by the screen's
-// controller, client/evidence-frames.ts).
-import { createMotionTracker, median } from '$lib/client/motion';
-import type { FaceWorkerApi } from '../../../../workers/face.worker.ts';
+// action state machine turns them into prompts and times each step, sampled frames are embedded and scored for
+// anti-spoof, and a frame-to-frame motion measure follows the picture. What the loop observed goes to the core's
+// one judge (core/liveness/judge.ts), which a replay of a recorded clip calls the same way. Nothing here leaves
+// the phone except the result and, where the policy asks for liveness evidence, the frames its moments pick
+// (cropped by the screen's controller, client/evidence-frames.ts).
+import type { FaceWorkerApi } from '../../../workers/face.worker.ts';
 import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
 import { resizeFace } from '$lib/core/face/geometry';
-import { cosineSimilarity } from '$lib/core/face/match';
 import { TOO_DARK } from '$lib/core/face/quality';
+import type { RgbaImage } from '$lib/core/image/types';
+import { median } from '$lib/client/motion';
 import {
 	actionsPrompt,
-	actionsVerdict,
-	checkContinuity,
-	checkDigitReading,
-	combineReasons,
 	createActionsState,
+	createFrameMotion,
 	finishActions,
-	foldAntiSpoof,
-	reason,
+	judgeLiveness,
 	stepActions,
 	type Challenge,
 	type DigitAudio,
 	type LivenessVerdict,
 	type Reason,
 	type ReasonCode,
+	type Sample,
 	type Text
 } from '$lib/core/liveness';
 import { evidenceCandidates, pickEvidenceFrames, type EvidenceMoment } from '$lib/core/liveness/evidence';
@@ -46,7 +43,8 @@ export interface LoopCallbacks {
 	capturedAt?(): number | null;
 	/** The action step being asked (1-based) of how many, and the seconds left before it times out. */
 	step?(index: number, total: number, secondsLeft: number | null): void;
-	source(): CanvasImageSource | null;
+	/** The camera's current frame drawn MOTION_WIDTH x MOTION_HEIGHT, for the frame-to-frame motion measure. */
+	thumbnail(): RgbaImage | null;
 	/**
 	 * Runs alongside the loop for digit reading (the clip), resolves when the reading time is over with the
 	 * clip's audio PCM (null when the phone gave no microphone audio).
@@ -79,8 +77,6 @@ export interface LoopResult {
 const FAR = 0.22;
 /** Head turned or tilted beyond this many degrees while the candidate should face the screen. */
 const OFF_AXIS = 20;
-/** Median frame-to-frame change (0..255) below which the picture is a still image. */
-const STILL_MOTION = 0.4;
 const SAMPLE_EVERY_MS = 500;
 /**
  * Digit reading captures a frame at most this often and measures the frames once the reading is over, so the mouth
@@ -114,9 +110,9 @@ export async function runFaceLiveness(
 	/** The liveness evidence moments the server's nonce picks (policy liveness.evidence 'frames'). */
 	evidenceMoments?: readonly EvidenceMoment[]
 ): Promise<LoopResult> {
-	const motion = createMotionTracker();
+	const motion = createFrameMotion();
 	const motions: number[] = [];
-	const samples: { t: number; embedding: Float32Array; live: number }[] = [];
+	const samples: Sample[] = [];
 	/** Frames set aside for the embedding and anti-spoof samples, every sampleEvery ms of the challenge. */
 	const kept: KeptFrame[] = [];
 	/** With evidence asked: the frame each action step completed on (an action's peak). */
@@ -179,9 +175,9 @@ export async function runFaceLiveness(
 			if (t - lastGrabAt >= READING_CAPTURE_MS && at > previous) {
 				lastGrabAt = t;
 				const small = cb.frame(READING_WIDTH);
-				const source = cb.source();
-				if (!small || !source) break;
-				const m = motion.push(source);
+				const thumbnail = cb.thumbnail();
+				if (!small || !thumbnail) break;
+				const m = motion.push(thumbnail);
 				if (m !== null) motions.push(m);
 				if (m === 0) identicalFrames++;
 				const full = t - lastFullAt >= sampleEvery ? cb.frame() : null;
@@ -196,9 +192,9 @@ export async function runFaceLiveness(
 			continue;
 		}
 		const frame = cb.frame();
-		const source = cb.source();
-		if (!frame || !source) break;
-		const m = motion.push(source);
+		const thumbnail = cb.thumbnail();
+		if (!frame || !thumbnail) break;
+		const m = motion.push(thumbnail);
 		if (m !== null) motions.push(m);
 		// No change at all between two frames: one camera frame measured twice, or a digitally injected still.
 		if (m === 0) identicalFrames++;
@@ -276,48 +272,34 @@ export async function runFaceLiveness(
 	const heard = cb.reading ? await cb.reading : null;
 	const audio = heard?.audio ?? null;
 
-	const continuity = checkContinuity(
-		samples,
-		(a, b) => cosineSimilarity(a.embedding, b.embedding),
-		thresholds.faceMatch
+	const presence = { frames, faceFrames, multiFrames };
+	const verdict = judgeLiveness(
+		actions
+			? { kind: 'actions', actions, samples, presence, motions }
+			: {
+					kind: 'digits',
+					challenge: challenge.kind === 'digits' ? challenge : undefined,
+					frames: measurements,
+					audio,
+					audioStartMs: heard ? heard.startedAt - started : undefined,
+					samples,
+					presence,
+					motions
+				},
+		{ faceMatchThreshold: thresholds.faceMatch, antiSpoofThreshold: thresholds.antiSpoof }
 	);
-	const spoof = foldAntiSpoof(
-		samples.map((s) => s.live),
-		thresholds.antiSpoof
-	);
-	const motionMedian = median(motions) ?? 0;
-	let verdict: LivenessVerdict | null = null;
-	if (actions) verdict = actionsVerdict(actions, { continuity, spoof });
-	else if (challenge.kind === 'digits' && audio)
-		verdict = checkDigitReading({
-			audio,
-			frames: measurements,
-			audioStartMs: heard ? heard.startedAt - started : undefined,
-			challenge,
-			continuity,
-			spoof
-		});
-	const codes: ReasonCode[] = verdict ? verdict.reasons.map((x) => x.code) : [];
-	if (faceFrames < Math.max(3, frames * 0.5)) codes.push('no_face');
-	if (multiFrames >= 3) codes.push('multiple_faces');
-	if (motions.length >= 3 && motionMedian < STILL_MOTION) codes.push('still_image');
-	if (!spoof.passed) codes.push('spoof_suspected');
-	if (!continuity.passed && continuity.samples >= 2) codes.push('face_changed');
-	// Without microphone audio a reading cannot be checked: no voice heard.
-	if (challenge.kind === 'digits' && !audio) codes.push('no_voice');
-	const decided = combineReasons(codes);
-	const passed = decided.passed;
+	const { passed, spoof, continuity } = verdict;
 	const steps = actions?.steps ?? [];
 	const r = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 	return {
 		passed,
-		reason: passed ? reason('passed') : decided.reason,
-		reasons: decided.reasons.map((x) => x.code),
-		messages: decided.reasons,
+		reason: verdict.reason,
+		reasons: verdict.reasons.map((x) => x.code),
+		messages: verdict.reasons,
 		scores: {
-			motion: r(motionMedian),
-			...(spoof.median !== null ? { antiSpoof: r(spoof.median) } : {}),
-			...(continuity.minSimilarity !== null ? { similarity: r(continuity.minSimilarity) } : {}),
+			motion: r(verdict.measures.motion ?? 0),
+			...(spoof?.median != null ? { antiSpoof: r(spoof.median) } : {}),
+			...(continuity?.minSimilarity != null ? { similarity: r(continuity.minSimilarity) } : {}),
 			brightness: r(median(brightness) ?? 0)
 		},
 		details: {
@@ -342,7 +324,7 @@ export async function runFaceLiveness(
 			measureMsPerFrame: frames ? r(spent.measure / frames, 1) : null,
 			waitMsPerFrame: frames ? r(spent.wait / frames, 1) : null,
 			captureLagMs: captureLag.length ? r(median(captureLag) ?? 0, 0) : null,
-			...(verdict ? measuresOf(verdict) : {}),
+			...measuresOf(verdict),
 			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null
 		},
 		...(evidence !== undefined ? { evidence: passed ? evidence : null } : {})
