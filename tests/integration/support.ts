@@ -262,3 +262,9 @@ export async function countRows(
 		q = q.where('session_id' as never, '=', where.sessionId as never);
 	return Number((await q.executeTakeFirstOrThrow()).n);
 }
+
+/** Waits, when needed, until the next `ms` fall inside one window of a rate limit (windows follow the wall clock). */
+export async function withinOneWindow(windowMs: number, ms: number): Promise<void> {
+	const left = windowMs - (Date.now() % windowMs);
+	if (left < ms) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
