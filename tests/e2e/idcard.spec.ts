@@ -262,3 +262,26 @@ test('a printed copy of the card is warned about, does not block, and reaches th
 		await server.stop();
 	}
 });
+
+test('card-reading models that cannot be fetched: the phone says what failed and the card goes to staff', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await openPhoneAs(browser, await startOnPc(pc, DEMO_IDS.hubei), 'hubei', (context) =>
+		context.route('**/models/ocr/**', (route) => route.abort('connectionfailed'))
+	);
+	await consent(phone);
+	await expectStatus(phone, 'confirm_record');
+	await phone.getByRole('button', { name: '信息正确，继续' }).click();
+	await expectStatus(phone, 'id_capture');
+	await phone.getByTestId('id-file').setInputFiles(await holderCard('portrait'));
+	await expect(phone.getByRole('heading', { level: 1 })).toContainText('证件识别不可用', READ);
+	await expect(phone.getByTestId('id-failure')).toContainText('card reading:');
+	await phone.getByRole('button', { name: '继续' }).click();
+	await expectStatus(phone, 'liveness');
+	// The step result says the card was not read on the phone and carries what failed, for the reviewer.
+	const [stored] = await storedSessions(phone);
+	expect(stored.results.idcard?.passed).toBe(false);
+	expect(stored.results.idcard?.reasons).toEqual(['idcard.not_read']);
+	expect(String(stored.results.idcard?.details.error)).toMatch(/^card reading: /);
+});

@@ -1,6 +1,7 @@
 // The ID card step on the phone: merge what the OCR worker read from each side, validate it, compare it with the
 // registration record, and turn that into the signed step result (measures and reasons, never the image). The
 // card portrait stays on the phone for the liveness step's face match.
+import { errorText } from './errors.ts';
 import type { StepResult } from '../core/bundle/schema.ts';
 import { compareWithRecord, type RecordComparison } from '../core/idcard/compare.ts';
 import { todayInChina } from '../core/idcard/dates.ts';
@@ -174,7 +175,7 @@ export async function withFaceComparison(
 	try {
 		match = await portraitSimilarity(reference, live, threshold);
 	} catch (e) {
-		error = e instanceof Error ? e.message.slice(0, 200) : 'face worker failed';
+		error = errorText(e);
 	}
 	return {
 		...result,

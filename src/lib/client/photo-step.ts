@@ -1,6 +1,7 @@
 // The photo step's work on the phone, outside the screen: the file rules, then the face worker's measurement and
 // the photo worker's checks or processed photo (with its segmentation model, so any background can be replaced),
 // and the comparisons the policy asks for. The screen renders the evidence this returns.
+import { errorText } from './errors.ts';
 import type { PhotoEvidence } from './phone-store.ts';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import type { PhotoReason } from '../core/photo/reasons.ts';
@@ -144,8 +145,6 @@ function combinedProgress(report?: (loaded: number, total: number) => void) {
 			report(sum, all);
 		});
 }
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 200);
 
 function flat(measures: Record<string, unknown>): PhotoEvidence['measures'] {
 	const out: PhotoEvidence['measures'] = {};
