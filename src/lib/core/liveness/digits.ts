@@ -4,7 +4,7 @@
 import type { FaceMeasurement } from '../face/types.ts';
 import { percentile, pearson, round } from './stats.ts';
 import type { ContinuityResult, DigitsChallenge, LivenessVerdict, ReasonCode, SpoofResult } from './types.ts';
-import { combineReasons } from './verdict.ts';
+import { combineReasons, sampledFailures } from './verdict.ts';
 import { classifyVoice, detectVoice, type AudioFeature, type VadConfig, type VadResult } from './vad.ts';
 
 export interface DigitsConfig {
@@ -188,8 +188,7 @@ export function checkDigitReading(
 	}
 	const continuity = input.continuity ?? null;
 	const spoof = input.spoof ?? null;
-	if (continuity && !continuity.passed && continuity.samples >= 2) codes.push('face_changed');
-	if (spoof && !spoof.passed) codes.push('spoof_suspected');
+	codes.push(...sampledFailures(continuity, spoof));
 
 	const { passed, reason, reasons } = combineReasons(codes.length ? codes : ['passed']);
 	const startedAt = frames[0]?.t ?? 0;

@@ -9,7 +9,7 @@ import { checkDigitReading, type DigitAudio, type DigitsConfig } from './digits.
 import { foldAntiSpoof } from './spoof.ts';
 import { median, round } from './stats.ts';
 import type { ContinuityResult, DigitsChallenge, LivenessVerdict, ReasonCode, SpoofResult } from './types.ts';
-import { actionsVerdict, combineReasons } from './verdict.ts';
+import { actionsVerdict, combineReasons, sampledFailures } from './verdict.ts';
 
 /** Median frame-to-frame change (0..255, core/liveness/motion.ts) below which the picture is a still image. */
 export const STILL_MOTION = 0.4;
@@ -130,10 +130,7 @@ function unheardReading(
 	continuity: ContinuityResult,
 	spoof: SpoofResult
 ): LivenessVerdict {
-	const codes: ReasonCode[] = ['no_voice'];
-	if (!continuity.passed && continuity.samples >= 2) codes.push('face_changed');
-	if (!spoof.passed) codes.push('spoof_suspected');
-	const { passed, reason, reasons } = combineReasons(codes);
+	const { passed, reason, reasons } = combineReasons(['no_voice', ...sampledFailures(continuity, spoof)]);
 	return {
 		kind: 'digits',
 		passed,

@@ -35,13 +35,22 @@ export function combineReasons(codes: ReasonCode[]): { passed: boolean; reason: 
 	return { passed: false, reason: reasons[0], reasons };
 }
 
+/** What the sampled checks refuse: another face partway through (2 samples at least), or a presentation attack. */
+export function sampledFailures(
+	continuity: ContinuityResult | null | undefined,
+	spoof: SpoofResult | null | undefined
+): ReasonCode[] {
+	const codes: ReasonCode[] = [];
+	if (continuity && !continuity.passed && continuity.samples >= 2) codes.push('face_changed');
+	if (spoof && !spoof.passed) codes.push('spoof_suspected');
+	return codes;
+}
+
 export function actionsVerdict(state: ActionsState, checks: SampledChecks = {}): LivenessVerdict {
 	const outcome = actionsOutcome(state) ?? 'timeout';
 	const continuity = checks.continuity ?? null;
 	const spoof = checks.spoof ?? null;
-	const codes: ReasonCode[] = [outcome];
-	if (continuity && !continuity.passed && continuity.samples >= 2) codes.push('face_changed');
-	if (spoof && !spoof.passed) codes.push('spoof_suspected');
+	const codes: ReasonCode[] = [outcome, ...sampledFailures(continuity, spoof)];
 	const { passed, reason: main, reasons } = combineReasons(codes);
 	const startedAt = state.startedAt ?? 0;
 	const mo = state.motion;
