@@ -6,6 +6,7 @@ import {
 	createFlow,
 	flowView,
 	missingSteps,
+	noticeText,
 	photoUploadsLeft,
 	restoreFlow,
 	serializeFlow,
@@ -25,6 +26,20 @@ function frozen<T>(value: T): T {
 	}
 	return value;
 }
+
+describe('notices', () => {
+	it("a notice saved with its words by an older version is restored as its code and shown in today's words", () => {
+		const saved = {
+			...createFlow('beijing', 0),
+			notice: { code: 'photo_daily_limit', zh: '旧版本的文字', en: 'old words', detail: { left: 0 } }
+		};
+		const restored = restoreFlow(JSON.stringify(saved));
+		expect(restored?.notice).toEqual({ code: 'photo_daily_limit', detail: { left: 0 } });
+		expect(noticeText(restored!.notice!).zh).toBe('今日照片上传次数已用完，请明天再试');
+		// A code this version does not know is dropped, not shown as nothing.
+		expect(restoreFlow(JSON.stringify({ ...saved, notice: { code: 'gone_code' } }))?.notice).toBeNull();
+	});
+});
 
 function send(state: FlowState, ...events: FlowEvent[]): FlowState {
 	return events.reduce((s, e) => {
@@ -146,7 +161,7 @@ describe.each(Object.keys(policies))('%s: happy path and refusals', (id) => {
 		const noFace = send(start, { type: 'GIVE_CONSENT', terms: true, faceProcessing: false, at: T0 });
 		expect(noFace.status).toBe('consent');
 		expect(noFace.notice?.code).toBe('face_consent_required');
-		expect(noFace.notice?.zh).toContain('现场确认');
+		expect(noticeText(noFace.notice!).zh).toContain('现场确认');
 		expect(send(noFace, { type: 'CHOOSE_ON_SITE', at: T0 }).status).toBe('on_site');
 	});
 
@@ -217,7 +232,7 @@ describe.each(Object.keys(policies))('%s: the server refuses the submission outr
 			const next = send(submitting, refused(reason));
 			expect(next.status).toBe('contact_office');
 			expect(next.notice?.code).toBe('submit_refused');
-			expect(next.notice?.zh).toContain('联系当地自考办');
+			expect(noticeText(next.notice!).zh).toContain('联系当地自考办');
 			expect(next.notice?.detail).toEqual({
 				reason,
 				reasonZh: `服务器说明 ${reason}`,

@@ -1,6 +1,6 @@
 // Public surface of the candidate flow.
 export * from './types.ts';
-export { notice } from './notices.ts';
+export { notice, noticeText } from './notices.ts';
 export {
 	attemptsLeft,
 	chinaDay,

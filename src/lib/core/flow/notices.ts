@@ -1,7 +1,10 @@
-// Messages the flow shows when it refuses an event or a check fails (zh-CN first, English second).
+// Messages the flow shows when it refuses an event or a check fails (zh-CN first, English second). The flow keeps
+// only a notice's code and detail (saved on the phone with the flow); its words come from here when it is shown,
+// so a flow resumed after an update shows the current wording in the current language.
+import type { Text } from '../text.ts';
 import type { Notice, NoticeCode } from './types.ts';
 
-const messages: Record<NoticeCode, { zh: string; en: string }> = {
+const messages: Record<NoticeCode, Text> = {
 	face_consent_required: {
 		zh: '人脸识别需要您单独同意；如不同意，可选择到现场确认',
 		en: 'Face processing needs your separate consent; otherwise choose on-site confirmation'
@@ -53,5 +56,16 @@ const messages: Record<NoticeCode, { zh: string; en: string }> = {
 };
 
 export function notice(code: NoticeCode, detail?: Notice['detail']): Notice {
-	return detail ? { code, ...messages[code], detail } : { code, ...messages[code] };
+	return detail ? { code, detail } : { code };
+}
+
+/** A notice's words; a notice saved by an older version (with its words inside) is shown with today's. */
+export const noticeText = (n: Pick<Notice, 'code'>): Text => messages[n.code];
+
+/** The code and detail of a saved notice; null for a code this version does not know. */
+export function savedNotice(value: unknown): Notice | null {
+	if (!value || typeof value !== 'object') return null;
+	const { code, detail } = value as Partial<Notice>;
+	if (typeof code !== 'string' || !Object.hasOwn(messages, code)) return null;
+	return notice(code, detail && typeof detail === 'object' ? detail : undefined);
 }

@@ -1,5 +1,6 @@
 // Restoring a saved flow (IndexedDB after a reload): anything that is not a state this version wrote is dropped
 // rather than trusted, so a stale or tampered record restarts the flow instead of skipping steps.
+import { savedNotice } from './notices.ts';
 import { findPolicy } from '../policy/index.ts';
 import type { FlowState, FlowStatus } from './types.ts';
 
@@ -41,5 +42,6 @@ export function restoreFlow(saved: unknown): FlowState | null {
 	if (typeof s.startedAt !== 'number' || typeof s.updatedAt !== 'number') return null;
 	const count = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) >= 0);
 	if (!count(s.priorFailures) || !count(s.serverFailures)) return null;
-	return s as FlowState;
+	// An older version saved a notice with its words: only its code and detail are kept.
+	return { ...s, notice: savedNotice(s.notice) } as FlowState;
 }

@@ -34,10 +34,9 @@ export type NoticeCode =
 	| 'submit_refused'
 	| 'retry_step_not_allowed';
 
+/** What the flow has to say, as a code: the words are looked up when shown (notices.ts, noticeText). */
 export interface Notice {
 	code: NoticeCode;
-	zh: string;
-	en: string;
 	/** Extra detail for the screen, e.g. the liveness reason code or attempts left. */
 	detail?: Record<string, string | number>;
 }
