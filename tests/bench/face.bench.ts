@@ -15,6 +15,7 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../src/lib/runtime/node-image.ts';
 import { fixture } from '../support/fixtures.ts';
 import { clipFrames, largestFace } from '../node/face/support.ts';
+import { printTable as table } from './table.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** face.feature as published, from the tarball models/stage.mjs unpacked into .cache/, and its manifest entry. */
@@ -137,15 +138,6 @@ async function timeEach(frames: RgbaImage[], fn: (f: RgbaImage) => Promise<unkno
 		ms.push(performance.now() - t);
 	}
 	return { median: +median(ms).toFixed(1), p90: +p90(ms).toFixed(1), n: ms.length };
-}
-
-function table(title: string, header: string[], rows: (string | number)[][]) {
-	console.log(`\n${title}`);
-	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-	const line = (r: (string | number)[]) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ');
-	console.log(line(header));
-	console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-	for (const r of rows) console.log(line(r));
 }
 
 if (process.env.ZV_FACE_INT8) {
