@@ -1,3 +1,4 @@
+import type { Message } from '../core/text.ts';
 // Kiosk mode (exam-centre tablet): a signed-in staff member starts an on-site session for a candidate who is
 // present, the same flow runs on the tablet, and the staff member attests instead of the phone submitting.
 // The current kiosk session lives in sessionStorage: it ends with the tab, so it never outlives the shift.
@@ -26,7 +27,7 @@ export interface StaffUser {
 	role: string;
 }
 
-export type ApiError = { code: string; zh: string; en: string };
+export type ApiError = Message;
 
 const KEY = 'zv-kiosk';
 

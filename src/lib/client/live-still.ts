@@ -3,6 +3,7 @@
 // still runs: the first frame the phone's photo checks accept under the policy's spec (the same checks the server
 // re-runs), cut to the spec's 3:4 from the centre of the picture (where the oval guide keeps the face) and encoded
 // as JPEG. Only this one JPEG leaves the phone; no video does.
+import type { Message } from '../core/text.ts';
 import type { Remote } from 'comlink';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import type { FaceWorkerApi } from '../../../workers/face.worker.ts';
@@ -14,11 +15,7 @@ const TRIES = 20;
 const BETWEEN_TRIES_MS = 150;
 const JPEG_QUALITY = 0.9;
 
-export interface Reason {
-	code: string;
-	zh: string;
-	en: string;
-}
+export type Reason = Message;
 
 /** The centre of a video frame at the spec's aspect, drawn at the spec's pixel size. */
 function centreCut(video: HTMLVideoElement, spec: PhotoSpec): OffscreenCanvas {

@@ -1,5 +1,6 @@
 // The signed messages the phone sends before its final bundle: a failed attempt, reported when it happens (the
 // server counts it, whatever the phone does next), and a request for more time on the challenge.
+import type { Message } from '../core/text.ts';
 import type { AttemptPayload, ConsentPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
 import type { DocumentVersions } from '../core/documents/index.ts';
 import type { Challenge, StepResult } from '../core/bundle/schema.ts';
@@ -12,9 +13,7 @@ export type SignedReview = Awaited<ReturnType<typeof signPayload<ReviewPayload>>
 export type SignedConsent = Awaited<ReturnType<typeof signPayload<ConsentPayload>>>;
 
 export type PostResult<T> =
-	| { kind: 'ok'; body: T }
-	| { kind: 'offline' }
-	| { kind: 'rejected'; status: number; code: string; zh: string; en: string };
+	{ kind: 'ok'; body: T } | { kind: 'offline' } | ({ kind: 'rejected'; status: number } & Message);
 
 /** The server's answer to a report (src/lib/server/services/phone-requests.ts, AttemptAnswer). */
 export interface AttemptAnswer {

@@ -2,6 +2,7 @@
 // CryptoKey objects are stored as they are: the private key stays non-extractable. Blobs (the output photo, the
 // signature PNG, the reading clip, the liveness evidence crops) are stored as Blobs and never leave the phone except
 // the photo, the signature and, where the policy asks for them, the evidence crops.
+import type { Message } from '../core/text.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import { openDB, type DBSchema } from 'idb';
 import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
@@ -38,7 +39,7 @@ export interface PhotoEvidence {
 	original: Blob;
 	output: Blob;
 	passed: boolean;
-	reasons: { code: string; zh: string; en: string }[];
+	reasons: Message[];
 	measures: Record<string, string | number | boolean | null>;
 }
 

@@ -1,4 +1,5 @@
 // Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
+import type { Message } from '../core/text.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import { isRecorded, type OutcomeResult } from '../core/outcome.ts';
 
@@ -11,7 +12,7 @@ export type SubmitResult =
 			/** Why the server did not confirm (its own evidence): shown to the candidate as they are. */
 			reasons?: Reason[];
 	  }
-	| { kind: 'rejected'; code: string; zh: string; en: string }
+	| ({ kind: 'rejected' } & Message)
 	| { kind: 'offline' };
 
 export async function postBundle(

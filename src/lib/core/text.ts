@@ -3,3 +3,8 @@ export interface Text {
 	zh: string;
 	en: string;
 }
+
+/** A message with a stable code (reasons, refusals, problems): the code for programs, the words for people. */
+export interface Message<Code extends string = string> extends Text {
+	code: Code;
+}

@@ -1,6 +1,7 @@
 // Signed requests the phone makes before its final bundle: a failed attempt to be counted, and a challenge
 // extension. Same device key, same challenge, same canonical JSON and ES256 signature as the bundle, so the
 // server knows they come from the phone that opened the link, within the challenge it issued.
+import type { Message } from '../text.ts';
 import * as v from 'valibot';
 import { checkChallengeWindow } from './window.ts';
 import { canonicalJson } from './canonical.ts';
@@ -93,8 +94,7 @@ export type RequestRejectionCode =
 	| 'challenge_expired'
 	| 'stale';
 
-export type RequestVerdict<T> =
-	{ ok: true; payload: T } | { ok: false; code: RequestRejectionCode; zh: string; en: string };
+export type RequestVerdict<T> = { ok: true; payload: T } | ({ ok: false } & Message<RequestRejectionCode>);
 
 /** Schema, exact fields, signature, session, challenge and time: what every signed phone request must satisfy. */
 export async function verifyPhoneRequest<

@@ -1,5 +1,6 @@
 // Everything the server checks about a submitted bundle that does not need the database, in one place.
 // The database-backed checks (token and nonce single use, attempt limits) sit in the server around this.
+import type { Message } from '../text.ts';
 import * as v from 'valibot';
 import { checkChallengeWindow } from './window.ts';
 import { canonicalJson } from './canonical.ts';
@@ -53,7 +54,7 @@ export interface VerifyContext {
 	 * Re-checks the uploaded photo (the server runs the photo engine here). Called last, only for a bundle that
 	 * passed every other check, so a forged bundle costs no decoding. Returns reasons; empty = accepted.
 	 */
-	recheckPhoto?: () => Promise<{ code: string; zh: string; en: string }[]>;
+	recheckPhoto?: () => Promise<Message[]>;
 }
 
 const reject = (code: RejectionCode, zh: string, en: string): Rejection => ({ ok: false, code, zh, en });

@@ -1,5 +1,6 @@
 // The candidate flow's state and events. State is plain JSON: it is saved in IndexedDB after every transition and
 // resumed after a reload, so it holds no functions, dates or class instances (times are epoch ms).
+import type { Text } from '../text.ts';
 import type { DocumentVersions } from '../documents/index.ts';
 import type { ExhaustedOutcome, FailureKind, FlowStep, IdSide } from '../policy/types.ts';
 
@@ -119,7 +120,7 @@ export type FlowEvent =
 			type: 'SUBMIT_REJECTED';
 			kind: 'refused';
 			reason: string;
-			message: { zh: string; en: string };
+			message: Text;
 			at: number;
 	  }
 	/** The server counted a reported failure (or refused one because the attempts are used up). */

@@ -1,5 +1,6 @@
 // Province policies are data: which steps a candidate goes through, in which order, with which limits and thresholds.
 // The flow state machine (core/flow) and the server both read them; nothing here contains logic.
+import type { Text } from '../text.ts';
 import type { PhotoSpec } from '../photo/spec.ts';
 
 /** How the candidate reaches the phone flow. */
@@ -165,9 +166,9 @@ export interface PreRegistrationPolicy {
  * photo and signature are kept: the candidate documents (src/lib/core/documents) print exactly these.
  */
 export interface OfficeInfo {
-	name: { zh: string; en: string };
+	name: Text;
 	/** Where candidates ask, withdraw consent or ask for deletion (the office's published channel). */
-	contact: { zh: string; en: string };
+	contact: Text;
 	/** Days the final photo and signature image are kept after the outcome. */
 	retentionDays: number;
 	/** Hours within which the office promises to decide a review case (the dashboard's target line), or null. */
@@ -176,7 +177,7 @@ export interface OfficeInfo {
 
 export interface ProvincePolicy {
 	id: string;
-	name: { zh: string; en: string };
+	name: Text;
 	login: readonly LoginKind[];
 	steps: readonly FlowStep[];
 	idSides: readonly IdSide[];

@@ -2,6 +2,7 @@
 // dashboard-counts.ts) for a province (one exam area, or all) and a range of China-time hours. Every chart
 // is a table of counts (no name, ID number or address, nothing below the exam area), so the page draws it, shows
 // it as a table and exports it as CSV from the same rows.
+import type { Text } from '../../core/text.ts';
 import { sql } from 'kysely';
 import { getPolicy } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
@@ -18,9 +19,9 @@ export interface DashboardScope {
 
 export interface Chart {
 	id: ChartId;
-	title: { zh: string; en: string };
+	title: Text;
 	/** Column keys and headings; the first column labels the row, the others are counts. */
-	columns: { key: string; zh: string; en: string }[];
+	columns: (Text & { key: string })[];
 	rows: (string | number)[][];
 	/** A horizontal reference line (the review target in hours), or null. */
 	target?: number | null;

@@ -3,6 +3,7 @@
 // answer at the province's authority threshold (the authority answers on its own scale, not our model's).
 // The phone's results are claims (its code is in the candidate's hands): they never decide a confirmation, this
 // does. See docs/threat-model.md.
+import type { Message } from '../../core/text.ts';
 import { cosineSimilarity } from '../../core/face/match.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { ProvincePolicy } from '../../core/policy/types.ts';
@@ -11,10 +12,7 @@ import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 import { referenceEmbedding } from './reference-photos.ts';
 
-export interface EvidenceReason {
-	code: string;
-	zh: string;
-	en: string;
+export interface EvidenceReason extends Message {
 	source?: 'reference' | 'authority';
 	similarity?: number;
 	threshold?: number;

@@ -1,5 +1,6 @@
 // Attempt limits per province policy, counted in the database so they hold across server instances: the
 // submission transaction locks the candidate's row, so two instances count one candidate's attempts in turn.
+import type { Text } from '../../core/text.ts';
 import { sql } from 'kysely';
 import { chinaDay } from '../../core/flow/machine.ts';
 import type { ExhaustedOutcome, ProvincePolicy } from '../../core/policy/index.ts';
@@ -7,7 +8,7 @@ import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 
-const NEXT_TEXT: Record<ExhaustedOutcome, { zh: string; en: string }> = {
+const NEXT_TEXT: Record<ExhaustedOutcome, Text> = {
 	manual_review: { zh: '申请人工审核', en: 'ask for a manual review' },
 	on_site: { zh: '到考办现场确认', en: 'confirm on site at the exam office' },
 	contact_office: { zh: '联系自考办说明情况', en: 'contact the self-study exam office' }

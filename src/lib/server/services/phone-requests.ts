@@ -1,5 +1,6 @@
 // Signed requests from the phone during a session: failed attempts the server counts (it is the authority on the
 // limit, not the phone), and challenge extensions (the challenge has a time limit, so there is a way to extend it).
+import type { Message } from '../../core/text.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
 import {
@@ -183,7 +184,7 @@ interface Ending {
 	bundleSha: string;
 	result: 'failed' | 'review';
 	/** Non-empty: the outcome waits in the review queue with these reasons. */
-	reviewReasons: { code: string; zh: string; en: string }[];
+	reviewReasons: Message[];
 }
 
 /** Ends the session on a signed phone request: its outcome, recorded as every outcome is (recordOutcome). */

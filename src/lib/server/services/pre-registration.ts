@@ -2,6 +2,7 @@
 // site; it is checked at once with the photo core the phone uses (reasons, and a processed photo to accept); the
 // office audits the queue oldest first against the province's target; an approved photo becomes the candidate's
 // reference photo (source pre_registration), and only then may a session start.
+import type { Message } from '../../core/text.ts';
 import { createHash } from 'node:crypto';
 import { findPolicy, type PreRegistrationPolicy } from '../../core/policy/index.ts';
 import { audit } from '../audit.ts';
@@ -15,11 +16,7 @@ import { hashSecret, newSecret } from './tokens.ts';
 
 export type PreRegistrationStatus = 'pending' | 'approved' | 'rejected';
 
-export interface AuditReason {
-	code: string;
-	zh: string;
-	en: string;
-}
+export type AuditReason = Message;
 
 /** What an officer may reject an upload for (plus free text): the candidate sees the chosen ones as they are. */
 export const AUDIT_REJECT_REASONS: readonly AuditReason[] = [

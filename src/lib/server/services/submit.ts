@@ -4,6 +4,7 @@
 // what the session held when the phone opened its link (key, challenge and ID number never change afterwards).
 // The transaction then locks the session and the candidate, re-checks what may have changed (already recorded,
 // limits) and records the outcome with recordOutcome (record-outcome.ts), in one statement.
+import type { Message } from '../../core/text.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
 import { chinaDay } from '../../core/flow/machine.ts';
@@ -92,7 +93,7 @@ export interface SubmitResult {
 	/** Failed attempts so far and the limit; `next` once they are used up. */
 	attempts?: { failures: number; max: number | null; next: readonly string[] | null };
 	/** Why the outcome is not a confirmation, for the candidate (zh-CN and English). */
-	reasons?: { code: string; zh: string; en: string }[];
+	reasons?: Message[];
 }
 
 /**

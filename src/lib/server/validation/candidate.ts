@@ -2,6 +2,7 @@
 // of each field, then the ID number through the core's one validator (kind, check character, birth date,
 // region) and the record's birthDate and sex against what the number encodes. Every problem names its field,
 // in Chinese and English, so an office can fix a whole record at once.
+import type { Message } from '../../core/text.ts';
 import * as v from 'valibot';
 import { isRealDate, todayInChina } from '../../core/idcard/dates.ts';
 import { checkIdNumber, normalizeIdInput } from '../../core/idcard/number.ts';
@@ -64,11 +65,8 @@ export type CandidateInput = v.InferOutput<typeof CandidateSchema>;
 type Field = keyof CandidateInput;
 
 /** One problem of one field, in both languages, with a stable code. */
-export interface FieldProblem {
+export interface FieldProblem extends Message {
 	field: string;
-	code: string;
-	zh: string;
-	en: string;
 }
 
 /** What each field must look like: the message when its shape is wrong or it is missing. */

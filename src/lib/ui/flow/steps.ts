@@ -1,7 +1,8 @@
 // Names of the flow's steps and end states as the candidate reads them.
+import type { Text } from '../../core/text.ts';
 import type { FlowStatus } from '$lib/core/flow';
 
-export const stepNames: Record<FlowStatus, { zh: string; en: string }> = {
+export const stepNames: Record<FlowStatus, Text> = {
 	consent: { zh: '阅读并同意', en: 'Consent' },
 	confirm_record: { zh: '核对报名信息', en: 'Check your record' },
 	id_capture: { zh: '拍摄身份证', en: 'ID card' },

@@ -1,3 +1,4 @@
+import type { Message } from '$lib/core/text';
 import { database } from '$lib/server/database';
 import { staffPage } from '$lib/server/http/staff-page';
 import { reviewQueue } from '$lib/server/services/review';
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 			examArea: c.exam_area,
 			result: c.result,
 			recordedAt: new Date(c.recorded_at).toISOString(),
-			reasons: (c.review_reasons as { code: string; zh: string; en: string }[]).map((r) => ({
+			reasons: (c.review_reasons as Message[]).map((r) => ({
 				code: r.code,
 				zh: r.zh,
 				en: r.en

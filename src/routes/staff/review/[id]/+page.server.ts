@@ -1,3 +1,4 @@
+import type { Message } from '$lib/core/text';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { database } from '$lib/server/database';
 import { staffPage } from '$lib/server/http/staff-page';
@@ -26,14 +27,12 @@ export const load: PageServerLoad = async (event) => {
 				reviewStatus: c.review_status,
 				comment: c.review_comment,
 				admissionNumber: c.admission_number,
-				reasons: (c.review_reasons as { code: string; zh: string; en: string; similarity?: number }[]).map(
-					(r) => ({
-						code: r.code,
-						zh: r.zh,
-						en: r.en,
-						similarity: r.similarity ?? null
-					})
-				),
+				reasons: (c.review_reasons as (Message & { similarity?: number })[]).map((r) => ({
+					code: r.code,
+					zh: r.zh,
+					en: r.en,
+					similarity: r.similarity ?? null
+				})),
 				steps: c.steps,
 				counterparts: c.counterparts,
 				photo: c.photo,
