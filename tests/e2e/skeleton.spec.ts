@@ -32,7 +32,7 @@ test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: 
 	await expect(again.getByTestId('problem')).toContainText('已被使用');
 });
 
-test('a bundle altered by one byte in transit is rejected and nothing is recorded', async ({
+test('a bundle altered by one byte in transit is refused, the phone stops, and nothing is recorded', async ({
 	page: pc,
 	browser,
 	request
@@ -42,8 +42,10 @@ test('a bundle altered by one byte in transit is rejected and nothing is recorde
 	await walkToReview(phone);
 
 	let tampered = false;
+	let sent: { url: string; contentType: string; body: Buffer } | null = null;
 	await phone.route('**/api/phone/submit', async (route) => {
 		const body = route.request().postDataBuffer()!;
+		sent = { url: route.request().url(), contentType: route.request().headers()['content-type'], body };
 		// Change one digit of the signed brightness score: the signature must no longer verify.
 		const at = body.indexOf('"brightness":') + '"brightness":'.length;
 		const altered = Buffer.from(body);
@@ -52,13 +54,18 @@ test('a bundle altered by one byte in transit is rejected and nothing is recorde
 		await route.continue({ postData: altered });
 	});
 	await phone.getByRole('button', { name: '签名并提交' }).click();
-	await expect(phone.getByTestId('problem')).toContainText('签名校验失败');
+	// Refused outright: the phone stops and says why (it never resends a refused bundle).
+	await expectStatus(phone, 'contact_office');
+	await expect(phone.getByTestId('notice-reason')).toContainText('签名校验失败');
 	expect(tampered).toBe(true);
 	await expect(pc.getByTestId('pc-status')).toContainText('手机已打开链接');
 
-	// Nothing was recorded: the untouched bundle, sent again, is accepted as the first and only outcome.
-	await phone.unroute('**/api/phone/submit');
-	await phone.getByRole('button', { name: '重新提交' }).click();
-	await expect(phone.getByTestId('done')).toBeVisible();
+	// Nothing was recorded: the untouched bundle, sent again as the phone sent it, is the first and only outcome.
+	const original = sent as unknown as { url: string; contentType: string; body: Buffer };
+	const replay = await phone.request.post(original.url, {
+		headers: { 'content-type': original.contentType, origin: new URL(original.url).origin },
+		data: original.body
+	});
+	expect(replay.status(), await replay.text()).toBe(200);
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
 });
