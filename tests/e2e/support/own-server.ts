@@ -40,7 +40,13 @@ export async function startOwnServer(port: number, env: Record<string, string>):
 		stop: () =>
 			new Promise<void>((done) => {
 				if (child.exitCode !== null) return done();
-				child.once('exit', () => done());
+				// A server still holding a browser's open connection may not finish its graceful shutdown: a CI
+				// run waited out the whole hook timeout here. After 10 s it is killed.
+				const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+				child.once('exit', () => {
+					clearTimeout(kill);
+					done();
+				});
 				child.kill('SIGTERM');
 			})
 	};
