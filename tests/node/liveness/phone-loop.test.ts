@@ -17,11 +17,15 @@ import {
 	type Challenge,
 	type TimedFrame
 } from '../../../src/lib/core/liveness/index.ts';
+import { DEFAULT_THRESHOLDS } from '../../../src/lib/core/policy/thresholds.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import type { FaceWorkerApi } from '../../../workers/face.worker.ts';
 import { fixture } from '../../support/fixtures.ts';
 
-const thresholds = { faceMatch: 0.45, antiSpoof: 0.5 };
+const thresholds = {
+	faceMatch: DEFAULT_THRESHOLDS.faceMatch.value,
+	antiSpoof: DEFAULT_THRESHOLDS.antiSpoof.value
+};
 /** The phone's face worker detects on every third frame and tracks in between. */
 const PHONE_CADENCE = 3;
 

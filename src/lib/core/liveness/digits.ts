@@ -54,7 +54,8 @@ export type DigitAudio =
 	{ pcm: Float32Array; sampleRate: number } | { features: readonly AudioFeature[]; durationMs: number };
 
 export interface DigitReadingInput {
-	audio: DigitAudio;
+	/** Null when the phone gave no microphone audio: nothing was heard, so no voice. */
+	audio: DigitAudio | null;
 	/** The clip's frames as measured by the face engine (mouthOpenness is what matters). */
 	frames: readonly FaceMeasurement[];
 	/**
@@ -153,9 +154,11 @@ export function checkDigitReading(
 ): LivenessVerdict {
 	const c = { ...defaultDigitsConfig, ...config };
 	const vad =
-		'pcm' in input.audio
-			? detectVoice(input.audio.pcm, input.audio.sampleRate, c.vad)
-			: classifyVoice(input.audio.features, input.audio.durationMs, c.vad);
+		input.audio === null
+			? classifyVoice([], 0, c.vad)
+			: 'pcm' in input.audio
+				? detectVoice(input.audio.pcm, input.audio.sampleRate, c.vad)
+				: classifyVoice(input.audio.features, input.audio.durationMs, c.vad);
 	const frames = input.frames;
 	const one = frames.filter((f) => f.faceCount === 1 && f.face);
 	const several = frames.filter((f) => f.faceCount > 1).length;

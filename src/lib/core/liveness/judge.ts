@@ -8,8 +8,8 @@ import { checkContinuity, type Similarity } from './continuity.ts';
 import { checkDigitReading, type DigitAudio, type DigitsConfig } from './digits.ts';
 import { foldAntiSpoof } from './spoof.ts';
 import { median, round } from './stats.ts';
-import type { ContinuityResult, DigitsChallenge, LivenessVerdict, ReasonCode, SpoofResult } from './types.ts';
-import { actionsVerdict, combineReasons, sampledFailures } from './verdict.ts';
+import type { DigitsChallenge, LivenessVerdict, ReasonCode } from './types.ts';
+import { actionsVerdict, combineReasons } from './verdict.ts';
 
 /** Median frame-to-frame change (0..255, core/liveness/motion.ts) below which the picture is a still image. */
 export const STILL_MOTION = 0.4;
@@ -95,19 +95,17 @@ export function judgeLiveness(
 	const base =
 		observed.kind === 'actions'
 			? actionsVerdict(finishActions(observed.actions), { continuity, spoof })
-			: observed.audio
-				? checkDigitReading(
-						{
-							audio: observed.audio,
-							frames: observed.frames,
-							audioStartMs: observed.audioStartMs,
-							challenge: observed.challenge,
-							continuity,
-							spoof
-						},
-						options.digits
-					)
-				: unheardReading(presence, continuity, spoof);
+			: checkDigitReading(
+					{
+						audio: observed.audio,
+						frames: observed.frames,
+						audioStartMs: observed.audioStartMs,
+						challenge: observed.challenge,
+						continuity,
+						spoof
+					},
+					options.digits
+				);
 	const motion = motions.length ? median(motions) : null;
 	const codes: ReasonCode[] = base.reasons.map((r) => r.code);
 	if (presence.faceFrames < Math.max(MIN_FACE_FRAMES, presence.frames * MIN_FACE_SHARE))
@@ -121,31 +119,5 @@ export function judgeLiveness(
 		reason: decided.reason,
 		reasons: decided.reasons,
 		measures: { ...base.measures, motion: motion === null ? null : round(motion, 3) }
-	};
-}
-
-/** A reading with no audio cannot be checked: no voice was heard. */
-function unheardReading(
-	presence: Presence,
-	continuity: ContinuityResult,
-	spoof: SpoofResult
-): LivenessVerdict {
-	const { passed, reason, reasons } = combineReasons(['no_voice', ...sampledFailures(continuity, spoof)]);
-	return {
-		kind: 'digits',
-		passed,
-		reason,
-		reasons,
-		steps: [],
-		continuity,
-		spoof,
-		timings: {
-			startedAt: 0,
-			endedAt: 0,
-			durationMs: 0,
-			frames: presence.frames,
-			faceFrames: presence.faceFrames
-		},
-		measures: {}
 	};
 }
