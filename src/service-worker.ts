@@ -8,6 +8,7 @@ import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
+import { STAGED_CACHE } from '$lib/runtime/web-staged';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -21,7 +22,7 @@ cleanupOutdatedCaches();
 // Staged files are content-checked by sha256 when loaded, so a cached copy is as good as the network's.
 registerRoute(
 	({ url, sameOrigin }) => sameOrigin && heavy(url.pathname),
-	new CacheFirst({ cacheName: 'zv-models' })
+	new CacheFirst({ cacheName: STAGED_CACHE })
 );
 
 registerRoute(

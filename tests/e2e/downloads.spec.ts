@@ -1,0 +1,154 @@
+// What a candidate's phone downloads through a whole flow (Hubei: ID card, digit reading, photo, signature): every
+// file from the app's own origin, each model only once the flow reaches a step that needs it, each fetched once,
+// and afterwards served by the service worker's cache, so a second visit downloads none of them again. The sizes
+// (as sent, and gzipped as a compressing proxy would send them) are attached to the test's report.
+import { expect, test, type Page, type Request } from '@playwright/test';
+import { gzipSync } from 'node:zlib';
+import { browserWithSpeaker } from './support/browser.ts';
+import { DEMO_IDS, startOnPc } from './support/flow.ts';
+import {
+	confirmRecord,
+	consent,
+	expectStatus,
+	idCards,
+	liveness,
+	openPhoneAs,
+	photo,
+	signature,
+	submit
+} from './support/phone.ts';
+
+/** The flow's screens in order; a file fetched while the phone shows one counts as fetched for that screen. */
+const SCREENS = [
+	'opening',
+	'consent',
+	'confirm_record',
+	'id_capture',
+	'liveness',
+	'photo',
+	'signature',
+	'review',
+	'submitting',
+	'done'
+] as const;
+
+/** The list of staged files and their sha256: asked of the network by each loader, so not counted as a repeat. */
+const MANIFEST = /^\/models\/manifest\.json$/;
+
+/**
+ * The first screen on which each kind of staged file may be fetched: the card reader is warmed while the
+ * candidate reads the consent screen (the first read is the one a candidate waits for); the face models are
+ * needed from the card's portrait on; the person-segmentation model only for the photo step. The runtime may load
+ * with the first model.
+ */
+const EARLIEST: { pattern: RegExp; screen: (typeof SCREENS)[number] }[] = [
+	{ pattern: MANIFEST, screen: 'consent' },
+	{ pattern: /^\/models\/ocr\//, screen: 'consent' },
+	{ pattern: /^\/models\/data\//, screen: 'consent' },
+	{ pattern: /^\/vendor\//, screen: 'consent' },
+	{ pattern: /^\/models\/face\//, screen: 'consent' },
+	{ pattern: /^\/models\/photo\//, screen: 'photo' }
+];
+
+interface Fetched {
+	path: string;
+	screen: string;
+	bytes: number;
+	gzipped: number;
+}
+
+/** Records what reached the network (not what the service worker answered from its cache), with the screen shown. */
+function watchNetwork(phone: Page, into: Fetched[]): void {
+	const screenNow = () =>
+		phone
+			.getByTestId('screen')
+			.getAttribute('data-status', { timeout: 1000 })
+			.catch(() => 'opening');
+	phone.context().on('request', (request: Request) => {
+		const screen = screenNow();
+		void request.response().then(async (response) => {
+			if (!response || response.fromServiceWorker()) return;
+			const url = new URL(request.url());
+			if (!/^https?:$/.test(url.protocol)) return;
+			// What came over the wire: 0 for a copy the browser's HTTP cache answered.
+			const { responseBodySize } = await request.sizes();
+			const body = await response.body().catch(() => Buffer.alloc(0));
+			into.push({
+				path: url.origin + url.pathname,
+				screen: (await screen) ?? 'opening',
+				bytes: responseBodySize,
+				gzipped: responseBodySize > 0 ? gzipSync(body).length : 0
+			});
+		});
+	});
+}
+
+test('the flow downloads each model once, at its step, and a second visit takes them from the cache', async ({
+	page: pc,
+	baseURL
+}) => {
+	test.setTimeout(300_000);
+	const browser = await browserWithSpeaker('lbbc2a');
+	try {
+		const origin = new URL(baseURL!).origin;
+		const link = await startOnPc(pc, DEMO_IDS.hubei);
+		const fetched: Fetched[] = [];
+		const phone = await openPhoneAs(browser, link, 'hubei');
+		watchNetwork(phone, fetched);
+
+		await consent(phone);
+		await confirmRecord(phone);
+		await idCards(phone, ['portrait']);
+		await liveness(phone);
+		await photo(phone);
+		await signature(phone);
+		await submit(phone);
+		await expectStatus(phone, 'done');
+
+		const staged = fetched
+			.map((f) => ({ ...f, path: new URL(f.path).pathname }))
+			.filter((f) => /^\/(models|vendor)\//.test(f.path));
+		const sum = (list: Fetched[], key: 'bytes' | 'gzipped') => list.reduce((s, f) => s + f[key], 0);
+		const mb = (n: number) => (n / 1e6).toFixed(2);
+		const perScreen = SCREENS.map((s) => {
+			const on = fetched.filter((f) => f.screen === s);
+			return `${s}: ${on.length} files, ${mb(sum(on, 'bytes'))} MB (${mb(sum(on, 'gzipped'))} MB gzipped)`;
+		});
+		const table = [
+			`first visit: ${fetched.length} files, ${mb(sum(fetched, 'bytes'))} MB as sent, ${mb(sum(fetched, 'gzipped'))} MB gzipped`,
+			...perScreen,
+			...staged.map((f) => `  ${f.path} on ${f.screen}: ${mb(f.bytes)} MB`)
+		].join('\n');
+		console.log(table);
+		await test.info().attach('downloads.txt', { body: table });
+
+		for (const f of fetched) expect(new URL(f.path).origin, f.path).toBe(origin);
+		expect(staged.some((f) => f.path.startsWith('/models/ocr/'))).toBe(true);
+		expect(staged.some((f) => f.path.startsWith('/models/face/'))).toBe(true);
+
+		for (const f of staged) {
+			const rule = EARLIEST.find((r) => r.pattern.test(f.path));
+			expect(rule, `${f.path}: no step is known to need it`).toBeDefined();
+			expect(
+				SCREENS.indexOf(f.screen as (typeof SCREENS)[number]),
+				`${f.path} fetched on "${f.screen}", before "${rule!.screen}"`
+			).toBeGreaterThanOrEqual(SCREENS.indexOf(rule!.screen));
+		}
+		const paths = staged.map((f) => f.path).filter((p) => !MANIFEST.test(p));
+		expect(paths, 'no staged file is downloaded twice').toEqual([...new Set(paths)]);
+
+		// A second visit: the same files asked for again are answered by the service worker, none by the network.
+		const again: Fetched[] = [];
+		const second = await phone.context().newPage();
+		watchNetwork(second, again);
+		await second.goto(origin + '/');
+		await second.evaluate(
+			(list) => Promise.all(list.map((p) => fetch(p).then((r) => r.arrayBuffer()))),
+			paths
+		);
+		const refetched = again.filter((f) => paths.includes(new URL(f.path).pathname));
+		expect(refetched.map((f) => f.path)).toEqual([]);
+	} finally {
+		await browser.close();
+	}
+});
