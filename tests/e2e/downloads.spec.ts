@@ -2,7 +2,7 @@
 // file from the app's own origin, each model only once the flow reaches a step that needs it, each fetched once,
 // and afterwards served by the service worker's cache, so a second visit downloads none of them again. The sizes
 // (as sent, and gzipped as a compressing proxy would send them) are attached to the test's report.
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test, type BrowserContext, type Request } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { browserWithSpeaker } from './support/browser.ts';
 import { DEMO_IDS, startOnPc } from './support/flow.ts';
@@ -57,14 +57,28 @@ interface Fetched {
 	gzipped: number;
 }
 
+/** The screen the phone shows, kept current by the page itself (a query at request time lags under load). */
+async function followScreen(context: BrowserContext): Promise<() => string> {
+	let shown = 'opening';
+	await context.exposeFunction('zvScreenShown', (status: string) => (shown = status));
+	await context.addInitScript(() => {
+		const report = () => {
+			const status = document.querySelector('[data-testid="screen"]')?.getAttribute('data-status');
+			if (status) (window as unknown as { zvScreenShown(s: string): void }).zvScreenShown(status);
+		};
+		new MutationObserver(report).observe(document, {
+			subtree: true,
+			childList: true,
+			attributes: true,
+			attributeFilter: ['data-status']
+		});
+	});
+	return () => shown;
+}
+
 /** Records what reached the network (not what the service worker answered from its cache), with the screen shown. */
-function watchNetwork(phone: Page, into: Fetched[]): void {
-	const screenNow = () =>
-		phone
-			.getByTestId('screen')
-			.getAttribute('data-status', { timeout: 1000 })
-			.catch(() => 'opening');
-	phone.context().on('request', (request: Request) => {
+function watchNetwork(context: BrowserContext, screenNow: () => string, into: Fetched[]): void {
+	context.on('request', (request: Request) => {
 		const screen = screenNow();
 		void request.response().then(async (response) => {
 			if (!response || response.fromServiceWorker()) return;
@@ -75,7 +89,7 @@ function watchNetwork(phone: Page, into: Fetched[]): void {
 			const body = await response.body().catch(() => Buffer.alloc(0));
 			into.push({
 				path: url.origin + url.pathname,
-				screen: (await screen) ?? 'opening',
+				screen,
 				bytes: responseBodySize,
 				gzipped: responseBodySize > 0 ? gzipSync(body).length : 0
 			});
@@ -93,8 +107,9 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 		const origin = new URL(baseURL!).origin;
 		const link = await startOnPc(pc, DEMO_IDS.hubei);
 		const fetched: Fetched[] = [];
-		const phone = await openPhoneAs(browser, link, 'hubei');
-		watchNetwork(phone, fetched);
+		const phone = await openPhoneAs(browser, link, 'hubei', async (context) =>
+			watchNetwork(context, await followScreen(context), fetched)
+		);
 
 		await consent(phone);
 		await confirmRecord(phone);
@@ -140,7 +155,7 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 		// A second visit: the same files asked for again are answered by the service worker, none by the network.
 		const again: Fetched[] = [];
 		const second = await phone.context().newPage();
-		watchNetwork(second, again);
+		watchNetwork(second.context(), () => 'second visit', again);
 		await second.goto(origin + '/');
 		await second.evaluate(
 			(list) => Promise.all(list.map((p) => fetch(p).then((r) => r.arrayBuffer()))),

@@ -87,27 +87,64 @@ export function segmentingPhotoWorker(onProgress?: (loaded: number, total: numbe
 
 let ocr: { worker: Worker; api: Comlink.Remote<OcrWorkerApi>; ready: Promise<{ runtime: string }> } | null =
 	null;
+/** Who sees the OCR models' download progress now, and the last figure (a screen that attaches late sees it). */
+let ocrProgress: { listener?: (loaded: number, total: number) => void; last?: [number, number] } = {};
 
-/** ID card OCR (two models, ~15 MB): loaded once with byte progress, terminated when the ID step ends. */
+/**
+ * ID card OCR (two models): loaded once with byte progress, terminated when the ID step ends. The worker may
+ * already be loading (warmCardReader): a later caller's `onProgress` takes over the progress from there.
+ */
 export function ocrWorker(onProgress?: (loaded: number, total: number) => void): {
 	api: Comlink.Remote<OcrWorkerApi>;
 	ready: Promise<{ runtime: string }>;
 } {
+	if (onProgress) {
+		ocrProgress.listener = onProgress;
+		if (ocrProgress.last) onProgress(...ocrProgress.last);
+	}
 	if (!ocr) {
 		const worker = new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' });
 		const api = Comlink.wrap<OcrWorkerApi>(worker);
+		const progress = ocrProgress;
+		const report = (loaded: number, total: number) => {
+			progress.last = [loaded, total];
+			progress.listener?.(loaded, total);
+		};
 		// The light mode's one thread; otherwise web-ort.ts's default (two when isolated).
-		const ready = api.init(
-			onProgress ? Comlink.proxy(onProgress) : undefined,
-			lightMode() ? { numThreads: 1 } : undefined
-		);
+		const ready = api.init(Comlink.proxy(report), lightMode() ? { numThreads: 1 } : undefined);
 		ocr = { worker, api, ready };
 		ready.catch(() => disposeOcrWorker());
 	}
 	return ocr;
 }
 
+/**
+ * Starts loading the card reader while the candidate reads the consent screen, once the service worker controls
+ * the page (what a worker started before that imports bypasses the service worker's cache and would be downloaded
+ * again by the next worker) and the browser is idle, so the first card is read as fast as the next ones. A failed
+ * load is not reported here: the ID step loads again and says what failed.
+ */
+export function warmCardReader(): void {
+	const start = () => void ocrWorker().ready.catch(() => undefined);
+	void underServiceWorker().then(() => {
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 2000 });
+		else setTimeout(start, 500);
+	});
+}
+
+/** Resolves once a service worker controls the page, or after WAIT_FOR_CONTROL_MS where none takes over. */
+function underServiceWorker(): Promise<void> {
+	const container = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
+	if (!container || container.controller) return Promise.resolve();
+	return new Promise((resolve) => {
+		container.addEventListener('controllerchange', () => resolve(), { once: true });
+		setTimeout(resolve, WAIT_FOR_CONTROL_MS);
+	});
+}
+const WAIT_FOR_CONTROL_MS = 15_000;
+
 export function disposeOcrWorker(): void {
 	ocr?.worker.terminate();
 	ocr = null;
+	ocrProgress = {};
 }
