@@ -4,17 +4,14 @@
 // Writes bench/out/flow.json. Run: npx tsx tests/bench/flow.bench.ts
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DEMO_IDS } from '../e2e/support/flow.ts';
-import { E2E_SERVER_ENV, REGISTRATION_TOKEN } from '../e2e/support/server-env.ts';
+import { root, startBenchApp } from './app-server.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const port = Number(process.env.ZV_BENCH_PORT ?? 3251);
-const origin = `http://localhost:${port}`;
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const lighthouseVersion = (
 	JSON.parse(readFileSync(join(root, 'node_modules', 'lighthouse', 'package.json'), 'utf8')) as {
@@ -22,41 +19,9 @@ const lighthouseVersion = (
 	}
 ).version;
 
-if (!existsSync(join(root, 'build', 'index.js')))
-	execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
-
-const server = spawn(process.execPath, ['tests/e2e/support/start-server.mjs'], {
-	cwd: root,
-	env: { ...process.env, ...E2E_SERVER_ENV, PORT: String(port) },
-	stdio: ['ignore', 'ignore', 'inherit']
-});
-for (let i = 0; ; i++) {
-	if (
-		await fetch(origin).then(
-			(r) => r.ok,
-			() => false
-		)
-	)
-		break;
-	if (i > 200) throw new Error('server did not start');
-	await new Promise((r) => setTimeout(r, 300));
-}
-
-/**
- * A fresh one-time phone link for the Hubei demo candidate (PC QR code, no pre-registration audit), from the
- * registration-system API: the PC page asks for an SMS sign-in first, and a registration site that signed the
- * candidate in on its side asks for the link this way.
- */
-async function phoneLink(): Promise<string> {
-	const r = await fetch(`${origin}/api/registration/sessions`, {
-		method: 'POST',
-		body: JSON.stringify({ idNumber: DEMO_IDS.hubei }),
-		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}`, 'content-type': 'application/json' }
-	});
-	const body = (await r.json()) as { link?: string };
-	if (!r.ok || !body.link) throw new Error(`no phone link: ${r.status} ${JSON.stringify(body)}`);
-	return new URL(body.link, origin).toString();
-}
+const app = await startBenchApp(port);
+const { origin } = app;
+const phoneLink = () => app.phoneLink(DEMO_IDS.hubei);
 
 interface Row {
 	page: string;
@@ -123,7 +88,7 @@ try {
 	}
 } finally {
 	chrome.kill();
-	server.kill('SIGTERM');
+	app.stop();
 }
 
 console.log(

@@ -1,0 +1,50 @@
+// The built app on its own port and fresh database, as the e2e tests run it, for benchmarks that drive a browser
+// through the candidate's pages. Builds the app if build/ is missing.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { E2E_SERVER_ENV, REGISTRATION_TOKEN } from '../e2e/support/server-env.ts';
+
+export const root = resolve(import.meta.dirname, '..', '..');
+
+export interface BenchApp {
+	origin: string;
+	/** A fresh one-time phone link for a seeded demo candidate, asked of the registration-system API. */
+	phoneLink(idNumber: string): Promise<string>;
+	stop(): void;
+}
+
+export async function startBenchApp(port: number): Promise<BenchApp> {
+	if (!existsSync(join(root, 'build', 'index.js')))
+		execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+	const origin = `http://localhost:${port}`;
+	const server = spawn(process.execPath, ['tests/e2e/support/start-server.mjs'], {
+		cwd: root,
+		env: { ...process.env, ...E2E_SERVER_ENV, PORT: String(port) },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	for (let i = 0; ; i++) {
+		if (
+			await fetch(origin).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
+		if (i > 200) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 300));
+	}
+	// The registration-system API: a registration site that signed the candidate in on its side asks for the link
+	// this way (the PC page would ask for an SMS sign-in first).
+	async function phoneLink(idNumber: string): Promise<string> {
+		const r = await fetch(`${origin}/api/registration/sessions`, {
+			method: 'POST',
+			body: JSON.stringify({ idNumber }),
+			headers: { authorization: `Bearer ${REGISTRATION_TOKEN}`, 'content-type': 'application/json' }
+		});
+		const body = (await r.json()) as { link?: string };
+		if (!r.ok || !body.link) throw new Error(`no phone link: ${r.status} ${JSON.stringify(body)}`);
+		return new URL(body.link, origin).toString();
+	}
+	return { origin, phoneLink, stop: () => server.kill('SIGTERM') };
+}
