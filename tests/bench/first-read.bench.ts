@@ -30,9 +30,11 @@ const browser = await chromium.launch({
 async function readSide(phone: Page, file: string, next: string | null): Promise<number> {
 	const started = performance.now();
 	if (process.env.ZV_BENCH_TRACE)
-		phone.context().on('requestfinished', (r) =>
-			console.log(`  +${(performance.now() - started).toFixed(0)} ms ${new URL(r.url()).pathname}`)
-		);
+		phone
+			.context()
+			.on('requestfinished', (r) =>
+				console.log(`  +${(performance.now() - started).toFixed(0)} ms ${new URL(r.url()).pathname}`)
+			);
 	await phone.getByTestId('id-file').setInputFiles(file);
 	const heading = phone.getByRole('heading', { level: 1 });
 	const done = next ? heading.filter({ hasText: next }) : phone.getByTestId('id-fields');
