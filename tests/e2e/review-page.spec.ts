@@ -1,17 +1,35 @@
 // The review page renders every reason of a case, however many share a code: two `duplicate_face` reasons (the
 // same face under two other ID numbers) were keyed by their code, and the page came out blank. Each names the other
-// candidate's outcome, shown beside this case (record and photo) with a link to its own case.
+// candidate's outcome, shown beside this case (record and photo) with a link to its own case; only outcomes of the
+// case's own province. Then the real thing: two candidates of one province, in two exam areas, confirm on the phone
+// with the same face; the second is held, and the reviewer compares the two photos and follows the link.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { expect, test } from '@playwright/test';
-import { DEMO_IDS } from './support/flow.ts';
+import { maskIdNumber } from '../../src/lib/core/mask.ts';
+import { confirmableCandidate, DEMO_IDS, startOnPc } from './support/flow.ts';
+import {
+	confirmRecord,
+	consent,
+	expectStatus,
+	idCards,
+	liveness,
+	openPhoneAs,
+	photo,
+	submit
+} from './support/phone.ts';
+import { REGISTRATION_TOKEN } from './support/server-env.ts';
 import { startOwnServer } from './support/own-server.ts';
 
 const PORT = Number(process.env.ZV_E2E_PORT ?? 3210) + 1;
 const PASSWORD = 'review page e2e password';
+const HUBEI_OTHERS = [
+	['420102199001010011', '十堰市'],
+	['420102199001010022', '恩施土家族苗族自治州']
+] as const;
 
 const duplicate = (other: { candidateId: number; outcomeId: number }, similarity: number) => ({
 	code: 'duplicate_face',
@@ -47,10 +65,25 @@ async function seedCase(dataDir: string): Promise<number> {
 			);
 			return { candidateId: rows[0].id, outcomeId: outcome.rows[0].id };
 		};
-		const first = await outcomeOf(DEMO_IDS.beijing, 'confirmed', []);
-		const second = await outcomeOf(DEMO_IDS.fujian, 'confirmed', []);
-		return (await outcomeOf(DEMO_IDS.hubei, 'review', [duplicate(first, 0.91), duplicate(second, 0.87)]))
-			.outcomeId;
+		// Two more Hubei candidates, in other exam areas, as the province-wide search finds them.
+		for (const [idNumber, area] of HUBEI_OTHERS)
+			await db.query(
+				`insert into candidates (id_number, name, sex, ethnicity, birth_date, address, phone, major, exam_area, province)
+				 select $1, name || $1, sex, ethnicity, birth_date, address, phone, major, $2, province
+				 from candidates where id_number = $3`,
+				[idNumber, area, DEMO_IDS.hubei]
+			);
+		const first = await outcomeOf(HUBEI_OTHERS[0][0], 'confirmed', []);
+		const second = await outcomeOf(HUBEI_OTHERS[1][0], 'confirmed', []);
+		// Another province's outcome named by a reason (however it got there) is not shown.
+		const beijing = await outcomeOf(DEMO_IDS.beijing, 'confirmed', []);
+		return (
+			await outcomeOf(DEMO_IDS.hubei, 'review', [
+				duplicate(first, 0.91),
+				duplicate(second, 0.87),
+				duplicate(beijing, 0.95)
+			])
+		).outcomeId;
 	} finally {
 		await db.close();
 	}
@@ -77,17 +110,84 @@ test('a case with two duplicate_face reasons shows both on the review page', asy
 		const reasons = page
 			.getByRole('listitem')
 			.filter({ hasText: '同一省份另一身份证号码的照片与此人脸相同' });
-		await expect(reasons).toHaveCount(2);
+		await expect(reasons).toHaveCount(3);
 		await expect(reasons.nth(0)).toContainText('0.910');
 		await expect(reasons.nth(1)).toContainText('0.870');
 		// Side by side: this case's record beside each other candidate's, with a link to the other case.
 		const pairs = page.getByTestId('counterpart');
 		await expect(pairs).toHaveCount(2);
-		await expect(pairs.getByTestId('counterpart-id')).toHaveText([DEMO_IDS.beijing, DEMO_IDS.fujian]);
-		await expect(pairs.nth(0)).toContainText(DEMO_IDS.hubei);
+		await expect(pairs.getByTestId('counterpart-id')).toHaveText(
+			HUBEI_OTHERS.map(([id]) => maskIdNumber(id))
+		);
+		await expect(pairs.nth(0).getByTestId('this-id')).toHaveText(maskIdNumber(DEMO_IDS.hubei));
+		await expect(page.getByText(maskIdNumber(DEMO_IDS.beijing))).toHaveCount(0);
 		await pairs.nth(1).getByRole('link').click();
-		await expect(page.getByRole('heading', { level: 1 })).toContainText(`#${caseId - 1}`);
+		await expect(page.getByRole('heading', { level: 1 })).toContainText(`#${caseId - 2}`);
 		expect(errors).toEqual([]);
+	} finally {
+		await server.stop();
+	}
+});
+
+test('two candidates with the same face confirm: the second is held, the reviewer sees both photos side by side', async ({
+	browser
+}) => {
+	test.setTimeout(600_000);
+	const server = await startOwnServer(PORT, {
+		ZV_DATA_DIR: mkdtempSync(join(tmpdir(), 'zv-e2e-dup-')),
+		ZV_ADMIN_USERNAME: 'review-admin',
+		ZV_ADMIN_PASSWORD: PASSWORD,
+		ZV_REGISTRATION_TOKEN: REGISTRATION_TOKEN,
+		ZV_DEV_PAGES: '1',
+		ZV_SMS_RESEND_SECONDS: '3'
+	});
+	try {
+		const context = await browser.newContext({ baseURL: server.url });
+		const pc = await context.newPage();
+		// Each in an exam area of their own (confirmableCandidate), both uploading the camera man's photo.
+		const ids: string[] = [];
+		for (let i = 0; i < 2; i++) {
+			const id = await confirmableCandidate(context.request, 'beijing');
+			ids.push(id);
+			const phone = await openPhoneAs(browser, await startOnPc(pc, id), null);
+			await consent(phone);
+			await idCards(phone, ['portrait', 'emblem']);
+			await confirmRecord(phone);
+			await photo(phone);
+			await liveness(phone);
+			await submit(phone);
+			await expectStatus(phone, 'done', 60_000);
+			await phone.context().close();
+		}
+
+		const reviewer = await context.newPage();
+		await reviewer.goto('/staff');
+		await reviewer.getByLabel('用户名').fill('review-admin');
+		await reviewer.getByLabel('密码').fill(PASSWORD);
+		await reviewer.getByRole('button', { name: /登录/ }).click();
+		await expect(reviewer).toHaveURL(/\/staff\/review/);
+		// Both are in the queue: the second held, the first (confirmed earlier) sent back to review.
+		const rowOf = (id: string) => reviewer.getByRole('row').filter({ hasText: maskIdNumber(id) });
+		await expect(rowOf(ids[0])).toHaveCount(1);
+		await rowOf(ids[1]).getByRole('link').click();
+		await expect(reviewer.locator('dd').first()).toHaveText(ids[1]);
+		const pair = reviewer.getByTestId('counterpart');
+		await expect(pair).toHaveCount(1);
+		await expect(pair.getByTestId('this-id')).toHaveText(maskIdNumber(ids[1]));
+		await expect(pair.getByTestId('counterpart-id')).toHaveText(maskIdNumber(ids[0]));
+		await expect(pair.getByTestId('counterpart-confirmed')).toContainText('手机确认');
+		// Both photos the server holds, side by side, loaded.
+		const photos = pair.getByRole('img');
+		await expect(photos).toHaveCount(2);
+		for (const img of await photos.all())
+			expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+		const [left, right] = [await photos.nth(0).boundingBox(), await photos.nth(1).boundingBox()];
+		expect(right!.x).toBeGreaterThanOrEqual(left!.x + left!.width);
+		expect(Math.abs(right!.y - left!.y)).toBeLessThan(left!.height);
+		// The link leads to the other case, which names this one.
+		await pair.getByRole('link').click();
+		await expect(reviewer.locator('dd').first()).toHaveText(ids[0]);
+		await expect(reviewer.getByTestId('counterpart-id')).toHaveText(maskIdNumber(ids[1]));
 	} finally {
 		await server.stop();
 	}

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { maskIdNumber } from '../../src/lib/core/mask.ts';
 import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
 import { policies } from '../../src/lib/core/policy/index.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
@@ -13,6 +14,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index.ts';
 import {
 	decodeEmbedding,
+	duplicateFaceReason,
 	embeddingBytes,
 	faceHandoff,
 	findDuplicateFaces,
@@ -164,7 +166,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			expect(newCase.counterparts).toHaveLength(1);
 			expect(newCase.counterparts[0]).toMatchObject({
 				outcomeId: earlier,
-				idNumber: a.idNumber,
+				name: a.name,
 				examArea: '十堰市',
 				result: 'confirmed',
 				reviewStatus: 'pending'
@@ -172,8 +174,71 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			expect(newCase.counterparts[0].photo).toMatch(/^data:image\/jpeg;base64,/);
 			expect(newCase.photo).toMatch(/^data:image\/jpeg;base64,/);
 			const earlierCase = await reviewCase(own.db, reviewer, earlier);
-			expect(earlierCase.counterparts.map((c) => [c.outcomeId, c.idNumber])).toEqual([[later, b.idNumber]]);
+			expect(earlierCase.counterparts.map((c) => [c.outcomeId, c.idNumberMasked])).toEqual([
+				[later, maskIdNumber(b.idNumber)]
+			]);
 			expect(earlierCase.counterparts[0].similarity).toBeGreaterThan(0.9);
+			// The reviewer compares faces, not numbers: each side's ID number masked, when and how it was confirmed.
+			expect(newCase.counterparts[0].idNumberMasked).toBe(
+				`${a.idNumber.slice(0, 6)}********${a.idNumber.slice(-4)}`
+			);
+			expect(JSON.stringify(newCase.counterparts)).not.toContain(a.idNumber);
+			expect(newCase.counterparts[0]).toMatchObject({ confirmedBy: 'phone', photoSource: 'upload' });
+			expect(Date.parse(newCase.counterparts[0].recordedAt)).not.toBeNaN();
+
+			// The other's uploaded photo gone (retention), the photo the server holds is its reference photo.
+			await own.db
+				.updateTable('attachments')
+				.set({ bytes: null })
+				.where('outcome_id', '=', earlier)
+				.execute();
+			const candidateA = await own.db
+				.selectFrom('candidates')
+				.select('id')
+				.where('id_number', '=', a.idNumber)
+				.executeTakeFirstOrThrow();
+			await own.db
+				.insertInto('reference_photos')
+				.values({
+					candidate_id: candidateA.id,
+					source: 'previous_registration',
+					sha256: sha256(photo),
+					jpeg: photo
+				})
+				.onConflict((oc) => oc.column('candidate_id').doUpdateSet({ jpeg: photo, deleted_at: null }))
+				.execute();
+			const withReference = await reviewCase(own.db, reviewer, later);
+			expect(withReference.counterparts[0]).toMatchObject({ photoSource: 'reference' });
+			expect(withReference.counterparts[0].photo).toBe(
+				`data:image/jpeg;base64,${Buffer.from(photo).toString('base64')}`
+			);
+
+			// A reason naming another province's outcome (however it got there) shows nothing of that candidate.
+			const beijingOutcome = await outcomeOf(other.s.opened.sessionId);
+			const beijingCandidate = await own.db
+				.selectFrom('candidates')
+				.select('id')
+				.where('id_number', '=', c.idNumber)
+				.executeTakeFirstOrThrow();
+			await own.db
+				.updateTable('outcomes')
+				.set({
+					review_reasons: JSON.stringify([
+						...reasons,
+						duplicateFaceReason({ candidateId: beijingCandidate.id, outcomeId: beijingOutcome }, 0.99)
+					])
+				})
+				.where('id', '=', later)
+				.execute();
+			const planted = await reviewCase(own.db, reviewer, later);
+			expect(planted.counterparts.map((x) => x.outcomeId)).toEqual([earlier]);
+			const looks = await own.db
+				.selectFrom('audit_log')
+				.select('candidate_id')
+				.where('action', '=', 'review.view')
+				.where('candidate_id', '=', beijingCandidate.id)
+				.execute();
+			expect(looks).toEqual([]);
 			// The same person confirming again under their own ID number is not a duplicate, but a confirmed
 			// candidate cannot be confirmed twice.
 			await expect(submitPhoto(a.idNumber, photo, own.db)).rejects.toMatchObject({

@@ -5,6 +5,10 @@
 export const maskPhone = (phone: string) =>
 	phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
 
+/** 420102********1234: the region and the last four, enough to tell two records apart, not to use the number. */
+export const maskIdNumber = (idNumber: string) =>
+	idNumber.length >= 10 ? `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}` : '****';
+
 /** Characters of the address kept (province, city and usually the district); the rest is masked. */
 export const ADDRESS_KEPT = 6;
 export const ADDRESS_MASK = '****';

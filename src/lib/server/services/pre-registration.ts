@@ -3,6 +3,7 @@
 // office audits the queue oldest first against the province's target; an approved photo becomes the candidate's
 // reference photo (source pre_registration), and only then may a session start.
 import type { Message } from '../../core/text.ts';
+import { maskIdNumber } from '../../core/mask.ts';
 import { createHash } from 'node:crypto';
 import { findPolicy, type PreRegistrationPolicy } from '../../core/policy/index.ts';
 import { audit } from '../audit.ts';
@@ -260,7 +261,7 @@ export async function auditQueue(db: Db, now = new Date(), limit = 200): Promise
 			id: r.id,
 			candidateId: r.candidate_id,
 			name: r.name,
-			idNumber: `${r.id_number.slice(0, 6)}********${r.id_number.slice(-4)}`,
+			idNumber: maskIdNumber(r.id_number),
 			province: r.province,
 			examArea: r.exam_area,
 			uploadedAt: new Date(r.uploaded_at).toISOString(),

@@ -1,8 +1,9 @@
 // Manual review: outcomes held for a person (duplicate face, attempts used up) with photo, signature, scores and
 // reasons; a reviewer approves or rejects with a comment. Every look and every decision is audited.
-import { maskPhone } from '../../core/mask.ts';
+import { maskIdNumber, maskPhone } from '../../core/mask.ts';
 import { isRecorded, type OutcomeResult } from '../../core/outcome.ts';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { serverPolicy } from '../policy.ts';
@@ -66,7 +67,7 @@ export async function reviewCase(db: Db, staff: StaffUser, outcomeId: number) {
 	if (!row) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
 	const attachment = await attachmentsOf(db, outcomeId);
 	const bundle = row.bundle as { payload?: { steps?: StepSummary[] } };
-	const counterparts = await counterpartsOf(db, row.review_reasons);
+	const counterparts = await counterpartsOf(db, row.province, row.review_reasons);
 	await audit(db, {
 		actor: `staff:${staff.id}`,
 		action: 'review.view',
@@ -111,27 +112,53 @@ async function attachmentsOf(db: Db, outcomeId: number) {
 	};
 }
 
+/** The photo the server holds of a candidate: the outcome's upload, else their reference photo (a data URL). */
+async function heldPhoto(db: Db, outcomeId: number, candidateId: number) {
+	const upload = (await attachmentsOf(db, outcomeId))('photo', 'image/jpeg');
+	if (upload) return { photo: upload, photoSource: 'upload' as const };
+	const ref = await db
+		.selectFrom('reference_photos')
+		.select('jpeg')
+		.where('candidate_id', '=', candidateId)
+		.where('deleted_at', 'is', null)
+		.executeTakeFirst();
+	return ref?.jpeg
+		? {
+				photo: `data:image/jpeg;base64,${Buffer.from(ref.jpeg).toString('base64')}`,
+				photoSource: 'reference' as const
+			}
+		: { photo: null, photoSource: null };
+}
+
+/** How an outcome came about: the phone's signed bundle or a kiosk operator's attestation on site. */
+export type ConfirmedBy = 'phone' | 'on_site';
+
 /** The other side of a duplicate face: the candidate's record, the matched outcome and its photo. */
 export interface Counterpart {
 	outcomeId: number;
 	sessionId: string;
 	candidateId: number;
 	name: string;
-	idNumber: string;
+	idNumberMasked: string;
 	examArea: string;
 	province: string;
 	admissionNumber: string | null;
 	result: string;
 	reviewStatus: string;
+	recordedAt: string;
+	confirmedBy: ConfirmedBy;
 	similarity: number;
 	photo: string | null;
+	photoSource: 'upload' | 'reference' | null;
 }
 
 /**
- * The outcomes a case's duplicate_face reasons name, for the reviewer to compare side by side. A reason of an older
- * version names only the candidate: their latest outcome with a photo's embedding is the one it matched.
+ * The outcomes a case's duplicate_face reasons name, for the reviewer to compare side by side. Only the case's own
+ * province: the search never crosses it, so a reason naming another province's candidate is not shown (nor its
+ * look audited). A reason of an older version names only the candidate: their latest outcome with a photo's
+ * embedding is the one it matched.
  */
-async function counterpartsOf(db: Db, reasons: unknown): Promise<Counterpart[]> {
+async function counterpartsOf(db: Db, province: string, reasons: unknown): Promise<Counterpart[]> {
 	const duplicates = (Array.isArray(reasons) ? reasons : []).filter(isDuplicateFaceReason);
 	const out: Counterpart[] = [];
 	for (const reason of duplicates) {
@@ -143,6 +170,8 @@ async function counterpartsOf(db: Db, reasons: unknown): Promise<Counterpart[]> 
 				'outcomes.session_id',
 				'outcomes.result',
 				'outcomes.review_status',
+				'outcomes.recorded_at',
+				sql<string | null>`outcomes.bundle->>'kind'`.as('bundle_kind'),
 				'candidates.id as candidate_id',
 				'candidates.name',
 				'candidates.id_number',
@@ -150,7 +179,8 @@ async function counterpartsOf(db: Db, reasons: unknown): Promise<Counterpart[]> 
 				'candidates.province',
 				'candidates.admission_number'
 			])
-			.where('outcomes.candidate_id', '=', reason.otherCandidateId);
+			.where('outcomes.candidate_id', '=', reason.otherCandidateId)
+			.where('candidates.province', '=', province);
 		query = Number.isInteger(reason.otherOutcomeId)
 			? query.where('outcomes.id', '=', reason.otherOutcomeId!)
 			: query
@@ -171,14 +201,16 @@ async function counterpartsOf(db: Db, reasons: unknown): Promise<Counterpart[]> 
 			sessionId: other.session_id,
 			candidateId: other.candidate_id,
 			name: other.name,
-			idNumber: other.id_number,
+			idNumberMasked: maskIdNumber(other.id_number),
 			examArea: other.exam_area,
 			province: other.province,
 			admissionNumber: other.admission_number,
 			result: other.result,
 			reviewStatus: other.review_status,
+			recordedAt: new Date(other.recorded_at).toISOString(),
+			confirmedBy: other.bundle_kind === 'on_site_attestation' ? 'on_site' : 'phone',
 			similarity: reason.similarity,
-			photo: (await attachmentsOf(db, other.id))('photo', 'image/jpeg')
+			...(await heldPhoto(db, other.id, other.candidate_id))
 		});
 	}
 	return out;

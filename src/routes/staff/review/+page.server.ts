@@ -1,3 +1,4 @@
+import { maskIdNumber } from '$lib/core/mask';
 import type { Message } from '$lib/core/text';
 import { database } from '$lib/server/database';
 import { staffPage } from '$lib/server/http/staff-page';
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
 			id: c.id,
 			name: c.name,
 			// The queue shows only the start and end of the ID number; the case page shows it in full (and is audited).
-			idNumber: `${c.id_number.slice(0, 6)}********${c.id_number.slice(-4)}`,
+			idNumber: maskIdNumber(c.id_number),
 			examArea: c.exam_area,
 			result: c.result,
 			recordedAt: new Date(c.recorded_at).toISOString(),

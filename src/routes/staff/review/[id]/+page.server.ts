@@ -1,3 +1,4 @@
+import { maskIdNumber } from '$lib/core/mask';
 import type { Message } from '$lib/core/text';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { database } from '$lib/server/database';
@@ -21,6 +22,8 @@ export const load: PageServerLoad = async (event) => {
 				id: c.id,
 				name: c.name,
 				idNumber: c.id_number,
+				idNumberMasked: maskIdNumber(c.id_number),
+				recordedAt: new Date(c.recorded_at).toISOString(),
 				examArea: c.exam_area,
 				province: c.province,
 				result: c.result,
