@@ -2,7 +2,7 @@
 // while the phone shows them, the light they cast on the face shifts its colour. Given the mean colour of the skin
 // region on each frame and when each colour was on screen, this asks whether the face's colour followed the
 // sequence. A pre-recorded or synthesised clip cannot know the sequence, so its colour does not follow it.
-// Policy liveness.colour asks for it; the phone's screen and camera loop do not run it yet.
+// Policy liveness.colour asks for it; the phone's liveness loop shows it and samples the skin per frame.
 import type { DetectedFace } from '../face/types.ts';
 import type { LivenessColour, ProvincePolicy } from '../policy/types.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
@@ -158,4 +158,9 @@ export function withLivenessColour(policy: ProvincePolicy, colour: unknown): Pro
 	if (colour !== 'off' && colour !== 'on' && colour !== 'when_supported') return policy;
 	if ((policy.liveness.colour ?? 'off') === colour) return policy;
 	return { ...policy, liveness: { ...policy.liveness, colour: colour as LivenessColour } };
+}
+
+/** The colour on screen `elapsed` ms after the sequence began; null before it and once it is over. */
+export function colourAt(sequence: readonly ScreenColour[], elapsed: number): ScreenColour | null {
+	return elapsed < 0 ? null : (sequence[Math.floor(elapsed / FLASH_MS)] ?? null);
 }
