@@ -1,11 +1,20 @@
 // Liveness outcome of every clip in the fixtures: each clip is measured once with the face engine on
 // onnxruntime-node, then every single-action challenge (and digit reading where the clip has a WAV) is judged.
 // Prints a table and writes bench/out/liveness.json. Usage: npx tsx tests/bench/liveness.bench.ts [name-filter]
+// The colour challenge's cost per frame is measured first; a filter that matches no clip measures only that.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio, measureClip, replayOptions } from '../../src/cli/commands/liveness.ts';
 import { CAMERA_LOOP, DETECT_EVERY_FRAME } from '../../src/lib/core/face/camera-loop.ts';
+import {
+	colourSequence,
+	FLASH_MS,
+	judgeColourResponse,
+	regionMean,
+	skinRegion,
+	type ColourSample
+} from '../../src/lib/core/liveness/colour.ts';
 import { judgeActions, judgeDigits, type LivenessVerdict } from '../../src/lib/core/liveness/index.ts';
 import { LIVENESS_ACTIONS, type LivenessAction } from '../../src/lib/core/policy/types.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -37,6 +46,34 @@ interface Row {
 	expected: string;
 	asExpected: boolean;
 }
+
+/**
+ * What the colour challenge adds to each camera frame on the phone: the skin region's mean on a 480x640 frame (face
+ * box 200x240) plus the judge's one run over the capture's 15 fps samples, shared out per frame.
+ */
+function colourCostPerFrame(): { msPerFrame: number; frames: number } {
+	const width = 480;
+	const height = 640;
+	const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 37) % 256);
+	const face = { box: { x: 140, y: 160, width: 200, height: 240 } };
+	const sequence = colourSequence('bench-colour-nonce-000000', 8);
+	const frames = Math.ceil((sequence.length * FLASH_MS * 15) / 1000);
+	const captures = 200;
+	const started = performance.now();
+	for (let c = 0; c < captures; c++) {
+		const samples: ColourSample[] = [];
+		for (let f = 0; f < frames; f++) {
+			const rgb = regionMean({ width, height, data }, skinRegion(face));
+			if (rgb) samples.push({ t: (f * 1000) / 15, rgb });
+		}
+		judgeColourResponse(samples, sequence, 0);
+	}
+	return { msPerFrame: (performance.now() - started) / (captures * frames), frames };
+}
+const colourCost = colourCostPerFrame();
+console.log(
+	`colour challenge: ${colourCost.msPerFrame.toFixed(4)} ms per frame (skin-region mean + judge, ${colourCost.frames} frames a capture)`
+);
 
 const filter = process.argv[2] ?? '';
 const clips = readdirSync(clipsDir)
@@ -152,6 +189,7 @@ writeFileSync(
 		{
 			generatedAt: new Date().toISOString(),
 			thresholds: replayOptions,
+			colourMsPerFrame: colourCost.msPerFrame,
 			clips: rows,
 			summary
 		},

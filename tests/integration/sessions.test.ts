@@ -91,6 +91,8 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 		expect(opened.challenge.nonce.length).toBeGreaterThanOrEqual(32);
 		// No shipped policy asks for liveness evidence: the phone is told face frames stay on it.
 		expect(opened.livenessEvidence).toBe('none');
+		// Nor the colour challenge: the phone is told not to run it.
+		expect(opened.livenessColour).toBe('off');
 		await expect(
 			openPhoneLink(db, started.token, await exportPublicKey(keys.publicKey))
 		).rejects.toMatchObject({ code: 'link_used' });

@@ -25,6 +25,14 @@ import {
 	type Sample,
 	type Text
 } from '$lib/core/liveness';
+import {
+	colourAt,
+	FLASH_MS,
+	regionMean,
+	skinRegion,
+	type ColourSample,
+	type ScreenColour
+} from '$lib/core/liveness/colour';
 import { evidenceCandidates, pickEvidenceFrames, type EvidenceMoment } from '$lib/core/liveness/evidence';
 import type { KeptFrame } from '$lib/client/evidence-frames';
 import type { Remote } from 'comlink';
@@ -50,6 +58,11 @@ export interface LoopCallbacks {
 	 * clip's audio PCM (null when the phone gave no microphone audio).
 	 */
 	reading?: Promise<HeardAudio | null>;
+	/**
+	 * The colour challenge, when the policy runs it: the loop tells the screen which colour to show (null: none) and
+	 * samples the skin region's colour on each frame for the judge.
+	 */
+	colour?: { sequence: readonly ScreenColour[]; show(colour: ScreenColour | null): void };
 }
 
 /** The clip's audio and when its first sample was heard (performance.now() clock). */
@@ -142,6 +155,20 @@ export async function runFaceLiveness(
 	let lastFullAt = -Infinity;
 	let lastGrabAt = -Infinity;
 	const captureLag: number[] = [];
+	/** The colour challenge's sequence starts on the first frame and the loop runs at least until it is over. */
+	const colourSamples: ColourSample[] = [];
+	let colourShown: ScreenColour | null = null;
+	const colourEndsAt = cb.colour ? cb.colour.sequence.length * FLASH_MS : 0;
+	const flash = (t: number) => {
+		if (!cb.colour) return;
+		const c = colourAt(cb.colour.sequence, t);
+		if (c !== colourShown) cb.colour.show((colourShown = c));
+	};
+	const sampleColour = (t: number, frame: RgbaImage, face: DetectedFace | null) => {
+		if (!cb.colour || !face || t >= colourEndsAt) return;
+		const rgb = regionMean(frame, skinRegion(face));
+		if (rgb) colourSamples.push({ t, rgb });
+	};
 
 	const count = (measured: FaceMeasurement) => {
 		frames++;
@@ -164,7 +191,8 @@ export async function runFaceLiveness(
 
 	for (;;) {
 		const t = performance.now() - started;
-		if (actions && (actions.phase === 'passed' || actions.phase === 'failed')) break;
+		flash(t);
+		if (actions && (actions.phase === 'passed' || actions.phase === 'failed') && t >= colourEndsAt) break;
 		if (challenge.kind === 'digits' && readingDone) break;
 		if (t > limitMs + 2000) break;
 		if (challenge.kind === 'digits') {
@@ -203,6 +231,7 @@ export async function runFaceLiveness(
 		const measured = await api.measure(frame, t);
 		spent.measure += performance.now() - captured;
 		count(measured);
+		if (measured.faceCount === 1) sampleColour(t, frame, measured.face);
 		if (actions) {
 			const done = actions.steps.filter((s) => s.completedAt !== null).length;
 			actions = stepActions(actions, measured);
@@ -235,6 +264,7 @@ export async function runFaceLiveness(
 		await (cb.nextFrame ? cb.nextFrame() : sleep(0));
 		spent.wait += performance.now() - waited;
 	}
+	flash(Infinity);
 	if (actions) actions = finishActions(actions);
 	/** When the capture ended (the frames' clock): the evidence's points of the capture are shares of it. */
 	const endedAt = performance.now() - started;
@@ -244,6 +274,7 @@ export async function runFaceLiveness(
 		const measured = await api.measure(small, t);
 		spent.measure += performance.now() - begun;
 		count(measured);
+		if (measured.faceCount === 1) sampleColour(t, small, measured.face);
 		measurements.push(stripped(measured));
 		if (full && measured.faceCount === 1 && measured.face) {
 			keep(t, full, resizeFace(measured.face, full.width / small.width));
@@ -273,9 +304,10 @@ export async function runFaceLiveness(
 	const audio = heard?.audio ?? null;
 
 	const presence = { frames, faceFrames, multiFrames };
+	const colour = cb.colour && { sequence: cb.colour.sequence, startedAt: 0, samples: colourSamples };
 	const verdict = judgeLiveness(
 		actions
-			? { kind: 'actions', actions, samples, presence, motions }
+			? { kind: 'actions', actions, samples, presence, motions, colour }
 			: {
 					kind: 'digits',
 					challenge: challenge.kind === 'digits' ? challenge : undefined,
@@ -284,7 +316,8 @@ export async function runFaceLiveness(
 					audioStartMs: heard ? heard.startedAt - started : undefined,
 					samples,
 					presence,
-					motions
+					motions,
+					colour
 				},
 		{ faceMatchThreshold: thresholds.faceMatch, antiSpoofThreshold: thresholds.antiSpoof }
 	);

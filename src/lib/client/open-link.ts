@@ -4,7 +4,7 @@
 import { signReopen } from '../core/bundle/reopen.ts';
 import { exportPublicKey, generateDeviceKey } from '../core/bundle/sign.ts';
 import type { Challenge } from '../core/bundle/schema.ts';
-import type { LivenessEvidence } from '../core/policy/types.ts';
+import type { LivenessColour, LivenessEvidence } from '../core/policy/types.ts';
 import type { Text } from '../core/text.ts';
 import { loadLinkKey, saveLinkKey, type PhoneRecord } from './phone-store.ts';
 
@@ -17,6 +17,8 @@ export interface OpenedLink {
 	attempts?: { failures: number; max: number | null };
 	/** Whether the server checks liveness evidence crops for this session (its resolved policy). */
 	livenessEvidence?: LivenessEvidence;
+	/** Whether the phone runs the colour challenge for this session (the server's resolved policy). */
+	livenessColour?: LivenessColour;
 }
 
 export type OpenAnswer = { ok: true; keys: CryptoKeyPair; body: OpenedLink } | { ok: false; problem: Text };

@@ -10,7 +10,7 @@ import type { FlowState } from '../core/flow/index.ts';
 import type { OutcomeResult } from '../core/outcome.ts';
 import type { Challenge as LivenessChallenge } from '../core/liveness/index.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
-import type { LivenessEvidence } from '../core/policy/types.ts';
+import type { LivenessColour, LivenessEvidence } from '../core/policy/types.ts';
 import type { BrowserCheck } from './compat.ts';
 import type { EvidenceCrop } from './evidence-frames.ts';
 import type { SideReading } from './idcard.ts';
@@ -51,6 +51,8 @@ export interface PhoneState {
 	challenge: Challenge;
 	/** The liveness evidence the server asks for (its answer when the link was opened); absent: the policy's own. */
 	livenessEvidence?: LivenessEvidence;
+	/** The colour challenge setting the server asks for; absent: the policy's own. */
+	livenessColour?: LivenessColour;
 	keys: CryptoKeyPair;
 	/** The core flow state (src/lib/core/flow), saved after every transition. */
 	flow: FlowState;

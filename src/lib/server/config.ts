@@ -35,6 +35,11 @@ export const config = {
 	 */
 	testEvidenceFrames: env.ZV_E2E === '1' && env.ZV_TEST_EVIDENCE_FRAMES === '1',
 	/**
+	 * Test mode only: every province's policy with the colour challenge set to this ('on', 'off', 'when_supported';
+	 * ZV_TEST_COLOUR), so the tests meet the challenge no shipped policy turns on yet.
+	 */
+	testColour: env.ZV_E2E === '1' ? env.ZV_TEST_COLOUR || undefined : undefined,
+	/**
 	 * Times one challenge may be extended (POST /api/phone/challenge/extend), each by the challenge lifetime. Ten,
 	 * as WCAG 2.2.1 (Timing Adjustable) asks of a time limit that is extended rather than switched off.
 	 */

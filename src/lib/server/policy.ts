@@ -2,20 +2,25 @@
 // spec, thresholds, required bundle steps and province code; this file only turns an unknown province into the
 // service's refusal.
 import { resolve, resolvePolicy, UnknownProvinceError, type ResolvedPolicy } from '../core/policy/resolve.ts';
+import { withLivenessColour } from '../core/liveness/colour.ts';
 import { withLivenessEvidence } from '../core/liveness/evidence.ts';
 import { config } from './config.ts';
 import { ServiceError } from './services/errors.ts';
 
 export type ServerPolicy = ResolvedPolicy;
 
-const withEvidence = new Map<string, ResolvedPolicy>();
+const forTest = new Map<string, ResolvedPolicy>();
 
-/** Test mode's ZV_TEST_EVIDENCE_FRAMES: the province's policy, resolved with liveness evidence 'frames'. */
-function evidenceForTest(r: ResolvedPolicy): ResolvedPolicy {
-	let e = withEvidence.get(r.policy.id);
+/**
+ * Test mode's overrides: ZV_TEST_EVIDENCE_FRAMES resolves the province's policy with liveness evidence 'frames',
+ * ZV_TEST_COLOUR with that colour challenge setting.
+ */
+function overriddenForTest(r: ResolvedPolicy): ResolvedPolicy {
+	let e = forTest.get(r.policy.id);
 	if (!e) {
-		e = resolve(withLivenessEvidence(r.policy, 'frames'));
-		withEvidence.set(r.policy.id, e);
+		const evidence = config.testEvidenceFrames ? 'frames' : undefined;
+		e = resolve(withLivenessColour(withLivenessEvidence(r.policy, evidence), config.testColour));
+		forTest.set(r.policy.id, e);
 	}
 	return e;
 }
@@ -23,7 +28,7 @@ function evidenceForTest(r: ResolvedPolicy): ResolvedPolicy {
 export function serverPolicy(province: string): ServerPolicy {
 	try {
 		const r = resolvePolicy(province);
-		return config.testEvidenceFrames ? evidenceForTest(r) : r;
+		return config.testEvidenceFrames || config.testColour ? overriddenForTest(r) : r;
 	} catch (e) {
 		if (!(e instanceof UnknownProvinceError)) throw e;
 		throw new ServiceError(

@@ -9,15 +9,29 @@ import {
 	colourSequence,
 	FLASH_MS,
 	judgeColourResponse,
+	regionMean,
+	skinRegion,
 	type ColourSample,
 	type ScreenColour
 } from '../../../src/lib/core/liveness/colour.ts';
+import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
+import { judgeLiveness } from '../../../src/lib/core/liveness/judge.ts';
+import { DEFAULT_THRESHOLDS } from '../../../src/lib/core/policy/thresholds.ts';
+import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { fixtureBytes } from '../../security/forgeries.ts';
 import { mjpegFrames } from '../../support/mjpeg.ts';
 
 const FLASHES = 8;
 
-/** Mean colour of the frame's central region (where the face is in these clips), each frame relit by `light`. */
+const engine = createFaceEngine(nodeRuntime);
+/** Clips whose skin region came from a detected face (not the centre fallback). */
+const faceFound = new Set<string>();
+
+/**
+ * The skin region's mean colour on each frame (the real face detector finds the face on the first frame; the
+ * region is core/liveness/colour.ts's skinRegion), each frame relit by `light`. A clip with no face detected falls
+ * back to the frame's centre, so an attack clip is still measured.
+ */
 async function samplesOf(
 	clip: string,
 	fps: number,
@@ -28,21 +42,27 @@ async function samplesOf(
 		Math.ceil(((FLASHES * FLASH_MS) / 1000) * fps)
 	);
 	const out: ColourSample[] = [];
+	let region: ReturnType<typeof skinRegion> | null = null;
 	for (const [i, jpeg] of frames.entries()) {
 		const t = (i * 1000) / fps;
-		const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+		const { data, info } = await sharp(jpeg).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+		const image = { width: info.width, height: info.height, data: new Uint8ClampedArray(data) };
+		if (!region) {
+			const [face] = await engine.detect(image);
+			if (face) faceFound.add(clip);
+			region = face
+				? skinRegion(await engine.withKeypoints(image, face))
+				: { x: info.width * 0.3, y: info.height * 0.3, width: info.width * 0.4, height: info.height * 0.3 };
+		}
 		const colour = light?.(t);
 		// The screen's light adds to the room's: each channel scaled by up to ±8 % with the colour on screen.
-		const gain = colour ? COLOURS[colour].map((c) => 0.92 + (0.16 * c) / 255) : [1, 1, 1];
-		const sum = [0, 0, 0];
-		let n = 0;
-		for (let y = Math.floor(info.height * 0.3); y < info.height * 0.6; y++)
-			for (let x = Math.floor(info.width * 0.3); x < info.width * 0.7; x++) {
-				const p = (y * info.width + x) * 3;
-				for (let k = 0; k < 3; k++) sum[k] += Math.min(255, data[p + k] * gain[k]);
-				n++;
-			}
-		out.push({ t, rgb: [sum[0] / n, sum[1] / n, sum[2] / n] });
+		if (colour) {
+			const gain = COLOURS[colour].map((c) => 0.92 + (0.16 * c) / 255);
+			for (let p = 0; p < image.data.length; p += 4)
+				for (let k = 0; k < 3; k++) image.data[p + k] = image.data[p + k] * gain[k];
+		}
+		const rgb = regionMean(image, region);
+		if (rgb) out.push({ t, rgb });
 	}
 	return out;
 }
@@ -55,6 +75,7 @@ describe('colour response', () => {
 
 	it('a live clip relit by the sequence follows it; judged against other sequences it does not', async () => {
 		const samples = await samplesOf(SELFIE, 15, lit(sequence));
+		expect(faceFound.has(SELFIE)).toBe(true);
 		const right = judgeColourResponse(samples, sequence, 0);
 		expect(right.passed, JSON.stringify(right)).toBe(true);
 		expect(right.flashesJudged).toBe(FLASHES);
@@ -63,6 +84,34 @@ describe('colour response', () => {
 		);
 		const passedOthers = others.filter((o) => judgeColourResponse(samples, o, 0).passed);
 		expect(passedOthers, JSON.stringify(passedOthers)).toEqual([]);
+	}, 120_000);
+
+	it('the liveness judge refuses a capture whose colour does not follow with colour_mismatch', async () => {
+		const samples = await samplesOf(SELFIE, 15, lit(sequence));
+		const other = colourSequence('another-nonce-for-the-judge', FLASHES);
+		const judge = (judged: ScreenColour[]) =>
+			judgeLiveness(
+				{
+					kind: 'digits',
+					frames: [],
+					audio: null,
+					samples: [],
+					presence: { frames: 0, faceFrames: 0, multiFrames: 0 },
+					motions: [],
+					colour: { sequence: judged, startedAt: 0, samples }
+				},
+				{
+					faceMatchThreshold: DEFAULT_THRESHOLDS.faceMatch.value,
+					antiSpoofThreshold: DEFAULT_THRESHOLDS.antiSpoof.value
+				}
+			);
+		const right = judge(sequence);
+		const wrong = judge(other);
+		// Both fail for the reading's own reasons (no audio, no face frames here); only the wrong one adds the colour's.
+		expect(right.reasons.map((r) => r.code)).not.toContain('colour_mismatch');
+		expect(wrong.reasons.map((r) => r.code)).toContain('colour_mismatch');
+		expect(right.measures.colourCorrelation).toBeGreaterThan(wrong.measures.colourCorrelation ?? 1);
+		expect(right.measures.colourFlashes).toBe(FLASHES);
 	}, 120_000);
 
 	for (const [clip, fps] of [

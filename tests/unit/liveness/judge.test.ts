@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaceMeasurement } from '../../../src/lib/core/face/types.ts';
 import { DEFAULT_THRESHOLDS } from '../../../src/lib/core/policy/thresholds.ts';
 import { judgeLiveness, type Presence } from '../../../src/lib/core/liveness/index.ts';
+import { regionMean, skinRegion } from '../../../src/lib/core/liveness/colour.ts';
 
 const options = {
 	faceMatchThreshold: DEFAULT_THRESHOLDS.faceMatch.value,
@@ -29,5 +30,37 @@ describe('judgeLiveness', () => {
 		expect(reading(null, [1, 1, 1], { frames: 40, faceFrames: 37, multiFrames: 3 })[0]).toBe(
 			'multiple_faces'
 		);
+	});
+});
+
+describe('skinRegion', () => {
+	const box = { x: 100, y: 50, width: 200, height: 240 };
+	it('lies inside the face box, between the eyes and the mouth the keypoints place', () => {
+		const keypoints = [
+			{ x: 150, y: 140 },
+			{ x: 250, y: 140 },
+			{ x: 200, y: 190 },
+			{ x: 160, y: 240 },
+			{ x: 240, y: 240 }
+		];
+		const r = skinRegion({ box, keypoints });
+		expect(r.y).toBeGreaterThan(140);
+		expect(r.y + r.height).toBeLessThan(240);
+		expect(r.x).toBeGreaterThan(box.x);
+		expect(r.x + r.width).toBeLessThan(box.x + box.width);
+	});
+	it('without keypoints, takes the box’s middle band', () => {
+		const r = skinRegion({ box });
+		expect(r.y).toBeGreaterThan(box.y + box.height * 0.4);
+		expect(r.y + r.height).toBeLessThan(box.y + box.height * 0.75);
+	});
+	it('regionMean averages only the pixels inside the region, clipped to the image', () => {
+		const data = new Uint8ClampedArray(4 * 4 * 4);
+		for (let p = 0; p < data.length; p += 4) data.set([10, 20, 30, 255], p);
+		data.set([200, 100, 50, 255], (3 * 4 + 3) * 4);
+		expect(regionMean({ width: 4, height: 4, data }, { x: 3, y: 3, width: 5, height: 5 }, 1)).toEqual([
+			200, 100, 50
+		]);
+		expect(regionMean({ width: 4, height: 4, data }, { x: 8, y: 8, width: 2, height: 2 })).toBeNull();
 	});
 });

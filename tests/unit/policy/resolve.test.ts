@@ -145,3 +145,11 @@ describe('steps, failure kinds and bundle steps', () => {
 			expect(resolvePolicy(id).requiredBundleSteps).toEqual(requiredBundleSteps(policies[id]));
 	});
 });
+
+describe('liveness.colour', () => {
+	it('is off for the three provinces and follows the policy when a province sets it', () => {
+		for (const id of Object.keys(policies)) expect(resolvePolicy(id).colour).toBe('off');
+		const on: ProvincePolicy = { ...hubei, liveness: { ...hubei.liveness, colour: 'when_supported' } };
+		expect(resolve(on).colour).toBe('when_supported');
+	});
+});

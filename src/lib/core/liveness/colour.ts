@@ -2,7 +2,10 @@
 // while the phone shows them, the light they cast on the face shifts its colour. Given the mean colour of the skin
 // region on each frame and when each colour was on screen, this asks whether the face's colour followed the
 // sequence. A pre-recorded or synthesised clip cannot know the sequence, so its colour does not follow it.
-// Not yet shown on the phone: no screen shows the sequence and no policy asks for it.
+// Policy liveness.colour asks for it; the phone's liveness loop shows it and samples the skin per frame.
+import type { DetectedFace } from '../face/types.ts';
+import type { LivenessColour, ProvincePolicy } from '../policy/types.ts';
+import type { Box, RgbaImage } from '../image/types.ts';
 import { nonceRng } from './evidence.ts';
 import { pearson } from './stats.ts';
 
@@ -100,4 +103,64 @@ export function judgeColourResponse(
 	const r = pearson(centre(measured), centre(expected));
 	const correlation = Math.round(r * 1000) / 1000;
 	return { passed: correlation >= config.minCorrelation, correlation, flashesJudged: measured.length };
+}
+
+/**
+ * The skin region whose colour is measured: cheeks, nose and upper lip, between the eyes' line and the mouth's, inset
+ * from the box's sides. Hair, eyebrows, eyes and background reflect the screen differently or move with the actions.
+ * With the five keypoints the band follows the eyes and mouth; without them, fixed fractions of the box.
+ */
+export function skinRegion(face: Pick<DetectedFace, 'box' | 'keypoints'>): Box {
+	const { box, keypoints } = face;
+	const [rightEye, leftEye, , rightMouth, leftMouth] = keypoints ?? [];
+	const eyesY = rightEye && leftEye ? (rightEye.y + leftEye.y) / 2 : box.y + box.height * 0.4;
+	const mouthY = rightMouth && leftMouth ? (rightMouth.y + leftMouth.y) / 2 : box.y + box.height * 0.75;
+	const gap = Math.max(1, mouthY - eyesY);
+	const top = eyesY + gap * 0.2;
+	const bottom = mouthY - gap * 0.1;
+	const x = box.x + box.width * 0.25;
+	return { x, y: top, width: box.width * 0.5, height: Math.max(1, bottom - top) };
+}
+
+/** Mean R, G, B of the region (clipped to the image), every `step`-th pixel each way; null when nothing is inside. */
+export function regionMean(image: RgbaImage, region: Box, step = 2): [number, number, number] | null {
+	const x0 = Math.max(0, Math.floor(region.x));
+	const y0 = Math.max(0, Math.floor(region.y));
+	const x1 = Math.min(image.width, Math.ceil(region.x + region.width));
+	const y1 = Math.min(image.height, Math.ceil(region.y + region.height));
+	let r = 0;
+	let g = 0;
+	let b = 0;
+	let n = 0;
+	for (let y = y0; y < y1; y += step)
+		for (let x = x0; x < x1; x += step) {
+			const p = (y * image.width + x) * 4;
+			r += image.data[p];
+			g += image.data[p + 1];
+			b += image.data[p + 2];
+			n++;
+		}
+	return n ? [r / n, g / n, b / n] : null;
+}
+
+/** What the capture observed of the colour challenge: the sequence shown, when it began, the skin's colour per frame. */
+export interface ColourObserved {
+	sequence: readonly ScreenColour[];
+	startedAt: number;
+	samples: readonly ColourSample[];
+}
+
+/**
+ * The policy with the colour challenge the server asks for (its answer when the phone opened the link, which
+ * decides: test mode may force it on). Anything but 'off', 'on' or 'when_supported' leaves the policy's own.
+ */
+export function withLivenessColour(policy: ProvincePolicy, colour: unknown): ProvincePolicy {
+	if (colour !== 'off' && colour !== 'on' && colour !== 'when_supported') return policy;
+	if ((policy.liveness.colour ?? 'off') === colour) return policy;
+	return { ...policy, liveness: { ...policy.liveness, colour: colour as LivenessColour } };
+}
+
+/** The colour on screen `elapsed` ms after the sequence began; null before it and once it is over. */
+export function colourAt(sequence: readonly ScreenColour[], elapsed: number): ScreenColour | null {
+	return elapsed < 0 ? null : (sequence[Math.floor(elapsed / FLASH_MS)] ?? null);
 }

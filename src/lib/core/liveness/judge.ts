@@ -4,6 +4,7 @@
 import { cosineSimilarity } from '../face/match.ts';
 import type { FaceMeasurement } from '../face/types.ts';
 import { finishActions, type ActionsState } from './actions.ts';
+import { judgeColourResponse, type ColourObserved } from './colour.ts';
 import { checkContinuity, type Similarity } from './continuity.ts';
 import { checkDigitReading, type DigitAudio, type DigitsConfig } from './digits.ts';
 import { foldAntiSpoof } from './spoof.ts';
@@ -55,6 +56,8 @@ interface Observed {
 	presence: Presence;
 	/** Frame-to-frame changes (createFrameMotion); empty when the frames were not kept (stored measurements). */
 	motions: readonly number[];
+	/** The colour challenge, when the policy ran it (core/liveness/colour.ts). */
+	colour?: ColourObserved;
 }
 
 export interface ObservedActions extends Observed {
@@ -112,12 +115,20 @@ export function judgeLiveness(
 		codes.push('no_face');
 	if (presence.multiFrames >= MULTIPLE_FACE_FRAMES) codes.push('multiple_faces');
 	if (stillPicture(motions)) codes.push('still_image');
+	const colour = observed.colour
+		? judgeColourResponse(observed.colour.samples, observed.colour.sequence, observed.colour.startedAt)
+		: null;
+	if (colour && !colour.passed) codes.push('colour_mismatch');
 	const decided = combineReasons(codes);
+	// The colour response's figures go with the verdict into the signed bundle, for reviewers.
+	const colourMeasures: Record<string, number | null> = colour
+		? { colourCorrelation: colour.correlation, colourFlashes: colour.flashesJudged }
+		: {};
 	return {
 		...base,
 		passed: decided.passed,
 		reason: decided.reason,
 		reasons: decided.reasons,
-		measures: { ...base.measures, motion: motion === null ? null : round(motion, 3) }
+		measures: { ...base.measures, motion: motion === null ? null : round(motion, 3), ...colourMeasures }
 	};
 }

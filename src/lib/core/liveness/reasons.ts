@@ -29,7 +29,11 @@ const messages: Record<ReasonCode, Text> = {
 		en: 'Mouth movement does not match the voice'
 	},
 	clip_too_short: { zh: '录制时间过短', en: 'The recording is too short' },
-	clip_too_long: { zh: '录制时间过长', en: 'The recording is too long' }
+	clip_too_long: { zh: '录制时间过长', en: 'The recording is too long' },
+	colour_mismatch: {
+		zh: '面部反光与屏幕颜色变化不符，请本人面对屏幕重试',
+		en: "Your face's reflection did not follow the screen's colours: face the screen yourself and try again"
+	}
 };
 
 export function reason(code: ReasonCode): Reason {

@@ -19,7 +19,8 @@ export type ReasonCode =
 	| 'mouth_still'
 	| 'mouth_voice_mismatch'
 	| 'clip_too_short'
-	| 'clip_too_long';
+	| 'clip_too_long'
+	| 'colour_mismatch';
 
 export interface Reason extends Text {
 	code: ReasonCode;

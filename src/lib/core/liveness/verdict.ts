@@ -17,6 +17,7 @@ const priority: ReasonCode[] = [
 	'face_changed',
 	'still_image',
 	'spoof_suspected',
+	'colour_mismatch',
 	'out_of_order',
 	'timeout',
 	'no_voice',

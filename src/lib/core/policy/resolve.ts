@@ -5,7 +5,7 @@ import { EVIDENCE_FRAMES } from '../liveness/evidence.ts';
 import type { PhotoSpec } from '../photo/spec.ts';
 import { findPolicy, policies } from './index.ts';
 import { photoComparisons, requiredBundleSteps, type BundleStep } from './steps.ts';
-import type { ProvincePolicy } from './types.ts';
+import type { LivenessColour, ProvincePolicy } from './types.ts';
 
 /** GB/T 2260 province codes: the first two digits of the province's admission numbers. */
 const PROVINCE_CODES: Readonly<Record<string, string>> = { beijing: '11', fujian: '35', hubei: '42' };
@@ -27,6 +27,8 @@ export interface ResolvedPolicy {
 	photoComparisons: { idPortrait: boolean; liveFace: boolean };
 	/** The liveness evidence crops the phone sends and the server checks (policy liveness.evidence), or null. */
 	evidenceFrames: typeof EVIDENCE_FRAMES | null;
+	/** Whether the liveness capture runs the colour challenge (policy liveness.colour, default 'off'). */
+	colour: LivenessColour;
 }
 
 export class UnknownProvinceError extends Error {
@@ -48,7 +50,8 @@ export function resolve(policy: ProvincePolicy): ResolvedPolicy {
 		thresholds: { faceMatch, antiSpoof: policy.thresholds.antiSpoof.value },
 		requiredBundleSteps: requiredBundleSteps(policy),
 		photoComparisons: photoComparisons(policy),
-		evidenceFrames: policy.liveness.evidence === 'frames' ? EVIDENCE_FRAMES : null
+		evidenceFrames: policy.liveness.evidence === 'frames' ? EVIDENCE_FRAMES : null,
+		colour: policy.liveness.colour ?? 'off'
 	};
 }
 

@@ -30,9 +30,21 @@ export const LIVENESS_ACTIONS: readonly LivenessAction[] = [
  */
 export type LivenessEvidence = 'none' | 'frames';
 
-export interface ActionsLiveness {
-	kind: 'actions';
+/**
+ * The colour challenge (core/liveness/colour.ts): the phone shows a sequence of colours derived from the challenge's
+ * nonce and the face's reflection must follow it. 'when_supported' runs it only where the phone can show it (a
+ * screen it can fill and a camera whose frames it can read); absent means 'off'.
+ */
+export type LivenessColour = 'off' | 'on' | 'when_supported';
+
+/** Options every liveness kind takes. */
+interface LivenessOptions {
 	evidence?: LivenessEvidence;
+	colour?: LivenessColour;
+}
+
+export interface ActionsLiveness extends LivenessOptions {
+	kind: 'actions';
 	/** How many distinct actions, in random order (>= 2). */
 	count: number;
 	/** Actions the challenge may draw from. */
@@ -41,9 +53,8 @@ export interface ActionsLiveness {
 	stepTimeoutMs: number;
 }
 
-export interface DigitsLiveness {
+export interface DigitsLiveness extends LivenessOptions {
 	kind: 'digits';
-	evidence?: LivenessEvidence;
 	/** Number of random digits read aloud (4-6). */
 	length: number;
 	/** The recorded clip must last between these (3-5 s). */

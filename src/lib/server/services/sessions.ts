@@ -13,7 +13,7 @@ import { countingDashboard } from './dashboard-counts.ts';
 import { attemptsExhausted, failuresSoFar } from './limits.ts';
 import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
-import type { LivenessEvidence } from '../../core/policy/types.ts';
+import type { LivenessColour, LivenessEvidence } from '../../core/policy/types.ts';
 import { serverPolicy } from '../policy.ts';
 import { issueChallenge } from './challenges.ts';
 import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
@@ -121,6 +121,11 @@ export interface OpenedSession {
 	 * consent screen says so and the liveness step takes them only then.
 	 */
 	livenessEvidence: LivenessEvidence;
+	/**
+	 * Whether the phone runs the colour challenge (the server's resolved policy, test mode included). The sequence is
+	 * the challenge nonce's (core colourSequence), so the server that issued the nonce knows it without sending it.
+	 */
+	livenessColour: LivenessColour;
 	record: {
 		name: string;
 		idNumber: string;
@@ -235,6 +240,7 @@ export async function openPhoneLink(
 			livenessEvidence: findPolicy(session.province)
 				? (serverPolicy(session.province).policy.liveness.evidence ?? 'none')
 				: 'none',
+			livenessColour: findPolicy(session.province) ? serverPolicy(session.province).colour : 'off',
 			record: {
 				name: c.name,
 				idNumber: c.id_number,
