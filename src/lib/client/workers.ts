@@ -1,43 +1,42 @@
-// Workers start lazily, on first use, so the shell stays light until a step needs them; the face worker (models
-// in memory) is terminated when its step ends, which keeps memory low on phones.
+// Every worker goes through one bridge (worker-bridge.ts): started on first use, so the shell stays light until a
+// step needs it. The face and OCR workers (models in memory) are disposed when their step ends, which keeps memory
+// low on phones; the frame probe and the photo worker are stopped after a minute unused.
 import * as Comlink from 'comlink';
 import { inferenceThreads } from '../core/compat/decide.ts';
 import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
 import { lightMode } from './compat.ts';
+import { browserWorker, createWorkerBridge, type Progress } from './worker-bridge.ts';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
 import type { OcrWorkerApi } from '../../../workers/ocr.worker.ts';
 import type { PhotoWorkerApi } from '../../../workers/photo.worker.ts';
 
-let frameProbe: Comlink.Remote<FrameProbeApi> | null = null;
+const IDLE_MS = 60_000;
 
-export function frameProbeWorker(): Comlink.Remote<FrameProbeApi> {
-	frameProbe ??= Comlink.wrap<FrameProbeApi>(
-		new Worker(new URL('../../../workers/frame-probe.worker.ts', import.meta.url), { type: 'module' })
-	);
-	return frameProbe;
-}
+const frameProbe = createWorkerBridge<FrameProbeApi>({
+	start: () =>
+		browserWorker(
+			new Worker(new URL('../../../workers/frame-probe.worker.ts', import.meta.url), { type: 'module' })
+		),
+	idleMs: IDLE_MS
+});
 
-let face: { worker: Worker; api: Comlink.Remote<FaceWorkerApi>; info: Promise<FaceWorkerInfo> } | null = null;
+export const frameProbeWorker = (): Comlink.Remote<FrameProbeApi> => frameProbe.api;
+
+const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
+	start: () =>
+		browserWorker(
+			new Worker(new URL('../../../workers/face.worker.ts', import.meta.url), { type: 'module' })
+		),
+	load: (api, onProgress) => api.init(onProgress, { numThreads: threads(), engine: { ...CAMERA_LOOP } })
+});
 
 /** Starts the face worker and loads its models once; progress is reported in bytes over every model file. */
-export function faceWorker(onProgress?: (loaded: number, total: number) => void): {
+export function faceWorker(onProgress?: Progress): {
 	api: Comlink.Remote<FaceWorkerApi>;
 	info: Promise<FaceWorkerInfo>;
 } {
-	if (!face) {
-		const worker = new Worker(new URL('../../../workers/face.worker.ts', import.meta.url), {
-			type: 'module'
-		});
-		const api = Comlink.wrap<FaceWorkerApi>(worker);
-		const info = api.init(onProgress ? Comlink.proxy(onProgress) : undefined, {
-			numThreads: threads(),
-			engine: { ...CAMERA_LOOP }
-		});
-		face = { worker, api, info };
-		info.catch(() => disposeFaceWorker());
-	}
-	return face;
+	return { api: face.api, info: face.ready(onProgress) };
 }
 
 /** The core's rule (inferenceThreads), with what this page knows of the device and the compatibility check. */
@@ -49,74 +48,48 @@ function threads(): number {
 	});
 }
 
-export function disposeFaceWorker(): void {
-	face?.worker.terminate();
-	face = null;
-}
-
-let photo: Comlink.Remote<PhotoWorkerApi> | null = null;
-let segmentation: Promise<{ model: string }> | null = null;
-
-/** Photo checks and the processed output photo (the face worker measures the face). */
-export function photoWorker(): Comlink.Remote<PhotoWorkerApi> {
-	photo ??= Comlink.wrap<PhotoWorkerApi>(
-		new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' })
-	);
-	return photo;
-}
+export const disposeFaceWorker = (): void => face.dispose();
 
 /**
- * The photo worker with its person-segmentation model loaded (once, with byte progress), so the processed photo
- * separates the person from any background; without it make() could only replace plain backdrops. A failed load
- * is forgotten so the next call tries again.
+ * Photo checks and the processed output photo (the face worker measures the face). Its load is the
+ * person-segmentation model, so the processed photo separates the person from any background; without it make()
+ * could only replace plain backdrops.
  */
-export function segmentingPhotoWorker(onProgress?: (loaded: number, total: number) => void): {
+const photo = createWorkerBridge<PhotoWorkerApi, { model: string }>({
+	start: () =>
+		browserWorker(
+			new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' })
+		),
+	load: (api, onProgress) => api.init(onProgress),
+	idleMs: IDLE_MS
+});
+
+export const photoWorker = (): Comlink.Remote<PhotoWorkerApi> => photo.api;
+
+/** The photo worker with its segmentation model loaded (once, with byte progress); a failed load is retried next time. */
+export function segmentingPhotoWorker(onProgress?: Progress): {
 	api: Comlink.Remote<PhotoWorkerApi>;
 	ready: Promise<{ model: string }>;
 } {
-	const api = photoWorker();
-	if (!segmentation) {
-		const loading = api.init(onProgress ? Comlink.proxy(onProgress) : undefined);
-		segmentation = loading;
-		loading.catch(() => {
-			if (segmentation === loading) segmentation = null;
-		});
-	}
-	return { api, ready: segmentation };
+	return { api: photo.api, ready: photo.ready(onProgress) };
 }
 
-let ocr: { worker: Worker; api: Comlink.Remote<OcrWorkerApi>; ready: Promise<{ runtime: string }> } | null =
-	null;
-/** Who sees the OCR models' download progress now, and the last figure (a screen that attaches late sees it). */
-let ocrProgress: { listener?: (loaded: number, total: number) => void; last?: [number, number] } = {};
+const ocr = createWorkerBridge<OcrWorkerApi, { runtime: string }>({
+	start: () =>
+		browserWorker(new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' })),
+	// The light mode's one thread; otherwise web-ort.ts's default (two when isolated).
+	load: (api, onProgress) => api.init(onProgress, lightMode() ? { numThreads: 1 } : undefined)
+});
 
-/**
- * ID card OCR (two models): loaded once with byte progress, terminated when the ID step ends. The worker may
- * already be loading (warmCardReader): a later caller's `onProgress` takes over the progress from there.
- */
-export function ocrWorker(onProgress?: (loaded: number, total: number) => void): {
+/** ID card OCR (two models, ~15 MB): loaded once with byte progress, terminated when the ID step ends. */
+export function ocrWorker(onProgress?: Progress): {
 	api: Comlink.Remote<OcrWorkerApi>;
 	ready: Promise<{ runtime: string }>;
 } {
-	if (onProgress) {
-		ocrProgress.listener = onProgress;
-		if (ocrProgress.last) onProgress(...ocrProgress.last);
-	}
-	if (!ocr) {
-		const worker = new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' });
-		const api = Comlink.wrap<OcrWorkerApi>(worker);
-		const progress = ocrProgress;
-		const report = (loaded: number, total: number) => {
-			progress.last = [loaded, total];
-			progress.listener?.(loaded, total);
-		};
-		// The light mode's one thread; otherwise web-ort.ts's default (two when isolated).
-		const ready = api.init(Comlink.proxy(report), lightMode() ? { numThreads: 1 } : undefined);
-		ocr = { worker, api, ready };
-		ready.catch(() => disposeOcrWorker());
-	}
-	return ocr;
+	return { api: ocr.api, ready: ocr.ready(onProgress) };
 }
+
+export const disposeOcrWorker = (): void => ocr.dispose();
 
 /**
  * Starts loading the card reader while the candidate reads the consent screen, once the service worker controls
@@ -125,7 +98,7 @@ export function ocrWorker(onProgress?: (loaded: number, total: number) => void):
  * load is not reported here: the ID step loads again and says what failed.
  */
 export function warmCardReader(): void {
-	const start = () => void ocrWorker().ready.catch(() => undefined);
+	const start = () => void ocr.ready().catch(() => undefined);
 	void underServiceWorker().then(() => {
 		if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 2000 });
 		else setTimeout(start, 500);
@@ -142,9 +115,3 @@ function underServiceWorker(): Promise<void> {
 	});
 }
 const WAIT_FOR_CONTROL_MS = 15_000;
-
-export function disposeOcrWorker(): void {
-	ocr?.worker.terminate();
-	ocr = null;
-	ocrProgress = {};
-}

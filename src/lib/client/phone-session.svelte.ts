@@ -1,0 +1,280 @@
+// The phone session's controller: it owns the saved state (IndexedDB), the outbox of signed reports, submission,
+// time extensions and the opening of the one-time link, so the page only renders the state and passes events on.
+import { signPhoneBundle } from './bundle.ts';
+import { checkBrowser, compatDecision, type BrowserCheck } from './compat.ts';
+import { errorText } from './errors.ts';
+import { openLink } from './open-link.ts';
+import { dropLinkKey, loadPhoneState, savePhoneState, type PhoneState } from './phone-store.ts';
+import {
+	postAttempt,
+	postConsent,
+	postReview,
+	requestExtension,
+	signAttempt,
+	signConsent,
+	signReview,
+	type SignedAttempt
+} from './phone-requests.ts';
+import { postBundle } from './submit.ts';
+import {
+	createFlow,
+	failedStepResult,
+	isTerminal,
+	restoreFlow,
+	transition,
+	type FlowEvent
+} from '../core/flow/index.ts';
+import { findPolicy } from '../core/policy/index.ts';
+import type { Text } from '../core/text.ts';
+import type { Dispatch } from '../ui/flow/types.ts';
+
+/** Failures the phone finds itself; the server counted those it found (a refused submission) already. */
+const REPORTED: readonly FlowEvent['type'][] = [
+	'LIVENESS_FAILED',
+	'FACE_MISMATCH',
+	'PHOTO_REJECTED',
+	'PHOTO_MISMATCH'
+];
+
+export class PhoneSession {
+	phone = $state<PhoneState | null>(null);
+	problem = $state<Text | null>(null);
+	/** An app's web view that cannot do the confirmation: guidance instead, and the one-time link left unused. */
+	openElsewhere = $state<BrowserCheck | null>(null);
+	#sending = false;
+	#reporting = false;
+
+	/** onMoved: after a saved transition to another screen (the page moves the focus to its heading). */
+	constructor(
+		readonly token: string,
+		private readonly onMoved: () => Promise<void> | void = () => {}
+	) {}
+
+	async #persist(next: PhoneState) {
+		const moved = next.flow.status !== this.phone?.flow.status;
+		// Once online verification is over, the ID card portrait and the unfinished reading leave the phone's
+		// storage too: nothing on the phone needs them any more.
+		if (isTerminal(next.flow))
+			next = { ...next, idPortrait: undefined, idDraft: undefined, liveness: undefined, evidence: undefined };
+		this.phone = next;
+		await savePhoneState($state.snapshot(next) as PhoneState);
+		if (moved) await this.onMoved();
+	}
+
+	save = async (patch: Partial<PhoneState>) => {
+		if (this.phone) await this.#persist({ ...this.phone, ...patch });
+	};
+
+	dispatch: Dispatch = async (event, patch = {}) => {
+		const phone = this.phone;
+		if (!phone) return;
+		const flow = transition(phone.flow, { ...event, at: Date.now() } as FlowEvent);
+		const next: PhoneState = { ...phone, ...patch, flow };
+		const failure = flow.failures.length > phone.flow.failures.length ? flow.failures.at(-1) : undefined;
+		if (failure && REPORTED.includes(event.type)) {
+			// Signed and queued with the failure itself, so a reload or a lost network cannot drop it.
+			const report = await signAttempt(next, flow.failures.length, failedStepResult(next.results, failure));
+			next.attemptOutbox = [...(phone.attemptOutbox ?? []), report];
+		}
+		if (event.type === 'REQUEST_MANUAL_REVIEW' && flow.status === 'manual_review')
+			next.reviewRequest = await signReview(next);
+		// Signed with the consent itself, so the server records the versions accepted even after a lost network.
+		if (flow.consent?.versions && flow.consent !== phone.flow.consent)
+			next.consentRecord = await signConsent(next, flow.consent.versions);
+		await this.#persist(next);
+		if (next.attemptOutbox?.length || next.reviewRequest || next.consentRecord) void this.sendQueued();
+		if (flow.status === 'submitting' && event.type === 'SUBMIT') await this.submit();
+	};
+
+	/**
+	 * Sends queued failure reports in order (the server's count, and its "no attempts left", moves the flow), then
+	 * a manual-review request, which needs those failures on the server first.
+	 */
+	sendQueued = async () => {
+		if (this.#reporting) return;
+		this.#reporting = true;
+		try {
+			const consent = this.phone?.consentRecord;
+			if (consent) {
+				const answer = await postConsent(consent);
+				if (answer.kind === 'offline') return;
+				// Refused (a newer document on the server, an expired challenge): resending would not help; a newer
+				// document reaches this phone with the app's update and the screen then asks again.
+				if (this.phone?.consentRecord === consent)
+					await this.#persist({ ...this.phone, consentRecord: undefined });
+			}
+			while (this.phone?.attemptOutbox?.length) {
+				const report: SignedAttempt = this.phone.attemptOutbox[0];
+				const answer = await postAttempt(report);
+				if (answer.kind === 'offline') return;
+				const current = this.phone!;
+				const at = Date.now();
+				const limit = findPolicy(current.flow.policyId)?.limits.attempts;
+				let flow = current.flow;
+				if (answer.kind === 'ok') {
+					flow = transition(flow, {
+						type: 'SERVER_COUNT',
+						failures: answer.body.failures,
+						exhausted: answer.body.next,
+						at
+					});
+				} else if (answer.code === 'attempts_exhausted' && limit) {
+					flow = transition(flow, { type: 'SERVER_COUNT', failures: limit.max, exhausted: limit.then, at });
+				}
+				// Anything else refused (the session already recorded, the challenge expired) cannot be counted later
+				// either: the report is dropped rather than resent for ever.
+				const attemptOutbox = (current.attemptOutbox ?? []).filter((r) => r.signature !== report.signature);
+				await this.#persist({ ...current, attemptOutbox, flow });
+			}
+			const request = this.phone?.reviewRequest;
+			if (!request) return;
+			const answer = await postReview(request);
+			if (answer.kind === 'offline') return;
+			if (answer.kind === 'rejected') this.problem = { zh: answer.zh, en: answer.en };
+			await this.#persist({ ...this.phone!, reviewRequest: undefined });
+		} finally {
+			this.#reporting = false;
+		}
+	};
+
+	extendTime = async () => {
+		const phone = this.phone;
+		if (!phone) return;
+		const extension = (phone.extensions ?? 0) + 1;
+		const answer = await requestExtension(phone, extension);
+		if (answer.kind === 'ok') {
+			this.problem = null;
+			await this.save({
+				challenge: answer.body.challenge,
+				extensions: extension,
+				extensionsLeft: answer.body.extensionsLeft
+			});
+		} else if (answer.kind === 'offline') {
+			this.problem = {
+				zh: '网络不可用，暂时无法延长时间',
+				en: 'Offline: the time cannot be extended right now.'
+			};
+		} else {
+			this.problem = { zh: answer.zh, en: answer.en };
+			if (answer.code === 'no_extensions_left') await this.save({ extensionsLeft: 0 });
+		}
+	};
+
+	/** Resumes the saved session, or opens the one-time link; then resends what waits whenever the network is back. */
+	start(): () => void {
+		this.#open().catch((e: unknown) => {
+			// Storage or signing failed: the candidate is told what failed rather than left at 正在连接….
+			const what = errorText(e);
+			this.problem = {
+				zh: `无法打开确认流程：${what}`,
+				en: `The confirmation could not be opened: ${what}`
+			};
+		});
+		const retry = () => {
+			void this.sendQueued();
+			if (this.phone?.flow.status === 'submitting') void this.submit();
+		};
+		window.addEventListener('online', retry);
+		return () => window.removeEventListener('online', retry);
+	}
+
+	async #open() {
+		// Checked at every load (a permission allowed since, another browser): quick, and nothing is asked.
+		const checking = checkBrowser();
+		const saved = await loadPhoneState(this.token);
+		const flow = saved && restoreFlow(saved.flow);
+		if (saved && flow) {
+			this.phone = { ...saved, flow };
+			if (flow.status === 'submitting') void this.submit();
+			void this.sendQueued();
+			void checking.then((compat) => this.save({ compat }));
+			return;
+		}
+		const compat = await checking;
+		if (compatDecision(compat, null).openElsewhere) {
+			this.openElsewhere = compat;
+			return;
+		}
+		const opened = await openLink(this.token);
+		if (!opened.ok) {
+			this.problem = opened.problem;
+			return;
+		}
+		const { keys, body } = opened;
+		if (!findPolicy(body.province)) {
+			this.problem = {
+				zh: '本省暂未开通网上确认',
+				en: 'Online confirmation is not available for this province.'
+			};
+			return;
+		}
+		await this.#persist({
+			token: this.token,
+			keys,
+			sessionId: body.sessionId,
+			province: body.province,
+			record: body.record,
+			challenge: body.challenge,
+			livenessEvidence: body.livenessEvidence,
+			livenessColour: body.livenessColour,
+			clockOffsetMs: Date.parse(body.challenge.issuedAt) - Date.now(),
+			flow: createFlow(body.province, Date.now(), body.attempts?.failures ?? 0),
+			results: {},
+			compat,
+			updatedAt: Date.now()
+		});
+		// Once the session is saved with its key, the separate copy is not needed.
+		await dropLinkKey(this.token);
+	}
+
+	/** Signs once, then sends; offline, the signed bundle waits in IndexedDB and goes when the network is back. */
+	submit = async () => {
+		if (!this.phone || this.#sending) return;
+		this.#sending = true;
+		this.problem = null;
+		try {
+			if (!this.phone.pending) await this.save({ pending: await signPhoneBundle(this.phone) });
+			const current = this.phone!;
+			const result = await postBundle(current.pending, {
+				photo: current.photo?.output,
+				signature: current.signature,
+				evidence: current.evidence?.map((c) => c.jpeg)
+			});
+			const at = Date.now();
+			if (result.kind === 'recorded') {
+				// The server sends the admission-number SMS when it grants one.
+				const flow = transition(current.flow, {
+					type: 'SUBMIT_SUCCEEDED',
+					admissionNumber: result.admissionNumber,
+					smsSent: !!result.admissionNumber,
+					at
+				});
+				// The evidence crops are dropped with the answer: the server has judged them.
+				await this.#persist({
+					...current,
+					pending: undefined,
+					evidence: undefined,
+					outcome: result.outcome,
+					outcomeReasons: result.reasons,
+					flow
+				});
+			} else if (result.kind === 'rejected') {
+				const flow = transition(current.flow, {
+					type: 'SUBMIT_REJECTED',
+					kind: 'refused',
+					reason: result.code,
+					message: { zh: result.zh, en: result.en },
+					at
+				});
+				// A refused bundle is not sent again unless the server asked to wait; a redone step signs a new one.
+				// The results, photo and signature stay on the phone.
+				const pending = flow.status === 'submitting' ? current.pending : undefined;
+				await this.#persist({ ...current, pending, flow });
+			} else if (!current.flow.submitQueued) {
+				await this.#persist({ ...current, flow: transition(current.flow, { type: 'SUBMIT_QUEUED', at }) });
+			}
+		} finally {
+			this.#sending = false;
+		}
+	};
+}
