@@ -4,6 +4,8 @@
 // (as sent, and gzipped as a compressing proxy would send them) are attached to the test's report.
 import { expect, test, type BrowserContext, type Request } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
+import { FLOW_STATUSES } from '../../src/lib/core/flow/index.ts';
+import type { FlowStatus } from '../../src/lib/core/flow/types.ts';
 import { browserWithSpeaker } from './support/browser.ts';
 import { DEMO_IDS, startOnPc } from './support/flow.ts';
 import {
@@ -18,19 +20,9 @@ import {
 	submit
 } from './support/phone.ts';
 
-/** The flow's screens in order; a file fetched while the phone shows one counts as fetched for that screen. */
-const SCREENS = [
-	'opening',
-	'consent',
-	'confirm_record',
-	'id_capture',
-	'liveness',
-	'photo',
-	'signature',
-	'review',
-	'submitting',
-	'done'
-] as const;
+/** The flow's screens in order (before the link is open, then the flow's); a file fetched while the phone shows
+ * one counts as fetched for that screen. */
+const SCREENS: readonly string[] = ['opening', ...FLOW_STATUSES];
 
 /** The list of staged files and their sha256: asked of the network by each loader, so not counted as a repeat. */
 const MANIFEST = /^\/models\/manifest\.json$/;
@@ -41,7 +33,7 @@ const MANIFEST = /^\/models\/manifest\.json$/;
  * needed from the card's portrait on; the person-segmentation model only for the photo step. The runtime may load
  * with the first model.
  */
-const EARLIEST: { pattern: RegExp; screen: (typeof SCREENS)[number] }[] = [
+const EARLIEST: { pattern: RegExp; screen: FlowStatus }[] = [
 	{ pattern: MANIFEST, screen: 'consent' },
 	{ pattern: /^\/models\/ocr\//, screen: 'consent' },
 	{ pattern: /^\/models\/data\//, screen: 'consent' },
@@ -145,7 +137,7 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 			const rule = EARLIEST.find((r) => r.pattern.test(f.path));
 			expect(rule, `${f.path}: no step is known to need it`).toBeDefined();
 			expect(
-				SCREENS.indexOf(f.screen as (typeof SCREENS)[number]),
+				SCREENS.indexOf(f.screen),
 				`${f.path} fetched on "${f.screen}", before "${rule!.screen}"`
 			).toBeGreaterThanOrEqual(SCREENS.indexOf(rule!.screen));
 		}

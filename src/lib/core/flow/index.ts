@@ -13,6 +13,6 @@ export {
 	transition,
 	usedAttempts
 } from './machine.ts';
-export { restoreFlow, serializeFlow } from './persist.ts';
+export { FLOW_STATUSES, restoreFlow, serializeFlow } from './persist.ts';
 export { failedStepResult } from './report.ts';
 export { refusalRemedy, type RefusalRemedy } from './refusal.ts';

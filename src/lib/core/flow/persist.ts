@@ -4,7 +4,8 @@ import { savedNotice } from './notices.ts';
 import { findPolicy } from '../policy/index.ts';
 import type { FlowState, FlowStatus } from './types.ts';
 
-const STATUSES: readonly FlowStatus[] = [
+/** Every status, those a flow goes through in their order first, then the ends. */
+export const FLOW_STATUSES: readonly FlowStatus[] = [
 	'consent',
 	'confirm_record',
 	'id_capture',
@@ -36,7 +37,7 @@ export function restoreFlow(saved: unknown): FlowState | null {
 	if (!value || typeof value !== 'object') return null;
 	const s = value as Partial<FlowState>;
 	if (s.version !== 1 || typeof s.policyId !== 'string' || !findPolicy(s.policyId)) return null;
-	if (!s.status || !STATUSES.includes(s.status)) return null;
+	if (!s.status || !FLOW_STATUSES.includes(s.status)) return null;
 	if (!Array.isArray(s.idSides) || !Array.isArray(s.failures) || typeof s.photoUploads !== 'object')
 		return null;
 	if (typeof s.startedAt !== 'number' || typeof s.updatedAt !== 'number') return null;
