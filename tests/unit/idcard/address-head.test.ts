@@ -16,6 +16,14 @@ describe('address head from the region table', () => {
 		expect(fix('云南省怒江族自治州泸水市文化大道865号')).toBe('云南省怒江傈僳族自治州泸水市文化大道865号');
 	});
 
+	it('takes the county a misread glyph points to over prefectures that are as close only because they are shorter', () => {
+		// 毫 for 亳: 安徽省亳州市蒙城县 is one edit away, and so are 安徽省滁州市, 宿州市 and 池州市 (X州市), but those
+		// explain 6 characters of the card where the county explains 9.
+		expect(fix('安徽省毫州市蒙城县中山花园7组53号')).toBe('安徽省亳州市蒙城县中山花园7组53号');
+		// Prefectures a glyph apart (滁州, 宿州, 亳州, 池州) stay as read when nothing after them chooses one.
+		expect(fix('安徽省毫州市')).toBe('安徽省毫州市');
+	});
+
 	it('leaves a correct head and everything after it as read', () => {
 		for (const address of [
 			'北京市朝阳区建国路88号',
@@ -23,6 +31,8 @@ describe('address head from the region table', () => {
 			'福建省福州市鼓楼区东街口'
 		])
 			expect(fix(address)).toBe(address);
+		// A head read exactly stays as read.
+		expect(fix('安徽省宿州市埇桥区中山花园7组53号')).toBe('安徽省宿州市埇桥区中山花园7组53号');
 		// Only the head is a closed list: a misread house number stays misread.
 		expect(fix('北京市朝阳区建国路8B号')).toBe('北京市朝阳区建国路8B号');
 	});

@@ -55,8 +55,8 @@ function matchHead(head: string, chars: string[]): HeadMatch {
 
 /**
  * The address with its head replaced by the closest place name: within the closest province, of the names within
- * the tolerance, those no
- * deeper name extends (a county over its prefecture and province), the one with the fewest edits. When two are
+ * the tolerance, those no deeper name extends (a county over its prefecture and province), the one that agrees with
+ * the most characters of the card, then with the fewest edits. When two are
  * equally close (two counties a glyph apart), the deepest name both start with is taken instead, if it is close.
  * Returns the address unchanged when its head already is a name, or no name is close enough.
  */
@@ -72,11 +72,17 @@ export function correctAddressHead(address: string, heads: AddressHeads): string
 	const candidates = (heads.byProvince.get(provinces[0].head) ?? [])
 		.map((h) => matchHead(h, chars))
 		.filter(close);
+	// Ranked by the characters of the card each explains: a county one glyph off (9 characters, 8 agreeing) over
+	// prefectures one glyph off only because they are shorter (滁州市, 宿州市 for 毫州市蒙城县).
+	const agreeing = (m: HeadMatch) => Array.from(m.head).length - m.distance;
 	const deepest = candidates
 		.filter((m) => !candidates.some((o) => o.head !== m.head && o.head.startsWith(m.head)))
-		.sort((a, b) => a.distance - b.distance);
-	if (!deepest.length) return address;
-	const tied = deepest.filter((m) => m.distance === deepest[0].distance);
+		.sort((a, b) => agreeing(b) - agreeing(a) || a.distance - b.distance);
+	// A head that already is a name stays, however many characters a longer near-miss would explain.
+	if (!deepest.length || deepest.some((m) => m.distance === 0)) return address;
+	const tied = deepest.filter(
+		(m) => agreeing(m) === agreeing(deepest[0]) && m.distance === deepest[0].distance
+	);
 	const best =
 		tied.length === 1
 			? tied[0]
