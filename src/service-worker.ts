@@ -8,7 +8,7 @@ import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
-import { STAGED_CACHE } from '$lib/runtime/web-staged';
+import { STAGED_CACHE, STAGED_MANIFEST } from '$lib/runtime/web-staged';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -18,6 +18,13 @@ const heavy = (path: string) => path.startsWith('/models/') || path.startsWith('
 const shell = [...build, ...files.filter((f) => !heavy(f)), ...prerendered];
 precacheAndRoute(shell.map((url) => ({ url, revision: version })));
 cleanupOutdatedCaches();
+
+// The manifest says which staged bytes are current: from the network while there is one (a returning phone sees a
+// new deployment's models), from the cache offline. Registered first, so the cache-first route below never has it.
+registerRoute(
+	({ url, sameOrigin }) => sameOrigin && url.pathname === `/${STAGED_MANIFEST}`,
+	new NetworkFirst({ cacheName: STAGED_CACHE, networkTimeoutSeconds: 4 })
+);
 
 // Staged files are content-checked by sha256 when loaded, so a cached copy is as good as the network's.
 registerRoute(

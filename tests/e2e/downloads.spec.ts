@@ -155,6 +155,12 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 		);
 		const refetched = again.filter((f) => paths.includes(new URL(f.path).pathname));
 		expect(refetched.map((f) => f.path)).toEqual([]);
+		// The manifest, though, is asked of the network each visit: a new deployment's models must reach a
+		// returning phone (offline, the service worker answers it from its cache).
+		await second.evaluate((p) => fetch(p).then((r) => r.json()), '/models/manifest.json');
+		await expect
+			.poll(() => again.filter((f) => MANIFEST.test(new URL(f.path).pathname)).length)
+			.toBeGreaterThan(0);
 	} finally {
 		await browser.close();
 	}

@@ -12,6 +12,9 @@ import { findModel, type StagedFile, type StagedManifest } from './manifest.ts';
  */
 export const STAGED_CACHE = 'zv-models';
 
+/** The staged manifest (which bytes are current), relative to where static/ is served. */
+export const STAGED_MANIFEST = 'models/manifest.json';
+
 /** Cache-first through STAGED_CACHE where Cache Storage exists (secure contexts), the network otherwise. */
 async function cacheFirst(input: string, fresh: boolean): Promise<Response> {
 	const cache = typeof caches === 'undefined' ? null : await caches.open(STAGED_CACHE).catch(() => null);
@@ -64,7 +67,7 @@ export function createStagedFetcher(options: StagedFetchOptions = {}): StagedFet
 	}
 
 	function manifest(): Promise<StagedManifest> {
-		manifestPromise ??= fetchManifest(url('models/manifest.json')).then(async (r) => {
+		manifestPromise ??= fetchManifest(url(STAGED_MANIFEST)).then(async (r) => {
 			if (!r.ok) throw new Error(`model manifest: HTTP ${r.status}; run \`npm run models\``);
 			return (await r.json()) as StagedManifest;
 		});
