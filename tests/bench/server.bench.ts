@@ -31,6 +31,7 @@ import {
 	type ServerProcess
 } from '../integration/server-process.ts';
 import { benchPeople, type BenchPerson } from './people.ts';
+import { streamLoad, type StreamItem, type StreamResult } from './stream-load.ts';
 
 const REQUESTS = Number(process.env.ZV_BENCH_REQUESTS ?? 600);
 const CONNECTIONS = Number(process.env.ZV_BENCH_CONNECTIONS ?? 8);
@@ -163,9 +164,9 @@ interface Row {
 	p99: number;
 	max: number;
 	/**
-	 * Measured rounds: with the face engine each round has at most one candidate per distinct person of the fixtures
-	 * (benchPeople), and the bench clears the embeddings of its earlier rounds between them (not measured), so every
-	 * request is a genuine first confirmation of its face in the province.
+	 * Measured windows (1 for a stream): with PGlite and the face engine each round has at most one candidate per
+	 * distinct person of the fixtures (benchPeople), and the bench clears the embeddings of its earlier rounds between
+	 * them (not measured), so every request is a genuine first confirmation of its face in the province.
 	 */
 	measuredRounds: number;
 	/**
@@ -333,7 +334,11 @@ const chunks = <T>(items: T[], size: number): T[][] =>
 	Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
- * One configuration. With the face engine the requests go in rounds of at most one candidate per distinct person
+ * One configuration. Where the bench can delete embeddings while the servers run (PostgreSQL) or there are none (face
+ * engine off), one sustained stream (stream-load.ts): with the face engine at most one request per distinct person
+ * in flight, and each answered candidate's embedding deleted before that person's next request, a statement whose
+ * database CPU is counted. Otherwise (PGlite with the face engine) the requests go in rounds of at most one
+ * candidate per distinct person
  * (the duplicate search covers the province: a second candidate with a face already confirmed is held for review,
  * which skips the password and flatters the figure). Between rounds the bench deletes the face embeddings its earlier
  * rounds stored, a bench-only step outside the measured time (the search over a province's many embeddings is what
@@ -412,11 +417,37 @@ async function runOne(c: RunConfig): Promise<Row> {
 		};
 		const pids = () => servers.map((server) => server.child.pid!);
 		const deal = (round: Body[]) => servers.map((_, i) => round.filter((_, j) => j % servers.length === i));
-		for (const round of warm) {
-			await Promise.all(deal(round).map((share, i) => load(servers[i].origin, share, 2)));
+		// PostgreSQL (or no face engine): one sustained stream, each answered candidate's embedding deleted at once.
+		const streaming = !restarts;
+		const streamConnections = c.face ? Math.min(CONNECTIONS, people.length) : CONNECTIONS;
+		/** Bodies from `offset` on as stream items: dealt out among the servers, each with its person. */
+		const streamItems = (slice: Body[], offset: number): StreamItem[] =>
+			slice.map((b, j) => ({
+				...b,
+				origin: servers[(offset + j) % servers.length].origin,
+				person: c.face ? people[(offset + j) % people.length].name : String(offset + j)
+			}));
+		// One statement at a time on the bench's one connection (answers arrive together).
+		let forgetting: Promise<unknown> = Promise.resolve();
+		const forgetFace = (id: string) =>
+			(forgetting = forgetting.then(() =>
+				bench!.query(
+					'delete from face_embeddings where candidate_id = (select id from candidates where id_number = $1)',
+					[id]
+				)
+			));
+		const release = c.face ? (i: number) => forgetFace(ids[warmups + i]).then(() => {}) : undefined;
+		if (streaming) {
+			await streamLoad(streamItems(bodies.slice(0, warmups), 0), streamConnections, (i) =>
+				c.face ? forgetFace(ids[i]).then(() => {}) : Promise.resolve()
+			);
 			await untilIdle(pids(), () => pendingPasswordJobs(c.env, false, bench ?? undefined));
-			await clear();
-		}
+		} else
+			for (const round of warm) {
+				await Promise.all(deal(round).map((share, i) => load(servers[i].origin, share, 2)));
+				await untilIdle(pids(), () => pendingPasswordJobs(c.env, false, bench ?? undefined));
+				await clear();
+			}
 
 		const sample = () => {
 			const p = pids();
@@ -445,23 +476,13 @@ async function runOne(c: RunConfig): Promise<Row> {
 		let errors = 0;
 		const statusCodes: Record<string, number> = {};
 		loads.length = 0;
-		for (const [index, round] of measured.entries()) {
+		/** One measured window: CPU of the servers, their threads, the database and this process around `run`. */
+		const window = async (run: () => Promise<Omit<StreamResult, 'seconds'> & { seconds: number }>) => {
 			const threadsBefore = threadsSample();
 			const before = sample();
 			const clientBefore = process.cpuUsage();
-			const started = performance.now();
-			const shares = deal(round);
-			const runs = await Promise.all(
-				shares.map((share, i) =>
-					load(
-						servers[i].origin,
-						share,
-						Math.max(1, Math.min(share.length, Math.floor(CONNECTIONS / c.instances)))
-					)
-				)
-			);
-			// Up to the last response: autocannon reports completion on its one-second tick.
-			seconds += (Math.max(...runs.map((r) => r.lastResponseAt)) - started) / 1000;
+			const r = await run();
+			seconds += r.seconds;
 			const after = sample();
 			for (let i = 0; i < 3; i++)
 				cpu[i] =
@@ -476,15 +497,44 @@ async function runOne(c: RunConfig): Promise<Row> {
 			afterSeconds =
 				afterSeconds === null || drain.cpuSeconds === null ? null : afterSeconds + drain.cpuSeconds;
 			drainSeconds += drain.seconds;
-			for (const r of runs) {
-				latencies.push(...r.latencies);
-				sent += r.result.requests.sent;
-				ok += r.result['2xx'];
-				errors += r.result.non2xx + r.result.errors + r.result.timeouts;
-				for (const [code, v] of Object.entries(r.result.statusCodeStats ?? {}))
-					statusCodes[code] = (statusCodes[code] ?? 0) + (v as { count: number }).count;
+			latencies.push(...r.latencies);
+			sent += r.sent;
+			ok += r.ok;
+			errors += r.errors;
+			for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+		};
+		if (streaming) {
+			await window(() => streamLoad(streamItems(bodies.slice(warmups), warmups), streamConnections, release));
+		} else {
+			for (const [index, round] of measured.entries()) {
+				await window(async () => {
+					const started = performance.now();
+					const shares = deal(round);
+					const runs = await Promise.all(
+						shares.map((share, i) =>
+							load(
+								servers[i].origin,
+								share,
+								Math.max(1, Math.min(share.length, Math.floor(CONNECTIONS / c.instances)))
+							)
+						)
+					);
+					const statusCodes: Record<string, number> = {};
+					for (const r of runs)
+						for (const [code, v] of Object.entries(r.result.statusCodeStats ?? {}))
+							statusCodes[code] = (statusCodes[code] ?? 0) + (v as { count: number }).count;
+					return {
+						// Up to the last response: autocannon reports completion on its one-second tick.
+						seconds: (Math.max(...runs.map((r) => r.lastResponseAt)) - started) / 1000,
+						latencies: runs.flatMap((r) => r.latencies),
+						sent: sum(runs.map((r) => r.result.requests.sent))!,
+						ok: sum(runs.map((r) => r.result['2xx']))!,
+						errors: sum(runs.map((r) => r.result.non2xx + r.result.errors + r.result.timeouts))!,
+						statusCodes
+					};
+				});
+				if (index < measured.length - 1) await clear();
 			}
-			if (index < measured.length - 1) await clear();
 		}
 		const measuredLoads = [...loads];
 		const perVerification = (s: number | null) =>
@@ -514,7 +564,7 @@ async function runOne(c: RunConfig): Promise<Row> {
 			p50: percentile(latencies, 50),
 			p99: percentile(latencies, 99),
 			max: Math.round(latencies.at(-1) ?? 0),
-			measuredRounds: measured.length,
+			measuredRounds: streaming ? 1 : measured.length,
 			serverCpuMs,
 			loopCpuMs: perVerification(cpu[1]),
 			afterCpuMs,
@@ -778,7 +828,7 @@ for (const r of rows) {
 	console.log(`  ${r.backend.padEnd(15)} ${engine(r.face)}  ${r.province.padEnd(9)} ${threads}`);
 }
 console.log(
-	"With the face engine every row runs in rounds of one candidate per distinct person of the fixtures, the bench clearing the embeddings of earlier rounds between them (unmeasured), so each request is a first confirmation of its face; outcomes shows what was recorded (anything but confirmed there flatters the row). Without the engine every submission is review and Hubei sends no password. server cpu = the server process per verification until each round's last answer; after = from then until idle (the password jobs); loop = its event-loop thread alone; db = the PostgreSQL cluster; client = autocannon; cpu ceiling = cores x 1000 / (server + after + db + client)."
+	"With the face engine each request is a first confirmation of its face: on PostgreSQL one sustained stream with at most one request per distinct person of the fixtures in flight, the bench deleting each answered candidate's embedding before that person's next request (counted: db); on PGlite rounds of one candidate per person, the bench clearing embeddings between them (unmeasured, with a server restart). outcomes shows what was recorded (anything but confirmed there flatters the row). Without the engine every submission is review and Hubei sends no password; that row is one stream. server cpu = the server process per verification until the last answer (of each round); after = from then until idle (the password jobs); loop = its event-loop thread alone; db = the PostgreSQL cluster; client = this process (the load generator); cpu ceiling = cores x 1000 / (server + after + db + client)."
 );
 
 /** The targets of issues 14 and 19 (item 4), each with its figure and the load while it was measured. */
