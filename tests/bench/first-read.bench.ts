@@ -3,6 +3,8 @@
 // Each run is a fresh browser profile (a first visit: models downloaded from localhost, nothing cached). Two
 // conditions: the candidate agrees at once, or reads the consent screen for ZV_BENCH_READ_S seconds (default 8),
 // which is when the card reader loads. Writes bench/out/first-read.json. Run: npx tsx tests/bench/first-read.bench.ts
+// (ZV_BENCH_TRACE=1 also prints each request that finished during a read, with its time since the card was chosen:
+// what the read waited for).
 import { chromium, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

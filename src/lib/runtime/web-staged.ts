@@ -96,20 +96,24 @@ export function createStagedFetcher(options: StagedFetchOptions = {}): StagedFet
 		return bytes;
 	}
 
+	/** The file's bytes if they pass their check, else null (`fresh`: the error as thrown). */
+	async function verified(entry: StagedFile, fresh: boolean): Promise<Uint8Array | null> {
+		const bytes = await download(entry, fresh).catch((error: unknown) => {
+			if (fresh) throw error;
+			return null;
+		});
+		if (!bytes) return null;
+		const sha = await sha256Hex(bytes);
+		if (sha === entry.sha256) return bytes;
+		if (fresh) throw new Error(`model "${entry.id}": sha256 mismatch (${sha} ≠ ${entry.sha256})`);
+		return null;
+	}
+
 	async function fetchVerified(id: string): Promise<Uint8Array> {
 		const entry = findModel(await manifest(), id);
-		// A cached copy that fails its check (an older deployment's file, a damaged entry) is fetched again once.
-		for (const fresh of [false, true]) {
-			const bytes = await download(entry, fresh).catch((error: unknown) => {
-				if (fresh) throw error;
-				return null;
-			});
-			if (!bytes) continue;
-			const sha = await sha256Hex(bytes);
-			if (sha === entry.sha256) return bytes;
-			if (fresh) throw new Error(`model "${id}": sha256 mismatch (${sha} ≠ ${entry.sha256})`);
-		}
-		throw new Error(`model "${id}": not fetched`);
+		// A cached copy that fails its check (an older deployment's file, a damaged entry) is fetched again once;
+		// the fresh attempt throws rather than answer null.
+		return (await verified(entry, false)) ?? (await verified(entry, true))!;
 	}
 
 	return { manifest, fetchVerified };
