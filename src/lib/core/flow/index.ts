@@ -10,6 +10,7 @@ export {
 	isTerminal,
 	missingSteps,
 	photoUploadsLeft,
+	step,
 	transition,
 	usedAttempts
 } from './machine.ts';
