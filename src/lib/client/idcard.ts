@@ -125,6 +125,18 @@ export function idCardStepResult(
 	};
 }
 
+/** The idcard step when the card was not read on the phone (models not loaded, a read that threw): staff read it. */
+export function unreadCardResult(failure: string | null): StepResult {
+	return {
+		kind: 'idcard',
+		passed: false,
+		scores: {},
+		reasons: ['idcard.not_read'],
+		models: [],
+		details: { engine: 'none', note: 'the card was not read on the phone', error: failure }
+	};
+}
+
 function readingsConfidence(readings: Partial<Record<CardSide, SideReading>>): Record<string, number> {
 	const out: Record<string, number> = {};
 	for (const r of Object.values(readings))
@@ -139,9 +151,10 @@ function readingsConfidence(readings: Partial<Record<CardSide, SideReading>>): R
 export async function portraitSimilarity(
 	portrait: ImageData,
 	live: ImageData,
-	threshold: number
+	threshold: number,
+	signal?: AbortSignal
 ): Promise<{ similarity: number; threshold: number; match: boolean } | null> {
-	const { api, info } = faceWorker();
+	const { api, info } = faceWorker(undefined, signal);
 	await info;
 	const [cardFaces, liveFaces] = [await api.detect(portrait), await api.detect(live)];
 	const best = <T extends { score: number }>(faces: T[]) =>
@@ -158,7 +171,7 @@ export async function portraitSimilarity(
 /**
  * Adds the live face's similarity to a reference face (the ID card portrait, or the accepted photo where the policy
  * compares the photo with the live face) to a liveness result, under `${key}Similarity`, `${key}Match`,
- * `${key}Threshold` and `${key}Note`. The liveness screen fails the attempt on a mismatch; the server re-checks the
+ * `${key}Threshold` and `${key}Note`. The flow's livenessVerdict fails the attempt on a mismatch; the server re-checks the
  * similarity against the policy's threshold. A failure to measure (no face on either image, models not loaded) is
  * recorded as such, not hidden, and the server holds such a bundle for manual review.
  */
@@ -167,14 +180,17 @@ export async function withFaceComparison(
 	key: 'idPortrait' | 'photo',
 	reference: ImageData | undefined,
 	live: ImageData | null,
-	threshold: number
+	threshold: number,
+	signal?: AbortSignal
 ): Promise<StepResult> {
 	if (!reference || !live) return result;
 	let match: Awaited<ReturnType<typeof portraitSimilarity>> = null;
 	let error: string | null = null;
 	try {
-		match = await portraitSimilarity(reference, live, threshold);
+		match = await portraitSimilarity(reference, live, threshold, signal);
 	} catch (e) {
+		// Leaving the screen is not a failed comparison: nothing is recorded for an attempt abandoned.
+		if (signal?.aborted) throw e;
 		error = errorText(e);
 	}
 	return {

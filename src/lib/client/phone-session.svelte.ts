@@ -21,20 +21,14 @@ import {
 	failedStepResult,
 	isTerminal,
 	restoreFlow,
+	step,
 	transition,
+	type FlowEffect,
 	type FlowEvent
 } from '../core/flow/index.ts';
 import { findPolicy } from '../core/policy/index.ts';
 import type { Text } from '../core/text.ts';
 import type { Dispatch } from '../ui/flow/types.ts';
-
-/** Failures the phone finds itself; the server counted those it found (a refused submission) already. */
-const REPORTED: readonly FlowEvent['type'][] = [
-	'LIVENESS_FAILED',
-	'FACE_MISMATCH',
-	'PHOTO_REJECTED',
-	'PHOTO_MISMATCH'
-];
 
 export class PhoneSession {
 	phone = $state<PhoneState | null>(null);
@@ -68,23 +62,33 @@ export class PhoneSession {
 	dispatch: Dispatch = async (event, patch = {}) => {
 		const phone = this.phone;
 		if (!phone) return;
-		const flow = transition(phone.flow, { ...event, at: Date.now() } as FlowEvent);
-		const next: PhoneState = { ...phone, ...patch, flow };
-		const failure = flow.failures.length > phone.flow.failures.length ? flow.failures.at(-1) : undefined;
-		if (failure && REPORTED.includes(event.type)) {
-			// Signed and queued with the failure itself, so a reload or a lost network cannot drop it.
-			const report = await signAttempt(next, flow.failures.length, failedStepResult(next.results, failure));
-			next.attemptOutbox = [...(phone.attemptOutbox ?? []), report];
-		}
-		if (event.type === 'REQUEST_MANUAL_REVIEW' && flow.status === 'manual_review')
-			next.reviewRequest = await signReview(next);
-		// Signed with the consent itself, so the server records the versions accepted even after a lost network.
-		if (flow.consent?.versions && flow.consent !== phone.flow.consent)
-			next.consentRecord = await signConsent(next, flow.consent.versions);
+		const { state: flow, effects } = step(phone.flow, { ...event, at: Date.now() } as FlowEvent);
+		let next: PhoneState = { ...phone, ...patch, flow };
+		// Signed before the state is saved, so a reload or a lost network cannot drop a report or a request.
+		for (const effect of effects) next = await this.#recordEffect(effect, next);
 		await this.#persist(next);
 		if (next.attemptOutbox?.length || next.reviewRequest || next.consentRecord) void this.sendQueued();
-		if (flow.status === 'submitting' && event.type === 'SUBMIT') await this.submit();
+		if (effects.some((e) => e.type === 'submit')) await this.submit();
 	};
+
+	/** Signs and queues what an effect asks for with the state itself; sending is left to sendQueued() and submit(). */
+	async #recordEffect(effect: FlowEffect, next: PhoneState): Promise<PhoneState> {
+		switch (effect.type) {
+			case 'report_failure': {
+				const step = failedStepResult(next.results, effect.failure);
+				const report = await signAttempt(next, next.flow.failures.length, step);
+				return { ...next, attemptOutbox: [...(next.attemptOutbox ?? []), report] };
+			}
+			case 'request_review':
+				return { ...next, reviewRequest: await signReview(next) };
+			case 'record_consent':
+				return { ...next, consentRecord: await signConsent(next, effect.versions) };
+			case 'discard_submission':
+				return { ...next, pending: undefined };
+			case 'submit':
+				return next;
+		}
+	}
 
 	/**
 	 * Sends queued failure reports in order (the server's count, and its "no attempts left", moves the flow), then
@@ -259,17 +263,18 @@ export class PhoneSession {
 					flow
 				});
 			} else if (result.kind === 'rejected') {
-				const flow = transition(current.flow, {
+				const { state: flow, effects } = step(current.flow, {
 					type: 'SUBMIT_REJECTED',
 					kind: 'refused',
 					reason: result.code,
 					message: { zh: result.zh, en: result.en },
 					at
 				});
-				// A refused bundle is not sent again unless the server asked to wait; a redone step signs a new one.
-				// The results, photo and signature stay on the phone.
-				const pending = flow.status === 'submitting' ? current.pending : undefined;
-				await this.#persist({ ...current, pending, flow });
+				// A refused bundle is sent again only where the server asked to wait; the results, photo and signature
+				// stay on the phone either way.
+				let next: PhoneState = { ...current, flow };
+				for (const effect of effects) next = await this.#recordEffect(effect, next);
+				await this.#persist(next);
 			} else if (!current.flow.submitQueued) {
 				await this.#persist({ ...current, flow: transition(current.flow, { type: 'SUBMIT_QUEUED', at }) });
 			}

@@ -20,6 +20,8 @@ export interface PhotoStepOptions {
 	onProgress?: (loaded: number, total: number) => void;
 	/** The ID card portrait the photo's face is compared with (policy compareWith id_portrait), at spec.minFaceMatch. */
 	idPortrait?: ImageData;
+	/** Aborted when the screen goes: the worker calls still queued are dropped. */
+	signal?: AbortSignal;
 }
 
 /** What the photo step does for a province, all read from its resolved policy; null without a photo upload. */
@@ -42,13 +44,6 @@ export function photoStepPlan(policy: ProvincePolicy): PhotoStepPlan | null {
 	};
 }
 
-/**
- * A photo that keeps every rule but shows someone other than the ID card's person: a photo-match failure the
- * attempt limit may count. A photo that also breaks another rule is simply redone first.
- */
-export const isPhotoMismatch = (evidence: PhotoEvidence) =>
-	evidence.reasons.length > 0 && evidence.reasons.every((r) => r.code === 'FACE_MISMATCH');
-
 const messages = (list: readonly PhotoReason[]) => list.map((r) => ({ code: r.code, zh: r.zh, en: r.en }));
 
 /** The file rules alone: what the phone can say before (or without) the models. */
@@ -69,10 +64,10 @@ export async function photoEvidence(
 	bytes: Uint8Array,
 	options: PhotoStepOptions
 ): Promise<PhotoEvidence> {
-	const { spec, processed } = options;
+	const { spec, processed, signal } = options;
 	const progress = combinedProgress(options.onProgress);
-	const face = faceWorker(progress('face'));
-	const photo = processed ? segmentingPhotoWorker(progress('segmentation')) : null;
+	const face = faceWorker(progress('face'), signal);
+	const photo = processed ? segmentingPhotoWorker(progress('segmentation'), signal) : null;
 	await face.info;
 	// Without the segmentation model make() still replaces a plain backdrop (measures.segmentation says which ran).
 	const segmentation = photo
@@ -83,8 +78,8 @@ export async function photoEvidence(
 		: null;
 	const frame = await fileToImageData(file);
 	const measurement = await face.api.measureStill(frame);
-	const match = options.idPortrait ? await idPortraitMatch(options.idPortrait, frame, spec) : null;
-	const worker = photo?.api ?? photoWorker();
+	const match = options.idPortrait ? await idPortraitMatch(options.idPortrait, frame, spec, signal) : null;
+	const worker = photo?.api ?? photoWorker(signal);
 	if (processed) {
 		const made = await worker.make(frame, measurement, spec, match?.similarity);
 		const measures = {
@@ -117,8 +112,8 @@ export async function photoEvidence(
  * The photo's face against the card portrait's. When either has no face the comparison is recorded as not made
  * (the server's own evidence still decides), never as a match.
  */
-async function idPortraitMatch(portrait: ImageData, frame: ImageData, spec: PhotoSpec) {
-	const match = await portraitSimilarity(portrait, frame, spec.minFaceMatch);
+async function idPortraitMatch(portrait: ImageData, frame: ImageData, spec: PhotoSpec, signal?: AbortSignal) {
+	const match = await portraitSimilarity(portrait, frame, spec.minFaceMatch, signal);
 	return {
 		similarity: match?.similarity,
 		measures: {

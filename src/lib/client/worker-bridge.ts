@@ -26,6 +26,8 @@ export interface WorkerBridge<Api, Ready> {
 	call<T>(fn: (api: Comlink.Remote<Api>) => Promise<T>, signal?: AbortSignal): Promise<T>;
 	/** The worker's methods, each call queued as call() does. */
 	readonly api: Comlink.Remote<Api>;
+	/** The worker's methods with every call tied to `signal`: aborting it drops the calls still queued. */
+	abortable(signal?: AbortSignal): Comlink.Remote<Api>;
 	/** Starts the worker if needed and loads its models; a failed load stops the worker and is forgotten, so the next
 	 * ready() tries again and calls meanwhile run on a worker without them. */
 	ready(onProgress?: Progress): Promise<Ready>;
@@ -151,18 +153,23 @@ export function createWorkerBridge<Api, Ready = void>(
 		return Promise.race([settled, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 	};
 
-	const api = new Proxy({} as Comlink.Remote<Api>, {
-		get(_, name) {
-			// Not a thenable: awaiting or returning the bridge's api must not call the worker.
-			if (name === 'then' || typeof name === 'symbol') return undefined;
-			return (...args: unknown[]) =>
-				call((remote) => (remote as Record<string, (...a: unknown[]) => Promise<unknown>>)[name](...args));
-		}
-	});
+	const abortable = (signal?: AbortSignal): Comlink.Remote<Api> =>
+		new Proxy({} as Comlink.Remote<Api>, {
+			get(_, name) {
+				// Not a thenable: awaiting or returning the bridge's api must not call the worker.
+				if (name === 'then' || typeof name === 'symbol') return undefined;
+				return (...args: unknown[]) =>
+					call(
+						(remote) => (remote as Record<string, (...a: unknown[]) => Promise<unknown>>)[name](...args),
+						signal
+					);
+			}
+		});
 
 	return {
 		call,
-		api,
+		api: abortable(),
+		abortable,
 		ready,
 		get running() {
 			return current !== null;

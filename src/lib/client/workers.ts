@@ -21,7 +21,8 @@ const frameProbe = createWorkerBridge<FrameProbeApi>({
 	idleMs: IDLE_MS
 });
 
-export const frameProbeWorker = (): Comlink.Remote<FrameProbeApi> => frameProbe.api;
+export const frameProbeWorker = (signal?: AbortSignal): Comlink.Remote<FrameProbeApi> =>
+	frameProbe.abortable(signal);
 
 const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
 	start: () =>
@@ -31,12 +32,18 @@ const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
 	load: (api, onProgress) => api.init(onProgress, { numThreads: threads(), engine: { ...CAMERA_LOOP } })
 });
 
-/** Starts the face worker and loads its models once; progress is reported in bytes over every model file. */
-export function faceWorker(onProgress?: Progress): {
+/**
+ * Starts the face worker and loads its models once; progress is reported in bytes over every model file. Calls
+ * through `api` still queued when `signal` aborts are dropped (a screen left cancels its work).
+ */
+export function faceWorker(
+	onProgress?: Progress,
+	signal?: AbortSignal
+): {
 	api: Comlink.Remote<FaceWorkerApi>;
 	info: Promise<FaceWorkerInfo>;
 } {
-	return { api: face.api, info: face.ready(onProgress) };
+	return { api: face.abortable(signal), info: face.ready(onProgress) };
 }
 
 /** The core's rule (inferenceThreads), with what this page knows of the device and the compatibility check. */
@@ -64,14 +71,17 @@ const photo = createWorkerBridge<PhotoWorkerApi, { model: string }>({
 	idleMs: IDLE_MS
 });
 
-export const photoWorker = (): Comlink.Remote<PhotoWorkerApi> => photo.api;
+export const photoWorker = (signal?: AbortSignal): Comlink.Remote<PhotoWorkerApi> => photo.abortable(signal);
 
 /** The photo worker with its segmentation model loaded (once, with byte progress); a failed load is retried next time. */
-export function segmentingPhotoWorker(onProgress?: Progress): {
+export function segmentingPhotoWorker(
+	onProgress?: Progress,
+	signal?: AbortSignal
+): {
 	api: Comlink.Remote<PhotoWorkerApi>;
 	ready: Promise<{ model: string }>;
 } {
-	return { api: photo.api, ready: photo.ready(onProgress) };
+	return { api: photo.abortable(signal), ready: photo.ready(onProgress) };
 }
 
 const ocr = createWorkerBridge<OcrWorkerApi, { runtime: string }>({
@@ -82,11 +92,14 @@ const ocr = createWorkerBridge<OcrWorkerApi, { runtime: string }>({
 });
 
 /** ID card OCR (two models, ~15 MB): loaded once with byte progress, terminated when the ID step ends. */
-export function ocrWorker(onProgress?: Progress): {
+export function ocrWorker(
+	onProgress?: Progress,
+	signal?: AbortSignal
+): {
 	api: Comlink.Remote<OcrWorkerApi>;
 	ready: Promise<{ runtime: string }>;
 } {
-	return { api: ocr.api, ready: ocr.ready(onProgress) };
+	return { api: ocr.abortable(signal), ready: ocr.ready(onProgress) };
 }
 
 export const disposeOcrWorker = (): void => ocr.dispose();

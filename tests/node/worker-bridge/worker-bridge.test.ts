@@ -117,6 +117,17 @@ describe('createWorkerBridge', () => {
 		expect(await bridge.api.events()).toEqual(['start 1', 'end 1']);
 	});
 
+	test("abortable(signal)'s methods take the signal: aborting drops what a screen queued", async () => {
+		const { bridge } = harness();
+		const controller = new AbortController();
+		const first = bridge.api.step(1, 200);
+		const queued = bridge.abortable(controller.signal).step(2, 0);
+		controller.abort(new Error('left the step'));
+		await expect(queued).rejects.toThrow('left the step');
+		expect(await first).toBe(1);
+		expect(await bridge.api.events()).toEqual(['start 1', 'end 1']);
+	});
+
 	test('dispose rejects a call in flight instead of leaving it (and the queue behind it) waiting', async () => {
 		const { bridge, exits } = harness();
 		await bridge.ready();

@@ -10,9 +10,19 @@ export {
 	isTerminal,
 	missingSteps,
 	photoUploadsLeft,
+	step,
 	transition,
 	usedAttempts
 } from './machine.ts';
 export { FLOW_STATUSES, restoreFlow, serializeFlow } from './persist.ts';
 export { failedStepResult } from './report.ts';
 export { refusalRemedy, type RefusalRemedy } from './refusal.ts';
+export {
+	acceptedPhotoResult,
+	isPhotoMismatch,
+	livenessVerdict,
+	photoVerdict,
+	signatureResult,
+	type CheckedPhoto,
+	type LivenessEvent
+} from './verdicts.ts';

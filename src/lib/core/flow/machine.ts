@@ -1,11 +1,20 @@
-// The candidate flow as a pure reducer: transition(state, event) -> state. The province policy (looked up by the
-// id stored in the state) decides the steps, their order and every limit; the server enforces the same limits.
+// The candidate flow as a pure reducer: step(state, event) -> the next state and the effects it asks for (a failure
+// report, a submission, …). The province policy (looked up by the id stored in the state) decides the steps, their
+// order and every limit; the server enforces the same limits.
 import { getPolicy } from '../policy/index.ts';
 import { FACE_MISMATCH_REASON, PHOTO_MISMATCH_REASON } from '../policy/steps.ts';
 import type { ExhaustedOutcome, FailureKind, FlowStep, ProvincePolicy } from '../policy/types.ts';
 import { notice } from './notices.ts';
 import { refusalRemedy } from './refusal.ts';
-import type { FailureRecord, FlowEvent, FlowState, FlowStatus, Notice } from './types.ts';
+import type {
+	FailureRecord,
+	FlowEffect,
+	FlowEvent,
+	FlowState,
+	FlowStatus,
+	FlowStepResult,
+	Notice
+} from './types.ts';
 
 /** Steps a failed attempt can be retried from (they produce verification evidence). */
 const RETRYABLE: readonly FlowStep[] = ['id_capture', 'liveness', 'photo'];
@@ -172,7 +181,34 @@ export function missingSteps(state: FlowState): FlowStep[] {
 	return missing;
 }
 
+/** The next state and what the phone has to do about it. */
+export function step(state: FlowState, event: FlowEvent): FlowStepResult {
+	const next = reduce(state, event);
+	return { state: next, effects: effectsOf(state, event, next) };
+}
+
 export function transition(state: FlowState, event: FlowEvent): FlowState {
+	return step(state, event).state;
+}
+
+/** Failures the server found itself (a refused submission): it counted them already, so they are not reported. */
+const FOUND_BY_SERVER: readonly FlowEvent['type'][] = ['SUBMIT_REJECTED'];
+
+function effectsOf(before: FlowState, event: FlowEvent, after: FlowState): FlowEffect[] {
+	const effects: FlowEffect[] = [];
+	const failure = after.failures.length > before.failures.length ? after.failures.at(-1) : undefined;
+	if (failure && !FOUND_BY_SERVER.includes(event.type)) effects.push({ type: 'report_failure', failure });
+	if (after.consent?.versions && after.consent !== before.consent)
+		effects.push({ type: 'record_consent', versions: after.consent.versions });
+	if (event.type === 'REQUEST_MANUAL_REVIEW' && after.status === 'manual_review')
+		effects.push({ type: 'request_review' });
+	if (event.type === 'SUBMIT' && after.status === 'submitting') effects.push({ type: 'submit' });
+	if (event.type === 'SUBMIT_REJECTED' && before.status === 'submitting' && after.status !== 'submitting')
+		effects.push({ type: 'discard_submission' });
+	return effects;
+}
+
+function reduce(state: FlowState, event: FlowEvent): FlowState {
 	const policy = getPolicy(state.policyId);
 	const at = event.at;
 	const notAllowed = (): FlowState =>

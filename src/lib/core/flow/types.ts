@@ -127,3 +127,24 @@ export type FlowEvent =
 	| { type: 'SERVER_COUNT'; failures: number; exhausted: readonly ExhaustedOutcome[] | null; at: number }
 	| { type: 'RETRY'; step?: FlowStep; at: number }
 	| { type: 'REQUEST_MANUAL_REVIEW'; at: number };
+
+/**
+ * What a transition asks the outside world to do; the phone session carries these out (signing, queueing,
+ * sending), so which events lead to a report or a submission is decided here and nowhere else.
+ */
+export type FlowEffect =
+	/** A failure the phone found: signed with the step's result and queued for the server to count. */
+	| { type: 'report_failure'; failure: FailureRecord }
+	/** Consent to these document versions: signed and sent, so the server records what was accepted. */
+	| { type: 'record_consent'; versions: DocumentVersions }
+	/** Manual review was asked for: signed and sent once the queued failure reports are on the server. */
+	| { type: 'request_review' }
+	/** Sign the bundle and send it (or queue it until the network is back). */
+	| { type: 'submit' }
+	/** The signed bundle is not to be sent again: a redone step signs a new one. */
+	| { type: 'discard_submission' };
+
+export interface FlowStepResult {
+	state: FlowState;
+	effects: FlowEffect[];
+}
