@@ -80,6 +80,11 @@ const api = {
 		return need().measure(toRgba(frame), t);
 	},
 
+	/** Forgets the tracked box: the camera loop's next frames are of another size. */
+	resetTracking(): void {
+		need().resetTracking();
+	},
+
 	/** Measurements of a still picture (a photo): never a box tracked from another image. */
 	measureStill(frame: FrameInput): Promise<FaceMeasurement> {
 		need().resetTracking();

@@ -21,7 +21,7 @@ const api = {
 		onProgress?: (loaded: number, total: number, id: string) => void,
 		options: { numThreads?: number } = {}
 	): Promise<{ runtime: string; crossOriginIsolated: boolean; threads: number }> {
-		// numThreads: the benchmark compares 1 and 2; the app leaves it to web-ort.ts (2 when isolated).
+		// numThreads: the app passes the core rule (client/workers.ts); unset, web-ort.ts decides (2 when isolated).
 		const rt = (runtime ??= createWebRuntime({ onProgress, numThreads: options.numThreads }));
 		// The dictionary and region table are data, not models: from our origin, checked against the manifest.
 		reader ??= Promise.all([rt.fetchVerified('ocr.keys'), rt.fetchVerified('idcard.regions')]).then(

@@ -8,6 +8,7 @@ import type { FaceWorkerApi } from '../../../workers/face.worker.ts';
 import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
 import { resizeFace } from '$lib/core/face/geometry';
 import { TOO_DARK } from '$lib/core/face/quality';
+import { SLOW_CAMERA_LOOP } from '$lib/core/face/camera-loop';
 import type { RgbaImage } from '$lib/core/image/types';
 import { median } from '$lib/client/motion';
 import {
@@ -155,6 +156,13 @@ export async function runFaceLiveness(
 	let lastFullAt = -Infinity;
 	let lastGrabAt = -Infinity;
 	const captureLag: number[] = [];
+	/**
+	 * Set once the phone is too slow for full-size frames (SLOW_CAMERA_LOOP): the loop then measures small frames
+	 * and grabs a full one only when a sample is due. Evidence frames are full-size frames, so a capture that asks
+	 * for evidence keeps measuring full-size frames.
+	 */
+	let smallFrames = false;
+	let overBudget = 0;
 	/** The colour challenge's sequence starts on the first frame and the loop runs at least until it is over. */
 	const colourSamples: ColourSample[] = [];
 	let colourShown: ScreenColour | null = null;
@@ -202,8 +210,9 @@ export async function runFaceLiveness(
 			const previous = reading[reading.length - 1]?.t ?? -Infinity;
 			if (t - lastGrabAt >= READING_CAPTURE_MS && at > previous) {
 				lastGrabAt = t;
-				const small = cb.frame(READING_WIDTH);
+				// The thumbnail first, right after the frame clock: see the camera loop below.
 				const thumbnail = cb.thumbnail();
+				const small = cb.frame(READING_WIDTH);
 				if (!small || !thumbnail) break;
 				const m = motion.push(thumbnail);
 				if (m !== null) motions.push(m);
@@ -219,8 +228,15 @@ export async function runFaceLiveness(
 			spent.wait += performance.now() - waited;
 			continue;
 		}
-		const frame = cb.frame();
+		// The motion thumbnail is grabbed first, right after the frame clock said a new frame came: grabbed after the
+		// frame, on a slow phone the camera had often moved on by then, the next loop took that same frame's
+		// thumbnail again and the motion of 0 counted towards a still picture (models/notes/budget-phones.md).
 		const thumbnail = cb.thumbnail();
+		const last = kept[kept.length - 1];
+		const sampleDue = !last || t - last.t >= sampleEvery;
+		const frame = smallFrames ? cb.frame(SLOW_CAMERA_LOOP.frameWidth) : cb.frame();
+		// The sample's full-size frame is the measured one, grabbed at the same moment.
+		const full = smallFrames ? (sampleDue ? cb.frame() : null) : frame;
 		if (!frame || !thumbnail) break;
 		const m = motion.push(thumbnail);
 		if (m !== null) motions.push(m);
@@ -256,9 +272,16 @@ export async function runFaceLiveness(
 			);
 		}
 		cb.hint(hintFor(measured, !actions || actions.phase === 'calibrating'));
-		const last = kept[kept.length - 1];
-		if (measured.faceCount === 1 && measured.face && (!last || t - last.t >= sampleEvery)) {
-			keep(t, frame, measured.face);
+		if (measured.faceCount === 1 && measured.face && sampleDue && full) {
+			keep(t, full, full === frame ? measured.face : resizeFace(measured.face, full.width / frame.width));
+		}
+		if (!smallFrames && !evidenceMoments) {
+			overBudget = performance.now() - started - t > SLOW_CAMERA_LOOP.frameBudgetMs ? overBudget + 1 : 0;
+			if (overBudget >= SLOW_CAMERA_LOOP.overFrames) {
+				smallFrames = true;
+				// The tracked box is in full-size pixels: the next small frame is detected afresh.
+				await api.resetTracking();
+			}
 		}
 		const waited = performance.now();
 		await (cb.nextFrame ? cb.nextFrame() : sleep(0));
@@ -268,7 +291,9 @@ export async function runFaceLiveness(
 	if (actions) actions = finishActions(actions);
 	/** When the capture ended (the frames' clock): the evidence's points of the capture are shares of it. */
 	const endedAt = performance.now() - started;
-	if (reading.length > 0) cb.hint({ zh: '正在分析，请稍候', en: 'Analysing, please wait' });
+	// What comes now (the reading's frames, the samples) took 3-4 s on a throttled phone with nothing on screen.
+	if (reading.length > 0 || kept.length > 0)
+		cb.hint({ zh: '正在分析，请稍候', en: 'Analysing, please wait' });
 	for (const { t, small, full } of reading) {
 		const begun = performance.now();
 		const measured = await api.measure(small, t);
@@ -294,11 +319,13 @@ export async function runFaceLiveness(
 	}
 	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
 	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
+	const samplingFrom = performance.now();
 	for (const k of kept) {
 		const { embedding, antiSpoof } = await api.sample(k.frame, k.face, thresholds.antiSpoof);
 		samples.push({ t: k.t, embedding: embedding.vector, live: antiSpoof.live });
 	}
 	kept.length = 0;
+	const samplingMs = performance.now() - samplingFrom;
 	// The clip may still be closing when the frames stop; its audio is needed for the verdict.
 	const heard = cb.reading ? await cb.reading : null;
 	const audio = heard?.audio ?? null;
@@ -356,6 +383,8 @@ export async function runFaceLiveness(
 			captureMsPerFrame: frames ? r(spent.capture / frames, 1) : null,
 			measureMsPerFrame: frames ? r(spent.measure / frames, 1) : null,
 			waitMsPerFrame: frames ? r(spent.wait / frames, 1) : null,
+			smallFrames,
+			samplingMs: Math.round(samplingMs),
 			captureLagMs: captureLag.length ? r(median(captureLag) ?? 0, 0) : null,
 			...measuresOf(verdict),
 			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null

@@ -47,7 +47,7 @@ export function faceWorker(
 }
 
 /** The core's rule (inferenceThreads), with what this page knows of the device and the compatibility check. */
-function threads(): number {
+export function threads(): number {
 	return inferenceThreads({
 		isolated: crossOriginIsolated,
 		cores: navigator.hardwareConcurrency,
@@ -87,8 +87,8 @@ export function segmentingPhotoWorker(
 const ocr = createWorkerBridge<OcrWorkerApi, { runtime: string }>({
 	start: () =>
 		browserWorker(new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' })),
-	// The light mode's one thread; otherwise web-ort.ts's default (two when isolated).
-	load: (api, onProgress) => api.init(onProgress, lightMode() ? { numThreads: 1 } : undefined)
+	// The core's thread rule, as for the face worker: one on a 2-core phone, where the camera page needs the other.
+	load: (api, onProgress) => api.init(onProgress, { numThreads: threads() })
 });
 
 /** ID card OCR (two models, ~15 MB): loaded once with byte progress, terminated when the ID step ends. */

@@ -14,3 +14,11 @@ import type { FaceEngineOptions } from './engine.ts';
 export const CAMERA_LOOP: Readonly<FaceEngineOptions> = { detectEvery: 3 };
 /** The detector on every frame: the reference the benches compare the camera loop with. */
 export const DETECT_EVERY_FRAME: Readonly<FaceEngineOptions> = { detectEvery: 1 };
+
+/**
+ * A phone too slow for the camera loop (a budget phone, or one busy with other work): once the loop's time per
+ * frame (grabbing the frame and measuring it) stays above `frameBudgetMs` over `overFrames` frames in a row, the loop
+ * measures frames `frameWidth` pixels wide (the face detector's own input width) and grabs a full-size frame only
+ * for the embedding and anti-spoof samples. Measured under CPU throttling in models/notes/budget-phones.md.
+ */
+export const SLOW_CAMERA_LOOP = { frameBudgetMs: 120, overFrames: 3, frameWidth: 320 } as const;
