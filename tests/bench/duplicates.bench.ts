@@ -336,6 +336,9 @@ async function loadHnswlibInNode(): Promise<HnswlibModule> {
 	}
 }
 
+/** An index as embind makes it: its declared methods, and delete(), which frees the C++ object. */
+type HnswIndex = InstanceType<HnswlibModule['HierarchicalNSW']> & { delete(): void };
+
 interface HnswlibBuild {
 	embeddings: number;
 	/** False where the index does not fit the wasm heap (this build caps it at 2 GiB): nothing else measured. */
@@ -391,7 +394,7 @@ async function benchHnswlib(lib: HnswlibModule, size: number): Promise<void> {
 	hnswlibBuilds.push(build);
 	const heapBefore = heap();
 	const rssBefore = mbOf(process.memoryUsage().rss);
-	const index = new lib.HierarchicalNSW('cosine', DIM, '');
+	const index = new lib.HierarchicalNSW('cosine', DIM, '') as HnswIndex;
 	try {
 		// The whole capacity is allocated here (hnswlib's level-0 block: vector, links and label of every element).
 		index.initIndex(size, PG_HNSW.m, PG_HNSW.efConstruction, 100);
