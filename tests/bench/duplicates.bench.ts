@@ -404,6 +404,7 @@ async function benchHnswlib(lib: HnswlibModule, size: number): Promise<void> {
 		build.loadAverage.end = loadavg();
 		console.log(`hnswlib-wasm, ${size} embeddings: ${build.error}`);
 		index.delete();
+		reportHnswlib();
 		return;
 	}
 	const heapAfterInit = heap();
