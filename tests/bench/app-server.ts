@@ -1,7 +1,8 @@
 // The built app on its own port and fresh database, as the e2e tests run it, for benchmarks that drive a browser
 // through the candidate's pages. Builds the app if build/ is missing.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { E2E_SERVER_ENV, REGISTRATION_TOKEN } from '../e2e/support/server-env.ts';
 
@@ -47,4 +48,36 @@ export async function startBenchApp(port: number): Promise<BenchApp> {
 		return new URL(body.link, origin).toString();
 	}
 	return { origin, phoneLink, stop: () => server.kill('SIGTERM') };
+}
+
+/**
+ * The built app with its dev-only pages (/dev/bench: the real workers driven from a page) on its own port and a
+ * fresh data directory; resolves once it answers. Builds the app if build/ is missing.
+ */
+export async function startDevPagesApp(port: number): Promise<{ origin: string; stop(): void }> {
+	if (!existsSync(join(root, 'build', 'handler.js')))
+		execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+	const origin = `http://localhost:${port}`;
+	const server = spawn(process.execPath, ['src/start.mjs'], {
+		cwd: root,
+		env: {
+			...process.env,
+			PORT: String(port),
+			ZV_DEV_PAGES: '1',
+			ZV_DATA_DIR: mkdtempSync(join(tmpdir(), 'zv-bench-'))
+		},
+		stdio: 'ignore'
+	});
+	for (let i = 0; ; i++) {
+		if (
+			await fetch(`${origin}/`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
+		if (i > 120) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return { origin, stop: () => server.kill('SIGTERM') };
 }

@@ -6,13 +6,14 @@
 // without saying which side is expected; by default the side is passed, as the phone's capture step does),
 // ZV_BENCH_OCR_CPU=1 (also the CPU time of the bench's process tree per OCR card: each side is run once more
 // with no cards, so model loading is subtracted; wall times are useless when other work shares the 2 cores).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
+import { startDevPagesApp } from './app-server.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3390);
 const only = process.env.ZV_BENCH_ONLY?.split(',') ?? ['face', 'ocr', 'photo'];
@@ -20,32 +21,9 @@ const OCR_N = Number(process.env.ZV_BENCH_OCR_N ?? 12);
 const base = `http://localhost:${port}`;
 const root = join(import.meta.dirname, '..', '..');
 
-if (!existsSync(join(root, 'build', 'handler.js')))
-	spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
-const server = spawn('node', ['src/start.mjs'], {
-	cwd: root,
-	env: {
-		...process.env,
-		PORT: String(port),
-		ZV_DEV_PAGES: '1',
-		ZV_DATA_DIR: mkdtempSync(join(tmpdir(), 'zv-bench-'))
-	},
-	stdio: 'ignore'
-});
-const cleanup = () => server.kill('SIGTERM');
+const app = await startDevPagesApp(port);
+const cleanup = () => app.stop();
 process.on('exit', cleanup);
-
-async function waitForServer() {
-	for (let i = 0; i < 120; i++) {
-		try {
-			if ((await fetch(`${base}/`)).ok) return;
-		} catch {
-			/* not yet */
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	throw new Error('server did not start');
-}
 
 // Files the page fetches from /__bench/… are answered by Playwright from disk: fixtures never enter the build.
 const served = new Map<string, Buffer>();
@@ -55,7 +33,6 @@ const serve = (name: string, bytes: Buffer) => {
 };
 const types: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' };
 
-await waitForServer();
 const browser = await chromium.launch({
 	executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
 	args: [

@@ -14,7 +14,7 @@
 //   (SIGSTOP/SIGCONT) so it runs 1/rate of each 40 ms period: every thread of the page about rate times slower, as
 //   on a phone whose cores are slower. The renderer's CPU time over the run's wall time is reported beside it.
 // Env: ZV_BENCH_PORT (default 3392), ZV_BENCH_OCR_N (cards per side, default 3), ZV_BENCH_CLIPS (name filter).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -23,6 +23,7 @@ import { decodeAudio } from '../../src/cli/commands/liveness.ts';
 import type { Challenge } from '../../src/lib/core/liveness/index.ts';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
+import { startDevPagesApp } from './app-server.ts';
 import { printTable } from './table.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3392);
@@ -45,23 +46,12 @@ const STEP_WITHOUT_PROGRESS_MS = 3000;
 const load = () => loadavg()[0].toFixed(2);
 console.log(`load average at start ${load()} (2 cores; other work on the machine slows every figure)`);
 
-if (!existsSync(join(root, 'build', 'handler.js')))
-	spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
-const server = spawn('node', ['src/start.mjs'], {
-	cwd: root,
-	env: {
-		...process.env,
-		PORT: String(port),
-		ZV_DEV_PAGES: '1',
-		ZV_DATA_DIR: mkdtempSync(join(tmpdir(), 'zv-bench-'))
-	},
-	stdio: 'ignore'
-});
+const app = await startDevPagesApp(port);
 /** Renderer processes currently stopped by the process throttle: continued on every way out. */
 const stopped = new Set<number>();
 const cleanup = () => {
 	for (const pid of stopped) signal(pid, 'SIGCONT');
-	server.kill('SIGTERM');
+	app.stop();
 };
 process.on('exit', cleanup);
 for (const s of ['SIGINT', 'SIGTERM'] as const)
@@ -76,18 +66,6 @@ function signal(pid: number, sig: NodeJS.Signals) {
 	} catch {
 		/* gone */
 	}
-}
-
-for (let i = 0; ; i++) {
-	if (
-		await fetch(`${base}/`).then(
-			(r) => r.ok,
-			() => false
-		)
-	)
-		break;
-	if (i > 120) throw new Error('server did not start');
-	await new Promise((r) => setTimeout(r, 500));
 }
 
 // Files the page fetches from /__bench/… are answered from disk: fixtures never enter the build.
