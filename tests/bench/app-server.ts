@@ -3,7 +3,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
 import { E2E_SERVER_ENV, REGISTRATION_TOKEN } from '../e2e/support/server-env.ts';
 
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -80,4 +81,28 @@ export async function startDevPagesApp(port: number): Promise<{ origin: string; 
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	return { origin, stop: () => server.kill('SIGTERM') };
+}
+
+/**
+ * Files a bench page fetches from /__bench/… answered by Playwright from memory, so fixtures never enter the build:
+ * `serve` registers bytes and returns their URL path, `route` answers them on a page (anything else aborted).
+ */
+export function benchFiles() {
+	const served = new Map<string, Buffer>();
+	const types: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' };
+	return {
+		serve(name: string, bytes: Buffer): string {
+			served.set(name, bytes);
+			return `/__bench/${name}`;
+		},
+		async route(page: Page): Promise<void> {
+			await page.route('**/__bench/**', (route) => {
+				const name = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__bench/', ''));
+				const body = served.get(name);
+				return body
+					? route.fulfill({ body, contentType: types[extname(name)] ?? 'application/octet-stream' })
+					: route.abort();
+			});
+		}
+	};
 }

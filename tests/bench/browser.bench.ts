@@ -7,13 +7,14 @@
 // ZV_BENCH_OCR_CPU=1 (also the CPU time of the bench's process tree per OCR card: each side is run once more
 // with no cards, so model loading is subtracted; wall times are useless when other work shares the 2 cores).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
-import { startDevPagesApp } from './app-server.ts';
+import { benchFiles, startDevPagesApp } from './app-server.ts';
+import { CHROMIUM_BASE_ARGS, chromiumPath } from '../e2e/support/chromium.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3390);
 const only = process.env.ZV_BENCH_ONLY?.split(',') ?? ['face', 'ocr', 'photo'];
@@ -25,32 +26,11 @@ const app = await startDevPagesApp(port);
 const cleanup = () => app.stop();
 process.on('exit', cleanup);
 
-// Files the page fetches from /__bench/… are answered by Playwright from disk: fixtures never enter the build.
-const served = new Map<string, Buffer>();
-const serve = (name: string, bytes: Buffer) => {
-	served.set(name, bytes);
-	return `/__bench/${name}`;
-};
-const types: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' };
+const { serve, route: serveBenchFiles } = benchFiles();
 
-const browser = await chromium.launch({
-	executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-	args: [
-		'--no-sandbox',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--no-first-run',
-		'--disable-sync'
-	]
-});
+const browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_BASE_ARGS] });
 const page = await browser.newPage();
-await page.route('**/__bench/**', (route) => {
-	const name = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__bench/', ''));
-	const body = served.get(name);
-	return body
-		? route.fulfill({ body, contentType: types[extname(name)] ?? 'application/octet-stream' })
-		: route.abort();
-});
+await serveBenchFiles(page);
 const thirdParty: string[] = [];
 page.on('request', (r) => {
 	if (!r.url().startsWith(base)) thirdParty.push(r.url());

@@ -182,7 +182,50 @@ const PROBE_SETS = [
 /** The HNSW candidate-list sizes compared; the app's own (FACE_INDEX.efSearch) among them. */
 const EF_VALUES = [...new Set([40, 100, 200, 400, FACE_INDEX.efSearch])].sort((a, b) => a - b);
 
-type Exact = (p: number[]) => Promise<{ top: number | null; hits: Set<number> }>;
+type Exact = (p: number[]) => Promise<ExactTruth>;
+
+/** The exact scan's answer for one probe: its nearest row and every row at or above the strict threshold. */
+interface ExactTruth {
+	top: number | null;
+	hits: Set<number>;
+}
+
+/**
+ * Recall of a search against the exact scan, overall and by probe kind: the nearest proposal against the exact
+ * nearest (probes that have one), and the proposals at the strict threshold against the exact matches.
+ */
+function recallTally() {
+	const tally = {
+		top1: 0,
+		top1Total: 0,
+		exactMatches: 0,
+		found: 0,
+		byKind: {} as Record<string, { probes: number; exactMatches: number; found: number }>,
+		add(
+			kind: string,
+			truth: ExactTruth | undefined,
+			proposals: readonly { id: number; similarity: number }[]
+		) {
+			const k = (tally.byKind[kind] ??= { probes: 0, exactMatches: 0, found: 0 });
+			k.probes++;
+			if (!truth) return;
+			const nearest = proposals.reduce((a, b) => (b.similarity > a.similarity ? b : a), proposals[0]);
+			if (truth.top !== null) {
+				tally.top1Total++;
+				if (nearest?.id === truth.top) tally.top1++;
+			}
+			const matches = new Set(proposals.filter((p) => p.similarity >= FACE_MATCH.strict).map((p) => p.id));
+			tally.exactMatches += truth.hits.size;
+			k.exactMatches += truth.hits.size;
+			for (const id of truth.hits)
+				if (matches.has(id)) {
+					tally.found++;
+					k.found++;
+				}
+		}
+	};
+	return tally;
+}
 
 /** CPU milliseconds a process has run so far (Linux schedstat: nanoseconds on a CPU), or null where unreadable. */
 function cpuClock(pid: number | null): () => number | null {
@@ -231,11 +274,7 @@ async function measure(
 		for (const ef of exact ? EF_VALUES : [null]) {
 			const searchMs: number[] = [];
 			const cpuMs: number[] = [];
-			let top1 = 0;
-			let top1Total = 0;
-			let exactMatches = 0;
-			let found = 0;
-			const byKind: Row['byKind'] = {};
+			const tally = recallTally();
 			for (const [k, probe] of list.entries()) {
 				const started = performance.now();
 				const cpuBefore = cpu();
@@ -244,25 +283,11 @@ async function measure(
 				searchMs.push(performance.now() - started);
 				const cpuAfter = cpu();
 				if (cpuBefore !== null && cpuAfter !== null) cpuMs.push(cpuAfter - cpuBefore);
-				const kind = (byKind[probe.kind] ??= { probes: 0, exactMatches: 0, found: 0 });
-				kind.probes++;
-				const truth = truths[k];
-				if (!truth) continue;
-				const matches = new Set(
-					proposals.filter((h) => h.similarity >= FACE_MATCH.strict).map((h) => h.outcomeId)
+				tally.add(
+					probe.kind,
+					truths[k],
+					proposals.map((h) => ({ id: h.outcomeId, similarity: h.similarity }))
 				);
-				const nearest = proposals.reduce((a, b) => (b.similarity > a.similarity ? b : a), proposals[0]);
-				if (truth.top !== null) {
-					top1Total++;
-					if (nearest?.outcomeId === truth.top) top1++;
-				}
-				exactMatches += truth.hits.size;
-				kind.exactMatches += truth.hits.size;
-				for (const id of truth.hits)
-					if (matches.has(id)) {
-						found++;
-						kind.found++;
-					}
 			}
 			out.push({
 				...base,
@@ -272,14 +297,14 @@ async function measure(
 				probeSet: set.name,
 				efSearch: ef,
 				probes: list.length,
-				exactMatches,
-				byKind,
+				exactMatches: tally.exactMatches,
+				byKind: tally.byKind,
 				p50Ms: round(quantile(searchMs, 0.5)),
 				p99Ms: round(quantile(searchMs, 0.99)),
 				cpuP50Ms: cpuMs.length ? round(quantile(cpuMs, 0.5)) : null,
 				cpuP99Ms: cpuMs.length ? round(quantile(cpuMs, 0.99)) : null,
-				recallAt1: exact ? round(top1 / Math.max(1, top1Total), 4) : 1,
-				recallAtThreshold: exact ? round(found / Math.max(1, exactMatches), 4) : 1
+				recallAt1: exact ? round(tally.top1 / Math.max(1, tally.top1Total), 4) : 1,
+				recallAtThreshold: exact ? round(tally.found / Math.max(1, tally.exactMatches), 4) : 1
 			});
 		}
 		if (exact)
@@ -477,28 +502,14 @@ async function benchHnswlib(lib: HnswlibModule, size: number): Promise<void> {
 			index.setEfSearch(ef);
 			const ms: number[] = [];
 			const cpu: number[] = [];
-			let top1 = 0;
-			let exactMatches = 0;
-			let found = 0;
-			const byKind: HnswlibRow['byKind'] = {};
+			const tally = recallTally();
 			for (const [k, probe] of list.entries()) {
 				const t = performance.now();
 				const c = cpuNow();
 				const { decided } = search(probe.vector);
 				cpu.push(cpuNow() - c);
 				ms.push(performance.now() - t);
-				const kind = (byKind[probe.kind] ??= { probes: 0, exactMatches: 0, found: 0 });
-				kind.probes++;
-				const nearest = decided.reduce((a, b) => (b.similarity > a.similarity ? b : a), decided[0]);
-				if (nearest?.id === truth[k].top) top1++;
-				const matches = new Set(decided.filter((d) => d.similarity >= FACE_MATCH.strict).map((d) => d.id));
-				exactMatches += truth[k].hits.size;
-				kind.exactMatches += truth[k].hits.size;
-				for (const id of truth[k].hits)
-					if (matches.has(id)) {
-						found++;
-						kind.found++;
-					}
+				tally.add(probe.kind, truth[k], decided);
 			}
 			hnswlibRows.push({
 				embeddings: size,
@@ -510,10 +521,10 @@ async function benchHnswlib(lib: HnswlibModule, size: number): Promise<void> {
 				p99Ms: round(quantile(ms, 0.99), 2),
 				cpuP50Ms: round(quantile(cpu, 0.5), 2),
 				cpuP99Ms: round(quantile(cpu, 0.99), 2),
-				recallAt1: round(top1 / list.length, 4),
-				recallAtThreshold: round(found / Math.max(1, exactMatches), 4),
-				exactMatches,
-				byKind,
+				recallAt1: round(tally.top1 / Math.max(1, tally.top1Total), 4),
+				recallAtThreshold: round(tally.found / Math.max(1, tally.exactMatches), 4),
+				exactMatches: tally.exactMatches,
+				byKind: tally.byKind,
 				loadAverage: round(loadavg()[0])
 			});
 		}

@@ -15,7 +15,7 @@
 //   on a phone whose cores are slower. The renderer's CPU time over the run's wall time is reported beside it.
 // Env: ZV_BENCH_PORT (default 3392), ZV_BENCH_OCR_N (cards per side, default 3), ZV_BENCH_CLIPS (name filter).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -23,7 +23,8 @@ import { decodeAudio } from '../../src/cli/commands/liveness.ts';
 import type { Challenge } from '../../src/lib/core/liveness/index.ts';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
-import { startDevPagesApp } from './app-server.ts';
+import { benchFiles, startDevPagesApp } from './app-server.ts';
+import { CHROMIUM_BASE_ARGS, chromiumPath } from '../e2e/support/chromium.ts';
 import { printTable } from './table.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3392);
@@ -68,13 +69,7 @@ function signal(pid: number, sig: NodeJS.Signals) {
 	}
 }
 
-// Files the page fetches from /__bench/… are answered from disk: fixtures never enter the build.
-const served = new Map<string, Buffer>();
-const serve = (name: string, bytes: Buffer) => {
-	served.set(name, bytes);
-	return `/__bench/${name}`;
-};
-const types: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png' };
+const { serve, route: serveBenchFiles } = benchFiles();
 
 // The clips of tests/node/liveness/phone-loop.test.ts with the challenges it judges them on.
 const ALL_CLIPS: { clip: string; fps: number; challenge: Challenge; wav?: string }[] = [
@@ -138,16 +133,7 @@ const portraits = [
 	fixture('faces', 'jacky_cheung_1.jpg')
 ].map((p, i) => serve(`portrait_${i}${extname(p)}`, readFileSync(p)));
 
-const browser = await chromium.launch({
-	executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-	args: [
-		'--no-sandbox',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--no-first-run',
-		'--disable-sync'
-	]
-});
+const browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_BASE_ARGS] });
 
 /** Pids of this process's descendants whose command line says they are Chromium renderers. */
 function rendererPids(): number[] {
@@ -252,13 +238,7 @@ async function benchPage(): Promise<Page> {
 		hasTouch: true
 	});
 	const page = await context.newPage();
-	await page.route('**/__bench/**', (route) => {
-		const name = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__bench/', ''));
-		const body = served.get(name);
-		return body
-			? route.fulfill({ body, contentType: types[extname(name)] ?? 'application/octet-stream' })
-			: route.abort();
-	});
+	await serveBenchFiles(page);
 	page.on('pageerror', (e) => console.error('page error:', e.message));
 	page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
 	await page.goto(`${base}/dev/bench`);

@@ -5,14 +5,19 @@ import { existsSync } from 'node:fs';
 export const chromiumPath =
 	process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
+/** No sandbox (root in CI) and no calls home: every test browser, with or without a camera. */
+export const CHROMIUM_BASE_ARGS: readonly string[] = [
+	'--no-sandbox',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--no-first-run',
+	'--disable-sync',
+	'--disable-quic'
+];
+
 export function chromiumArgs(cameraY4m: string, microphoneWav?: string): string[] {
 	return [
-		'--no-sandbox',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--no-first-run',
-		'--disable-sync',
-		'--disable-quic',
+		...CHROMIUM_BASE_ARGS,
 		'--use-fake-device-for-media-stream',
 		'--use-fake-ui-for-media-stream',
 		`--use-file-for-fake-video-capture=${cameraY4m}`,
