@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { env } from 'onnxruntime-web/wasm';
 import type { CardSide } from '../src/lib/core/idcard/fields.ts';
 import { createIdCardReader, type CardReading, type IdCardReader } from '../src/lib/core/idcard/reader.ts';
+import type { ReadStage } from '../src/lib/core/idcard/read-stages.ts';
 import { parseRegionTable } from '../src/lib/core/idcard/regions.ts';
 import type { RgbaImage } from '../src/lib/core/image/types.ts';
 import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
@@ -41,13 +42,15 @@ const api = {
 		};
 	},
 
+	/** `onStage` (a Comlink proxy) hears each step of the reading as it begins, for the page's progress. */
 	async read(
 		frame: ImageData | RgbaImage,
-		options: { side?: CardSide; today?: string } = {}
+		options: { side?: CardSide; today?: string } = {},
+		onStage?: (stage: ReadStage) => void
 	): Promise<WorkerReading> {
 		if (!reader) await api.init();
 		const r = await (reader as Promise<IdCardReader>);
-		const reading = await r.read(frame, options);
+		const reading = await r.read(frame, { ...options, onStage: onStage && ((s) => void onStage(s)) });
 		const portrait = reading.portrait
 			? new ImageData(
 					new Uint8ClampedArray(reading.portrait.data),

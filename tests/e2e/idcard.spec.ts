@@ -92,9 +92,24 @@ test('a card held up to the (fake) camera is read from a camera picture, every f
 		await expect
 			.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
 			.toBeGreaterThan(0);
+		// Every step of the reading the screen showed, as it showed it (a slow phone reads for seconds).
+		await phone.evaluate(() => {
+			const shown: string[] = [];
+			(window as unknown as { shownStages: string[] }).shownStages = shown;
+			new MutationObserver(() => {
+				const stage = document.querySelector('[data-testid="ocr-stage"]')?.getAttribute('data-stage');
+				if (stage && shown[shown.length - 1] !== stage) shown.push(stage);
+			}).observe(document.body, { subtree: true, childList: true, attributes: true });
+		});
 		await phone.getByRole('button', { name: '拍摄', exact: true }).click();
 		const fields = phone.getByTestId('id-fields');
 		await expect(fields).toBeVisible(READ);
+		expect(await phone.evaluate(() => (window as unknown as { shownStages: string[] }).shownStages)).toEqual([
+			'locate',
+			'detect',
+			'recognize',
+			'check'
+		]);
 		// Each field as read from the card (the first cell), and the comparison with the record.
 		for (const field of ['name', 'sex', 'ethnicity', 'birthDate', 'address', 'idNumber'] as const) {
 			const row = fields.locator(`tr[data-field="${field}"]`);

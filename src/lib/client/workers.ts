@@ -4,11 +4,13 @@
 import * as Comlink from 'comlink';
 import { inferenceThreads } from '../core/compat/decide.ts';
 import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
+import type { CardSide } from '../core/idcard/fields.ts';
+import type { ReadStage } from '../core/idcard/read-stages.ts';
 import { lightMode } from './compat.ts';
 import { browserWorker, createWorkerBridge, type Progress } from './worker-bridge.ts';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
-import type { OcrWorkerApi } from '../../../workers/ocr.worker.ts';
+import type { OcrWorkerApi, WorkerReading } from '../../../workers/ocr.worker.ts';
 import type { PhotoWorkerApi } from '../../../workers/photo.worker.ts';
 
 const IDLE_MS = 60_000;
@@ -103,6 +105,16 @@ export function ocrWorker(
 }
 
 export const disposeOcrWorker = (): void => ocr.dispose();
+
+/** Reads one side of the card in the OCR worker; `onStage` hears each step of the reading as it begins. */
+export function readCardSide(
+	api: Comlink.Remote<OcrWorkerApi>,
+	frame: ImageData,
+	side: CardSide,
+	onStage: (stage: ReadStage) => void
+): Promise<WorkerReading> {
+	return api.read(frame, { side }, Comlink.proxy(onStage));
+}
 
 /**
  * Starts loading the card reader while the candidate reads the consent screen, once the service worker controls

@@ -257,6 +257,24 @@ describe('generated cards', () => {
 		expect(r.fields.name).toBe(card.identity.name);
 	});
 
+	it('tells each step of the reading as it begins, a second detection when the side asked for is wrong', async () => {
+		const card = await generateCard({ seed: 52, side: 'portrait', write: false });
+		const image = await decodeImage(card.bytes);
+		const heard = async (side: 'portrait' | 'emblem') => {
+			const stages: string[] = [];
+			await idCardReader.read(image, { today, side, onStage: (s) => stages.push(s) });
+			return stages;
+		};
+		expect(await heard('portrait')).toEqual(['locate', 'detect', 'recognize', 'check']);
+		expect(await heard('emblem')).toEqual(['locate', 'detect', 'recognize', 'detect', 'recognize', 'check']);
+		const stages: string[] = [];
+		await idCardReader.read(await decodeImage(fixture('faces', 'obama_1.jpg')), {
+			today,
+			onStage: (s) => stages.push(s)
+		});
+		expect(stages).toEqual(['locate']);
+	});
+
 	it('says which side it got when the other was asked for', async () => {
 		const card = await generateCard({ seed: 51, side: 'emblem', write: false });
 		const r = await idCardReader.read(await decodeImage(card.bytes), { today, side: 'portrait' });

@@ -12,6 +12,7 @@ import type { CardFields, CardSide } from './fields.ts';
 import { warpPerspective } from './geometry.ts';
 import { locateCard, type CardLocation } from './locate.ts';
 import { labelsByLayout, isTitleOrPhoto } from './labels.ts';
+import type { ReadStage } from './read-stages.ts';
 import { detectInRegion, DEFAULT_DETECT, type StageSink, type TextBox } from './ocr/detect.ts';
 import { fieldArea } from './field-areas.ts';
 import { bestLexiconMatch, matchUnreadable, type LexiconMatch } from './ocr/lexicon.ts';
@@ -46,6 +47,8 @@ export interface ReadOptions {
 	today?: string;
 	/** Skip the capture-quality gate (album uploads of scans, tests of the OCR alone). */
 	skipQualityGate?: boolean;
+	/** Told as each step of the reading begins (a step may come again: a re-read of the whole or turned card). */
+	onStage?: (stage: ReadStage) => void;
 }
 
 export type ReadStatus = 'ok' | 'no_card' | 'poor_capture' | 'no_text' | 'wrong_side';
@@ -316,13 +319,20 @@ export function createIdCardReader(deps: {
 	async function ocr(
 		card: RgbaImage,
 		timings: ReadTimings,
-		expected?: CardSide
+		expected: CardSide | undefined,
+		stage: (s: ReadStage) => void
 	): Promise<{ lines: OcrLine[]; side: CardSide | null }> {
+		const detectAndRead = async (side?: CardSide) => {
+			stage('detect');
+			const boxes = await detect(card, timings, side);
+			stage('recognize');
+			return readDetected(card, boxes, timings, side);
+		};
 		if (expected) {
-			const first = await readDetected(card, await detect(card, timings, expected), timings, expected);
+			const first = await detectAndRead(expected);
 			if (first.side === expected) return first;
 		}
-		return readDetected(card, await detect(card, timings), timings);
+		return detectAndRead();
 	}
 
 	/**
@@ -410,6 +420,8 @@ export function createIdCardReader(deps: {
 			const today = options.today ?? todayInChina();
 			const timings = newTimings();
 			const profile = sinkFor(timings);
+			const stage = (s: ReadStage) => options.onStage?.(s);
+			stage('locate');
 			const empty: CardReading = {
 				status: 'no_card',
 				side: null,
@@ -445,11 +457,11 @@ export function createIdCardReader(deps: {
 			// A recapture is a warning for the candidate and the reviewer, first so the candidate sees it, also
 			// beside a refusal: a screen's picture is often unreadable, and "use the original card" is the way out.
 			const recaptureReasons: Reason[] = recapture.kind ? [RECAPTURE_REASONS[recapture.kind]] : [];
-			let { lines, side } = await ocr(card, timings, options.side);
+			let { lines, side } = await ocr(card, timings, options.side, stage);
 			if (!side && lines.length > 0) {
 				// Nothing card-like read: the card may be upside down.
 				const flipped = rotate180(card);
-				const again = await ocr(flipped, timings, options.side);
+				const again = await ocr(flipped, timings, options.side, stage);
 				if (again.side) {
 					card = flipped;
 					lines = again.lines;
@@ -457,6 +469,7 @@ export function createIdCardReader(deps: {
 				}
 			}
 			// Quality is judged after reading: it explains a failed reading, it never refuses a good one.
+			stage('check');
 			t = performance.now();
 			const luma = cardLuma(card);
 			const quality = measureQuality(card, side, luma);
