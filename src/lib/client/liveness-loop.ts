@@ -34,6 +34,7 @@ import {
 	type ColourSample,
 	type ScreenColour
 } from '$lib/core/liveness/colour';
+import { manyFacesPrompt, noFacePrompt, tooDarkPrompt } from '$lib/core/liveness/prompts';
 import { evidenceCandidates, pickEvidenceFrames, type EvidenceMoment } from '$lib/core/liveness/evidence';
 import type { KeptFrame } from '$lib/client/evidence-frames';
 import type { Remote } from 'comlink';
@@ -106,9 +107,9 @@ const MAX_SAMPLES = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function hintFor(m: FaceMeasurement, facingRequired: boolean): Text | null {
-	if (m.faceCount === 0) return { zh: '请将脸放入框内', en: 'Bring your face into the frame' };
-	if (m.faceCount > 1) return { zh: '请确保画面中只有您一人', en: 'Make sure only you are in view' };
-	if (m.brightness !== undefined && m.brightness < TOO_DARK) return { zh: '光线太暗', en: 'Too dark' };
+	if (m.faceCount === 0) return noFacePrompt;
+	if (m.faceCount > 1) return manyFacesPrompt;
+	if (m.brightness !== undefined && m.brightness < TOO_DARK) return tooDarkPrompt;
 	if (m.facePosition && m.facePosition.widthFraction < FAR)
 		return { zh: '请靠近一点', en: 'Come a little closer' };
 	if (facingRequired && m.pose && (Math.abs(m.pose.yaw) > OFF_AXIS || Math.abs(m.pose.pitch) > OFF_AXIS))

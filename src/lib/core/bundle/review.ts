@@ -1,6 +1,7 @@
 // Bundles that verify and pass but must not be confirmed automatically: a person looks at them first.
 import { reason, type Reason } from '../idcard/reasons.ts';
 import { isRecaptureCode } from '../idcard/recapture.ts';
+import { MOTION_PROBE_ENGINE } from '../flow/liveness-result.ts';
 import type { BundlePayload } from './schema.ts';
 
 /** The one message shape of every reason (code, zh-CN, English). */
@@ -14,7 +15,7 @@ export type ReviewReason = Reason;
 export function manualReviewReasons(payload: BundlePayload): ReviewReason[] {
 	const reasons: ReviewReason[] = [];
 	const liveness = payload.steps.find((s) => s.kind === 'liveness');
-	if (liveness?.passed && liveness.details?.engine === 'motion-probe') {
+	if (liveness?.passed && liveness.details?.engine === MOTION_PROBE_ENGINE) {
 		reasons.push(
 			reason(
 				'liveness_fallback',

@@ -16,6 +16,12 @@ export {
 } from './machine.ts';
 export { FLOW_STATUSES, restoreFlow, serializeFlow } from './persist.ts';
 export { failedStepResult } from './report.ts';
+export {
+	livenessResult,
+	MOTION_PROBE_ENGINE,
+	type FaceEngineAttempt,
+	type MotionProbeAttempt
+} from './liveness-result.ts';
 export { refusalRemedy, type RefusalRemedy } from './refusal.ts';
 export {
 	acceptedPhotoResult,

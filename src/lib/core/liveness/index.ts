@@ -1,6 +1,6 @@
 // Public surface of the liveness checks.
 export * from './types.ts';
-export { reason } from './reasons.ts';
+export { isLivenessFailure, LIVENESS_FAILURE_CODES, reason } from './reasons.ts';
 export { actionPrompts, digitsPrompt } from './prompts.ts';
 export { createChallenge, cryptoRng, seededRng, type Rng } from './challenge.ts';
 export {

@@ -17,6 +17,7 @@ export const calibratePrompt: Text = {
 export const recentrePrompt: Text = { zh: '请回正，正对屏幕', en: 'Face the screen again' };
 export const noFacePrompt: Text = { zh: '请将脸放入框内', en: 'Bring your face into the frame' };
 export const manyFacesPrompt: Text = { zh: '请确保画面中只有您一人', en: 'Make sure only you are in view' };
+export const tooDarkPrompt: Text = { zh: '光线太暗', en: 'Too dark' };
 export const donePrompt: Text = { zh: '完成', en: 'Done' };
 
 export function digitsPrompt(digits: string): Text {

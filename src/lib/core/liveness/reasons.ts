@@ -39,3 +39,13 @@ const messages: Record<ReasonCode, Text> = {
 export function reason(code: ReasonCode): Reason {
 	return { code, ...messages[code] };
 }
+
+/** Every code of a failed liveness check: the table's, so a code the judge can emit is here once it has a message. */
+export const LIVENESS_FAILURE_CODES: readonly Exclude<ReasonCode, 'passed'>[] = (
+	Object.keys(messages) as ReasonCode[]
+).filter((code): code is Exclude<ReasonCode, 'passed'> => code !== 'passed');
+
+/** Whether a flow failure's reason is the liveness judge's (it has a liveness message), not another step's. */
+export function isLivenessFailure(code: string): code is Exclude<ReasonCode, 'passed'> {
+	return (LIVENESS_FAILURE_CODES as readonly string[]).includes(code);
+}
