@@ -174,6 +174,16 @@ describe.each(Object.keys(policies))('%s: happy path and refusals', (id) => {
 		expect(send(walkTo(id, 'done'), { type: 'CHOOSE_ON_SITE', at: T0 }).status).toBe('done');
 	});
 
+	it('offers on-site confirmation from manual review only where the policy names it after exhausted attempts', () => {
+		const review = { ...walkTo(id, policy.steps[0]), status: 'manual_review' as const };
+		const offered = !!policy.limits.attempts?.then.includes('on_site');
+		expect(flowView(review, T0).canChooseOnSite).toBe(offered);
+		const chosen = send(review, { type: 'CHOOSE_ON_SITE', at: T0 });
+		expect(chosen.status).toBe(offered ? 'on_site' : 'manual_review');
+		if (!offered) expect(chosen.notice?.code).toBe('event_not_allowed');
+		for (const status of policy.steps) expect(flowView(walkTo(id, status), T0).canChooseOnSite).toBe(true);
+	});
+
 	it('id capture: needs every side the policy names and refuses others', () => {
 		const state = walkTo(id, 'id_capture');
 		if (policy.idSides.length === 2) {

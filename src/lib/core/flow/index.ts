@@ -3,6 +3,7 @@ export * from './types.ts';
 export { notice, noticeText } from './notices.ts';
 export {
 	attemptsLeft,
+	canChooseOnSite,
 	chinaDay,
 	countedFailures,
 	createFlow,

@@ -69,6 +69,16 @@ export function isTerminal(state: FlowState): boolean {
 	return TERMINAL.includes(state.status);
 }
 
+/**
+ * On-site confirmation is the alternative to face processing at any point before the result, never a dead end;
+ * once in manual review, only where the policy offers it after exhausted attempts (its reviewers then decide).
+ */
+export function canChooseOnSite(state: FlowState): boolean {
+	if (state.status === 'manual_review')
+		return !!getPolicy(state.policyId).limits.attempts?.then.includes('on_site');
+	return !['done', 'contact_office', 'submitting', 'on_site'].includes(state.status);
+}
+
 export function countedFailures(state: FlowState): number {
 	return state.failures.filter((f) => f.counted).length;
 }
@@ -214,10 +224,9 @@ function reduce(state: FlowState, event: FlowEvent): FlowState {
 	const notAllowed = (): FlowState =>
 		refuse(state, notice('event_not_allowed', { event: event.type, status: state.status }), at);
 
-	// On-site confirmation is the alternative to face processing at any point before the result, never a dead end.
 	if (event.type === 'CHOOSE_ON_SITE') {
-		if (state.status === 'done' || state.status === 'contact_office' || state.status === 'submitting')
-			return notAllowed();
+		if (state.status === 'on_site') return state;
+		if (!canChooseOnSite(state)) return notAllowed();
 		return { ...state, status: 'on_site', notice: null, updatedAt: at };
 	}
 	if (event.type === 'SERVER_COUNT') return serverCount(state, policy, event);
@@ -483,6 +492,7 @@ export function flowView(state: FlowState, at: number) {
 		photoUploadsLeft: photoUploadsLeft(state, at),
 		canRequestManualReview:
 			state.status === 'attempt_failed' && !!policy.limits.attempts?.then.includes('manual_review'),
+		canChooseOnSite: canChooseOnSite(state),
 		notice: state.notice
 	};
 }
