@@ -3,6 +3,7 @@
 // own evidence can tell it from an honest phone.
 import sharp from 'sharp';
 import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
+import { colourSequence } from '../../src/lib/core/liveness/colour.ts';
 import { evidenceMoments } from '../../src/lib/core/liveness/evidence.ts';
 import type { Challenge as LivenessChallenge } from '../../src/lib/core/liveness/types.ts';
 import { openPhone, REGISTRATION_TOKEN, signedSubmission } from '../integration/server-process.ts';
@@ -64,6 +65,11 @@ export interface Forgery {
 	 */
 	evidence?: Uint8Array[];
 	moments?: string[];
+	/**
+	 * Crops made once the session's nonce is known (the colour challenge's flashes are lit by its sequence),
+	 * listed at the nonce's moments with a crop per flash of the sequence after them.
+	 */
+	colourEvidence?: (nonce: string) => Promise<Uint8Array[]>;
 	/** Rewrites the all-passed steps before signing (inflated scores, …). */
 	steps?: (steps: StepResult[]) => StepResult[];
 }
@@ -89,10 +95,17 @@ export async function prepareForgery(
 	f: Forgery = {}
 ): Promise<{ send: () => Promise<Answer> }> {
 	const opened = await openPhone(origin, cookie, idNumber);
+	const { nonce } = opened.challenge;
 	const moments =
 		f.moments ??
-		evidenceMoments(opened.challenge.nonce, opened.challenge.liveness as LivenessChallenge | undefined);
-	const evidence = f.evidence?.map((jpeg, i) => ({ moment: moments[i] ?? `at:${i}`, jpeg }));
+		evidenceMoments(
+			nonce,
+			opened.challenge.liveness as LivenessChallenge | undefined,
+			undefined,
+			f.colourEvidence ? colourSequence(nonce).length : 0
+		);
+	const crops = f.colourEvidence ? await f.colourEvidence(nonce) : f.evidence;
+	const evidence = crops?.map((jpeg, i) => ({ moment: moments[i] ?? `at:${i}`, jpeg }));
 	const form = await signedSubmission(opened, { ...f, evidence }, f.steps);
 	return {
 		send: async () => {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import type { RgbaImage } from '../../src/lib/core/image/types.ts';
+import type { ScreenColour } from '../../src/lib/core/liveness/colour.ts';
 import { EVIDENCE_FRAMES, evidenceCropBox } from '../../src/lib/core/liveness/evidence.ts';
 import { checkPhotoContent } from '../../src/lib/core/photo/checks.ts';
 import { makePhoto } from '../../src/lib/core/photo/pipeline.ts';
@@ -14,6 +15,7 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../src/lib/runtime/node-image.ts';
 import { mozjpegEncoder } from '../../src/lib/runtime/node-photo.ts';
 import { fixture } from '../support/fixtures.ts';
+import { relight } from '../support/relight.ts';
 import { mjpegFrames } from '../support/mjpeg.ts';
 
 export const fixtureBytes = (...path: string[]) => new Uint8Array(readFileSync(fixture(...path)));
@@ -57,17 +59,21 @@ export async function phoneCheckCodes(jpeg: Uint8Array): Promise<string[]> {
 
 /**
  * The liveness evidence crop the phone makes of a frame (core/liveness/evidence.ts: the square around the detected
- * face, EVIDENCE_FRAMES.size JPEG), whatever the frame shows: a modified client crops anything it likes.
+ * face, EVIDENCE_FRAMES.size JPEG), whatever the frame shows: a modified client crops anything it likes. `light`
+ * relights the frame first as that screen colour would (tests/support/relight.ts).
  */
-export async function evidenceCropOf(frame: Uint8Array): Promise<Uint8Array> {
+export async function evidenceCropOf(frame: Uint8Array, light?: ScreenColour): Promise<Uint8Array> {
 	const image = await decodeImage(frame);
 	const m = await face().measure(image);
 	if (!m.face) throw new Error('no face to crop');
+	if (light) relight(image, light);
 	const b = evidenceCropBox(m.face.box, image.width, image.height);
+	const raw = { raw: { width: image.width, height: image.height, channels: 4 as const } };
 	return new Uint8Array(
-		await sharp(frame)
+		await sharp(image.data, raw)
 			.extract({ left: b.x, top: b.y, width: b.width, height: b.height })
 			.resize(EVIDENCE_FRAMES.size, EVIDENCE_FRAMES.size)
+			.removeAlpha()
 			.jpeg({ quality: Math.round(EVIDENCE_FRAMES.jpegQuality * 100) })
 			.toBuffer()
 	);

@@ -4,6 +4,7 @@
 // the phone's IndexedDB with the signed bundle (a reload must not lose them) and are dropped once the server has
 // recorded its verdict.
 import type { Challenge } from '../core/bundle/schema.ts';
+import { colourSequence } from '../core/liveness/colour.ts';
 import type { DetectedFace } from '../core/face/types.ts';
 import {
 	EVIDENCE_FRAMES,
@@ -29,14 +30,19 @@ export interface EvidenceCrop {
 
 /**
  * The moments to crop in this session, as the server will expect them (the issued challenge's nonce and liveness
- * challenge), or undefined when the policy asks for no evidence.
+ * challenge, and each flash when the colour challenge runs), or undefined when the policy asks for no evidence.
  */
-export function momentsToCrop(policy: ResolvedPolicy, challenge: Challenge): EvidenceMoment[] | undefined {
+export function momentsToCrop(
+	policy: ResolvedPolicy,
+	challenge: Challenge,
+	colourRuns: boolean
+): EvidenceMoment[] | undefined {
 	if (!policy.evidenceFrames) return undefined;
 	return evidenceMoments(
 		challenge.nonce,
 		challenge.liveness as LivenessChallenge | undefined,
-		policy.evidenceFrames.count
+		policy.evidenceFrames.count,
+		colourRuns ? colourSequence(challenge.nonce).length : 0
 	);
 }
 

@@ -4,6 +4,7 @@
 // renders this controller's state and starts the check; its worker calls are dropped when the screen's signal aborts.
 import { grabFrame, videoFrameClock } from './camera.ts';
 import { errorText } from './errors.ts';
+import { colourPlanFor } from './colour-step.ts';
 import { evidenceCrops, momentsToCrop } from './evidence-frames.ts';
 import { watchForInjection } from './injection-probe.ts';
 import { takeLiveStill, uncheckedStill } from './live-still.ts';
@@ -49,6 +50,8 @@ export class LivenessCheck {
 	flash = $state<ScreenColour | null>(null);
 	/** What stopped a check part way (a worker call that threw): shown, and the check can be started again. */
 	failure = $state<string | null>(null);
+	/** The policy requires the colour challenge and this phone's camera cannot run it. */
+	colourUnsupported = $state(false);
 	/** Drawn once per attempt (the screen is re-created for each) and saved when the check starts. */
 	readonly challenge: Challenge;
 	#models: { id: string; sha256: string }[] = [];
@@ -189,6 +192,13 @@ export class LivenessCheck {
 		const fixed = await this.#begin();
 		const { phone: before, policy } = this.screen();
 		const resolved = resolve(policy);
+		// Whether this phone's camera can run the colour challenge is measured before anything is recorded.
+		const plan = await colourPlanFor(v, resolved.colour);
+		if ('unsupported' in plan) {
+			this.colourUnsupported = true;
+			this.#stop(camera);
+			return;
+		}
 		let clip: Promise<Blob | undefined> | undefined;
 		let reading: Promise<HeardAudio | null> | undefined;
 		if (fixed.kind === 'digits') {
@@ -200,7 +210,7 @@ export class LivenessCheck {
 				() => pcm.stop()
 			);
 		}
-		const moments = momentsToCrop(resolved, before.challenge);
+		const moments = momentsToCrop(resolved, before.challenge, plan.run);
 		const clock = videoFrameClock(v);
 		const probe = watchForInjection(v, stream);
 		let outcome: Awaited<ReturnType<typeof runFaceLiveness>>;
@@ -218,9 +228,10 @@ export class LivenessCheck {
 					thumbnail: () => (v.videoWidth ? motionThumbnail(v) : null),
 					step: (index, total, left) => (this.progress = { index, total, left }),
 					reading,
-					colour: this.colourOn
+					colour: plan.run
 						? { sequence: colourSequence(before.challenge.nonce), show: (c) => (this.flash = c) }
-						: undefined
+						: undefined,
+					colourSkipped: 'skipped' in plan ? plan.skipped : undefined
 				},
 				moments
 			);

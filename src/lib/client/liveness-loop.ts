@@ -29,12 +29,14 @@ import {
 import {
 	colourAt,
 	FLASH_MS,
+	flashWindow,
 	regionMean,
 	skinRegion,
 	type ColourSample,
 	type ScreenColour
 } from '$lib/core/liveness/colour';
 import { manyFacesPrompt, noFacePrompt, tooDarkPrompt } from '$lib/core/liveness/prompts';
+import { COLOUR_SKIPPED_DETAIL, type ColourSkipCode } from '$lib/core/liveness/colour-support';
 import { evidenceCandidates, pickEvidenceFrames, type EvidenceMoment } from '$lib/core/liveness/evidence';
 import type { KeptFrame } from '$lib/client/evidence-frames';
 import type { Remote } from 'comlink';
@@ -65,6 +67,8 @@ export interface LoopCallbacks {
 	 * samples the skin region's colour on each frame for the judge.
 	 */
 	colour?: { sequence: readonly ScreenColour[]; show(colour: ScreenColour | null): void };
+	/** Why the colour challenge the policy asks for did not run ('when_supported'): signed with the result. */
+	colourSkipped?: ColourSkipCode;
 }
 
 /** The clip's audio and when its first sample was heard (performance.now() clock). */
@@ -173,10 +177,18 @@ export async function runFaceLiveness(
 		const c = colourAt(cb.colour.sequence, t);
 		if (c !== colourShown) cb.colour.show((colourShown = c));
 	};
-	const sampleColour = (t: number, frame: RgbaImage, face: DetectedFace | null) => {
+	/** With evidence asked: per flash, the frame nearest the middle of its settled part (its `flash:<i>` crop). */
+	const flashFrames: KeptFrame[] = [];
+	const sampleColour = (t: number, frame: ImageData, face: DetectedFace | null) => {
 		if (!cb.colour || !face || t >= colourEndsAt) return;
 		const rgb = regionMean(frame, skinRegion(face));
 		if (rgb) colourSamples.push({ t, rgb });
+		if (!evidenceMoments) return;
+		const i = Math.floor(t / FLASH_MS);
+		const w = flashWindow(i);
+		const best = flashFrames[i];
+		if (t >= w.from && (!best || Math.abs(t - w.mid) < Math.abs(best.t - w.mid)))
+			flashFrames[i] = { t, frame, face };
 	};
 
 	const count = (measured: FaceMeasurement) => {
@@ -309,7 +321,7 @@ export async function runFaceLiveness(
 	reading.length = 0;
 	let evidence: KeptFrame[] | null | undefined;
 	if (evidenceMoments) {
-		const candidates = evidenceCandidates(kept, peaks);
+		const candidates = evidenceCandidates(kept, [...peaks, ...flashFrames.filter(Boolean)]);
 		const picked = pickEvidenceFrames(evidenceMoments, candidates, {
 			startedAt: 0,
 			endedAt,
@@ -317,6 +329,7 @@ export async function runFaceLiveness(
 		});
 		evidence = picked.some((i) => i < 0) ? null : picked.map((i) => candidates[i]);
 		peaks.length = 0;
+		flashFrames.length = 0;
 	}
 	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
 	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
@@ -388,7 +401,8 @@ export async function runFaceLiveness(
 			samplingMs: Math.round(samplingMs),
 			captureLagMs: captureLag.length ? r(median(captureLag) ?? 0, 0) : null,
 			...measuresOf(verdict),
-			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null
+			audio: challenge.kind === 'digits' ? (audio ? 'pcm' : 'unavailable') : null,
+			...(cb.colourSkipped ? { [COLOUR_SKIPPED_DETAIL]: cb.colourSkipped } : {})
 		},
 		...(evidence !== undefined ? { evidence: passed ? evidence : null } : {})
 	};

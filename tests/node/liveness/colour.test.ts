@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
-	COLOURS,
+	COLOUR_FLASHES,
 	colourSequence,
 	FLASH_MS,
 	judgeColourResponse,
@@ -20,8 +20,9 @@ import { DEFAULT_THRESHOLDS } from '../../../src/lib/core/policy/thresholds.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { fixtureBytes } from '../../security/forgeries.ts';
 import { mjpegFrames } from '../../support/mjpeg.ts';
+import { relight } from '../../support/relight.ts';
 
-const FLASHES = 8;
+const FLASHES = COLOUR_FLASHES;
 
 const engine = createFaceEngine(nodeRuntime);
 /** Clips whose skin region came from a detected face (not the centre fallback). */
@@ -55,12 +56,7 @@ async function samplesOf(
 				: { x: info.width * 0.3, y: info.height * 0.3, width: info.width * 0.4, height: info.height * 0.3 };
 		}
 		const colour = light?.(t);
-		// The screen's light adds to the room's: each channel scaled by up to ±8 % with the colour on screen.
-		if (colour) {
-			const gain = COLOURS[colour].map((c) => 0.92 + (0.16 * c) / 255);
-			for (let p = 0; p < image.data.length; p += 4)
-				for (let k = 0; k < 3; k++) image.data[p + k] = image.data[p + k] * gain[k];
-		}
+		if (colour) relight(image, colour);
 		const rgb = regionMean(image, region);
 		if (rgb) out.push({ t, rgb });
 	}

@@ -21,6 +21,7 @@ const crop = (moment: string, over: Partial<CropMeasure> = {}): CropMeasure => (
 	live: 0.9,
 	pose: { yaw: 0, pitch: 0, roll: 0 },
 	mouthOpenness: 0.02,
+	skin: null,
 	...over
 });
 

@@ -2,6 +2,7 @@
 import { reason, type Reason } from '../idcard/reasons.ts';
 import { isRecaptureCode } from '../idcard/recapture.ts';
 import { MOTION_PROBE_ENGINE } from '../flow/liveness-result.ts';
+import { COLOUR_SKIPPED_REVIEW, colourSkipOf } from '../liveness/colour-support.ts';
 import type { BundlePayload } from './schema.ts';
 
 /** The one message shape of every reason (code, zh-CN, English). */
@@ -48,5 +49,8 @@ export function manualReviewReasons(payload: BundlePayload): ReviewReason[] {
 			)
 		);
 	}
+	// A phone that says it could not run the colour challenge may be a modified one (core/liveness/colour-support.ts).
+	if (liveness?.passed && colourSkipOf(payload))
+		reasons.push(reason('colour_skipped', COLOUR_SKIPPED_REVIEW.zh, COLOUR_SKIPPED_REVIEW.en));
 	return reasons;
 }

@@ -2,6 +2,7 @@
 // the few small evidence crops a province that turns liveness evidence on asks for (attachments.evidence).
 import * as v from 'valibot';
 import { CompatReportSchema } from '../compat/report.ts';
+import { MAX_EVIDENCE_CROPS } from '../liveness/evidence.ts';
 
 const Sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 
@@ -40,7 +41,7 @@ export const BundlePayloadSchema = v.object({
 			evidence: v.optional(
 				v.pipe(
 					v.array(v.object({ moment: v.pipe(v.string(), v.maxLength(40)), sha256: Sha256 })),
-					v.maxLength(8)
+					v.maxLength(MAX_EVIDENCE_CROPS)
 				)
 			)
 		}),

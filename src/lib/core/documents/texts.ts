@@ -1,5 +1,5 @@
 // The texts of the candidate documents, filled in from the province policy (templates: an office reviews them).
-import { EVIDENCE_FRAMES } from '../liveness/evidence.ts';
+import { EVIDENCE_FRAMES, evidenceCropCount } from '../liveness/evidence.ts';
 import type { ProvincePolicy } from '../policy/types.ts';
 import type { DocumentSection, Text } from './index.ts';
 
@@ -19,7 +19,8 @@ function faceFrames(policy: ProvincePolicy): Text {
 			'身份证图像、人脸画面和视频只在您的手机上处理，不上传。',
 			'ID card images, face frames and video are processed on your phone only and are never uploaded.'
 		);
-	const { count, size } = EVIDENCE_FRAMES;
+	const { size } = EVIDENCE_FRAMES;
+	const count = evidenceCropCount(policy);
 	return p(
 		`身份证图像和视频只在您的手机上处理，不上传。为证明活体检测由本人完成，本省会上传活体检测过程中的 ${count} 张人脸截图（${size}×${size} 像素，时间点由服务器随机指定）；服务器用自己的人脸引擎核验后立即删除，不保存、不记录。`,
 		`ID card images and video are processed on your phone only and are never uploaded. To prove that you did the liveness check yourself, this province uploads ${count} face crops from it (${size}x${size} pixels, at moments the server picks at random); the server checks them with its own face engine and deletes them at once: they are never stored or logged.`
@@ -39,8 +40,8 @@ function uploads(policy: ProvincePolicy): Text {
 		en.push('your handwritten signature image');
 	}
 	if (policy.liveness.evidence === 'frames') {
-		zh.push(`活体检测过程中的 ${EVIDENCE_FRAMES.count} 张小尺寸人脸截图`);
-		en.push(`${EVIDENCE_FRAMES.count} small face crops from the liveness check`);
+		zh.push(`活体检测过程中的 ${evidenceCropCount(policy)} 张小尺寸人脸截图`);
+		en.push(`${evidenceCropCount(policy)} small face crops from the liveness check`);
 	}
 	return p(`离开手机的只有：${zh.join('、')}。`, `Only these leave the phone: ${en.join(', ')}.`);
 }

@@ -24,6 +24,13 @@ export function seededRng(seed: number): Rng {
 	};
 }
 
+/** FNV-1a of the nonce seeds the challenge's generator: the same moments on the phone and the server. */
+export function nonceRng(nonce: string): Rng {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < nonce.length; i++) h = Math.imul(h ^ nonce.charCodeAt(i), 0x01000193) >>> 0;
+	return seededRng(h);
+}
+
 function pick(rng: Rng, n: number): number {
 	return Math.min(Math.floor(rng() * n), n - 1);
 }

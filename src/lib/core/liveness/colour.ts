@@ -6,7 +6,7 @@
 import type { DetectedFace } from '../face/types.ts';
 import type { LivenessColour, ProvincePolicy } from '../policy/types.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
-import { nonceRng } from './evidence.ts';
+import { nonceRng } from './challenge.ts';
 import { pearson } from './stats.ts';
 
 /** Screen colours: saturated, so each moves skin chromaticity in its own direction. */
@@ -24,8 +24,14 @@ const NAMES = Object.keys(COLOURS) as ScreenColour[];
 /** How long each colour stays on (>= 334 ms: at most 3 changes a second, WCAG 2.3.1's flash limit). */
 export const FLASH_MS = 500;
 
+/**
+ * Flashes in a sequence: with one evidence crop per flash, the server's judge needs this many for another nonce's
+ * sequence to stay under the threshold (models/notes/liveness-evidence.md).
+ */
+export const COLOUR_FLASHES = 8;
+
 /** The sequence for a nonce: `length` colours, no colour twice in a row. */
-export function colourSequence(nonce: string, length = 6): ScreenColour[] {
+export function colourSequence(nonce: string, length = COLOUR_FLASHES): ScreenColour[] {
 	const rng = nonceRng(`colour:${nonce}`);
 	const out: ScreenColour[] = [];
 	while (out.length < length) {
@@ -73,25 +79,48 @@ export interface ColourVerdict {
 	flashesJudged: number;
 }
 
-/**
- * Correlates, over the judged flashes and the three chromaticity channels, the face's colour shift from its own mean
- * with the screen colour's shift from the sequence's mean.
- */
-export function judgeColourResponse(
+/** The settled part of flash `i` (ms after the sequence began) and its middle, where an evidence crop is taken. */
+export function flashWindow(
+	i: number,
+	config: ColourConfig = defaultColourConfig
+): { from: number; to: number; mid: number } {
+	const from = i * FLASH_MS + config.settleMs;
+	const to = (i + 1) * FLASH_MS;
+	return { from, to, mid: (from + to) / 2 };
+}
+
+/** The skin's mean colour per flash over its settled frames; null for a flash with too few of them. */
+export function flashMeans(
 	samples: readonly ColourSample[],
-	sequence: readonly ScreenColour[],
+	flashes: number,
 	startedAt: number,
+	config: ColourConfig = defaultColourConfig
+): (readonly [number, number, number] | null)[] {
+	return Array.from({ length: flashes }, (_, i) => {
+		const { from, to } = flashWindow(i, config);
+		const inside = samples.filter((s) => s.t - startedAt >= from && s.t - startedAt < to);
+		if (inside.length < config.minFramesPerFlash) return null;
+		const [r, g, b] = [0, 1, 2].map((k) => inside.reduce((a, s) => a + s.rgb[k], 0) / inside.length);
+		return [r, g, b] as const;
+	});
+}
+
+/**
+ * The one colour rule, for the phone's per-frame means and the server's per-flash crops alike: correlates, over
+ * the flashes measured (null: not measured), the face's chromaticity shift from its own mean with the screen
+ * colour's shift from the sequence's mean.
+ */
+export function judgeFlashColours(
+	perFlash: readonly (readonly [number, number, number] | null)[],
+	sequence: readonly ScreenColour[],
 	config: ColourConfig = defaultColourConfig
 ): ColourVerdict {
 	const measured: number[][] = [];
 	const expected: number[][] = [];
 	sequence.forEach((colour, i) => {
-		const from = startedAt + i * FLASH_MS + config.settleMs;
-		const to = startedAt + (i + 1) * FLASH_MS;
-		const inside = samples.filter((s) => s.t >= from && s.t < to);
-		if (inside.length < config.minFramesPerFlash) return;
-		const mean = [0, 1, 2].map((k) => inside.reduce((a, s) => a + s.rgb[k], 0) / inside.length);
-		measured.push(chroma(mean));
+		const rgb = perFlash[i];
+		if (!rgb) return;
+		measured.push(chroma(rgb));
 		expected.push(chroma(COLOURS[colour]));
 	});
 	if (measured.length < config.minFlashes)
@@ -103,6 +132,16 @@ export function judgeColourResponse(
 	const r = pearson(centre(measured), centre(expected));
 	const correlation = Math.round(r * 1000) / 1000;
 	return { passed: correlation >= config.minCorrelation, correlation, flashesJudged: measured.length };
+}
+
+/** The phone's judge: the skin's colour on every measured frame, averaged per flash, then judgeFlashColours. */
+export function judgeColourResponse(
+	samples: readonly ColourSample[],
+	sequence: readonly ScreenColour[],
+	startedAt: number,
+	config: ColourConfig = defaultColourConfig
+): ColourVerdict {
+	return judgeFlashColours(flashMeans(samples, sequence.length, startedAt, config), sequence, config);
 }
 
 /**

@@ -7,24 +7,31 @@ import type { Box } from '../image/types.ts';
 import type { HeadPose } from '../face/types.ts';
 import type { LivenessAction, LivenessEvidence, ProvincePolicy } from '../policy/types.ts';
 import { defaultActionsConfig } from './actions.ts';
-import { seededRng, type Rng } from './challenge.ts';
+import { nonceRng } from './challenge.ts';
+import { COLOUR_FLASHES, flashWindow, judgeFlashColours, type ScreenColour } from './colour.ts';
+import { reason } from './reasons.ts';
 import type { Challenge as LivenessChallenge, Text } from './types.ts';
 
-/** What the phone sends: this many square JPEG crops of this side, each at most maxBytes. */
+/**
+ * What the phone sends: this many square JPEG crops of this side, each at most maxBytes, and with the colour
+ * challenge one more per flash of its sequence.
+ */
 export const EVIDENCE_FRAMES = { count: 4, size: 128, maxBytes: 24 * 1024, jpegQuality: 0.85 } as const;
+
+/** The most crops a bundle may list: the moments and a crop per flash of the colour sequence. */
+export const MAX_EVIDENCE_CROPS = EVIDENCE_FRAMES.count + COLOUR_FLASHES;
+
+/** The crops a province's policy has the phone send at most: a crop per flash too when the colour challenge may run. */
+export function evidenceCropCount(policy: ProvincePolicy): number {
+	return EVIDENCE_FRAMES.count + ((policy.liveness.colour ?? 'off') === 'off' ? 0 : COLOUR_FLASHES);
+}
 
 /**
  * A moment of the capture: `neutral` (after calibration, face straight), `action:<i>:<action>` (the peak of the
- * challenge's i-th action) or `at:<permille>` (that far through the clip or capture, picked by the nonce).
+ * challenge's i-th action), `at:<permille>` (that far through the clip or capture, picked by the nonce) or
+ * `flash:<i>` (the middle of the colour challenge's i-th flash, core/liveness/colour.ts flashWindow).
  */
 export type EvidenceMoment = string;
-
-/** FNV-1a of the nonce seeds the challenge's generator: the same moments on the phone and the server. */
-export function nonceRng(nonce: string): Rng {
-	let h = 0x811c9dc5;
-	for (let i = 0; i < nonce.length; i++) h = Math.imul(h ^ nonce.charCodeAt(i), 0x01000193) >>> 0;
-	return seededRng(h);
-}
 
 /**
  * The moments the crops must be taken at, in upload order. An action challenge gets a neutral crop and one at each
@@ -34,7 +41,9 @@ export function nonceRng(nonce: string): Rng {
 export function evidenceMoments(
 	nonce: string,
 	liveness: LivenessChallenge | undefined,
-	count: number = EVIDENCE_FRAMES.count
+	count: number = EVIDENCE_FRAMES.count,
+	/** The colour sequence's flashes to crop too (0: no colour challenge), after the other moments. */
+	flashes = 0
 ): EvidenceMoment[] {
 	const moments: EvidenceMoment[] = [];
 	if (liveness?.kind === 'actions') {
@@ -51,7 +60,14 @@ export function evidenceMoments(
 		used.add(permille);
 		moments.push(`at:${permille}`);
 	}
+	for (let i = 0; i < flashes; i++) moments.push(`flash:${i}`);
 	return moments;
+}
+
+/** The flash of a `flash:<i>` moment, or null. */
+export function momentFlash(moment: EvidenceMoment): number | null {
+	const m = /^flash:(\d+)$/.exec(moment);
+	return m ? Number(m[1]) : null;
 }
 
 /** The action of an `action:<i>:<action>` moment, or null. */
@@ -80,10 +96,17 @@ export interface CropMeasure {
 	live: number | null;
 	pose: HeadPose | null;
 	mouthOpenness: number | null;
+	/** Mean R, G, B of the face's skin region (core/liveness/colour.ts skinRegion; null: no single face). */
+	skin: readonly [number, number, number] | null;
 }
 
 export type EvidenceReasonCode =
-	'evidence_no_face' | 'evidence_other_person' | 'evidence_spoof' | 'evidence_pose' | 'evidence_moments';
+	| 'evidence_no_face'
+	| 'evidence_other_person'
+	| 'evidence_spoof'
+	| 'evidence_pose'
+	| 'evidence_moments'
+	| 'colour_mismatch';
 
 export interface EvidenceFinding extends Text {
 	code: EvidenceReasonCode;
@@ -110,7 +133,9 @@ const FINDINGS: Record<EvidenceReasonCode, Text> = {
 	evidence_moments: {
 		zh: '活体检测画面与本次挑战不符，本次认证失败',
 		en: 'The liveness frames do not belong to this challenge; this attempt failed'
-	}
+	},
+	// The phone's own words for the same failure: the candidate reads one message whichever side found it.
+	colour_mismatch: { zh: reason('colour_mismatch').zh, en: reason('colour_mismatch').en }
 };
 
 const finding = (code: EvidenceReasonCode, moment?: EvidenceMoment): EvidenceFinding => ({
@@ -145,12 +170,14 @@ function actionShown(action: LivenessAction, peak: CropMeasure, neutral: CropMea
 
 /**
  * The server's verdict on the crops, every failure listed (the deciding one first): the expected moments in order,
- * one face each, the uploaded photo's person, live, and the actions visible against the neutral crop.
+ * one face each, the uploaded photo's person, live, the actions visible against the neutral crop, and the flash
+ * crops' skin following the colour sequence (the phone's own judge, judgeFlashColours).
  */
 export function judgeEvidence(
 	crops: readonly CropMeasure[],
 	expected: readonly EvidenceMoment[],
-	thresholds: { faceMatch: number; antiSpoof: number }
+	thresholds: { faceMatch: number; antiSpoof: number },
+	colour?: readonly ScreenColour[]
 ): { passed: boolean; findings: EvidenceFinding[] } {
 	const findings: EvidenceFinding[] = [];
 	if (crops.length !== expected.length || crops.some((c, i) => c.moment !== expected[i]))
@@ -167,6 +194,11 @@ export function judgeEvidence(
 			const action = momentAction(c.moment);
 			if (action && !actionShown(action, c, neutral)) findings.push(finding('evidence_pose', c.moment));
 		}
+	const flashes = crops.filter((c) => momentFlash(c.moment) !== null);
+	if (colour && flashes.length) {
+		const perFlash = colour.map((_, i) => flashes.find((c) => momentFlash(c.moment) === i)?.skin ?? null);
+		if (!judgeFlashColours(perFlash, colour).passed) findings.push(finding('colour_mismatch'));
+	}
 	return { passed: findings.length === 0, findings };
 }
 
@@ -177,7 +209,8 @@ export interface TimedCandidate {
 
 /**
  * Which kept frame to crop for each moment: the neutral one is the first, an action's peak the frame nearest its
- * completion (the step's completedAt), `at:<permille>` the frame nearest that point of the capture. -1 when there is
+ * completion (the step's completedAt), `at:<permille>` the frame nearest that point of the capture, `flash:<i>` the
+ * frame nearest the flash's middle within its settled part (colour sequence started with the capture). -1 when there is
  * no frame (the phone then cannot send the evidence, and a passing bundle without it is refused).
  */
 export function pickEvidenceFrames(
@@ -191,6 +224,16 @@ export function pickEvidenceFrames(
 			if (best < 0 || Math.abs(frames[i].t - t) < Math.abs(frames[best].t - t)) best = i;
 		return best;
 	};
+	// A flash's crop must be lit by that flash alone: the frame nearest its middle among its settled frames.
+	const nearestWithin = (from: number, w: { from: number; to: number; mid: number }) => {
+		let best = -1;
+		for (let i = 0; i < frames.length; i++) {
+			const t = frames[i].t - from;
+			if (t < w.from || t >= w.to) continue;
+			if (best < 0 || Math.abs(t - w.mid) < Math.abs(frames[best].t - from - w.mid)) best = i;
+		}
+		return best;
+	};
 	return moments.map((moment) => {
 		if (moment === 'neutral') return frames.length ? 0 : -1;
 		const action = /^action:(\d+):/.exec(moment);
@@ -198,6 +241,8 @@ export function pickEvidenceFrames(
 			const done = capture.completedAt[Number(action[1])];
 			return done === null || done === undefined ? -1 : nearest(done);
 		}
+		const flash = momentFlash(moment);
+		if (flash !== null) return nearestWithin(capture.startedAt, flashWindow(flash));
 		const at = /^at:(\d+)$/.exec(moment);
 		if (!at) return -1;
 		return nearest(capture.startedAt + (Number(at[1]) / 1000) * (capture.endedAt - capture.startedAt));

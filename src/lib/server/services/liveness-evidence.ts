@@ -4,9 +4,12 @@
 import { cosineSimilarity } from '../../core/face/match.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
 import type { BundlePayload } from '../../core/bundle/schema.ts';
+import { colourSequence, regionMean, skinRegion } from '../../core/liveness/colour.ts';
+import { colourCropsExpected, colourSkipOf } from '../../core/liveness/colour-support.ts';
 import {
 	evidenceMoments,
 	judgeEvidence,
+	momentFlash,
 	type CropMeasure,
 	type EvidenceFinding,
 	EVIDENCE_FRAMES
@@ -20,11 +23,22 @@ import { ServiceError } from './errors.ts';
 const MAX_CROP_SIDE = 2 * EVIDENCE_FRAMES.size;
 
 /**
+ * The moments the server expects crops at: the nonce's, and a crop per flash when the colour challenge must have run
+ * (core colourCropsExpected: a phone's word that it skipped the challenge counts only where the policy allows one).
+ */
+export function expectedMoments(sp: ResolvedPolicy, payload: BundlePayload): string[] {
+	const { nonce, liveness } = payload.challenge;
+	const flashes = colourCropsExpected(sp.colour, colourSkipOf(payload)) ? colourSequence(nonce).length : 0;
+	return evidenceMoments(nonce, liveness as LivenessChallenge | undefined, sp.evidenceFrames?.count, flashes);
+}
+
+/**
  * Refuses evidence crops the province does not ask for, and a passing bundle that lacks the crops it asks for
  * (before any costly check).
  */
 export function checkEvidenceFiles(
 	sp: ResolvedPolicy,
+	payload: BundlePayload,
 	crops: readonly Uint8Array[],
 	claimedPassed: boolean
 ): void {
@@ -35,7 +49,7 @@ export function checkEvidenceFiles(
 			'本省不接收活体检测画面：人脸画面只留在手机上',
 			'This province does not take liveness frames: face frames stay on the phone.'
 		);
-	if (sp.evidenceFrames && claimedPassed && crops.length !== sp.evidenceFrames.count)
+	if (sp.evidenceFrames && claimedPassed && crops.length !== expectedMoments(sp, payload).length)
 		throw new ServiceError(
 			400,
 			'evidence_missing',
@@ -56,7 +70,8 @@ async function measureCrop(
 		similarity: null,
 		live: null,
 		pose: null,
-		mouthOpenness: null
+		mouthOpenness: null,
+		skin: null
 	};
 	const image = await decodeUploadJpeg(bytes).catch(() => null);
 	if (!image || image.width > MAX_CROP_SIDE || image.height > MAX_CROP_SIDE) return none;
@@ -69,7 +84,9 @@ async function measureCrop(
 		similarity: cosineSimilarity(embedding.vector, photoEmbedding),
 		live: await face.liveness(image, m.face),
 		pose: m.pose ?? null,
-		mouthOpenness: m.mouthOpenness ?? null
+		mouthOpenness: m.mouthOpenness ?? null,
+		// The phone's own skin region, from this engine's box and keypoints on the crop.
+		skin: regionMean(image, skinRegion(m.face))
 	};
 }
 
@@ -90,15 +107,17 @@ export async function checkLivenessEvidence(input: {
 }): Promise<LivenessEvidenceVerdict> {
 	const { sp, payload, crops } = input;
 	const listed = payload.attachments.evidence ?? [];
-	const expected = evidenceMoments(
-		payload.challenge.nonce,
-		payload.challenge.liveness as LivenessChallenge | undefined,
-		sp.evidenceFrames?.count
-	);
+	const expected = expectedMoments(sp, payload);
 	const measured: CropMeasure[] = [];
 	for (let i = 0; i < crops.length; i++)
 		measured.push(await measureCrop(input.face, crops[i], listed[i]?.moment ?? '', input.photoEmbedding));
-	const verdict = judgeEvidence(measured, expected, sp.thresholds);
+	const flashes = expected.some((m) => momentFlash(m) !== null);
+	const verdict = judgeEvidence(
+		measured,
+		expected,
+		sp.thresholds,
+		flashes ? colourSequence(payload.challenge.nonce) : undefined
+	);
 	const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 	return {
 		...verdict,

@@ -236,7 +236,7 @@ async function submitVerified(
 	}
 
 	const claimedPassed = verdict.payload.steps.every((s) => s.passed);
-	checkEvidenceFiles(sp, submission.evidence ?? [], claimedPassed);
+	checkEvidenceFiles(sp, verdict.payload, submission.evidence ?? [], claimedPassed);
 	// A bundle that claims success must bring the files the province keeps (a failed one may stop before them).
 	if (claimedPassed) {
 		checkRequiredAttachments(policy, submission);

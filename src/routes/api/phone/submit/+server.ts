@@ -4,13 +4,10 @@ import { respond } from '$lib/server/http/respond';
 import { ServiceError } from '$lib/server/services/errors';
 import { RATE_RULES } from '$lib/server/services/rate-limit';
 import { submitBundle } from '$lib/server/services/submit';
-import { EVIDENCE_FRAMES } from '$lib/core/liveness/evidence';
+import { EVIDENCE_FRAMES, MAX_EVIDENCE_CROPS } from '$lib/core/liveness/evidence';
 import type { RequestHandler } from './$types';
 
 const MAX_FILE_BYTES = 512 * 1024;
-
-/** The most evidence crops a request may carry (the bundle schema's limit). */
-const MAX_EVIDENCE_FILES = 8;
 
 /**
  * multipart/form-data: `bundle` (signed JSON), optional `photo` (JPEG) and `signature` (PNG), and the liveness
@@ -42,7 +39,7 @@ export const POST: RequestHandler = (event) =>
 			return new Uint8Array(await value.arrayBuffer());
 		};
 		const crops = form.getAll('evidence');
-		if (crops.length > MAX_EVIDENCE_FILES)
+		if (crops.length > MAX_EVIDENCE_CROPS)
 			throw new ServiceError(400, 'too_many_files', '文件过多', 'Too many evidence files.');
 		const evidence: Uint8Array[] = [];
 		for (const crop of crops) {
