@@ -1,7 +1,9 @@
 // Duplicate identity with the real face engine (onnxruntime-node, staged models) on a real ID photo fixture:
 // the same face under two ID numbers anywhere in one province sends both outcomes to manual review; another
 // province's faces are not compared.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -10,7 +12,10 @@ import { maskIdNumber } from '../../src/lib/core/mask.ts';
 import { cosineSimilarity } from '../../src/lib/core/face/match.ts';
 import { policies } from '../../src/lib/core/policy/index.ts';
 import { nodeRuntime } from '../../src/lib/runtime/node.ts';
-import type { Db } from '../../src/lib/server/db/index.ts';
+import { openDatabase, type Db } from '../../src/lib/server/db/index.ts';
+import { seedDemoCandidate } from '../../src/lib/server/seed.ts';
+import { memoryFaceIndexes } from '../../src/lib/server/services/face-index-memory.ts';
+import { applyRetention } from '../../src/lib/server/services/retention.ts';
 import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index.ts';
 import {
 	decodeEmbedding,
@@ -432,3 +437,143 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 		}
 	);
 });
+
+describe.skipIf(!!process.env.DATABASE_URL)("PGlite: the province's in-memory hnswlib index", () => {
+	const facesOf = (on: Db) => {
+		const faces = memoryFaceIndexes(on);
+		if (!faces) throw new Error('PGlite without its in-memory face index');
+		return faces;
+	};
+	const outcomeOf = async (on: Db, sessionId: string) =>
+		(
+			await on
+				.selectFrom('outcomes')
+				.select('id')
+				.where('session_id', '=', sessionId)
+				.executeTakeFirstOrThrow()
+		).id;
+	const storedVector = async (on: Db, outcomeId: number) =>
+		decodeEmbedding(
+			(
+				await on
+					.selectFrom('face_embeddings')
+					.select('vector')
+					.where('outcome_id', '=', outcomeId)
+					.executeTakeFirstOrThrow()
+			).vector
+		);
+
+	it('finds the stand-in in another exam area through the index, not in another province; retention removes rows from it', async () => {
+		const own = await testDatabase();
+		try {
+			const faces = facesOf(own.db);
+			await faces.built;
+			expect(faces.stateOf('hubei')).toBe('ready');
+			const a = await registerCandidate(own.db, { examArea: '十堰市' });
+			const b = await registerCandidate(own.db, { examArea: '恩施土家族苗族自治州' });
+			const c = await registerCandidate(own.db, {
+				examArea: '北京市海淀区',
+				province: 'beijing',
+				address: '北京市海淀区测试路1号'
+			});
+			const searched = faces.searchedByIndex;
+			const one = await submitPhoto(a.idNumber, photo, own.db);
+			const other = await submitPhoto(c.idNumber, photo, own.db, 'beijing');
+			const two = await submitPhoto(b.idNumber, photo, own.db);
+			// Three searches, each answered by its province's index.
+			expect(faces.searchedByIndex - searched).toBe(3);
+			expect(one.result.outcome).toBe('confirmed');
+			expect(two.result.outcome).toBe('review');
+			const [earlier, later, beijing] = [
+				await outcomeOf(own.db, one.s.opened.sessionId),
+				await outcomeOf(own.db, two.s.opened.sessionId),
+				await outcomeOf(own.db, other.s.opened.sessionId)
+			];
+			const rows = await reviewOf(own.db, [one.s.opened.sessionId, two.s.opened.sessionId]);
+			const reasons = rows.get(two.s.opened.sessionId)?.review_reasons as { otherOutcomeId?: number }[];
+			expect(reasons.map((r) => r.otherOutcomeId)).toEqual([earlier]);
+			const probe = await storedVector(own.db, later);
+			expect(faces.nearest('hubei', probe, 10, FACE_INDEX.efSearch)?.sort()).toEqual([earlier, later].sort());
+			expect(faces.nearest('beijing', probe, 10, FACE_INDEX.efSearch)).toEqual([beijing]);
+
+			// The earlier photo past its province's retention: its embedding leaves the table and the index.
+			await own.db
+				.updateTable('attachments')
+				.set({ created_at: new Date(Date.now() - 400 * 86_400_000) })
+				.where('outcome_id', '=', earlier)
+				.execute();
+			await applyRetention(own.db);
+			expect(await own.db.selectFrom('face_embeddings').select('outcome_id').execute()).not.toContainEqual({
+				outcome_id: earlier
+			});
+			expect(faces.nearest('hubei', probe, 10, FACE_INDEX.efSearch)).toEqual([later]);
+			expect(await findDuplicateFaces(own.db, 'hubei', -1, Array.from(probe))).toMatchObject([
+				{ outcomeId: later }
+			]);
+		} finally {
+			await own.close();
+		}
+	});
+
+	it('after a restart the index is rebuilt in the background: the same answers, and a confirmation recorded during the build is in it', async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), 'zv-face-index-'));
+		try {
+			let first = await openDatabase({ dataDir });
+			await seedDemoCandidate(first.db);
+			const a = await registerCandidate(first.db, { examArea: '十堰市' });
+			const b = await registerCandidate(first.db, { examArea: '恩施土家族苗族自治州' });
+			const one = await submitPhoto(a.idNumber, photo, first.db);
+			const earlier = await outcomeOf(first.db, one.s.opened.sessionId);
+			const probe = Array.from(await storedVector(first.db, earlier), (x, i) => x + (i % 5) * 1e-3);
+			// Other faces enough for the rebuild to take a while (rows only, as the bench plants them).
+			await plantFaces(first.db, 6_000);
+			await facesOf(first.db).built;
+			const before = await findDuplicateFaces(first.db, 'hubei', -1, probe);
+			expect(before.map((h) => h.outcomeId)).toEqual([earlier]);
+			await first.close();
+
+			first = await openDatabase({ dataDir });
+			const faces = facesOf(first.db);
+			// The search does not wait for the build: it scans meanwhile, with the same answer.
+			expect(faces.stateOf('hubei')).toBe('building');
+			expect(await findDuplicateFaces(first.db, 'hubei', -1, probe)).toEqual(before);
+			const two = await submitPhoto(b.idNumber, photo, first.db);
+			expect(two.result.outcome).toBe('review');
+			expect(faces.stateOf('hubei')).toBe('building');
+			const later = await outcomeOf(first.db, two.s.opened.sessionId);
+			await faces.built;
+			expect(faces.stateOf('hubei')).toBe('ready');
+			const searched = faces.searchedByIndex;
+			const after = await findDuplicateFaces(first.db, 'hubei', -1, probe);
+			expect(faces.searchedByIndex).toBe(searched + 1);
+			expect(after.map((h) => h.outcomeId).sort()).toEqual([earlier, later].sort());
+			expect(after.find((h) => h.outcomeId === earlier)).toEqual(before[0]);
+			await first.close();
+		} finally {
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	});
+});
+
+/** Unit vectors of no one, in rows without an outcome behind them (foreign keys off for the insert). */
+async function plantFaces(on: Db, count: number): Promise<void> {
+	let seed = 7;
+	const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+	await on.transaction().execute(async (tx) => {
+		await sql`set local session_replication_role = replica`.execute(tx);
+		for (let i = 0; i < count; i += 500) {
+			const rows = Array.from({ length: Math.min(500, count - i) }, (_, k) => {
+				const v = Array.from({ length: 512 }, random);
+				const norm = Math.hypot(...v);
+				return {
+					outcome_id: 10_000_000 + i + k,
+					candidate_id: 10_000_000 + i + k,
+					exam_area: '武汉市江岸区',
+					province: 'hubei',
+					vector: embeddingBytes(v.map((x) => x / norm))
+				};
+			});
+			await tx.insertInto('face_embeddings').values(rows).execute();
+		}
+	});
+}

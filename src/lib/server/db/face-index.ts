@@ -12,6 +12,13 @@ import { policies } from '../../core/policy/index.ts';
  */
 export const FACE_INDEX = { efSearch: 200, limit: 20 } as const;
 
+/**
+ * The in-memory hnswlib index of the embedded database (PGlite, no pgvector; services/face-index-memory.ts), searched
+ * at FACE_INDEX.efSearch. ef_construction 200, not pgvector's 64: at 64 it missed stand-ins that a longer search
+ * did not find either (models/notes/pglite-index.md). The seed makes a rebuild give the same graph.
+ */
+export const MEMORY_FACE_INDEX = { space: 'cosine', m: 16, efConstruction: 200, seed: 100 } as const;
+
 type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;
 
 /** Whether this database keeps embeddings as pgvector vectors (migration 030 on a server with pgvector). */
@@ -96,10 +103,11 @@ export function faceIndexSql(code: string): string {
 		using hnsw (face vector_cosine_ops) where province = '${code}'`;
 }
 
-/** The vector column and every province's index, where the server has pgvector. */
-export async function ensureFaceIndexes(run: RunScript): Promise<void> {
-	if (!(await ensureFaceVectors(run))) return;
+/** The vector column and every province's index, where the server has pgvector; true when it has them. */
+export async function ensureFaceIndexes(run: RunScript): Promise<boolean> {
+	if (!(await ensureFaceVectors(run))) return false;
 	for (const code of Object.keys(policies)) {
 		await run(faceIndexSql(code));
 	}
+	return true;
 }

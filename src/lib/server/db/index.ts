@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { MemoryFaceIndexes } from '../services/face-index-memory.ts';
 import { ensureFaceIndexes } from './face-index.ts';
 import type { Database } from './schema.ts';
 
@@ -52,16 +53,21 @@ async function withPool(
 ): Promise<DatabaseHandle> {
 	pool.on('connect', preparedStatements);
 	const client = await pool.connect();
+	let vectors: boolean;
 	try {
-		await migrate(async (script) => (await client.query(script)).rows, lock);
+		vectors = await migrate(async (script) => (await client.query(script)).rows, lock);
 	} finally {
 		client.release();
 	}
-	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	// The in-memory index only where one process owns the database and it cannot keep vectors itself.
+	const faces = kind === 'pglite' && !vectors ? new MemoryFaceIndexes() : null;
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: faces ? [faces] : [] });
+	faces?.start(db);
 	return {
 		db,
 		kind,
 		close: async () => {
+			faces?.close();
 			await db.destroy();
 			await closeRest();
 		}
@@ -118,8 +124,9 @@ type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;
 /**
  * Applies pending migrations in file-name order, each in its own transaction. On PostgreSQL an advisory lock
  * (held on this one connection) makes instances that start together take turns, so each runs exactly once.
+ * Answers whether the database keeps embeddings as vectors (pgvector's index serves the duplicate search).
  */
-async function migrate(run: RunScript, lock: boolean): Promise<void> {
+async function migrate(run: RunScript, lock: boolean): Promise<boolean> {
 	await run(
 		'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())'
 	);
@@ -133,7 +140,7 @@ async function migrate(run: RunScript, lock: boolean): Promise<void> {
 				`begin;\n${migrations[path]}\n;insert into schema_migrations (name) values ('${name}');\ncommit;`
 			);
 		}
-		await ensureFaceIndexes(run);
+		return await ensureFaceIndexes(run);
 	} finally {
 		if (lock) await run('select pg_advisory_unlock(7341001)');
 	}

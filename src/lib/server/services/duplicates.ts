@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
+import { memoryFaceIndexes } from './face-index-memory.ts';
 
 export interface DuplicateHit {
 	outcomeId: number;
@@ -47,9 +48,10 @@ export function decodeEmbedding(bytes: Uint8Array): Float32Array {
 
 /**
  * Other candidates' final photos in the province whose embedding matches at the strict threshold. On PostgreSQL
- * with pgvector the province's HNSW index proposes the nearest FACE_INDEX.limit embeddings; otherwise (PGlite)
- * every embedding of the province is a candidate. Either way the decision is the same cosine of the stored
- * float32 values against the same threshold.
+ * with pgvector the province's HNSW index proposes the nearest FACE_INDEX.limit embeddings; on PGlite the
+ * province's in-memory hnswlib index does (face-index-memory.ts) once built, and until then every embedding of the
+ * province is a candidate. Either way the decision is the same cosine of the stored float32 values against the
+ * same threshold.
  */
 export async function findDuplicateFaces(
 	tx: Db,
@@ -62,7 +64,8 @@ export async function findDuplicateFaces(
 	const search = async (db: Db) =>
 		(await indexSettings(db, efSearch, embedding))
 			? await nearestInIndex(db, province, candidateId, embedding)
-			: await everyInProvince(db, province, candidateId);
+			: ((await nearestInMemory(db, province, candidateId, embedding, efSearch)) ??
+				(await everyInProvince(db, province, candidateId)));
 	// The settings hold for a transaction: the submission's, or one of the search's own.
 	const candidates = tx.isTransaction ? await search(tx) : await tx.transaction().execute(search);
 	const query = Float32Array.from(embedding);
@@ -148,6 +151,48 @@ async function everyInProvince(tx: Db, province: string, candidateId: number): P
 		.where('province', '=', province)
 		.where('candidate_id', '!=', candidateId)
 		.execute();
+	return withVectors(tx, rows);
+}
+
+/**
+ * The rows the province's in-memory index proposes (PGlite), or null while it is not ready. It is asked for the
+ * candidate's own rows too (a filter would call into JS at every node it visits), which are dropped here, as is a
+ * proposal whose row is gone.
+ */
+async function nearestInMemory(
+	tx: Db,
+	province: string,
+	candidateId: number,
+	embedding: readonly number[],
+	efSearch: number
+): Promise<StoredEmbedding[] | null> {
+	const indexes = memoryFaceIndexes(tx);
+	if (indexes?.stateOf(province) !== 'ready') return null;
+	const { own } = await tx
+		.selectFrom('face_embeddings')
+		.innerJoin('outcomes', 'outcomes.id', 'face_embeddings.outcome_id')
+		.select(sql<number>`count(*)::int`.as('own'))
+		.where('outcomes.candidate_id', '=', candidateId)
+		.where('face_embeddings.province', '=', province)
+		.executeTakeFirstOrThrow();
+	const ids = indexes.nearest(province, Float32Array.from(embedding), FACE_INDEX.limit + own, efSearch);
+	if (ids === null) return null;
+	if (ids.length === 0) return [];
+	const rows = await tx
+		.selectFrom('face_embeddings')
+		.select(['outcome_id', 'candidate_id'])
+		.where(sql<boolean>`outcome_id = any(${ids}::integer[])`)
+		.where('province', '=', province)
+		.where('candidate_id', '!=', candidateId)
+		.execute();
+	return withVectors(tx, rows);
+}
+
+/** The rows with their vectors: from the cache, else read in one query. */
+async function withVectors(
+	tx: Db,
+	rows: readonly { outcome_id: number; candidate_id: number }[]
+): Promise<StoredEmbedding[]> {
 	const missing = rows.filter((r) => !cache.has(r.outcome_id)).map((r) => r.outcome_id);
 	const fetched = new Map<number, Float32Array>();
 	if (missing.length > 0) {

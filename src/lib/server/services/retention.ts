@@ -6,6 +6,7 @@
 import { policies } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
+import { memoryFaceIndexes } from './face-index-memory.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -14,12 +15,21 @@ export async function applyRetention(db: Db, now = new Date()): Promise<number> 
 	let deleted = 0;
 	for (const [province, policy] of Object.entries(policies)) {
 		const days = policy.office.retentionDays;
-		if (days > 0) deleted += await deleteExpired(db, province, new Date(now.getTime() - days * DAY_MS), now);
+		if (days <= 0) continue;
+		const expired = await deleteExpired(db, province, new Date(now.getTime() - days * DAY_MS), now);
+		// Committed: the embeddings leave the in-memory index (PGlite) in one call.
+		memoryFaceIndexes(db)?.remove(province, expired.embeddings);
+		deleted += expired.attachments;
 	}
 	return deleted;
 }
 
-async function deleteExpired(db: Db, province: string, cutoff: Date, now: Date): Promise<number> {
+async function deleteExpired(
+	db: Db,
+	province: string,
+	cutoff: Date,
+	now: Date
+): Promise<{ attachments: number; embeddings: number[] }> {
 	return db.transaction().execute(async (tx) => {
 		const deleted = await tx
 			.updateTable('attachments')
@@ -38,8 +48,13 @@ async function deleteExpired(db: Db, province: string, cutoff: Date, now: Date):
 			.returning('outcome_id')
 			.execute();
 		const outcomeIds = [...new Set(deleted.map((d) => d.outcome_id))];
-		if (outcomeIds.length)
-			await tx.deleteFrom('face_embeddings').where('outcome_id', 'in', outcomeIds).execute();
+		const embeddings = outcomeIds.length
+			? await tx
+					.deleteFrom('face_embeddings')
+					.where('outcome_id', 'in', outcomeIds)
+					.returning('outcome_id')
+					.execute()
+			: [];
 		// A reference photo has served once its candidate is confirmed: bytes and embedding go the same number of
 		// days after the confirmation (the row, its source and sha256 stay).
 		const references = await tx
@@ -72,6 +87,6 @@ async function deleteExpired(db: Db, province: string, cutoff: Date, now: Date):
 				action: 'attachments.deleted',
 				detail: { ...detail, count: deleted.length }
 			});
-		return deleted.length;
+		return { attachments: deleted.length, embeddings: embeddings.map((e) => e.outcome_id) };
 	});
 }

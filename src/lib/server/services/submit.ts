@@ -52,6 +52,7 @@ import {
 	unknownSession
 } from './phone-session.ts';
 import { checkHits, type RateRule } from './rate-limit.ts';
+import { memoryFaceIndexes } from './face-index-memory.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { isUuid } from './sessions.ts';
 
@@ -282,7 +283,9 @@ async function submitVerified(
 
 	// Every statement here runs while the session's and the candidate's rows are locked, so the transaction reads
 	// what it needs in that one locking statement and records the outcome in one more (recordOutcome).
-	const written = await db.transaction().execute(async (tx) => {
+	const faces = memoryFaceIndexes(db);
+	let indexed: { province: string; outcomeId: number } | null = null;
+	const recording = db.transaction().execute(async (tx) => {
 		// Locks the session's and the candidate's rows (one statement); the candidate's row is the lock that
 		// serialises limits across sessions and server instances.
 		const locked = await loadPhoneSession(tx, sessionId, true);
@@ -360,6 +363,11 @@ async function submitVerified(
 				: [accepted],
 			now
 		});
+		// While the province is locked: its next search, waiting on the lock, finds this row in the index.
+		if (embedding && faces) {
+			indexed = { province: candidate.province, outcomeId: recorded.id };
+			faces.add(indexed.province, indexed.outcomeId, Float32Array.from(embedding));
+		}
 		if (duplicates.length > 0)
 			await flagEarlier(tx, duplicates, { candidateId, outcomeId: recorded.id }, now);
 		const reasons = [
@@ -367,6 +375,11 @@ async function submitVerified(
 			...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])
 		].map(({ code, zh, en }) => ({ code, zh, en }));
 		return { replay: false as const, result, attempts, grant: recorded.grant, reasons };
+	});
+	const written = await recording.catch((error: unknown) => {
+		// Rolled back: the row was never kept (outcome ids are not reused).
+		if (indexed) faces?.remove(indexed.province, [indexed.outcomeId]);
+		throw error;
 	});
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
 
