@@ -42,10 +42,16 @@ function packageRoot(entry) {
 	return join(dir, 'package');
 }
 
-async function applyTransform(entry, sources) {
-	if (!entry.transform) return sources[0];
-	const mod = await import(join(root, 'models', 'transforms', `${entry.transform}.mjs`));
-	return Buffer.from(await mod.default(entry.sources ? sources : sources[0], entry));
+/** Runs the entry's `transforms` in order, each on the previous one's output (the first gets every source). */
+async function applyTransforms(entry, sources) {
+	if ('transform' in entry) throw new Error(`${entry.id}: "transform" is now "transforms": [..]`);
+	let out = entry.sources ? sources : sources[0];
+	for (const name of entry.transforms ?? []) {
+		const mod = await import(join(root, 'models', 'transforms', `${name}.mjs`));
+		out = Buffer.from(await mod.default(out, entry));
+	}
+	if (Array.isArray(out)) throw new Error(`${entry.id}: several sources need a transform that joins them`);
+	return out;
 }
 
 const groups = readdirSync(manifestDir)
@@ -80,7 +86,7 @@ for (const { group, entries } of groups) {
 			inputs.push({ bytes, actual });
 		}
 		if (printOnly || inputs.some((input, i) => input.actual !== sourcesOf(entry)[i].sha256)) continue;
-		const out = await applyTransform(
+		const out = await applyTransforms(
 			entry,
 			inputs.map((input) => input.bytes)
 		);
@@ -109,7 +115,7 @@ for (const { group, entries } of groups) {
 					sha256: sourceSha256
 				}))
 			}),
-			transform: entry.transform ?? null,
+			transforms: entry.transforms ?? [],
 			notes: entry.notes ?? null
 		});
 	}

@@ -4,7 +4,7 @@ export interface StagedFile extends ModelInfo {
 	group: string;
 	kind: 'model' | 'runtime' | 'data';
 	from: string;
-	transform: string | null;
+	transforms: string[];
 }
 
 export interface StagedManifest {

@@ -14,7 +14,7 @@ import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
 import { cosineSimilarity } from '../../../src/lib/core/face/match.ts';
 import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { fixture } from '../../support/fixtures.ts';
-import { engineWithFeatureModel, face, largestFace, publishedModel } from './support.ts';
+import { engineWithModels, face, largestFace, publishedModel } from './support.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -35,7 +35,10 @@ describe('int8 face.feature (onnx-int8 transform)', () => {
 	});
 
 	it('embeds the benchmark photos like the float model (cosine min >= 0.97, median >= 0.99)', async () => {
-		const [int8, float] = [engineWithFeatureModel(int8Bytes), engineWithFeatureModel(floatBytes)];
+		const [int8, float] = [
+			engineWithModels({ 'face.feature': int8Bytes }),
+			engineWithModels({ 'face.feature': floatBytes })
+		];
 		const cosines: number[] = [];
 		for (const f of photos) {
 			const img = await face('faces', f);

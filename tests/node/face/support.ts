@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import onnxFp16 from '../../../models/transforms/onnx-fp16.mjs';
+import onnxPruneDeadChannels from '../../../models/transforms/onnx-prune-dead-channels.mjs';
 import { createFaceEngine } from '../../../src/lib/core/face/engine.ts';
 import type { DetectedFace } from '../../../src/lib/core/face/types.ts';
 import type { RgbaImage } from '../../../src/lib/core/image/types.ts';
@@ -14,16 +16,24 @@ import { nodeRuntime } from '../../../src/lib/runtime/node.ts';
 import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { fixture } from '../../support/fixtures.ts';
 
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
 export const engine = createFaceEngine(nodeRuntime);
 
-/** A face engine whose face.feature session is built from `model` (every other model: the staged one). */
-export function engineWithFeatureModel(model: Uint8Array) {
-	const session = ort.InferenceSession.create(model, { graphOptimizationLevel: 'all' });
+/** A face engine whose sessions for the given model ids are built from these bytes (every other: the staged one). */
+export function engineWithModels(models: Record<string, Uint8Array>) {
+	const sessions = new Map(
+		Object.entries(models).map(([id, bytes]) => [
+			id,
+			ort.InferenceSession.create(bytes, {
+				graphOptimizationLevel: 'all'
+			}) as unknown as Promise<ModelSession>
+		])
+	);
 	const runtime: InferenceRuntime = {
-		name: 'onnxruntime-node with a given face.feature',
+		name: `onnxruntime-node with given ${[...sessions.keys()].join(', ')}`,
 		tensor: nodeRuntime.tensor,
-		load: (id) =>
-			id === 'face.feature' ? (session as unknown as Promise<ModelSession>) : nodeRuntime.load(id)
+		load: (id) => sessions.get(id) ?? nodeRuntime.load(id)
 	};
 	return createFaceEngine(runtime);
 }
@@ -35,18 +45,23 @@ export interface FaceModelEntry {
 	version: string;
 	from: string;
 	sha256: string;
+	transforms?: string[];
 }
+
+function faceManifest(): FaceModelEntry[] {
+	const path = join(root, 'models', 'manifest', 'face.json');
+	return JSON.parse(readFileSync(path, 'utf8')) as FaceModelEntry[];
+}
+
+/** The ids of every face model in models/manifest/face.json. */
+export const faceModelIds = faceManifest().map((e) => e.id);
 
 /**
  * A face model as its npm package publishes it, from the tarball models/stage.mjs unpacked into .cache/, checked
  * against the manifest's sha256 (the staged file may be transformed: pruned, fp16).
  */
 export function publishedModel(id: string): { entry: FaceModelEntry; bytes: Uint8Array } {
-	const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-	const entries = JSON.parse(
-		readFileSync(join(root, 'models', 'manifest', 'face.json'), 'utf8')
-	) as FaceModelEntry[];
-	const entry = entries.find((e) => e.id === id);
+	const entry = faceManifest().find((e) => e.id === id);
 	if (!entry) throw new Error(`no ${id} in models/manifest/face.json`);
 	const bytes = readFileSync(
 		join(root, '.cache', 'models', `${entry.package}@${entry.version}`, 'package', entry.from)
@@ -54,6 +69,19 @@ export function publishedModel(id: string): { entry: FaceModelEntry; bytes: Uint
 	if (createHash('sha256').update(bytes).digest('hex') !== entry.sha256)
 		throw new Error(`${entry.from}: sha256 differs from the manifest`);
 	return { entry, bytes: new Uint8Array(bytes) };
+}
+
+const TRANSFORMS: Record<string, (bytes: Uint8Array) => Uint8Array> = {
+	'onnx-prune-dead-channels': onnxPruneDeadChannels,
+	'onnx-fp16': onnxFp16
+};
+
+/** The published model through its manifest transforms in order, leaving out those named in `skip`. */
+export function transformedModel(id: string, skip: string[] = []): Uint8Array {
+	const { entry, bytes } = publishedModel(id);
+	return (entry.transforms ?? [])
+		.filter((name) => !skip.includes(name))
+		.reduce((b, name) => TRANSFORMS[name](b), bytes);
 }
 
 export const face = (...parts: string[]): Promise<RgbaImage> => decodeImage(fixture(...parts));
