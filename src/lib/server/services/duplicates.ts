@@ -145,13 +145,16 @@ async function nearestInIndex(
  * 2.8 s for an area of 5,000 (PGlite).
  */
 async function everyInProvince(tx: Db, province: string, candidateId: number): Promise<StoredEmbedding[]> {
-	const rows = await tx
+	return withVectors(tx, await othersInProvince(tx, province, candidateId).execute());
+}
+
+/** The province's embedding rows of other candidates (ids only): what both PGlite searches read. */
+function othersInProvince(tx: Db, province: string, candidateId: number) {
+	return tx
 		.selectFrom('face_embeddings')
 		.select(['outcome_id', 'candidate_id'])
 		.where('province', '=', province)
-		.where('candidate_id', '!=', candidateId)
-		.execute();
-	return withVectors(tx, rows);
+		.where('candidate_id', '!=', candidateId);
 }
 
 /**
@@ -178,12 +181,8 @@ async function nearestInMemory(
 	const ids = indexes.nearest(province, Float32Array.from(embedding), FACE_INDEX.limit + own, efSearch);
 	if (ids === null) return null;
 	if (ids.length === 0) return [];
-	const rows = await tx
-		.selectFrom('face_embeddings')
-		.select(['outcome_id', 'candidate_id'])
+	const rows = await othersInProvince(tx, province, candidateId)
 		.where(sql<boolean>`outcome_id = any(${ids}::integer[])`)
-		.where('province', '=', province)
-		.where('candidate_id', '!=', candidateId)
 		.execute();
 	return withVectors(tx, rows);
 }
