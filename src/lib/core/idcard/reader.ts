@@ -20,6 +20,7 @@ import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/re
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
 import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
 import { cardLuma, hiddenInValues, measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
+import { LOCATE_REASONS } from './capture-reasons.ts';
 import { reason, type Reason } from './reasons.ts';
 import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapture.ts';
 import type { RegionTable } from './regions.ts';
@@ -81,24 +82,6 @@ export interface CardReading {
 	/** Milliseconds spent per stage. */
 	timings: ReadTimings;
 }
-
-const LOCATE_REASONS: Record<string, Reason> = {
-	not_found: reason(
-		'capture.no_card',
-		'未找到身份证，请将证件放入取景框内',
-		'No ID card found: place the card inside the frame'
-	),
-	too_far: reason(
-		'capture.too_far',
-		'证件太小，请靠近一些',
-		'The card is too small in the picture: move closer'
-	),
-	cut_off: reason(
-		'capture.cut_off',
-		'未拍到完整的证件，请将整张证件放入取景框内',
-		'No complete card in the picture: something runs off its edge; fit the whole card inside the frame'
-	)
-};
 
 export interface ReadTimings {
 	locate: number;
