@@ -1,5 +1,6 @@
 // The texts of the candidate documents, filled in from the province policy (templates: an office reviews them).
 import { EVIDENCE_FRAMES, evidenceCropCount } from '../liveness/evidence.ts';
+import { resolve } from '../policy/resolve.ts';
 import type { ProvincePolicy } from '../policy/types.ts';
 import type { DocumentSection, Text } from './index.ts';
 
@@ -10,17 +11,18 @@ const section = (zh: string, en: string, ...paragraphs: Text[]): DocumentSection
 const p = (zh: string, en: string): Text => ({ zh, en });
 
 /**
- * Liveness evidence (policy liveness.evidence 'frames'): what the crops are, who checks them and that they are deleted
+ * Liveness evidence (the resolved policy's evidenceFrames): what the crops are, who checks them and that they are deleted
  * once judged; otherwise that face frames never leave the phone.
  */
 function faceFrames(policy: ProvincePolicy): Text {
-	if (policy.liveness.evidence !== 'frames')
+	const resolved = resolve(policy);
+	if (!resolved.evidenceFrames)
 		return p(
 			'身份证图像、人脸画面和视频只在您的手机上处理，不上传。',
 			'ID card images, face frames and video are processed on your phone only and are never uploaded.'
 		);
 	const { size } = EVIDENCE_FRAMES;
-	const count = evidenceCropCount(policy);
+	const count = evidenceCropCount(resolved);
 	return p(
 		`身份证图像和视频只在您的手机上处理，不上传。为证明活体检测由本人完成，本省会上传活体检测过程中的 ${count} 张人脸截图（${size}×${size} 像素，时间点由服务器随机指定）；服务器用自己的人脸引擎核验后立即删除，不保存、不记录。`,
 		`ID card images and video are processed on your phone only and are never uploaded. To prove that you did the liveness check yourself, this province uploads ${count} face crops from it (${size}x${size} pixels, at moments the server picks at random); the server checks them with its own face engine and deletes them at once: they are never stored or logged.`
@@ -39,9 +41,10 @@ function uploads(policy: ProvincePolicy): Text {
 		zh.push('手写签名图像');
 		en.push('your handwritten signature image');
 	}
-	if (policy.liveness.evidence === 'frames') {
-		zh.push(`活体检测过程中的 ${evidenceCropCount(policy)} 张小尺寸人脸截图`);
-		en.push(`${evidenceCropCount(policy)} small face crops from the liveness check`);
+	const resolved = resolve(policy);
+	if (resolved.evidenceFrames) {
+		zh.push(`活体检测过程中的 ${evidenceCropCount(resolved)} 张小尺寸人脸截图`);
+		en.push(`${evidenceCropCount(resolved)} small face crops from the liveness check`);
 	}
 	return p(`离开手机的只有：${zh.join('、')}。`, `Only these leave the phone: ${en.join(', ')}.`);
 }
@@ -142,6 +145,7 @@ export function privacyPolicy(policy: ProvincePolicy): DocumentSection[] {
 }
 
 export function faceNotice(policy: ProvincePolicy): DocumentSection[] {
+	const evidence = resolve(policy).evidenceFrames !== null;
 	const authority = policy.serverEvidence.authority
 		? p(
 				'您提交的照片将由考试机构向公安部门身份认证服务核验。',
@@ -155,7 +159,7 @@ export function faceNotice(policy: ProvincePolicy): DocumentSection[] {
 		section(
 			'一、处理的人脸信息',
 			'1. What face information is processed',
-			policy.liveness.evidence === 'frames'
+			evidence
 				? p(
 						'在您的手机上：从摄像头画面检测人脸、判断是否为真人（活体检测）、与身份证照片比对。视频不离开手机，流程结束后即从手机存储中删除。',
 						'On your phone: faces in the camera frames are detected, checked for liveness and compared with the ID card portrait. The video never leaves the phone and is removed from its storage when the flow ends.'
@@ -164,7 +168,7 @@ export function faceNotice(policy: ProvincePolicy): DocumentSection[] {
 						'在您的手机上：从摄像头画面检测人脸、判断是否为真人（活体检测）、与身份证照片比对。这些画面和视频不离开手机，流程结束后即从手机存储中删除。',
 						'On your phone: faces in the camera frames are detected, checked for liveness and compared with the ID card portrait. These frames and the video never leave the phone and are removed from its storage when the flow ends.'
 					),
-			...(policy.liveness.evidence === 'frames' ? [faceFrames(policy)] : []),
+			...(evidence ? [faceFrames(policy)] : []),
 			uploads(policy),
 			authority
 		),

@@ -5,6 +5,7 @@
 // tests read the same moments, crop geometry and judge.
 import type { Box } from '../image/types.ts';
 import type { HeadPose } from '../face/types.ts';
+import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { LivenessAction, LivenessEvidence, ProvincePolicy } from '../policy/types.ts';
 import { defaultActionsConfig } from './actions.ts';
 import { nonceRng } from './challenge.ts';
@@ -22,8 +23,8 @@ export const EVIDENCE_FRAMES = { count: 4, size: 128, maxBytes: 24 * 1024, jpegQ
 export const MAX_EVIDENCE_CROPS = EVIDENCE_FRAMES.count + COLOUR_FLASHES;
 
 /** The crops a province's policy has the phone send at most: a crop per flash too when the colour challenge may run. */
-export function evidenceCropCount(policy: ProvincePolicy): number {
-	return EVIDENCE_FRAMES.count + ((policy.liveness.colour ?? 'off') === 'off' ? 0 : COLOUR_FLASHES);
+export function evidenceCropCount(resolved: Pick<ResolvedPolicy, 'colour'>): number {
+	return EVIDENCE_FRAMES.count + (resolved.colour === 'off' ? 0 : COLOUR_FLASHES);
 }
 
 /**

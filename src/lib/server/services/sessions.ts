@@ -238,7 +238,9 @@ export async function openPhoneLink(
 			province: session.province,
 			challenge,
 			livenessEvidence: findPolicy(session.province)
-				? (serverPolicy(session.province).policy.liveness.evidence ?? 'none')
+				? serverPolicy(session.province).evidenceFrames
+					? 'frames'
+					: 'none'
 				: 'none',
 			livenessColour: findPolicy(session.province) ? serverPolicy(session.province).colour : 'off',
 			record: {
