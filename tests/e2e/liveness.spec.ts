@@ -49,6 +49,29 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 	expect(String(result?.details.injection)).toContain('automated_browser');
 });
 
+test('fujian: without the face models the motion probe decides and reports the same injection signs', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	const id = await confirmableCandidate(request, 'fujian');
+	const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian', (context) =>
+		context.route('**/models/face/**', (route) => route.abort('connectionfailed'))
+	);
+	await consent(phone);
+	await confirmRecord(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await startCheck(phone);
+	await expect(phone.getByTestId('screen')).not.toHaveAttribute('data-status', 'liveness', {
+		timeout: 45_000
+	});
+	const result = await livenessResult(phone);
+	expect(result?.details.engine, describeLiveness(result)).toBe('motion-probe');
+	// The camera is watched on this path as on the face engine's: the fake camera and the driven page are reported.
+	expect(String(result?.details.injection)).toContain('virtual_camera');
+	expect(String(result?.details.injection)).toContain('automated_browser');
+});
+
 test('fujian: a still photo cannot blink and fails with its reason', async ({ page: pc, request }) => {
 	const id = await confirmableCandidate(request, 'fujian');
 	const browser = await browserWithClip(

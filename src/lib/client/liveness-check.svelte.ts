@@ -126,6 +126,8 @@ export class LivenessCheck {
 		const motions: number[] = [];
 		const brightness: number[] = [];
 		const sharpness: number[] = [];
+		// The camera is watched for injection as on the face engine's path: the same signals, the same detail.
+		const camWatch = watchForInjection(video, stream);
 		let sampling = true;
 		const sampler = (async () => {
 			let n = 0;
@@ -157,6 +159,7 @@ export class LivenessCheck {
 		}
 		sampling = false;
 		await sampler;
+		const injection = camWatch.finish();
 		const durationMs = Math.round(performance.now() - started);
 		const still =
 			this.screen().policy.photo.kind === 'live_still'
@@ -172,6 +175,7 @@ export class LivenessCheck {
 			sharpness,
 			durationMs,
 			faceModelsError: this.#modelsError,
+			injection,
 			clipKeptOnPhone: !!clip
 		});
 		const { phone, dispatch } = this.screen();

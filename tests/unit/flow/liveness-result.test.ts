@@ -9,7 +9,7 @@ import {
 	type FaceEngineAttempt,
 	type MotionProbeAttempt
 } from '../../../src/lib/core/flow/index.ts';
-import { INJECTION_DETAIL } from '../../../src/lib/core/liveness/injection.ts';
+import { INJECTION_DETAIL, injectionNotes } from '../../../src/lib/core/liveness/injection.ts';
 import { STILL_MOTION } from '../../../src/lib/core/liveness/index.ts';
 import type { Challenge } from '../../../src/lib/core/liveness/types.ts';
 
@@ -43,6 +43,7 @@ const probe = (over: Partial<MotionProbeAttempt> = {}): MotionProbeAttempt => ({
 	sharpness: [40.01, 42.02],
 	durationMs: 7100,
 	faceModelsError: null,
+	injection: [],
 	clipKeptOnPhone: false,
 	...over
 });
@@ -142,5 +143,19 @@ describe('livenessResult from the motion measure alone', () => {
 		expect(result.scores?.brightness).toBe(0);
 		expect(livenessResult(probe()).result.details).not.toHaveProperty('faceModelsError');
 		expect(livenessResult(probe()).result.details).not.toHaveProperty(INJECTION_DETAIL);
+	});
+});
+
+describe('the injection signals, whichever engine decided', () => {
+	it('the motion probe carries the same detail as the face engine, and the reviewer sees the same notes', () => {
+		const injection = ['virtual_camera', 'automated_browser'] as const;
+		const notes = (result: ReturnType<typeof livenessResult>['result']) =>
+			injectionNotes({ steps: [result] } as unknown as BundlePayload).map((r) => r.code);
+		const byFace = livenessResult(face({ injection: [...injection] })).result;
+		const byProbe = livenessResult(probe({ injection: [...injection] })).result;
+		expect(byProbe.details?.[INJECTION_DETAIL]).toBe('virtual_camera,automated_browser');
+		expect(byProbe.details?.[INJECTION_DETAIL]).toBe(byFace.details?.[INJECTION_DETAIL]);
+		expect(notes(byProbe)).toEqual(['injection_virtual_camera', 'injection_automated_browser']);
+		expect(notes(byProbe)).toEqual(notes(byFace));
 	});
 });

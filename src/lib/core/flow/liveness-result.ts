@@ -1,8 +1,9 @@
 // The liveness step's result as signed, built the same way whichever engine decided it: the face engine's verdict,
-// or the frame-to-frame motion measure alone when the face models did not load. Both name the challenge and say
-// whether the reading clip stayed on the phone; the screens only run the capture.
+// or the frame-to-frame motion measure alone when the face models did not load. Both name the challenge, say
+// whether the reading clip stayed on the phone and carry the camera's injection signals; the screens only run the
+// capture.
 import type { StepResult } from '../bundle/schema.ts';
-import { INJECTION_DETAIL } from '../liveness/injection.ts';
+import { INJECTION_DETAIL, type InjectionSignal } from '../liveness/injection.ts';
 import { stillPicture } from '../liveness/judge.ts';
 import { median, round } from '../liveness/stats.ts';
 import type { Challenge, ReasonCode } from '../liveness/types.ts';
@@ -16,6 +17,11 @@ interface Attempt {
 	challenge: Challenge;
 	/** The reading clip was recorded and kept on the phone (digit reading where MediaRecorder exists). */
 	clipKeptOnPhone: boolean;
+	/**
+	 * Signs that the camera stream was injected (core/liveness/injection.ts), watched the same way whichever engine
+	 * ran; none adds no detail.
+	 */
+	injection: readonly InjectionSignal[];
 }
 
 export interface FaceEngineAttempt extends Attempt {
@@ -29,8 +35,6 @@ export interface FaceEngineAttempt extends Attempt {
 		details: Record<string, Detail>;
 	};
 	models: readonly { id: string; sha256: string }[];
-	/** Signs that the camera stream was injected (core/liveness/injection.ts); none adds no detail. */
-	injection: readonly string[];
 }
 
 export interface MotionProbeAttempt extends Attempt {
@@ -55,21 +59,18 @@ export function livenessResult(attempt: FaceEngineAttempt | MotionProbeAttempt):
 	const common = {
 		challenge: challenge.kind,
 		steps: challenge.kind === 'actions' ? challenge.actions.join(',') : challenge.digits.length,
-		clipKeptOnPhone: attempt.clipKeptOnPhone
+		clipKeptOnPhone: attempt.clipKeptOnPhone,
+		...(attempt.injection.length ? { [INJECTION_DETAIL]: attempt.injection.join(',') } : {})
 	};
 	if (attempt.engine === 'face') {
-		const { verdict, injection } = attempt;
+		const { verdict } = attempt;
 		const result: StepResult = {
 			kind: 'liveness',
 			passed: verdict.passed,
 			scores: verdict.scores,
 			reasons: [...verdict.reasons],
 			models: attempt.models.map((m) => ({ id: m.id, sha256: m.sha256 })),
-			details: {
-				...verdict.details,
-				...common,
-				...(injection.length ? { [INJECTION_DETAIL]: injection.join(',') } : {})
-			}
+			details: { ...verdict.details, ...common }
 		};
 		return { result, reason: verdict.reason.code };
 	}
