@@ -3,6 +3,7 @@
 // exactly on the province's authority threshold: the server, which reads every authority answer against the
 // policy's authority threshold, then decides on the simulator as it would on our model. A real authority needs no
 // such mapping; its answer is on its scale already.
+import { resolve } from '../../core/policy/resolve.ts';
 import type { ProvincePolicy } from '../../core/policy/types.ts';
 
 /** Our model's match threshold and the authority's, the two points the mapping ties together. */
@@ -15,7 +16,7 @@ export interface AuthorityScale {
 export function authorityScale(policy: ProvincePolicy): AuthorityScale {
 	const authority = policy.serverEvidence.authority;
 	if (!authority) throw new Error(`the ${policy.id} policy asks no identity authority`);
-	return { modelMatch: policy.thresholds.faceMatch.value, authorityMatch: authority.threshold.value };
+	return { modelMatch: resolve(policy).thresholds.faceMatch, authorityMatch: authority.threshold.value };
 }
 
 /**

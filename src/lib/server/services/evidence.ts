@@ -6,6 +6,7 @@
 import type { Message } from '../../core/text.ts';
 import { cosineSimilarity } from '../../core/face/match.ts';
 import type { FaceEngine } from '../../core/face/types.ts';
+import { resolve } from '../../core/policy/resolve.ts';
 import type { ProvincePolicy } from '../../core/policy/types.ts';
 import { AuthorityUnavailable, type IdentityAuthority } from '../authority/index.ts';
 import type { Db } from '../db/index.ts';
@@ -121,7 +122,7 @@ export async function gatherEvidence(db: Db, input: EvidenceInput): Promise<Evid
 		return compared(
 			'reference',
 			cosineSimilarity(input.embedding, reference),
-			policy.thresholds.faceMatch.value
+			resolve(policy).thresholds.faceMatch
 		);
 	return noServerEvidence('没有可比对的参考照片', 'there is no reference photo to compare with');
 }
