@@ -3,23 +3,12 @@
 // proof, instead of finding a spent link (services/sessions.ts).
 import { signReopen } from '../core/bundle/reopen.ts';
 import { exportPublicKey, generateDeviceKey } from '../core/bundle/sign.ts';
-import type { Challenge } from '../core/bundle/schema.ts';
-import type { LivenessColour, LivenessEvidence } from '../core/policy/types.ts';
+import type { OpenedSession } from '../core/bundle/answers.ts';
 import type { Text } from '../core/text.ts';
-import { loadLinkKey, saveLinkKey, type PhoneRecord } from './phone-store.ts';
+import { loadLinkKey, saveLinkKey } from './phone-store.ts';
 
-/** The server's answer to an opening (services/sessions.ts OpenedSession), as the phone reads it. */
-export interface OpenedLink {
-	sessionId: string;
-	province: string;
-	record: PhoneRecord;
-	challenge: Challenge;
-	attempts?: { failures: number; max: number | null };
-	/** Whether the server checks liveness evidence crops for this session (its resolved policy). */
-	livenessEvidence?: LivenessEvidence;
-	/** Whether the phone runs the colour challenge for this session (the server's resolved policy). */
-	livenessColour?: LivenessColour;
-}
+/** The server's answer to an opening, as the phone reads it. */
+export type OpenedLink = OpenedSession;
 
 export type OpenAnswer = { ok: true; keys: CryptoKeyPair; body: OpenedLink } | { ok: false; problem: Text };
 

@@ -3,9 +3,9 @@
 import type { Message } from '../core/text.ts';
 import type { AttemptPayload, ConsentPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
 import type { DocumentVersions } from '../core/documents/index.ts';
+import type { AttemptAnswer, ExtendAnswer } from '../core/bundle/answers.ts';
 import type { Challenge, StepResult } from '../core/bundle/schema.ts';
 import { signPayload } from '../core/bundle/sign.ts';
-import type { ExhaustedOutcome } from '../core/policy/index.ts';
 import type { PhoneState } from './phone-store.ts';
 
 export type SignedAttempt = Awaited<ReturnType<typeof signPayload<AttemptPayload>>>;
@@ -14,19 +14,6 @@ export type SignedConsent = Awaited<ReturnType<typeof signPayload<ConsentPayload
 
 export type PostResult<T> =
 	{ kind: 'ok'; body: T } | { kind: 'offline' } | ({ kind: 'rejected'; status: number } & Message);
-
-/** The server's answer to a report (src/lib/server/services/phone-requests.ts, AttemptAnswer). */
-export interface AttemptAnswer {
-	failures: number;
-	max: number | null;
-	attemptsLeft: number | null;
-	next: ExhaustedOutcome[] | null;
-}
-
-export interface ExtendAnswer {
-	challenge: Challenge;
-	extensionsLeft: number;
-}
 
 async function post<T>(url: string, body: unknown): Promise<PostResult<T>> {
 	let response: Response;

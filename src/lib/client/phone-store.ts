@@ -5,6 +5,7 @@
 import type { Message } from '../core/text.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import { openDB, type DBSchema } from 'idb';
+import type { CandidateRecord } from '../core/bundle/answers.ts';
 import type { Challenge, SignedBundle, StepResult } from '../core/bundle/schema.ts';
 import type { FlowState } from '../core/flow/index.ts';
 import type { OutcomeResult } from '../core/outcome.ts';
@@ -22,17 +23,8 @@ export interface IdDraft {
 	portrait?: ImageData;
 }
 
-export interface PhoneRecord {
-	name: string;
-	idNumber: string;
-	sex: string;
-	ethnicity: string;
-	birthDate: string;
-	address: string;
-	phone: string;
-	major: string;
-	examArea: string;
-}
+/** The registration record the server sent when the link opened. */
+export type PhoneRecord = CandidateRecord;
 
 /** A photo the candidate chose or took, its checks, and the file that will be submitted. */
 export interface PhotoEvidence {

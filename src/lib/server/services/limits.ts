@@ -21,11 +21,12 @@ export const ATTEMPTS_EXHAUSTED = {
 	en: 'Online attempts are used up'
 };
 
+/** The ways on of a candidate blocked online, as stored on their row (unknown names are dropped). */
+export const blockedOutcomes = (blocked: string): ExhaustedOutcome[] =>
+	blocked.split(',').filter((k): k is ExhaustedOutcome => Object.hasOwn(NEXT_TEXT, k));
+
 export function attemptsExhausted(blocked: string): ServiceError {
-	const next = blocked
-		.split(',')
-		.map((k) => NEXT_TEXT[k as ExhaustedOutcome])
-		.filter(Boolean);
+	const next = blockedOutcomes(blocked).map((k) => NEXT_TEXT[k]);
 	return new ServiceError(
 		403,
 		'attempts_exhausted',

@@ -13,6 +13,7 @@ import {
 	type ReviewPayload,
 	type RequestVerdict
 } from '../../core/bundle/request.ts';
+import type { AttemptAnswer, ExtendAnswer } from '../../core/bundle/answers.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { isRecorded } from '../../core/outcome.ts';
 import { failureKindOf } from '../../core/policy/steps.ts';
@@ -22,7 +23,7 @@ import type { Db } from '../db/index.ts';
 import { serverPolicy, type ServerPolicy } from '../policy.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 import { ServiceError } from './errors.ts';
-import { ATTEMPTS_EXHAUSTED, attemptsExhausted, countFailure } from './limits.ts';
+import { ATTEMPTS_EXHAUSTED, attemptsExhausted, blockedOutcomes, countFailure } from './limits.ts';
 import { alreadyRecorded, loadPhoneSession, sessionCandidate, type PhoneSession } from './phone-session.ts';
 import { recordOutcome, type LockedCandidate } from './record-outcome.ts';
 
@@ -36,19 +37,6 @@ function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; p
 		const status = verdict.code === 'challenge_expired' ? 410 : 400;
 		throw new ServiceError(status, verdict.code, verdict.zh, verdict.en);
 	}
-}
-
-export interface AttemptAnswer {
-	/** Whether the province's limit counts this kind of failure. */
-	counted: boolean;
-	failures: number;
-	max: number | null;
-	/** null = no limit in this province. */
-	attemptsLeft: number | null;
-	/** What to do once the attempts are used up (set when this one used the last). */
-	next: readonly string[] | null;
-	/** True when this report had already been received (the phone resent it). */
-	duplicate: boolean;
 }
 
 export async function reportAttempt(
@@ -169,7 +157,7 @@ export async function reportAttempt(
 			attemptsLeft: left,
 			next:
 				state.exhausted ??
-				(left === 0 && candidate.online_blocked ? candidate.online_blocked.split(',') : null),
+				(left === 0 && candidate.online_blocked ? blockedOutcomes(candidate.online_blocked) : null),
 			duplicate: !!earlier
 		};
 	});
@@ -204,12 +192,6 @@ async function endSession(tx: Db, end: Ending, now: Date, audit: AuditEntry): Pr
 		audit: [audit],
 		now
 	});
-}
-
-export interface ExtendAnswer {
-	/** The challenge with its new expiry: the phone signs this one from now on. */
-	challenge: Challenge;
-	extensionsLeft: number;
 }
 
 export async function extendChallenge(

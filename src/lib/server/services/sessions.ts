@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { maskAddress, maskPhone } from '../../core/mask.ts';
 import { LIVE_SESSION_STATUSES, SUPERSEDED } from '../../core/outcome.ts';
+import type { OpenedSession } from '../../core/bundle/answers.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { reopenPayload } from '../../core/bundle/reopen.ts';
 import { checkSignature, importPublicKey } from '../../core/bundle/sign.ts';
@@ -111,37 +112,6 @@ export const sessionEnded = () =>
 		'本次确认已结束：已开始了新的确认，请使用最新的链接',
 		'This confirmation has ended: a newer one was started; use the newest link.'
 	);
-
-export interface OpenedSession {
-	sessionId: string;
-	province: string;
-	challenge: Challenge;
-	/**
-	 * Whether the phone must send liveness evidence crops (the server's resolved policy, test mode included): the
-	 * consent screen says so and the liveness step takes them only then.
-	 */
-	livenessEvidence: LivenessEvidence;
-	/**
-	 * Whether the phone runs the colour challenge (the server's resolved policy, test mode included). The sequence is
-	 * the challenge nonce's (core colourSequence), so the server that issued the nonce knows it without sending it.
-	 */
-	livenessColour: LivenessColour;
-	record: {
-		name: string;
-		idNumber: string;
-		sex: string;
-		ethnicity: string;
-		birthDate: string;
-		/** Masked after its first characters (maskAddress): the phone compares the card's address up to there. */
-		address: string;
-		/** Masked (maskPhone). */
-		phone: string;
-		major: string;
-		examArea: string;
-	};
-	/** Counted failures the candidate already has (any session) and the province's limit (null = none). */
-	attempts: { failures: number; max: number | null };
-}
 
 /**
  * The same phone opening its link again because it never got the first answer (a lost response, a reload while it
