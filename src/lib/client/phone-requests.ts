@@ -4,7 +4,7 @@ import type { Message } from '../core/text.ts';
 import type { AttemptPayload, ConsentPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
 import type { DocumentVersions } from '../core/documents/index.ts';
 import type { AttemptAnswer, ExtendAnswer } from '../core/bundle/answers.ts';
-import type { Challenge, StepResult } from '../core/bundle/schema.ts';
+import type { StepResult } from '../core/bundle/schema.ts';
 import { signPayload } from '../core/bundle/sign.ts';
 import type { PhoneState } from './phone-store.ts';
 

@@ -14,7 +14,6 @@ import { countingDashboard } from './dashboard-counts.ts';
 import { attemptsExhausted, failuresSoFar } from './limits.ts';
 import { ServiceError } from './errors.ts';
 import { findPolicy } from '../../core/policy/index.ts';
-import type { LivenessColour, LivenessEvidence } from '../../core/policy/types.ts';
 import { serverPolicy } from '../policy.ts';
 import { issueChallenge } from './challenges.ts';
 import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
