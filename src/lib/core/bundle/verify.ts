@@ -24,11 +24,8 @@ export type RejectionCode =
 	| 'photo_rejected'
 	| 'step_failed';
 
-export interface Rejection {
+export interface Rejection extends Message<RejectionCode> {
 	ok: false;
-	code: RejectionCode;
-	zh: string;
-	en: string;
 }
 
 export type Verdict = { ok: true; payload: BundlePayload } | Rejection;

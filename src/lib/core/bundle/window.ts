@@ -1,12 +1,9 @@
 // The session, challenge and time checks every signed phone message passes (result bundles and requests alike).
+import type { Message } from '../text.ts';
 import { canonicalJson } from './canonical.ts';
 import type { Challenge } from './schema.ts';
 
-export interface WindowProblem {
-	code: 'wrong_session' | 'challenge_mismatch' | 'challenge_expired' | 'stale';
-	zh: string;
-	en: string;
-}
+export type WindowProblem = Message<'wrong_session' | 'challenge_mismatch' | 'challenge_expired' | 'stale'>;
 
 export interface WindowContext {
 	sessionId: string;

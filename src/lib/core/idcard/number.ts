@@ -6,6 +6,7 @@
 // - foreigner's permanent residence ID card, 2023 edition (外国人永久居留身份证): 9, the two-digit province
 //   that accepted the application, then a three-digit nationality code;
 // - residence permit for Hong Kong, Macao or Taiwan residents (港澳台居民居住证): 810000, 820000 or 830000.
+import type { Text } from '../text.ts';
 import { isoDate, isRealDate } from './dates.ts';
 import { reason, type Reason } from './reasons.ts';
 import type { RegionLookup, RegionTable } from './regions.ts';
@@ -40,12 +41,12 @@ export type IdKind = 'resident' | 'permanent_residence' | 'residence_permit';
 /** Province-level codes that issue no resident cards: Taiwan, Hong Kong, Macao (their residents hold permits). */
 const NO_RESIDENT_CARDS = new Set(['71', '81', '82']);
 /** The residence permit heads and whose residents hold them. */
-const PERMIT_HEADS: Record<string, { zh: string; en: string }> = {
+const PERMIT_HEADS: Record<string, Text> = {
 	'810000': { zh: '港澳台居民居住证（香港居民）', en: 'Residence permit for Hong Kong residents' },
 	'820000': { zh: '港澳台居民居住证（澳门居民）', en: 'Residence permit for Macao residents' },
 	'830000': { zh: '港澳台居民居住证（台湾居民）', en: 'Residence permit for Taiwan residents' }
 };
-const KIND_LABELS: Record<Exclude<IdKind, 'residence_permit'>, { zh: string; en: string }> = {
+const KIND_LABELS: Record<Exclude<IdKind, 'residence_permit'>, Text> = {
 	resident: { zh: '居民身份证', en: 'Resident identity card' },
 	permanent_residence: {
 		zh: '外国人永久居留身份证',
@@ -63,7 +64,7 @@ export interface IdNumberCheck {
 	expectedCheck: string | null;
 	/** Which document the number belongs to, from its head (null when it fits none). */
 	kind: IdKind | null;
-	kindLabel: { zh: string; en: string } | null;
+	kindLabel: Text | null;
 	birthDate: string | null;
 	sex: Sex | null;
 	/** Resident cards: the region code; permanent residence: the accepting province; permits: null. */

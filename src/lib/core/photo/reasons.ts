@@ -1,5 +1,6 @@
 // Every rule a registration photo can break, with the message the candidate sees in Chinese and English.
 // A verdict lists the broken rules and always carries the measures they were judged on.
+import type { Message } from '../text.ts';
 
 export type PhotoReasonCode =
 	| 'FILE_UNREADABLE'
@@ -31,11 +32,7 @@ export type PhotoReasonCode =
 	| 'FACE_MISMATCH'
 	| 'MEASURE_MISSING';
 
-export interface PhotoReason {
-	code: PhotoReasonCode;
-	zh: string;
-	en: string;
-}
+export type PhotoReason = Message<PhotoReasonCode>;
 
 export type MeasureValue = number | string | boolean | null;
 export type Measures = Record<string, MeasureValue>;

@@ -1,13 +1,12 @@
 // What a registration photo must be. Province policies import `hubeiPhotoSpec` and override what differs;
 // the checks and the processing read every limit from here, never from constants of their own.
 import { FACE_MATCH } from '../face/match.ts';
+import type { Text } from '../text.ts';
 
 export type Rgb = readonly [number, number, number];
 
-export interface BackgroundSpec {
-	/** Name shown in messages, e.g. 蓝 / blue. */
-	zh: string;
-	en: string;
+/** A background colour; its words (e.g. 蓝 / blue) name it in messages. */
+export interface BackgroundSpec extends Text {
 	/** Colour the output photo's background is filled with. */
 	fill: Rgb;
 	/**

@@ -1,5 +1,6 @@
 // The typed sign-in fields shared by the code-login endpoints and the PC page: an ID number, the phone number on
 // the record, and which sign-in it is for.
+import type { Message, Text } from '../../core/text.ts';
 import * as v from 'valibot';
 import { IdNumberField } from '../validation/candidate.ts';
 
@@ -29,5 +30,5 @@ export interface SignInFormState {
 	phone: string;
 	step: 'details' | 'code';
 	sent?: { phone: string; resendAfterSeconds: number };
-	error?: { code?: string; zh: string; en: string };
+	error?: Text & Partial<Pick<Message, 'code'>>;
 }
