@@ -1,10 +1,20 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { fixtureGate } from './tests/support/fixture-gate.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolationHeaders = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Cross-Origin-Embedder-Policy': 'require-corp'
+};
+
+// Without ../shared/fixtures (and not on CI) the unit and Node tests that read them are left out, said in one line.
+const fixtures = fixtureGate(['tests/unit', 'tests/node']);
+/** Says so once, at the end of the run, below the counts. */
+const fixturesNotice = {
+	onTestRunEnd() {
+		if (fixtures.notice) console.warn(`\n${fixtures.notice}`);
+	}
 };
 
 export default defineConfig({
@@ -14,16 +24,23 @@ export default defineConfig({
 	worker: { format: 'es' },
 	optimizeDeps: { exclude: ['onnxruntime-web', '@mediapipe/tasks-vision'] },
 	test: {
+		reporters: ['default', fixturesNotice],
 		projects: [
 			{
 				extends: true,
-				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					exclude: fixtures.exclude,
+					environment: 'node'
+				}
 			},
 			{
 				extends: true,
 				test: {
 					name: 'node',
 					include: ['tests/node/**/*.test.ts'],
+					exclude: fixtures.exclude,
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 120_000
