@@ -1,12 +1,10 @@
 // A second Chromium whose fake camera plays another fixture clip (the default browser plays the live selfie).
 import { chromium, type Browser } from '@playwright/test';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { convertClip, defaultCameraClip } from './camera.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
+import { fixturesDir as fixtures } from '../../support/fixtures.ts';
 import { installSpeakerStream, speakerTake } from './speaker-stream.ts';
-
-const fixtures =
-	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
 
 /** A GRID speaker's take (../shared/fixtures/clips/grid_<code>_640x480_25fps.mjpeg). */
 export const speakerClip = (code: string) => join(fixtures, 'clips', `grid_${code}_640x480_25fps.mjpeg`);

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fixturesDir as fixtures } from '../../support/fixtures.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const fixtures = process.env.ZV_FIXTURES ?? resolve(root, '..', 'shared', 'fixtures');
 export const e2eCacheDir = join(root, '.cache', 'e2e');
 
 /** The clip the default browser's camera plays: ZV_CAMERA_CLIP, or a live selfie from the fixtures. */

@@ -1,14 +1,13 @@
 // Walks the phone screens the way a candidate does: by visible text and roles, never by internal state.
 import { expect, type Page } from '@playwright/test';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cameraClipOf } from './browser.ts';
 import { registrationPhotoOf } from './camera.ts';
 import { cameraFace, cardFile, phoneIdentity } from './idcard.ts';
 import type { Degradation } from '../../support/idcard/generate.ts';
+import { fixturesDir } from '../../support/fixtures.ts';
 
-const fixtures =
-	process.env.ZV_FIXTURES ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures');
-export const fixturePath = (...parts: string[]) => join(fixtures, ...parts);
+export const fixturePath = (...parts: string[]) => join(fixturesDir, ...parts);
 
 export const status = (phone: Page) => phone.getByTestId('screen').getAttribute('data-status');
 
