@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { fixtureGate } from './tests/support/fixture-gate.ts';
 
@@ -22,6 +23,18 @@ export default defineConfig({
 	server: { port: 3000, headers: isolationHeaders },
 	preview: { port: 3000, headers: isolationHeaders },
 	worker: { format: 'es' },
+	resolve: {
+		alias: [
+			{
+				// The WebGPU build without its bundled loader: the loader and its 27 MB WASM are the staged, verified
+				// copies under /vendor/ort/ (web-gpu.ts), and no second copy is emitted into every build.
+				find: /^onnxruntime-web\/webgpu$/,
+				replacement: fileURLToPath(
+					new URL('./node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs', import.meta.url)
+				)
+			}
+		]
+	},
 	optimizeDeps: { exclude: ['onnxruntime-web', '@mediapipe/tasks-vision'] },
 	test: {
 		reporters: ['default', fixturesNotice],

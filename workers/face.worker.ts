@@ -12,14 +12,24 @@ import { compareFaces, type FaceComparison } from '../src/lib/core/face/match.ts
 import { sampleFace, type FaceSample } from '../src/lib/core/face/live-sample.ts';
 import type { DetectedFace, FaceEmbedding, FaceMeasurement } from '../src/lib/core/face/types.ts';
 import { createImage, type RgbaImage } from '../src/lib/core/image/types.ts';
-import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
+import { GPU_FACE_MODELS, inferenceProvider, type InferenceProvider } from '../src/lib/core/compat/decide.ts';
+import { gpuAdapterKind } from '../src/lib/runtime/web-gpu.ts';
+import { createWebRuntime, type ModelProviders, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
 
 /** What init() resolves to: enough for a result bundle to cite the runtime and models. */
 export interface FaceWorkerInfo {
 	runtime: string;
 	models: { id: string; sha256: string; size: number }[];
 	threads: number;
+	/** Where each face model runs (WebGPU where the provider rule chose it and it started, else WASM). */
+	providers: ModelProviders;
 	ms: number;
+}
+
+/** What the page knows for the provider rule; the worker probes the WebGPU adapter itself. */
+export interface ProviderHints {
+	light: boolean;
+	override: InferenceProvider | null;
 }
 
 /** A camera frame as the page can send it: ImageData (copied or transferred) or an ImageBitmap (transferred). */
@@ -50,11 +60,17 @@ const api = {
 	/** Downloads (with progress), verifies and warms every face model. Safe to call more than once. */
 	init(
 		onProgress?: (loaded: number, total: number, id: string) => void,
-		options: { numThreads?: number; engine?: FaceEngineOptions } = {}
+		options: { numThreads?: number; engine?: FaceEngineOptions; provider?: ProviderHints } = {}
 	): Promise<FaceWorkerInfo> {
 		ready ??= (async () => {
 			const started = performance.now();
-			runtime = createWebRuntime({ onProgress, numThreads: options.numThreads });
+			const hints = options.provider ?? { light: false, override: null };
+			const provider = inferenceProvider({ adapter: await gpuAdapterKind(), ...hints });
+			runtime = createWebRuntime({
+				onProgress,
+				numThreads: options.numThreads,
+				gpuModels: provider === 'webgpu' ? GPU_FACE_MODELS : []
+			});
 			engine = createFaceEngine(runtime, options.engine);
 			await engine.warmUp();
 			// One pass over a blank frame compiles every kernel before the first real camera frame.
@@ -68,6 +84,7 @@ const api = {
 					.map((f) => ({ id: f.id, sha256: f.sha256, size: f.size })),
 				threads:
 					options.numThreads ?? (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1),
+				providers: runtime.providers(),
 				ms: performance.now() - started
 			};
 		})();

@@ -10,6 +10,7 @@ import {
 	type ClientClass,
 	type CompatDecision,
 	type CompatReport,
+	type InferenceProvider,
 	type Permission
 } from '../core/compat/index.ts';
 import type { ProvincePolicy } from '../core/policy/index.ts';
@@ -112,4 +113,17 @@ export function setLightMode(on: boolean): void {
 
 export function lightMode(): boolean {
 	return light;
+}
+
+/** Support setting (localStorage `zv.inference`: 'webgpu' or 'wasm') that overrides the inference provider rule. */
+export const INFERENCE_OVERRIDE_KEY = 'zv.inference';
+
+export function inferenceOverride(): InferenceProvider | null {
+	let value: string | null = null;
+	try {
+		value = localStorage.getItem(INFERENCE_OVERRIDE_KEY);
+	} catch {
+		// Storage refused (some in-app browsers' private modes): no override.
+	}
+	return value === 'webgpu' || value === 'wasm' ? value : null;
 }

@@ -46,6 +46,8 @@ export class LivenessCheck {
 	/** The face engine when its models load; otherwise the motion measure alone (reported as such). */
 	engine = $state<'loading' | 'face' | 'motion'>('loading');
 	download = $state({ loaded: 0, total: 0 });
+	/** Where the face models run once loaded ('webgpu' when any does): support and tests read it off the screen. */
+	inference = $state<'wasm' | 'webgpu' | null>(null);
 	/** The colour challenge's colour on screen now (null: none); the sequence is the server's nonce's. */
 	flash = $state<ScreenColour | null>(null);
 	/** What stopped a check part way (a worker call that threw): shown, and the check can be started again. */
@@ -80,6 +82,7 @@ export class LivenessCheck {
 		face.info.then(
 			(info) => {
 				this.#models = info.models.map((m) => ({ id: m.id, sha256: m.sha256 }));
+				this.inference = Object.values(info.providers).includes('webgpu') ? 'webgpu' : 'wasm';
 				this.engine = 'face';
 			},
 			(error: unknown) => {

@@ -6,7 +6,7 @@ import { inferenceThreads } from '../core/compat/decide.ts';
 import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
 import type { ReadStage } from '../core/idcard/read-stages.ts';
-import { lightMode } from './compat.ts';
+import { inferenceOverride, lightMode } from './compat.ts';
 import { browserWorker, createWorkerBridge, type Progress } from './worker-bridge.ts';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
@@ -31,7 +31,12 @@ const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
 		browserWorker(
 			new Worker(new URL('../../../workers/face.worker.ts', import.meta.url), { type: 'module' })
 		),
-	load: (api, onProgress) => api.init(onProgress, { numThreads: threads(), engine: { ...CAMERA_LOOP } })
+	load: (api, onProgress) =>
+		api.init(onProgress, {
+			numThreads: threads(),
+			engine: { ...CAMERA_LOOP },
+			provider: { light: lightMode(), override: inferenceOverride() }
+		})
 });
 
 /**

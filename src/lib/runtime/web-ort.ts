@@ -1,10 +1,12 @@
 // Browser side of the runtime interface: onnxruntime-web (CPU WebAssembly, SIMD, threads when the page is
 // cross-origin isolated) over the files models/stage.mjs put in static/. Every byte comes from our own origin
 // and is checked against the staged manifest's sha256 before use, the WASM runtime included. Engine-agnostic:
-// the face, OCR and photo workers all load their models through it.
+// the face, OCR and photo workers all load their models through it. Models named in `gpuModels` run on
+// onnxruntime-web's WebGPU build instead (./web-gpu.ts), falling back to the WASM one when that fails.
 import * as ort from 'onnxruntime-web/wasm';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../core/runtime.ts';
 import { findModel } from './manifest.ts';
+import { loadGpuSession } from './web-gpu.ts';
 import { createStagedFetcher, type StagedFetcher, type StagedFetchOptions } from './web-staged.ts';
 
 export interface WebRuntimeOptions extends StagedFetchOptions {
@@ -12,25 +14,35 @@ export interface WebRuntimeOptions extends StagedFetchOptions {
 	numThreads?: number;
 	/** Where ort-wasm-simd-threaded.mjs is imported from; defaults to the staged /vendor/ort/ (Node tests override). */
 	wasmPrefix?: string;
+	/** Model ids to run on WebGPU (chosen by the core's inferenceProvider rule); empty or absent: all on WASM. */
+	gpuModels?: readonly string[];
 }
 
 export const ORT_VERSION = '1.30.0';
 const WASM_ID = 'ort.wasm';
 
-export interface WebRuntime extends InferenceRuntime, StagedFetcher {}
+/** Where each loaded model runs: 'webgpu', or 'wasm' (asked for or fallen back to). */
+export type ModelProviders = Record<string, 'wasm' | 'webgpu'>;
+
+export interface WebRuntime extends InferenceRuntime, StagedFetcher {
+	providers(): ModelProviders;
+}
 
 export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 	const base = (options.base ?? '/').replace(/\/?$/, '/');
 	const { manifest, fetchVerified } = createStagedFetcher(options);
+	const gpuModels = new Set(options.gpuModels ?? []);
+	const providers: ModelProviders = {};
 	let wasmReady: Promise<void> | null = null;
 	const sessions = new Map<string, Promise<ModelSession>>();
 	const url = (file: string) => base + file.replace(/^\//, '');
+	const threads = () =>
+		options.numThreads ?? (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1);
 
 	function initWasm(): Promise<void> {
 		wasmReady ??= (async () => {
 			const m = await manifest();
-			ort.env.wasm.numThreads =
-				options.numThreads ?? (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1);
+			ort.env.wasm.numThreads = threads();
 			// Self-hosted loader (the threaded build's workers import it); the binary is handed over already verified.
 			ort.env.wasm.wasmPaths =
 				options.wasmPrefix ?? url(findModel(m, 'ort.wasm.mjs').file).replace(/[^/]*$/, '');
@@ -40,21 +52,46 @@ export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 		return wasmReady;
 	}
 
+	async function loadWasm(modelId: string, bytes: Uint8Array): Promise<ModelSession> {
+		await initWasm();
+		const session = await ort.InferenceSession.create(bytes, {
+			executionProviders: ['wasm'],
+			graphOptimizationLevel: 'all'
+		});
+		providers[modelId] = 'wasm';
+		return session as unknown as ModelSession;
+	}
+
+	async function load(modelId: string): Promise<ModelSession> {
+		const bytes = await fetchVerified(modelId);
+		if (gpuModels.has(modelId)) {
+			const gpu = await loadGpuSession(bytes, {
+				fetchVerified,
+				manifest,
+				url,
+				numThreads: threads()
+			}).catch((error: unknown) => {
+				// The candidate must not notice: the same model on WASM gives the same outputs, only slower.
+				console.warn(`WebGPU unavailable for ${modelId}, using WASM:`, error);
+				return null;
+			});
+			if (gpu) {
+				providers[modelId] = 'webgpu';
+				return gpu;
+			}
+		}
+		return loadWasm(modelId, bytes);
+	}
+
 	return {
 		name: `onnxruntime-web@${ORT_VERSION}`,
 		manifest,
 		fetchVerified,
+		providers: () => ({ ...providers }),
 		load(modelId) {
 			let s = sessions.get(modelId);
 			if (!s) {
-				s = (async () => {
-					const [bytes] = await Promise.all([fetchVerified(modelId), initWasm()]);
-					const session = await ort.InferenceSession.create(bytes, {
-						executionProviders: ['wasm'],
-						graphOptimizationLevel: 'all'
-					});
-					return session as unknown as ModelSession;
-				})();
+				s = load(modelId);
 				s.catch(() => sessions.delete(modelId));
 				sessions.set(modelId, s);
 			}

@@ -108,3 +108,27 @@ export function decideCompat(client: ClientClass, caps: Capabilities, needs: Nee
 export function inferenceThreads(device: { isolated: boolean; cores: number; light: boolean }): number {
 	return device.isolated && device.cores > 2 && !device.light ? 2 : 1;
 }
+
+/** Where the face models that matter most run: onnxruntime-web's CPU WebAssembly, or its WebGPU provider. */
+export type InferenceProvider = 'wasm' | 'webgpu';
+
+/**
+ * The face models sent to WebGPU when it is used: the embedding and the anti-spoof network, the two largest, run a
+ * few times per step (live samples, the card portrait, the photo). The per-frame models (detector, landmarks,
+ * eyes, pose) stay on WASM: they are small, and each GPU call pays a round trip the camera loop would feel.
+ */
+export const GPU_FACE_MODELS: readonly string[] = ['face.feature', 'face.antispoof'];
+
+/**
+ * WebGPU on a hardware adapter, outside the light mode (the WebGPU build's runtime is a second WASM in memory);
+ * a software ("fallback") adapter is slower than WASM. `override` (a support setting) forces one or the other;
+ * forcing WebGPU where it cannot start still falls back to WASM when the models load.
+ */
+export function inferenceProvider(device: {
+	adapter: 'hardware' | 'fallback' | null;
+	light: boolean;
+	override: InferenceProvider | null;
+}): InferenceProvider {
+	if (device.override) return device.override;
+	return device.adapter === 'hardware' && !device.light ? 'webgpu' : 'wasm';
+}
