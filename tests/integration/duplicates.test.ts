@@ -166,7 +166,12 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			);
 
 			// Both cases show both candidates side by side: the other's record and photo.
-			const reviewer = await createStaff(own.db, 'dup-reviewer', 'reviewer', 'reviewer-password-1');
+			const reviewer = await createStaff(own.db, {
+				username: 'dup-reviewer',
+				role: 'reviewer',
+				password: 'reviewer-password-1',
+				province: 'hubei'
+			});
 			const newCase = await reviewCase(own.db, reviewer, later);
 			expect(newCase.counterparts).toHaveLength(1);
 			expect(newCase.counterparts[0]).toMatchObject({
