@@ -308,7 +308,7 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 			await fetch(`${server.origin}/api/staff/users`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json', cookie, origin: server.origin },
-				body: JSON.stringify({ username, role: 'kiosk', password: 'kiosk password 123' })
+				body: JSON.stringify({ username, role: 'kiosk', password: 'kiosk password 123', province: 'hubei' })
 			});
 			const r = await post('/api/staff/login', { username, password: 'kiosk password 123' });
 			return r.headers.get('set-cookie')!.split(';')[0];

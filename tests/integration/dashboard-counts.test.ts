@@ -49,8 +49,18 @@ async function fromRows(): Promise<Row[]> {
 describe(`dashboard counters kept by the recording paths (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('equal the facts of the rows after every kind of change, and the dashboard shows them', async () => {
 		const AREA = '计数考区';
-		const reviewer = await createStaff(db, 'counter-reviewer', 'reviewer', 'reviewer-password-1');
-		const operator = await createStaff(db, 'counter-kiosk', 'kiosk', 'kiosk-password-12');
+		const reviewer = await createStaff(db, {
+			username: 'counter-reviewer',
+			role: 'reviewer',
+			password: 'reviewer-password-1',
+			province: 'hubei'
+		});
+		const operator = await createStaff(db, {
+			username: 'counter-kiosk',
+			role: 'kiosk',
+			password: 'kiosk-password-12',
+			province: 'hubei'
+		});
 		const register = () => registerCandidate(db, { examArea: AREA });
 
 		// Started, then started again (the first session superseded) and failed once on the second: one candidate

@@ -63,7 +63,12 @@ async function seed() {
 	const random = rng(20);
 	const candidates: number[] = [];
 	for (const name of REVIEWERS) {
-		const staff = await createStaff(db, name, 'reviewer', 'reviewer-password-1');
+		const staff = await createStaff(db, {
+			username: name,
+			role: 'reviewer',
+			password: 'reviewer-password-1',
+			province: 'hubei'
+		});
 		reviewerNames.set(staff.id, name);
 	}
 	const reviewerIds = [...reviewerNames.keys()];
@@ -363,7 +368,7 @@ describe(`dashboard aggregates (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGl
 	});
 
 	it('an exam-area account reads only its own area, whatever it asks for', async () => {
-		const user = { id: 1, username: 'area', role: 'office' as const, examArea: AREAS[0] };
+		const user = { id: 1, username: 'area', role: 'office' as const, province: 'hubei', examArea: AREAS[0] };
 		expect(() => scopeFor(user, scope(AREAS[1]))).toThrowError(/own exam area/);
 		expect(scopeFor(user, scope(null)).examArea).toBe(AREAS[0]);
 		const province = { ...user, examArea: null };

@@ -166,7 +166,12 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			);
 
 			// Both cases show both candidates side by side: the other's record and photo.
-			const reviewer = await createStaff(own.db, 'dup-reviewer', 'reviewer', 'reviewer-password-1');
+			const reviewer = await createStaff(own.db, {
+				username: 'dup-reviewer',
+				role: 'reviewer',
+				password: 'reviewer-password-1',
+				province: 'hubei'
+			});
 			const newCase = await reviewCase(own.db, reviewer, later);
 			expect(newCase.counterparts).toHaveLength(1);
 			expect(newCase.counterparts[0]).toMatchObject({
@@ -510,6 +515,50 @@ describe.skipIf(!!process.env.DATABASE_URL)("PGlite: the province's in-memory hn
 			expect(await findDuplicateFaces(own.db, 'hubei', -1, Array.from(probe))).toMatchObject([
 				{ outcomeId: later }
 			]);
+		} finally {
+			await own.close();
+		}
+	});
+
+	it('the drift check rebuilds an index whose rows were deleted or written behind its back', async () => {
+		const own = await testDatabase();
+		try {
+			const faces = facesOf(own.db);
+			await faces.built;
+			const a = await registerCandidate(own.db, { examArea: '十堰市' });
+			const b = await registerCandidate(own.db, { examArea: '恩施土家族苗族自治州' });
+			const one = await submitPhoto(a.idNumber, photo, own.db);
+			expect(one.result.outcome).toBe('confirmed');
+			const earlier = await outcomeOf(own.db, one.s.opened.sessionId);
+			const probe = await storedVector(own.db, earlier);
+			const nearest = () => faces.nearest('hubei', probe, 10, FACE_INDEX.efSearch);
+			expect(await faces.checkDrift()).toEqual([]);
+
+			// Deleted through the database, not the services: the index still proposes it until the check.
+			const row = await own.db
+				.deleteFrom('face_embeddings')
+				.where('outcome_id', '=', earlier)
+				.returningAll()
+				.executeTakeFirstOrThrow();
+			expect(nearest()).toEqual([earlier]);
+			expect(await faces.checkDrift()).toEqual(['hubei']);
+			expect(faces.stateOf('hubei')).toBe('ready');
+			expect(nearest()).toEqual([]);
+
+			// Written back the same way (a restored row): unseen by the index, so the search misses it until the check.
+			await own.db.insertInto('face_embeddings').values(row).execute();
+			expect(nearest()).toEqual([]);
+			expect(await findDuplicateFaces(own.db, 'hubei', -1, Array.from(probe))).toEqual([]);
+			expect(await faces.checkDrift()).toEqual(['hubei']);
+			expect(nearest()).toEqual([earlier]);
+			expect(await faces.checkDrift()).toEqual([]);
+			const searched = faces.searchedByIndex;
+			const two = await submitPhoto(b.idNumber, photo, own.db);
+			expect(faces.searchedByIndex).toBe(searched + 1);
+			expect(two.result.outcome).toBe('review');
+			const reasons = (await reviewOf(own.db, [two.s.opened.sessionId])).get(two.s.opened.sessionId)
+				?.review_reasons as { otherOutcomeId?: number }[];
+			expect(reasons.map((r) => r.otherOutcomeId)).toEqual([earlier]);
 		} finally {
 			await own.close();
 		}

@@ -76,7 +76,12 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		const created = await fetch(`${server.origin}/api/staff/users`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
-			body: JSON.stringify({ username: 'kiosk-http', role: 'kiosk', password: 'kiosk password 123' })
+			body: JSON.stringify({
+				username: 'kiosk-http',
+				role: 'kiosk',
+				password: 'kiosk password 123',
+				province: 'hubei'
+			})
 		});
 		expect(created.status).toBe(201);
 		const login = await fetch(`${server.origin}/api/staff/login`, {
@@ -115,6 +120,7 @@ describe(`HTTP hardening (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 				username: 'office-area-http',
 				role: 'office',
 				password: 'office area password 1',
+				province: 'hubei',
 				examArea: '武汉市洪山区'
 			})
 		});

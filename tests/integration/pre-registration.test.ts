@@ -61,7 +61,12 @@ describe(`pre-registration photo audit (${process.env.DATABASE_URL ? 'PostgreSQL
 	beforeAll(async () => {
 		handle = await testDatabase();
 		db = handle.db;
-		officer = await createStaff(db, `audit-${Date.now()}`, 'reviewer', 'reviewer password 123');
+		officer = await createStaff(db, {
+			username: `audit-${Date.now()}`,
+			role: 'reviewer',
+			password: 'reviewer password 123',
+			province: 'fujian'
+		});
 	}, 60_000);
 	afterAll(() => handle?.close());
 
@@ -81,7 +86,7 @@ describe(`pre-registration photo audit (${process.env.DATABASE_URL ? 'PostgreSQL
 				new Date(now.getTime() - age * HOUR)
 			);
 		}
-		const queue = (await auditQueue(db, now)).filter((item) => ids.includes(item.candidateId));
+		const queue = (await auditQueue(db, officer, now)).filter((item) => ids.includes(item.candidateId));
 		expect(queue.map((item) => item.ageHours)).toEqual([30, 25, 2, 0.5]);
 		expect(queue.map((item) => item.overdue)).toEqual([true, true, false, false]);
 		expect(queue.every((item) => item.targetHours === 24)).toBe(true);
@@ -104,7 +109,7 @@ describe(`pre-registration photo audit (${process.env.DATABASE_URL ? 'PostgreSQL
 		await expect(uploadPreRegistrationPhoto(db, c, TEST_PHOTO, compliant, 'test')).rejects.toMatchObject({
 			code: 'awaiting_audit'
 		});
-		const [first] = (await auditQueue(db)).filter((item) => item.candidateId === c.id);
+		const [first] = (await auditQueue(db, officer)).filter((item) => item.candidateId === c.id);
 		await expect(
 			decidePreRegistration(db, officer, first.id, { decision: 'reject', reasons: [] })
 		).rejects.toMatchObject({ code: 'reason_required' });
@@ -129,7 +134,7 @@ describe(`pre-registration photo audit (${process.env.DATABASE_URL ? 'PostgreSQL
 		);
 
 		await uploadPreRegistrationPhoto(db, c, TEST_PHOTO, compliant, 'test');
-		const [second] = (await auditQueue(db)).filter((item) => item.candidateId === c.id);
+		const [second] = (await auditQueue(db, officer)).filter((item) => item.candidateId === c.id);
 		await decidePreRegistration(db, officer, second.id, { decision: 'approve' });
 		expect((await preRegistrationState(db, c)).status).toBe('approved');
 		const reference = await db
@@ -170,7 +175,7 @@ describe(`pre-registration photo audit (${process.env.DATABASE_URL ? 'PostgreSQL
 				'test',
 				new Date(day.getTime() + i * 60_000)
 			);
-			const [item] = (await auditQueue(db)).filter((q) => q.candidateId === c.id);
+			const [item] = (await auditQueue(db, officer)).filter((q) => q.candidateId === c.id);
 			await decidePreRegistration(db, officer, item.id, { decision: 'reject', reasons: ['quality'] });
 		}
 		await expect(
@@ -239,7 +244,7 @@ describe(`pre-registration over HTTP: the real checks and permissions (${process
 		const created = await fetch(`${server.origin}/api/staff/users`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
-			body: JSON.stringify({ username, role, password })
+			body: JSON.stringify({ username, role, password, province: 'fujian' })
 		});
 		expect(created.status).toBe(201);
 		const login = await fetch(`${server.origin}/api/staff/login`, {

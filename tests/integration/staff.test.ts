@@ -34,8 +34,18 @@ const deps = { face: null, allowedModels: new Map<string, string>() };
 beforeAll(async () => {
 	handle = await testDatabase();
 	db = handle.db;
-	reviewer = await createStaff(db, 'reviewer1', 'reviewer', 'correct horse battery');
-	kiosk = await createStaff(db, 'kiosk1', 'kiosk', 'kiosk operator pass');
+	reviewer = await createStaff(db, {
+		username: 'reviewer1',
+		role: 'reviewer',
+		password: 'correct horse battery',
+		province: 'hubei'
+	});
+	kiosk = await createStaff(db, {
+		username: 'kiosk1',
+		role: 'kiosk',
+		password: 'kiosk operator pass',
+		province: 'hubei'
+	});
 });
 afterAll(() => handle.close());
 
@@ -79,9 +89,33 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		expect(JSON.stringify(stored)).not.toContain(session.token);
 		await logout(db, session.token);
 		expect(await staffFromToken(db, session.token)).toBeNull();
-		await expect(createStaff(db, 'weak', 'admin', 'short')).rejects.toMatchObject({ code: 'weak_password' });
+		await expect(
+			createStaff(db, { username: 'weak', role: 'admin', password: 'short', province: 'all' })
+		).rejects.toMatchObject({ code: 'weak_password' });
 		expect(hasRole(reviewer, 'kiosk')).toBe(false);
-		expect(hasRole({ id: 0, username: 'a', role: 'admin' }, 'kiosk')).toBe(true);
+		expect(hasRole({ id: 0, username: 'a', role: 'admin', province: 'all' }, 'kiosk')).toBe(true);
+	});
+
+	it('an account names its province: national reach only for an admin, and no admin creates beyond its own', async () => {
+		const session = await login(db, 'reviewer1', 'correct horse battery', '10.0.0.2');
+		expect(session.user.province).toBe('hubei');
+		expect((await staffFromToken(db, session.token))?.province).toBe('hubei');
+		const account = (province: string, role: 'reviewer' | 'admin' = 'reviewer') => ({
+			username: `p-${province}-${role}-${Math.floor(Math.random() * 1e9)}`,
+			role,
+			password: 'province rule password',
+			province
+		});
+		await expect(createStaff(db, account('all'))).rejects.toMatchObject({ code: 'province_required' });
+		await expect(createStaff(db, account('atlantis'))).rejects.toMatchObject({ code: 'unknown_province' });
+		const fujianAdmin = await createStaff(db, account('fujian', 'admin'));
+		await expect(createStaff(db, account('hubei'), fujianAdmin)).rejects.toMatchObject({
+			code: 'other_province'
+		});
+		await expect(createStaff(db, account('all', 'admin'), fujianAdmin)).rejects.toMatchObject({
+			code: 'other_province'
+		});
+		expect((await createStaff(db, account('fujian'), fujianAdmin)).province).toBe('fujian');
 	});
 
 	it('audit rows record the address and user agent of the request behind them', async () => {
@@ -127,7 +161,7 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 
 	it('a Hubei candidate whose attempts are used up is reviewed: approval grants the admission number and SMS, audited', async () => {
 		const { candidate, sessionId } = await exhaustHubei();
-		const queue = await reviewQueue(db);
+		const queue = await reviewQueue(db, reviewer);
 		const item = queue.find((q) => q.id_number === candidate.idNumber);
 		expect(item).toBeDefined();
 		const c = await reviewCase(db, reviewer, item!.id);
@@ -183,7 +217,7 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 
 	it('a confirmed candidate is not confirmed again: neither a second kiosk attestation nor a review approval', async () => {
 		const { candidate } = await exhaustHubei();
-		const queued = (await reviewQueue(db)).find((q) => q.id_number === candidate.idNumber)!;
+		const queued = (await reviewQueue(db, reviewer)).find((q) => q.id_number === candidate.idNumber)!;
 		const first = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');
 		await attestOnSite(db, kiosk, first.sessionId, 'confirmed', '证件与本人一致');
 		const second = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');

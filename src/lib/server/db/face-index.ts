@@ -15,9 +15,17 @@ export const FACE_INDEX = { efSearch: 200, limit: 20 } as const;
 /**
  * The in-memory hnswlib index of the embedded database (PGlite, no pgvector; services/face-index-memory.ts), searched
  * at FACE_INDEX.efSearch. ef_construction 200, not pgvector's 64: at 64 it missed stand-ins that a longer search
- * did not find either (models/notes/pglite-index.md). The seed makes a rebuild give the same graph.
+ * did not find either (models/notes/pglite-index.md). The seed makes a rebuild give the same graph. Every
+ * driftCheckMs each ready index's count and highest label are compared with its province's rows, and an index that
+ * differs is rebuilt (rows written or deleted behind its back: an operator's SQL, a restored backup).
  */
-export const MEMORY_FACE_INDEX = { space: 'cosine', m: 16, efConstruction: 200, seed: 100 } as const;
+export const MEMORY_FACE_INDEX = {
+	space: 'cosine',
+	m: 16,
+	efConstruction: 200,
+	seed: 100,
+	driftCheckMs: 5 * 60_000
+} as const;
 
 type RunScript = (sql: string) => Promise<Record<string, unknown>[]>;
 

@@ -130,6 +130,8 @@ export interface StaffUsersTable {
 	role: 'reviewer' | 'kiosk' | 'admin' | 'office';
 	password_hash: string;
 	exam_area: ColumnType<string | null, string | null | undefined, string | null>;
+	/** A province id, or 'all' (services/staff.ts ALL_PROVINCES). */
+	province: string;
 	disabled: Generated<boolean>;
 	created_at: Generated<Date>;
 }

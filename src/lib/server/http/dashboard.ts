@@ -4,7 +4,7 @@ import { policies } from '../../core/policy/index.ts';
 import { database } from '../database.ts';
 import { dashboard, scopeFor, type Dashboard, type DashboardScope } from '../services/dashboard.ts';
 import { ServiceError } from '../services/errors.ts';
-import type { StaffUser } from '../services/staff.ts';
+import { provinceOf, type StaffUser } from '../services/staff.ts';
 
 const DAY_MS = 86_400_000;
 const CST_MS = 8 * 3_600_000;
@@ -13,8 +13,14 @@ const CST_MS = 8 * 3_600_000;
 const cstDay = (text: string) => new Date(Date.parse(`${text}T00:00:00Z`) - CST_MS);
 const cstDate = (at: Date) => new Date(at.getTime() + CST_MS).toISOString().slice(0, 10);
 
-export function askedScope(url: URL, now = new Date()): DashboardScope {
-	const province = url.searchParams.get('province') || Object.keys(policies)[0];
+/** The provinces an account may choose from: its own, or every one for a national account. */
+export function provincesFor(user: StaffUser): string[] {
+	const own = provinceOf(user);
+	return own === null ? Object.keys(policies) : [own];
+}
+
+export function askedScope(url: URL, provinces: readonly string[], now = new Date()): DashboardScope {
+	const province = url.searchParams.get('province') || provinces[0];
 	if (!policies[province])
 		throw new ServiceError(400, 'unknown_province', '未知省份', `Unknown province "${province}".`);
 	const date = /^\d{4}-\d{2}-\d{2}$/;
@@ -31,7 +37,7 @@ export function askedScope(url: URL, now = new Date()): DashboardScope {
 }
 
 export async function dashboardFor(user: StaffUser, url: URL): Promise<Dashboard> {
-	const scope = scopeFor(user, askedScope(url));
+	const scope = scopeFor(user, askedScope(url, provincesFor(user)));
 	const { db } = await database();
 	const figures = await dashboard(db, scope);
 	// An exam-area account sees only its own area in the choice of areas too.

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { getPolicy } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
-import type { StaffUser } from './staff.ts';
+import { requireProvince, type StaffUser } from './staff.ts';
 
 export interface DashboardScope {
 	province: string;
@@ -85,8 +85,9 @@ const CANDIDATE_ATTEMPT_KEYS = ['0', '1', '2', '3', '4', '5'];
 /** Reasons drawn over time: the range's most frequent ones. */
 const TOP_REASONS = 5;
 
-/** The scope an account may read: an exam-area account only its own area, whatever it asks. */
+/** The scope an account may read: its own province, and an exam-area account only its own area, whatever it asks. */
 export function scopeFor(user: StaffUser, asked: DashboardScope): DashboardScope {
+	requireProvince(user, asked.province);
 	if (user.examArea) {
 		if (asked.examArea && asked.examArea !== user.examArea)
 			throw new ServiceError(

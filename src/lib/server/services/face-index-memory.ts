@@ -2,7 +2,8 @@
 // (WebAssembly) per province, in this process's memory, labelled by outcome id. It is derived state: rebuilt from
 // face_embeddings at every start, in the background, while the province's searches scan every embedding (the same
 // answer, slower). It only proposes the nearest ids; the stored float32 values decide (services/duplicates.ts).
-// PGlite only: one process owns the database, so every insert and delete passes through this process.
+// PGlite only: one process owns the database, so every insert and delete of the services passes through this
+// process; a periodic check rebuilds an index whose province's rows changed otherwise (checkDrift).
 import type { HnswlibModule } from 'hnswlib-wasm/dist/hnswlib.js';
 import {
 	sql,
@@ -77,6 +78,9 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 	readonly #provinces = new Map<string, ProvinceIndex>();
 	#lib: HnswlibModule | null = null;
 	#closed = false;
+	#db: Db | null = null;
+	#driftTimer: ReturnType<typeof setInterval> | null = null;
+	#checking = false;
 	/** Searches the index answered (the others scanned): what the tests and the bench observe. */
 	searchedByIndex = 0;
 	/** Settles when every province's build has ended (ready or failed). */
@@ -89,7 +93,39 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 
 	/** Starts the builds in the background, on the database whose plugin this is; never awaited by a request. */
 	start(db: Db): void {
+		this.#db = db;
 		this.built = this.#buildAll(db);
+		this.#driftTimer = setInterval(() => void this.checkDrift(), MEMORY_FACE_INDEX.driftCheckMs);
+		this.#driftTimer.unref();
+	}
+
+	/**
+	 * Compares each ready province's index with its rows (their count and highest outcome id) and rebuilds an index
+	 * that differs, its searches scanning meanwhile as during the first build. Answers the provinces rebuilt. Rows
+	 * changed behind the index's back that keep both figures (one deleted and an older one restored) go unseen.
+	 */
+	async checkDrift(): Promise<string[]> {
+		const db = this.#db;
+		if (!db || this.#checking) return [];
+		this.#checking = true;
+		const rebuilt: string[] = [];
+		try {
+			for (const [code, p] of this.#provinces) {
+				if (p.state !== 'ready' || this.#closed) continue;
+				const { high, rows } = await provinceRows(db, code);
+				// Compared as the figures arrive: on PGlite's one connection no write ran since they were read.
+				if (p.state !== 'ready' || (rows === p.live.size && (high ?? 0) === highestOf(p.live))) continue;
+				const fresh = new ProvinceIndex();
+				this.#provinces.set(code, fresh);
+				p.index?.delete();
+				p.index = null;
+				rebuilt.push(code);
+				await this.#guardAsync(fresh, () => this.#build(db, code, fresh));
+			}
+		} finally {
+			this.#checking = false;
+		}
+		return rebuilt;
 	}
 
 	transformQuery(args: PluginTransformQueryArgs) {
@@ -139,6 +175,7 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 
 	close(): void {
 		this.#closed = true;
+		if (this.#driftTimer) clearInterval(this.#driftTimer);
 		for (const p of this.#provinces.values()) {
 			p.index?.delete();
 			p.index = null;
@@ -158,10 +195,7 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 	async #build(db: Db, code: string, p: ProvinceIndex): Promise<void> {
 		// PGlite is one connection: no recording transaction is open while this runs, so every row up to `high` is
 		// committed, and a later one has a higher id and is queued by add().
-		const { high, rows } = (
-			await sql<{ high: number | null; rows: number }>`select max(outcome_id) as high, count(*)::int as rows
-				from face_embeddings where province = ${code}`.execute(db)
-		).rows[0];
+		const { high, rows } = await provinceRows(db, code);
 		let after = 0;
 		while (high !== null && after < high) {
 			const batch = await db
@@ -237,6 +271,19 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 		p.index?.delete();
 		p.index = null;
 	}
+}
+
+/** How many embedding rows a province has, and the highest outcome id among them (null when none). */
+async function provinceRows(db: Db, province: string): Promise<{ high: number | null; rows: number }> {
+	const result = await sql<{ high: number | null; rows: number }>`select max(outcome_id) as high,
+		count(*)::int as rows from face_embeddings where province = ${province}`.execute(db);
+	return result.rows[0];
+}
+
+function highestOf(labels: ReadonlySet<number>): number {
+	let high = 0;
+	for (const label of labels) if (label > high) high = label;
+	return high;
 }
 
 /** The province indexes of the database `db` (or of the database a transaction runs on); none on PostgreSQL. */

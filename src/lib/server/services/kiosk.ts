@@ -2,8 +2,9 @@
 // candidate's phone (or the kiosk's), same link and flow as from the PC.
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
+import { candidateByIdNumber } from './candidate-lookup.ts';
 import { startSession } from './sessions.ts';
-import type { StaffUser } from './staff.ts';
+import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 
 /**
  * The candidate with exactly this ID number (the candidate shows their ID card at the desk). No prefixes, no names:
@@ -12,6 +13,7 @@ import type { StaffUser } from './staff.ts';
 export async function searchCandidates(db: Db, staff: StaffUser, query: string) {
 	const idNumber = query.trim().toUpperCase();
 	if (!/^\d{17}[\dX]$/.test(idNumber)) return [];
+	const province = provinceOf(staff);
 	const rows = await db
 		.selectFrom('candidates')
 		.select([
@@ -25,6 +27,7 @@ export async function searchCandidates(db: Db, staff: StaffUser, query: string) 
 			'online_blocked'
 		])
 		.where('id_number', '=', idNumber)
+		.$if(province !== null, (q) => q.where('province', '=', province!))
 		.execute();
 	await audit(db, {
 		actor: `staff:${staff.id}`,
@@ -44,6 +47,9 @@ export async function searchCandidates(db: Db, staff: StaffUser, query: string) 
 }
 
 export async function startOnSiteSession(db: Db, staff: StaffUser, idNumber: string, origin: string) {
+	// An ID number nobody registered goes on to startSession, which refuses it as it does every other start.
+	const candidate = await candidateByIdNumber(db, idNumber);
+	if (candidate) requireProvince(staff, candidate.province);
 	const session = await startSession(db, idNumber, new Date(), { origin: 'kiosk', startedBy: staff.id });
 	return {
 		sessionId: session.sessionId,

@@ -7,6 +7,7 @@ import type { ExhaustedOutcome, ProvincePolicy } from '../../core/policy/index.t
 import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
+import { provinceOf, type StaffUser } from './staff.ts';
 
 const NEXT_TEXT: Record<ExhaustedOutcome, Text> = {
 	manual_review: { zh: '申请人工审核', en: 'ask for a manual review' },
@@ -141,15 +142,18 @@ export async function failuresSoFar(tx: Db, candidateId: number): Promise<number
  */
 export async function resetAttempts(
 	db: Db,
-	staffId: number,
+	staff: StaffUser,
 	idNumber: string,
 	reason: string,
 	now = new Date()
 ): Promise<{ idNumber: string; failures: number }> {
+	const province = provinceOf(staff);
+	// Another province's candidate is not found: the account cannot learn whether the ID number is registered there.
 	const row = await db
 		.updateTable('candidates')
 		.set({ online_blocked: null, attempts_reset_at: now })
 		.where('id_number', '=', idNumber.trim().toUpperCase())
+		.$if(province !== null, (q) => q.where('province', '=', province!))
 		.returning(['id', 'id_number', 'online_blocked'])
 		.executeTakeFirst();
 	if (!row)
@@ -160,7 +164,7 @@ export async function resetAttempts(
 			'No registration record for this ID number.'
 		);
 	await audit(db, {
-		actor: `staff:${staffId}`,
+		actor: `staff:${staff.id}`,
 		action: 'candidate.attempts_reset',
 		candidateId: row.id,
 		detail: { reason }

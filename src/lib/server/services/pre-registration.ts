@@ -12,7 +12,7 @@ import { serverJpegEmbedder } from '../face.ts';
 import { ServiceError } from './errors.ts';
 import { chinaDayStart } from '../../core/flow/machine.ts';
 import { prepareReferencePhoto, storeReferencePhoto } from './reference-photos.ts';
-import type { StaffUser } from './staff.ts';
+import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 export type PreRegistrationStatus = 'pending' | 'approved' | 'rejected';
@@ -243,13 +243,23 @@ export interface QueueItem {
 	overdue: boolean;
 }
 
-/** Pending uploads, oldest first, each with its age against its province's audit target. */
-export async function auditQueue(db: Db, now = new Date(), limit = 200): Promise<QueueItem[]> {
+/**
+ * Pending uploads of the account's province (every province for a national account), oldest first, each with its
+ * age against its province's audit target.
+ */
+export async function auditQueue(
+	db: Db,
+	staff: StaffUser,
+	now = new Date(),
+	limit = 200
+): Promise<QueueItem[]> {
+	const province = provinceOf(staff);
 	const rows = await db
 		.selectFrom('pre_registration_photos as p')
 		.innerJoin('candidates as c', 'c.id', 'p.candidate_id')
 		.select(['p.id', 'p.candidate_id', 'p.uploaded_at', 'c.name', 'c.id_number', 'c.province', 'c.exam_area'])
 		.where('p.status', '=', 'pending')
+		.$if(province !== null, (q) => q.where('c.province', '=', province!))
 		.orderBy('p.uploaded_at', 'asc')
 		.orderBy('p.id', 'asc')
 		.limit(limit)
@@ -275,14 +285,21 @@ export async function auditQueue(db: Db, now = new Date(), limit = 200): Promise
 const unknownUpload = () =>
 	new ServiceError(404, 'unknown_upload', '未找到该预报名照片', 'No such pre-registration photo.');
 
+/** An upload with its candidate's province (whose office audits it). */
+function uploadOf(db: Db, id: number) {
+	return db
+		.selectFrom('pre_registration_photos as p')
+		.innerJoin('candidates as c', 'c.id', 'p.candidate_id')
+		.select(['p.jpeg', 'p.candidate_id', 'p.status', 'c.province'])
+		.where('p.id', '=', id)
+		.executeTakeFirst();
+}
+
 /** The uploaded JPEG, for the officer's eyes (each view is audited). */
 export async function uploadedPhoto(db: Db, staff: StaffUser, id: number): Promise<Uint8Array> {
-	const row = await db
-		.selectFrom('pre_registration_photos')
-		.select(['jpeg', 'candidate_id'])
-		.where('id', '=', id)
-		.executeTakeFirst();
+	const row = await uploadOf(db, id);
 	if (!row?.jpeg) throw unknownUpload();
+	requireProvince(staff, row.province);
 	await audit(db, {
 		actor: `staff:${staff.id}`,
 		action: 'pre_registration.view',
@@ -306,12 +323,9 @@ export async function decidePreRegistration(
 	input: AuditDecision,
 	now = new Date()
 ): Promise<{ id: number; status: PreRegistrationStatus }> {
-	const row = await db
-		.selectFrom('pre_registration_photos')
-		.select(['jpeg', 'candidate_id', 'status'])
-		.where('id', '=', id)
-		.executeTakeFirst();
+	const row = await uploadOf(db, id);
 	if (!row?.jpeg) throw unknownUpload();
+	requireProvince(staff, row.province);
 	const decided = () =>
 		new ServiceError(409, 'already_decided', '该照片已审核', 'This photo has already been decided.');
 	if (row.status !== 'pending') throw decided();

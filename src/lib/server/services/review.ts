@@ -12,10 +12,12 @@ import { wakePasswordJobs } from './password-jobs.ts';
 import { isDuplicateFaceReason } from './duplicates.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
-import type { StaffUser } from './staff.ts';
+import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { readCompatReport } from '../../core/compat/report.ts';
 
-export async function reviewQueue(db: Db, limit = 100) {
+/** The pending cases of the account's province (every province for a national account), oldest first. */
+export async function reviewQueue(db: Db, staff: StaffUser, limit = 100) {
+	const province = provinceOf(staff);
 	return db
 		.selectFrom('outcomes')
 		.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
@@ -30,6 +32,7 @@ export async function reviewQueue(db: Db, limit = 100) {
 			'candidates.province'
 		])
 		.where('outcomes.review_status', '=', 'pending')
+		.$if(province !== null, (q) => q.where('candidates.province', '=', province!))
 		.orderBy('outcomes.id')
 		.limit(limit)
 		.execute();
@@ -65,6 +68,7 @@ export async function reviewCase(db: Db, staff: StaffUser, outcomeId: number) {
 		.where('outcomes.id', '=', outcomeId)
 		.executeTakeFirst();
 	if (!row) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
+	requireProvince(staff, row.province);
 	const attachment = await attachmentsOf(db, outcomeId);
 	const bundle = row.bundle as { payload?: { steps?: StepSummary[] } };
 	const counterparts = await counterpartsOf(db, row.province, row.review_reasons);
@@ -231,6 +235,7 @@ export async function decideReview(
 		.where('outcomes.id', '=', outcomeId)
 		.executeTakeFirst();
 	if (!head) throw new ServiceError(404, 'unknown_case', '未找到审核案例', 'No such review case.');
+	requireProvince(staff, head.province);
 	const sp = serverPolicy(head.province);
 	const result: OutcomeResult = decision === 'approve' ? 'confirmed' : 'rejected';
 	const done = await db.transaction().execute(async (tx) => {
@@ -287,6 +292,7 @@ export async function attestOnSite(
 		.executeTakeFirst();
 	if (!session)
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	requireProvince(staff, session.province);
 	const sp = serverPolicy(session.province);
 	const attestation = {
 		kind: 'on_site_attestation',

@@ -1,6 +1,7 @@
 // Staff accounts (reviewer, kiosk operator, admin) with scrypt password hashes and database-backed sessions.
 // The session cookie is httpOnly + SameSite=Strict; together with SvelteKit's origin check on form posts and
 // non-GET requests this is the CSRF protection.
+import { findPolicy } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
@@ -11,10 +12,15 @@ import { hashSecret, newSecret } from './tokens.ts';
 
 export type StaffRole = 'reviewer' | 'kiosk' | 'admin' | 'office';
 
+/** The province of a national account: it works on every province's records. */
+export const ALL_PROVINCES = 'all';
+
 export interface StaffUser {
 	id: number;
 	username: string;
 	role: StaffRole;
+	/** The province whose records the account works on, or ALL_PROVINCES. */
+	province: string;
 	/** An office account of one exam area reads only that area's figures; null: the whole province. */
 	examArea?: string | null;
 }
@@ -24,14 +30,63 @@ export function hasRole(user: StaffUser, role: StaffRole): boolean {
 	return user.role === 'admin' || user.role === role;
 }
 
+/** The province a listing is narrowed to for this account; null for a national account. */
+export function provinceOf(user: StaffUser): string | null {
+	return user.province === ALL_PROVINCES ? null : user.province;
+}
+
+/** Refuses a record of a province the account does not work on (a reviewer of one province, another's case). */
+export function requireProvince(user: StaffUser, province: string): void {
+	if (user.province === ALL_PROVINCES || user.province === province) return;
+	throw new ServiceError(
+		403,
+		'other_province',
+		'无权处理其他省份的数据',
+		"Your account works only on its own province's records."
+	);
+}
+
+/**
+ * Who may create an account for which province: a province or ALL_PROVINCES, national only for an admin, and an
+ * admin of one province creates accounts of that province only (no way up to national reach).
+ */
+function checkNewAccountProvince(actor: StaffUser | null, role: StaffRole, province: string): void {
+	if (province !== ALL_PROVINCES && !findPolicy(province))
+		throw new ServiceError(400, 'unknown_province', '未知省份', `Unknown province "${province}".`);
+	if (province === ALL_PROVINCES && role !== 'admin')
+		throw new ServiceError(
+			400,
+			'province_required',
+			'非管理员账号须指定省份',
+			'Only an admin account works on every province; name the province of this account.'
+		);
+	if (actor && provinceOf(actor) !== null && actor.province !== province)
+		throw new ServiceError(
+			403,
+			'other_province',
+			'无权为其他省份创建账号',
+			'An admin of one province creates accounts of that province only.'
+		);
+}
+
+export interface NewStaff {
+	username: string;
+	role: StaffRole;
+	password: string;
+	province: string;
+	/** An office account limited to one exam area of its province. */
+	examArea?: string | null;
+}
+
+/** Creates an account; `actor` is the admin creating it, null for the server's own bootstrap admin. */
 export async function createStaff(
 	db: Db,
-	username: string,
-	role: StaffRole,
-	password: string,
-	actor = 'system',
-	examArea: string | null = null
+	input: NewStaff,
+	actor: StaffUser | null = null
 ): Promise<StaffUser> {
+	const { username, role, password, province } = input;
+	const examArea = input.examArea ?? null;
+	checkNewAccountProvince(actor, role, province);
 	if (password.length < 12) {
 		throw new ServiceError(
 			400,
@@ -42,13 +97,23 @@ export async function createStaff(
 	}
 	const row = await db
 		.insertInto('staff_users')
-		.values({ username, role, password_hash: await hashPassword(password), exam_area: examArea })
+		.values({ username, role, password_hash: await hashPassword(password), exam_area: examArea, province })
 		.onConflict((oc) => oc.column('username').doNothing())
-		.returning(['id', 'username', 'role', 'exam_area'])
+		.returning(['id', 'username', 'role', 'exam_area', 'province'])
 		.executeTakeFirst();
 	if (!row) throw new ServiceError(409, 'username_taken', '用户名已存在', 'This username is taken.');
-	await audit(db, { actor, action: 'staff.create', detail: { username, role, examArea } });
-	return { id: row.id, username: row.username, role: row.role, examArea: row.exam_area };
+	await audit(db, {
+		actor: actor ? `staff:${actor.id}` : 'seed',
+		action: 'staff.create',
+		detail: { username, role, province, examArea }
+	});
+	return {
+		id: row.id,
+		username: row.username,
+		role: row.role,
+		province: row.province,
+		examArea: row.exam_area
+	};
 }
 
 /** The dev/bootstrap admin from ZV_ADMIN_PASSWORD; nothing happens without it (no built-in password exists). */
@@ -59,7 +124,13 @@ export async function seedAdmin(db: Db): Promise<void> {
 		.select('id')
 		.where('username', '=', config.adminUsername)
 		.executeTakeFirst();
-	if (!exists) await createStaff(db, config.adminUsername, 'admin', config.adminPassword, 'seed');
+	if (!exists)
+		await createStaff(db, {
+			username: config.adminUsername,
+			role: 'admin',
+			password: config.adminPassword,
+			province: ALL_PROVINCES
+		});
 }
 
 /**
@@ -118,7 +189,17 @@ export async function login(
 		.values({ token_hash: hashSecret(token), user_id: row.id, expires_at: expiresAt })
 		.execute();
 	await audit(db, { actor: `staff:${row.id}`, action: 'staff.login' });
-	return { token, user: { id: row.id, username: row.username, role: row.role }, expiresAt };
+	return {
+		token,
+		user: {
+			id: row.id,
+			username: row.username,
+			role: row.role,
+			province: row.province,
+			examArea: row.exam_area
+		},
+		expiresAt
+	};
 }
 
 export async function staffFromToken(
@@ -135,13 +216,20 @@ export async function staffFromToken(
 			'staff_users.username',
 			'staff_users.role',
 			'staff_users.exam_area',
+			'staff_users.province',
 			'staff_users.disabled',
 			'staff_sessions.expires_at'
 		])
 		.where('staff_sessions.token_hash', '=', hashSecret(token))
 		.executeTakeFirst();
 	if (!row || row.disabled || new Date(row.expires_at).getTime() < now.getTime()) return null;
-	return { id: row.id, username: row.username, role: row.role, examArea: row.exam_area };
+	return {
+		id: row.id,
+		username: row.username,
+		role: row.role,
+		province: row.province,
+		examArea: row.exam_area
+	};
 }
 
 export async function logout(db: Db, token: string | undefined): Promise<void> {

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
 	respond(async () => {
-		await requireStaff(event, 'reviewer');
+		const staff = await requireStaff(event, 'reviewer');
 		const { db } = await database();
-		return { cases: await reviewQueue(db) };
+		return { cases: await reviewQueue(db, staff) };
 	});

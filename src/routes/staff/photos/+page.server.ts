@@ -6,5 +6,5 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const staff = await staffPage(event, 'reviewer');
 	const { db } = await database();
-	return { staff, items: await auditQueue(db), reasons: AUDIT_REJECT_REASONS };
+	return { staff, items: await auditQueue(db, staff), reasons: AUDIT_REJECT_REASONS };
 };

@@ -8,7 +8,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const staff = await staffPage(event, 'reviewer');
 	const { db } = await database();
-	const cases = await reviewQueue(db);
+	const cases = await reviewQueue(db, staff);
 	return {
 		staff,
 		cases: cases.map((c) => ({

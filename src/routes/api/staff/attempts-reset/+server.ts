@@ -18,5 +18,5 @@ export const POST: RequestHandler = (event) =>
 		const staff = await requireStaff(event, 'reviewer');
 		const input = parseInput(Body, await readJson(event.request));
 		const { db } = await database();
-		return resetAttempts(db, staff.id, input.idNumber, input.reason);
+		return resetAttempts(db, staff, input.idNumber, input.reason);
 	});

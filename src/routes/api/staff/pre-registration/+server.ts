@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 /** GET (reviewer): the pre-registration photos waiting for audit, oldest first, with the rejection reasons. */
 export const GET: RequestHandler = (event) =>
 	respond(async () => {
-		await requireStaff(event, 'reviewer');
+		const staff = await requireStaff(event, 'reviewer');
 		const { db } = await database();
-		return { items: await auditQueue(db), reasons: AUDIT_REJECT_REASONS };
+		return { items: await auditQueue(db, staff), reasons: AUDIT_REJECT_REASONS };
 	});

@@ -3,6 +3,7 @@ import { respond } from '$lib/server/http/respond';
 import { requireStaff } from '$lib/server/http/staff-auth';
 import { ServiceError } from '$lib/server/services/errors';
 import { isUuid } from '$lib/server/services/sessions';
+import { provinceOf } from '$lib/server/services/staff';
 import type { RequestHandler } from './$types';
 
 /** GET -> {status, completedAt, admissionNumber}: the kiosk watches a session it started (404 for others'). */
@@ -16,6 +17,7 @@ export const GET: RequestHandler = (event) =>
 			'No such confirmation session.'
 		);
 		if (!isUuid(event.params.id)) throw notFound;
+		const province = provinceOf(staff);
 		const { db } = await database();
 		const row = await db
 			.selectFrom('verification_sessions')
@@ -28,6 +30,7 @@ export const GET: RequestHandler = (event) =>
 			.where('verification_sessions.id', '=', event.params.id)
 			// An operator sees only the sessions they started (an admin sees all).
 			.$if(staff.role !== 'admin', (q) => q.where('verification_sessions.started_by', '=', staff.id))
+			.$if(province !== null, (q) => q.where('verification_sessions.province', '=', province!))
 			.executeTakeFirst();
 		if (!row) throw notFound;
 		return { status: row.status, completedAt: row.completed_at, admissionNumber: row.admission_number };
