@@ -15,7 +15,7 @@ import type { PhotoEvidence } from './phone-store.ts';
 import { faceWorker, frameProbeWorker, photoWorker, disposeFaceWorker } from './workers.ts';
 import { TOO_DARK } from '../core/face/quality.ts';
 import { livenessResult, livenessVerdict, MOTION_PROBE_ENGINE } from '../core/flow/index.ts';
-import { createChallenge } from '../core/liveness/challenge.ts';
+import { createChallenge, readingMs } from '../core/liveness/challenge.ts';
 import { colourSequence, type ScreenColour } from '../core/liveness/colour.ts';
 import { actionPrompts, calibratePrompt, digitsPrompt, tooDarkPrompt } from '../core/liveness/prompts.ts';
 import type { Challenge, Text } from '../core/liveness/types.ts';
@@ -158,7 +158,7 @@ export class LivenessCheck {
 			}
 		} else {
 			this.prompt = digitsPrompt(fixed.digits);
-			clip = await this.#record(stream, (fixed.clipMinMs + fixed.clipMaxMs) / 2);
+			clip = await this.#record(stream, readingMs(fixed));
 		}
 		sampling = false;
 		await sampler;
@@ -211,10 +211,10 @@ export class LivenessCheck {
 		if (fixed.kind === 'digits') {
 			this.prompt = digitsPrompt(fixed.digits);
 			const pcm = capturePcm(stream);
-			clip = this.#record(stream, (fixed.clipMinMs + fixed.clipMaxMs) / 2);
+			clip = this.#record(stream, readingMs(fixed));
 			reading = clip.then(
-				() => pcm.stop(),
-				() => pcm.stop()
+				() => pcm.stop(readingMs(fixed)),
+				() => pcm.stop(readingMs(fixed))
 			);
 		}
 		const moments = momentsToCrop(resolved, before.challenge, plan.run);

@@ -17,6 +17,7 @@ import {
 	createFrameMotion,
 	finishActions,
 	judgeLiveness,
+	readingMs,
 	stepActions,
 	type Challenge,
 	type DigitAudio,
@@ -214,7 +215,7 @@ export async function runFaceLiveness(
 		const t = performance.now() - started;
 		flash(t);
 		if (actions && (actions.phase === 'passed' || actions.phase === 'failed') && t >= colourEndsAt) break;
-		if (challenge.kind === 'digits' && readingDone) break;
+		if (challenge.kind === 'digits' && (readingDone || t >= readingMs(challenge))) break;
 		if (t > limitMs + 2000) break;
 		if (challenge.kind === 'digits') {
 			// The mouth is set against the voice by when the camera took the frame, not when the loop got it.
@@ -454,8 +455,8 @@ export function issuedChallenge(value: unknown, kind: Challenge['kind']): Challe
 }
 
 export interface PcmCapture {
-	/** Stops listening and returns the mono PCM heard so far (null if the phone gave no audio). */
-	stop(): Promise<HeardAudio | null>;
+	/** Stops listening and returns the mono PCM heard (its first `keepMs` at most; null if the phone gave no audio). */
+	stop(keepMs?: number): Promise<HeardAudio | null>;
 }
 
 /**
@@ -484,17 +485,19 @@ export function capturePcm(stream: MediaStream): PcmCapture {
 	tap.connect(context.destination);
 	void context.resume();
 	return {
-		async stop() {
+		async stop(keepMs = Infinity) {
 			tap.disconnect();
 			source.disconnect();
 			const sampleRate = context.sampleRate;
 			await context.close();
-			const length = chunks.reduce((n, c) => n + c.length, 0);
+			const heard = chunks.reduce((n, c) => n + c.length, 0);
+			const length = Math.min(heard, Math.round((keepMs / 1000) * sampleRate));
 			if (length === 0) return null;
 			const pcm = new Float32Array(length);
 			let offset = 0;
 			for (const c of chunks) {
-				pcm.set(c, offset);
+				if (offset >= length) break;
+				pcm.set(c.subarray(0, length - offset), offset);
 				offset += c.length;
 			}
 			return { audio: { pcm, sampleRate }, startedAt };

@@ -16,9 +16,9 @@ export function cameraClipOf(browser: Browser | null): string {
 	return (browser && clips.get(browser)) ?? defaultCameraClip();
 }
 
-/** `seconds`: how long a still image plays as a clip. */
-export async function browserWithClip(clip: string, seconds?: number): Promise<Browser> {
-	const y4m = convertClip(clip, seconds);
+/** `seconds`: how long a still image plays as a clip; `fps`: the camera's frame rate (15 unless slower). */
+export async function browserWithClip(clip: string, seconds?: number, fps?: number): Promise<Browser> {
+	const y4m = convertClip(clip, seconds, fps);
 	const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(y4m) });
 	clips.set(browser, clip);
 	return browser;

@@ -13,18 +13,26 @@ export function defaultCameraClip(): string {
 	return process.env.ZV_CAMERA_CLIP ?? join(fixtures, 'clips', 'live_blink_selfie_480x640_15fps.mjpeg');
 }
 
-export function cameraClipY4m(clip = defaultCameraClip()): string {
-	return join(e2eCacheDir, `${basename(clip).replace(/\.[^.]+$/, '')}.y4m`);
+/** The frame rate the fake camera plays clips at unless a test asks for a slower camera. */
+const CAMERA_FPS = 15;
+
+export function cameraClipY4m(clip = defaultCameraClip(), fps = CAMERA_FPS): string {
+	const rate = fps === CAMERA_FPS ? '' : `_at_${fps}fps`;
+	return join(e2eCacheDir, `${basename(clip).replace(/\.[^.]+$/, '')}${rate}.y4m`);
 }
 
-/** Converts a clip (mjpeg at the rate in its name, mp4, or a still image) to y4m once. */
-export function convertClip(clip = defaultCameraClip(), seconds = 12): string {
-	const out = cameraClipY4m(clip);
+/**
+ * Converts a clip (mjpeg at the rate in its name, mp4, or a still image) to y4m once. Chromium's fake camera
+ * delivers frames at the rate the y4m header names, so `fps` below the clip's own makes a slow camera: frames are
+ * dropped, not slowed, and a blink lasts as long as it did in the clip.
+ */
+export function convertClip(clip = defaultCameraClip(), seconds = 12, fps = CAMERA_FPS): string {
+	const out = cameraClipY4m(clip, fps);
 	if (existsSync(out) && statSync(out).mtimeMs > statSync(clip).mtimeMs) return out;
 	mkdirSync(e2eCacheDir, { recursive: true });
-	const fps = /_(\d+)fps/.exec(clip)?.[1] ?? '15';
+	const clipFps = /_(\d+)fps/.exec(clip)?.[1] ?? '15';
 	const input = clip.endsWith('.mjpeg')
-		? ['-framerate', fps, '-f', 'mjpeg', '-i', clip]
+		? ['-framerate', clipFps, '-f', 'mjpeg', '-i', clip]
 		: /\.(jpe?g|png)$/i.test(clip)
 			? ['-loop', '1', '-framerate', '15', '-i', clip]
 			: ['-i', clip];
@@ -38,7 +46,7 @@ export function convertClip(clip = defaultCameraClip(), seconds = 12): string {
 			'-t',
 			String(seconds),
 			'-r',
-			'15',
+			String(fps),
 			'-vf',
 			'scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p',
 			'-f',

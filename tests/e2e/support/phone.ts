@@ -95,8 +95,9 @@ export async function photo(
 export async function liveness(phone: Page): Promise<void> {
 	await expectStatus(phone, 'liveness');
 	await phone.getByRole('button', { name: '打开摄像头' }).click();
+	// Opening the fake camera took over 5 s at load average ~15.
 	await expect
-		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth))
+		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 })
 		.toBeGreaterThan(0);
 	await phone.getByRole('button', { name: '开始检测' }).click();
 	await expect(phone.getByTestId('screen')).not.toHaveAttribute('data-status', 'liveness', {

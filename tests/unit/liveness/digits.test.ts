@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	checkDigitReading,
 	createChallenge,
+	readingMs,
 	detectVoice,
 	seededRng
 } from '../../../src/lib/core/liveness/index.ts';
@@ -175,6 +176,12 @@ describe('digit challenges', () => {
 			seen.add(c.digits);
 		}
 		expect(seen.size).toBeGreaterThan(45);
+	});
+
+	it("records for a time inside the policy's clip length, which is all the phone keeps of a late timer's clip", () => {
+		const c = createChallenge({ kind: 'digits', length: 4, clipMinMs: 3000, clipMaxMs: 5000 });
+		if (c.kind !== 'digits') throw new Error('kind');
+		expect(readingMs(c)).toBe(4000);
 	});
 
 	it('refuses lengths outside 4-6', () => {

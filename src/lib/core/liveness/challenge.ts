@@ -35,6 +35,14 @@ function pick(rng: Rng, n: number): number {
 	return Math.min(Math.floor(rng() * n), n - 1);
 }
 
+/**
+ * How long the phone records a digit reading: the middle of the policy's allowed length. The phone keeps only this
+ * much of what it heard and saw, so a timer that fires late on a busy phone does not fail its own clip as too long.
+ */
+export function readingMs(challenge: { clipMinMs: number; clipMaxMs: number }): number {
+	return (challenge.clipMinMs + challenge.clipMaxMs) / 2;
+}
+
 export function createChallenge(policy: LivenessPolicy, rng: Rng = cryptoRng): Challenge {
 	if (policy.kind === 'digits') {
 		if (policy.length < 4 || policy.length > 6)

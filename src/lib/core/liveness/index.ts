@@ -2,7 +2,7 @@
 export * from './types.ts';
 export { isLivenessFailure, LIVENESS_FAILURE_CODES, reason } from './reasons.ts';
 export { actionPrompts, digitsPrompt } from './prompts.ts';
-export { createChallenge, cryptoRng, seededRng, type Rng } from './challenge.ts';
+export { createChallenge, cryptoRng, readingMs, seededRng, type Rng } from './challenge.ts';
 export {
 	actionsOutcome,
 	actionsPrompt,
