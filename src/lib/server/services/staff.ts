@@ -25,6 +25,23 @@ export interface StaffUser {
 	examArea?: string | null;
 }
 
+/** An account as the services pass it around, from its staff_users row. */
+function staffUser(row: {
+	id: number;
+	username: string;
+	role: StaffRole;
+	province: string;
+	exam_area: string | null;
+}): StaffUser {
+	return {
+		id: row.id,
+		username: row.username,
+		role: row.role,
+		province: row.province,
+		examArea: row.exam_area
+	};
+}
+
 /** Admins may do everything; other roles only their own work. */
 export function hasRole(user: StaffUser, role: StaffRole): boolean {
 	return user.role === 'admin' || user.role === role;
@@ -107,13 +124,7 @@ export async function createStaff(
 		action: 'staff.create',
 		detail: { username, role, province, examArea }
 	});
-	return {
-		id: row.id,
-		username: row.username,
-		role: row.role,
-		province: row.province,
-		examArea: row.exam_area
-	};
+	return staffUser(row);
 }
 
 /** The dev/bootstrap admin from ZV_ADMIN_PASSWORD; nothing happens without it (no built-in password exists). */
@@ -191,13 +202,7 @@ export async function login(
 	await audit(db, { actor: `staff:${row.id}`, action: 'staff.login' });
 	return {
 		token,
-		user: {
-			id: row.id,
-			username: row.username,
-			role: row.role,
-			province: row.province,
-			examArea: row.exam_area
-		},
+		user: staffUser(row),
 		expiresAt
 	};
 }
@@ -223,13 +228,7 @@ export async function staffFromToken(
 		.where('staff_sessions.token_hash', '=', hashSecret(token))
 		.executeTakeFirst();
 	if (!row || row.disabled || new Date(row.expires_at).getTime() < now.getTime()) return null;
-	return {
-		id: row.id,
-		username: row.username,
-		role: row.role,
-		province: row.province,
-		examArea: row.exam_area
-	};
+	return staffUser(row);
 }
 
 export async function logout(db: Db, token: string | undefined): Promise<void> {
