@@ -7,7 +7,12 @@ import { cameraClipY4m } from './support/camera.ts';
 import { chromiumArgs, chromiumPath } from './support/chromium.ts';
 import { confirmableCandidate, startOnPc } from './support/flow.ts';
 import { confirmRecord, consent, expectStatus, idCards, openPhoneAs, submit } from './support/phone.ts';
+import { freshServerPerTest } from './support/own-server.ts';
 import { livenessResult } from './support/phone-store.ts';
+
+// The camera plays the same person as other specs' Fujian confirmations: on the shared server this candidate would
+// be held for review as a duplicate identity (the full run saw it), so each test has a server of its own.
+freshServerPerTest();
 
 const forceWebGpu = (context: BrowserContext) =>
 	context.addInitScript(() => localStorage.setItem('zv.inference', 'webgpu'));
