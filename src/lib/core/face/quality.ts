@@ -1,4 +1,5 @@
 // Cheap image-quality measures on a face crop: how lit it is and how much fine detail survives (focus, motion).
+import { meanGrey } from '../image/stats.ts';
 
 /**
  * Below this mean brightness (0..1, as brightness() gives it) a camera picture is too dark to judge: the one limit
@@ -8,9 +9,7 @@ export const TOO_DARK = 0.25;
 
 /** Mean of grey values (0..255) divided by 255: 0 black, 1 white. */
 export function brightness(gray: Float32Array): number {
-	let s = 0;
-	for (let i = 0; i < gray.length; i++) s += gray[i];
-	return gray.length ? s / gray.length / 255 : 0;
+	return meanGrey(gray) / 255;
 }
 
 // Sharpness is the image core's greyLaplacianVariance (core/image/stats.ts), measured on a fixed-size face crop so

@@ -4,9 +4,13 @@ import type { RgbaImage } from './types.ts';
 
 /** Mean luma, 0..255. */
 export function meanBrightness(img: RgbaImage): number {
-	const gray = toGray(img);
+	return meanGrey(toGray(img));
+}
+
+/** Mean of grey values (0..255); 0 for none. The face engine's brightness() is this on its 0..1 scale. */
+export function meanGrey(gray: ArrayLike<number>): number {
 	let sum = 0;
-	for (const g of gray) sum += g;
+	for (let i = 0; i < gray.length; i++) sum += gray[i];
 	return gray.length ? sum / gray.length : 0;
 }
 
