@@ -211,11 +211,11 @@ export class LivenessCheck {
 		if (fixed.kind === 'digits') {
 			this.prompt = digitsPrompt(fixed.digits);
 			const pcm = capturePcm(stream);
-			clip = this.#record(stream, readingMs(fixed));
-			reading = clip.then(
-				() => pcm.stop(readingMs(fixed)),
-				() => pcm.stop(readingMs(fixed))
-			);
+			const ms = readingMs(fixed);
+			clip = this.#record(stream, ms);
+			// The sound is cut to the same length whether or not the recorder delivered its clip.
+			const stop = () => pcm.stop(ms);
+			reading = clip.then(stop, stop);
 		}
 		const moments = momentsToCrop(resolved, before.challenge, plan.run);
 		const clock = videoFrameClock(v);
