@@ -1,6 +1,7 @@
 // Row types for Kysely: one interface per table, matching migrations/*.sql.
 import type { ColumnType, Generated } from 'kysely';
 import type { OutcomeResult, ReviewStatus, SessionStatus } from '../../core/outcome.ts';
+import type { StaffRole } from '../../core/staff-roles.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -127,10 +128,10 @@ export interface SmsOutboxTable {
 export interface StaffUsersTable {
 	id: Generated<number>;
 	username: string;
-	role: 'reviewer' | 'kiosk' | 'admin' | 'office';
+	role: StaffRole;
 	password_hash: string;
 	exam_area: ColumnType<string | null, string | null | undefined, string | null>;
-	/** A province id, or 'all' (services/staff.ts ALL_PROVINCES). */
+	/** A province id, or 'all' (core/staff-roles.ts ALL_PROVINCES). */
 	province: string;
 	disabled: Generated<boolean>;
 	created_at: Generated<Date>;

@@ -2,6 +2,12 @@
 // The session cookie is httpOnly + SameSite=Strict; together with SvelteKit's origin check on form posts and
 // non-GET requests this is the CSRF protection.
 import { findPolicy } from '../../core/policy/index.ts';
+import {
+	ALL_PROVINCES,
+	STAFF_PASSWORD_MIN,
+	STAFF_USERNAME_PATTERN,
+	type StaffRole
+} from '../../core/staff-roles.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { config } from '../config.ts';
@@ -10,10 +16,7 @@ import { ServiceError } from './errors.ts';
 import { checkLimit, rateLimit, type RateRule } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
-export type StaffRole = 'reviewer' | 'kiosk' | 'admin' | 'office';
-
-/** The province of a national account: it works on every province's records. */
-export const ALL_PROVINCES = 'all';
+export { ALL_PROVINCES, type StaffRole };
 
 export interface StaffUser {
 	id: number;
@@ -26,7 +29,7 @@ export interface StaffUser {
 }
 
 /** An account as the services pass it around, from its staff_users row. */
-function staffUser(row: {
+export function staffUser(row: {
 	id: number;
 	username: string;
 	role: StaffRole;
@@ -64,10 +67,10 @@ export function requireProvince(user: StaffUser, province: string): void {
 }
 
 /**
- * Who may create an account for which province: a province or ALL_PROVINCES, national only for an admin, and an
- * admin of one province creates accounts of that province only (no way up to national reach).
+ * Which province an account of `role` may be given by `actor`: a province or ALL_PROVINCES, national only for an
+ * admin, and an admin of one province gives its own province only (no way up to national reach, or out of it).
  */
-function checkNewAccountProvince(actor: StaffUser | null, role: StaffRole, province: string): void {
+export function checkAccountProvince(actor: StaffUser | null, role: StaffRole, province: string): void {
 	if (province !== ALL_PROVINCES && !findPolicy(province))
 		throw new ServiceError(400, 'unknown_province', '未知省份', `Unknown province "${province}".`);
 	if (province === ALL_PROVINCES && role !== 'admin')
@@ -103,13 +106,20 @@ export async function createStaff(
 ): Promise<StaffUser> {
 	const { username, role, password, province } = input;
 	const examArea = input.examArea ?? null;
-	checkNewAccountProvince(actor, role, province);
-	if (password.length < 12) {
+	checkAccountProvince(actor, role, province);
+	if (!STAFF_USERNAME_PATTERN.test(username))
+		throw new ServiceError(
+			400,
+			'bad_username',
+			'用户名须为 3-64 个字母、数字或 _ . -',
+			'A username is 3-64 letters, digits, _ . or -.'
+		);
+	if (password.length < STAFF_PASSWORD_MIN) {
 		throw new ServiceError(
 			400,
 			'weak_password',
-			'密码至少 12 个字符',
-			'A staff password needs at least 12 characters.'
+			`密码至少 ${STAFF_PASSWORD_MIN} 个字符`,
+			`A staff password needs at least ${STAFF_PASSWORD_MIN} characters.`
 		);
 	}
 	const row = await db

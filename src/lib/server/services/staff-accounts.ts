@@ -1,0 +1,94 @@
+// What an admin does with existing staff accounts: list those of its province, move one to another province (a
+// national admin only), disable or enable one. A disabled account's sessions end at once, so a lost kiosk tablet
+// or a departed reviewer stops working now, not when the cookie expires.
+import type { Db } from '../db/index.ts';
+import { audit } from '../audit.ts';
+import { ServiceError } from './errors.ts';
+import { checkAccountProvince, provinceOf, requireProvince, staffUser, type StaffUser } from './staff.ts';
+
+export interface StaffAccount extends StaffUser {
+	disabled: boolean;
+	createdAt: string;
+}
+
+/** The accounts `actor` administers: its province's, or every account for a national admin. */
+export async function listStaff(db: Db, actor: StaffUser): Promise<StaffAccount[]> {
+	const province = provinceOf(actor);
+	const rows = await db
+		.selectFrom('staff_users')
+		.select(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
+		.$if(province !== null, (q) => q.where('province', '=', province!))
+		.orderBy('id')
+		.execute();
+	return rows.map((row) => ({
+		...staffUser(row),
+		disabled: row.disabled,
+		createdAt: new Date(row.created_at).toISOString()
+	}));
+}
+
+export interface StaffChange {
+	province?: string;
+	disabled?: boolean;
+}
+
+const noAccount = () => new ServiceError(404, 'no_account', '没有这个账号', 'No such staff account.');
+
+/**
+ * Changes another account's province or disabled state. An admin never changes its own account here (it could
+ * not undo a lock-out), and a province admin never sees accounts of another province (they answer "no account").
+ */
+export async function updateStaff(
+	db: Db,
+	id: number,
+	change: StaffChange,
+	actor: StaffUser
+): Promise<StaffAccount> {
+	if (id === actor.id)
+		throw new ServiceError(
+			400,
+			'own_account',
+			'不能修改自己的账号',
+			'You cannot change your own account; ask another admin.'
+		);
+	return db.transaction().execute(async (trx) => {
+		const before = await trx
+			.selectFrom('staff_users')
+			.select(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
+			.where('id', '=', id)
+			.forUpdate()
+			.executeTakeFirst();
+		if (!before) throw noAccount();
+		try {
+			requireProvince(actor, before.province);
+		} catch {
+			throw noAccount();
+		}
+		const province = change.province ?? before.province;
+		const disabled = change.disabled ?? before.disabled;
+		if (province !== before.province) checkAccountProvince(actor, before.role, province);
+		const after = await trx
+			.updateTable('staff_users')
+			.set({ province, disabled })
+			.where('id', '=', id)
+			.returning(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
+			.executeTakeFirstOrThrow();
+		// Sessions end on any change: a moved account signs in again into its new province's work.
+		if (province !== before.province || disabled !== before.disabled)
+			await trx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
+		await audit(trx, {
+			actor: `staff:${actor.id}`,
+			action: 'staff.update',
+			detail: {
+				username: before.username,
+				from: { province: before.province, disabled: before.disabled },
+				to: { province, disabled }
+			}
+		});
+		return {
+			...staffUser(after),
+			disabled: after.disabled,
+			createdAt: new Date(after.created_at).toISOString()
+		};
+	});
+}
