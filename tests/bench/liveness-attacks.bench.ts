@@ -62,7 +62,7 @@ const grid = (c: string, attacked: boolean): Source => ({
 });
 // The sources only measured as recorded first, the attacked ones (rendered frame by frame, slow) after.
 const ALL_SOURCES: Source[] = [
-	...['brbk7n', 'lbbc2a', 'swwp2s'].map((c) => grid(c, false)),
+	...['brbk7n', 'lbax4n', 'lbbc2a', 'pwij3p', 'swwp2s'].map((c) => grid(c, false)),
 	...['attack_still_photo_jacky_cheung', 'attack_moving_print_obama'].map((c): Source => ({
 		clip: `${c}_640x480_15fps.mjpeg`,
 		actions: ['blink'],
@@ -84,7 +84,7 @@ const ALL_SOURCES: Source[] = [
 		bonaFide: true,
 		attacked: true
 	},
-	...['bbaf2n', 'lbax4n', 'pwij3p'].map((c) => grid(c, true))
+	grid('bbaf2n', true)
 ];
 const SOURCES = ALL_SOURCES.filter((s) => s.clip.includes(process.argv[2] ?? ''));
 
@@ -298,6 +298,7 @@ const summary = (label: string, rs: Row[]) =>
 				share(mine, (r) => r.colourOnLit, !bona),
 				share(mine, (r) => noAntiSpoof(r.colourOff), !bona),
 				share(mine, (r) => noAntiSpoof(r.colourOn), !bona),
+				share(mine, (r) => noAntiSpoof(r.colourOnLit), !bona),
 				counts(mine, (r) => r.colourOff) || '-',
 				counts(mine, (r) => r.colourOn) || '-'
 			];
@@ -314,6 +315,7 @@ printTable(
 		'on, print lit',
 		'off, no anti-spoof',
 		'on, no anti-spoof',
+		'lit, no anti-spoof',
 		'refused by (off)',
 		'refused by (on)'
 	],
