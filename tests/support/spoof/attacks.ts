@@ -66,7 +66,7 @@ function cover(src: RgbaImage, width: number, height: number): RgbaImage {
 }
 
 /** The medium held in front of a plain wall: tilted, off-centre, its picture rendered per sub-sample of a pixel. */
-function presented(face: RgbaImage, c: Condition, r: Rng): RgbaImage {
+export function presented(face: RgbaImage, c: Condition, r: Rng): RgbaImage {
 	const { width: W, height: H } = FRAME;
 	const out = new Uint8ClampedArray(W * H * 4);
 	const screen = c.species === 'screen';
@@ -150,7 +150,7 @@ function sample(img: RgbaImage, x: number, y: number): number[] {
 }
 
 /** The phone camera: lens blur, white balance a little off, sensor noise, JPEG at a phone's quality. */
-async function camera(scene: RgbaImage, r: Rng): Promise<RgbaImage> {
+export async function camera(scene: RgbaImage, r: Rng): Promise<RgbaImage> {
 	const balance = [1 + (r() - 0.5) * 0.12, 1, 1 + (r() - 0.5) * 0.12];
 	const noise = 2 + r() * 4;
 	const data = new Uint8ClampedArray(scene.data.length);
