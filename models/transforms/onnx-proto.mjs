@@ -131,3 +131,74 @@ export function nodeProto(op, inputs, outputs, name, attributes = []) {
 
 /** AttributeProto of type INT. */
 export const intAttribute = (name, value) => concat([strField(1, name), intField(3, value), intField(20, 2)]);
+
+/** Float32 weights with fewer elements stay as they are (biases, scalars: no size to win, and exact constants). */
+export const MIN_WEIGHT_ELEMENTS = 256;
+
+/** A Constant node with output `output`; `nameFields` are the encoded name field(s) to give it. */
+const constantNode = (output, nameFields, tensorBytes) =>
+	concat([
+		strField(2, output),
+		...nameFields,
+		strField(4, 'Constant'),
+		lenField(5, concat([strField(1, 'value'), lenField(5, tensorBytes), intField(20, 4)])) // TENSOR
+	]);
+
+/**
+ * Re-stores a model's weights: `store(tensorFields, name, kind)` gets each weight tensor held in the model (a
+ * Constant node's value, as paddle2onnx keeps them, kind 'constant', or an initializer, kind 'initializer') and
+ * returns null to keep it, or the tensors to store instead ({ name, bytes: the whole TensorProto, which for an
+ * initializer must carry that name }) and the nodes (NodeProto bytes) that compute the original name from them. A Constant's replacements follow it in the node list; nodes reading initializers go
+ * first, so the node list stays topologically sorted. Every other byte of the model is copied as it was.
+ */
+export function restoreWeights(bytes, store, label) {
+	const model = fields(new Uint8Array(bytes));
+	const graphField = model.find((f) => f.field === 7);
+	if (!graphField) throw new Error(`${label}: no graph`);
+	const graph = fields(graphField.value);
+	const inputs = new Set(
+		graph.filter((f) => f.field === 11).map((f) => text(fields(f.value).find((g) => g.field === 1).value))
+	);
+	const leading = [];
+	let converted = 0;
+	const rebuilt = graph.map((f) => {
+		if (f.field === 1) {
+			const nf = fields(f.value);
+			const op = nf.find((g) => g.field === 4);
+			if (!op || text(op.value) !== 'Constant') return f.raw;
+			const outputs = nf.filter((g) => g.field === 2);
+			const attrs = nf.filter((g) => g.field === 5).map((g) => fields(g.value));
+			if (outputs.length !== 1 || attrs.length !== 1) return f.raw;
+			const attrName = attrs[0].find((g) => g.field === 1);
+			const t = attrs[0].find((g) => g.field === 5);
+			if (!attrName || text(attrName.value) !== 'value' || !t) return f.raw;
+			const tf = fields(t.value);
+			const output = text(outputs[0].value);
+			const stored = plainFloat(tf) && store(tf, output, 'constant');
+			if (!stored) return f.raw;
+			converted++;
+			const nameFields = nf.filter((g) => g.field === 3).map((g) => g.raw);
+			return concat([
+				...stored.tensors.map((s, i) =>
+					lenField(1, constantNode(s.name, i === 0 ? nameFields : [strField(3, `${s.name}__const`)], s.bytes))
+				),
+				...stored.nodes.map((n) => lenField(1, n))
+			]);
+		}
+		if (f.field !== 5) return f.raw;
+		const tf = fields(f.value);
+		const name = text(tf.find((g) => g.field === 8)?.value ?? new Uint8Array());
+		// An initializer that is also a graph input (old IR) can be overridden by a feed: leave it alone.
+		const stored = !inputs.has(name) && plainFloat(tf) && store(tf, name, 'initializer');
+		if (!stored) return f.raw;
+		converted++;
+		leading.push(...stored.nodes.map((n) => lenField(1, n)));
+		return concat(stored.tensors.map((s) => lenField(5, s.bytes)));
+	});
+	if (converted === 0) throw new Error(`${label}: no float32 weights found to store otherwise`);
+	const newGraph = concat([...leading, ...rebuilt]);
+	return concat(model.map((f) => (f.field === 7 ? lenField(7, newGraph) : f.raw)));
+}
+
+/** A tensor held in the model itself (no external data or data_location). */
+const plainFloat = (tf) => !tf.some((f) => f.field === 13 || f.field === 14);

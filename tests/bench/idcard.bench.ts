@@ -15,17 +15,14 @@
 //   ZV_BENCH_TESS_N   of those, cards per side also read by tesseract.js (default 50: ~0.5 s each)
 //   ZV_BENCH_SIDE_HINT=0  read without saying which side is expected (the phone and `zv idcard read --side`
 //                     say it; the reader then detects text only in that side's field area)
-//   ZV_BENCH_FP32=1   also read every card with the float32 weights from the npm package, to show the staged
-//                     float16-stored weights (models/transforms/onnx-fp16.mjs) read the same fields
+//   ZV_BENCH_FP32=1   also read every card with the float32 weights from the npm package, to compare the staged
+//                     8-bit-stored weights (models/transforms/onnx-int8-weights.mjs) card by card
 // The tesseract.js baseline gets the same located + rectified card and the same field parser, so the
 // comparison is OCR engine against OCR engine. Its chi_sim traineddata is Debian's, read from disk (no CDN).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { createHash } from 'node:crypto';
 import { createWorker, OEM } from 'tesseract.js';
-import type { InferenceRuntime, ModelSession } from '../../src/lib/core/runtime.ts';
 import type { CardFields } from '../../src/lib/core/idcard/fields.ts';
 import { warpPerspective } from '../../src/lib/core/idcard/geometry.ts';
 import { locateCard } from '../../src/lib/core/idcard/locate.ts';
@@ -39,6 +36,7 @@ import { createWebRuntime } from '../../src/lib/runtime/web-ort.ts';
 import { decodeImage, encodePng } from '../../src/lib/runtime/node-image.ts';
 import { generateCard, type Identity } from '../support/idcard/generate.ts';
 import { idCardReader } from '../support/idcard/reader.ts';
+import { originalsRuntime } from '../support/idcard/originals.ts';
 import {
 	CAPTURE_CONDITIONS,
 	conditionDegradation,
@@ -96,37 +94,6 @@ function score(t: Record<Field, Tally>, side: Side, truth: Identity, read: CardF
 		if (want !== got) all = false;
 	}
 	return all;
-}
-
-/** onnxruntime-node over the float32 models as published in the npm package (checked against the manifest). */
-function fp32Runtime(): InferenceRuntime {
-	const entries = JSON.parse(readFileSync('models/manifest/ocr.json', 'utf8')) as {
-		id: string;
-		package: string;
-		from: string;
-		sha256: string;
-	}[];
-	const sessions = new Map<string, Promise<ModelSession>>();
-	return {
-		name: `${nodeRuntime.name} (float32 originals)`,
-		tensor: nodeRuntime.tensor,
-		load(id) {
-			const entry = entries.find((e) => e.id === id);
-			if (!entry) return nodeRuntime.load(id);
-			let s = sessions.get(id);
-			if (!s) {
-				const bytes = readFileSync(join('node_modules', entry.package, entry.from));
-				if (createHash('sha256').update(bytes).digest('hex') !== entry.sha256)
-					throw new Error(`${id}: the npm package's file is not the one the manifest names`);
-				s = ort.InferenceSession.create(bytes, {
-					intraOpNumThreads: 2,
-					graphOptimizationLevel: 'all'
-				}) as unknown as Promise<ModelSession>;
-				sessions.set(id, s);
-			}
-			return s;
-		}
-	};
 }
 
 const ocrKeys = () => readFileSync(join(staticDir, 'models', 'ocr', 'ppocr_keys_v1.txt'), 'utf8');
@@ -470,7 +437,7 @@ async function main() {
 
 	// The float32 originals straight from the npm package (sha256 as models/manifest/ocr.json names them).
 	const fp32Reader = COMPARE_FP32
-		? createIdCardReader({ runtime: fp32Runtime(), dictionary: ocrKeys(), regions: nodeRegionTable() })
+		? createIdCardReader({ runtime: originalsRuntime(), dictionary: ocrKeys(), regions: nodeRegionTable() })
 		: null;
 	const fp32 = tally();
 	let fp32Agrees = 0;
@@ -515,7 +482,7 @@ async function main() {
 				if (JSON.stringify(f.fields) === JSON.stringify(r.fields)) fp32Agrees++;
 				else
 					console.error(
-						`  fp32/fp16 differ on ${side} ${seed}: ${JSON.stringify(f.fields)} vs ${JSON.stringify(r.fields)}`
+						`  float32 originals and staged weights differ on ${side} ${seed}: ${JSON.stringify(f.fields)} vs ${JSON.stringify(r.fields)}`
 					);
 			}
 			if (r.status === 'ok') scoreRead(side, card.identity, r.fields);
@@ -593,7 +560,7 @@ async function main() {
 	);
 	if (COMPARE_FP32) {
 		console.log(
-			`float32 originals vs staged float16-stored weights: same fields on ${fp32Agrees}/${2 * N} cards; float32 exact: ${rows.map((r) => `${r.field} ${pct(r.fp32Exact ?? 0)}`).join(', ')}`
+			`float32 originals vs the staged weights: same fields on ${fp32Agrees}/${2 * N} cards; float32 exact: ${rows.map((r) => `${r.field} ${pct(r.fp32Exact ?? 0)}`).join(', ')}`
 		);
 	}
 	console.log(

@@ -43,7 +43,7 @@ const EARLIEST: { pattern: RegExp; screen: FlowStatus }[] = [
 ];
 
 /** Bytes the server may send on a first visit through the whole flow (precompressed where it can be). */
-const FIRST_VISIT_BUDGET = 16e6;
+const FIRST_VISIT_BUDGET = 12.1e6;
 
 interface Fetched {
 	path: string;
