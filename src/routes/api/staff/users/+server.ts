@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { database } from '$lib/server/database';
+import { inProvince } from '$lib/server/db/province-scope';
 import { readJson, respond } from '$lib/server/http/respond';
 import { requireStaff } from '$lib/server/http/staff-auth';
 import { parseInput } from '$lib/server/http/validate';
@@ -29,7 +30,7 @@ export const GET: RequestHandler = (event) =>
 		const users = await db
 			.selectFrom('staff_users')
 			.select(['id', 'username', 'role', 'province', 'disabled', 'created_at'])
-			.$if(province !== null, (q) => q.where('province', '=', province!))
+			.where((eb) => inProvince(eb, 'province', province))
 			.orderBy('id')
 			.execute();
 		return { users };
