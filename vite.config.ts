@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import type { Reporter } from 'vitest/reporters';
 import { fixtureGate } from './tests/support/fixture-gate.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
@@ -9,12 +10,23 @@ const isolationHeaders = {
 	'Cross-Origin-Embedder-Policy': 'require-corp'
 };
 
-// Without ../shared/fixtures (and not on CI) the unit and Node tests that read them are left out, said in one line.
-const fixtures = fixtureGate(['tests/unit', 'tests/node']);
-/** Says so once, at the end of the run, below the counts. */
-const fixturesNotice = {
+// Without ../shared/fixtures (and not on CI) the test files that read them are left out, said in one line.
+const PROJECT_DIRS: Record<string, string> = {
+	unit: 'tests/unit',
+	node: 'tests/node',
+	integration: 'tests/integration',
+	security: 'tests/security'
+};
+const excludedBy = (project: string) => fixtureGate([PROJECT_DIRS[project]]).exclude;
+let projectsRun: string[] = [];
+/** Says so once, at the end of the run, below the counts, for the projects that ran. */
+const fixturesNotice: Reporter = {
+	onInit(vitest) {
+		projectsRun = vitest.projects.map((p) => p.name).filter((name) => name in PROJECT_DIRS);
+	},
 	onTestRunEnd() {
-		if (fixtures.notice) console.warn(`\n${fixtures.notice}`);
+		const { notice } = fixtureGate(projectsRun.map((name) => PROJECT_DIRS[name]));
+		if (notice) console.warn(`\n${notice}`);
 	}
 };
 
@@ -44,7 +56,7 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts'],
-					exclude: fixtures.exclude,
+					exclude: excludedBy('unit'),
 					environment: 'node'
 				}
 			},
@@ -53,7 +65,7 @@ export default defineConfig({
 				test: {
 					name: 'node',
 					include: ['tests/node/**/*.test.ts'],
-					exclude: fixtures.exclude,
+					exclude: excludedBy('node'),
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 120_000
@@ -64,6 +76,7 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
+					exclude: excludedBy('integration'),
 					environment: 'node',
 					testTimeout: 60_000,
 					hookTimeout: 60_000,
@@ -76,6 +89,7 @@ export default defineConfig({
 					// Scripted clients against the built server (needs `npx vite build`, staged models, ../shared/fixtures).
 					name: 'security',
 					include: ['tests/security/**/*.test.ts'],
+					exclude: excludedBy('security'),
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 180_000,

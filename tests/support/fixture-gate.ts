@@ -1,6 +1,7 @@
-// Which unit and Node test files read ../shared/fixtures, found by following each file's relative imports to
-// tests/support/fixtures.ts. Where the folder is absent those files are left out of the run with one line saying
-// how many and how to provide them; under CI=true nothing is left out, so a missing fixture fails the run.
+// Which test files read ../shared/fixtures, found by following each file's relative imports to
+// tests/support/fixtures.ts. Every runner (the vitest projects, Playwright) asks here, so the rule is one: where the
+// folder is absent those files are left out of the run with one line saying how many and how to provide them; under
+// CI=true nothing is left out, so a missing fixture fails the run.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fixturesDir } from './fixtures.ts';
@@ -9,9 +10,9 @@ const root = resolve(import.meta.dirname, '..', '..');
 const helper = resolve(import.meta.dirname, 'fixtures.ts');
 const RELATIVE_IMPORT = /\bfrom\s+'(\.{1,2}\/[^']+)'/g;
 
-function testFiles(dir: string): string[] {
+function testFiles(dir: string, suffix: string): string[] {
 	return readdirSync(dir, { withFileTypes: true, recursive: true })
-		.filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+		.filter((e) => e.isFile() && e.name.endsWith(suffix))
 		.map((e) => join(e.parentPath, e.name));
 }
 
@@ -34,10 +35,11 @@ export interface FixtureGate {
 	notice: string | null;
 }
 
-export function fixtureGate(dirs: readonly string[]): FixtureGate {
+/** The gate over the test files (named `*<suffix>`) under `dirs`, relative to the repository root. */
+export function fixtureGate(dirs: readonly string[], suffix = '.test.ts'): FixtureGate {
 	if (existsSync(fixturesDir) || process.env.CI === 'true') return { exclude: [], notice: null };
 	const exclude = dirs
-		.flatMap((d) => testFiles(join(root, d)))
+		.flatMap((d) => testFiles(join(root, d), suffix))
 		.filter((f) => readsFixtures(f))
 		.map((f) => relative(root, f))
 		.sort();

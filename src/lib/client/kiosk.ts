@@ -1,3 +1,4 @@
+import { REQUEST_PROBLEMS, refusalOf } from '../core/request-problems.ts';
 import type { Message } from '../core/text.ts';
 // Kiosk mode (exam-centre tablet): a signed-in staff member starts an on-site session for a candidate who is
 // present, the same flow runs on the tablet, and the staff member attests instead of the phone submitting.
@@ -59,24 +60,11 @@ export async function api<T>(
 			credentials: 'same-origin'
 		});
 	} catch {
-		return {
-			ok: false,
-			status: 0,
-			error: { code: 'offline', zh: '网络不可用', en: 'No network connection' }
-		};
+		return { ok: false, status: 0, error: REQUEST_PROBLEMS.offline };
 	}
 	const body = await response.json().catch(() => ({}));
 	if (response.ok) return { ok: true, data: body as T };
-	const error = (body.error ?? body) as Partial<ApiError>;
-	return {
-		ok: false,
-		status: response.status,
-		error: {
-			code: String(error.code ?? response.status),
-			zh: String(error.zh ?? '请求失败'),
-			en: String(error.en ?? 'The request failed')
-		}
-	};
+	return { ok: false, status: response.status, error: refusalOf(body, String(response.status)) };
 }
 
 /** The token at the end of the link the server returns (…/m/<token>). */

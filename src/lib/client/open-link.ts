@@ -4,6 +4,7 @@
 import { signReopen } from '../core/bundle/reopen.ts';
 import { exportPublicKey, generateDeviceKey } from '../core/bundle/sign.ts';
 import type { OpenedSession } from '../core/bundle/answers.ts';
+import { REQUEST_PROBLEMS } from '../core/request-problems.ts';
 import type { Text } from '../core/text.ts';
 import { loadLinkKey, saveLinkKey } from './phone-store.ts';
 
@@ -26,7 +27,6 @@ export async function openLink(token: string): Promise<OpenAnswer> {
 		})
 	}).catch(() => null);
 	const body = await response?.json().catch(() => ({}));
-	if (!response?.ok)
-		return { ok: false, problem: body?.error ?? { zh: '无法打开此链接', en: 'This link cannot be opened.' } };
+	if (!response?.ok) return { ok: false, problem: body?.error ?? REQUEST_PROBLEMS.link_unopenable };
 	return { ok: true, keys, body };
 }

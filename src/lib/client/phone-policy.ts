@@ -1,9 +1,8 @@
 // The province policy the phone follows: the province's own, with the liveness evidence the server asked for when
 // the link was opened (the server decides what it checks; its test mode turns evidence on for every province), and
 // the colour challenge it asks for.
-import { withLivenessColour } from '../core/liveness/colour.ts';
-import { withLivenessEvidence } from '../core/liveness/evidence.ts';
 import { findPolicy } from '../core/policy/index.ts';
+import { withLivenessColour, withLivenessEvidence } from '../core/policy/resolve.ts';
 import type { ProvincePolicy } from '../core/policy/types.ts';
 import type { PhoneState } from './phone-store.ts';
 

@@ -1,5 +1,6 @@
 // The signed messages the phone sends before its final bundle: a failed attempt, reported when it happens (the
 // server counts it, whatever the phone does next), and a request for more time on the challenge.
+import { refusalOf } from '../core/request-problems.ts';
 import type { Message } from '../core/text.ts';
 import type { AttemptPayload, ConsentPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
 import type { DocumentVersions } from '../core/documents/index.ts';
@@ -30,14 +31,7 @@ async function post<T>(url: string, body: unknown): Promise<PostResult<T>> {
 	if (response.ok) return { kind: 'ok', body: json as T };
 	// A server error is treated like a lost network: the message is kept and sent again.
 	if (response.status >= 500) return { kind: 'offline' };
-	const error = json.error ?? {};
-	return {
-		kind: 'rejected',
-		status: response.status,
-		code: String(error.code ?? 'unknown'),
-		zh: String(error.zh ?? '请求被拒绝'),
-		en: String(error.en ?? 'Rejected')
-	};
+	return { kind: 'rejected', status: response.status, ...refusalOf(json, 'unknown') };
 }
 
 /** What every signed phone request carries: this session, its current challenge, and when it was signed. */

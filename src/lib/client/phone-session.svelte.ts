@@ -27,6 +27,7 @@ import {
 	type FlowEvent
 } from '../core/flow/index.ts';
 import { findPolicy } from '../core/policy/index.ts';
+import { REQUEST_PROBLEMS } from '../core/request-problems.ts';
 import type { Text } from '../core/text.ts';
 import type { Dispatch } from '../ui/flow/types.ts';
 
@@ -154,10 +155,7 @@ export class PhoneSession {
 				extensionsLeft: answer.body.extensionsLeft
 			});
 		} else if (answer.kind === 'offline') {
-			this.problem = {
-				zh: '网络不可用，暂时无法延长时间',
-				en: 'Offline: the time cannot be extended right now.'
-			};
+			this.problem = REQUEST_PROBLEMS.extend_offline;
 		} else {
 			this.problem = { zh: answer.zh, en: answer.en };
 			if (answer.code === 'no_extensions_left') await this.save({ extensionsLeft: 0 });

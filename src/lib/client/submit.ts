@@ -1,4 +1,5 @@
 // Sends a signed bundle; if the network is gone it stays in IndexedDB and goes once the phone is back online.
+import { refusalOf } from '../core/request-problems.ts';
 import type { Message } from '../core/text.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
 import { isRecorded, type OutcomeResult } from '../core/outcome.ts';
@@ -43,13 +44,7 @@ export async function postBundle(
 			...(Array.isArray(body.reasons) ? { reasons: body.reasons.filter(isReason) } : {})
 		};
 	if (response.status >= 500) return { kind: 'offline' };
-	const error = body.error ?? {};
-	return {
-		kind: 'rejected',
-		code: String(error.code ?? 'unknown'),
-		zh: String(error.zh ?? '提交被拒绝'),
-		en: String(error.en ?? 'Rejected')
-	};
+	return { kind: 'rejected', ...refusalOf(body, 'unknown') };
 }
 
 function isReason(value: unknown): value is Reason {

@@ -7,7 +7,7 @@ import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
 import type { ReadStage } from '../core/idcard/read-stages.ts';
 import { inferenceOverride, lightMode } from './compat.ts';
-import { browserWorker, createWorkerBridge, type Progress } from './worker-bridge.ts';
+import { browserWorker, createWorkerBridge, type Progress, type StartedWorker } from './worker-bridge.ts';
 import type { FaceWorkerApi, FaceWorkerInfo } from '../../../workers/face.worker.ts';
 import type { FrameProbeApi } from '../../../workers/frame-probe.worker.ts';
 import type { OcrWorkerApi, WorkerReading } from '../../../workers/ocr.worker.ts';
@@ -15,22 +15,26 @@ import type { PhotoWorkerApi } from '../../../workers/photo.worker.ts';
 
 const IDLE_MS = 60_000;
 
-const frameProbe = createWorkerBridge<FrameProbeApi>({
-	start: () =>
-		browserWorker(
-			new Worker(new URL('../../../workers/frame-probe.worker.ts', import.meta.url), { type: 'module' })
-		),
-	idleMs: IDLE_MS
-});
+// Where each worker starts, written once: Vite bundles a worker only where `new Worker(new URL(…))` is written out.
+// The app's bridges below start them, and so do the dev bench page's own bridges (their models loaded its way).
+const startFrameProbe = (): StartedWorker =>
+	browserWorker(
+		new Worker(new URL('../../../workers/frame-probe.worker.ts', import.meta.url), { type: 'module' })
+	);
+export const startFaceWorker = (): StartedWorker =>
+	browserWorker(new Worker(new URL('../../../workers/face.worker.ts', import.meta.url), { type: 'module' }));
+export const startPhotoWorker = (): StartedWorker =>
+	browserWorker(new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' }));
+export const startOcrWorker = (): StartedWorker =>
+	browserWorker(new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' }));
+
+const frameProbe = createWorkerBridge<FrameProbeApi>({ start: startFrameProbe, idleMs: IDLE_MS });
 
 export const frameProbeWorker = (signal?: AbortSignal): Comlink.Remote<FrameProbeApi> =>
 	frameProbe.abortable(signal);
 
 const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
-	start: () =>
-		browserWorker(
-			new Worker(new URL('../../../workers/face.worker.ts', import.meta.url), { type: 'module' })
-		),
+	start: startFaceWorker,
 	load: (api, onProgress) =>
 		api.init(onProgress, {
 			numThreads: threads(),
@@ -70,10 +74,7 @@ export const disposeFaceWorker = (): void => face.dispose();
  * could only replace plain backdrops.
  */
 const photo = createWorkerBridge<PhotoWorkerApi, { model: string }>({
-	start: () =>
-		browserWorker(
-			new Worker(new URL('../../../workers/photo.worker.ts', import.meta.url), { type: 'module' })
-		),
+	start: startPhotoWorker,
 	load: (api, onProgress) => api.init(onProgress),
 	idleMs: IDLE_MS
 });
@@ -92,8 +93,7 @@ export function segmentingPhotoWorker(
 }
 
 const ocr = createWorkerBridge<OcrWorkerApi, { runtime: string }>({
-	start: () =>
-		browserWorker(new Worker(new URL('../../../workers/ocr.worker.ts', import.meta.url), { type: 'module' })),
+	start: startOcrWorker,
 	// The core's thread rule, as for the face worker: one on a 2-core phone, where the camera page needs the other.
 	load: (api, onProgress) => api.init(onProgress, { numThreads: threads() })
 });

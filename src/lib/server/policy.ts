@@ -1,9 +1,14 @@
 // The server reads a province's rules through the core's resolved policy (src/lib/core/policy/resolve.ts): photo
 // spec, thresholds, required bundle steps and province code; this file only turns an unknown province into the
 // service's refusal.
-import { resolve, resolvePolicy, UnknownProvinceError, type ResolvedPolicy } from '../core/policy/resolve.ts';
-import { withLivenessColour } from '../core/liveness/colour.ts';
-import { withLivenessEvidence } from '../core/liveness/evidence.ts';
+import {
+	resolve,
+	resolvePolicy,
+	UnknownProvinceError,
+	withLivenessColour,
+	withLivenessEvidence,
+	type ResolvedPolicy
+} from '../core/policy/resolve.ts';
 import { config } from './config.ts';
 import { ServiceError } from './services/errors.ts';
 

@@ -6,10 +6,9 @@ import {
 	evidenceMoments,
 	judgeEvidence,
 	pickEvidenceFrames,
-	withLivenessEvidence,
 	type CropMeasure
 } from '../../../src/lib/core/liveness/evidence.ts';
-import { resolve } from '../../../src/lib/core/policy/resolve.ts';
+import { resolve, withLivenessEvidence } from '../../../src/lib/core/policy/resolve.ts';
 import { fujian, hubei } from '../../../src/lib/core/policy/index.ts';
 import { DOCUMENTS } from '../../../src/lib/core/documents/index.ts';
 

@@ -37,8 +37,8 @@ const messages: Record<NoticeCode, Text> = {
 	},
 	incomplete: { zh: '还有步骤未完成', en: 'Some steps are not finished yet' },
 	submit_queued: {
-		zh: '网络不可用，提交已保存，恢复网络后自动发送',
-		en: 'Offline: your submission is saved and will be sent when the network is back'
+		zh: '网络不可用：结果已保存在手机上，联网后会自动提交。',
+		en: 'No network: the result is saved on this phone and will be sent when you are back online.'
 	},
 	submit_retry_later: {
 		zh: '服务器暂时无法接收，提交已保存在手机上，请稍后点击“重新提交”',

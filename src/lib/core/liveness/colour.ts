@@ -4,7 +4,6 @@
 // sequence. A pre-recorded or synthesised clip cannot know the sequence, so its colour does not follow it.
 // Policy liveness.colour asks for it; the phone's liveness loop shows it and samples the skin per frame.
 import type { DetectedFace } from '../face/types.ts';
-import type { LivenessColour, ProvincePolicy } from '../policy/types.ts';
 import type { Box, RgbaImage } from '../image/types.ts';
 import { nonceRng } from './challenge.ts';
 import { pearson } from './stats.ts';
@@ -187,16 +186,6 @@ export interface ColourObserved {
 	sequence: readonly ScreenColour[];
 	startedAt: number;
 	samples: readonly ColourSample[];
-}
-
-/**
- * The policy with the colour challenge the server asks for (its answer when the phone opened the link, which
- * decides: test mode may force it on). Anything but 'off', 'on' or 'when_supported' leaves the policy's own.
- */
-export function withLivenessColour(policy: ProvincePolicy, colour: unknown): ProvincePolicy {
-	if (colour !== 'off' && colour !== 'on' && colour !== 'when_supported') return policy;
-	if ((policy.liveness.colour ?? 'off') === colour) return policy;
-	return { ...policy, liveness: { ...policy.liveness, colour: colour as LivenessColour } };
 }
 
 /** The colour on screen `elapsed` ms after the sequence began; null before it and once it is over. */

@@ -6,7 +6,7 @@
 import type { Box } from '../image/types.ts';
 import type { HeadPose } from '../face/types.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
-import type { LivenessAction, LivenessEvidence, ProvincePolicy } from '../policy/types.ts';
+import type { LivenessAction } from '../policy/types.ts';
 import { defaultActionsConfig } from './actions.ts';
 import { nonceRng } from './challenge.ts';
 import { COLOUR_FLASHES, flashWindow, judgeFlashColours, type ScreenColour } from './colour.ts';
@@ -259,14 +259,4 @@ export function evidenceCandidates<T extends TimedCandidate>(
 	peaks: readonly T[]
 ): T[] {
 	return [...sampled, ...peaks].sort((a, b) => a.t - b.t);
-}
-
-/**
- * The policy with the liveness evidence the server asks for: its answer when the phone opened the link, which
- * decides (test mode turns evidence on for every province). Anything but 'none' or 'frames' leaves the policy's own.
- */
-export function withLivenessEvidence(policy: ProvincePolicy, evidence: unknown): ProvincePolicy {
-	if (evidence !== 'none' && evidence !== 'frames') return policy;
-	if ((policy.liveness.evidence ?? 'none') === evidence) return policy;
-	return { ...policy, liveness: { ...policy.liveness, evidence: evidence as LivenessEvidence } };
 }

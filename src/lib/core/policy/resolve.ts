@@ -5,7 +5,7 @@ import { EVIDENCE_FRAMES } from '../liveness/evidence.ts';
 import type { PhotoSpec } from '../photo/spec.ts';
 import { findPolicy, policies } from './index.ts';
 import { photoComparisons, requiredBundleSteps, type BundleStep } from './steps.ts';
-import type { LivenessColour, ProvincePolicy } from './types.ts';
+import type { LivenessColour, LivenessEvidence, ProvincePolicy } from './types.ts';
 
 /** GB/T 2260 province codes: the first two digits of the province's admission numbers. */
 const PROVINCE_CODES: Readonly<Record<string, string>> = { beijing: '11', fujian: '35', hubei: '42' };
@@ -50,9 +50,35 @@ export function resolve(policy: ProvincePolicy): ResolvedPolicy {
 		thresholds: { faceMatch, antiSpoof: policy.thresholds.antiSpoof.value },
 		requiredBundleSteps: requiredBundleSteps(policy),
 		photoComparisons: photoComparisons(policy),
-		evidenceFrames: policy.liveness.evidence === 'frames' ? EVIDENCE_FRAMES : null,
-		colour: policy.liveness.colour ?? 'off'
+		evidenceFrames: livenessEvidenceOf(policy) === 'frames' ? EVIDENCE_FRAMES : null,
+		colour: livenessColourOf(policy)
 	};
+}
+
+/** What a policy that names no liveness evidence or colour challenge gets: neither. */
+const livenessEvidenceOf = (policy: ProvincePolicy): LivenessEvidence => policy.liveness.evidence ?? 'none';
+const livenessColourOf = (policy: ProvincePolicy): LivenessColour => policy.liveness.colour ?? 'off';
+
+/**
+ * The policy with the liveness evidence the server asks for: its answer when the phone opened the link, which
+ * decides (test mode turns evidence on for every province). Anything but 'none' or 'frames' leaves the policy's own;
+ * the same policy comes back when nothing changes.
+ */
+export function withLivenessEvidence(policy: ProvincePolicy, evidence: unknown): ProvincePolicy {
+	if (evidence !== 'none' && evidence !== 'frames') return policy;
+	if (livenessEvidenceOf(policy) === evidence) return policy;
+	return { ...policy, liveness: { ...policy.liveness, evidence } };
+}
+
+/**
+ * The policy with the colour challenge the server asks for (its answer when the phone opened the link, which
+ * decides: test mode may force it on). Anything but 'off', 'on' or 'when_supported' leaves the policy's own; the
+ * same policy comes back when nothing changes.
+ */
+export function withLivenessColour(policy: ProvincePolicy, colour: unknown): ProvincePolicy {
+	if (colour !== 'off' && colour !== 'on' && colour !== 'when_supported') return policy;
+	if (livenessColourOf(policy) === colour) return policy;
+	return { ...policy, liveness: { ...policy.liveness, colour } };
 }
 
 const resolved = new Map<string, ResolvedPolicy>();

@@ -5,6 +5,7 @@ import { audit } from '../audit.ts';
 import { candidateByIdNumber } from './candidate-lookup.ts';
 import { startSession } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
+import { inProvince } from '../db/province-scope.ts';
 
 /**
  * The candidate with exactly this ID number (the candidate shows their ID card at the desk). No prefixes, no names:
@@ -27,7 +28,7 @@ export async function searchCandidates(db: Db, staff: StaffUser, query: string) 
 			'online_blocked'
 		])
 		.where('id_number', '=', idNumber)
-		.$if(province !== null, (q) => q.where('province', '=', province!))
+		.where((eb) => inProvince(eb, 'province', province))
 		.execute();
 	await audit(db, {
 		actor: `staff:${staff.id}`,

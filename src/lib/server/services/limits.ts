@@ -8,6 +8,7 @@ import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 import { provinceOf, type StaffUser } from './staff.ts';
+import { inProvince } from '../db/province-scope.ts';
 
 const NEXT_TEXT: Record<ExhaustedOutcome, Text> = {
 	manual_review: { zh: '申请人工审核', en: 'ask for a manual review' },
@@ -153,7 +154,7 @@ export async function resetAttempts(
 		.updateTable('candidates')
 		.set({ online_blocked: null, attempts_reset_at: now })
 		.where('id_number', '=', idNumber.trim().toUpperCase())
-		.$if(province !== null, (q) => q.where('province', '=', province!))
+		.where((eb) => inProvince(eb, 'province', province))
 		.returning(['id', 'id_number', 'online_blocked'])
 		.executeTakeFirst();
 	if (!row)

@@ -14,6 +14,7 @@ import { chinaDayStart } from '../../core/flow/machine.ts';
 import { prepareReferencePhoto, storeReferencePhoto } from './reference-photos.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { hashSecret, newSecret } from './tokens.ts';
+import { inProvince } from '../db/province-scope.ts';
 
 export type PreRegistrationStatus = 'pending' | 'approved' | 'rejected';
 
@@ -259,7 +260,7 @@ export async function auditQueue(
 		.innerJoin('candidates as c', 'c.id', 'p.candidate_id')
 		.select(['p.id', 'p.candidate_id', 'p.uploaded_at', 'c.name', 'c.id_number', 'c.province', 'c.exam_area'])
 		.where('p.status', '=', 'pending')
-		.$if(province !== null, (q) => q.where('c.province', '=', province!))
+		.where((eb) => inProvince(eb, 'c.province', province))
 		.orderBy('p.uploaded_at', 'asc')
 		.orderBy('p.id', 'asc')
 		.limit(limit)

@@ -14,6 +14,7 @@ import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { readCompatReport } from '../../core/compat/report.ts';
+import { inProvince } from '../db/province-scope.ts';
 
 /** The pending cases of the account's province (every province for a national account), oldest first. */
 export async function reviewQueue(db: Db, staff: StaffUser, limit = 100) {
@@ -32,7 +33,7 @@ export async function reviewQueue(db: Db, staff: StaffUser, limit = 100) {
 			'candidates.province'
 		])
 		.where('outcomes.review_status', '=', 'pending')
-		.$if(province !== null, (q) => q.where('candidates.province', '=', province!))
+		.where((eb) => inProvince(eb, 'candidates.province', province))
 		.orderBy('outcomes.id')
 		.limit(limit)
 		.execute();

@@ -2,6 +2,7 @@
 // national admin only), disable or enable one. A disabled account's sessions end at once, so a lost kiosk tablet
 // or a departed reviewer stops working now, not when the cookie expires.
 import type { Db } from '../db/index.ts';
+import { inProvince } from '../db/province-scope.ts';
 import { audit } from '../audit.ts';
 import { ServiceError } from './errors.ts';
 import { checkAccountProvince, provinceOf, requireProvince, staffUser, type StaffUser } from './staff.ts';
@@ -17,7 +18,7 @@ export async function listStaff(db: Db, actor: StaffUser): Promise<StaffAccount[
 	const rows = await db
 		.selectFrom('staff_users')
 		.select(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
-		.$if(province !== null, (q) => q.where('province', '=', province!))
+		.where((eb) => inProvince(eb, 'province', province))
 		.orderBy('id')
 		.execute();
 	return rows.map((row) => ({

@@ -1,4 +1,5 @@
 import { database } from '$lib/server/database';
+import { inProvince } from '$lib/server/db/province-scope';
 import { respond } from '$lib/server/http/respond';
 import { requireStaff } from '$lib/server/http/staff-auth';
 import { ServiceError } from '$lib/server/services/errors';
@@ -30,7 +31,7 @@ export const GET: RequestHandler = (event) =>
 			.where('verification_sessions.id', '=', event.params.id)
 			// An operator sees only the sessions they started (an admin sees all).
 			.$if(staff.role !== 'admin', (q) => q.where('verification_sessions.started_by', '=', staff.id))
-			.$if(province !== null, (q) => q.where('verification_sessions.province', '=', province!))
+			.where((eb) => inProvince(eb, 'verification_sessions.province', province))
 			.executeTakeFirst();
 		if (!row) throw notFound;
 		return { status: row.status, completedAt: row.completed_at, admissionNumber: row.admission_number };
