@@ -1,13 +1,23 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { precompressModels } from './models/precompress.mjs';
+
+const OUT = 'build';
+const node = adapter({ out: OUT, precompress: true });
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// Precompressed (gzip and brotli) at build time: the ONNX runtime's WASM goes from 14 MB to 2.4 MB with brotli.
-		// The models (.onnx) are not in the adapter's list of extensions: their weights barely compress.
-		adapter: adapter({ out: 'build', precompress: true }),
+		// The models (.onnx) are not in the adapter's list of extensions, so they get their copies after it.
+		adapter: {
+			...node,
+			async adapt(builder) {
+				await node.adapt(builder);
+				builder.log.minor(`Precompressed ${await precompressModels(`${OUT}/client`)} models`);
+			}
+		},
 		alias: {
 			$core: 'src/lib/core',
 			$runtime: 'src/lib/runtime',
