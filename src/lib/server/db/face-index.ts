@@ -35,7 +35,7 @@ export const HAS_FACE_VECTORS = `select 1 from pg_attribute
 
 /**
  * The setting in which the duplicate search hands the trigger its embedding as pgvector text, after the sha256 of
- * its float32 bytes, for the rest of the recording transaction (services/duplicates.ts, `indexSettings`).
+ * its float32 bytes, for the rest of the recording transaction (services/duplicates.ts, `settingColumns`).
  */
 export const FACE_HANDOFF_SETTING = 'zv.face_embedding';
 

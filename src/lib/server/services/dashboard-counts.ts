@@ -19,11 +19,8 @@ export interface DashboardCount {
 const SEP = '\u0000';
 const factKey = (f: DashboardCount) => [f.province, f.metric, f.hour, f.exam_area, f.key].join(SEP);
 
-async function facts(
-	tx: Db,
-	sessionIds: readonly string[],
-	candidateIds: readonly number[]
-): Promise<Map<string, number>> {
+/** What the sessions and candidates contribute now, counted by counter key. */
+function factsQuery(sessionIds: readonly string[], candidateIds: readonly number[]) {
 	const branches = [
 		...(sessionIds.length
 			? [
@@ -38,11 +35,31 @@ async function facts(
 				]
 			: [])
 	];
-	const { rows } = await sql<DashboardCount>`
+	return sql<DashboardCount>`
 		select province, metric, to_char(hour, 'YYYY-MM-DD HH24:MI:SS') as hour, exam_area, key, count(*)::int as n
 		from (${sql.join(branches, sql` union all `)}) f
-		group by 1, 2, 3, 4, 5`.execute(tx);
-	return new Map(rows.map((f) => [factKey(f), f.n]));
+		group by 1, 2, 3, 4, 5`;
+}
+
+const factMap = (rows: readonly DashboardCount[]) => new Map(rows.map((f) => [factKey(f), f.n]));
+
+async function facts(
+	tx: Db,
+	sessionIds: readonly string[],
+	candidateIds: readonly number[]
+): Promise<Map<string, number>> {
+	return factMap((await factsQuery(sessionIds, candidateIds).execute(tx)).rows);
+}
+
+/**
+ * The sessions' contribution as a JSON array, for the select list of the statement that changes them: its data-
+ * modifying WITH clauses are not visible to it, so it reads what trackDashboard would have read just before
+ * (the sessions' rows locked). dashboardChange takes the array.
+ */
+export function dashboardFactsJson(sessionIds: readonly string[]) {
+	return sql<
+		DashboardCount[]
+	>`(select coalesce(json_agg(f), '[]'::json) from (${factsQuery(sessionIds, [])}) f)`;
 }
 
 /**
@@ -70,31 +87,47 @@ export async function trackDashboard(
 ): Promise<() => Promise<void>> {
 	if (sessionIds.length === 0 && candidateIds.length === 0) return async () => {};
 	const before = await facts(tx, sessionIds, candidateIds);
-	return async () => {
-		const after = await facts(tx, sessionIds, candidateIds);
-		const delta = new Map<string, number>();
-		for (const [key, n] of after) delta.set(key, n - (before.get(key) ?? 0));
-		for (const [key, n] of before) if (!after.has(key)) delta.set(key, -n);
-		const changes = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		if (changes.length === 0) return;
-		const keyOf = (key: string) => {
-			const [province, metric, hour, examArea, k] = key.split(SEP);
-			return sql`${province}::text, ${metric}::text, ${hour}::timestamp, ${examArea}::text, ${k}::text`;
-		};
-		await sql`
-			insert into dashboard_counts (province, metric, hour, exam_area, key, n)
-			values ${sql.join(changes.map(([key, n]) => sql`(${keyOf(key)}, ${n}::bigint)`))}
-			on conflict (province, metric, hour, exam_area, key) do update set n = dashboard_counts.n + excluded.n`.execute(
-			tx
-		);
-		// A counter back at zero goes (a decided case's minute, mostly): the open cases stay a scan of open cases.
-		// Another transaction adding to it meanwhile waits for this one, then inserts it anew.
-		const lowered = changes.filter(([, n]) => n < 0).map(([key]) => sql`(${keyOf(key)})`);
-		if (lowered.length)
-			await sql`
-				delete from dashboard_counts where n = 0
-					and (province, metric, hour, exam_area, key) in (values ${sql.join(lowered)})`.execute(tx);
+	return () => addChange(tx, sessionIds, candidateIds, before);
+}
+
+/** trackDashboard's second step, for sessions whose contribution before the change dashboardFactsJson read. */
+export function dashboardChange(
+	tx: Db,
+	sessionIds: readonly string[],
+	before: readonly DashboardCount[]
+): Promise<void> {
+	return addChange(tx, sessionIds, [], factMap(before));
+}
+
+async function addChange(
+	tx: Db,
+	sessionIds: readonly string[],
+	candidateIds: readonly number[],
+	before: ReadonlyMap<string, number>
+): Promise<void> {
+	const after = await facts(tx, sessionIds, candidateIds);
+	const delta = new Map<string, number>();
+	for (const [key, n] of after) delta.set(key, n - (before.get(key) ?? 0));
+	for (const [key, n] of before) if (!after.has(key)) delta.set(key, -n);
+	const changes = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	if (changes.length === 0) return;
+	const keyOf = (key: string) => {
+		const [province, metric, hour, examArea, k] = key.split(SEP);
+		return sql`${province}::text, ${metric}::text, ${hour}::timestamp, ${examArea}::text, ${k}::text`;
 	};
+	await sql`
+		insert into dashboard_counts (province, metric, hour, exam_area, key, n)
+		values ${sql.join(changes.map(([key, n]) => sql`(${keyOf(key)}, ${n}::bigint)`))}
+		on conflict (province, metric, hour, exam_area, key) do update set n = dashboard_counts.n + excluded.n`.execute(
+		tx
+	);
+	// A counter back at zero goes (a decided case's minute, mostly): the open cases stay a scan of open cases.
+	// Another transaction adding to it meanwhile waits for this one, then inserts it anew.
+	const lowered = changes.filter(([, n]) => n < 0).map(([key]) => sql`(${keyOf(key)})`);
+	if (lowered.length)
+		await sql`
+			delete from dashboard_counts where n = 0
+				and (province, metric, hour, exam_area, key) in (values ${sql.join(lowered)})`.execute(tx);
 }
 
 /**

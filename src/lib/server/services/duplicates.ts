@@ -1,7 +1,7 @@
 // Duplicate identity: the same face under a different ID number in the same province is the hired stand-in
 // (枪手), who works across a province's exam areas. Both the new outcome and the earlier one(s) go to manual review; nothing is decided automatically.
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { createHash } from 'node:crypto';
 import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
@@ -59,10 +59,12 @@ export async function findDuplicateFaces(
 	candidateId: number,
 	embedding: readonly number[],
 	threshold: number = FACE_MATCH.strict,
-	efSearch: number = FACE_INDEX.efSearch
+	efSearch: number = FACE_INDEX.efSearch,
+	/** Whether the database has the vector column, when the caller's statement made the settings (searchTurn). */
+	indexed?: boolean
 ): Promise<DuplicateHit[]> {
 	const search = async (db: Db) =>
-		(await indexSettings(db, efSearch, embedding))
+		(indexed ?? (await indexSettings(db, efSearch, embedding)))
 			? await nearestInIndex(db, province, candidateId, embedding)
 			: ((await nearestInMemory(db, province, candidateId, embedding, efSearch)) ??
 				(await everyInProvince(db, province, candidateId)));
@@ -97,11 +99,34 @@ export async function indexSettings(
 	efSearch: number = FACE_INDEX.efSearch,
 	embedding?: readonly number[]
 ): Promise<boolean> {
-	const { rows } = await sql<{ indexed: boolean }>`select exists(${sql.raw(HAS_FACE_VECTORS)}) as indexed,
-		set_config('hnsw.ef_search', ${String(efSearch)}, true),
-		set_config('hnsw.iterative_scan', 'strict_order', true),
-		set_config(${FACE_HANDOFF_SETTING}, ${embedding ? faceHandoff(embedding) : ''}, true)`.execute(tx);
+	const { rows } = await sql<{
+		indexed: boolean;
+	}>`select ${sql.join(settingColumns(efSearch, embedding))}`.execute(tx);
 	return rows[0].indexed;
+}
+
+/** indexSettings' select list: `indexed`, and the settings as columns of no use to the reader. */
+function settingColumns(efSearch: number, embedding?: readonly number[]) {
+	return [
+		sql<boolean>`exists(${sql.raw(HAS_FACE_VECTORS)})`.as('indexed'),
+		sql<string>`set_config('hnsw.ef_search', ${String(efSearch)}, true)`.as('ef_search'),
+		sql<string>`set_config('hnsw.iterative_scan', 'strict_order', true)`.as('iterative_scan'),
+		sql<string>`set_config(${FACE_HANDOFF_SETTING}, ${embedding ? faceHandoff(embedding) : ''}, true)`.as(
+			'handoff'
+		)
+	];
+}
+
+/**
+ * The select list that gives the submission's transaction its turn at the province's duplicate search
+ * (PROVINCE_LOCK) and makes the search's settings (indexSettings), for the statement that has just locked the
+ * session's row: the search then needs no round trip before its own. `province` is that row's column.
+ */
+export function searchTurn(province: Expression<string>, embedding: readonly number[]) {
+	return [
+		sql<unknown>`pg_advisory_xact_lock(${sql.raw(PROVINCE_LOCK)}, hashtext(${province}))`.as('turn'),
+		...settingColumns(FACE_INDEX.efSearch, embedding)
+	];
 }
 
 /** The embedding as the trigger takes it: the sha256 of its stored bytes, a space, its float32 values as pgvector text. */
@@ -215,13 +240,12 @@ async function withVectors(
 }
 
 /**
- * Makes the province's duplicate searches take turns until this transaction ends. Without it two stand-ins
- * confirming at the same moment, in two transactions, would each search before the other's embedding is
- * committed, and neither would be found. Provinces whose codes hash alike only wait for each other.
+ * The advisory lock's first key; the second is the province's hashtext (searchTurn). It makes the province's
+ * duplicate searches take turns until the transaction ends. Without it two stand-ins confirming at the same moment,
+ * in two transactions, would each search before the other's embedding is committed, and neither would be found.
+ * Provinces whose codes hash alike only wait for each other.
  */
-export async function lockProvince(tx: Db, province: string): Promise<void> {
-	await sql`select pg_advisory_xact_lock(7341002, hashtext(${province}))`.execute(tx);
-}
+const PROVINCE_LOCK = '7341002';
 
 /**
  * The review reason a duplicate face gives, on the new outcome and on the earlier one it matched: it names the

@@ -7,6 +7,7 @@ import { SUPERSEDED, type SessionStatus } from '../../core/outcome.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { ServiceError } from './errors.ts';
+import { searchTurn } from './duplicates.ts';
 import { countHit, type RateHit } from './rate-limit.ts';
 import type { LockedCandidate } from './record-outcome.ts';
 import { isUuid, sessionEnded } from './sessions.ts';
@@ -60,6 +61,40 @@ export async function loadPhoneSession(db: Db, sessionId: string, lock: boolean)
 		.where('verification_sessions.id', '=', sessionId);
 	if (lock) query = query.forUpdate();
 	return phoneSession(await query.executeTakeFirst());
+}
+
+/**
+ * loadPhoneSession with its lock, and with the submission's embedding also, in the same statement once the rows
+ * are locked, the province's turn at the duplicate search and its settings (searchTurn): `indexed` answers
+ * whether the database has the vector column (null without an embedding). The lock is taken in a materialized
+ * WITH clause and the turn in the outer select list, so the rows are locked before the province, as when these
+ * were statements of their own.
+ */
+export async function lockSessionForSearch(
+	tx: Db,
+	sessionId: string,
+	embedding: readonly number[] | null
+): Promise<{ session: PhoneSession; indexed: boolean | null }> {
+	if (!isUuid(sessionId)) throw unknownSession();
+	const row = await tx
+		.with(
+			(cte) => cte('locked').materialized(),
+			(qc) =>
+				qc
+					.selectFrom('verification_sessions')
+					.innerJoin('candidates', 'candidates.id', 'verification_sessions.candidate_id')
+					.select(SESSION_COLUMNS)
+					.select(confirmedColumn)
+					.where('verification_sessions.id', '=', sessionId)
+					.forUpdate()
+		)
+		.selectFrom('locked')
+		.select(LOCKED_COLUMNS)
+		.$if(embedding !== null, (qb) => qb.select((eb) => searchTurn(eb.ref('locked.province'), embedding!)))
+		.executeTakeFirst();
+	if (!row) throw unknownSession();
+	const { indexed, ...rest } = row as typeof row & { indexed?: boolean };
+	return { session: phoneSession(rest), indexed: embedding ? indexed === true : null };
 }
 
 /**
@@ -119,6 +154,26 @@ const SESSION_COLUMNS = [
 	'candidates.admission_number',
 	'candidates.phone',
 	'candidates.name'
+] as const;
+
+/** SESSION_COLUMNS and the confirmed column by the names they are read as. */
+const LOCKED_COLUMNS = [
+	'id',
+	'status',
+	'province',
+	'device_public_key',
+	'challenge',
+	'challenge_extensions',
+	'extended_from',
+	'candidate_id',
+	'id_number',
+	'exam_area',
+	'online_blocked',
+	'candidate_province',
+	'admission_number',
+	'phone',
+	'name',
+	'candidate_confirmed'
 ] as const;
 
 /** Whether the session's candidate has a confirmed outcome, read in the same statement as the session. */

@@ -18,7 +18,7 @@ import type { Db } from '../db/index.ts';
 import type { ServerPolicy } from '../policy.ts';
 import { admissionPrefix } from './admission.ts';
 import { embeddingBytes } from './duplicates.ts';
-import { trackDashboard } from './dashboard-counts.ts';
+import { dashboardChange, dashboardFactsJson } from './dashboard-counts.ts';
 import { checkPhotoCount } from './limits.ts';
 import { alreadyConfirmed, grantOf, sendsPassword, type Grant, type OutcomeEventFields } from './outcome.ts';
 
@@ -112,8 +112,6 @@ export interface RecordedOutcome {
 export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedOutcome> {
 	const { candidate, record, now } = r;
 	if (candidate.confirmed && (r.result === 'confirmed' || record.kind === 'new')) throw alreadyConfirmed();
-	// The dashboard's counters move with the outcome, in this transaction.
-	const countDashboard = await trackDashboard(tx, [r.sessionId]);
 	const confirmed = r.result === 'confirmed';
 	const draw = confirmed && candidate.admissionNumber === null;
 	const existing = confirmed ? candidate.admissionNumber : null;
@@ -311,9 +309,15 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 				.returning('id')
 		)
 		.selectFrom('o')
-		.select(['o.id', 'o.admission_number', (eb) => eb.selectFrom('u').select('u.uploads').as('uploads')])
+		.select([
+			'o.id',
+			'o.admission_number',
+			(eb) => eb.selectFrom('u').select('u.uploads').as('uploads'),
+			dashboardFactsJson([r.sessionId]).as('dashboard_before')
+		])
 		.executeTakeFirstOrThrow();
-	await countDashboard();
+	// The dashboard's counters move with the outcome, in this transaction.
+	await dashboardChange(tx, [r.sessionId], row.dashboard_before);
 	// Today's uploads with this one: beyond the limit, the throw rolls back everything the statement wrote.
 	if (row.uploads !== null) checkPhotoCount(r.policy.policy, row.uploads - 1);
 	return {

@@ -24,13 +24,7 @@ import { serverPolicy } from '../policy.ts';
 import { authorityScale, identityAuthority, type IdentityAuthority } from '../authority/index.ts';
 import { config } from '../config.ts';
 import { checkRequiredAttachments, checkSignaturePng } from './attachments.ts';
-import {
-	duplicateFaceReason,
-	findDuplicateFaces,
-	flagEarlier,
-	lockProvince,
-	type DuplicateHit
-} from './duplicates.ts';
+import { duplicateFaceReason, findDuplicateFaces, flagEarlier, type DuplicateHit } from './duplicates.ts';
 import { ServiceError } from './errors.ts';
 import { gatherEvidence, type EvidenceInput, type EvidenceReason, type EvidenceVerdict } from './evidence.ts';
 import { checkEvidenceFiles, checkLivenessEvidence } from './liveness-evidence.ts';
@@ -46,8 +40,8 @@ import { alreadyConfirmed } from './outcome.ts';
 import { wakePasswordJobs } from './password-jobs.ts';
 import {
 	alreadyRecorded,
-	loadPhoneSession,
 	loadSessionForSubmission,
+	lockSessionForSearch,
 	sessionCandidate,
 	unknownSession
 } from './phone-session.ts';
@@ -287,18 +281,25 @@ async function submitVerified(
 	let indexed: { province: string; outcomeId: number } | null = null;
 	const recording = db.transaction().execute(async (tx) => {
 		// Locks the session's and the candidate's rows (one statement); the candidate's row is the lock that
-		// serialises limits across sessions and server instances.
-		const locked = await loadPhoneSession(tx, sessionId, true);
+		// serialises limits across sessions and server instances. With an embedding, the same statement gives the
+		// province's duplicate search its turn and its settings.
+		const { session: locked, indexed: hasVectors } = await lockSessionForSearch(tx, sessionId, embedding);
 		if (isRecorded(locked.status)) return { replay: true as const };
 		const candidate = sessionCandidate(locked);
 		const candidateId = candidate.id;
 		if (locked.online_blocked) throw attemptsExhausted(locked.online_blocked);
 
 		let duplicates: DuplicateHit[] = [];
-		if (embedding) {
-			await lockProvince(tx, session.province);
-			duplicates = await findDuplicateFaces(tx, session.province, candidateId, embedding);
-		}
+		if (embedding)
+			duplicates = await findDuplicateFaces(
+				tx,
+				session.province,
+				candidateId,
+				embedding,
+				undefined,
+				undefined,
+				hasVectors ?? undefined
+			);
 		const result: OutcomeResult = !passed
 			? 'failed'
 			: duplicates.length > 0 || held.length > 0
