@@ -9,15 +9,14 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BundlePayload } from '../../src/lib/core/bundle/schema.ts';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { colourSequence, flashWindow, regionMean, skinRegion } from '../../src/lib/core/liveness/colour.ts';
+import { judgeEvidence } from '../../src/lib/core/liveness/evidence.ts';
 import {
-	colourSequence,
-	flashWindow,
-	regionMean,
-	skinRegion,
-	withLivenessColour
-} from '../../src/lib/core/liveness/colour.ts';
-import { judgeEvidence, withLivenessEvidence } from '../../src/lib/core/liveness/evidence.ts';
-import { resolve, resolvePolicy } from '../../src/lib/core/policy/resolve.ts';
+	resolve,
+	resolvePolicy,
+	withLivenessColour,
+	withLivenessEvidence
+} from '../../src/lib/core/policy/resolve.ts';
 import { embedPhoto } from '../../src/lib/server/face.ts';
 import { checkLivenessEvidence, expectedMoments } from '../../src/lib/server/services/liveness-evidence.ts';
 import { decodeUploadJpeg } from '../../src/lib/runtime/node-image.ts';
