@@ -1,8 +1,8 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import type { Reporter } from 'vitest/reporters';
-import { fixtureGate } from './tests/support/fixture-gate.ts';
+import { fixtureGate, PROJECT_DIRS } from './tests/support/fixture-gate.ts';
+import FixtureNotice from './tests/support/fixture-notice.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -11,24 +11,7 @@ const isolationHeaders = {
 };
 
 // Without ../shared/fixtures (and not on CI) the test files that read them are left out, said in one line.
-const PROJECT_DIRS: Record<string, string> = {
-	unit: 'tests/unit',
-	node: 'tests/node',
-	integration: 'tests/integration',
-	security: 'tests/security'
-};
 const excludedBy = (project: string) => fixtureGate([PROJECT_DIRS[project]]).exclude;
-let projectsRun: string[] = [];
-/** Says so once, at the end of the run, below the counts, for the projects that ran. */
-const fixturesNotice: Reporter = {
-	onInit(vitest) {
-		projectsRun = vitest.projects.map((p) => p.name).filter((name) => name in PROJECT_DIRS);
-	},
-	onTestRunEnd() {
-		const { notice } = fixtureGate(projectsRun.map((name) => PROJECT_DIRS[name]));
-		if (notice) console.warn(`\n${notice}`);
-	}
-};
 
 export default defineConfig({
 	plugins: [sveltekit()],
@@ -49,7 +32,7 @@ export default defineConfig({
 	},
 	optimizeDeps: { exclude: ['onnxruntime-web', '@mediapipe/tasks-vision'] },
 	test: {
-		reporters: ['default', fixturesNotice],
+		reporters: ['default', new FixtureNotice()],
 		projects: [
 			{
 				extends: true,

@@ -5,7 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reports=.cache/test-reports
 rm -rf "$reports" && mkdir -p "$reports"
-vitest() { local name=$1; shift; npx vitest run --reporter=default --reporter=json --outputFile="$reports/$name.json" "$@"; }
+# The command line's reporters replace the config's, so the fixture gate's notice is named here too.
+vitest() {
+	local name=$1
+	shift
+	npx vitest run --reporter=default --reporter=./tests/support/fixture-notice.ts --reporter=json \
+		--outputFile="$reports/$name.json" "$@"
+}
 
 bash tests/support/system-deps.sh
 node models/stage.mjs

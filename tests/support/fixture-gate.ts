@@ -28,6 +28,14 @@ function readsFixtures(file: string, seen = new Set<string>()): boolean {
 	return false;
 }
 
+/** The folder of each vitest project whose files the gate may leave out. */
+export const PROJECT_DIRS: Readonly<Record<string, string>> = {
+	unit: 'tests/unit',
+	node: 'tests/node',
+	integration: 'tests/integration',
+	security: 'tests/security'
+};
+
 export interface FixtureGate {
 	/** Test files to leave out, relative to the repository root (empty when the fixtures are there, or on CI). */
 	exclude: string[];
