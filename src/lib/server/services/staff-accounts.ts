@@ -12,20 +12,33 @@ export interface StaffAccount extends StaffUser {
 	createdAt: string;
 }
 
+/** The columns an account is read with, and how such a row becomes one. */
+const ACCOUNT_COLUMNS = [
+	'id',
+	'username',
+	'role',
+	'province',
+	'exam_area',
+	'disabled',
+	'created_at'
+] as const;
+type AccountRow = Parameters<typeof staffUser>[0] & { disabled: boolean; created_at: Date | string };
+const staffAccount = (row: AccountRow): StaffAccount => ({
+	...staffUser(row),
+	disabled: row.disabled,
+	createdAt: new Date(row.created_at).toISOString()
+});
+
 /** The accounts `actor` administers: its province's, or every account for a national admin. */
 export async function listStaff(db: Db, actor: StaffUser): Promise<StaffAccount[]> {
 	const province = provinceOf(actor);
 	const rows = await db
 		.selectFrom('staff_users')
-		.select(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
+		.select(ACCOUNT_COLUMNS)
 		.where((eb) => inProvince(eb, 'province', province))
 		.orderBy('id')
 		.execute();
-	return rows.map((row) => ({
-		...staffUser(row),
-		disabled: row.disabled,
-		createdAt: new Date(row.created_at).toISOString()
-	}));
+	return rows.map(staffAccount);
 }
 
 export interface StaffChange {
@@ -55,7 +68,7 @@ export async function updateStaff(
 	return db.transaction().execute(async (trx) => {
 		const before = await trx
 			.selectFrom('staff_users')
-			.select(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
+			.select(ACCOUNT_COLUMNS)
 			.where('id', '=', id)
 			.forUpdate()
 			.executeTakeFirst();
@@ -72,7 +85,7 @@ export async function updateStaff(
 			.updateTable('staff_users')
 			.set({ province, disabled })
 			.where('id', '=', id)
-			.returning(['id', 'username', 'role', 'province', 'exam_area', 'disabled', 'created_at'])
+			.returning(ACCOUNT_COLUMNS)
 			.executeTakeFirstOrThrow();
 		// Sessions end on any change: a moved account signs in again into its new province's work.
 		if (province !== before.province || disabled !== before.disabled)
@@ -86,10 +99,6 @@ export async function updateStaff(
 				to: { province, disabled }
 			}
 		});
-		return {
-			...staffUser(after),
-			disabled: after.disabled,
-			createdAt: new Date(after.created_at).toISOString()
-		};
+		return staffAccount(after);
 	});
 }

@@ -26,10 +26,8 @@ const field = (form: FormData, name: string, max: number) =>
 /** What a new account's form held, given back on a refusal (never the password). */
 type Typed = { username: string; role: string; province: string; examArea: string };
 
-const blank: Typed = { username: '', role: '', province: '', examArea: '' };
-
-/** A refusal the form shows in place, with what was typed kept. */
-async function attempt<T>(run: () => Promise<T>, values: Typed = blank) {
+/** A refusal the form shows in place, with what was typed into the create form kept. */
+async function attempt<T>(run: () => Promise<T>, values?: Typed) {
 	try {
 		return await run();
 	} catch (e) {
@@ -58,7 +56,7 @@ export const actions: Actions = {
 				{ username, role, password, province, examArea: role === 'office' && examArea ? examArea : null },
 				admin
 			);
-			return { created: user.username, values: blank };
+			return { created: user.username };
 		}, values);
 	},
 	update: async (event) => {
@@ -70,7 +68,7 @@ export const actions: Actions = {
 		const { db } = await database();
 		return attempt(async () => {
 			const user = await updateStaff(db, Number.isSafeInteger(id) ? id : -1, { province, disabled }, admin);
-			return { updated: user.username, values: blank };
+			return { updated: user.username };
 		});
 	}
 };
