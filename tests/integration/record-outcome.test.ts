@@ -168,6 +168,48 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		expect(jobs).toEqual([]);
 	});
 
+	it('a second confirmation written from a stale read of the candidate is refused by the database, 409', async () => {
+		const candidate = await registerCandidate(db, {
+			idNumber: newIdNumber('110105'),
+			province: 'beijing',
+			examArea: '北京市朝阳区'
+		});
+		const first = await openSession(db, candidate.idNumber);
+		const second = await openSession(db, candidate.idNumber);
+		const { id } = await db
+			.selectFrom('candidates')
+			.select('id')
+			.where('id_number', '=', candidate.idNumber)
+			.executeTakeFirstOrThrow();
+		// What a transaction read before the first confirmation committed.
+		const stale = await db.transaction().execute((tx) => lockCandidate(tx, id));
+		expect(stale.confirmed).toBe(false);
+		const confirm = (sessionId: string) => (tx: Db) =>
+			recordOutcome(tx, {
+				sessionId,
+				candidate: stale,
+				record: {
+					kind: 'new',
+					bundleJson: '{}',
+					bundleSha256: sha256(new TextEncoder().encode(sessionId)),
+					reviewReasons: []
+				},
+				result: 'confirmed',
+				reviewStatus: 'none',
+				policy: serverPolicy('beijing'),
+				audit: [{ actor: 'phone', action: 'bundle.accepted', sessionId, candidateId: id }],
+				now: new Date()
+			});
+		await db.transaction().execute(confirm(first.opened.sessionId));
+		await expect(db.transaction().execute(confirm(second.opened.sessionId))).rejects.toMatchObject({
+			status: 409,
+			code: 'already_confirmed'
+		});
+		expect((await rowsOf(second.opened.sessionId)).outcomes).toEqual([]);
+		// The locked read now says so itself, from the candidate's row.
+		expect((await db.transaction().execute((tx) => lockCandidate(tx, id))).confirmed).toBe(true);
+	});
+
 	it('a failure writes no admission number, and its event carries the review its count asked for', async () => {
 		const candidate = await registerCandidate(db);
 		let last: Awaited<ReturnType<typeof rowsOf>> | null = null;

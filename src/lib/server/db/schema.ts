@@ -22,6 +22,8 @@ export interface CandidatesTable {
 	returning_candidate: ColumnType<boolean, boolean | undefined, boolean>;
 	online_blocked: ColumnType<string | null, string | null | undefined, string | null>;
 	attempts_reset_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+	/** Set by the outcome that confirmed the candidate (recordOutcome), in the row every recording path locks. */
+	confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 	created_at: Generated<Date>;
 	updated_at: Generated<Date>;
 }

@@ -176,17 +176,12 @@ const LOCKED_COLUMNS = [
 	'candidate_confirmed'
 ] as const;
 
-/** Whether the session's candidate has a confirmed outcome, read in the same statement as the session. */
+/**
+ * Whether the session's candidate is confirmed: a column of the candidate's row, so a statement that waited for that
+ * row's lock reads it as the confirmation that just committed left it (a subquery would not).
+ */
 const confirmedColumn = (eb: ExpressionBuilder<Database, 'candidates'>) =>
-	eb
-		.exists(
-			eb
-				.selectFrom('outcomes as confirmed')
-				.select('confirmed.id')
-				.whereRef('confirmed.candidate_id', '=', 'candidates.id')
-				.where('confirmed.result', '=', 'confirmed')
-		)
-		.as('candidate_confirmed');
+	eb('candidates.confirmed_at', 'is not', null).as('candidate_confirmed');
 
 type SessionRow = Omit<PhoneSession, 'device_public_key' | 'challenge' | 'candidate_confirmed'> & {
 	device_public_key: unknown;

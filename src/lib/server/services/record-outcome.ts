@@ -15,6 +15,7 @@ import { chinaDay } from '../../core/flow/machine.ts';
 import type { OutcomeResult, ReviewStatus } from '../../core/outcome.ts';
 import { auditRows, type AuditEntry } from '../audit.ts';
 import type { Db } from '../db/index.ts';
+import { ONE_CONFIRMATION, violates } from '../db/constraints.ts';
 import type { ServerPolicy } from '../policy.ts';
 import { admissionPrefix } from './admission.ts';
 import { embeddingBytes } from './duplicates.ts';
@@ -48,16 +49,9 @@ export async function lockCandidate(tx: Db, candidateId: number): Promise<Locked
 			'admission_number',
 			'phone',
 			'name',
-			(eb) =>
-				eb
-					.exists(
-						eb
-							.selectFrom('outcomes')
-							.select('outcomes.id')
-							.whereRef('outcomes.candidate_id', '=', 'candidates.id')
-							.where('outcomes.result', '=', 'confirmed')
-					)
-					.as('confirmed')
+			// The locked row's own column: a subquery over outcomes would read them as of the statement's start,
+			// before a confirmation committed while this statement waited for the lock.
+			(eb) => eb('confirmed_at', 'is not', null).as('confirmed')
 		])
 		.where('id', '=', candidateId)
 		.forUpdate()
@@ -254,6 +248,7 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 					admission_number: sql<string | null>`(select o.admission_number from o)`,
 					// A confirmation ends any block on online attempts (a person or the server decided).
 					online_blocked: null,
+					confirmed_at: sql<Date>`coalesce(candidates.confirmed_at, ${now})`,
 					updated_at: now
 				})
 				.where('id', '=', candidate.id)
@@ -315,7 +310,11 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 			(eb) => eb.selectFrom('u').select('u.uploads').as('uploads'),
 			dashboardFactsJson([r.sessionId]).as('dashboard_before')
 		])
-		.executeTakeFirstOrThrow();
+		.executeTakeFirstOrThrow()
+		.catch((e: unknown) => {
+			// The database's own rule (one confirmation per candidate) caught what the locked read should have.
+			throw violates(e, ONE_CONFIRMATION) ? alreadyConfirmed() : e;
+		});
 	// The dashboard's counters move with the outcome, in this transaction.
 	await dashboardChange(tx, [r.sessionId], row.dashboard_before);
 	// Today's uploads with this one: beyond the limit, the throw rolls back everything the statement wrote.

@@ -1,0 +1,147 @@
+// A candidate is confirmed once. The attack: two of the candidate's review cases approved at the same moment (two
+// reviewers, or one reviewer's double click on two tabs). On PostgreSQL the two requests run in two transactions;
+// the test holds the candidate's row lock until both wait for it, so the second one to get it runs exactly where a
+// stale read would let it record a second confirmation. (PGlite has one connection: there the requests simply run
+// one after the other, and the test checks the same answers.)
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerProcess } from '../integration/server-process.ts';
+import { testServer } from '../integration/test-server.ts';
+import { forge, inkedSignature, outcomeEventsOf, prepareForgery, registerCandidate } from './client.ts';
+import { fixtureBytes } from './forgeries.ts';
+
+let server: ServerProcess;
+let admin = '';
+let databaseUrl = '';
+let close: () => Promise<void>;
+let origin = '';
+
+const photo = fixtureBytes('idphotos', 'blue_bg_man_compliant_480x640.jpg');
+
+beforeAll(async () => {
+	({
+		server,
+		cookie: admin,
+		databaseUrl,
+		close
+	} = await testServer(3250, { ZV_STATIC_DIR: join(process.cwd(), 'static') }));
+	origin = server.origin;
+}, 180_000);
+afterAll(() => close?.());
+
+async function call(path: string, body?: object) {
+	const r = await fetch(`${origin}${path}`, {
+		method: body ? 'POST' : 'GET',
+		headers: { cookie: admin, origin, ...(body ? { 'content-type': 'application/json' } : {}) },
+		body: body ? JSON.stringify(body) : undefined
+	});
+	return {
+		status: r.status,
+		body: (await r.json()) as {
+			outcome?: string;
+			admissionNumber?: string;
+			error?: { code: string; zh: string; en: string };
+		}
+	};
+}
+
+/** Two review cases of one candidate: two sessions whose photos the server had nothing to compare with. */
+async function twoReviewCases(): Promise<{ idNumber: string; cases: number[] }> {
+	const idNumber = await registerCandidate(origin, 'hubei');
+	const signature = await inkedSignature();
+	for (let i = 0; i < 2; i++) {
+		const held = await forge(origin, admin, idNumber, { photo, signature });
+		expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');
+	}
+	const { cases } = (await (await fetch(`${origin}/api/review`, { headers: { cookie: admin } })).json()) as {
+		cases: { id: number; id_number: string }[];
+	};
+	const mine = cases.filter((c) => c.id_number === idNumber).map((c) => c.id);
+	expect(mine).toHaveLength(2);
+	return { idNumber, cases: mine };
+}
+
+/**
+ * Runs `requests` while this test holds the candidate's row lock, and lets go once `waiting` of them wait for it,
+ * so they queue behind each other (PostgreSQL). On PGlite it just runs them at once.
+ */
+async function behindCandidateLock<T>(idNumber: string, waiting: number, requests: () => Promise<T>[]) {
+	if (!databaseUrl) return Promise.all(requests());
+	const holder = new pg.Client({ connectionString: databaseUrl });
+	// Watches from outside the holder's transaction: inside one, pg_stat_activity keeps the first read it made.
+	const watcher = new pg.Client({ connectionString: databaseUrl });
+	await Promise.all([holder.connect(), watcher.connect()]);
+	try {
+		await holder.query('begin');
+		await holder.query('select id from candidates where id_number = $1 for update', [idNumber]);
+		const running = Promise.all(requests());
+		for (let tries = 0; ; tries++) {
+			const { rows } = await watcher.query<{ n: number }>(
+				// Only the statements that lock the candidate's row count: a request waiting on another lock (its
+				// staff session's row, say) has not yet reached the point the test is about.
+				`select count(*)::int as n from pg_stat_activity
+				 where datname = current_database() and wait_event_type = 'Lock'
+				   and query like '%"candidates"%' and query ilike '%for update%'`
+			);
+			if (rows[0].n >= waiting) break;
+			if (tries > 1200) throw new Error('the requests never waited for the candidate lock');
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		await holder.query('commit');
+		return await running;
+	} finally {
+		await Promise.all([holder.end(), watcher.end()]);
+	}
+}
+
+describe(`a candidate is confirmed once (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	it('two review cases of one candidate approved at the same moment: one confirmation, one refusal', async () => {
+		const { idNumber, cases } = await twoReviewCases();
+		const answers = await behindCandidateLock(idNumber, 2, () =>
+			cases.map((id) => call(`/api/review/${id}`, { decision: 'approve', comment: '人工核验通过' }))
+		);
+		const confirmed = answers.filter((a) => a.status === 200 && a.body.outcome === 'confirmed');
+		const refused = answers.filter((a) => a.status === 409);
+		expect(confirmed, JSON.stringify(answers)).toHaveLength(1);
+		expect(refused, JSON.stringify(answers)).toHaveLength(1);
+		expect(refused[0].body.error?.code).toBe('already_confirmed');
+		expect(refused[0].body.error?.zh).toMatch(/[\u4e00-\u9fff]/);
+		const events = await outcomeEventsOf(origin, idNumber);
+		expect(events.filter((e) => e.result === 'confirmed')).toHaveLength(1);
+	}, 180_000);
+
+	it("a review approval and the candidate's new phone submission at the same moment: one confirmation", async () => {
+		const idNumber = await registerCandidate(origin, 'hubei', {
+			jpeg: fixtureBytes('idphotos', 'blue_bg_man_original_358x441.jpg'),
+			source: 'previous_registration'
+		});
+		const signature = await inkedSignature();
+		// The first attempt is held for a person: the phone says it could not compare the face with the card.
+		const held = await forge(origin, admin, idNumber, {
+			photo,
+			signature,
+			steps: (steps) =>
+				steps.map((s) =>
+					s.kind === 'liveness' ? { ...s, scores: { ...s.scores, idPortraitSimilarity: undefined } } : s
+				)
+		});
+		expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');
+		const { cases } = (await (
+			await fetch(`${origin}/api/review`, { headers: { cookie: admin } })
+		).json()) as { cases: { id: number; id_number: string }[] };
+		const caseId = cases.find((c) => c.id_number === idNumber)!.id;
+		const second = await prepareForgery(origin, admin, idNumber, { photo, signature });
+		const [approval, submission] = await behindCandidateLock(idNumber, 2, () => [
+			call(`/api/review/${caseId}`, { decision: 'approve', comment: '人工核验通过' }),
+			second.send()
+		]);
+		const outcomes = [approval, submission].map((a) => (a.status === 200 ? a.body.outcome : a.status));
+		expect(
+			outcomes.filter((o) => o === 'confirmed'),
+			JSON.stringify([approval, submission])
+		).toHaveLength(1);
+		const events = await outcomeEventsOf(origin, idNumber);
+		expect(events.filter((e) => e.result === 'confirmed')).toHaveLength(1);
+	}, 180_000);
+});
