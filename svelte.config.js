@@ -1,6 +1,6 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
-import { precompressModels } from './models/precompress.mjs';
+import { precompressDirectory } from './models/precompress.mjs';
 
 const OUT = 'build';
 const node = adapter({ out: OUT, precompress: true });
@@ -10,12 +10,17 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// Precompressed (gzip and brotli) at build time: the ONNX runtime's WASM goes from 14 MB to 2.4 MB with brotli.
-		// The models (.onnx) are not in the adapter's list of extensions, so they get their copies after it.
+		// The adapter's compress step is replaced by one that also compresses the models (.onnx) and caches its
+		// copies by content, so a rebuild does not recompress the unchanged WASM.
 		adapter: {
 			...node,
 			async adapt(builder) {
-				await node.adapt(builder);
-				builder.log.minor(`Precompressed ${await precompressModels(`${OUT}/client`)} models`);
+				let files = 0;
+				const compress = async (/** @type {string} */ dir) => {
+					files += await precompressDirectory(dir);
+				};
+				await node.adapt({ ...builder, compress });
+				builder.log.minor(`Precompressed ${files} files`);
 			}
 		},
 		alias: {
