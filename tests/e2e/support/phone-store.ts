@@ -20,6 +20,8 @@ export interface StoredSession {
 	/** Sides read in an unfinished ID step. */
 	draftSides: string[];
 	draftPortrait: boolean;
+	/** Per side read in the unfinished ID step, the reader's timings (ms per stage, src/lib/core/idcard/reader.ts). */
+	draftTimings: Record<string, { total: number; stages?: Record<string, number> }>;
 	/** Bytes of the digit-reading clip kept on the phone (0 when none). */
 	clipBytes: number;
 	/** The photo to send: its type, bytes and the phone's check (null when none). */
@@ -61,6 +63,12 @@ export function storedSessions(phone: Page): Promise<StoredSession[]> {
 				idPortraitSize: portrait ? ([portrait.width, portrait.height] as [number, number]) : null,
 				draftSides: Object.keys(draft?.readings ?? {}),
 				draftPortrait: draft?.portrait !== undefined,
+				draftTimings: Object.fromEntries(
+					Object.entries(draft?.readings ?? {}).map(([side, r]) => [
+						side,
+						(r as { timings: StoredSession['draftTimings'][string] }).timings
+					])
+				),
 				clipBytes: (s.clip as Blob | undefined)?.size ?? 0,
 				photo: photoSummary(
 					s.photo as { output: Blob; passed: boolean; reasons: { code: string }[] } | undefined

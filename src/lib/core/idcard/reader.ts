@@ -26,7 +26,7 @@ import { checkRecapture, RECAPTURE_REASONS, type RecaptureCheck } from './recapt
 import type { RegionTable } from './regions.ts';
 import { lineSqueeze, REC_WIDTH_SCALE } from './squeeze.ts';
 import { uncertainFields, uncertainReasons, type UncertainField } from './uncertain.ts';
-import { warmUpPhoto } from './warm-up.ts';
+import { WARM_UP_FIELDS, warmUpPhoto } from './warm-up.ts';
 import { validateCard, type CardChecks } from './validate.ts';
 
 /** Rectified card size: 10 px per mm, the resolution the parser's layout fractions were measured at. */
@@ -38,7 +38,7 @@ export const RECTIFIED_H = 540;
  */
 export const DETECT_MAX_SIDE = 640;
 /** Portrait reads of a made-up card in warmUp(): in Node the recogniser's time settled after ~3 runs. */
-const WARM_UP_READS = 3;
+export const WARM_UP_READS = 3;
 export { REC_WIDTH_SCALE } from './squeeze.ts';
 
 export interface ReadOptions {
@@ -109,8 +109,17 @@ function sinkFor(timings: ReadTimings): StageSink {
 
 export interface IdCardReader {
 	read(image: RgbaImage, options?: ReadOptions): Promise<CardReading>;
-	/** Runs both models once on a tiny image so the first real read is not slowed by lazy initialisation. */
-	warmUp(): Promise<void>;
+	/** Runs every step of a read on a made-up card so the first real read is not slowed by lazy initialisation. */
+	warmUp(options?: WarmUpOptions): Promise<void>;
+}
+
+export interface WarmUpOptions {
+	/** Reads of the made-up card (default WARM_UP_READS). */
+	reads?: number;
+	/** Asked between steps: true ends the warm-up there (a real card is waiting for the models). */
+	yieldNow?: () => boolean;
+	/** Hears each warm-up read's timings (for profiling). */
+	onRead?: (timings: ReadTimings) => void;
 }
 
 function portraitBox(w: number, h: number): Box {
@@ -372,12 +381,26 @@ export function createIdCardReader(deps: {
 		return { lines, side };
 	}
 
+	/**
+	 * The steps after the models, on the warm-up card: the gate, the parser, the place-name tables the address
+	 * and authority corrections build on first use (else the first real card pays for them), the validation and
+	 * the portrait crop.
+	 */
+	function afterOcr(card: RgbaImage, lines: OcrLine[]): void {
+		measureQuality(card, 'portrait', cardLuma(card));
+		parsePortrait(lines, RECTIFIED_W, RECTIFIED_H);
+		correctAddressHead(WARM_UP_FIELDS.address, heads());
+		correctAuthority(WARM_UP_FIELDS.authority, bureaus());
+		validateCard(WARM_UP_FIELDS, todayInChina(), deps.regions);
+		crop(card, portraitBox(RECTIFIED_W, RECTIFIED_H));
+	}
+
 	return {
-		async warmUp() {
-			// Every step of a portrait read, WARM_UP_READS times on a made-up card (see warm-up.ts: the runtime
-			// and the JavaScript reach their optimised code only after a few runs), then the emblem's detector
-			// shape once (the same kernels, now optimised; the shape's own set-up is paid here).
-			const timings = newTimings();
+		async warmUp({ reads = WARM_UP_READS, yieldNow = () => false, onRead } = {}) {
+			// Every step of a portrait read on a made-up card (see warm-up.ts: the runtime and the JavaScript
+			// reach their optimised code only after a few runs), then the emblem's detector shape once (the same
+			// kernels, now optimised; the shape's own set-up is paid here). A real card waiting ends it between
+			// steps, so it waits for one model run at most.
 			const photo = warmUpPhoto();
 			const blank: RgbaImage = {
 				width: RECTIFIED_W,
@@ -385,17 +408,29 @@ export function createIdCardReader(deps: {
 				data: new Uint8ClampedArray(RECTIFIED_W * RECTIFIED_H * 4).fill(255)
 			};
 			let card = blank;
-			for (let i = 0; i < WARM_UP_READS; i++) {
+			for (let i = 0; i < reads && !yieldNow(); i++) {
+				const timings = newTimings();
+				const start = performance.now();
 				const located = locateCard(photo);
 				card = located.ok
 					? warpPerspective(photo, located.location.corners, RECTIFIED_W, RECTIFIED_H)
 					: blank;
-				measureQuality(card, 'portrait');
+				checkRecapture(card);
+				timings.locate = performance.now() - start;
 				const boxes = await detect(card, timings, 'portrait');
+				if (yieldNow()) return;
 				const line = { x: 0, y: 0, width: 600, height: 40, score: 1 };
-				await readBoxes(card, boxes.length >= 4 ? boxes : [line, line, line, line], timings, 'portrait');
+				const lines = await readBoxes(
+					card,
+					boxes.length >= 4 ? boxes : [line, line, line, line],
+					timings,
+					'portrait'
+				);
+				afterOcr(card, lines);
+				timings.total = performance.now() - start;
+				onRead?.(timings);
 			}
-			await detect(card, timings, 'emblem');
+			if (!yieldNow()) await detect(card, newTimings(), 'emblem');
 		},
 
 		async read(image, options = {}) {

@@ -53,3 +53,20 @@ export function warmUpPhoto(): RgbaImage {
 	for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
 	return img;
 }
+
+/**
+ * A made-up card's fields for warming the steps after the models (the address and authority corrections build
+ * their place-name tables on first use, the validation reads the region table): the values need not match the
+ * photo above.
+ */
+export const WARM_UP_FIELDS = {
+	name: '王小明',
+	sex: '男',
+	ethnicity: '汉',
+	birthDate: '1990-03-07',
+	address: '湖北省武汉市洪山区珞喻路1037号',
+	idNumber: '110105199003071239',
+	authority: '武汉市公安局洪山分局',
+	validFrom: '2020-01-01',
+	validTo: '2040-01-01'
+} as const;

@@ -1,0 +1,59 @@
+// The reader's warm-up with the real models: it runs every model shape a portrait read uses, and a card waiting
+// ends it at its next step (the OCR worker lets the first card go before the warm-up reads still to come).
+import { describe, expect, it } from 'vitest';
+import { createIdCardReader } from '../../../src/lib/core/idcard/reader.ts';
+import type { InferenceRuntime } from '../../../src/lib/core/runtime.ts';
+import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
+import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
+import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
+import { generateCard } from '../../support/idcard/generate.ts';
+
+/** The real runtime, recording which model each run was of. */
+function countedRuntime(runs: string[]): InferenceRuntime {
+	return {
+		name: nodeRuntime.name,
+		tensor: (type, data, dims) => nodeRuntime.tensor(type, data, dims),
+		async load(id) {
+			const session = await nodeRuntime.load(id);
+			return {
+				inputNames: session.inputNames,
+				outputNames: session.outputNames,
+				run: (feeds) => {
+					runs.push(id);
+					return session.run(feeds);
+				}
+			};
+		}
+	};
+}
+
+const reader = (runs: string[]) =>
+	createIdCardReader({
+		runtime: countedRuntime(runs),
+		dictionary: new TextDecoder().decode(readStagedFile('ocr.keys').bytes),
+		regions: nodeRegionTable()
+	});
+
+describe('warm-up', () => {
+	it('runs the detector at both sides’ shapes and the recogniser', async () => {
+		const runs: string[] = [];
+		await reader(runs).warmUp({ reads: 1 });
+		expect(runs.filter((m) => m === 'ocr.det')).toHaveLength(2);
+		expect(runs.filter((m) => m === 'ocr.rec').length).toBeGreaterThanOrEqual(1);
+	});
+
+	it('stops at its next step once a card is waiting, and the card is then read', async () => {
+		const runs: string[] = [];
+		const r = reader(runs);
+		let waiting = false;
+		const warming = r.warmUp({ reads: 3, yieldNow: () => waiting });
+		waiting = true;
+		await warming;
+		// The first step was under way when the card came: the detector's run, then nothing more.
+		expect(runs).toEqual(['ocr.det']);
+		const card = await generateCard({ seed: 11, side: 'portrait', write: false });
+		const read = await r.read(await decodeImage(card.bytes), { today: '2026-11-25', side: 'portrait' });
+		expect(read.status).toBe('ok');
+		expect(read.fields.idNumber).toBe(card.identity.idNumber);
+	});
+});
