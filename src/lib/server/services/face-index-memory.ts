@@ -1,7 +1,9 @@
 // The duplicate search's index on the embedded database (PGlite has no vector extension): one hnswlib index
-// (WebAssembly) per province, in this process's memory, labelled by outcome id. It is derived state: rebuilt from
-// face_embeddings at every start, in the background, while the province's searches scan every embedding (the same
-// answer, slower). It only proposes the nearest ids; the stored float32 values decide (services/duplicates.ts).
+// (WebAssembly) per province, held by a worker thread of this process (face-index-worker.ts), labelled by outcome
+// id. It is derived state: rebuilt from face_embeddings at every start, in the background. While a province's index
+// builds, its searches scan every embedding rather than wait for it: the same answer, slower, where waiting would
+// hold a confirmation (and its province lock) for the rest of the build. It only proposes the nearest ids; the
+// stored float32 values decide (services/duplicates.ts).
 // PGlite only: one process owns the database, so every insert and delete of the services passes through this
 // process; a periodic check rebuilds an index whose province's rows changed otherwise (checkDrift).
 import {
