@@ -32,11 +32,8 @@ import {
 	indexSettings,
 	nearestFacesQuery
 } from '../../src/lib/server/services/duplicates.ts';
-import {
-	loadHnswlibInNode,
-	MemoryFaceIndexes,
-	type HnswIndex
-} from '../../src/lib/server/services/face-index-memory.ts';
+import { MemoryFaceIndexes } from '../../src/lib/server/services/face-index-memory.ts';
+import { loadHnswlibInNode, type HnswIndex } from '../../src/lib/server/services/face-index-worker.ts';
 import type { HnswlibModule } from 'hnswlib-wasm/dist/hnswlib.js';
 import { printTable } from './table.ts';
 
@@ -336,7 +333,17 @@ async function measure(
 
 const results: Row[] = [];
 /** The PGlite index's build at each size (as at a server start). */
-const pgliteBuilds: { embeddings: number; buildS: number; cpuS: number; state: string | null }[] = [];
+const pgliteBuilds: {
+	embeddings: number;
+	buildS: number;
+	/** This process's CPU, the index worker's thread included. */
+	cpuS: number;
+	state: string | null;
+	/** The index worker's wasm heap once built, and this process's resident memory before and after the build. */
+	wasmHeapMB: number | null;
+	rssMB: { before: number; afterBuild: number };
+	loadAverage: { start: number[]; end: number[] };
+}[] = [];
 /** The app's query explained once per size (PostgreSQL). */
 const plans: {
 	embeddings: number;
@@ -665,12 +672,25 @@ for (const size of PGLITE_SIZES) {
 		);
 		// The index as openDatabase makes it (a plugin of the database), built as at a start.
 		const indexed = db.withPlugin(faces);
-		const [wall, cpu] = [performance.now(), cpuNow()];
+		const [wall, cpu, rss, loadStart] = [performance.now(), cpuNow(), process.memoryUsage().rss, loadavg()];
 		faces.start(indexed);
 		await faces.built;
 		const build = { buildS: round((performance.now() - wall) / 1000), cpuS: round((cpuNow() - cpu) / 1000) };
-		console.log(`  index built: ${build.buildS} s wall, ${build.cpuS} s CPU (${faces.stateOf(PROVINCE)})`);
-		pgliteBuilds.push({ embeddings: size, ...build, state: faces.stateOf(PROVINCE) });
+		const heap = await faces.memoryBytes();
+		const memory = {
+			wasmHeapMB: heap === null ? null : mbOf(heap),
+			rssMB: { before: mbOf(rss), afterBuild: mbOf(process.memoryUsage().rss) }
+		};
+		console.log(
+			`  index built: ${build.buildS} s wall, ${build.cpuS} s CPU (${faces.stateOf(PROVINCE)}), worker heap ${memory.wasmHeapMB} MB, RSS ${memory.rssMB.before} -> ${memory.rssMB.afterBuild} MB`
+		);
+		pgliteBuilds.push({
+			embeddings: size,
+			...build,
+			state: faces.stateOf(PROVINCE),
+			...memory,
+			loadAverage: { start: loadStart, end: loadavg() }
+		});
 		// The truth: the app's exact scan, on the database without the index (all its matches, up to the limit).
 		const exact: Exact = async (probe) => {
 			const hits = await findDuplicateFaces(db, PROVINCE, -1, probe, -1);

@@ -16,7 +16,7 @@
 // ran on the event loop before (onnxruntime-node runs a session synchronously there), which held one instance
 // to ~20 verifications a second.
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import type { FaceEngine } from '../core/face/types.ts';
 import type { RgbaImage } from '../core/image/types.ts';
 import type { PhotoReason } from '../core/photo/reasons.ts';
@@ -32,17 +32,16 @@ import {
 	serverFaceEngine,
 	type JpegFaces
 } from './face.ts';
+import { answerJobs, WorkerChannel, WorkerGone } from './worker-bridge.ts';
 
 const ROLE = 'zv-photo-recheck';
 
 /** A photo to re-check, or (no spec) a JPEG whose one face to embed: a reference photo, the simulator's probe. */
 interface Job {
-	id: number;
 	bytes: Uint8Array;
 	spec: PhotoSpec | null;
 }
 type Answer = RecheckResult | JpegFaces;
-type Reply = { id: number; answer: Answer } | { id: number; error: string };
 
 export interface RecheckResult {
 	/** Why the photo is refused; empty = accepted. */
@@ -79,32 +78,16 @@ export async function recheckInProcess(
 	return { reasons, embedding };
 }
 
-if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.role === ROLE) {
-	const port = parentPort;
-	port.on('message', (job: Job) => {
-		Promise.resolve(serverFaceEngine())
-			.then((face): Promise<Answer> => {
-				if (job.spec) return recheckInProcess(job.bytes, job.spec, face);
-				if (!face) throw new Error('embedding a photo needs the server face engine');
-				return embedJpegFaces(face, job.bytes);
-			})
-			.then(
-				(answer) => port.postMessage({ id: job.id, answer } satisfies Reply),
-				(error: unknown) =>
-					port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) })
-			);
-	});
-}
-
-interface Slot {
-	worker: Worker;
-	pending: Map<number, { resolve: (r: Answer) => void; reject: (e: Error) => void }>;
-}
+answerJobs<Job, Answer>(ROLE, async (job) => {
+	const face = await serverFaceEngine();
+	if (job.spec) return recheckInProcess(job.bytes, job.spec, face);
+	if (!face) throw new Error('embedding a photo needs the server face engine');
+	return embedJpegFaces(face, job.bytes);
+});
 
 /** Workers (ZV_PHOTO_WORKERS, default the cores, at most 4); jobs go to the one with the fewest pending. */
 export class PhotoRecheckPool {
-	private readonly slots: (Slot | null)[];
-	private nextId = 1;
+	private readonly slots: (WorkerChannel<Job, Answer> | null)[];
 
 	constructor(
 		private readonly entry: URL,
@@ -133,55 +116,30 @@ export class PhotoRecheckPool {
 	}
 
 	private run<T extends Answer>(bytes: Uint8Array, spec: PhotoSpec | null): Promise<T> {
-		const slot = this.leastBusy();
-		const id = this.nextId++;
-		return new Promise<T>((resolve, reject) => {
-			slot.pending.set(id, { resolve: resolve as (r: Answer) => void, reject });
-			// A copy goes to the worker (structured clone): the caller keeps its bytes to store them.
-			slot.worker.postMessage({ id, bytes, spec } satisfies Job);
-		});
+		// A copy goes to the worker (structured clone): the caller keeps its bytes to store them.
+		return this.leastBusy().request({ bytes, spec }) as Promise<T>;
 	}
 
 	async close(): Promise<void> {
-		await Promise.all(this.slots.map((slot) => slot?.worker.terminate()));
+		await Promise.all(this.slots.map((slot) => slot?.terminate()));
 	}
 
-	private leastBusy(): Slot {
+	private leastBusy(): WorkerChannel<Job, Answer> {
 		let best = 0;
 		for (let i = 0; i < this.slots.length; i++) {
 			if (!this.slots[i]) return (this.slots[i] = this.start(i));
-			if (this.slots[i]!.pending.size < this.slots[best]!.pending.size) best = i;
+			if (this.slots[i]!.pending < this.slots[best]!.pending) best = i;
 		}
 		return this.slots[best]!;
 	}
 
-	private start(index: number): Slot {
-		const worker = new Worker(this.entry, { workerData: { role: ROLE } });
-		// Idle workers do not keep the process alive (tests, a server shutting down).
-		worker.unref();
-		const slot: Slot = { worker, pending: new Map() };
-		worker.on('message', (reply: Reply) => {
-			const job = slot.pending.get(reply.id);
-			if (!job) return;
-			slot.pending.delete(reply.id);
-			if ('error' in reply) job.reject(new Error(reply.error));
-			else job.resolve(reply.answer);
-		});
-		const gone = (why: string) => {
+	private start(index: number): WorkerChannel<Job, Answer> {
+		const slot: WorkerChannel<Job, Answer> = new WorkerChannel(this.entry, ROLE, 'photo re-check', () => {
 			if (this.slots[index] === slot) this.slots[index] = null;
-			for (const job of slot.pending.values()) job.reject(new WorkerGone(why));
-			slot.pending.clear();
-		};
-		worker.on('error', (error) => {
-			console.error('photo re-check worker failed:', error.message);
-			gone(error.message);
 		});
-		worker.on('exit', (code) => gone(`exited with ${code}`));
 		return slot;
 	}
 }
-
-class WorkerGone extends Error {}
 
 let pool: PhotoRecheckPool | null | undefined;
 

@@ -203,7 +203,7 @@ async function nearestInMemory(
 		.where('outcomes.candidate_id', '=', candidateId)
 		.where('face_embeddings.province', '=', province)
 		.executeTakeFirstOrThrow();
-	const ids = indexes.nearest(province, Float32Array.from(embedding), FACE_INDEX.limit + own, efSearch);
+	const ids = await indexes.nearest(province, Float32Array.from(embedding), FACE_INDEX.limit + own, efSearch);
 	if (ids === null) return null;
 	if (ids.length === 0) return [];
 	const rows = await othersInProvince(tx, province, candidateId)

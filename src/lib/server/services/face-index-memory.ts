@@ -1,10 +1,11 @@
 // The duplicate search's index on the embedded database (PGlite has no vector extension): one hnswlib index
-// (WebAssembly) per province, in this process's memory, labelled by outcome id. It is derived state: rebuilt from
-// face_embeddings at every start, in the background, while the province's searches scan every embedding (the same
-// answer, slower). It only proposes the nearest ids; the stored float32 values decide (services/duplicates.ts).
+// (WebAssembly) per province, held by a worker thread of this process (face-index-worker.ts), labelled by outcome
+// id. It is derived state: rebuilt from face_embeddings at every start, in the background. While a province's index
+// builds, its searches scan every embedding rather than wait for it: the same answer, slower, where waiting would
+// hold a confirmation (and its province lock) for the rest of the build. It only proposes the nearest ids; the
+// stored float32 values decide (services/duplicates.ts).
 // PGlite only: one process owns the database, so every insert and delete of the services passes through this
 // process; a periodic check rebuilds an index whose province's rows changed otherwise (checkDrift).
-import type { HnswlibModule } from 'hnswlib-wasm/dist/hnswlib.js';
 import {
 	sql,
 	type KyselyPlugin,
@@ -14,47 +15,18 @@ import {
 import { policies } from '../../core/policy/index.ts';
 import { MEMORY_FACE_INDEX } from '../db/face-index.ts';
 import type { Db } from '../db/index.ts';
+import type { WorkerChannel } from '../worker-bridge.ts';
 import { decodeEmbedding } from './duplicates.ts';
+import type { FaceIndexAnswer, FaceIndexJob } from './face-index-worker.ts';
 
-/** The Emscripten factory of the pinned 0.8.2: the package has no entry Node can resolve. */
-const HNSWLIB_FACTORY = 'hnswlib-wasm/dist/hnswlib-317962d7.js';
+type Channel = WorkerChannel<FaceIndexJob, FaceIndexAnswer>;
 
 /**
- * hnswlib-wasm in Node. Its Emscripten build is for browsers only: it refuses to start where neither `window` nor
- * `importScripts` exists, so a no-op importScripts is there while it starts (nothing calls it: the wasm is inlined).
- * The factory is called directly: the package's loadHnswlib() would also mount IDBFS and sync it from IndexedDB,
- * which Node lacks. An index kept only in memory needs no file system. Each call is a module with a heap of its own.
+ * Rows read per query while building, and rows per message to the worker: its jobs run one after the other, so a
+ * search of a province already built waits at most for one slice of another province's build (~3 ms a row).
  */
-export async function loadHnswlibInNode(): Promise<HnswlibModule> {
-	const { default: factory } = (await import(/* @vite-ignore */ HNSWLIB_FACTORY)) as {
-		default: () => Promise<HnswlibModule>;
-	};
-	const g = globalThis as { importScripts?: () => void };
-	const had = 'importScripts' in g;
-	if (!had) g.importScripts = () => {};
-	try {
-		return await factory();
-	} finally {
-		if (!had) delete g.importScripts;
-	}
-}
-
-/** An index as embind makes it: its declared methods, and delete(), which frees the C++ object. */
-export type HnswIndex = InstanceType<HnswlibModule['HierarchicalNSW']> & { delete(): void };
-
-/** One module for the process, loaded once; null when it cannot load (said once, then every search scans). */
-let module: Promise<HnswlibModule | null> | null = null;
-function hnswlib(): Promise<HnswlibModule | null> {
-	module ??= loadHnswlibInNode().catch((error: unknown) => {
-		console.error('face index: hnswlib-wasm did not load; duplicate searches scan every embedding:', error);
-		return null;
-	});
-	return module;
-}
-
-/** Rows read per query while building, and index inserts between two turns of the event loop (~3 ms each). */
 const BUILD_BATCH = 500;
-const BUILD_SLICE = 8;
+const BUILD_SLICE = 32;
 /** Room for confirmations beyond the rows at build time before the index is grown (doubled). */
 const HEADROOM = 1024;
 
@@ -62,21 +34,23 @@ export type FaceIndexState = 'building' | 'ready' | 'failed';
 
 class ProvinceIndex {
 	state: FaceIndexState = 'building';
-	index: HnswIndex | null = null;
-	/** Labels in the index and not deleted. */
+	/** Labels sent to the worker's index and not deleted. */
 	readonly live = new Set<number>();
 	/** While building: rows written after the build's high-water mark, and rows deleted meanwhile. */
 	readonly queued = new Map<number, Float32Array>();
 	readonly deletedWhileBuilding = new Set<number>();
+	/** The index's first capacity, when the worker creates it with the first row. */
+	capacity = HEADROOM;
 }
 
 /**
- * A database's province indexes. A Kysely plugin that changes nothing, so that a transaction of the database
- * (which keeps its plugins) finds the indexes of the database it runs on: tests open several in one process.
+ * A database's province indexes, held by one worker thread (face-index-worker.ts) and kept here as their state.
+ * A Kysely plugin that changes nothing, so that a transaction of the database (which keeps its plugins) finds the
+ * indexes of the database it runs on: tests open several in one process.
  */
 export class MemoryFaceIndexes implements KyselyPlugin {
 	readonly #provinces = new Map<string, ProvinceIndex>();
-	#lib: HnswlibModule | null = null;
+	#worker: Channel | null = null;
 	#closed = false;
 	#db: Db | null = null;
 	#driftTimer: ReturnType<typeof setInterval> | null = null;
@@ -117,8 +91,6 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 				if (p.state !== 'ready' || (rows === p.live.size && (high ?? 0) === highestOf(p.live))) continue;
 				const fresh = new ProvinceIndex();
 				this.#provinces.set(code, fresh);
-				p.index?.delete();
-				p.index = null;
 				rebuilt.push(code);
 				await this.#guardAsync(fresh, () => this.#build(db, code, fresh));
 			}
@@ -140,12 +112,15 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 		return this.#provinces.get(province)?.state ?? null;
 	}
 
-	/** Inside the recording transaction, with the province locked, right after its face_embeddings row is written. */
+	/**
+	 * Inside the recording transaction, with the province locked, right after its face_embeddings row is written.
+	 * Sent, not awaited: the worker answers jobs in the order sent, so the next search already sees the row.
+	 */
 	add(province: string, outcomeId: number, vector: Float32Array): void {
 		const p = this.#provinces.get(province);
 		if (!p || p.state === 'failed') return;
 		if (p.state === 'building') p.queued.set(outcomeId, vector);
-		else this.#guard(p, () => this.#insert(p, outcomeId, vector));
+		else this.#send(p, province, [[outcomeId, vector]]);
 	}
 
 	/** After the rows are gone (retention committed) or were never kept (the recording transaction failed). */
@@ -157,37 +132,71 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 				p.queued.delete(id);
 				p.deletedWhileBuilding.add(id);
 			}
-		} else this.#guard(p, () => this.#markDeleted(p, outcomeIds));
+		} else this.#sendRemoval(p, province, outcomeIds);
 	}
 
 	/** The ids of the k nearest rows of the province, or null when its index is not ready (the caller scans). */
-	nearest(province: string, query: Float32Array, k: number, efSearch: number): number[] | null {
+	async nearest(
+		province: string,
+		query: Float32Array,
+		k: number,
+		efSearch: number
+	): Promise<number[] | null> {
 		const p = this.#provinces.get(province);
-		if (p?.state !== 'ready') return null;
-		return this.#guard(p, () => {
-			this.searchedByIndex++;
-			const count = Math.min(k, p.live.size);
-			if (!p.index || count === 0) return [];
-			p.index.setEfSearch(Math.max(efSearch, count));
-			return Array.from(p.index.searchKnn(query, count, undefined).neighbors);
-		});
+		if (p?.state !== 'ready' || !this.#worker) return null;
+		const count = Math.min(k, p.live.size);
+		if (count === 0) return this.#answered([]);
+		try {
+			const ids = await this.#worker.request({ op: 'search', province, query, k: count, efSearch });
+			return p.state === 'ready' ? this.#answered(ids as number[]) : null;
+		} catch (error) {
+			this.#fail(p, error);
+			return null;
+		}
+	}
+
+	/** The worker's wasm heap in bytes (every province's index), or null without a worker. */
+	async memoryBytes(): Promise<number | null> {
+		return this.#worker ? ((await this.#worker.request({ op: 'memory' })) as number) : null;
 	}
 
 	close(): void {
 		this.#closed = true;
 		if (this.#driftTimer) clearInterval(this.#driftTimer);
-		for (const p of this.#provinces.values()) {
-			p.index?.delete();
-			p.index = null;
-			p.state = 'failed';
-		}
+		for (const p of this.#provinces.values()) p.state = 'failed';
+		void this.#worker?.terminate();
+		this.#worker = null;
+	}
+
+	#answered(ids: number[]): number[] {
+		this.searchedByIndex++;
+		return ids;
 	}
 
 	async #buildAll(db: Db): Promise<void> {
-		this.#lib = await hnswlib();
+		const worker = await this.#startWorker();
 		for (const [code, p] of this.#provinces) {
-			if (!this.#lib || this.#closed) p.state = 'failed';
+			if (!worker || this.#closed) p.state = 'failed';
 			else await this.#guardAsync(p, () => this.#build(db, code, p));
+		}
+	}
+
+	/** The worker, once it has loaded hnswlib; null when it cannot (said once, then every search scans). */
+	async #startWorker(): Promise<Channel | null> {
+		try {
+			const { startFaceIndexWorker } = await import('./face-index-worker.ts');
+			const worker = startFaceIndexWorker((why) => {
+				if (this.#closed) return;
+				console.error(`face index: the worker is gone (${why}); duplicate searches scan every embedding`);
+				for (const p of this.#provinces.values()) p.state = 'failed';
+			});
+			await worker.request({ op: 'memory' });
+			if (this.#closed) await worker.terminate();
+			else this.#worker = worker;
+			return this.#worker;
+		} catch (error) {
+			console.error('face index: hnswlib-wasm did not load; duplicate searches scan every embedding:', error);
+			return null;
 		}
 	}
 
@@ -196,6 +205,10 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 		// PGlite is one connection: no recording transaction is open while this runs, so every row up to `high` is
 		// committed, and a later one has a higher id and is queued by add().
 		const { high, rows } = await provinceRows(db, code);
+		if (!this.#worker) return;
+		// A rebuild (checkDrift) starts from an empty index: the worker drops the province's old one.
+		await this.#worker.request({ op: 'reset', province: code });
+		p.capacity = rows + HEADROOM;
 		let after = 0;
 		while (high !== null && after < high) {
 			const batch = await db
@@ -209,51 +222,63 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 				.execute();
 			if (this.#closed || p.state !== 'building') return;
 			if (batch.length === 0) break;
-			for (let i = 0; i < batch.length; i++) {
-				this.#insert(p, batch[i].outcome_id, decodeEmbedding(batch[i].vector), rows);
-				if (i % BUILD_SLICE === BUILD_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+			for (let i = 0; i < batch.length; i += BUILD_SLICE) {
+				const slice = batch.slice(i, i + BUILD_SLICE);
+				// Awaited: the worker's queue holds one slice at a time, so a search sent meanwhile waits for no more.
+				await this.#send(
+					p,
+					code,
+					slice.map((r) => [r.outcome_id, decodeEmbedding(r.vector)] as const)
+				);
 				if (this.#closed || p.state !== 'building') return;
 			}
 			after = batch[batch.length - 1].outcome_id;
 		}
-		// No await from here on: nothing is queued between these steps and the state turning ready.
-		for (const [id, vector] of [...p.queued].sort(([a], [b]) => a - b)) this.#insert(p, id, vector);
+		// No await from here on: nothing is queued between these jobs being sent and the state turning ready, and
+		// the worker answers a later search only after them.
+		const queued = [...p.queued].sort(([a], [b]) => a - b);
 		p.queued.clear();
-		this.#markDeleted(p, [...p.deletedWhileBuilding]);
+		void this.#send(p, code, queued);
+		this.#sendRemoval(p, code, [...p.deletedWhileBuilding]);
 		p.deletedWhileBuilding.clear();
 		p.state = 'ready';
 	}
 
-	#insert(p: ProvinceIndex, outcomeId: number, vector: Float32Array, expected = 0): void {
-		if (p.live.has(outcomeId)) return;
-		if (!p.index) {
-			p.index = new this.#lib!.HierarchicalNSW(MEMORY_FACE_INDEX.space, vector.length, '') as HnswIndex;
-			const { m, efConstruction, seed } = MEMORY_FACE_INDEX;
-			p.index.initIndex(expected + HEADROOM, m, efConstruction, seed);
-		}
-		const capacity = p.index.getMaxElements();
-		// Deleted labels keep their slots (no replaceDeleted: an outcome id is never reused).
-		if (p.index.getCurrentCount() >= capacity) p.index.resizeIndex(capacity * 2);
-		p.index.addPoint(vector, outcomeId, false);
-		p.live.add(outcomeId);
+	/** Rows to the province's index; a failure there makes the province scan. */
+	#send(
+		p: ProvinceIndex,
+		province: string,
+		rows: readonly (readonly [number, Float32Array])[]
+	): Promise<void> {
+		const fresh = rows.filter(([id]) => !p.live.has(id));
+		if (!this.#worker || fresh.length === 0) return Promise.resolve();
+		const dim = fresh[0][1].length;
+		const vectors = new Float32Array(fresh.length * dim);
+		fresh.forEach(([, v], i) => vectors.set(v, i * dim));
+		for (const [id] of fresh) p.live.add(id);
+		const ids = fresh.map(([id]) => id);
+		const { space, m, efConstruction, seed } = MEMORY_FACE_INDEX;
+		const job = {
+			op: 'add',
+			province,
+			ids,
+			vectors,
+			capacity: p.capacity,
+			parameters: { space, m, efConstruction, seed }
+		} as const;
+		return this.#worker.request(job, [vectors.buffer]).then(
+			() => {},
+			(error: unknown) => this.#fail(p, error)
+		);
 	}
 
-	/** In one call: each markDelete walks every label (O(n) in the wrapper). */
-	#markDeleted(p: ProvinceIndex, outcomeIds: readonly number[]): void {
+	#sendRemoval(p: ProvinceIndex, province: string, outcomeIds: readonly number[]): void {
 		const present = outcomeIds.filter((id) => p.live.has(id));
-		if (!p.index || present.length === 0) return;
-		p.index.markDeleteItems(present);
+		if (!this.#worker || present.length === 0) return;
 		for (const id of present) p.live.delete(id);
-	}
-
-	/** An index that threw is no longer trusted: the province scans until the next start. */
-	#guard<T>(p: ProvinceIndex, work: () => T): T | null {
-		try {
-			return work();
-		} catch (error) {
-			this.#fail(p, error);
-			return null;
-		}
+		this.#worker
+			.request({ op: 'remove', province, ids: present })
+			.catch((error: unknown) => this.#fail(p, error));
 	}
 
 	async #guardAsync(p: ProvinceIndex, work: () => Promise<void>): Promise<void> {
@@ -264,12 +289,11 @@ export class MemoryFaceIndexes implements KyselyPlugin {
 		}
 	}
 
+	/** An index that failed is no longer trusted: the province scans until the next start. */
 	#fail(p: ProvinceIndex, error: unknown): void {
-		if (this.#closed) return;
+		if (this.#closed || p.state === 'failed') return;
 		console.error('face index: a province index failed; its duplicate searches scan every embedding:', error);
 		p.state = 'failed';
-		p.index?.delete();
-		p.index = null;
 	}
 }
 
