@@ -62,8 +62,13 @@ async function generate(db: Kysely<Database>): Promise<void> {
 					'identity_mismatch','photo_blur','duplicate_face'])[1 + floor(random() * 8)::int],
 				'zh', '原因', 'en', 'x')) else '[]'::jsonb end
 		 from (select id, candidate_id, created_at,
-			(array['confirmed','confirmed','confirmed','review','failed'])[1 + floor(random() * 5)::int] as r
-			from verification_sessions where device_public_key is not null and random() < 0.8) s`
+			-- A candidate is confirmed once (the database refuses more): a later confirmation drawn fails instead.
+			case when d = 'confirmed' and count(*) filter (where d = 'confirmed')
+				over (partition by candidate_id order by created_at, id rows unbounded preceding) > 1
+				then 'failed' else d end as r
+			from (select id, candidate_id, created_at,
+				(array['confirmed','confirmed','confirmed','review','failed'])[1 + floor(random() * 5)::int] as d
+				from verification_sessions where device_public_key is not null and random() < 0.8) drawn) s`
 		)
 		.execute(db);
 	// Decided review cases: approved by one of 12 reviewers about two hours after they were recorded.
@@ -71,7 +76,11 @@ async function generate(db: Kysely<Database>): Promise<void> {
 		.raw(
 			`update outcomes set result = 'confirmed', review_status = 'approved', reviewed_by = 1 + id % 12,
 			reviewed_at = recorded_at + random() * interval '4 hours'
-		 where result = 'review' and review_status = 'none' and random() < 0.7`
+		 where id in (
+			select distinct on (candidate_id) id from outcomes o
+			where result = 'review' and review_status = 'none' and random() < 0.7
+			  and not exists (select 1 from outcomes c where c.candidate_id = o.candidate_id and c.result = 'confirmed')
+			order by candidate_id, id)`
 		)
 		.execute(db);
 	await sql
