@@ -33,7 +33,20 @@ async function seed(dataDir: string): Promise<number[]> {
 		const { rows } = await db.query<{ id: number }>('select id from candidates where id_number = $1', [
 			DEMO_IDS.fujian
 		]);
-		const candidate = rows[0].id;
+		const demo = rows[0].id;
+		// A candidate is confirmed once: every confirmation after the first is another Fujian candidate's (a copy
+		// of the demo record under another number), and the failed attempts are the demo candidate's.
+		const others: number[] = [];
+		for (let k = 1; k < SEED.confirmed; k++) {
+			const copy = await db.query<{ id: number }>(
+				`insert into candidates (id_number, name, sex, ethnicity, birth_date, address, phone, major, exam_area, province)
+				 select $1, name || $2, sex, ethnicity, birth_date, address, phone, major, exam_area, province
+				 from candidates where id = $3 returning id`,
+				[`${DEMO_IDS.fujian.slice(0, 14)}${900 + k}X`, String(k), demo]
+			);
+			others.push(copy.rows[0].id);
+		}
+		let failing = SEED.failing;
 		const results = [
 			...Array(SEED.confirmed).fill('confirmed'),
 			...Array(SEED.review).fill('review'),
@@ -43,13 +56,15 @@ async function seed(dataDir: string): Promise<number[]> {
 		for (const [i, result] of results.entries()) {
 			const id = randomUUID();
 			const at = `now() - interval '${i + 1} hours'`;
+			const candidate = result === 'confirmed' && i > 0 ? others[i - 1] : demo;
 			await db.query(
 				`insert into verification_sessions
 					(id, candidate_id, province, token_hash, token_expires_at, pc_secret_hash, device_public_key, created_at)
 				 values ($1, $2, 'fujian', $3, now(), $4, '{"kty":"EC"}', ${at})`,
 				[id, candidate, randomUUID(), randomUUID()]
 			);
-			if (i < SEED.failing) {
+			if (candidate === demo && failing > 0) {
+				failing--;
 				await db.query(
 					`insert into failed_attempts (session_id, candidate_id, attempt_no, step_kind, category, counted, bundle, bundle_sha256)
 					 values ($1, $2, 1, 'liveness', 'liveness', false, '{}', $3)`,
@@ -179,12 +194,15 @@ test('an office user sees every chart with the seeded totals; the phone never lo
 		await expect(reviewers.locator('th')).toHaveText(['日期', REVIEWER.username]);
 		await expect(reviewers.locator('tbody td').nth(1)).toHaveText('1');
 		expect(await total(page, 'review_age', 'cases')).toBe(SEED.review - 1);
-		// One candidate (the demo ID number) over all their sessions: SEED.failing failed attempts.
+		// One candidate (the demo ID number) over all their sessions: SEED.failing failed attempts; the other
+		// confirmed candidates none.
 		const perCandidate = await page
 			.getByTestId('chart-attempts')
 			.locator('td[data-key="candidates"]')
 			.allTextContents();
-		expect(perCandidate.map(Number)).toEqual([0, 1, 2, 3, 4, 5].map((k) => (k === SEED.failing ? 1 : 0)));
+		expect(perCandidate.map(Number)).toEqual(
+			[0, 1, 2, 3, 4, 5].map((k) => (k === SEED.failing ? 1 : k === 0 ? SEED.confirmed - 1 : 0))
+		);
 		expect(await total(page, 'clients', 'sessions')).toBe(SEED.failing);
 		await expect(page.getByTestId('open-cases')).toContainText(`待审核案例：${SEED.review - 1}`);
 
