@@ -7,7 +7,12 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { sql } from 'kysely';
 import { chinaDay } from '../../src/lib/core/flow/machine.ts';
 import { serverPolicy } from '../../src/lib/server/policy.ts';
-import { lockCandidate, recordOutcome } from '../../src/lib/server/services/record-outcome.ts';
+import {
+	lockCandidate,
+	recordOutcome,
+	type LockedCandidate,
+	type RecordOutcome
+} from '../../src/lib/server/services/record-outcome.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -27,6 +32,28 @@ const deps: SubmitDeps = { face: null, allowedModels: new Map() };
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const signature = TEST_SIGNATURE;
+
+/** A Beijing confirmation of `candidate` in `sessionId` with an empty bundle, as a phone submission records it. */
+const beijingConfirmation = (
+	sessionId: string,
+	candidate: LockedCandidate,
+	more: Partial<RecordOutcome> = {}
+): RecordOutcome => ({
+	sessionId,
+	candidate,
+	record: {
+		kind: 'new',
+		bundleJson: '{}',
+		bundleSha256: sha256(new TextEncoder().encode(sessionId)),
+		reviewReasons: []
+	},
+	result: 'confirmed',
+	reviewStatus: 'none',
+	policy: serverPolicy('beijing'),
+	audit: [{ actor: 'phone', action: 'bundle.accepted', sessionId, candidateId: candidate.id }],
+	now: new Date(),
+	...more
+});
 
 beforeAll(async () => {
 	handle = await testDatabase();
@@ -185,21 +212,7 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		const stale = await db.transaction().execute((tx) => lockCandidate(tx, id));
 		expect(stale.confirmed).toBe(false);
 		const confirm = (sessionId: string) => (tx: Db) =>
-			recordOutcome(tx, {
-				sessionId,
-				candidate: stale,
-				record: {
-					kind: 'new',
-					bundleJson: '{}',
-					bundleSha256: sha256(new TextEncoder().encode(sessionId)),
-					reviewReasons: []
-				},
-				result: 'confirmed',
-				reviewStatus: 'none',
-				policy: serverPolicy('beijing'),
-				audit: [{ actor: 'phone', action: 'bundle.accepted', sessionId, candidateId: id }],
-				now: new Date()
-			});
+			recordOutcome(tx, beijingConfirmation(sessionId, stale));
 		await db.transaction().execute(confirm(first.opened.sessionId));
 		await expect(db.transaction().execute(confirm(second.opened.sessionId))).rejects.toMatchObject({
 			status: 409,
@@ -280,22 +293,14 @@ describe(`one-statement recording (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		const locked = await db.transaction().execute((tx) => lockCandidate(tx, id));
 		expect(locked).toMatchObject({ idNumber: candidate.idNumber, province: 'beijing', confirmed: false });
 		const record = (tx: Db) =>
-			recordOutcome(tx, {
-				sessionId,
-				candidate: locked,
-				record: {
-					kind: 'new',
-					bundleJson: '{}',
-					bundleSha256: sha256(new TextEncoder().encode(sessionId)),
-					reviewReasons: []
-				},
-				result: 'confirmed',
-				reviewStatus: 'none',
-				policy: serverPolicy('beijing'),
-				photoUpload: true,
-				audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId: locked.id }],
-				now
-			});
+			recordOutcome(
+				tx,
+				beijingConfirmation(sessionId, locked, {
+					photoUpload: true,
+					audit: [{ actor: 'phone', action: 'photo.upload', sessionId, candidateId: locked.id }],
+					now
+				})
+			);
 		const yy = String(now.getUTCFullYear() % 100).padStart(2, '0');
 		const before = await counter();
 
