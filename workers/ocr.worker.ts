@@ -14,26 +14,27 @@ import {
 import type { ReadStage } from '../src/lib/core/idcard/read-stages.ts';
 import { parseRegionTable } from '../src/lib/core/idcard/regions.ts';
 import type { RgbaImage } from '../src/lib/core/image/types.ts';
+import { measured } from '../src/lib/runtime/measured.ts';
 import { createWebRuntime, type WebRuntime } from '../src/lib/runtime/web-ort.ts';
+
+// Each loading and warm-up step, and each card's wait before its read, is a performance entry named `ocr.*` (the
+// first-read bench reads them from this worker): where the time before the first card goes.
 
 let reader: Promise<IdCardReader> | null = null;
 /** The warm-up still running after init() (it stops at its next step once a card is waiting). */
 let settling: Promise<void> = Promise.resolve();
 let cardsWaiting = 0;
 
-/**
- * Each loading and warm-up step as a performance entry named `ocr.*` (the first-read bench reads them from this
- * worker): where the time before the first card goes.
- */
-async function measured<T>(name: string, work: () => Promise<T>): Promise<T> {
-	const start = performance.now();
-	try {
-		return await work();
-	} finally {
-		performance.measure(name, { start, end: performance.now() });
-	}
-}
 let runtime: WebRuntime | null = null;
+
+/**
+ * Whether a card is waiting, after the messages that came during the last model run are let in: a run does not
+ * yield to the message queue, so without this turn a card's read() only starts once the warm-up has ended.
+ */
+async function cardArrived(): Promise<boolean> {
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return cardsWaiting > 0;
+}
 
 /** What crosses back to the page: the reading with the portrait as ImageData (transferred, not copied). */
 export type WorkerReading = Omit<CardReading, 'portrait'> & { portrait: ImageData | null };
@@ -64,7 +65,7 @@ const api = {
 				});
 			await measured('ocr.warm-up', () => r.warmUp({ reads: 1, onRead }));
 			settling = measured('ocr.warm-up settling', () =>
-				r.warmUp({ reads: WARM_UP_READS - 1, yieldNow: () => cardsWaiting > 0, onRead })
+				r.warmUp({ reads: WARM_UP_READS - 1, yieldNow: cardArrived, onRead })
 			).catch(() => undefined);
 			return r;
 		});
@@ -86,9 +87,12 @@ const api = {
 		cardsWaiting++;
 		let reading: CardReading;
 		try {
-			if (!reader) await api.init();
-			const r = await (reader as Promise<IdCardReader>);
-			await settling;
+			const r = await measured('ocr.card wait', async () => {
+				if (!reader) await api.init();
+				const ready = await (reader as Promise<IdCardReader>);
+				await settling;
+				return ready;
+			});
 			reading = await r.read(frame, { ...options, onStage: onStage && ((s) => void onStage(s)) });
 		} finally {
 			cardsWaiting--;

@@ -36,9 +36,23 @@ const browser = await chromium.launch({
 	args: chromiumArgs(convertClip())
 });
 
+/** The page's spans of one read (`id.*` entries of the ID step, ms) and the worker's wait before it read the card. */
+interface Spans {
+	decode: number;
+	ready: number;
+	read: number;
+	save: number;
+	cardWait: number;
+}
+
 /** Milliseconds from choosing the card file until the screen moved on (next side, or the fields to check). */
-async function readSide(phone: Page, file: string, next: string | null): Promise<number> {
+async function readSide(
+	phone: Page,
+	file: string,
+	next: string | null
+): Promise<{ ms: number; spans: Spans }> {
 	const started = performance.now();
+	const pageStart = await phone.evaluate(() => performance.now());
 	if (process.env.ZV_BENCH_TRACE)
 		phone
 			.context()
@@ -50,8 +64,28 @@ async function readSide(phone: Page, file: string, next: string | null): Promise
 	const done = next ? heading.filter({ hasText: next }) : phone.getByTestId('id-fields');
 	const refused = phone.getByTestId('id-problems');
 	await done.or(refused).first().waitFor({ timeout: 120_000 });
+	const ms = performance.now() - started;
 	if (await refused.isVisible()) throw new Error(`refused: ${await refused.innerText()}`);
-	return performance.now() - started;
+	const page = await phone.evaluate(
+		(since) =>
+			performance
+				.getEntriesByType('measure')
+				.filter((e) => e.name.startsWith('id.') && e.startTime >= since)
+				.map((e) => ({ name: e.name, ms: e.duration })),
+		pageStart
+	);
+	const span = (name: string) => page.filter((e) => e.name === name).reduce((a, e) => a + e.ms, 0);
+	const waits = (await workerEntries(phone)).filter((e) => e.name === 'ocr.card wait');
+	return {
+		ms,
+		spans: {
+			decode: span('id.decode'),
+			ready: span('id.ready'),
+			read: span('id.read'),
+			save: span('id.save'),
+			cardWait: waits.at(-1)?.ms ?? 0
+		}
+	};
 }
 
 type WorkerTimings = StoredSession['draftTimings'][string];
@@ -84,6 +118,7 @@ async function workerEntries(phone: Page): Promise<{ name: string; start: number
 
 interface Read {
 	ms: number;
+	spans: Spans;
 	worker: WorkerTimings;
 }
 interface Run {
@@ -119,14 +154,15 @@ try {
 			const identity = await phoneIdentity(phone);
 			const face = cameraFace();
 			const portrait = await cardFile('portrait', { identity, face });
-			const firstMs = await readSide(phone, portrait, null);
-			const first = { ms: firstMs, worker: await savedTimings(phone, null) };
+			const firstRead = await readSide(phone, portrait, null);
+			const firstMs = firstRead.ms;
+			const first = { ...firstRead, worker: await savedTimings(phone, null) };
 			const later: Read[] = [];
 			for (let k = 0; k < LATER; k++) {
 				await phone.getByRole('button', { name: '重新拍摄', exact: true }).click();
 				await phone.getByTestId('id-fields').waitFor({ state: 'detached' });
-				const ms = await readSide(phone, portrait, null);
-				later.push({ ms, worker: await savedTimings(phone, later.at(-1)?.worker ?? first.worker) });
+				const read = await readSide(phone, portrait, null);
+				later.push({ ...read, worker: await savedTimings(phone, later.at(-1)?.worker ?? first.worker) });
 			}
 			const warmUp = await workerEntries(phone);
 			runs.push({ readSeconds, firstMs, first, later, warmUp, load: [loadBefore, loadavg()[0]] });
@@ -169,6 +205,28 @@ const stages = Object.fromEntries(
 		}
 	])
 );
+/**
+ * Where the candidate's wait went (median ms, after the consent screen was read): the page decoding the picture,
+ * waiting for the reader, the read as the page awaited it (of which the worker's wait for its warm-up to yield, the
+ * worker's read, and the rest: the picture's copy to the worker and the answer's way back), the save to IndexedDB,
+ * and what is left (the file handed to the page by the bench, the screen's update and its detection).
+ */
+const partsOf = (r: Read) => ({
+	decode: r.spans.decode,
+	'reader ready': r.spans.ready,
+	'worker wait': r.spans.cardWait,
+	'worker read': r.worker.total,
+	'to and from the worker': r.spans.read - r.spans.cardWait - r.worker.total,
+	save: r.spans.save,
+	'file handover + screen': r.ms - r.spans.decode - r.spans.ready - r.spans.read - r.spans.save
+});
+const waitParts = Object.fromEntries(
+	Object.keys(partsOf(warm[0]?.first ?? runs[0].first)).map((part) => {
+		const of = (reads: Read[]) =>
+			Math.round(median(reads.map((r) => partsOf(r)[part as keyof ReturnType<typeof partsOf>])));
+		return [part, { first: of(warm.map((r) => r.first)), later: of(warm.flatMap((r) => r.later)) }];
+	})
+);
 const load = loadavg()[0];
 console.log(
 	`\nFirst card read on the phone page (Hubei, portrait side), Chromium headless, load ${load.toFixed(2)}`
@@ -176,8 +234,10 @@ console.log(
 console.table(rows);
 console.log(`Per stage in the worker after ${READ_S} s on the consent screen (median ms):`);
 console.table(stages);
+console.log('Where the wait went, page and worker (median ms):');
+console.table(waitParts);
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(
 	join(root, 'bench', 'out', 'first-read.json'),
-	JSON.stringify({ at: new Date().toISOString(), load, runs, rows, stages }, null, 2)
+	JSON.stringify({ at: new Date().toISOString(), load, runs, rows, stages, waitParts }, null, 2)
 );

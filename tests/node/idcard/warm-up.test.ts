@@ -8,8 +8,8 @@ import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
 import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { generateCard } from '../../support/idcard/generate.ts';
 
-/** The real runtime, recording which model each run was of. */
-function countedRuntime(runs: string[]): InferenceRuntime {
+/** The real runtime, recording which model each run was of (and telling `onRun` as each run starts). */
+function countedRuntime(runs: string[], onRun?: () => void): InferenceRuntime {
 	return {
 		name: nodeRuntime.name,
 		tensor: (type, data, dims) => nodeRuntime.tensor(type, data, dims),
@@ -20,6 +20,7 @@ function countedRuntime(runs: string[]): InferenceRuntime {
 				outputNames: session.outputNames,
 				run: (feeds) => {
 					runs.push(id);
+					onRun?.();
 					return session.run(feeds);
 				}
 			};
@@ -27,9 +28,9 @@ function countedRuntime(runs: string[]): InferenceRuntime {
 	};
 }
 
-const reader = (runs: string[]) =>
+const reader = (runs: string[], onRun?: () => void) =>
 	createIdCardReader({
-		runtime: countedRuntime(runs),
+		runtime: countedRuntime(runs, onRun),
 		dictionary: new TextDecoder().decode(readStagedFile('ocr.keys').bytes),
 		regions: nodeRegionTable()
 	});
@@ -55,5 +56,22 @@ describe('warm-up', () => {
 		const read = await r.read(await decodeImage(card.bytes), { today: '2026-11-25', side: 'portrait' });
 		expect(read.status).toBe('ok');
 		expect(read.fields.idNumber).toBe(card.identity.idNumber);
+	});
+
+	it('a card whose message comes during a model run ends the warm-up at the next step once the check lets messages in', async () => {
+		// As in the OCR worker: the card's read() is a message, handled only when the thread turns to its queue.
+		let waiting = false;
+		const runs: string[] = [];
+		const r = reader(runs, () => {
+			if (runs.length === 1) setTimeout(() => (waiting = true), 0);
+		});
+		await r.warmUp({
+			reads: 3,
+			yieldNow: async () => {
+				await new Promise((resolve) => setTimeout(resolve, 0));
+				return waiting;
+			}
+		});
+		expect(runs).toEqual(['ocr.det']);
 	});
 });

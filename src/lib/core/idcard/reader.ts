@@ -116,8 +116,12 @@ export interface IdCardReader {
 export interface WarmUpOptions {
 	/** Reads of the made-up card (default WARM_UP_READS). */
 	reads?: number;
-	/** Asked between steps: true ends the warm-up there (a real card is waiting for the models). */
-	yieldNow?: () => boolean;
+	/**
+	 * Asked between steps: true ends the warm-up there (a real card is waiting for the models). It may be async: in
+	 * a worker a model run does not yield to the message queue, so the card's message is only seen once the check
+	 * has let the pending messages in.
+	 */
+	yieldNow?: () => boolean | Promise<boolean>;
 	/** Hears each warm-up read's timings (for profiling). */
 	onRead?: (timings: ReadTimings) => void;
 }
@@ -408,7 +412,7 @@ export function createIdCardReader(deps: {
 				data: new Uint8ClampedArray(RECTIFIED_W * RECTIFIED_H * 4).fill(255)
 			};
 			let card = blank;
-			for (let i = 0; i < reads && !yieldNow(); i++) {
+			for (let i = 0; i < reads && !(await yieldNow()); i++) {
 				const timings = newTimings();
 				const start = performance.now();
 				const located = locateCard(photo);
@@ -418,7 +422,7 @@ export function createIdCardReader(deps: {
 				checkRecapture(card);
 				timings.locate = performance.now() - start;
 				const boxes = await detect(card, timings, 'portrait');
-				if (yieldNow()) return;
+				if (await yieldNow()) return;
 				const line = { x: 0, y: 0, width: 600, height: 40, score: 1 };
 				const lines = await readBoxes(
 					card,
@@ -430,7 +434,7 @@ export function createIdCardReader(deps: {
 				timings.total = performance.now() - start;
 				onRead?.(timings);
 			}
-			if (!yieldNow()) await detect(card, newTimings(), 'emblem');
+			if (!(await yieldNow())) await detect(card, newTimings(), 'emblem');
 		},
 
 		async read(image, options = {}) {
