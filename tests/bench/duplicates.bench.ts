@@ -24,12 +24,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { cosineSimilarity, FACE_MATCH } from '../../src/lib/core/face/match.ts';
-import {
-	ensureFaceVectors,
-	FACE_INDEX,
-	faceIndexSql,
-	HNSW_BUILD
-} from '../../src/lib/server/db/face-index.ts';
+import { ensureFaceVectors, FACE_INDEX, faceIndexSql } from '../../src/lib/server/db/face-index.ts';
 import type { Database } from '../../src/lib/server/db/schema.ts';
 import {
 	embeddingBytes,
@@ -47,12 +42,12 @@ const PGLITE_SIZES = (process.env.ZV_BENCH_PGLITE_SIZES ?? '100000').split(',').
 const HNSWLIB_SIZES = (process.env.ZV_BENCH_HNSWLIB_SIZES ?? '100000').split(',').filter(Boolean).map(Number);
 const HNSWLIB_OUT = process.env.ZV_BENCH_HNSWLIB_OUT ?? 'bench/out/duplicates-hnswlib.json';
 /**
- * The HNSW build of both databases' indexes (faceIndexSql, the in-memory index), which the standalone hnswlib-wasm
- * mode takes too unless ZV_BENCH_HNSWLIB_M / ZV_BENCH_HNSWLIB_EF_CONSTRUCTION say otherwise.
+ * pgvector's HNSW build defaults, which the PostgreSQL index (faceIndexSql) is built with; hnswlib-wasm takes the
+ * same unless ZV_BENCH_HNSWLIB_M / ZV_BENCH_HNSWLIB_EF_CONSTRUCTION say otherwise.
  */
 const PG_HNSW = {
-	m: Number(process.env.ZV_BENCH_HNSWLIB_M ?? HNSW_BUILD.m),
-	efConstruction: Number(process.env.ZV_BENCH_HNSWLIB_EF_CONSTRUCTION ?? HNSW_BUILD.efConstruction)
+	m: Number(process.env.ZV_BENCH_HNSWLIB_M ?? 16),
+	efConstruction: Number(process.env.ZV_BENCH_HNSWLIB_EF_CONSTRUCTION ?? 64)
 } as const;
 const PROBES = Number(process.env.ZV_BENCH_PROBES ?? 100);
 const DIM = 512;

@@ -17,12 +17,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db/index.ts';
 import { seedDemoCandidate } from '../../src/lib/server/seed.ts';
 import { memoryFaceIndexes } from '../../src/lib/server/services/face-index-memory.ts';
 import { applyRetention } from '../../src/lib/server/services/retention.ts';
-import {
-	FACE_HANDOFF_SETTING,
-	FACE_INDEX,
-	HAS_FACE_VECTORS,
-	HNSW_BUILD
-} from '../../src/lib/server/db/face-index.ts';
+import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../../src/lib/server/db/face-index.ts';
 import {
 	decodeEmbedding,
 	duplicateFaceReason,
@@ -418,51 +413,6 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 						.sort()
 						.map((p) => `face_embeddings_hnsw_${p}`)
 				);
-				expect(await findDuplicateFaces(restarted.db, 'hubei', -1, probe)).toEqual(before);
-			} finally {
-				await restarted.close();
-			}
-		}
-	);
-
-	it.skipIf(!process.env.DATABASE_URL)(
-		"an index an earlier version built with pgvector's default HNSW options is rebuilt as HNSW_BUILD at the next start, with the same answers",
-		async (ctx) => {
-			if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length === 0) ctx.skip();
-			const probe = Array.from(
-				decodeEmbedding(
-					(await db.selectFrom('face_embeddings').select('vector').executeTakeFirstOrThrow()).vector
-				)
-			);
-			const before = await findDuplicateFaces(db, 'hubei', -1, probe);
-			expect(before.length).toBeGreaterThan(0);
-			const indexes = async () =>
-				(
-					await sql<{ name: string; options: string[] | null; valid: boolean }>`
-						select c.relname as name, c.reloptions as options, i.indisvalid as valid
-						from pg_index i join pg_class c on c.oid = i.indexrelid
-						where c.oid in (to_regclass('face_embeddings_hnsw_hubei'), to_regclass('face_embeddings_hnsw_hubei_next'))
-						order by c.relname`.execute(db)
-				).rows.map((r) => ({ ...r, options: r.options && [...r.options].sort() }));
-			// As an earlier version built it (pgvector's defaults: no storage parameters), with a rebuild of an older
-			// kind left over under the new index's name.
-			await sql`drop index face_embeddings_hnsw_hubei`.execute(db);
-			for (const name of ['face_embeddings_hnsw_hubei', 'face_embeddings_hnsw_hubei_next'])
-				await sql
-					.raw(
-						`create index ${name} on face_embeddings using hnsw (face vector_cosine_ops) where province = 'hubei'`
-					)
-					.execute(db);
-			expect((await indexes()).map((i) => i.options)).toEqual([null, null]);
-			const restarted = await handle.another!();
-			try {
-				expect(await indexes()).toEqual([
-					{
-						name: 'face_embeddings_hnsw_hubei',
-						options: [`ef_construction=${HNSW_BUILD.efConstruction}`, `m=${HNSW_BUILD.m}`],
-						valid: true
-					}
-				]);
 				expect(await findDuplicateFaces(restarted.db, 'hubei', -1, probe)).toEqual(before);
 			} finally {
 				await restarted.close();

@@ -13,22 +13,16 @@ import { policies } from '../../core/policy/index.ts';
 export const FACE_INDEX = { efSearch: 200, limit: 20 } as const;
 
 /**
- * How both databases build their HNSW graphs (pgvector on PostgreSQL, hnswlib in memory on PGlite): m 16 as
- * pgvector's default, ef_construction 200, not pgvector's 64. At 64 the graph missed stand-ins that a longer search
- * did not find either: in memory at 100,000 (models/notes/pglite-index.md), and on PostgreSQL at 1,000,000, where
- * ef_search 200 found 16 and 17 of 20 matches (models/notes/duplicates.md).
- */
-export const HNSW_BUILD = { m: 16, efConstruction: 200 } as const;
-
-/**
- * The in-memory hnswlib index of the embedded database (PGlite, no pgvector; services/face-index-memory.ts), built
- * as HNSW_BUILD and searched at FACE_INDEX.efSearch. The seed makes a rebuild give the same graph. Every
+ * The in-memory hnswlib index of the embedded database (PGlite, no pgvector; services/face-index-memory.ts), searched
+ * at FACE_INDEX.efSearch. ef_construction 200, not pgvector's 64: at 64 it missed stand-ins that a longer search
+ * did not find either (models/notes/pglite-index.md). The seed makes a rebuild give the same graph. Every
  * driftCheckMs each ready index's count and highest label are compared with its province's rows, and an index that
  * differs is rebuilt (rows written or deleted behind its back: an operator's SQL, a restored backup).
  */
 export const MEMORY_FACE_INDEX = {
 	space: 'cosine',
-	...HNSW_BUILD,
+	m: 16,
+	efConstruction: 200,
 	seed: 100,
 	driftCheckMs: 5 * 60_000
 } as const;
@@ -107,67 +101,21 @@ export async function ensureFaceVectors(run: RunScript): Promise<boolean> {
 	return true;
 }
 
-/** HNSW_BUILD as pgvector's storage parameters, and as `pg_class.reloptions` lists them. */
-const HNSW_OPTIONS = `m = ${HNSW_BUILD.m}, ef_construction = ${HNSW_BUILD.efConstruction}`;
-const HNSW_RELOPTIONS = [`ef_construction=${HNSW_BUILD.efConstruction}`, `m=${HNSW_BUILD.m}`];
-
-const faceIndexName = (code: string) => {
+/**
+ * A province's HNSW index (cosine, full precision). Half precision (halfvec) halves the index and its build time
+ * but missed a poor stand-in photo that full precision finds at the same ef_search (models/notes/duplicates.md).
+ */
+export function faceIndexSql(code: string): string {
 	if (!/^[a-z_]+$/.test(code)) throw new Error(`province code not usable in an index name: ${code}`);
-	return `face_embeddings_hnsw_${code}`;
-};
-
-/**
- * A province's HNSW index (cosine, full precision, built as HNSW_BUILD). Half precision (halfvec) halves the index
- * and its build time but missed a poor stand-in photo that full precision finds at the same ef_search
- * (models/notes/duplicates.md). `concurrently` builds it under another name without blocking writes (a rebuild).
- */
-export function faceIndexSql(code: string, build: { name?: string; concurrently?: boolean } = {}): string {
-	const name = build.name ?? faceIndexName(code);
-	return `create index ${build.concurrently ? 'concurrently' : 'if not exists'} ${name} on face_embeddings
-		using hnsw (face vector_cosine_ops) with (${HNSW_OPTIONS}) where province = '${code}'`;
+	return `create index if not exists face_embeddings_hnsw_${code} on face_embeddings
+		using hnsw (face vector_cosine_ops) where province = '${code}'`;
 }
 
-/** An index's storage parameters (sorted) and whether it is valid (a concurrent build that stopped is not). */
-async function indexState(
-	run: RunScript,
-	name: string
-): Promise<{ options: string[]; valid: boolean } | null> {
-	const rows = await run(`select coalesce(c.reloptions, '{}') as options, i.indisvalid as valid
-		from pg_index i join pg_class c on c.oid = i.indexrelid where c.oid = to_regclass('${name}')`);
-	if (rows.length === 0) return null;
-	return { options: [...(rows[0].options as string[])].sort(), valid: rows[0].valid === true };
-}
-
-/**
- * Every province's index, where the server has pgvector; true when it has them. An index an earlier version built
- * with other HNSW options (or left invalid) is replaced by one built as HNSW_BUILD: built concurrently under another
- * name while the old one keeps serving searches and confirmations keep writing, then swapped in. This start waits
- * for it (minutes at a million rows), under the migration lock; a start that stops midway leaves the new index to
- * the next start, which swaps it in or builds it again.
- */
+/** The vector column and every province's index, where the server has pgvector; true when it has them. */
 export async function ensureFaceIndexes(run: RunScript): Promise<boolean> {
 	if (!(await ensureFaceVectors(run))) return false;
 	for (const code of Object.keys(policies)) {
-		const name = faceIndexName(code);
-		const next = `${name}_next`;
-		const [current, built] = [await indexState(run, name), await indexState(run, next)];
-		const wanted = (state: typeof current) =>
-			state?.valid === true && state.options.join() === HNSW_RELOPTIONS.join();
-		if (wanted(current)) {
-			if (built) await run(`drop index concurrently ${next}`);
-			continue;
-		}
-		if (!current && !built) {
-			await run(faceIndexSql(code));
-			continue;
-		}
-		if (!wanted(built)) {
-			console.log(`rebuilding ${name} with HNSW options ${HNSW_OPTIONS}: this start waits for the build`);
-			if (built) await run(`drop index concurrently ${next}`);
-			await run(faceIndexSql(code, { name: next, concurrently: true }));
-		}
-		if (current) await run(`drop index concurrently ${name}`);
-		await run(`alter index ${next} rename to ${name}`);
+		await run(faceIndexSql(code));
 	}
 	return true;
 }
