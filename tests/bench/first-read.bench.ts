@@ -208,8 +208,9 @@ const stages = Object.fromEntries(
 /**
  * Where the candidate's wait went (median ms, after the consent screen was read): the page decoding the picture,
  * waiting for the reader, the read as the page awaited it (of which the worker's wait for its warm-up to yield, the
- * worker's read, and the rest: the picture's copy to the worker and the answer's way back), the save to IndexedDB,
- * and what is left (the file handed to the page by the bench, the screen's update and its detection).
+ * worker's read, and the rest: the message waiting while the worker finishes the step under way, the picture's copy
+ * to the worker and the answer's way back), the save to IndexedDB, and what is left (the file handed to the page by
+ * the bench, the screen's update and its detection).
  */
 const partsOf = (r: Read) => ({
 	decode: r.spans.decode,
