@@ -43,6 +43,9 @@ interface Spans {
 	read: number;
 	save: number;
 	cardWait: number;
+	/** Page clock, from the bench's start: the file's change event, and the result's first appearance on screen. */
+	picked: number;
+	shown: number;
 }
 
 /** Milliseconds from choosing the card file until the screen moved on (next side, or the fields to check). */
@@ -52,7 +55,23 @@ async function readSide(
 	next: string | null
 ): Promise<{ ms: number; spans: Spans }> {
 	const started = performance.now();
-	const pageStart = await phone.evaluate(() => performance.now());
+	// The page's own clock for when it got the file and when the result was on screen, so the bench's part (handing
+	// the file over, noticing the screen) is told apart from the app's.
+	const pageStart = await phone.evaluate(() => {
+		const marks = ((window as unknown as { __zvRead: Record<string, number> }).__zvRead = {});
+		document.addEventListener('change', () => (marks.picked ??= performance.now()), {
+			capture: true,
+			once: true
+		});
+		const shown = () => document.querySelector('[data-testid="id-fields"], [data-testid="id-problems"]');
+		const observer = new MutationObserver(() => {
+			if (!shown()) return;
+			marks.shown = performance.now();
+			observer.disconnect();
+		});
+		observer.observe(document.body, { childList: true, subtree: true });
+		return performance.now();
+	});
 	if (process.env.ZV_BENCH_TRACE)
 		phone
 			.context()
@@ -75,6 +94,9 @@ async function readSide(
 		pageStart
 	);
 	const span = (name: string) => page.filter((e) => e.name === name).reduce((a, e) => a + e.ms, 0);
+	const marks = await phone.evaluate(
+		() => (window as unknown as { __zvRead: { picked?: number; shown?: number } }).__zvRead
+	);
 	const waits = (await workerEntries(phone)).filter((e) => e.name === 'ocr.card wait');
 	return {
 		ms,
@@ -83,7 +105,9 @@ async function readSide(
 			ready: span('id.ready'),
 			read: span('id.read'),
 			save: span('id.save'),
-			cardWait: waits.at(-1)?.ms ?? 0
+			cardWait: waits.at(-1)?.ms ?? 0,
+			picked: (marks.picked ?? NaN) - pageStart,
+			shown: (marks.shown ?? NaN) - pageStart
 		}
 	};
 }
@@ -182,15 +206,20 @@ const rows = CONDITIONS.map((readSeconds) => {
 	const of = runs.filter((r) => r.readSeconds === readSeconds);
 	const first = median(of.map((r) => r.firstMs));
 	const later = median(of.flatMap((r) => r.later.map((l) => l.ms)));
+	/** The app's own share: from the page getting the file to the result on its screen. */
+	const inPage = (r: Read) => r.spans.shown - r.spans.picked;
+	const firstInPage = median(of.map((r) => inPage(r.first)));
 	return {
 		'consent read s': readSeconds,
 		runs: of.length,
 		'first card ms (median)': Math.round(first),
 		'later reads ms (median)': Math.round(later),
 		'first / later': Math.round((first / later) * 100) / 100,
+		'first, file to screen in the page ms': Math.round(firstInPage),
+		'later, file to screen in the page ms': Math.round(median(of.flatMap((r) => r.later.map(inPage)))),
 		'first in worker ms': Math.round(median(of.map((r) => r.first.worker.total))),
 		'later in worker ms': Math.round(median(of.flatMap((r) => r.later.map((l) => l.worker.total)))),
-		'target < 400 ms': first < 400 ? 'met' : 'NO'
+		'target < 400 ms (in the page)': firstInPage < 400 ? 'met' : 'NO'
 	};
 });
 /** Median ms per reader stage, first read against the later ones, after the consent screen was read. */
@@ -209,8 +238,8 @@ const stages = Object.fromEntries(
  * Where the candidate's wait went (median ms, after the consent screen was read): the page decoding the picture,
  * waiting for the reader, the read as the page awaited it (of which the worker's wait for its warm-up to yield, the
  * worker's read, and the rest: the message waiting while the worker finishes the step under way, the picture's copy
- * to the worker and the answer's way back), the save to IndexedDB, and what is left (the file handed to the page by
- * the bench, the screen's update and its detection).
+ * to the worker and the answer's way back), the save to IndexedDB, the rest of the page's time until the result was on screen, and the bench's own part:
+ * handing the file to the page and noticing the screen.
  */
 const partsOf = (r: Read) => ({
 	decode: r.spans.decode,
@@ -219,7 +248,10 @@ const partsOf = (r: Read) => ({
 	'worker read': r.worker.total,
 	'to and from the worker': r.spans.read - r.spans.cardWait - r.worker.total,
 	save: r.spans.save,
-	'file handover + screen': r.ms - r.spans.decode - r.spans.ready - r.spans.read - r.spans.save
+	'file to the page (bench)': r.spans.picked,
+	'rest in the page (screen)':
+		r.spans.shown - r.spans.picked - r.spans.decode - r.spans.ready - r.spans.read - r.spans.save,
+	'bench notices the screen': r.ms - r.spans.shown
 });
 const waitParts = Object.fromEntries(
 	Object.keys(partsOf(warm[0]?.first ?? runs[0].first)).map((part) => {
