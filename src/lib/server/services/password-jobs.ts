@@ -6,8 +6,9 @@
 // whichever instance claims it after the lease; a failing gateway is retried later with a new password (the one
 // never delivered is replaced). The one window left is a death after the gateway accepted the message and before
 // the job is marked sent: the retry then sends a second message with a new password, and only the newest works.
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
 import { hashOneTimePassword, randomDigits } from '../passwords.ts';
 import { serverPolicy } from '../policy.ts';
 import { successMessage, type SmsSender } from '../sms/index.ts';
@@ -25,44 +26,72 @@ export interface PasswordJobClaim {
 	/** The claim's fence: the job's lease as this claim set it. */
 	leaseUntil: Date;
 	attempts: number;
+	/** What the message needs, read with the claim. */
+	candidateId: number;
+	province: string;
+	phone: string;
+	name: string;
+	admissionNumber: string | null;
 }
 
-/** Claims up to `batch` due jobs (unsent, unleased or with an expired lease) for this instance. */
+/**
+ * Claims up to `batch` due jobs (unsent, unleased or with an expired lease) for this instance, with each job's
+ * candidate: one statement, as every round trip costs the event loop and the database on each confirmation.
+ */
 export async function claimPasswordJobs(
 	db: Db,
 	now: Date,
 	batch = DEFAULT_BATCH
 ): Promise<PasswordJobClaim[]> {
 	const leaseUntil = new Date(now.getTime() + PASSWORD_JOB_LEASE_MS);
-	const rows = await db.transaction().execute(async (tx) => {
-		const due = await tx
-			.selectFrom('password_jobs')
-			.select('outcome_id')
-			.where('sent_at', 'is', null)
-			.where('attempts', '<', MAX_ATTEMPTS)
-			.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-			.orderBy('created_at')
-			.limit(batch)
-			.forUpdate()
-			.skipLocked()
-			.execute();
-		if (due.length === 0) return [];
-		return tx
-			.updateTable('password_jobs')
-			.set({ lease_until: leaseUntil, attempts: sql`attempts + 1` })
-			.where(
-				'outcome_id',
-				'in',
-				due.map((d) => d.outcome_id)
-			)
-			.returning(['outcome_id', 'attempts'])
-			.execute();
-	});
-	return rows.map((r) => ({ outcomeId: r.outcome_id, leaseUntil, attempts: r.attempts }));
+	const rows = await db
+		.with('claimed', (qb) =>
+			qb
+				.updateTable('password_jobs')
+				.set({ lease_until: leaseUntil, attempts: sql`attempts + 1` })
+				.where(
+					'outcome_id',
+					'in',
+					qb
+						.selectFrom('password_jobs')
+						.select('outcome_id')
+						.where('sent_at', 'is', null)
+						.where('attempts', '<', MAX_ATTEMPTS)
+						.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+						.orderBy('created_at')
+						.limit(batch)
+						.forUpdate()
+						.skipLocked()
+				)
+				.returning(['outcome_id', 'candidate_id', 'attempts'])
+		)
+		.selectFrom('claimed')
+		.innerJoin('candidates', 'candidates.id', 'claimed.candidate_id')
+		.innerJoin('outcomes', 'outcomes.id', 'claimed.outcome_id')
+		.select([
+			'claimed.outcome_id',
+			'claimed.attempts',
+			'candidates.id as candidate_id',
+			'candidates.province',
+			'candidates.phone',
+			'candidates.name',
+			'outcomes.admission_number'
+		])
+		.execute();
+	return rows.map((r) => ({
+		outcomeId: r.outcome_id,
+		leaseUntil,
+		attempts: r.attempts,
+		candidateId: r.candidate_id,
+		province: r.province,
+		phone: r.phone,
+		name: r.name,
+		admissionNumber: r.admission_number
+	}));
 }
 
 /** Still this claim's job: unsent and leased by it (no other instance took it over). */
-const held = (db: Db, claim: PasswordJobClaim) =>
+const held = (db: QueryCreator<Database>, claim: PasswordJobClaim) =>
 	db
 		.updateTable('password_jobs')
 		.where('outcome_id', '=', claim.outcomeId)
@@ -76,21 +105,8 @@ async function runClaim(
 	claim: PasswordJobClaim,
 	now: () => Date
 ): Promise<boolean> {
-	const job = await db
-		.selectFrom('password_jobs')
-		.innerJoin('candidates', 'candidates.id', 'password_jobs.candidate_id')
-		.innerJoin('outcomes', 'outcomes.id', 'password_jobs.outcome_id')
-		.select([
-			'candidates.id',
-			'candidates.province',
-			'candidates.phone',
-			'candidates.name',
-			'outcomes.admission_number'
-		])
-		.where('password_jobs.outcome_id', '=', claim.outcomeId)
-		.executeTakeFirstOrThrow();
-	const digits = serverPolicy(job.province).policy.successSms?.passwordDigits;
-	if (!digits || !job.admission_number) {
+	const digits = serverPolicy(claim.province).policy.successSms?.passwordDigits;
+	if (!digits || !claim.admissionNumber) {
 		await held(db, claim)
 			.set({ sent_at: now(), lease_until: null, last_error: 'no password to send' })
 			.execute();
@@ -98,19 +114,18 @@ async function runClaim(
 	}
 	const password = randomDigits(digits);
 	const hash = await hashOneTimePassword(password);
-	const stored = await db.transaction().execute(async (tx) => {
-		const mine = await held(tx, claim).set({ last_error: null }).returning('outcome_id').executeTakeFirst();
-		if (!mine) return false;
-		await tx
-			.updateTable('candidates')
-			.set({ password_hash: hash, updated_at: now() })
-			.where('id', '=', job.id)
-			.execute();
-		return true;
-	});
+	// Stored only while the claim still holds the job: both updates in one statement, so one round trip.
+	const stored = await db
+		.with('mine', (qb) => held(qb, claim).set({ last_error: null }).returning('candidate_id'))
+		.updateTable('candidates')
+		.set({ password_hash: hash, updated_at: now() })
+		.from('mine')
+		.whereRef('candidates.id', '=', 'mine.candidate_id')
+		.returning('candidates.id')
+		.executeTakeFirst();
 	if (!stored) return false;
 	try {
-		await sender.send(successMessage(job.phone, job.name, job.admission_number, password));
+		await sender.send(successMessage(claim.phone, claim.name, claim.admissionNumber, password));
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		const wait = Math.min(PASSWORD_JOB_RETRY_MS * 2 ** (claim.attempts - 1), 3_600_000);
