@@ -58,7 +58,8 @@ async function readSide(
 	// The page's own clock for when it got the file and when the result was on screen, so the bench's part (handing
 	// the file over, noticing the screen) is told apart from the app's.
 	const pageStart = await phone.evaluate(() => {
-		const marks = ((window as unknown as { __zvRead: Record<string, number> }).__zvRead = {});
+		const marks: { picked?: number; shown?: number } = {};
+		(window as unknown as { __zvRead: typeof marks }).__zvRead = marks;
 		document.addEventListener('change', () => (marks.picked ??= performance.now()), {
 			capture: true,
 			once: true
