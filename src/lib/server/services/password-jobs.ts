@@ -1,7 +1,7 @@
 // The one-time password of a confirmation (Hubei) is drawn, hashed and sent here, after the outcome is recorded, and
 // not in the request: recordOutcome inserts a password_jobs row in the statement that confirms, so the job exists
 // exactly when the confirmation does. Any server instance claims due jobs with a lease ("for update skip locked" in
-// a short transaction), hashes outside every transaction, stores the hash only while it still holds the lease, then
+// one statement), hashes outside every transaction, stores the hash only while it still holds the lease, then
 // sends the SMS to the phone on record and marks the job sent. A server that dies before the send leaves the job to
 // whichever instance claims it after the lease; a failing gateway is retried later with a new password (the one
 // never delivered is replaced). The one window left is a death after the gateway accepted the message and before
