@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { env } from 'onnxruntime-web/wasm';
 import type { CardSide } from '../src/lib/core/idcard/fields.ts';
 import {
+	afterQueuedMessages,
 	createIdCardReader,
 	WARM_UP_READS,
 	type CardReading,
@@ -27,14 +28,8 @@ let cardsWaiting = 0;
 
 let runtime: WebRuntime | null = null;
 
-/**
- * Whether a card is waiting, after the messages that came during the last model run are let in: a run does not
- * yield to the message queue, so without this turn a card's read() only starts once the warm-up has ended.
- */
-async function cardArrived(): Promise<boolean> {
-	await new Promise((resolve) => setTimeout(resolve, 0));
-	return cardsWaiting > 0;
-}
+/** Whether a card is waiting, once the messages that came during the last model run are let in. */
+const cardArrived = () => afterQueuedMessages(() => cardsWaiting > 0);
 
 /** What crosses back to the page: the reading with the portrait as ImageData (transferred, not copied). */
 export type WorkerReading = Omit<CardReading, 'portrait'> & { portrait: ImageData | null };

@@ -37,6 +37,16 @@ export const RECTIFIED_H = 540;
  * cards per side lost four ethnicities (傈僳 twice, 拉祜, 景颇; cause not investigated) that 640 and the old code read.
  */
 export const DETECT_MAX_SIDE = 640;
+/**
+ * A warm-up's `yieldNow` for a thread whose model runs block it (a Web Worker running WASM): whether `isWaiting()`
+ * after one turn of the event loop, so the messages that came during the last run (a card's read()) are let in
+ * first. Checked at once instead, a card would only count as waiting after the warm-up had ended.
+ */
+export async function afterQueuedMessages(isWaiting: () => boolean): Promise<boolean> {
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return isWaiting();
+}
+
 /** Portrait reads of a made-up card in warmUp(): in Node the recogniser's time settled after ~3 runs. */
 export const WARM_UP_READS = 3;
 export { REC_WIDTH_SCALE } from './squeeze.ts';
