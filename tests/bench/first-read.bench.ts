@@ -239,8 +239,8 @@ const stages = Object.fromEntries(
  * Where the candidate's wait went (median ms, after the consent screen was read): the page decoding the picture,
  * waiting for the reader, the read as the page awaited it (of which the worker's wait for its warm-up to yield, the
  * worker's read, and the rest: the message waiting while the worker finishes the step under way, the picture's copy
- * to the worker and the answer's way back), the save to IndexedDB, the rest of the page's time until the result was on screen, and the bench's own part:
- * handing the file to the page and noticing the screen.
+ * to the worker and the answer's way back), the save to IndexedDB, the rest of the page's time until the result was
+ * on screen, and the bench's own part: handing the file to the page and noticing the screen.
  */
 const partsOf = (r: Read) => ({
 	decode: r.spans.decode,

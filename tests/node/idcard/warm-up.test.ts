@@ -8,8 +8,8 @@ import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
 import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { generateCard } from '../../support/idcard/generate.ts';
 
-/** The real runtime, recording which model each run was of (and telling `onRun` as each run starts). */
-function countedRuntime(runs: string[], onRun?: () => void): InferenceRuntime {
+/** The real runtime, recording which model each run was of (and telling `afterRun` as each run ends). */
+function countedRuntime(runs: string[], afterRun?: () => void): InferenceRuntime {
 	return {
 		name: nodeRuntime.name,
 		tensor: (type, data, dims) => nodeRuntime.tensor(type, data, dims),
@@ -18,19 +18,20 @@ function countedRuntime(runs: string[], onRun?: () => void): InferenceRuntime {
 			return {
 				inputNames: session.inputNames,
 				outputNames: session.outputNames,
-				run: (feeds) => {
+				run: async (feeds) => {
 					runs.push(id);
-					onRun?.();
-					return session.run(feeds);
+					const out = await session.run(feeds);
+					afterRun?.();
+					return out;
 				}
 			};
 		}
 	};
 }
 
-const reader = (runs: string[], onRun?: () => void) =>
+const reader = (runs: string[], afterRun?: () => void) =>
 	createIdCardReader({
-		runtime: countedRuntime(runs, onRun),
+		runtime: countedRuntime(runs, afterRun),
 		dictionary: new TextDecoder().decode(readStagedFile('ocr.keys').bytes),
 		regions: nodeRegionTable()
 	});
@@ -64,25 +65,8 @@ describe('warm-up', () => {
 	const untilCardDuringFirstRun = async (yieldNow: (isWaiting: () => boolean) => Promise<boolean>) => {
 		let waiting = false;
 		const runs: string[] = [];
-		const base = countedRuntime(runs);
-		const runtime: InferenceRuntime = {
-			...base,
-			async load(id) {
-				const session = await base.load(id);
-				return {
-					...session,
-					run: async (feeds) => {
-						const out = await session.run(feeds);
-						if (runs.length === 1) setTimeout(() => (waiting = true), 0);
-						return out;
-					}
-				};
-			}
-		};
-		const r = createIdCardReader({
-			runtime,
-			dictionary: new TextDecoder().decode(readStagedFile('ocr.keys').bytes),
-			regions: nodeRegionTable()
+		const r = reader(runs, () => {
+			if (runs.length === 1) setTimeout(() => (waiting = true), 0);
 		});
 		await r.warmUp({ reads: 3, yieldNow: () => yieldNow(() => waiting) });
 		return runs;

@@ -27,7 +27,6 @@ export interface PasswordJobClaim {
 	leaseUntil: Date;
 	attempts: number;
 	/** What the message needs, read with the claim. */
-	candidateId: number;
 	province: string;
 	phone: string;
 	name: string;
@@ -71,7 +70,6 @@ export async function claimPasswordJobs(
 		.select([
 			'claimed.outcome_id',
 			'claimed.attempts',
-			'candidates.id as candidate_id',
 			'candidates.province',
 			'candidates.phone',
 			'candidates.name',
@@ -82,7 +80,6 @@ export async function claimPasswordJobs(
 		outcomeId: r.outcome_id,
 		leaseUntil,
 		attempts: r.attempts,
-		candidateId: r.candidate_id,
 		province: r.province,
 		phone: r.phone,
 		name: r.name,
