@@ -7,7 +7,8 @@
 // A third mode measures hnswlib-wasm (hnswlib compiled to WebAssembly) as the index PGlite lacks, in this process:
 // build time and memory, search p50/p99 and recall against an exact scan of the same vectors
 // (ZV_BENCH_HNSWLIB_SIZES=100000, written to bench/out/duplicates-hnswlib.json; an empty list skips a mode:
-//   ZV_BENCH_SIZES= ZV_BENCH_PGLITE_SIZES= npx tsx tests/bench/duplicates.bench.ts   runs hnswlib-wasm only).
+//   ZV_BENCH_SIZES= ZV_BENCH_PGLITE_SIZES= npx tsx tests/bench/duplicates.bench.ts   runs hnswlib-wasm only;
+// ZV_BENCH_EF=200,800 compares other ef_search values, the app's always among them).
 //
 // The embeddings are synthetic, 512-d unit vectors clustered as face embeddings are (not uniform noise): people
 // drawn around a few hundred group centres (people of one group resemble each other: cosine ~0.3), and each
@@ -183,8 +184,13 @@ const PROBE_SETS = [
 	{ name: 'tuning', seed: 31_337 },
 	{ name: 'evaluation', seed: 77_777 }
 ];
-/** The HNSW candidate-list sizes compared; the app's own (FACE_INDEX.efSearch) among them. */
-const EF_VALUES = [...new Set([40, 100, 200, 400, FACE_INDEX.efSearch])].sort((a, b) => a - b);
+/** The HNSW candidate-list sizes compared (ZV_BENCH_EF, a comma list), the app's own (FACE_INDEX.efSearch) too. */
+const EF_VALUES = [
+	...new Set([
+		...(process.env.ZV_BENCH_EF ?? '40,100,200,400').split(',').filter(Boolean).map(Number),
+		FACE_INDEX.efSearch
+	])
+].sort((a, b) => a - b);
 
 type Exact = (p: number[]) => Promise<ExactTruth>;
 
