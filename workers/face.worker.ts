@@ -82,8 +82,7 @@ const api = {
 				models: manifest.files
 					.filter((f) => ids.has(f.id))
 					.map((f) => ({ id: f.id, sha256: f.sha256, size: f.size })),
-				threads:
-					options.numThreads ?? (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1),
+				threads: runtime.threads(),
 				providers: runtime.providers(),
 				ms: performance.now() - started
 			};

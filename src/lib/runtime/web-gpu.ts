@@ -3,15 +3,13 @@
 // use it. A session is only handed out after one run on the GPU has worked: shader compilation and device loss
 // show up there, and the caller then falls back to WASM before the candidate sees anything.
 import type { ModelSession, TensorLike } from '../core/runtime.ts';
-import { findModel, type StagedManifest } from './manifest.ts';
+import { verifiedScriptUrl } from './web-staged.ts';
 
 const GPU_WASM_ID = 'ort.webgpu.wasm';
 const GPU_LOADER_ID = 'ort.webgpu.mjs';
 
 export interface GpuLoadContext {
 	fetchVerified(id: string): Promise<Uint8Array>;
-	manifest(): Promise<StagedManifest>;
-	url(file: string): string;
 	numThreads: number;
 }
 
@@ -36,9 +34,8 @@ function initGpu(context: GpuLoadContext): Promise<GpuOrt> {
 	gpuOrt ??= (async () => {
 		if (!(await gpuAdapterKind())) throw new Error('no WebGPU adapter');
 		const ortGpu = await import('onnxruntime-web/webgpu');
-		const m = await context.manifest();
 		ortGpu.env.wasm.numThreads = context.numThreads;
-		ortGpu.env.wasm.wasmPaths = context.url(findModel(m, GPU_LOADER_ID).file).replace(/[^/]*$/, '');
+		ortGpu.env.wasm.wasmPaths = { mjs: verifiedScriptUrl(await context.fetchVerified(GPU_LOADER_ID)) };
 		ortGpu.env.wasm.wasmBinary = await context.fetchVerified(GPU_WASM_ID);
 		return ortGpu;
 	})();

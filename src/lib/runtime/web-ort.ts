@@ -5,14 +5,18 @@
 // onnxruntime-web's WebGPU build instead (./web-gpu.ts), falling back to the WASM one when that fails.
 import * as ort from 'onnxruntime-web/wasm';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../core/runtime.ts';
-import { findModel } from './manifest.ts';
 import { loadGpuSession } from './web-gpu.ts';
-import { createStagedFetcher, type StagedFetcher, type StagedFetchOptions } from './web-staged.ts';
+import {
+	createStagedFetcher,
+	verifiedScriptUrl,
+	type StagedFetcher,
+	type StagedFetchOptions
+} from './web-staged.ts';
 
 export interface WebRuntimeOptions extends StagedFetchOptions {
 	/** Threads: 2 when cross-origin isolated (SharedArrayBuffer), else 1. */
 	numThreads?: number;
-	/** Where ort-wasm-simd-threaded.mjs is imported from; defaults to the staged /vendor/ort/ (Node tests override). */
+	/** Where ort-wasm-simd-threaded.mjs is imported from (Node tests); by default its staged, verified bytes. */
 	wasmPrefix?: string;
 	/** Model ids to run on WebGPU (chosen by the core's inferenceProvider rule); empty or absent: all on WASM. */
 	gpuModels?: readonly string[];
@@ -20,32 +24,33 @@ export interface WebRuntimeOptions extends StagedFetchOptions {
 
 export const ORT_VERSION = '1.30.0';
 const WASM_ID = 'ort.wasm';
+const LOADER_ID = 'ort.wasm.mjs';
 
 /** Where each loaded model runs: 'webgpu', or 'wasm' (asked for or fallen back to). */
 export type ModelProviders = Record<string, 'wasm' | 'webgpu'>;
 
 export interface WebRuntime extends InferenceRuntime, StagedFetcher {
 	providers(): ModelProviders;
+	/** The threads the WASM build runs on once a model has loaded: as asked, or 1 where threads could not start. */
+	threads(): number;
 }
 
 export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
-	const base = (options.base ?? '/').replace(/\/?$/, '/');
 	const { manifest, fetchVerified } = createStagedFetcher(options);
 	const gpuModels = new Set(options.gpuModels ?? []);
 	const providers: ModelProviders = {};
 	let wasmReady: Promise<void> | null = null;
 	const sessions = new Map<string, Promise<ModelSession>>();
-	const url = (file: string) => base + file.replace(/^\//, '');
 	const threads = () =>
 		options.numThreads ?? (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated ? 2 : 1);
 
 	function initWasm(): Promise<void> {
 		wasmReady ??= (async () => {
-			const m = await manifest();
 			ort.env.wasm.numThreads = threads();
-			// Self-hosted loader (the threaded build's workers import it); the binary is handed over already verified.
-			ort.env.wasm.wasmPaths =
-				options.wasmPrefix ?? url(findModel(m, 'ort.wasm.mjs').file).replace(/[^/]*$/, '');
+			// The loader (the threaded build's workers import it too) and the binary, both handed over verified.
+			ort.env.wasm.wasmPaths = options.wasmPrefix ?? {
+				mjs: verifiedScriptUrl(await fetchVerified(LOADER_ID))
+			};
 			ort.env.wasm.wasmBinary = await fetchVerified(WASM_ID);
 		})();
 		wasmReady.catch(() => (wasmReady = null));
@@ -67,8 +72,6 @@ export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 		if (gpuModels.has(modelId)) {
 			const gpu = await loadGpuSession(bytes, {
 				fetchVerified,
-				manifest,
-				url,
 				numThreads: threads()
 			}).catch((error: unknown) => {
 				// The candidate must not notice: the same model on WASM gives the same outputs, only slower.
@@ -88,6 +91,8 @@ export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 		manifest,
 		fetchVerified,
 		providers: () => ({ ...providers }),
+		// onnxruntime sets it back to 1 when the page cannot run WebAssembly threads.
+		threads: () => ort.env.wasm.numThreads ?? threads(),
 		load(modelId) {
 			let s = sessions.get(modelId);
 			if (!s) {

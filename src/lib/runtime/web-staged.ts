@@ -118,3 +118,12 @@ export function createStagedFetcher(options: StagedFetchOptions = {}): StagedFet
 
 	return { manifest, fetchVerified };
 }
+
+/**
+ * A staged script's verified bytes as a URL that a dynamic import (and the workers onnxruntime's threaded build
+ * starts from it) can load. Importing the file by its path instead would fetch it a second time, unchecked: from
+ * the network in a worker the service worker does not control yet, through the service worker in one it does.
+ */
+export function verifiedScriptUrl(bytes: Uint8Array): string {
+	return URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/javascript' }));
+}
