@@ -10,3 +10,21 @@ export async function measured<T>(name: string, work: () => Promise<T>): Promise
 		performance.measure(name, { start, end: performance.now() });
 	}
 }
+
+/** The name of a model run's span, before the model id (web-ort.ts; tests/bench/flow-compute.bench.ts adds them up). */
+export const MODEL_SPAN = 'model ';
+
+/**
+ * As `measured`, for work run thousands of times in a session (each model run of the camera loop): the span goes to
+ * a trace (DevTools, a benchmark's `blink.user_timing` trace) as it is recorded, then leaves the entry buffer, which
+ * would otherwise grow for as long as a kiosk's worker lives.
+ */
+export async function traced<T>(name: string, work: () => Promise<T>): Promise<T> {
+	const start = performance.now();
+	try {
+		return await work();
+	} finally {
+		performance.measure(name, { start, end: performance.now() });
+		performance.clearMeasures(name);
+	}
+}

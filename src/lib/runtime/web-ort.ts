@@ -5,6 +5,7 @@
 // onnxruntime-web's WebGPU build instead (./web-gpu.ts), falling back to the WASM one when that fails.
 import * as ort from 'onnxruntime-web/wasm';
 import type { InferenceRuntime, ModelSession, TensorLike } from '../core/runtime.ts';
+import { MODEL_SPAN, traced } from './measured.ts';
 import { loadGpuSession } from './web-gpu.ts';
 import {
 	createStagedFetcher,
@@ -86,6 +87,18 @@ export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 		return loadWasm(modelId, bytes);
 	}
 
+	/** Each run is a traced span `model <id>`: what a benchmark adds up as a flow's model time. */
+	async function loadTraced(modelId: string): Promise<ModelSession> {
+		const session = await load(modelId);
+		const span = `${MODEL_SPAN}${modelId}`;
+		return {
+			inputNames: session.inputNames,
+			outputNames: session.outputNames,
+			run: (feeds) => traced(span, () => session.run(feeds)),
+			release: session.release && (() => session.release!())
+		};
+	}
+
 	return {
 		name: `onnxruntime-web@${ORT_VERSION}`,
 		manifest,
@@ -96,7 +109,7 @@ export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 		load(modelId) {
 			let s = sessions.get(modelId);
 			if (!s) {
-				s = load(modelId);
+				s = loadTraced(modelId);
 				s.catch(() => sessions.delete(modelId));
 				sessions.set(modelId, s);
 			}
