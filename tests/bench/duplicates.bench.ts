@@ -52,7 +52,20 @@ const PG_HNSW = {
 } as const;
 const PROBES = Number(process.env.ZV_BENCH_PROBES ?? 100);
 const DIM = 512;
-const GROUPS = 300;
+/**
+ * Group centres the people are drawn around. Fewer groups at a smaller size make groups as crowded as a larger
+ * province's (100,000 in 30 groups: ~3,300 people a group, as 1,000,000 in 300), to try index options in minutes.
+ */
+const GROUPS = Number(process.env.ZV_BENCH_GROUPS ?? 300);
+/**
+ * Another PostgreSQL index to compare with the app's (its access method and options in place of faceIndexSql's
+ * `hnsw (face vector_cosine_ops)`, e.g. `ivfflat (face vector_cosine_ops) with (lists = 100)`), and settings for the
+ * search's connections (`ivfflat.probes=10`, comma-separated).
+ */
+const PG_INDEX = process.env.ZV_BENCH_PG_INDEX ?? null;
+const PG_SETTINGS = (process.env.ZV_BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean);
+/** With an IVFFlat index compared, the search's `ivfflat.probes` takes each of these values where HNSW's ef_search would. */
+const IVF = PG_INDEX?.startsWith('ivfflat') ?? false;
 const PROVINCE = 'hubei';
 /** Where the JSON goes (a partial run can write beside the full one). */
 const OUT = process.env.ZV_BENCH_OUT ?? 'bench/out/duplicates.json';
@@ -184,11 +197,14 @@ const PROBE_SETS = [
 	{ name: 'tuning', seed: 31_337 },
 	{ name: 'evaluation', seed: 77_777 }
 ];
-/** The HNSW candidate-list sizes compared (ZV_BENCH_EF, a comma list), the app's own (FACE_INDEX.efSearch) too. */
+/**
+ * The HNSW candidate-list sizes compared (ZV_BENCH_EF, a comma list), the app's own (FACE_INDEX.efSearch) too; with
+ * an IVFFlat index compared, the `ivfflat.probes` values instead.
+ */
 const EF_VALUES = [
 	...new Set([
 		...(process.env.ZV_BENCH_EF ?? '40,100,200,400').split(',').filter(Boolean).map(Number),
-		FACE_INDEX.efSearch
+		...(IVF ? [] : [FACE_INDEX.efSearch])
 	])
 ].sort((a, b) => a - b);
 
@@ -285,6 +301,9 @@ async function measure(
 			const searchMs: number[] = [];
 			const cpuMs: number[] = [];
 			const tally = recallTally();
+			// The one connection keeps it (the pool never closes it while idle).
+			if (IVF && ef !== null)
+				await sql`select set_config('ivfflat.probes', ${String(ef)}, false)`.execute(db);
 			for (const [k, probe] of list.entries()) {
 				const started = performance.now();
 				const cpuBefore = cpu();
@@ -301,9 +320,11 @@ async function measure(
 			}
 			out.push({
 				...base,
-				search: exact
-					? `HNSW, ef_search ${ef}${ef === FACE_INDEX.efSearch ? ' (app)' : ''}`
-					: 'exact scan (app, cached)',
+				search: !exact
+					? 'exact scan (app, cached)'
+					: IVF
+						? `IVFFlat, probes ${ef}`
+						: `HNSW, ef_search ${ef}${ef === FACE_INDEX.efSearch ? ' (app)' : ''}`,
 				probeSet: set.name,
 				efSearch: ef,
 				probes: list.length,
@@ -732,8 +753,11 @@ for (const size of url ? SIZES : []) {
 	await admin.query(`create schema ${schema}`);
 	await admin.query('create extension if not exists vector schema public');
 	const scoped = new URL(url!);
-	scoped.searchParams.set('options', `-c search_path=${schema},public`);
-	const pool = new pg.Pool({ connectionString: scoped.toString(), max: 1 });
+	scoped.searchParams.set(
+		'options',
+		[`-c search_path=${schema},public`, ...PG_SETTINGS.map((v) => `-c ${v.trim()}`)].join(' ')
+	);
+	const pool = new pg.Pool({ connectionString: scoped.toString(), max: 1, idleTimeoutMillis: 0 });
 	// The database's side of the work at a lower priority too: the machine is shared.
 	pool.on('connect', (c) => {
 		void c.query('select pg_backend_pid() as pid').then(({ rows }) => {
@@ -760,7 +784,10 @@ for (const size of url ? SIZES : []) {
 		await sql`set max_parallel_maintenance_workers = 1`.execute(db);
 		const backend = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 		let started = performance.now();
-		await sql.raw(faceIndexSql(PROVINCE)).execute(db);
+		const indexSql = faceIndexSql(PROVINCE);
+		await sql
+			.raw(PG_INDEX ? indexSql.replace('hnsw (face vector_cosine_ops)', PG_INDEX) : indexSql)
+			.execute(db);
 		const buildS = round((performance.now() - started) / 1000);
 		// The building backend's peak resident memory (its share of shared buffers included), where readable.
 		try {
@@ -863,7 +890,9 @@ function report(): void {
 				cpus: cpus().length,
 				loadAverage: loadavg()[0],
 				threshold: FACE_MATCH.strict,
-				index: { ...FACE_INDEX, m: 16, efConstruction: 64 },
+				index: PG_INDEX
+					? { ...FACE_INDEX, compared: PG_INDEX, settings: PG_SETTINGS }
+					: { ...FACE_INDEX, m: 16, efConstruction: 64 },
 				data: `synthetic: ${GROUPS} groups, people at cosine ~0.3 within a group; probes: stand-in good/poor photo, new person`,
 				sharedBuffers,
 				buildPeakMB,
