@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { E2E_SERVER_ENV, REGISTRATION_TOKEN } from '../e2e/support/server-env.ts';
 
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -106,3 +106,19 @@ export function benchFiles() {
 		}
 	};
 }
+
+/** A fresh phone profile (a first visit), as the e2e flows open one, for a bench driving the candidate's pages. */
+export async function benchPhoneContext(browser: Browser): Promise<BrowserContext> {
+	const context = await browser.newContext({
+		viewport: { width: 360, height: 740 },
+		isMobile: true,
+		hasTouch: true,
+		permissions: ['camera', 'microphone']
+	});
+	// tsx keeps function names with a helper the page lacks; the e2e helpers' page functions need it.
+	await context.addInitScript(TSX_NAME_SHIM);
+	return context;
+}
+
+/** What a page needs to run a function tsx compiled (it wraps named functions in `__name`). */
+export const TSX_NAME_SHIM = 'globalThis.__name = (f) => f';

@@ -14,6 +14,7 @@ import { chromium } from '@playwright/test';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
 import { benchFiles, startDevPagesApp } from './app-server.ts';
+import { callBench } from '../e2e/support/bench-page.ts';
 import { CHROMIUM_BASE_ARGS, chromiumPath } from '../e2e/support/chromium.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3390);
@@ -43,12 +44,7 @@ const isolated = await page.evaluate(() =>
 	(window as never as { zvBench: { crossOriginIsolated(): boolean } }).zvBench.crossOriginIsolated()
 );
 
-type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
-const run = <T>(name: string, ...args: unknown[]) =>
-	page.evaluate(
-		([n, a]) => (window as never as { zvBench: Bench }).zvBench[n as string](...(a as unknown[])),
-		[name, args] as const
-	) as Promise<T>;
+const run = <T>(name: string, ...args: unknown[]) => callBench<T>(page, name, ...args);
 
 // Camera-loop frames: 3 s of a real front-camera selfie, in order, as the phone's loop would see them.
 const frameDir = mkdtempSync(join(tmpdir(), 'zv-bench-frames-'));

@@ -19,7 +19,7 @@ import { DEMO_IDS } from '../e2e/support/flow.ts';
 import { cameraFace, cardFile, phoneIdentity } from '../e2e/support/idcard.ts';
 import { confirmRecord, expectStatus } from '../e2e/support/phone.ts';
 import { storedSessions, type StoredSession } from '../e2e/support/phone-store.ts';
-import { root, startBenchApp } from './app-server.ts';
+import { benchPhoneContext, root, startBenchApp } from './app-server.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3253);
 const RUNS = Number(process.env.ZV_BENCH_RUNS ?? 3);
@@ -159,14 +159,7 @@ try {
 	for (const readSeconds of CONDITIONS)
 		for (let i = 0; i < RUNS; i++) {
 			const loadBefore = loadavg()[0];
-			const context = await browser.newContext({
-				viewport: { width: 360, height: 740 },
-				isMobile: true,
-				hasTouch: true,
-				permissions: ['camera', 'microphone']
-			});
-			// tsx keeps function names with a helper the page lacks; the e2e helpers' page functions need it.
-			await context.addInitScript('globalThis.__name = (f) => f');
+			const context = await benchPhoneContext(browser);
 			const phone = await context.newPage();
 			await phone.goto(await app.phoneLink(ID));
 			await expectStatus(phone, 'consent', 60_000);

@@ -16,7 +16,7 @@ import { convertClip } from '../e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium.ts';
 import { confirmableCandidate, startOnPc } from '../e2e/support/flow.ts';
 import { confirmRecord, expectStatus, idCards, liveness, photo, submit } from '../e2e/support/phone.ts';
-import { root, startBenchApp } from './app-server.ts';
+import { benchPhoneContext, root, startBenchApp, TSX_NAME_SHIM } from './app-server.ts';
 import { printTable } from './table.ts';
 
 const port = Number(process.env.ZV_BENCH_PORT ?? 3254);
@@ -105,14 +105,7 @@ try {
 	for (const province of provinces)
 		for (let i = 0; i < RUNS; i++) {
 			const loadBefore = loadavg()[0];
-			const context = await browser.newContext({
-				viewport: { width: 360, height: 740 },
-				isMobile: true,
-				hasTouch: true,
-				permissions: ['camera', 'microphone']
-			});
-			// tsx keeps function names with a helper the page lacks; the e2e helpers' page functions need it.
-			await context.addInitScript('globalThis.__name = (f) => f');
+			const context = await benchPhoneContext(browser);
 			// The page marks each screen it shows, so each model run is counted for the screen it ran on.
 			await context.addInitScript(() => {
 				let shown = '';
@@ -128,7 +121,7 @@ try {
 			const started = performance.now();
 			// The registration site's side, as the e2e flows walk it: SMS sign-in on /pc, then the QR code's link.
 			const pc = await browser.newPage({ baseURL: app.origin });
-			await pc.addInitScript('globalThis.__name = (f) => f');
+			await pc.addInitScript(TSX_NAME_SHIM);
 			const candidate = await confirmableCandidate(api, province as 'fujian' | 'beijing');
 			const link = new URL(await startOnPc(pc, candidate), app.origin).toString();
 			await pc.close();

@@ -53,16 +53,15 @@ interface Source {
 	bonaFide: boolean;
 	attacked: boolean;
 }
-const grid = (c: string, attacked: boolean): Source => ({
+const grid = (c: string): Source => ({
 	clip: `grid_${c}_640x480_25fps.mjpeg`,
 	audio: `grid_${c}.wav`,
 	tuned: TUNED.grid,
 	bonaFide: true,
-	attacked
+	attacked: true
 });
 // The sources only measured as recorded first, the attacked ones (rendered frame by frame, slow) after.
 const ALL_SOURCES: Source[] = [
-	...['brbk7n', 'lbax4n', 'lbbc2a', 'pwij3p', 'swwp2s'].map((c) => grid(c, false)),
 	...['attack_still_photo_jacky_cheung', 'attack_moving_print_obama'].map((c): Source => ({
 		clip: `${c}_640x480_15fps.mjpeg`,
 		actions: ['blink'],
@@ -84,7 +83,8 @@ const ALL_SOURCES: Source[] = [
 		bonaFide: true,
 		attacked: true
 	},
-	grid('bbaf2n', true)
+	// Every take attacked: one presentation per take and attack type, so n = 8 per type, not 3.
+	...['bbaf2n', 'brbk7n', 'lbax4n', 'lbbc2a', 'pwij3p', 'swwp2s'].map(grid)
 ];
 const SOURCES = ALL_SOURCES.filter((s) => s.clip.includes(process.argv[2] ?? ''));
 

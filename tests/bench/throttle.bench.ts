@@ -24,6 +24,7 @@ import type { Challenge } from '../../src/lib/core/liveness/index.ts';
 import { fixture } from '../support/fixtures.ts';
 import { generateCard } from '../support/idcard/generate.ts';
 import { benchFiles, startDevPagesApp } from './app-server.ts';
+import { callBench as call } from '../e2e/support/bench-page.ts';
 import { CHROMIUM_BASE_ARGS, chromiumPath } from '../e2e/support/chromium.ts';
 import { printTable } from './table.ts';
 
@@ -246,13 +247,6 @@ async function benchPage(): Promise<Page> {
 	await page.getByTestId('bench-status').filter({ hasText: 'ready' }).waitFor();
 	return page;
 }
-
-type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
-const call = <T>(page: Page, name: string, ...args: unknown[]) =>
-	page.evaluate(
-		([n, a]) => (window as never as { zvBench: Bench }).zvBench[n as string](...(a as unknown[])),
-		[name, args] as const
-	) as Promise<T>;
 
 async function runAt(mode: RateRun['mode'], rate: number): Promise<RateRun> {
 	const page = await benchPage();

@@ -3,22 +3,15 @@
 // the staged file's verified bytes (a blob URL), not by its path. This machine has two cores, so every other spec
 // runs one thread; here the page reports eight, as such a phone does, through the dev-only benchmark page.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { fixture } from '../support/fixtures.ts';
+import { callBench as call } from './support/bench-page.ts';
 
 interface FaceRun {
 	info: { threads: number };
 	measure: { n: number };
 	embed: { n: number };
 }
-
-type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
-
-const call = <T>(page: Page, name: string, ...args: unknown[]) =>
-	page.evaluate(
-		([n, a]) => (window as never as { zvBench: Bench }).zvBench[n as string](...(a as unknown[])),
-		[name, args] as const
-	) as Promise<T>;
 
 test('with eight cores the face models load on two threads and find and embed the face', async ({ page }) => {
 	const face = readFileSync(fixture('faces', 'obama_2.jpg'));

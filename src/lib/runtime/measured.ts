@@ -20,11 +20,9 @@ export const MODEL_SPAN = 'model ';
  * would otherwise grow for as long as a kiosk's worker lives.
  */
 export async function traced<T>(name: string, work: () => Promise<T>): Promise<T> {
-	const start = performance.now();
 	try {
-		return await work();
+		return await measured(name, work);
 	} finally {
-		performance.measure(name, { start, end: performance.now() });
 		performance.clearMeasures(name);
 	}
 }
