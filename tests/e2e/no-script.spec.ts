@@ -33,3 +33,14 @@ test('staff sign-in without script: a wrong password is answered by the form, no
 	expect(response.status()).not.toBe(403);
 	await expect(page.getByRole('alert')).toBeVisible();
 });
+
+test('the start page: a province chosen without script shows its sign-in (Fujian: the registration site on a PC)', async ({
+	page
+}) => {
+	await page.goto('/');
+	await page.getByRole('button', { name: '福建省' }).click();
+	await expect(page.getByTestId('sign-in-options')).toContainText('请在电脑上登录报名网站');
+	await expect(page.getByRole('button', { name: '福建省' })).toHaveAttribute('aria-pressed', 'true');
+	await page.getByRole('button', { name: '北京市' }).click();
+	await expect(page.getByRole('link', { name: '用手机号和短信验证码登录' })).toBeVisible();
+});
