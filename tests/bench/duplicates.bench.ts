@@ -66,6 +66,16 @@ const PG_INDEX = process.env.ZV_BENCH_PG_INDEX ?? null;
 const PG_SETTINGS = (process.env.ZV_BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean);
 /** With an IVFFlat index compared, the search's `ivfflat.probes` takes each of these values where HNSW's ef_search would. */
 const IVF = PG_INDEX?.startsWith('ivfflat') ?? false;
+
+/** The app's index statement (faceIndexSql), or with ZV_BENCH_PG_INDEX the same statement on another index. */
+function comparedIndexSql(): string {
+	const app = faceIndexSql(PROVINCE);
+	const method = 'hnsw (face vector_cosine_ops)';
+	if (!PG_INDEX) return app;
+	// Fails rather than measure the app's index under another index's name.
+	if (!app.includes(method)) throw new Error(`faceIndexSql no longer says "${method}": ${app}`);
+	return app.replace(method, PG_INDEX);
+}
 const PROVINCE = 'hubei';
 /** Where the JSON goes (a partial run can write beside the full one). */
 const OUT = process.env.ZV_BENCH_OUT ?? 'bench/out/duplicates.json';
@@ -802,10 +812,7 @@ for (const size of url ? SIZES : []) {
 		await sql`set max_parallel_maintenance_workers = 1`.execute(db);
 		const backend = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
 		let started = performance.now();
-		const indexSql = faceIndexSql(PROVINCE);
-		await sql
-			.raw(PG_INDEX ? indexSql.replace('hnsw (face vector_cosine_ops)', PG_INDEX) : indexSql)
-			.execute(db);
+		await sql.raw(comparedIndexSql()).execute(db);
 		const buildS = round((performance.now() - started) / 1000);
 		// The building backend's peak resident memory (its share of shared buffers included), where readable.
 		try {

@@ -17,7 +17,7 @@ import { convertClip } from '../e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium.ts';
 import { DEMO_IDS } from '../e2e/support/flow.ts';
 import { cameraFace, cardFile, phoneIdentity } from '../e2e/support/idcard.ts';
-import { confirmRecord, expectStatus } from '../e2e/support/phone.ts';
+import { confirmRecord, consent, expectStatus } from '../e2e/support/phone.ts';
 import { storedSessions, type StoredSession } from '../e2e/support/phone-store.ts';
 import { benchPhoneContext, root, startBenchApp } from './app-server.ts';
 
@@ -164,9 +164,7 @@ try {
 			await phone.goto(await app.phoneLink(ID));
 			await expectStatus(phone, 'consent', 60_000);
 			await new Promise((r) => setTimeout(r, readSeconds * 1000));
-			await phone.getByLabel('我已阅读并同意《用户协议》和《隐私政策》').check();
-			await phone.getByLabel('单独同意在本机进行人脸识别', { exact: false }).check();
-			await phone.getByRole('button', { name: '同意并开始' }).click();
+			await consent(phone);
 			await confirmRecord(phone);
 			await expectStatus(phone, 'id_capture');
 			const identity = await phoneIdentity(phone);

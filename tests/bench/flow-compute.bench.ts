@@ -15,7 +15,16 @@ import { MODEL_SPAN } from '../../src/lib/runtime/measured.ts';
 import { convertClip } from '../e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium.ts';
 import { confirmableCandidate, startOnPc } from '../e2e/support/flow.ts';
-import { confirmRecord, expectStatus, idCards, liveness, photo, submit } from '../e2e/support/phone.ts';
+import {
+	confirmRecord,
+	consent,
+	expectStatus,
+	idCards,
+	liveness,
+	photo,
+	submit
+} from '../e2e/support/phone.ts';
+import { markScreens, SCREEN_MARK } from '../e2e/support/screen-marks.ts';
 import { benchPhoneContext, root, startBenchApp, TSX_NAME_SHIM } from './app-server.ts';
 import { printTable } from './table.ts';
 
@@ -76,11 +85,11 @@ function modelSpans(events: TraceEvent[]): Span[] {
 	return spans;
 }
 
-/** The screens' marks the bench set in the page (`bench screen <status>`), in trace time. */
+/** The screens' marks in the page (markScreens), in trace time. */
 function screenMarks(events: TraceEvent[]): { screen: string; ts: number }[] {
 	return events
-		.filter((e) => e.cat === 'blink.user_timing' && e.name.startsWith('bench screen '))
-		.map((e) => ({ screen: e.name.slice('bench screen '.length), ts: e.ts }))
+		.filter((e) => e.cat === 'blink.user_timing' && e.name.startsWith(SCREEN_MARK))
+		.map((e) => ({ screen: e.name.slice(SCREEN_MARK.length), ts: e.ts }))
 		.sort((a, b) => a.ts - b.ts);
 }
 
@@ -107,30 +116,20 @@ try {
 			const loadBefore = loadavg()[0];
 			const context = await benchPhoneContext(browser);
 			// The page marks each screen it shows, so each model run is counted for the screen it ran on.
-			await context.addInitScript(() => {
-				let shown = '';
-				new MutationObserver(() => {
-					const status = document.querySelector('[data-testid="screen"]')?.getAttribute('data-status');
-					if (!status || status === shown) return;
-					shown = status;
-					performance.mark(`bench screen ${status}`);
-				}).observe(document, { subtree: true, childList: true, attributes: true });
-			});
-			const phone = await context.newPage();
-			await browser.startTracing(phone, { categories: ['blink.user_timing'] });
-			const started = performance.now();
+			await markScreens(context);
 			// The registration site's side, as the e2e flows walk it: SMS sign-in on /pc, then the QR code's link.
 			const pc = await browser.newPage({ baseURL: app.origin });
 			await pc.addInitScript(TSX_NAME_SHIM);
 			const candidate = await confirmableCandidate(api, province as 'fujian' | 'beijing');
 			const link = new URL(await startOnPc(pc, candidate), app.origin).toString();
 			await pc.close();
+			const phone = await context.newPage();
+			await browser.startTracing(phone, { categories: ['blink.user_timing'] });
+			const started = performance.now();
 			await phone.goto(link);
 			await expectStatus(phone, 'consent', 60_000);
 			await new Promise((r) => setTimeout(r, READ_S * 1000));
-			await phone.getByLabel('我已阅读并同意《用户协议》和《隐私政策》').check();
-			await phone.getByLabel('单独同意在本机进行人脸识别', { exact: false }).check();
-			await phone.getByRole('button', { name: '同意并开始' }).click();
+			await consent(phone);
 			await FLOWS[province](phone);
 			await submit(phone);
 			await expectStatus(phone, 'done', 60_000);

@@ -19,6 +19,7 @@ import {
 	signature,
 	submit
 } from './support/phone.ts';
+import { markScreens } from './support/screen-marks.ts';
 
 /** The flow's screens in order (before the link is open, then the flow's); a file fetched while the phone shows
  * one counts as fetched for that screen. */
@@ -56,18 +57,7 @@ interface Fetched {
 async function followScreen(context: BrowserContext): Promise<() => string> {
 	let shown = 'opening';
 	await context.exposeFunction('zvScreenShown', (status: string) => (shown = status));
-	await context.addInitScript(() => {
-		const report = () => {
-			const status = document.querySelector('[data-testid="screen"]')?.getAttribute('data-status');
-			if (status) (window as unknown as { zvScreenShown(s: string): void }).zvScreenShown(status);
-		};
-		new MutationObserver(report).observe(document, {
-			subtree: true,
-			childList: true,
-			attributes: true,
-			attributeFilter: ['data-status']
-		});
-	});
+	await markScreens(context);
 	return () => shown;
 }
 
