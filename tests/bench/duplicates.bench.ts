@@ -24,15 +24,18 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { faceCode, faceCodeText } from '../../src/lib/core/face/face-code.ts';
 import { cosineSimilarity, FACE_MATCH } from '../../src/lib/core/face/match.ts';
 import { ensureFaceVectors, FACE_INDEX, faceIndexSql } from '../../src/lib/server/db/face-index.ts';
 import type { Database } from '../../src/lib/server/db/schema.ts';
 import {
+	decodeEmbedding,
 	embeddingBytes,
 	findDuplicateFaces,
 	indexSettings,
 	nearestFacesQuery
 } from '../../src/lib/server/services/duplicates.ts';
+import { sweepCandidatesQuery } from '../../src/lib/server/services/duplicate-sweep.ts';
 import { MemoryFaceIndexes } from '../../src/lib/server/services/face-index-memory.ts';
 import { loadHnswlibInNode, type HnswIndex } from '../../src/lib/server/services/face-index-worker.ts';
 import type { HnswlibModule } from 'hnswlib-wasm/dist/hnswlib.js';
@@ -173,6 +176,8 @@ async function load(db: Kysely<Database>, size: number, withFace: boolean): Prom
 				exam_area: `area-${(i + k) % 17}`,
 				province: PROVINCE,
 				vector: embeddingBytes(v),
+				// As record-outcome writes it: the duplicate sweep's prefilter.
+				code: sql`${faceCodeText(faceCode(v))}::bit(512)`,
 				...(withFace ? { face: sql`${`[${Array.from(v).join(',')}]`}::vector` } : {})
 			};
 		});
@@ -213,6 +218,8 @@ interface Row {
 	recallAtThreshold: number | null;
 	exactMatches: number;
 	byKind: Record<string, { probes: number; exactMatches: number; found: number }>;
+	/** The sweep: rows its face-code prefilter left for the exact cosine, per probe. */
+	comparedPerProbe?: number;
 	loadS: number;
 	indexBuildS: number | null;
 	indexMB: number | null;
@@ -364,6 +371,7 @@ async function measure(
 				recallAtThreshold: exact ? round(tally.found / Math.max(1, tally.exactMatches), 4) : 1
 			});
 		}
+		if (exact) out.push(await measureSweep(db, list, truths, { ...base, probeSet: set.name }, cpu));
 		if (exact)
 			out.push({
 				...base,
@@ -382,6 +390,53 @@ async function measure(
 			});
 	}
 	return out;
+}
+
+/**
+ * The exhaustive duplicate sweep's comparison of one row with the province (services/duplicate-sweep.ts): its
+ * face-code prefilter in SQL, then the exact cosine of what is left. Recall against the same exact scan.
+ */
+async function measureSweep(
+	db: Kysely<Database>,
+	list: Probe[],
+	truths: ExactTruth[],
+	base: Pick<Row, 'backend' | 'embeddings' | 'probeSet' | 'loadS' | 'indexBuildS' | 'indexMB' | 'tableMB'>,
+	cpu: () => number | null
+): Promise<Row> {
+	const searchMs: number[] = [];
+	const cpuMs: number[] = [];
+	const tally = recallTally();
+	let compared = 0;
+	for (const [k, probe] of list.entries()) {
+		const started = performance.now();
+		const cpuBefore = cpu();
+		const code = faceCodeText(faceCode(probe.vector));
+		const { rows } = await sweepCandidatesQuery(PROVINCE, -1, code).execute(db);
+		const proposals = rows.map((r) => ({
+			id: r.outcome_id,
+			similarity: cosineSimilarity(probe.vector, decodeEmbedding(r.vector))
+		}));
+		searchMs.push(performance.now() - started);
+		const cpuAfter = cpu();
+		if (cpuBefore !== null && cpuAfter !== null) cpuMs.push(cpuAfter - cpuBefore);
+		compared += rows.length;
+		tally.add(probe.kind, truths[k], proposals);
+	}
+	return {
+		...base,
+		search: 'sweep (face code + exact)',
+		efSearch: null,
+		probes: list.length,
+		exactMatches: tally.exactMatches,
+		byKind: tally.byKind,
+		comparedPerProbe: Math.round(compared / list.length),
+		p50Ms: round(quantile(searchMs, 0.5)),
+		p99Ms: round(quantile(searchMs, 0.99)),
+		cpuP50Ms: cpuMs.length ? round(quantile(cpuMs, 0.5)) : null,
+		cpuP99Ms: cpuMs.length ? round(quantile(cpuMs, 0.99)) : null,
+		recallAt1: round(tally.top1 / Math.max(1, tally.top1Total), 4),
+		recallAtThreshold: round(tally.found / Math.max(1, tally.exactMatches), 4)
+	};
 }
 
 const results: Row[] = [];

@@ -1,9 +1,11 @@
-// Background jobs of a server process: retention every hour, webhook delivery every 10 s when configured, and the
-// confirmations' one-time passwords (every 2 s and right after a confirmation commits).
+// Background jobs of a server process: retention every hour, webhook delivery every 10 s when configured, the
+// exhaustive duplicate sweep every 5 s, and the confirmations' one-time passwords (every 2 s and right after a
+// confirmation commits).
 // Timers are unref'd so they never keep the process alive; each run is safe on several instances at once.
 import { config } from './config.ts';
 import type { Db } from './db/index.ts';
 import { pruneRateLimits } from './services/rate-limit.ts';
+import { DUPLICATE_SWEEP, sweepDuplicates } from './services/duplicate-sweep.ts';
 import { applyRetention } from './services/retention.ts';
 import { deliverWebhooks } from './services/webhook.ts';
 import { startPasswordJobs } from './services/password-jobs.ts';
@@ -14,9 +16,16 @@ let started = false;
 export function startJobs(db: Db): void {
 	if (started) return;
 	started = true;
+	// A run that outlasts its interval (a sweep's backlog) is not started again beside itself.
 	const every = (ms: number, job: () => Promise<unknown>) => {
-		const run = () =>
-			job().catch((error) => console.error('job failed:', error instanceof Error ? error.message : error));
+		let running = false;
+		const run = () => {
+			if (running) return;
+			running = true;
+			job()
+				.catch((error) => console.error('job failed:', error instanceof Error ? error.message : error))
+				.finally(() => (running = false));
+		};
 		setTimeout(run, 5_000).unref();
 		setInterval(run, ms).unref();
 	};
@@ -24,6 +33,7 @@ export function startJobs(db: Db): void {
 		await applyRetention(db);
 		await pruneRateLimits(db);
 	});
+	every(DUPLICATE_SWEEP.intervalMs, () => sweepDuplicates(db));
 	startPasswordJobs(db, smsSender(db));
 	const { webhookUrl: url, webhookSecret: secret } = config;
 	if (url && secret) every(10_000, () => deliverWebhooks(db, { url, secret }));

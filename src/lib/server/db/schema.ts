@@ -108,6 +108,13 @@ export interface FaceEmbeddingsTable {
 	/** The embedding's float32 values, big-endian (embeddingBytes in duplicates.ts). With pgvector, a trigger also
 	 * keeps them as the column `face` (vector(512)) that the per-province HNSW indexes are built on. */
 	vector: Uint8Array;
+	/** The face code (core/face/face-code.ts) as bit(512): the duplicate sweep's prefilter; null on rows recorded
+	 * before it, until the sweep fills it in. */
+	code: string | null;
+	/** When the exhaustive duplicate sweep compared this row with its province (services/duplicate-sweep.ts). */
+	swept_at: Date | null;
+	/** Until when a sweeping instance holds the row. */
+	sweep_lease_until: Date | null;
 	created_at: Generated<Date>;
 }
 

@@ -247,6 +247,11 @@ async function withVectors(
  */
 const PROVINCE_LOCK = '7341002';
 
+/** Takes the province's turn (PROVINCE_LOCK) for the rest of the transaction `tx`, outside a confirmation. */
+export async function takeProvinceTurn(tx: Db, province: string): Promise<void> {
+	await sql`select pg_advisory_xact_lock(${sql.raw(PROVINCE_LOCK)}, hashtext(${province}))`.execute(tx);
+}
+
 /**
  * The review reason a duplicate face gives, on the new outcome and on the earlier one it matched: it names the
  * other outcome, so the review page shows both candidates side by side.
@@ -285,16 +290,32 @@ export async function flagEarlier(
 	newOutcome: { candidateId: number; outcomeId: number },
 	now = new Date()
 ): Promise<void> {
-	if (hits.length === 0) return;
+	await flagDuplicates(
+		tx,
+		hits.map((hit) => ({
+			outcomeId: hit.outcomeId,
+			reasons: [duplicateFaceReason(newOutcome, hit.similarity)]
+		})),
+		now
+	);
+}
+
+/**
+ * Puts outcomes (back) to review with duplicate_face reasons added to the ones they have (a face matched by a
+ * second and a third stand-in names both), and gives each one outcome event with its review pending.
+ */
+export async function flagDuplicates(
+	tx: Db,
+	flags: readonly { outcomeId: number; reasons: ReturnType<typeof duplicateFaceReason>[] }[],
+	now = new Date()
+): Promise<void> {
+	if (flags.length === 0) return;
+	const ids = flags.map((f) => f.outcomeId);
 	// Their rows locked first (a reviewer's decision on one waits), so the dashboard counts each change once.
 	const flagged = await tx
 		.selectFrom('outcomes')
 		.select('session_id')
-		.where(
-			'id',
-			'in',
-			hits.map((hit) => hit.outcomeId)
-		)
+		.where('id', 'in', ids)
 		.orderBy('id')
 		.forUpdate()
 		.execute();
@@ -302,14 +323,14 @@ export async function flagEarlier(
 		tx,
 		flagged.map((f) => f.session_id),
 		async () => {
-			for (const hit of hits) {
+			for (const flag of flags) {
 				await tx
 					.updateTable('outcomes')
 					.set({
 						review_status: 'pending',
-						review_reasons: JSON.stringify([duplicateFaceReason(newOutcome, hit.similarity)])
+						review_reasons: sql<string>`coalesce(review_reasons, '[]'::jsonb) || ${JSON.stringify(flag.reasons)}::jsonb`
 					})
-					.where('id', '=', hit.outcomeId)
+					.where('id', '=', flag.outcomeId)
 					.execute();
 			}
 		}
@@ -321,6 +342,6 @@ export async function flagEarlier(
 			'result', o.result, 'reviewStatus', o.review_status, 'at', ${now.toISOString()}::text,
 			'outcomeId', o.id, 'admissionNumber', o.admission_number)
 		from outcomes o join candidates c on c.id = o.candidate_id
-		where o.id = any(${hits.map((hit) => hit.outcomeId)}::integer[])
+		where o.id = any(${ids}::integer[])
 		order by o.id`.execute(tx);
 }

@@ -11,6 +11,7 @@
 // province and year updates it) stays locked from this statement to the commit only; a photo count over the limit
 // throws after the statement, which rolls back every write here, the counter's increment included.
 import { sql } from 'kysely';
+import { faceCode, faceCodeText } from '../../core/face/face-code.ts';
 import { chinaDay } from '../../core/flow/machine.ts';
 import type { OutcomeResult, ReviewStatus } from '../../core/outcome.ts';
 import { auditRows, type AuditEntry } from '../audit.ts';
@@ -178,6 +179,7 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 	const photo = file('photo');
 	const signature = file('signature');
 	const embedding = r.embedding ? embeddingBytes(r.embedding) : null;
+	const code = r.embedding ? faceCodeText(faceCode(r.embedding)) : null;
 	// The registration system's event, completed with the outcome's id and admission number by the statement
 	// (jsonb keeps no key order, so this is the object OutcomeEventFields describes).
 	const event: Omit<OutcomeEventFields, 'outcomeId' | 'admissionNumber'> = {
@@ -226,7 +228,7 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 		.with('fe', (db) =>
 			db
 				.insertInto('face_embeddings')
-				.columns(['outcome_id', 'candidate_id', 'exam_area', 'province', 'vector'])
+				.columns(['outcome_id', 'candidate_id', 'exam_area', 'province', 'vector', 'code'])
 				.expression((eb) =>
 					eb
 						.selectFrom('o')
@@ -235,7 +237,8 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 							sql<number>`${candidate.id}::integer`.as('candidate_id'),
 							sql<string>`${candidate.examArea}::text`.as('exam_area'),
 							sql<string>`${candidate.province}::text`.as('province'),
-							sql<Uint8Array>`${embedding}::bytea`.as('vector')
+							sql<Uint8Array>`${embedding}::bytea`.as('vector'),
+							sql<string>`${code}::bit(512)`.as('code')
 						])
 						.where(sql<boolean>`${embedding !== null}::boolean`)
 				)

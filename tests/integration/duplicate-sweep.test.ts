@@ -1,0 +1,167 @@
+// The exhaustive duplicate sweep with the real face engine: a stand-in whose match the confirmation's approximate
+// search did not propose is still found, both outcomes go to review once with an event each, a pair the search
+// found is not flagged twice, and another province's face is left alone.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
+import { faceCode, faceCodeText } from '../../src/lib/core/face/face-code.ts';
+import { nodeRuntime } from '../../src/lib/runtime/node.ts';
+import type { Db } from '../../src/lib/server/db/index.ts';
+import { decodeEmbedding, isDuplicateFaceReason } from '../../src/lib/server/services/duplicates.ts';
+import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
+import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
+
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+const sha256 = (x: Uint8Array) => createHash('sha256').update(x).digest('hex');
+let deps: SubmitDeps;
+const opened: TestDatabase[] = [];
+
+beforeAll(() => {
+	deps = { face: createFaceEngine(nodeRuntime), allowedModels: new Map() };
+});
+afterAll(async () => {
+	for (const handle of opened) await handle.close();
+});
+
+/** A database of its own per test: the fixture face is the one every other test confirms. */
+async function freshDb(): Promise<Db> {
+	const handle = await testDatabase();
+	opened.push(handle);
+	return handle.db;
+}
+
+async function confirm(db: Db, examArea: string, province = 'hubei') {
+	const c = await registerCandidate(db, {
+		examArea,
+		...(province === 'beijing' ? { province, address: '北京市海淀区测试路1号' } : {})
+	});
+	const s = await openSession(db, c.idNumber);
+	const bundle = await s.sign(
+		s.payload([step('photo', true)], { ...testAttachments(province), photoSha256: sha256(photo) })
+	);
+	const result = await submitBundle(db, s.opened.sessionId, { bundle, photo }, new Date(), deps);
+	const outcome = await db
+		.selectFrom('outcomes')
+		.select(['id', 'candidate_id'])
+		.where('session_id', '=', s.opened.sessionId)
+		.executeTakeFirstOrThrow();
+	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id };
+}
+
+/** Each outcome's status and the outcome ids its duplicate_face reasons name. */
+async function reviewState(db: Db, ids: number[]) {
+	const rows = await db
+		.selectFrom('outcomes')
+		.select(['id', 'review_status', 'review_reasons'])
+		.where('id', 'in', ids)
+		.execute();
+	return new Map(
+		rows.map((r) => [
+			r.id,
+			{
+				status: r.review_status,
+				names: (r.review_reasons as unknown[]).filter(isDuplicateFaceReason).map((x) => x.otherOutcomeId)
+			}
+		])
+	);
+}
+
+const eventsOf = async (db: Db, ids: number[]) =>
+	(await db.selectFrom('outcome_events').select('outcome_id').where('outcome_id', 'in', ids).execute())
+		.length;
+
+/** Takes a row out of the province while `during` runs, as an approximate search that does not propose it. */
+async function hidden<T>(db: Db, outcomeId: number, during: () => Promise<T>, keepCode = true): Promise<T> {
+	const row = await db
+		.deleteFrom('face_embeddings')
+		.where('outcome_id', '=', outcomeId)
+		.returning([
+			'outcome_id',
+			'candidate_id',
+			'exam_area',
+			'province',
+			'vector',
+			'code',
+			'swept_at',
+			'created_at'
+		])
+		.executeTakeFirstOrThrow();
+	const result = await during();
+	await db
+		.insertInto('face_embeddings')
+		.values({ ...row, code: keepCode ? row.code : null })
+		.execute();
+	return result;
+}
+
+describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, real face engine)`, () => {
+	it('finds the stand-in the search missed: both to review once, an event each; another province is left alone', async () => {
+		const db = await freshDb();
+		const a = await confirm(db, '十堰市');
+		expect(a.result.outcome).toBe('confirmed');
+		const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
+		expect(b.result.outcome).toBe('confirmed');
+		const c = await confirm(db, '北京市海淀区', 'beijing');
+		const events = await eventsOf(db, [a.outcomeId, b.outcomeId]);
+		const eventsOfC = await eventsOf(db, [c.outcomeId]);
+
+		// Two instances at once: the pair is flagged by one of them.
+		const [one, two] = await Promise.all([sweepDuplicates(db), sweepDuplicates(db)]);
+		expect(one.flagged + two.flagged).toBe(1);
+		expect(one.swept + two.swept).toBe(3);
+
+		const state = await reviewState(db, [a.outcomeId, b.outcomeId, c.outcomeId]);
+		expect(state.get(a.outcomeId)).toEqual({ status: 'pending', names: [b.outcomeId] });
+		expect(state.get(b.outcomeId)).toEqual({ status: 'pending', names: [a.outcomeId] });
+		expect(state.get(c.outcomeId)?.names).toEqual([]);
+		expect(await eventsOf(db, [a.outcomeId, b.outcomeId])).toBe(events + 2);
+		expect(await eventsOf(db, [c.outcomeId])).toBe(eventsOfC);
+
+		expect(await sweepDuplicates(db)).toEqual({ swept: 0, flagged: 0 });
+	});
+
+	it('leaves a pair the confirmation found as it is', async () => {
+		const db = await freshDb();
+		const a = await confirm(db, '十堰市');
+		const b = await confirm(db, '恩施土家族苗族自治州');
+		expect(b.result.outcome).toBe('review');
+		const before = await reviewState(db, [a.outcomeId, b.outcomeId]);
+		const events = await eventsOf(db, [a.outcomeId, b.outcomeId]);
+		expect(await sweepDuplicates(db)).toEqual({ swept: 2, flagged: 0 });
+		expect(await reviewState(db, [a.outcomeId, b.outcomeId])).toEqual(before);
+		expect(await eventsOf(db, [a.outcomeId, b.outcomeId])).toBe(events);
+	});
+
+	it('compares a row recorded before the sweep existed (no code, marked swept) and fills in its code', async () => {
+		const db = await freshDb();
+		const a = await confirm(db, '十堰市');
+		await sql`update face_embeddings set swept_at = created_at`.execute(db);
+		const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'), false);
+		expect(b.result.outcome).toBe('confirmed');
+		expect(await sweepDuplicates(db)).toEqual({ swept: 1, flagged: 1 });
+		const state = await reviewState(db, [a.outcomeId, b.outcomeId]);
+		expect(state.get(a.outcomeId)?.names).toEqual([b.outcomeId]);
+		const row = await db
+			.selectFrom('face_embeddings')
+			.select(['vector', 'code'])
+			.where('outcome_id', '=', a.outcomeId)
+			.executeTakeFirstOrThrow();
+		expect(row.code).toBe(faceCodeText(faceCode(decodeEmbedding(row.vector))));
+	});
+
+	it('an earlier outcome matched by a second and a third stand-in names both (reasons are added, not replaced)', async () => {
+		const db = await freshDb();
+		const a = await confirm(db, '十堰市');
+		const b = await confirm(db, '恩施土家族苗族自治州');
+		const c = await confirm(db, '襄阳市');
+		expect([b.result.outcome, c.result.outcome]).toEqual(['review', 'review']);
+		const state = await reviewState(db, [a.outcomeId, c.outcomeId]);
+		expect(state.get(a.outcomeId)).toEqual({ status: 'pending', names: [b.outcomeId, c.outcomeId] });
+		expect(state.get(c.outcomeId)?.names.sort()).toEqual([a.outcomeId, b.outcomeId].sort());
+	});
+});
