@@ -7,18 +7,12 @@ import {
 	faceCodeText
 } from '../../../src/lib/core/face/face-code.ts';
 import { FACE_MATCH } from '../../../src/lib/core/face/match.ts';
+import { seededRng } from '../../../src/lib/core/liveness/challenge.ts';
 
 const DIM = FACE_CODE.bits;
 
 function random(seed: number) {
-	let a = seed >>> 0;
-	const uniform = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const uniform = seededRng(seed);
 	const gaussian = () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
 	return { uniform, gaussian };
 }

@@ -6,21 +6,16 @@
 // computed, not tuned), while most strangers fall outside it: an exact cosine is then needed for few rows only.
 // The approximate indexes (HNSW, hnswlib) lose matches depending on how a province's embeddings spread; this does not.
 
+import { seededRng } from '../liveness/challenge.ts';
+
 /** The code's size and its rotation's seed: changing either changes every stored code (migrate them first). */
 export const FACE_CODE = { bits: 512, seed: 0x2d5a_f00d, rounds: 3, sigmas: 6 } as const;
 
 const WORDS = FACE_CODE.bits / 32;
 
-/** The rotation's sign flips, drawn once from the seed (mulberry32). */
+/** The rotation's sign flips, drawn once from the seed. */
 const signs: Float32Array[] = (() => {
-	let a = FACE_CODE.seed >>> 0;
-	const uniform = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const uniform = seededRng(FACE_CODE.seed);
 	return Array.from({ length: FACE_CODE.rounds }, () =>
 		Float32Array.from({ length: FACE_CODE.bits }, () => (uniform() < 0.5 ? -1 : 1))
 	);
