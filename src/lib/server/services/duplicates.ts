@@ -232,10 +232,11 @@ async function withVectors(
 	for (const row of rows) {
 		const vector = fetched.get(row.outcome_id) ?? cache.get(row.outcome_id);
 		// Deleted between the two reads (retention): nothing to compare.
-		if (!vector) continue;
-		remember(row.outcome_id, vector);
-		stored.push({ outcomeId: row.outcome_id, candidateId: row.candidate_id, vector });
+		if (vector) stored.push({ outcomeId: row.outcome_id, candidateId: row.candidate_id, vector });
 	}
+	// Only now: remembered while reading, the fetched rows pushed cached ones not yet read out of a cache smaller
+	// than the province, and those rows were then skipped as if deleted (a stand-in missed).
+	for (const row of stored) remember(row.outcomeId, row.vector);
 	return stored;
 }
 
