@@ -7,9 +7,9 @@
 // registration system, as the confirmation would have; a pair already flagged either way is left alone.
 //
 // Any instance sweeps: it takes unswept rows with a lease (`for update skip locked`), compares them outside any
-// transaction and records what it found in one transaction per row, in the province's turn (the lock the
-// confirmations take), only while its lease holds. A row recorded while another is being swept is compared with it
-// when its own turn comes, so no pair falls between two sweeps.
+// transaction, marks the rows without a match in one statement and records each match in a transaction of its
+// own, in the province's turn (the lock the confirmations take); both only while its lease holds. A row recorded
+// while another is being swept is compared with it when its own turn comes, so no pair falls between two sweeps.
 import { sql, type Expression } from 'kysely';
 import { codeCutoff, faceCode, faceCodeText } from '../../core/face/face-code.ts';
 import { cosineSimilarity, FACE_MATCH } from '../../core/face/match.ts';
