@@ -52,21 +52,22 @@ export function warpPerspective(
 		{ x: width, y: height },
 		{ x: 0, y: height }
 	];
-	const h = homographyFromPoints(outCorners, corners);
+	const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = homographyFromPoints(outCorners, corners);
 	const out = createImage(width, height);
+	// Locals, not property reads: this loop runs ~460k times per card.
+	const od = out.data;
 	const { width: w, height: ht, data } = img;
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
-			// Inlined applyHomography: this loop runs ~460k times per card.
 			const px = x + 0.5;
 			const py = y + 0.5;
-			const q = h[6] * px + h[7] * py + h[8];
-			const sx = (h[0] * px + h[1] * py + h[2]) / q - 0.5;
-			const sy = (h[3] * px + h[4] * py + h[5]) / q - 0.5;
+			const q = h6 * px + h7 * py + h8;
+			const sx = (h0 * px + h1 * py + h2) / q - 0.5;
+			const sy = (h3 * px + h4 * py + h5) / q - 0.5;
 			const o = (y * width + x) * 4;
-			out.data[o + 3] = 255;
+			od[o + 3] = 255;
 			if (sx < -1 || sy < -1 || sx > w || sy > ht) {
-				out.data[o] = out.data[o + 1] = out.data[o + 2] = 255;
+				od[o] = od[o + 1] = od[o + 2] = 255;
 				continue;
 			}
 			const x0 = Math.max(0, Math.min(w - 1, Math.floor(sx)));
@@ -75,10 +76,14 @@ export function warpPerspective(
 			const y1 = Math.min(ht - 1, y0 + 1);
 			const fx = Math.max(0, Math.min(1, sx - x0));
 			const fy = Math.max(0, Math.min(1, sy - y0));
-			for (let c = 0; c < 3; c++) {
-				const top = data[(y0 * w + x0) * 4 + c] * (1 - fx) + data[(y0 * w + x1) * 4 + c] * fx;
-				const bottom = data[(y1 * w + x0) * 4 + c] * (1 - fx) + data[(y1 * w + x1) * 4 + c] * fx;
-				out.data[o + c] = top * (1 - fy) + bottom * fy;
+			const a = (y0 * w + x0) * 4;
+			const b = (y0 * w + x1) * 4;
+			const c = (y1 * w + x0) * 4;
+			const d = (y1 * w + x1) * 4;
+			for (let k = 0; k < 3; k++) {
+				const top = data[a + k] * (1 - fx) + data[b + k] * fx;
+				const bottom = data[c + k] * (1 - fx) + data[d + k] * fx;
+				od[o + k] = top * (1 - fy) + bottom * fy;
 			}
 		}
 	}

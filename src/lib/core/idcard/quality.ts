@@ -54,24 +54,42 @@ export const HIDDEN_CHARACTER = 0.5;
  */
 export const LOCAL_GLARE_MAX_OVEREXPOSURE = 0.05;
 
+/**
+ * Minimum over each window of `count` values from `src` (start `from`, step `step`), the window reaching `r` either
+ * side and clipped at the ends, written to `dst` with the same layout. A queue of indices whose values increase
+ * keeps each step O(1), where rescanning the window cost 2r+1 reads per pixel.
+ */
+function slidingMin(
+	src: Float32Array,
+	dst: Float32Array,
+	from: number,
+	step: number,
+	count: number,
+	r: number,
+	queue: Int32Array
+): void {
+	let head = 0;
+	let tail = 0;
+	for (let k = 0; k < count + r; k++) {
+		if (k < count) {
+			const v = src[from + k * step];
+			while (tail > head && src[from + queue[tail - 1] * step] >= v) tail--;
+			queue[tail++] = k;
+		}
+		const centre = k - r;
+		if (centre < 0) continue;
+		while (queue[head] < centre - r) head++;
+		dst[from + centre * step] = src[from + queue[head] * step];
+	}
+}
+
 /** Running minimum over a (2r+1) window along rows, then columns (a square min filter). */
 function minFilter(g: Float32Array, w: number, h: number, r: number): Float32Array {
 	const tmp = new Float32Array(w * h);
 	const out = new Float32Array(w * h);
-	for (let y = 0; y < h; y++) {
-		for (let x = 0; x < w; x++) {
-			let m = 255;
-			for (let k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) m = Math.min(m, g[y * w + k]);
-			tmp[y * w + x] = m;
-		}
-	}
-	for (let x = 0; x < w; x++) {
-		for (let y = 0; y < h; y++) {
-			let m = 255;
-			for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) m = Math.min(m, tmp[k * w + x]);
-			out[y * w + x] = m;
-		}
-	}
+	const queue = new Int32Array(Math.max(w, h));
+	for (let y = 0; y < h; y++) slidingMin(g, tmp, y * w, 1, w, r, queue);
+	for (let x = 0; x < w; x++) slidingMin(tmp, out, x, w, h, r, queue);
 	return out;
 }
 
@@ -98,7 +116,9 @@ export function cardLuma(card: RgbaImage): CardLuma {
 	for (let y = 0; y < hh; y++)
 		for (let x = 0; x < hw; x++) {
 			const i = 2 * y * w + 2 * x;
-			half[y * hw + x] = Math.min(g[i], g[i + 1], g[i + w], g[i + w + 1]);
+			const top = g[i] < g[i + 1] ? g[i] : g[i + 1];
+			const bottom = g[i + w] < g[i + w + 1] ? g[i + w] : g[i + w + 1];
+			half[y * hw + x] = top < bottom ? top : bottom;
 		}
 	const nearestInk = minFilter(half, hw, hh, INK_RADIUS >> 1);
 	const hidden = new Uint8Array(hw * hh);

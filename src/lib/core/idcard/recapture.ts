@@ -54,57 +54,66 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 		luma[i] = 0.299 * r + 0.587 * g + 0.114 * b;
 		rb[i] = r - b;
 		gm[i] = g - (r + b) / 2;
-		chroma[i] = Math.max(r, g, b) - Math.min(r, g, b);
+		// Written out: Math.max and Math.min of three arguments took a third of this loop's time.
+		const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
+		const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
+		chroma[i] = hi - lo;
 	}
 	// Colour from a 3x3 mean (noise and JPEG chroma ringing average out), inside a 4 % margin.
 	const m = Math.round(0.04 * Math.min(w, h));
-	const colourSamples: number[] = [];
+	const colourSamples = new Float32Array(Math.ceil((h - 2 * m) / 2) * Math.ceil((w - 2 * m) / 2));
+	let sampled = 0;
 	for (let y = m; y < h - m; y += 2)
 		for (let x = m; x < w - m; x += 2) {
 			let s = 0;
 			for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += chroma[(y + dy) * w + x + dx];
-			colourSamples.push(s / 9);
+			colourSamples[sampled++] = s / 9;
 		}
-	const colour = percentile(Float32Array.from(colourSamples), 0.99);
+	const colour = percentile(colourSamples.subarray(0, sampled), 0.99);
 	// Fine texture on blank paper: nothing darker than 65 % of the paper within 4 px (luma averaged over 3x3, so a
 	// screen's sub-pixel stripes do not read as print). A genuine card's fine colour lies at the edges of its print
 	// (JPEG halves colour resolution, a coloured light tints those edges); a screen's or a print's covers the paper.
-	const dark =
-		0.65 *
-		percentile(
-			luma.filter((_, i) => i % 7 === 0),
-			0.9
-		);
-	const mean3 = (i: number) =>
-		(luma[i - w - 1] +
-			luma[i - w] +
-			luma[i - w + 1] +
-			luma[i - 1] +
-			luma[i] +
-			luma[i + 1] +
-			luma[i + w - 1] +
-			luma[i + w] +
-			luma[i + w + 1]) /
-		9;
+	const everySeventh = new Float32Array(Math.ceil(n / 7));
+	for (let i = 0, j = 0; i < n; i += 7, j++) everySeventh[j] = luma[i];
+	const dark = 0.65 * percentile(everySeventh, 0.9);
+	// Each pixel's 3x3 luma mean is compared with `dark` once here, not once per paper sample that has it within
+	// 4 px (25 times over), which made this check a tenth of a card's read.
+	const darkNear = new Uint8Array(n);
+	for (let y = 1; y < h - 1; y++)
+		for (let x = 1; x < w - 1; x++) {
+			const i = y * w + x;
+			const mean3 =
+				(luma[i - w - 1] +
+					luma[i - w] +
+					luma[i - w + 1] +
+					luma[i - 1] +
+					luma[i] +
+					luma[i + 1] +
+					luma[i + w - 1] +
+					luma[i + w] +
+					luma[i + w + 1]) /
+				9;
+			darkNear[i] = mean3 < dark ? 1 : 0;
+		}
 	let fineC = 0;
-	const paper: number[] = [];
+	const paper = new Float32Array(Math.ceil(((h - 2 * m) * (w - 2 * m)) / 3) + h);
+	let papers = 0;
 	for (let y = m; y < h - m; y++)
-		for (let x = m; x < w - m; x++) {
-			if ((x + y) % 3 !== 0) continue;
+		for (let x = m + ((3 - ((m + y) % 3)) % 3); x < w - m; x += 3) {
 			const i = y * w + x;
 			let near = false;
 			for (let dy = -4; dy <= 4 && !near; dy += 2)
-				for (let dx = -4; dx <= 4; dx += 2) if (mean3(i + dy * w + dx) < dark) near = true;
+				for (let dx = -4; dx <= 4; dx += 2) if (darkNear[i + dy * w + dx]) near = true;
 			if (near) continue;
-			paper.push(Math.abs(4 * luma[i] - luma[i - 1] - luma[i + 1] - luma[i - w] - luma[i + w]));
+			paper[papers++] = Math.abs(4 * luma[i] - luma[i - 1] - luma[i + 1] - luma[i - w] - luma[i + w]);
 			fineC +=
 				Math.abs(4 * rb[i] - rb[i - 1] - rb[i + 1] - rb[i - w] - rb[i + w]) +
 				Math.abs(4 * gm[i] - gm[i - 1] - gm[i + 1] - gm[i - w] - gm[i + w]);
 		}
 	return {
 		colour,
-		fineColour: paper.length ? fineC / paper.length : 255,
-		paperTexture: paper.length ? percentile(Float32Array.from(paper), 0.5) : 255
+		fineColour: papers ? fineC / papers : 255,
+		paperTexture: papers ? percentile(paper.subarray(0, papers), 0.5) : 255
 	};
 }
 
@@ -118,10 +127,10 @@ export function checkRecapture(card: RgbaImage): RecaptureCheck {
 	return { kind, measures };
 }
 
-/** The warning shown to the candidate and recorded for the reviewer (never a refusal). */
 /** Whether a reason code is one of the recapture warnings below. */
 export const isRecaptureCode = (code: string) => code.startsWith('capture.recapture.');
 
+/** The warning shown to the candidate and recorded for the reviewer (never a refusal). */
 export const RECAPTURE_REASONS: Record<RecaptureKind, Reason> = {
 	screen: reason(
 		'capture.recapture.screen',
