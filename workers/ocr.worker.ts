@@ -41,7 +41,13 @@ const api = {
 		options: { numThreads?: number } = {}
 	): Promise<{ runtime: string; crossOriginIsolated: boolean; threads: number }> {
 		// numThreads: the app passes the core rule (client/workers.ts); unset, web-ort.ts decides (2 when isolated).
-		const rt = (runtime ??= createWebRuntime({ onProgress, numThreads: options.numThreads }));
+		// The reader's threads sleep between operators: on a 2-core phone both cores are its, and a spinning thread
+		// would keep one from the page (and from the other thread, when something else runs) for nothing.
+		const rt = (runtime ??= createWebRuntime({
+			onProgress,
+			numThreads: options.numThreads,
+			spinning: false
+		}));
 		// The dictionary and region table are data, not models: from our origin, checked against the manifest.
 		reader ??= measured('ocr.data', () =>
 			Promise.all([rt.fetchVerified('ocr.keys'), rt.fetchVerified('idcard.regions')])

@@ -302,6 +302,54 @@ function cpuClock(pid: number | null): () => number | null {
 	};
 }
 
+/**
+ * Runs `search` on each probe, timed (wall and CPU), and tallies its proposals against the exact scan's truths
+ * (none: recall is not measured); the figures every row of the table shares.
+ */
+async function timedSearches(
+	list: readonly Probe[],
+	truths: readonly (ExactTruth | undefined)[],
+	cpu: () => number | null,
+	search: (probe: Probe) => Promise<{ id: number; similarity: number }[]>
+): Promise<
+	Pick<
+		Row,
+		| 'probes'
+		| 'exactMatches'
+		| 'byKind'
+		| 'p50Ms'
+		| 'p99Ms'
+		| 'cpuP50Ms'
+		| 'cpuP99Ms'
+		| 'recallAt1'
+		| 'recallAtThreshold'
+	>
+> {
+	const searchMs: number[] = [];
+	const cpuMs: number[] = [];
+	const tally = recallTally();
+	for (const [k, probe] of list.entries()) {
+		const started = performance.now();
+		const cpuBefore = cpu();
+		const proposals = await search(probe);
+		searchMs.push(performance.now() - started);
+		const cpuAfter = cpu();
+		if (cpuBefore !== null && cpuAfter !== null) cpuMs.push(cpuAfter - cpuBefore);
+		tally.add(probe.kind, truths[k], proposals);
+	}
+	return {
+		probes: list.length,
+		exactMatches: tally.exactMatches,
+		byKind: tally.byKind,
+		p50Ms: round(quantile(searchMs, 0.5)),
+		p99Ms: round(quantile(searchMs, 0.99)),
+		cpuP50Ms: cpuMs.length ? round(quantile(cpuMs, 0.5)) : null,
+		cpuP99Ms: cpuMs.length ? round(quantile(cpuMs, 0.99)) : null,
+		recallAt1: round(tally.top1 / Math.max(1, tally.top1Total), 4),
+		recallAtThreshold: round(tally.found / Math.max(1, tally.exactMatches), 4)
+	};
+}
+
 async function measure(
 	backend: string,
 	db: Kysely<Database>,
@@ -331,26 +379,16 @@ async function measure(
 			exactMs.push(performance.now() - started);
 		}
 		for (const ef of exact ? EF_VALUES : [null]) {
-			const searchMs: number[] = [];
-			const cpuMs: number[] = [];
-			const tally = recallTally();
 			// The one connection keeps it (the pool never closes it while idle).
 			if (IVF && ef !== null)
 				await sql`select set_config('ivfflat.probes', ${String(ef)}, false)`.execute(db);
-			for (const [k, probe] of list.entries()) {
-				const started = performance.now();
-				const cpuBefore = cpu();
-				// Threshold -1: every proposal back with its exact similarity, so the nearest and the matches can be compared.
-				const proposals = await findDuplicateFaces(db, PROVINCE, -1, probe.vector, -1, ef ?? undefined);
-				searchMs.push(performance.now() - started);
-				const cpuAfter = cpu();
-				if (cpuBefore !== null && cpuAfter !== null) cpuMs.push(cpuAfter - cpuBefore);
-				tally.add(
-					probe.kind,
-					truths[k],
-					proposals.map((h) => ({ id: h.outcomeId, similarity: h.similarity }))
-				);
-			}
+			// Threshold -1: every proposal back with its exact similarity, so the nearest and the matches can be compared.
+			const timed = await timedSearches(list, truths, cpu, async (probe) =>
+				(await findDuplicateFaces(db, PROVINCE, -1, probe.vector, -1, ef ?? undefined)).map((h) => ({
+					id: h.outcomeId,
+					similarity: h.similarity
+				}))
+			);
 			out.push({
 				...base,
 				search: !exact
@@ -360,15 +398,8 @@ async function measure(
 						: `HNSW, ef_search ${ef}${ef === FACE_INDEX.efSearch ? ' (app)' : ''}`,
 				probeSet: set.name,
 				efSearch: ef,
-				probes: list.length,
-				exactMatches: tally.exactMatches,
-				byKind: tally.byKind,
-				p50Ms: round(quantile(searchMs, 0.5)),
-				p99Ms: round(quantile(searchMs, 0.99)),
-				cpuP50Ms: cpuMs.length ? round(quantile(cpuMs, 0.5)) : null,
-				cpuP99Ms: cpuMs.length ? round(quantile(cpuMs, 0.99)) : null,
-				recallAt1: exact ? round(tally.top1 / Math.max(1, tally.top1Total), 4) : 1,
-				recallAtThreshold: exact ? round(tally.found / Math.max(1, tally.exactMatches), 4) : 1
+				...timed,
+				...(!exact && { recallAt1: 1, recallAtThreshold: 1 })
 			});
 		}
 		if (exact) out.push(await measureSweep(db, list, truths, { ...base, probeSet: set.name }, cpu));
@@ -403,39 +434,22 @@ async function measureSweep(
 	base: Pick<Row, 'backend' | 'embeddings' | 'probeSet' | 'loadS' | 'indexBuildS' | 'indexMB' | 'tableMB'>,
 	cpu: () => number | null
 ): Promise<Row> {
-	const searchMs: number[] = [];
-	const cpuMs: number[] = [];
-	const tally = recallTally();
 	let compared = 0;
-	for (const [k, probe] of list.entries()) {
-		const started = performance.now();
-		const cpuBefore = cpu();
+	const timed = await timedSearches(list, truths, cpu, async (probe) => {
 		const code = faceCodeText(faceCode(probe.vector));
 		const { rows } = await sweepCandidatesQuery(PROVINCE, -1, code).execute(db);
-		const proposals = rows.map((r) => ({
+		compared += rows.length;
+		return rows.map((r) => ({
 			id: r.outcome_id,
 			similarity: cosineSimilarity(probe.vector, decodeEmbedding(r.vector))
 		}));
-		searchMs.push(performance.now() - started);
-		const cpuAfter = cpu();
-		if (cpuBefore !== null && cpuAfter !== null) cpuMs.push(cpuAfter - cpuBefore);
-		compared += rows.length;
-		tally.add(probe.kind, truths[k], proposals);
-	}
+	});
 	return {
 		...base,
 		search: 'sweep (face code + exact)',
 		efSearch: null,
-		probes: list.length,
-		exactMatches: tally.exactMatches,
-		byKind: tally.byKind,
-		comparedPerProbe: Math.round(compared / list.length),
-		p50Ms: round(quantile(searchMs, 0.5)),
-		p99Ms: round(quantile(searchMs, 0.99)),
-		cpuP50Ms: cpuMs.length ? round(quantile(cpuMs, 0.5)) : null,
-		cpuP99Ms: cpuMs.length ? round(quantile(cpuMs, 0.99)) : null,
-		recallAt1: round(tally.top1 / Math.max(1, tally.top1Total), 4),
-		recallAtThreshold: round(tally.found / Math.max(1, tally.exactMatches), 4)
+		...timed,
+		comparedPerProbe: Math.round(compared / list.length)
 	};
 }
 

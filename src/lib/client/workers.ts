@@ -37,7 +37,7 @@ const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
 	start: startFaceWorker,
 	load: (api, onProgress) =>
 		api.init(onProgress, {
-			numThreads: threads(),
+			numThreads: threads({ cameraLoop: true }),
 			engine: { ...CAMERA_LOOP },
 			provider: { light: lightMode(), override: inferenceOverride() }
 		})
@@ -57,9 +57,13 @@ export function faceWorker(
 	return { api: face.abortable(signal), info: face.ready(onProgress) };
 }
 
-/** The core's rule (inferenceThreads), with what this page knows of the device and the compatibility check. */
-export function threads(): number {
+/**
+ * The core's rule (inferenceThreads), with what this page knows of the device and the compatibility check, for a
+ * worker that does (the face worker) or does not run beside the camera loop.
+ */
+export function threads(worker: { cameraLoop: boolean }): number {
 	return inferenceThreads({
+		...worker,
 		isolated: crossOriginIsolated,
 		cores: navigator.hardwareConcurrency,
 		light: lightMode()
@@ -94,8 +98,8 @@ export function segmentingPhotoWorker(
 
 const ocr = createWorkerBridge<OcrWorkerApi, { runtime: string }>({
 	start: startOcrWorker,
-	// The core's thread rule, as for the face worker: one on a 2-core phone, where the camera page needs the other.
-	load: (api, onProgress) => api.init(onProgress, { numThreads: threads() })
+	// The core's thread rule: no camera loop runs beside the card reader.
+	load: (api, onProgress) => api.init(onProgress, { numThreads: threads({ cameraLoop: false }) })
 });
 
 /** ID card OCR (two models, ~15 MB): loaded once with byte progress, terminated when the ID step ends. */

@@ -21,6 +21,11 @@ export interface WebRuntimeOptions extends StagedFetchOptions {
 	wasmPrefix?: string;
 	/** Model ids to run on WebGPU (chosen by the core's inferenceProvider rule); empty or absent: all on WASM. */
 	gpuModels?: readonly string[];
+	/**
+	 * Whether the WASM threads spin while they wait for work (onnxruntime's default) instead of sleeping. Spinning
+	 * saves a wake-up per operator, and costs the page the core when the threads outnumber the free ones.
+	 */
+	spinning?: boolean;
 }
 
 export const ORT_VERSION = '1.30.0';
@@ -62,7 +67,8 @@ export function createWebRuntime(options: WebRuntimeOptions = {}): WebRuntime {
 		await initWasm();
 		const session = await ort.InferenceSession.create(bytes, {
 			executionProviders: ['wasm'],
-			graphOptimizationLevel: 'all'
+			graphOptimizationLevel: 'all',
+			...(options.spinning === false && { extra: { session: { intra_op: { allow_spinning: '0' } } } })
 		});
 		providers[modelId] = 'wasm';
 		return session as unknown as ModelSession;

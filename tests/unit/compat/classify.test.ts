@@ -177,11 +177,18 @@ describe('decideCompat', () => {
 });
 
 describe('inferenceThreads', () => {
-	it('two only when isolated with cores to spare and not in the light mode', () => {
-		expect(inferenceThreads({ isolated: true, cores: 8, light: false })).toBe(2);
-		expect(inferenceThreads({ isolated: true, cores: 8, light: true })).toBe(1);
-		expect(inferenceThreads({ isolated: false, cores: 8, light: false })).toBe(1);
-		expect(inferenceThreads({ isolated: true, cores: 2, light: false })).toBe(1);
+	const device = { isolated: true, cores: 8, light: false, cameraLoop: true };
+	it('two only when isolated and not in the light mode', () => {
+		expect(inferenceThreads(device)).toBe(2);
+		expect(inferenceThreads({ ...device, light: true })).toBe(1);
+		expect(inferenceThreads({ ...device, isolated: false })).toBe(1);
+		expect(inferenceThreads({ ...device, cameraLoop: false, light: true })).toBe(1);
+		expect(inferenceThreads({ ...device, cameraLoop: false, isolated: false })).toBe(1);
+	});
+	it('on 2 cores, two only for a worker with no camera loop beside it', () => {
+		expect(inferenceThreads({ ...device, cores: 2 })).toBe(1);
+		expect(inferenceThreads({ ...device, cores: 2, cameraLoop: false })).toBe(2);
+		expect(inferenceThreads({ ...device, cores: 1, cameraLoop: false })).toBe(1);
 	});
 });
 

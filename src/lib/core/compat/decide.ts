@@ -100,13 +100,21 @@ export function decideCompat(client: ClientClass, caps: Capabilities, needs: Nee
 }
 
 /**
- * Inference threads for onnxruntime-web: two when the page is cross-origin isolated and the device has cores to
- * spare; one on a 2-core device, where the page itself (camera, video decoding, UI) needs the other core
- * (onnxruntime's threads spin while they wait, and a second one there made the camera loop miss a blink in the e2e
- * runs); one in the light mode, where each thread's own memory counts.
+ * Inference threads for onnxruntime-web: two when the page is cross-origin isolated and not in the light mode (where
+ * each thread's own memory counts), one otherwise. On a 2-core device a worker beside the camera loop (`cameraLoop`:
+ * the face step, which reads every frame) keeps to one: the page needs the other core for the camera, the video and
+ * the UI, and a second inference thread there made the loop miss a blink in the e2e runs. The ID card step has no
+ * such loop (the preview is the browser's own video, the card is read once, when taken), so its reader gets both
+ * (measured in models/notes/ocr.md, quiet and beside a busy process).
  */
-export function inferenceThreads(device: { isolated: boolean; cores: number; light: boolean }): number {
-	return device.isolated && device.cores > 2 && !device.light ? 2 : 1;
+export function inferenceThreads(device: {
+	isolated: boolean;
+	cores: number;
+	light: boolean;
+	cameraLoop: boolean;
+}): number {
+	if (!device.isolated || device.light || device.cores < 2) return 1;
+	return device.cores > 2 || !device.cameraLoop ? 2 : 1;
 }
 
 /** Where the face models that matter most run: onnxruntime-web's CPU WebAssembly, or its WebGPU provider. */

@@ -36,9 +36,8 @@ interface SweptRow {
 	outcomeId: number;
 	candidateId: number;
 	province: string;
+	/** Its face code, written with the mark where the row had none (recorded by an instance without the sweep). */
 	code: string;
-	/** Whether the row had no code yet (recorded before the sweep): it is written with the mark. */
-	codeMissing: boolean;
 	hits: { outcomeId: number; candidateId: number; similarity: number }[];
 }
 
@@ -124,8 +123,7 @@ async function claim(db: Db, now: Date, leaseUntil: Date, batch: number): Promis
 			candidateId: r.candidate_id,
 			province: r.province,
 			vector,
-			code: r.code ?? faceCodeText(faceCode(vector)),
-			codeMissing: r.code === null
+			code: r.code ?? faceCodeText(faceCode(vector))
 		};
 	});
 }
@@ -195,7 +193,7 @@ async function record(
 			.set({
 				swept_at: now,
 				sweep_lease_until: null,
-				...(row.codeMissing ? { code: row.code } : {})
+				code: sql<string>`coalesce(code, ${row.code}::bit(512))`
 			})
 			.where('outcome_id', '=', row.outcomeId)
 			.where('sweep_lease_until', '=', leaseUntil)
@@ -224,7 +222,7 @@ async function record(
 async function unflagged(tx: Db, row: SweptRow): Promise<SweptRow['hits']> {
 	const outcomes = await tx
 		.selectFrom('outcomes')
-		.select(['id', 'candidate_id', 'review_reasons'])
+		.select(['id', 'review_reasons'])
 		.where('id', 'in', [row.outcomeId, ...row.hits.map((h) => h.outcomeId)])
 		.execute();
 	const byId = new Map(outcomes.map((o) => [o.id, o]));

@@ -123,10 +123,7 @@ function settingColumns(efSearch: number, embedding?: readonly number[]) {
  * session's row: the search then needs no round trip before its own. `province` is that row's column.
  */
 export function searchTurn(province: Expression<string>, embedding: readonly number[]) {
-	return [
-		sql<unknown>`pg_advisory_xact_lock(${sql.raw(PROVINCE_LOCK)}, hashtext(${province}))`.as('turn'),
-		...settingColumns(FACE_INDEX.efSearch, embedding)
-	];
+	return [provinceTurn(province).as('turn'), ...settingColumns(FACE_INDEX.efSearch, embedding)];
 }
 
 /** The embedding as the trigger takes it: the sha256 of its stored bytes, a space, its float32 values as pgvector text. */
@@ -248,9 +245,13 @@ async function withVectors(
  */
 const PROVINCE_LOCK = '7341002';
 
-/** Takes the province's turn (PROVINCE_LOCK) for the rest of the transaction `tx`, outside a confirmation. */
+/** The lock expression (PROVINCE_LOCK) that holds the province's turn until the transaction ends. */
+const provinceTurn = (province: Expression<string> | string) =>
+	sql<unknown>`pg_advisory_xact_lock(${sql.raw(PROVINCE_LOCK)}, hashtext(${province}))`;
+
+/** Takes the province's turn for the rest of the transaction `tx`, outside a confirmation. */
 export async function takeProvinceTurn(tx: Db, province: string): Promise<void> {
-	await sql`select pg_advisory_xact_lock(${sql.raw(PROVINCE_LOCK)}, hashtext(${province}))`.execute(tx);
+	await sql`select ${provinceTurn(province)}`.execute(tx);
 }
 
 /**
