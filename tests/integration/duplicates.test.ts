@@ -405,7 +405,8 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				const { rows } = await sql<{ filled: boolean; indexes: string[] }>`
 					select bool_and(face is not null and face = face_embedding_vector(vector)) as filled,
 						(select array_agg(indexname::text order by indexname) from pg_indexes
-							where tablename = 'face_embeddings' and indexname ~ '^face_embeddings_hnsw') as indexes
+							where schemaname = current_schema() and tablename = 'face_embeddings'
+								and indexname ~ '^face_embeddings_hnsw') as indexes
 					from face_embeddings`.execute(db);
 				expect(rows[0].filled).toBe(true);
 				expect(rows[0].indexes).toEqual(
