@@ -1,7 +1,11 @@
 // The reader's warm-up with the real models: it runs every model shape a portrait read uses, and a card waiting
 // ends it at its next step (the OCR worker lets the first card go before the warm-up reads still to come).
 import { describe, expect, it } from 'vitest';
-import { afterQueuedMessages, createIdCardReader } from '../../../src/lib/core/idcard/reader.ts';
+import {
+	afterQueuedMessages,
+	createIdCardReader,
+	WARM_UP_IMAGE_ROUNDS
+} from '../../../src/lib/core/idcard/reader.ts';
 import type { InferenceRuntime } from '../../../src/lib/core/runtime.ts';
 import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
@@ -42,6 +46,22 @@ describe('warm-up', () => {
 		await reader(runs).warmUp({ reads: 1 });
 		expect(runs.filter((m) => m === 'ocr.det')).toHaveLength(2);
 		expect(runs.filter((m) => m === 'ocr.rec').length).toBeGreaterThanOrEqual(1);
+	});
+
+	it('after the models it runs the image steps alone for a few rounds, each ended by a card waiting', async () => {
+		const asked = async (cardAfterEmblem: boolean) => {
+			const runs: string[] = [];
+			let waiting = false;
+			let n = 0;
+			const r = reader(runs, () => {
+				if (cardAfterEmblem && runs.filter((m) => m === 'ocr.det').length === 2) waiting = true;
+			});
+			await r.warmUp({ reads: 1, yieldNow: () => (n++, waiting) });
+			return n;
+		};
+		// Each round asks first. A card that came during the emblem's detector run is seen at the first round's
+		// question, the only one that run asks of the rounds.
+		expect((await asked(false)) - (await asked(true))).toBe(WARM_UP_IMAGE_ROUNDS - 1);
 	});
 
 	it('stops at its next step once a card is waiting, and the card is then read', async () => {
