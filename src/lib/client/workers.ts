@@ -122,7 +122,8 @@ export function readCardSide(
 	side: CardSide,
 	onStage: (stage: ReadStage) => void
 ): Promise<WorkerReading> {
-	return api.read(frame, { side }, Comlink.proxy(onStage));
+	// The frame's pixels move to the worker (a card photo is ~5-50 MB of RGBA): no copy, and the page is done with it.
+	return api.read(Comlink.transfer(frame, [frame.data.buffer]), { side }, Comlink.proxy(onStage));
 }
 
 /**
