@@ -451,8 +451,8 @@ export function createIdCardReader(deps: {
 				onRead?.(timings);
 			}
 			if (!(await yieldNow())) await detect(card, newTimings(), 'emblem');
-			// The JavaScript steps around the models a few more times on their own (a fraction of a read each):
-			// after the reads above they still ran at about twice their optimised time.
+			// The JavaScript steps around the models a few more times on their own (a fraction of a read each): V8
+			// optimises them only after more calls than the reads above make (models/notes/ocr.md).
 			for (let i = 0; i < WARM_UP_IMAGE_ROUNDS && !(await yieldNow()); i++) {
 				const rounded = rectified();
 				measureQuality(rounded, 'portrait', cardLuma(rounded));

@@ -76,8 +76,8 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 	const everySeventh = new Float32Array(Math.ceil(n / 7));
 	for (let i = 0, j = 0; i < n; i += 7, j++) everySeventh[j] = luma[i];
 	const dark = 0.65 * percentile(everySeventh, 0.9);
-	// Each pixel's 3x3 luma mean is compared with `dark` once here, not once per paper sample that has it within
-	// 4 px (25 times over), which made this check a tenth of a card's read.
+	// Each pixel's 3x3 luma mean is compared with `dark` once here, not again for every paper sample within 4 px
+	// of it (up to 25 times).
 	const darkNear = new Uint8Array(n);
 	for (let y = 1; y < h - 1; y++)
 		for (let x = 1; x < w - 1; x++) {
@@ -96,7 +96,8 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 			darkNear[i] = mean3 < dark ? 1 : 0;
 		}
 	let fineC = 0;
-	const paper = new Float32Array(Math.ceil(((h - 2 * m) * (w - 2 * m)) / 3) + h);
+	// At most one sample in three columns per row.
+	const paper = new Float32Array((h - 2 * m) * Math.ceil((w - 2 * m) / 3));
 	let papers = 0;
 	for (let y = m; y < h - m; y++)
 		for (let x = m + ((3 - ((m + y) % 3)) % 3); x < w - m; x += 3) {
