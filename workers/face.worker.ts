@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { antispoofDecision, type AntispoofResult } from '../src/lib/core/face/antispoof.ts';
 import {
 	createFaceEngine,
+	FACE_MODELS,
 	type FaceEngineOptions,
 	type FullFaceEngine
 } from '../src/lib/core/face/engine.ts';
@@ -32,8 +33,19 @@ export interface ProviderHints {
 	override: InferenceProvider | null;
 }
 
+/**
+ * Where the anti-spoof network runs: in this worker with the rest ('here'), in a worker of its own beside this one
+ * ('elsewhere': not loaded here unless a sample() asks for it), or alone in this one ('only': the other models are
+ * neither downloaded nor warmed). The rule is the core's antiSpoofApart.
+ */
+export type AntiSpoofPlace = 'here' | 'elsewhere' | 'only';
+
 /** A camera frame as the page can send it: ImageData (copied or transferred) or an ImageBitmap (transferred). */
 export type FrameInput = ImageData | ImageBitmap | RgbaImage;
+
+/** A blank square with a face box inside it: enough for the anti-spoof crop to run once at init. */
+const BLANK_FACE = 128;
+const BLANK_BOX: DetectedFace = { box: { x: 32, y: 32, width: 64, height: 64 }, score: 1 };
 
 let runtime: WebRuntime | null = null;
 let engine: FullFaceEngine | null = null;
@@ -60,7 +72,12 @@ const api = {
 	/** Downloads (with progress), verifies and warms every face model. Safe to call more than once. */
 	init(
 		onProgress?: (loaded: number, total: number, id: string) => void,
-		options: { numThreads?: number; engine?: FaceEngineOptions; provider?: ProviderHints } = {}
+		options: {
+			numThreads?: number;
+			engine?: FaceEngineOptions;
+			provider?: ProviderHints;
+			antiSpoof?: AntiSpoofPlace;
+		} = {}
 	): Promise<FaceWorkerInfo> {
 		ready ??= (async () => {
 			const started = performance.now();
@@ -72,11 +89,19 @@ const api = {
 				gpuModels: provider === 'webgpu' ? GPU_FACE_MODELS : []
 			});
 			engine = createFaceEngine(runtime, options.engine);
-			await engine.warmUp();
-			// One pass over a blank frame compiles every kernel before the first real camera frame.
-			await engine.measure(createImage(320, 240));
+			const place = options.antiSpoof ?? 'here';
+			if (place === 'only') {
+				// One run on a blank face compiles its kernels before the first sample.
+				await engine.liveness(createImage(BLANK_FACE, BLANK_FACE), BLANK_BOX);
+			} else {
+				await engine.warmUp(place === 'elsewhere' ? [FACE_MODELS.antispoof] : []);
+				// One pass over a blank frame compiles every kernel before the first real camera frame.
+				await engine.measure(createImage(320, 240));
+			}
 			const manifest = await runtime.manifest();
-			const ids = new Set<string>(engine.models());
+			// The models this worker's results cite (in 'elsewhere', the anti-spoof score its sibling gives is cited
+			// here too: both load it from the same manifest).
+			const ids = new Set<string>(place === 'only' ? [FACE_MODELS.antispoof] : engine.models());
 			return {
 				runtime: runtime.name,
 				models: manifest.files

@@ -74,6 +74,10 @@ type FaceRun = {
 	sample: Stats;
 	/** The same, timed inside the worker (models and crops only). */
 	sampleInWorker: Stats;
+	/** The app's split: the embedding in this worker, the anti-spoof score in a second one (one thread), at once. */
+	apart: Stats | null;
+	/** The largest difference between the split's outputs and one sample()'s (embedding elements, live score). */
+	apartDiff: number;
 	info: unknown;
 };
 const faceConfigs = [
@@ -219,10 +223,15 @@ if (faceRuns.length) {
 			faceRuns.flatMap((r) => [
 				[`embedding + anti-spoof, separate calls: ${r.config}`, both(r.embed.mean + r.antiSpoof.mean)],
 				[`embedding + anti-spoof, one sample() call: ${r.config}`, statsRow(r.sample)],
-				[`  of which in the worker (models + crops): ${r.config}`, statsRow(r.sampleInWorker)]
+				[`  of which in the worker (models + crops): ${r.config}`, statsRow(r.sampleInWorker)],
+				...(r.apart
+					? [[`embedding + anti-spoof, anti-spoof in its own worker: ${r.config}`, statsRow(r.apart)]]
+					: [])
 			])
 		)
 	);
+	const apartDiff = Math.max(...faceRuns.map((r) => r.apartDiff));
+	console.log(`the split's outputs against one sample(): largest difference ${apartDiff}`);
 }
 console.table({
 	...(face

@@ -18,6 +18,18 @@ async function startCheck(phone: Page) {
 	await phone.getByRole('button', { name: '开始检测' }).click({ timeout: 60_000 });
 }
 
+/** How many of the app's face workers ran at once, at most (the anti-spoof network's own worker is one). */
+function countFaceWorkers(page: Page): { most: number } {
+	let running = 0;
+	const seen = { most: 0 };
+	page.on('worker', (worker) => {
+		if (!/face\.worker/.test(worker.url())) return;
+		seen.most = Math.max(seen.most, ++running);
+		worker.on('close', () => running--);
+	});
+	return seen;
+}
+
 test('fujian: the issued blink is asked, seen and passes on the live selfie', async ({
 	page: pc,
 	browser,
@@ -26,6 +38,7 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 	// A Fujian session starts once the office has approved the candidate's photo: a candidate who has one.
 	const id = await confirmableCandidate(request, 'fujian');
 	const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian');
+	const faceWorkers = countFaceWorkers(phone);
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
@@ -33,6 +46,9 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 	await expect(phone.getByTestId('screen')).not.toHaveAttribute('data-status', 'liveness', {
 		timeout: 45_000
 	});
+	// On two cores the face worker has one thread and the anti-spoof network a worker of its own (antiSpoofApart).
+	const cores = await phone.evaluate(() => navigator.hardwareConcurrency);
+	expect(faceWorkers.most, `face workers running at once on ${cores} cores`).toBe(cores === 2 ? 2 : 1);
 	const result = await livenessResult(phone);
 	expect(result?.reasons, JSON.stringify(result?.details)).toEqual([]);
 	expect(result?.passed).toBe(true);

@@ -12,6 +12,8 @@ import { cardFile, DEMO_IDENTITY } from './support/idcard.ts';
 interface FaceRun {
 	info: { threads: number };
 	embed: { n: number };
+	apart: { n: number } | null;
+	apartDiff: number;
 }
 
 test('with eight cores the face models load on two threads and find and embed the face', async ({ page }) => {
@@ -28,6 +30,8 @@ test('with eight cores the face models load on two threads and find and embed th
 	expect(await call<boolean>(page, 'crossOriginIsolated')).toBe(true);
 	// The app's own rule (core/compat) on what this page now reports.
 	expect(await call<number>(page, 'appOcrThreads')).toBe(2);
+	// Two face threads already give each network both cores: the anti-spoof network stays in the face worker.
+	expect(await call<boolean>(page, 'appAntiSpoofApart')).toBe(false);
 
 	const one = await call<FaceRun>(page, 'face', ['/__fixture/face.jpg'], 1, { numThreads: 1 });
 	const two = await call<FaceRun>(page, 'face', ['/__fixture/face.jpg'], 1, { numThreads: 2 });
@@ -35,6 +39,10 @@ test('with eight cores the face models load on two threads and find and embed th
 	expect(one.info.threads).toBe(1);
 	expect(two.info.threads).toBe(2);
 	expect(two.embed.n, 'the face was found and embedded on two threads').toBe(1);
+	// Beside a face worker on one thread, the bench also samples with the anti-spoof network in a worker of its own:
+	// the same models on the same frame give the same numbers as one sample().
+	expect(one.apart?.n).toBe(1);
+	expect(one.apartDiff).toBe(0);
 });
 
 interface OcrRun {
@@ -57,6 +65,8 @@ test('with two cores the card reader runs on two threads and reads the card', as
 	await page.getByTestId('bench-status').filter({ hasText: 'ready' }).waitFor();
 
 	expect(await call<number>(page, 'appFaceThreads')).toBe(1);
+	// The face worker's one thread leaves a core for the anti-spoof network's own worker.
+	expect(await call<boolean>(page, 'appAntiSpoofApart')).toBe(true);
 	const threads = await call<number>(page, 'appOcrThreads');
 	expect(threads).toBe(2);
 	const run = await call<OcrRun>(page, 'ocr', ['/__fixture/card.jpg'], {

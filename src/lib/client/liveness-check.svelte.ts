@@ -12,7 +12,8 @@ import { capturePcm, issuedChallenge, runFaceLiveness, type HeardAudio } from '.
 import { judgeLivenessAttempt } from './liveness-step.ts';
 import { createMotionTracker, motionThumbnail } from './motion.ts';
 import type { PhotoEvidence } from './phone-store.ts';
-import { faceWorker, frameProbeWorker, photoWorker, disposeFaceWorker } from './workers.ts';
+import { faceWorker, frameProbeWorker, liveSampler, photoWorker, disposeFaceWorker } from './workers.ts';
+import type { LiveSampler } from '../core/face/live-sample.ts';
 import { TOO_DARK } from '../core/face/quality.ts';
 import { livenessResult, livenessVerdict, MOTION_PROBE_ENGINE } from '../core/flow/index.ts';
 import { createChallenge, readingMs } from '../core/liveness/challenge.ts';
@@ -57,6 +58,8 @@ export class LivenessCheck {
 	/** Drawn once per attempt (the screen is re-created for each) and saved when the check starts. */
 	readonly challenge: Challenge;
 	#models: { id: string; sha256: string }[] = [];
+	/** How the kept frames are sampled once the capture is over (set when the face models have loaded). */
+	#sampler: LiveSampler | undefined;
 	/** Why the face models did not load (the motion measure then decides, and the result says why). */
 	#modelsError: string | null = null;
 
@@ -83,6 +86,7 @@ export class LivenessCheck {
 			(info) => {
 				this.#models = info.models.map((m) => ({ id: m.id, sha256: m.sha256 }));
 				this.inference = Object.values(info.providers).includes('webgpu') ? 'webgpu' : 'wasm';
+				this.#sampler = liveSampler(this.signal);
 				this.engine = 'face';
 			},
 			(error: unknown) => {
@@ -238,7 +242,8 @@ export class LivenessCheck {
 					colour: plan.run
 						? { sequence: colourSequence(before.challenge.nonce), show: (c) => (this.flash = c) }
 						: undefined,
-					colourSkipped: 'skipped' in plan ? plan.skipped : undefined
+					colourSkipped: 'skipped' in plan ? plan.skipped : undefined,
+					sample: this.#sampler
 				},
 				moments
 			);

@@ -6,6 +6,7 @@
 // (cropped by the screen's controller, client/evidence-frames.ts).
 import type { FaceWorkerApi } from '../../../workers/face.worker.ts';
 import type { DetectedFace, FaceMeasurement } from '$lib/core/face/types';
+import type { LiveSampler } from '$lib/core/face/live-sample';
 import { resizeFace } from '$lib/core/face/geometry';
 import { TOO_DARK } from '$lib/core/face/quality';
 import { SLOW_CAMERA_LOOP } from '$lib/core/face/camera-loop';
@@ -70,6 +71,11 @@ export interface LoopCallbacks {
 	colour?: { sequence: readonly ScreenColour[]; show(colour: ScreenColour | null): void };
 	/** Why the colour challenge the policy asks for did not run ('when_supported'): signed with the result. */
 	colourSkipped?: ColourSkipCode;
+	/**
+	 * Embeds and scores a kept frame once the capture is over: the app's liveSampler (the anti-spoof network in a
+	 * worker of its own where the phone has a core for it); without it, the face worker's own sample().
+	 */
+	sample?: LiveSampler;
 }
 
 /** The clip's audio and when its first sample was heard (performance.now() clock). */
@@ -335,8 +341,9 @@ export async function runFaceLiveness(
 	// The sampled frames are embedded and scored once the challenge is over: each sample costs as much as several
 	// camera frames, and on a slow phone a blink or the mouth's movement fell between the frames it took.
 	const samplingFrom = performance.now();
+	const sample: LiveSampler = cb.sample ?? ((frame, face, threshold) => api.sample(frame, face, threshold));
 	for (const k of kept) {
-		const { embedding, antiSpoof } = await api.sample(k.frame, k.face, thresholds.antiSpoof);
+		const { embedding, antiSpoof } = await sample(k.frame, k.face, thresholds.antiSpoof);
 		samples.push({ t: k.t, embedding: embedding.vector, live: antiSpoof.live });
 	}
 	kept.length = 0;

@@ -2,8 +2,9 @@
 // step needs it. The face and OCR workers (models in memory) are disposed when their step ends, which keeps memory
 // low on phones; the frame probe and the photo worker are stopped after a minute unused.
 import * as Comlink from 'comlink';
-import { inferenceThreads } from '../core/compat/decide.ts';
+import { antiSpoofApart, inferenceThreads } from '../core/compat/decide.ts';
 import { CAMERA_LOOP } from '../core/face/camera-loop.ts';
+import type { LiveSampler } from '../core/face/live-sample.ts';
 import type { CardSide } from '../core/idcard/fields.ts';
 import type { ReadStage } from '../core/idcard/read-stages.ts';
 import { inferenceOverride, lightMode } from './compat.ts';
@@ -33,14 +34,31 @@ const frameProbe = createWorkerBridge<FrameProbeApi>({ start: startFrameProbe, i
 export const frameProbeWorker = (signal?: AbortSignal): Comlink.Remote<FrameProbeApi> =>
 	frameProbe.abortable(signal);
 
+/** The core's rule on this device: whether the anti-spoof network gets a worker of its own. */
+export const antiSpoofApartHere = (): boolean =>
+	antiSpoofApart({
+		cores: navigator.hardwareConcurrency,
+		light: lightMode(),
+		faceThreads: threads({ cameraLoop: true })
+	});
+const providerHints = () => ({ light: lightMode(), override: inferenceOverride() });
+
 const face = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
 	start: startFaceWorker,
 	load: (api, onProgress) =>
 		api.init(onProgress, {
 			numThreads: threads({ cameraLoop: true }),
 			engine: { ...CAMERA_LOOP },
-			provider: { light: lightMode(), override: inferenceOverride() }
+			provider: providerHints(),
+			antiSpoof: antiSpoofApartHere() ? 'elsewhere' : 'here'
 		})
+});
+
+/** The same worker file with the anti-spoof network alone, on one inference thread (the rule's). */
+const antiSpoof = createWorkerBridge<FaceWorkerApi, FaceWorkerInfo>({
+	start: startFaceWorker,
+	load: (api, onProgress) =>
+		api.init(onProgress, { numThreads: 1, provider: providerHints(), antiSpoof: 'only' })
 });
 
 /**
@@ -70,7 +88,52 @@ export function threads(worker: { cameraLoop: boolean }): number {
 	});
 }
 
-export const disposeFaceWorker = (): void => face.dispose();
+export function disposeFaceWorker(): void {
+	face.dispose();
+	antiSpoof.dispose();
+}
+
+/**
+ * A live sample with the two networks side by side: the embedding in the face worker, the anti-spoof score in its
+ * own worker, the frame copied to each. Without that worker, the face worker's sample() runs both in turn.
+ */
+export function sampleApart(
+	faceApi: Comlink.Remote<FaceWorkerApi>,
+	antiSpoofApi: Comlink.Remote<FaceWorkerApi> | null
+): LiveSampler {
+	if (!antiSpoofApi) return (frame, found, threshold) => faceApi.sample(frame, found, threshold);
+	return async (frame, found, threshold) => {
+		const [embedding, decision] = await Promise.all([
+			faceApi.embed(frame, found),
+			antiSpoofApi.liveness(frame, found, threshold)
+		]);
+		return { embedding, antiSpoof: decision };
+	};
+}
+
+/**
+ * The liveness step's sampler. Where the rule gives the anti-spoof network a worker of its own, that worker loads
+ * now, after the face worker has (onnxruntime's files then come from the cache, not the network a second time),
+ * while the candidate gets ready; a sample taken before it is ready waits for it, and if it fails to load the face
+ * worker runs both networks.
+ */
+export function liveSampler(signal?: AbortSignal): LiveSampler {
+	const faceApi = face.abortable(signal);
+	const other = antiSpoofApartHere()
+		? face.ready().then(
+				() => antiSpoof.ready(),
+				() => null
+			)
+		: Promise.resolve(null);
+	const antiSpoofApi = other.then(
+		(loaded) => (loaded ? antiSpoof.abortable(signal) : null),
+		(error: unknown) => {
+			console.error('the anti-spoof worker failed to load; the face worker runs it', error);
+			return null;
+		}
+	);
+	return async (frame, found, threshold) => sampleApart(faceApi, await antiSpoofApi)(frame, found, threshold);
+}
 
 /**
  * Photo checks and the processed output photo (the face worker measures the face). Its load is the

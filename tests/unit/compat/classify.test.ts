@@ -8,6 +8,7 @@ import {
 	compatReport,
 	decideCompat,
 	FAMILY_NAMES,
+	antiSpoofApart,
 	inferenceThreads,
 	LIGHT_MEMORY_GB,
 	readCompatReport,
@@ -189,6 +190,20 @@ describe('inferenceThreads', () => {
 		expect(inferenceThreads({ ...device, cores: 2 })).toBe(1);
 		expect(inferenceThreads({ ...device, cores: 2, cameraLoop: false })).toBe(2);
 		expect(inferenceThreads({ ...device, cores: 1, cameraLoop: false })).toBe(1);
+	});
+});
+
+describe('antiSpoofApart', () => {
+	const device = { cores: 2, light: false, faceThreads: 1 };
+	it('a worker of its own where the face worker has one thread and the phone a second core', () => {
+		expect(antiSpoofApart(device)).toBe(true);
+		// A page that is not cross-origin isolated: one thread per worker whatever the cores.
+		expect(antiSpoofApart({ ...device, cores: 8 })).toBe(true);
+	});
+	it('not on one core, with two face threads, or in the light mode', () => {
+		expect(antiSpoofApart({ ...device, cores: 1 })).toBe(false);
+		expect(antiSpoofApart({ ...device, cores: 8, faceThreads: 2 })).toBe(false);
+		expect(antiSpoofApart({ ...device, light: true })).toBe(false);
 	});
 });
 

@@ -117,6 +117,18 @@ export function inferenceThreads(device: {
 	return device.cores > 2 || !device.cameraLoop ? 2 : 1;
 }
 
+/**
+ * Whether the liveness step's anti-spoof network runs in a worker of its own. A live sample runs it and the
+ * embedding on the same frame once the capture is over, and onnxruntime-web runs one network at a time in a worker
+ * (no inter-op threads), so where the face worker has a single inference thread and the phone a second core (2
+ * cores, or any page that is not cross-origin isolated) the two finish in the time of the longer one instead of
+ * their sum (measured in models/notes/face.md). A face worker on two threads already has both cores for each network.
+ * Not in the light mode, where a second runtime's memory counts. That worker takes one inference thread.
+ */
+export function antiSpoofApart(device: { cores: number; light: boolean; faceThreads: number }): boolean {
+	return device.cores >= 2 && !device.light && device.faceThreads === 1;
+}
+
 /** Where the face models that matter most run: onnxruntime-web's CPU WebAssembly, or its WebGPU provider. */
 export type InferenceProvider = 'wasm' | 'webgpu';
 

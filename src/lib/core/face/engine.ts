@@ -105,8 +105,11 @@ export interface FullFaceEngine extends FaceEngine {
 	antispoofProbabilities(image: RgbaImage, face: DetectedFace): Promise<number[]>;
 	/** Forgets the tracked box (detectEvery > 1): call between capture sessions. */
 	resetTracking(): void;
-	/** Loads every model now (the worker calls this behind a progress bar). */
-	warmUp(): Promise<void>;
+	/**
+	 * Loads every model now (the worker calls this behind a progress bar), but those in `skip`: a model another
+	 * worker runs is neither downloaded nor held here.
+	 */
+	warmUp(skip?: readonly string[]): Promise<void>;
 	readonly runtimeName: string;
 }
 
@@ -158,6 +161,9 @@ function faceSquare(box: Box): Box {
 export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineOptions = {}): FullFaceEngine {
 	const opt = { ...DEFAULTS, ...options, colour: { ...DEFAULTS.colour, ...options.colour } };
 	const sessions = new Map<string, Promise<ModelSession>>();
+	const models: string[] = Object.values(FACE_MODELS).filter(
+		(id) => id !== FACE_MODELS.pose || opt.poseSource === 'model'
+	);
 	const session = (id: string): Promise<ModelSession> => {
 		let s = sessions.get(id);
 		if (!s) {
@@ -373,15 +379,10 @@ export function createFaceEngine(runtime: InferenceRuntime, options: FaceEngineO
 		pose,
 		eyes,
 		antispoofProbabilities,
-		async warmUp() {
-			const ids = Object.values(FACE_MODELS).filter(
-				(id) => id !== FACE_MODELS.pose || opt.poseSource === 'model'
-			);
-			await Promise.all(ids.map((id) => session(id)));
+		async warmUp(skip: readonly string[] = []) {
+			await Promise.all(models.filter((id) => !skip.includes(id)).map((id) => session(id)));
 		},
-		models() {
-			return Object.values(FACE_MODELS).filter((id) => id !== FACE_MODELS.pose || opt.poseSource === 'model');
-		},
+		models: () => [...models],
 		runtimeName: runtime.name
 	};
 }

@@ -9,6 +9,16 @@ export interface FaceSample {
 }
 
 /**
+ * How the liveness loop samples a kept frame: both networks on one frame, judged at the caller's anti-spoof
+ * threshold. The face worker's sample(), or the client's split of the two networks over two workers.
+ */
+export type LiveSampler = (
+	image: RgbaImage,
+	face: DetectedFace,
+	antiSpoofThreshold: number
+) => Promise<FaceSample>;
+
+/**
  * Judged at the caller's anti-spoof threshold (the province policy's, via resolvePolicy): there is no default, so
  * no phone decision can fall back to a threshold of its own.
  */
