@@ -83,10 +83,16 @@ export class LivenessCheck {
 	loadModels() {
 		const face = faceWorker((loaded, total) => (this.download = { loaded, total }), this.signal);
 		face.info.then(
-			(info) => {
+			async (info) => {
 				this.#models = info.models.map((m) => ({ id: m.id, sha256: m.sha256 }));
 				this.inference = Object.values(info.providers).includes('webgpu') ? 'webgpu' : 'wasm';
-				this.#sampler = liveSampler(this.signal);
+				// The anti-spoof network's own worker, where the phone has one, loads before the check may start.
+				const done = this.download;
+				const sampling = liveSampler(this.signal, (loaded, total) => {
+					this.download = { loaded: done.loaded + loaded, total: done.total + total };
+				});
+				await sampling.ready;
+				this.#sampler = sampling.sample;
 				this.engine = 'face';
 			},
 			(error: unknown) => {

@@ -112,27 +112,30 @@ export function sampleApart(
 }
 
 /**
- * The liveness step's sampler. Where the rule gives the anti-spoof network a worker of its own, that worker loads
- * now, after the face worker has (onnxruntime's files then come from the cache, not the network a second time),
- * while the candidate gets ready; a sample taken before it is ready waits for it, and if it fails to load the face
- * worker runs both networks.
+ * The liveness step's sampler, and when it is ready. Where the rule gives the anti-spoof network a worker of its
+ * own, that worker loads after the face worker has (onnxruntime's files then come from the cache, not the network
+ * a second time) and before the check may start: loading it during the capture slowed a throttled phone's camera
+ * loop. If it fails to load, the face worker runs both networks. `onProgress`: the anti-spoof model's bytes.
  */
-export function liveSampler(signal?: AbortSignal): LiveSampler {
+export function liveSampler(
+	signal?: AbortSignal,
+	onProgress?: Progress
+): { sample: LiveSampler; ready: Promise<void> } {
 	const faceApi = face.abortable(signal);
-	const other = antiSpoofApartHere()
-		? face.ready().then(
-				() => antiSpoof.ready(),
-				() => null
-			)
-		: Promise.resolve(null);
-	const antiSpoofApi = other.then(
+	const antiSpoofApi = (
+		antiSpoofApartHere() ? face.ready().then(() => antiSpoof.ready(onProgress)) : Promise.resolve(null)
+	).then(
 		(loaded) => (loaded ? antiSpoof.abortable(signal) : null),
 		(error: unknown) => {
 			console.error('the anti-spoof worker failed to load; the face worker runs it', error);
 			return null;
 		}
 	);
-	return async (frame, found, threshold) => sampleApart(faceApi, await antiSpoofApi)(frame, found, threshold);
+	return {
+		sample: async (frame, found, threshold) =>
+			sampleApart(faceApi, await antiSpoofApi)(frame, found, threshold),
+		ready: antiSpoofApi.then(() => undefined)
+	};
 }
 
 /**
