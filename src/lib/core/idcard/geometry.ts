@@ -66,6 +66,24 @@ export function warpPerspective(
 			const sy = (h3 * px + h4 * py + h5) / q - 0.5;
 			const o = (y * width + x) * 4;
 			od[o + 3] = 255;
+			if (sx >= 0 && sy >= 0 && sx < w - 1 && sy < ht - 1) {
+				// Inside, where the clamps below change nothing (nearly every pixel of a card): the same arithmetic.
+				const x0 = sx | 0;
+				const y0 = sy | 0;
+				const fx = sx - x0;
+				const fy = sy - y0;
+				const a = (y0 * w + x0) * 4;
+				const c = a + w * 4;
+				od[o] =
+					(data[a] * (1 - fx) + data[a + 4] * fx) * (1 - fy) + (data[c] * (1 - fx) + data[c + 4] * fx) * fy;
+				od[o + 1] =
+					(data[a + 1] * (1 - fx) + data[a + 5] * fx) * (1 - fy) +
+					(data[c + 1] * (1 - fx) + data[c + 5] * fx) * fy;
+				od[o + 2] =
+					(data[a + 2] * (1 - fx) + data[a + 6] * fx) * (1 - fy) +
+					(data[c + 2] * (1 - fx) + data[c + 6] * fx) * fy;
+				continue;
+			}
 			if (sx < -1 || sy < -1 || sx > w || sy > ht) {
 				od[o] = od[o + 1] = od[o + 2] = 255;
 				continue;

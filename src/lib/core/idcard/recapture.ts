@@ -34,19 +34,65 @@ function percentile(values: Float32Array, q: number): number {
 	return values.length ? kthSmallest(values, Math.min(values.length - 1, Math.floor(q * values.length))) : 0;
 }
 
+/**
+ * The value at rank floor(q * n) of channel `c` over every `step`-th pixel: what percentile() gives for those
+ * bytes, counted in 256 bins instead of selected.
+ */
+function byteQuantile(d: RgbaImage['data'], c: number, step: number, q: number): number {
+	const counts = new Uint32Array(256);
+	let n = 0;
+	for (let i = c; i < d.length; i += 4 * step, n++) counts[d[i]]++;
+	const rank = Math.min(n - 1, Math.floor(q * n));
+	let seen = 0;
+	for (let v = 0; v < 256; v++) {
+		seen += counts[v];
+		if (seen > rank) return v;
+	}
+	return 0;
+}
+
+/** Whether any pixel 0, 2 or 4 px away in each direction (a 5x5 grid around `i`) is near dark print. */
+function darkWithin4(darkNear: Uint8Array, i: number, w: number): boolean {
+	for (let dy = -4; dy <= 4; dy += 2) {
+		const row = i + dy * w;
+		if (darkNear[row - 4] | darkNear[row - 2] | darkNear[row] | darkNear[row + 2] | darkNear[row + 4])
+			return true;
+	}
+	return false;
+}
+
+/**
+ * The per-pixel maps of the last card size, reused by the next call: every value a call reads it writes first
+ * (darkNear's border is never written, so stays 0). Allocated per call, a card's ~8 MB of maps made the reader's
+ * next card wait for the collector.
+ */
+let maps: {
+	n: number;
+	luma: Float32Array;
+	rb: Float32Array;
+	gm: Float32Array;
+	chroma: Float32Array;
+	darkNear: Uint8Array;
+} | null = null;
+function mapsFor(n: number) {
+	if (maps?.n !== n)
+		maps = {
+			n,
+			luma: new Float32Array(n),
+			rb: new Float32Array(n),
+			gm: new Float32Array(n),
+			chroma: new Float32Array(n),
+			darkNear: new Uint8Array(n)
+		};
+	return maps;
+}
+
 export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 	const { width: w, height: h, data: d } = card;
 	const n = w * h;
-	// White balance on the paper: each channel's 90th percentile maps to 235.
-	const gains = [0, 1, 2].map((c) => {
-		const ch = new Float32Array(Math.ceil(n / 7));
-		for (let i = 0, j = 0; i < n; i += 7, j++) ch[j] = d[i * 4 + c];
-		return 235 / Math.max(1, percentile(ch, 0.9));
-	});
-	const luma = new Float32Array(n);
-	const rb = new Float32Array(n);
-	const gm = new Float32Array(n);
-	const chroma = new Float32Array(n);
+	// White balance on the paper: each channel's 90th percentile (of every seventh pixel) maps to 235.
+	const gains = [0, 1, 2].map((c) => 235 / Math.max(1, byteQuantile(d, c, 7, 0.9)));
+	const { luma, rb, gm, chroma, darkNear } = mapsFor(n);
 	for (let i = 0; i < n; i++) {
 		const r = d[i * 4] * gains[0];
 		const g = d[i * 4 + 1] * gains[1];
@@ -78,7 +124,6 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 	const dark = 0.65 * percentile(everySeventh, 0.9);
 	// Each pixel's 3x3 luma mean is compared with `dark` once here, not again for every paper sample within 4 px
 	// of it (up to 25 times).
-	const darkNear = new Uint8Array(n);
 	for (let y = 1; y < h - 1; y++)
 		for (let x = 1; x < w - 1; x++) {
 			const i = y * w + x;
@@ -102,10 +147,7 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 	for (let y = m; y < h - m; y++)
 		for (let x = m + ((3 - ((m + y) % 3)) % 3); x < w - m; x += 3) {
 			const i = y * w + x;
-			let near = false;
-			for (let dy = -4; dy <= 4 && !near; dy += 2)
-				for (let dx = -4; dx <= 4; dx += 2) if (darkNear[i + dy * w + dx]) near = true;
-			if (near) continue;
+			if (darkWithin4(darkNear, i, w)) continue;
 			paper[papers++] = Math.abs(4 * luma[i] - luma[i - 1] - luma[i + 1] - luma[i - w] - luma[i + w]);
 			fineC +=
 				Math.abs(4 * rb[i] - rb[i - 1] - rb[i + 1] - rb[i - w] - rb[i + w]) +
