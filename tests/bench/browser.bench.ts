@@ -8,7 +8,7 @@
 // with no cards, so model loading is subtracted; wall times are useless when other work shares the 2 cores).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { fixture } from '../support/fixtures.ts';
@@ -315,6 +315,8 @@ writeFileSync(
 	join(root, 'bench', 'out', outName),
 	JSON.stringify(
 		{
+			at: new Date().toISOString(),
+			cpus: cpus().length,
 			chromium: version,
 			crossOriginIsolated: isolated,
 			loadAverage: loadavg(),

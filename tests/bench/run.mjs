@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every tests/bench/*.bench.ts in turn (each prints its table and writes
-// bench/out/<name>.json), or only those named: `npm run bench -- face photo`. The budget-phone bench
-// (throttle.bench.ts, several minutes under CPU throttling) runs only when named or when ZV_BENCH_THROTTLE is set
-// (e.g. `ZV_BENCH_THROTTLE=4,6 npm run bench`), so the default run is no longer for it.
+// bench/out/<name>.json), or only those named: `npm run bench -- face photo`, then the targets table (summary.ts).
+// The budget-phone bench (throttle.bench.ts, several minutes under CPU throttling) runs only when named or when
+// ZV_BENCH_THROTTLE is set (e.g. `ZV_BENCH_THROTTLE=4,6 npm run bench`), so the default run is no longer for it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,6 +31,8 @@ for (const file of benches) {
 	if (run.status !== 0) failed.push(file);
 }
 console.log(`\n${benches.length - failed.length} benchmark(s) ran, results in bench/out/`);
+// One table of the issues' targets with each benchmark's latest figure (also bench/out/targets.json).
+spawnSync('npx', ['tsx', join(here, 'summary.ts')], { stdio: 'inherit' });
 if (failed.length) {
 	console.error(`failed: ${failed.join(', ')}`);
 	process.exit(1);
