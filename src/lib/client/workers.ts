@@ -114,8 +114,8 @@ export function sampleApart(
 /**
  * The liveness step's sampler, and when it is ready. Where the rule gives the anti-spoof network a worker of its
  * own, that worker loads after the face worker has (onnxruntime's files then come from the cache, not the network
- * a second time) and before the check may start: loading it during the capture slowed a throttled phone's camera
- * loop. If it fails to load, the face worker runs both networks. `onProgress`: the anti-spoof model's bytes.
+ * a second time) and before the check may start (a load during the capture would take CPU from the camera loop).
+ * If it fails to load, the face worker runs both networks. `onProgress`: the anti-spoof model's bytes.
  */
 export function liveSampler(
 	signal?: AbortSignal,

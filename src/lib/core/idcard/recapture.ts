@@ -62,9 +62,9 @@ function darkWithin4(darkNear: Uint8Array, i: number, w: number): boolean {
 }
 
 /**
- * The per-pixel maps of the last card size, reused by the next call: every value a call reads it writes first
- * (darkNear's border is never written, so stays 0). Allocated per call, a card's ~8 MB of maps made the reader's
- * next card wait for the collector.
+ * The per-pixel maps of the last card size (~8 MB for a card), reused by the next call instead of allocated per
+ * card: every value a call reads it writes first (darkNear's border is never written, so stays 0). The function is
+ * synchronous, so no two calls share them at once.
  */
 let maps: {
 	n: number;
