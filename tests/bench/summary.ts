@@ -2,7 +2,7 @@
 // whether it is met, when it was measured and the machine's load then: one table after `npm run bench` (run.mjs),
 // also written as bench/out/targets.json. A figure whose benchmark has not run says so. Usage: npx tsx
 // tests/bench/summary.ts
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printTable } from './table.ts';
 import { PHONE_TARGETS as T } from './targets.ts';
