@@ -124,6 +124,7 @@ printTable(
 	['target', 'figure', 'met', 'measured (UTC)', 'load'],
 	rows.map((r) => [r.target, r.figure, r.met === null ? '-' : r.met ? 'yes' : 'NO', r.at, r.load])
 );
+mkdirSync(out, { recursive: true });
 writeFileSync(
 	join(out, 'targets.json'),
 	JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n'
