@@ -131,10 +131,10 @@ export function liveSampler(
 			return null;
 		}
 	);
+	const sampler = antiSpoofApi.then((api) => sampleApart(faceApi, api));
 	return {
-		sample: async (frame, found, threshold) =>
-			sampleApart(faceApi, await antiSpoofApi)(frame, found, threshold),
-		ready: antiSpoofApi.then(() => undefined)
+		sample: async (frame, found, threshold) => (await sampler)(frame, found, threshold),
+		ready: sampler.then(() => undefined)
 	};
 }
 

@@ -61,38 +61,15 @@ function darkWithin4(darkNear: Uint8Array, i: number, w: number): boolean {
 	return false;
 }
 
-/**
- * The per-pixel maps of the last card size (~8 MB for a card), reused by the next call instead of allocated per
- * card: every value a call reads it writes first (darkNear's border is never written, so stays 0). The function is
- * synchronous, so no two calls share them at once.
- */
-let maps: {
-	n: number;
-	luma: Float32Array;
-	rb: Float32Array;
-	gm: Float32Array;
-	chroma: Float32Array;
-	darkNear: Uint8Array;
-} | null = null;
-function mapsFor(n: number) {
-	if (maps?.n !== n)
-		maps = {
-			n,
-			luma: new Float32Array(n),
-			rb: new Float32Array(n),
-			gm: new Float32Array(n),
-			chroma: new Float32Array(n),
-			darkNear: new Uint8Array(n)
-		};
-	return maps;
-}
-
 export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 	const { width: w, height: h, data: d } = card;
 	const n = w * h;
 	// White balance on the paper: each channel's 90th percentile (of every seventh pixel) maps to 235.
 	const gains = [0, 1, 2].map((c) => 235 / Math.max(1, byteQuantile(d, c, 7, 0.9)));
-	const { luma, rb, gm, chroma, darkNear } = mapsFor(n);
+	const luma = new Float32Array(n);
+	const rb = new Float32Array(n);
+	const gm = new Float32Array(n);
+	const chroma = new Float32Array(n);
 	for (let i = 0; i < n; i++) {
 		const r = d[i * 4] * gains[0];
 		const g = d[i * 4 + 1] * gains[1];
@@ -124,6 +101,7 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 	const dark = 0.65 * percentile(everySeventh, 0.9);
 	// Each pixel's 3x3 luma mean is compared with `dark` once here, not again for every paper sample within 4 px
 	// of it (up to 25 times).
+	const darkNear = new Uint8Array(n);
 	for (let y = 1; y < h - 1; y++)
 		for (let x = 1; x < w - 1; x++) {
 			const i = y * w + x;
