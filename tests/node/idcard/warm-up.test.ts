@@ -11,6 +11,11 @@ import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { nodeRuntime, readStagedFile } from '../../../src/lib/runtime/node.ts';
 import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { generateCard } from '../../support/idcard/generate.ts';
+import { warpPerspective } from '../../../src/lib/core/idcard/geometry.ts';
+import { locateCard } from '../../../src/lib/core/idcard/locate.ts';
+import { measureRecapture } from '../../../src/lib/core/idcard/recapture.ts';
+import { RECTIFIED_H, RECTIFIED_W } from '../../../src/lib/core/idcard/reader.ts';
+import { warmUpPhoto } from '../../../src/lib/core/idcard/warm-up.ts';
 
 /** The real runtime, recording which model each run was of (and telling `afterRun` as each run ends). */
 function countedRuntime(runs: string[], afterRun?: () => void): InferenceRuntime {
@@ -41,6 +46,21 @@ const reader = (runs: string[], afterRun?: () => void) =>
 	});
 
 describe('warm-up', () => {
+	it('its made-up photo is found as a card, and its filters see a camera’s fractions, not flat colour', () => {
+		const photo = warmUpPhoto();
+		expect(warmUpPhoto().data).toEqual(photo.data);
+		const located = locateCard(photo);
+		expect(located.ok).toBe(true);
+		if (!located.ok) return;
+		const card = warpPerspective(photo, located.location.corners, RECTIFIED_W, RECTIFIED_H);
+		// On flat colour the paper's Laplacian was 0 everywhere: the warm-up then trained V8 on small integers, and
+		// the first real card (fractions everywhere) ran the recapture check deoptimised.
+		const { paperTexture, fineColour } = measureRecapture(card);
+		expect(paperTexture).toBeGreaterThan(0);
+		expect(Number.isInteger(paperTexture)).toBe(false);
+		expect(fineColour).toBeGreaterThan(0);
+	});
+
 	it('runs the detector at both sides’ shapes and the recogniser', async () => {
 		const runs: string[] = [];
 		await reader(runs).warmUp({ reads: 1 });

@@ -61,19 +61,17 @@ function darkWithin4(darkNear: Uint8Array, i: number, w: number): boolean {
 	return false;
 }
 
-export function measureRecapture(card: RgbaImage): RecaptureMeasures {
-	const { width: w, height: h, data: d } = card;
-	const n = w * h;
-	// White balance on the paper: each channel's 90th percentile (of every seventh pixel) maps to 235.
-	const gains = [0, 1, 2].map((c) => 235 / Math.max(1, byteQuantile(d, c, 7, 0.9)));
+/** The card white-balanced per channel: its luma, red - blue, green - magenta and chroma (max - min) planes. */
+function balancedPlanes(d: RgbaImage['data'], n: number, gains: number[]) {
 	const luma = new Float32Array(n);
 	const rb = new Float32Array(n);
 	const gm = new Float32Array(n);
 	const chroma = new Float32Array(n);
+	const [gr, gg, gb] = gains;
 	for (let i = 0; i < n; i++) {
-		const r = d[i * 4] * gains[0];
-		const g = d[i * 4 + 1] * gains[1];
-		const b = d[i * 4 + 2] * gains[2];
+		const r = d[i * 4] * gr;
+		const g = d[i * 4 + 1] * gg;
+		const b = d[i * 4 + 2] * gb;
 		luma[i] = 0.299 * r + 0.587 * g + 0.114 * b;
 		rb[i] = r - b;
 		gm[i] = g - (r + b) / 2;
@@ -82,26 +80,35 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 		const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
 		chroma[i] = hi - lo;
 	}
-	// Colour from a 3x3 mean (noise and JPEG chroma ringing average out), inside a 4 % margin.
-	const m = Math.round(0.04 * Math.min(w, h));
-	const colourSamples = new Float32Array(Math.ceil((h - 2 * m) / 2) * Math.ceil((w - 2 * m) / 2));
+	return { luma, rb, gm, chroma };
+}
+
+/** The 99th percentile of chroma's 3x3 means on every second pixel and row inside a margin of `m` pixels. */
+function colourPercentile(chroma: Float32Array, w: number, h: number, m: number): number {
+	const samples = new Float32Array(Math.ceil((h - 2 * m) / 2) * Math.ceil((w - 2 * m) / 2));
 	let sampled = 0;
 	for (let y = m; y < h - m; y += 2)
 		for (let x = m; x < w - m; x += 2) {
 			let s = 0;
 			for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += chroma[(y + dy) * w + x + dx];
-			colourSamples[sampled++] = s / 9;
+			samples[sampled++] = s / 9;
 		}
-	const colour = percentile(colourSamples.subarray(0, sampled), 0.99);
-	// Fine texture on blank paper: nothing darker than 65 % of the paper within 4 px (luma averaged over 3x3, so a
-	// screen's sub-pixel stripes do not read as print). A genuine card's fine colour lies at the edges of its print
-	// (JPEG halves colour resolution, a coloured light tints those edges); a screen's or a print's covers the paper.
-	const everySeventh = new Float32Array(Math.ceil(n / 7));
-	for (let i = 0, j = 0; i < n; i += 7, j++) everySeventh[j] = luma[i];
-	const dark = 0.65 * percentile(everySeventh, 0.9);
-	// Each pixel's 3x3 luma mean is compared with `dark` once here, not again for every paper sample within 4 px
-	// of it (up to 25 times).
-	const darkNear = new Uint8Array(n);
+	return percentile(samples.subarray(0, sampled), 0.99);
+}
+
+/** The value at rank floor(q * n) of every seventh luma value. */
+function lumaQuantile(luma: Float32Array, q: number): number {
+	const everySeventh = new Float32Array(Math.ceil(luma.length / 7));
+	for (let i = 0, j = 0; i < luma.length; i += 7, j++) everySeventh[j] = luma[i];
+	return percentile(everySeventh, q);
+}
+
+/**
+ * 1 where a pixel's 3x3 luma mean is below `dark`: each pixel is compared once here, not again for every paper
+ * sample within 4 px of it (up to 25 times).
+ */
+function darkNearMap(luma: Float32Array, w: number, h: number, dark: number): Uint8Array {
+	const darkNear = new Uint8Array(w * h);
 	for (let y = 1; y < h - 1; y++)
 		for (let x = 1; x < w - 1; x++) {
 			const i = y * w + x;
@@ -118,8 +125,19 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 				9;
 			darkNear[i] = mean3 < dark ? 1 : 0;
 		}
+	return darkNear;
+}
+
+/** Fine colour and luma texture on the blank paper: one sample in three columns per row, away from print. */
+function paperMeasures(
+	planes: { luma: Float32Array; rb: Float32Array; gm: Float32Array },
+	darkNear: Uint8Array,
+	w: number,
+	h: number,
+	m: number
+): { fineColour: number; paperTexture: number } {
+	const { luma, rb, gm } = planes;
 	let fineC = 0;
-	// At most one sample in three columns per row.
 	const paper = new Float32Array((h - 2 * m) * Math.ceil((w - 2 * m) / 3));
 	let papers = 0;
 	for (let y = m; y < h - m; y++)
@@ -132,10 +150,28 @@ export function measureRecapture(card: RgbaImage): RecaptureMeasures {
 				Math.abs(4 * gm[i] - gm[i - 1] - gm[i + 1] - gm[i - w] - gm[i + w]);
 		}
 	return {
-		colour,
 		fineColour: papers ? fineC / papers : 255,
 		paperTexture: papers ? percentile(paper.subarray(0, papers), 0.5) : 255
 	};
+}
+
+// Each loop is a function of its own: V8 optimises a small function once and keeps it, where one long function
+// of five loops was entered through on-stack replacement loop by loop and kept deoptimising at the loops after
+// (models/notes/ocr.md).
+export function measureRecapture(card: RgbaImage): RecaptureMeasures {
+	const { width: w, height: h, data: d } = card;
+	const n = w * h;
+	// White balance on the paper: each channel's 90th percentile (of every seventh pixel) maps to 235.
+	const gains = [0, 1, 2].map((c) => 235 / Math.max(1, byteQuantile(d, c, 7, 0.9)));
+	const planes = balancedPlanes(d, n, gains);
+	// Colour from a 3x3 mean (noise and JPEG chroma ringing average out), inside a 4 % margin.
+	const m = Math.round(0.04 * Math.min(w, h));
+	const colour = colourPercentile(planes.chroma, w, h, m);
+	// Fine texture on blank paper: nothing darker than 65 % of the paper within 4 px (luma averaged over 3x3, so a
+	// screen's sub-pixel stripes do not read as print). A genuine card's fine colour lies at the edges of its print
+	// (JPEG halves colour resolution, a coloured light tints those edges); a screen's or a print's covers the paper.
+	const dark = 0.65 * lumaQuantile(planes.luma, 0.9);
+	return { colour, ...paperMeasures(planes, darkNearMap(planes.luma, w, h, dark), w, h, m) };
 }
 
 export function checkRecapture(card: RgbaImage): RecaptureCheck {

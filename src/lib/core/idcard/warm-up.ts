@@ -29,6 +29,23 @@ function blocks(img: RgbaImage, x: number, y: number, n: number, size: number, w
 	}
 }
 
+/**
+ * A camera's noise (about ±6 levels, a fixed sequence) and an opaque alpha. Why: on flat colours every filter
+ * gives whole numbers, V8 compiles the image steps for small integers, and the first real photo (fractions
+ * everywhere) throws that code away: the card a candidate waits for then ran half-optimised code.
+ */
+function addNoise(img: RgbaImage): void {
+	let state = 12345;
+	for (let i = 0; i < img.data.length; i += 4) {
+		for (let c = 0; c < 3; c++) {
+			// A linear congruential sequence: deterministic, so every warm-up does the same work.
+			state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+			img.data[i + c] += ((state >>> 24) % 13) - 6;
+		}
+		img.data[i + 3] = 255;
+	}
+}
+
 /** The synthetic 1280x960 frame, the card filling ~70 % of its width, upright. */
 export function warmUpPhoto(): RgbaImage {
 	const img = createImage(W, H);
@@ -50,7 +67,7 @@ export function warmUpPhoto(): RgbaImage {
 	blocks(img, col(0.19), row(0.68), 6, g, g);
 	blocks(img, col(0.08), row(0.835), 6, g, g); // 公民身份号码 + 18 digits
 	blocks(img, col(0.34), row(0.835), 18, g * 0.62, g * 0.55);
-	for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
+	addNoise(img);
 	return img;
 }
 
