@@ -9,6 +9,10 @@
 // the milliseconds. Each read's own timings in the OCR worker (per stage, as saved with the side) are reported
 // beside the wait, and the worker's warm-up steps as it measured them (performance entries named `ocr.*`).
 // ZV_BENCH_SKIP_AT_ONCE=1 leaves out the condition of agreeing at once (its wait is the models' download).
+// ZV_BENCH_PROVINCE=beijing: a province that reads both sides (signed in on the PC page with an SMS code, as its
+// candidates are): the portrait side, then the emblem side as the second card, the preview still running between.
+// ZV_JS_FLAGS passes V8 flags to Chromium (e.g. "--trace-deopt", seen with DEBUG=pw:browser); each read's start and
+// end are then printed with the time, so a trace can be matched to the reads.
 // While the consent screen is read, the page's frames are counted: the longest gap between two, and how many
 // gaps were over 50 ms, say whether the reader loading and warming up in its worker slowed that screen.
 import { chromium, type Page } from '@playwright/test';
@@ -18,7 +22,7 @@ import { join } from 'node:path';
 import { convertClip } from '../e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium.ts';
 import { PHONE_TARGETS } from './targets.ts';
-import { DEMO_IDS } from '../e2e/support/flow.ts';
+import { DEMO_IDS, signInWithCode } from '../e2e/support/flow.ts';
 import { cameraFace, cardFile, phoneIdentity } from '../e2e/support/idcard.ts';
 import { confirmRecord, consent, expectStatus } from '../e2e/support/phone.ts';
 import { storedSessions, type StoredSession } from '../e2e/support/phone-store.ts';
@@ -29,14 +33,22 @@ const RUNS = Number(process.env.ZV_BENCH_RUNS ?? 3);
 const READ_S = Number(process.env.ZV_BENCH_READ_S ?? 8);
 const LATER = Number(process.env.ZV_BENCH_LATER ?? 2);
 const CONDITIONS = process.env.ZV_BENCH_SKIP_AT_ONCE ? [READ_S] : [0, READ_S];
-/** Hubei reads the portrait side only (the registration API gives its demo candidate a phone link directly). */
-const ID = DEMO_IDS.hubei;
+/**
+ * Hubei reads the portrait side only (the registration API gives its demo candidate a phone link directly);
+ * Beijing reads both, its candidate signs in on the PC page first.
+ */
+const PROVINCE = process.env.ZV_BENCH_PROVINCE === 'beijing' ? 'beijing' : 'hubei';
+const ID = DEMO_IDS[PROVINCE];
+const SIDE_HEADING = { portrait: '人像面', emblem: '国徽面' } as const;
 
 const app = await startBenchApp(port);
 const browser = await chromium.launch({
 	executablePath: chromiumPath,
 	// Converted here when missing: the fake camera needs the y4m file, which only the e2e setup made before.
-	args: chromiumArgs(convertClip())
+	args: [
+		...chromiumArgs(convertClip()),
+		...(process.env.ZV_JS_FLAGS ? [`--js-flags=${process.env.ZV_JS_FLAGS}`] : [])
+	]
 });
 
 /** The page's spans of one read (`id.*` entries of the ID step, ms) and the worker's wait before it read the card. */
@@ -51,38 +63,51 @@ interface Spans {
 	shown: number;
 }
 
-/** Milliseconds from choosing the portrait side's file until the fields to check are on screen. */
-async function readSide(phone: Page, file: string): Promise<{ ms: number; spans: Spans }> {
+/**
+ * Milliseconds from choosing a side's file until the page shows what comes next: the fields to check, or (`next`)
+ * the heading of the side to photograph next.
+ */
+async function readSide(
+	phone: Page,
+	file: string,
+	next: string | null = null
+): Promise<{ ms: number; spans: Spans }> {
 	const started = performance.now();
 	// The page's own clock for when it got the file and when the result was on screen, so the bench's part (handing
 	// the file over, noticing the screen) is told apart from the app's.
-	const pageStart = await phone.evaluate(() => {
+	const pageStart = await phone.evaluate((next) => {
 		const marks: { picked?: number; shown?: number } = {};
 		(window as unknown as { __zvRead: typeof marks }).__zvRead = marks;
 		document.addEventListener('change', () => (marks.picked ??= performance.now()), {
 			capture: true,
 			once: true
 		});
-		const shown = () => document.querySelector('[data-testid="id-fields"], [data-testid="id-problems"]');
+		const shown = () =>
+			document.querySelector('[data-testid="id-fields"], [data-testid="id-problems"]') ??
+			(next && document.querySelector('h1')?.textContent?.includes(next) ? true : null);
 		const observer = new MutationObserver(() => {
 			if (!shown()) return;
 			marks.shown = performance.now();
 			observer.disconnect();
 		});
-		observer.observe(document.body, { childList: true, subtree: true });
+		observer.observe(document.body, { childList: true, subtree: true, characterData: true });
 		return performance.now();
-	});
+	}, next);
 	if (process.env.ZV_BENCH_TRACE)
 		phone
 			.context()
 			.on('requestfinished', (r) =>
 				console.log(`  +${(performance.now() - started).toFixed(0)} ms ${new URL(r.url()).pathname}`)
 			);
+	if (process.env.ZV_JS_FLAGS) console.log(`${new Date().toISOString()} read of ${file} starts`);
 	await phone.getByTestId('id-file').setInputFiles(file);
-	const done = phone.getByTestId('id-fields');
+	const done = next
+		? phone.getByRole('heading', { level: 1 }).filter({ hasText: next })
+		: phone.getByTestId('id-fields');
 	const refused = phone.getByTestId('id-problems');
 	await done.or(refused).first().waitFor({ timeout: 120_000 });
 	const ms = performance.now() - started;
+	if (process.env.ZV_JS_FLAGS) console.log(`${new Date().toISOString()} read ends`);
 	if (await refused.isVisible()) throw new Error(`refused: ${await refused.innerText()}`);
 	const page = await phone.evaluate(
 		(since) =>
@@ -114,9 +139,13 @@ async function readSide(phone: Page, file: string): Promise<{ ms: number; spans:
 type WorkerTimings = StoredSession['draftTimings'][string];
 
 /** The reader's timings of the side just read, once the screen has saved it (a different read than `previous`). */
-async function savedTimings(phone: Page, previous: WorkerTimings | null): Promise<WorkerTimings> {
+async function savedTimings(
+	phone: Page,
+	previous: WorkerTimings | null,
+	side: 'portrait' | 'emblem' = 'portrait'
+): Promise<WorkerTimings> {
 	for (let i = 0; i < 100; i++) {
-		const t = (await storedSessions(phone))[0]?.draftTimings.portrait;
+		const t = (await storedSessions(phone))[0]?.draftTimings[side];
 		if (t && t.total !== previous?.total) return t;
 		await new Promise((r) => setTimeout(r, 100));
 	}
@@ -149,6 +178,8 @@ interface Run {
 	firstMs: number;
 	first: Read;
 	later: Read[];
+	/** The emblem side read after the portrait (provinces that read both sides). */
+	second: Read | null;
 	warmUp: { name: string; start: number; ms: number }[];
 	/** The consent screen's frames while the candidate read it (and the reader loaded and warmed up). */
 	consentFrames: Frames;
@@ -191,6 +222,24 @@ async function framesSeen(phone: Page): Promise<Frames> {
 		};
 	});
 }
+/**
+ * Beijing's phone link: the candidate signs in on the PC page with an SMS code and the QR code gives the link (a
+ * computer of its own, so the phone's profile stays a first visit).
+ */
+async function linkFromPc(): Promise<string> {
+	const computer = await browser.newContext({ baseURL: app.origin });
+	try {
+		const pc = await computer.newPage();
+		await pc.goto('/pc');
+		await signInWithCode(pc, ID, '登录并生成二维码');
+		const link = await pc.getByTestId('phone-link').getAttribute('href', { timeout: 30_000 });
+		if (!link) throw new Error('no phone link on the PC page');
+		return new URL(link, app.origin).toString();
+	} finally {
+		await computer.close();
+	}
+}
+
 const runs: Run[] = [];
 try {
 	for (const readSeconds of CONDITIONS)
@@ -198,22 +247,29 @@ try {
 			const loadBefore = loadavg()[0];
 			const context = await benchPhoneContext(browser);
 			const phone = await context.newPage();
-			await phone.goto(await app.phoneLink(ID));
+			await phone.goto(PROVINCE === 'beijing' ? await linkFromPc() : await app.phoneLink(ID));
 			await expectStatus(phone, 'consent', 60_000);
 			await watchFrames(phone);
 			await new Promise((r) => setTimeout(r, readSeconds * 1000));
 			const consentFrames = await framesSeen(phone);
 			await consent(phone);
-			await confirmRecord(phone);
+			// Beijing compares the card with the record after reading it, so it has no record screen before.
+			if (PROVINCE === 'hubei') await confirmRecord(phone);
 			await expectStatus(phone, 'id_capture');
 			const identity = await phoneIdentity(phone);
 			const face = cameraFace();
 			const portrait = await cardFile('portrait', { identity, face });
-			const firstRead = await readSide(phone, portrait);
+			const firstRead = await readSide(phone, portrait, PROVINCE === 'beijing' ? SIDE_HEADING.emblem : null);
 			const firstMs = firstRead.ms;
 			const first = { ...firstRead, worker: await savedTimings(phone, null) };
+			let second: Read | null = null;
+			if (PROVINCE === 'beijing') {
+				const read = await readSide(phone, await cardFile('emblem', { identity }));
+				second = { ...read, worker: await savedTimings(phone, null, 'emblem') };
+			}
 			const later: Read[] = [];
-			for (let k = 0; k < LATER; k++) {
+			// Beijing's retake would start its two sides over; its second card is the emblem side above.
+			for (let k = 0; k < (PROVINCE === 'beijing' ? 0 : LATER); k++) {
 				await phone.getByRole('button', { name: '重新拍摄', exact: true }).click();
 				await phone.getByTestId('id-fields').waitFor({ state: 'detached' });
 				const read = await readSide(phone, portrait);
@@ -225,12 +281,13 @@ try {
 				firstMs,
 				first,
 				later,
+				second,
 				warmUp,
 				consentFrames,
 				load: [loadBefore, loadavg()[0]]
 			});
 			console.log(
-				`consent read ${readSeconds} s: first card ${firstMs.toFixed(0)} ms (in the worker ${first.worker.total.toFixed(0)}), later ${later.map((r) => `${r.ms.toFixed(0)} (${r.worker.total.toFixed(0)})`).join(', ')} ms, load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`
+				`consent read ${readSeconds} s: first card ${firstMs.toFixed(0)} ms (in the worker ${first.worker.total.toFixed(0)})${second ? `, emblem side ${second.ms.toFixed(0)} (${second.worker.total.toFixed(0)})` : ''}, later ${later.map((r) => `${r.ms.toFixed(0)} (${r.worker.total.toFixed(0)})`).join(', ')} ms, load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`
 			);
 			for (const e of warmUp) console.log(`  worker ${e.name}: at ${e.start} ms, ${e.ms} ms`);
 			console.log(
@@ -243,7 +300,7 @@ try {
 	app.stop();
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 const rows = CONDITIONS.map((readSeconds) => {
 	const of = runs.filter((r) => r.readSeconds === readSeconds);
 	const first = median(of.map((r) => r.firstMs));
@@ -263,21 +320,38 @@ const rows = CONDITIONS.map((readSeconds) => {
 		'later in worker ms': Math.round(median(of.flatMap((r) => r.later.map((l) => l.worker.total)))),
 		[`target < ${PHONE_TARGETS.firstReadMs} ms (in the page)`]:
 			firstInPage < PHONE_TARGETS.firstReadMs ? 'met' : 'NO',
+		...(PROVINCE === 'beijing' && {
+			'emblem side, file to screen in the page ms': Math.round(
+				median(of.flatMap((r) => (r.second ? [inPage(r.second)] : [])))
+			),
+			'emblem side in worker ms': Math.round(median(of.flatMap((r) => r.second?.worker.total ?? [])))
+		}),
 		'consent screen: longest frame gap ms (median)': Math.round(
 			median(of.map((r) => r.consentFrames.longestMs))
 		),
 		'consent screen: frames over 50 ms (median)': median(of.map((r) => r.consentFrames.over50))
 	};
 });
-/** Median ms per reader stage, first read against the later ones, after the consent screen was read. */
+/**
+ * Median ms per reader stage, first read against the later ones (Hubei's retakes) or the emblem side read second
+ * (Beijing), after the consent screen was read.
+ */
 const warm = runs.filter((r) => r.readSeconds === READ_S);
-const stageNames = [...new Set(warm.flatMap((r) => Object.keys(r.first.worker.stages ?? {})))];
+const afterFirst = (r: Run): Read[] => (r.second ? [r.second] : r.later);
+const afterName = PROVINCE === 'beijing' ? 'emblem side' : 'later';
+const stageNames = [
+	...new Set(
+		warm.flatMap((r) => [r.first, ...afterFirst(r)].flatMap((x) => Object.keys(x.worker.stages ?? {})))
+	)
+];
 const stages = Object.fromEntries(
 	stageNames.map((name) => [
 		name,
 		{
 			first: Math.round(median(warm.map((r) => r.first.worker.stages?.[name] ?? 0))),
-			later: Math.round(median(warm.flatMap((r) => r.later.map((l) => l.worker.stages?.[name] ?? 0))))
+			[afterName]: Math.round(
+				median(warm.flatMap((r) => afterFirst(r).map((l) => l.worker.stages?.[name] ?? 0)))
+			)
 		}
 	])
 );
@@ -304,12 +378,12 @@ const waitParts = Object.fromEntries(
 	Object.keys(partsOf(warm[0]?.first ?? runs[0].first)).map((part) => {
 		const of = (reads: Read[]) =>
 			Math.round(median(reads.map((r) => partsOf(r)[part as keyof ReturnType<typeof partsOf>])));
-		return [part, { first: of(warm.map((r) => r.first)), later: of(warm.flatMap((r) => r.later)) }];
+		return [part, { first: of(warm.map((r) => r.first)), [afterName]: of(warm.flatMap(afterFirst)) }];
 	})
 );
 const load = loadavg()[0];
 console.log(
-	`\nFirst card read on the phone page (Hubei, portrait side), Chromium headless, load ${load.toFixed(2)}`
+	`\nFirst card read on the phone page (${PROVINCE}, ${PROVINCE === 'beijing' ? 'portrait then emblem side' : 'portrait side'}), Chromium headless, load ${load.toFixed(2)}`
 );
 console.table(rows);
 console.log(`Per stage in the worker after ${READ_S} s on the consent screen (median ms):`);
@@ -318,6 +392,10 @@ console.log('Where the wait went, page and worker (median ms):');
 console.table(waitParts);
 mkdirSync(join(root, 'bench', 'out'), { recursive: true });
 writeFileSync(
-	join(root, 'bench', 'out', 'first-read.json'),
-	JSON.stringify({ at: new Date().toISOString(), load, runs, rows, stages, waitParts }, null, 2)
+	join(root, 'bench', 'out', PROVINCE === 'beijing' ? 'first-read-beijing.json' : 'first-read.json'),
+	JSON.stringify(
+		{ at: new Date().toISOString(), province: PROVINCE, load, runs, rows, stages, waitParts },
+		null,
+		2
+	)
 );

@@ -5,7 +5,7 @@
 import { crop } from '../image/ops.ts';
 import { addressHeads, correctAddressHead, type AddressHeads } from './address-head.ts';
 import { authorityNames, correctAuthority, type AuthorityNames } from './authority.ts';
-import type { Box, RgbaImage } from '../image/types.ts';
+import { plainImage, type Box, type RgbaImage } from '../image/types.ts';
 import type { InferenceRuntime } from '../runtime.ts';
 import { todayInChina } from './dates.ts';
 import type { CardFields, CardSide } from './fields.ts';
@@ -459,8 +459,9 @@ export function createIdCardReader(deps: {
 			}
 		},
 
-		async read(image, options = {}) {
+		async read(frame, options = {}) {
 			const start = performance.now();
+			const image = plainImage(frame);
 			const today = options.today ?? todayInChina();
 			const timings = newTimings();
 			const profile = sinkFor(timings);

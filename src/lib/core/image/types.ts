@@ -21,3 +21,21 @@ export interface Point {
 export function createImage(width: number, height: number): RgbaImage {
 	return { width, height, data: new Uint8ClampedArray(width * height * 4) };
 }
+
+/**
+ * The same pixels (no copy) as an object of createImage's shape, with Uint8ClampedArray data. A pipeline's entry
+ * takes this: a canvas frame is an ImageData, a host object of another shape, and a decoder may give Uint8Array,
+ * so the image functions that a warm-up had compiled for createImage's objects were deoptimised by the first real
+ * frame, and a hot function entered again through on-stack replacement cost a deoptimisation per row.
+ */
+export function plainImage(img: RgbaImage): RgbaImage {
+	const { width, height, data } = img;
+	return {
+		width,
+		height,
+		data:
+			data instanceof Uint8ClampedArray
+				? data
+				: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length)
+	};
+}
