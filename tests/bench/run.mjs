@@ -24,12 +24,23 @@ function slow(file) {
 const staged = spawnSync('node', [join(here, '..', '..', 'models', 'stage.mjs')], { stdio: 'inherit' });
 if (staged.status !== 0) process.exit(staged.status ?? 1);
 
+/** Runs of a bench with their settings: the first-read bench once per flow shape (one side; both sides). */
+const variants = (file) => (file === 'first-read.bench.ts' ? [{}, { ZV_BENCH_PROVINCE: 'beijing' }] : [{}]);
+
 const failed = [];
-for (const file of benches) {
-	console.log(`\n=== ${file} ===`);
-	const run = spawnSync('npx', ['tsx', join(here, file)], { stdio: 'inherit' });
-	if (run.status !== 0) failed.push(file);
-}
+for (const file of benches)
+	for (const settings of variants(file)) {
+		console.log(
+			`\n=== ${file} ${Object.entries(settings)
+				.map(([k, v]) => `${k}=${v}`)
+				.join(' ')} ===`
+		);
+		const run = spawnSync('npx', ['tsx', join(here, file)], {
+			stdio: 'inherit',
+			env: { ...process.env, ...settings }
+		});
+		if (run.status !== 0) failed.push(file);
+	}
 console.log(`\n${benches.length - failed.length} benchmark(s) ran, results in bench/out/`);
 // One table of the issues' targets with each benchmark's latest figure (also bench/out/targets.json).
 spawnSync('npx', ['tsx', join(here, 'summary.ts')], { stdio: 'inherit' });
