@@ -8,14 +8,28 @@ import { confirmableCandidate, registerCandidate, startOnPc, DEMO_IDS } from './
 import { confirmRecord, consent, expectStatus, fixturePath, idCards, openPhoneAs } from './support/phone.ts';
 import { describeLiveness, livenessResult } from './support/phone-store.ts';
 
-async function startCheck(phone: Page) {
+/** Opens the camera and starts the check; resolves with the time the start button became enabled. */
+async function startCheck(phone: Page): Promise<number> {
 	await expectStatus(phone, 'liveness');
 	await phone.getByRole('button', { name: '打开摄像头' }).click();
 	// Opening the fake camera took over 5 s at load average ~15.
 	await expect
 		.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 })
 		.toBeGreaterThan(0);
-	await phone.getByRole('button', { name: '开始检测' }).click({ timeout: 60_000 });
+	const start = phone.getByRole('button', { name: '开始检测' });
+	await expect(start).toBeEnabled({ timeout: 60_000 });
+	const enabledAt = Date.now();
+	await start.click();
+	return enabledAt;
+}
+
+/** When the anti-spoof model's download first finished in this page's browser context (null: not yet). */
+function antiSpoofModelFetched(page: Page): { at: number | null } {
+	const fetched = { at: null as number | null };
+	page.context().on('requestfinished', (request) => {
+		if (new URL(request.url()).pathname.endsWith('/fr_liveness.onnx')) fetched.at ??= Date.now();
+	});
+	return fetched;
 }
 
 /** The app's face workers running now, and at most at once (the anti-spoof network's own worker is one). */
@@ -36,12 +50,23 @@ test('fujian: the issued blink is asked, seen and passes on the live selfie', as
 }) => {
 	// A Fujian session starts once the office has approved the candidate's photo: a candidate who has one.
 	const id = await confirmableCandidate(request, 'fujian');
-	const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian');
+	// The anti-spoof model comes 4 s late (a slow network), so a check that could start before it has loaded would.
+	const phone = await openPhoneAs(browser, await startOnPc(pc, id), 'fujian', (context) =>
+		context.route('**/models/face/fr_liveness.onnx', async (route) => {
+			await new Promise((resolve) => setTimeout(resolve, 4000));
+			await route.continue();
+		})
+	);
 	const faceWorkers = countFaceWorkers(phone);
+	const antiSpoofModel = antiSpoofModelFetched(phone);
 	await consent(phone);
 	await confirmRecord(phone);
 	await idCards(phone, ['portrait', 'emblem']);
-	await startCheck(phone);
+	const startEnabledAt = await startCheck(phone);
+	// Whichever worker runs it, the anti-spoof network is downloaded before the check may start, not during the
+	// capture (where it would take the camera loop's CPU).
+	expect(antiSpoofModel.at, 'anti-spoof model downloaded before the start button was enabled').not.toBeNull();
+	expect(antiSpoofModel.at!).toBeLessThanOrEqual(startEnabledAt);
 	// On two cores the face worker has one thread and the anti-spoof network a worker of its own (antiSpoofApart),
 	// already running when the check starts.
 	const cores = await phone.evaluate(() => navigator.hardwareConcurrency);
