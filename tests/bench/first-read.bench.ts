@@ -11,8 +11,8 @@
 // ZV_BENCH_SKIP_AT_ONCE=1 leaves out the condition of agreeing at once (its wait is the models' download).
 // ZV_BENCH_PROVINCE=beijing: a province that reads both sides (signed in on the PC page with an SMS code, as its
 // candidates are): the portrait side, then the emblem side as the second card, the preview still running between.
-// ZV_JS_FLAGS passes V8 flags to Chromium (e.g. "--trace-deopt", seen with DEBUG=pw:browser); each read's start and
-// end are then printed with the time, so a trace can be matched to the reads.
+// With ZV_JS_FLAGS (V8 flags for Chromium, tests/e2e/support/chromium.ts: e.g. "--trace-deopt", seen with
+// DEBUG=pw:browser) each read's start and end are printed with the time, so a trace can be matched to the reads.
 // While the consent screen is read, the page's frames are counted: the longest gap between two, and how many
 // gaps were over 50 ms, say whether the reader loading and warming up in its worker slowed that screen.
 import { chromium, type Page } from '@playwright/test';
@@ -45,10 +45,7 @@ const app = await startBenchApp(port);
 const browser = await chromium.launch({
 	executablePath: chromiumPath,
 	// Converted here when missing: the fake camera needs the y4m file, which only the e2e setup made before.
-	args: [
-		...chromiumArgs(convertClip()),
-		...(process.env.ZV_JS_FLAGS ? [`--js-flags=${process.env.ZV_JS_FLAGS}`] : [])
-	]
+	args: chromiumArgs(convertClip())
 });
 
 /** The page's spans of one read (`id.*` entries of the ID step, ms) and the worker's wait before it read the card. */

@@ -12,7 +12,9 @@ export const CHROMIUM_BASE_ARGS: readonly string[] = [
 	'--disable-component-update',
 	'--no-first-run',
 	'--disable-sync',
-	'--disable-quic'
+	'--disable-quic',
+	// V8 flags for a benchmark's investigation (e.g. ZV_JS_FLAGS=--trace-deopt, printed with DEBUG=pw:browser).
+	...(process.env.ZV_JS_FLAGS ? [`--js-flags=${process.env.ZV_JS_FLAGS}`] : [])
 ];
 
 export function chromiumArgs(cameraY4m: string, microphoneWav?: string): string[] {
