@@ -23,10 +23,10 @@ export function createImage(width: number, height: number): RgbaImage {
 }
 
 /**
- * The same pixels (no copy) as an object of createImage's shape, with Uint8ClampedArray data. A pipeline's entry
- * takes this: a canvas frame is an ImageData, a host object of another shape, and a decoder may give Uint8Array,
- * so the image functions that a warm-up had compiled for createImage's objects were deoptimised by the first real
- * frame, and a hot function entered again through on-stack replacement cost a deoptimisation per row.
+ * The same pixels (no copy) as an object of createImage's shape, with Uint8ClampedArray data. The card reader takes
+ * its frame through this: a canvas frame is an ImageData, a host object of another shape, and a decoder may give
+ * Uint8Array, so the image functions its warm-up had compiled for createImage's objects were deoptimised by the
+ * first real card, and a hot function entered again through on-stack replacement cost a deoptimisation per row.
  */
 export function plainImage(img: RgbaImage): RgbaImage {
 	const { width, height, data } = img;
