@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { convertClip } from '../e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium.ts';
 import { PHONE_TARGETS } from './targets.ts';
-import { DEMO_IDS, signInWithCode } from '../e2e/support/flow.ts';
+import { DEMO_IDS, startOnPc } from '../e2e/support/flow.ts';
 import { cameraFace, cardFile, phoneIdentity } from '../e2e/support/idcard.ts';
 import { confirmRecord, consent, expectStatus } from '../e2e/support/phone.ts';
 import { storedSessions, type StoredSession } from '../e2e/support/phone-store.ts';
@@ -226,12 +226,7 @@ async function framesSeen(phone: Page): Promise<Frames> {
 async function linkFromPc(): Promise<string> {
 	const computer = await browser.newContext({ baseURL: app.origin });
 	try {
-		const pc = await computer.newPage();
-		await pc.goto('/pc');
-		await signInWithCode(pc, ID, '登录并生成二维码');
-		const link = await pc.getByTestId('phone-link').getAttribute('href', { timeout: 30_000 });
-		if (!link) throw new Error('no phone link on the PC page');
-		return new URL(link, app.origin).toString();
+		return new URL(await startOnPc(await computer.newPage(), ID), app.origin).toString();
 	} finally {
 		await computer.close();
 	}
