@@ -28,20 +28,19 @@ if (staged.status !== 0) process.exit(staged.status ?? 1);
 const variants = (file) => (file === 'first-read.bench.ts' ? [{}, { ZV_BENCH_PROVINCE: 'beijing' }] : [{}]);
 
 const failed = [];
+let runs = 0;
 for (const file of benches)
 	for (const settings of variants(file)) {
-		console.log(
-			`\n=== ${file} ${Object.entries(settings)
-				.map(([k, v]) => `${k}=${v}`)
-				.join(' ')} ===`
-		);
+		const name = [file, ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].join(' ');
+		console.log(`\n=== ${name} ===`);
 		const run = spawnSync('npx', ['tsx', join(here, file)], {
 			stdio: 'inherit',
 			env: { ...process.env, ...settings }
 		});
-		if (run.status !== 0) failed.push(file);
+		runs++;
+		if (run.status !== 0) failed.push(name);
 	}
-console.log(`\n${benches.length - failed.length} benchmark(s) ran, results in bench/out/`);
+console.log(`\n${runs - failed.length} of ${runs} benchmark run(s) passed, results in bench/out/`);
 // One table of the issues' targets with each benchmark's latest figure (also bench/out/targets.json).
 spawnSync('npx', ['tsx', join(here, 'summary.ts')], { stdio: 'inherit' });
 if (failed.length) {
