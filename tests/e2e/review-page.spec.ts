@@ -2,7 +2,8 @@
 // same face under two other ID numbers) were keyed by their code, and the page came out blank. Each names the other
 // candidate's outcome, shown beside this case (record and photo) with a link to its own case; only outcomes of the
 // case's own province. Then the real thing: two candidates of one province, in two exam areas, confirm on the phone
-// with the same face; the second is held, and the reviewer compares the two photos and follows the link.
+// with the same face; the second is held, and the reviewer compares the two photos, follows the link, keeps the
+// first confirmation (recorded before the flag) and rejects the second.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,10 +185,23 @@ test('two candidates with the same face confirm: the second is held, the reviewe
 		const [left, right] = [await photos.nth(0).boundingBox(), await photos.nth(1).boundingBox()];
 		expect(right!.x).toBeGreaterThanOrEqual(left!.x + left!.width);
 		expect(Math.abs(right!.y - left!.y)).toBeLessThan(left!.height);
-		// The link leads to the other case, which names this one.
+		await expect(reviewer.getByTestId('held-confirmation')).toHaveCount(0);
+		// The link leads to the other case, which names this one: a confirmation recorded before the flag.
 		await pair.getByRole('link').click();
 		await expect(reviewer.locator('dd').first()).toHaveText(ids[0]);
 		await expect(reviewer.getByTestId('counterpart-id')).toHaveText(maskIdNumber(ids[1]));
+		await expect(reviewer.getByTestId('status')).toHaveText('confirmed / pending');
+		await expect(reviewer.getByTestId('held-confirmation')).toContainText('通过则保留确认');
+		// The reviewer keeps the first confirmation and withdraws the second candidate's.
+		const caseOf = async (id: string, decision: '通过' | '不通过', comment: string) => {
+			await reviewer.getByLabel('审核意见').fill(comment);
+			await reviewer.getByRole('button', { name: decision, exact: true }).click();
+			await expect(reviewer).toHaveURL(/\/staff\/review$/);
+			await expect(rowOf(id)).toHaveCount(0);
+		};
+		await caseOf(ids[0], '通过', '本人照片一致');
+		await rowOf(ids[1]).getByRole('link').click();
+		await caseOf(ids[1], '不通过', '与另一考生为同一人');
 	} finally {
 		await server.stop();
 	}

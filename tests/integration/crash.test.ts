@@ -2,7 +2,8 @@
 // admission number, photo, registration event, password job) or absent, and the phone's retry lands exactly once;
 // every confirmed candidate's password reaches the phone on record, even when the kill came before its SMS.
 // Every phone uploads the same man's photo under its own ID number of one province: exactly one is confirmed and
-// the others are held as duplicate identities (the stand-in), across the kill as without it.
+// the others are held as duplicate identities (the stand-in), across the kill as without it. The confirmation they
+// match waits for a reviewer too: no password until one keeps it, then the restarted server sends it.
 // Runs the built server (needs `npx vite build`); PGlite in a temp directory, or the test schema on PostgreSQL.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/index.ts';
 import { parsePeppers, verifyPassword } from '../../src/lib/server/passwords.ts';
+import { DUPLICATE_SWEEP, sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
 import { PASSWORD_JOB_LEASE_MS, sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
+import { decideReview } from '../../src/lib/server/services/review.ts';
+import { createStaff } from '../../src/lib/server/services/staff.ts';
 import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -68,6 +72,7 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 		async () => {
 			const port = await pickPort(3400, 400);
 			let server = await startServer(port, env);
+			let admissionNumber = '';
 			const ids = Array.from({ length: SUBMISSIONS }, () => newIdNumber());
 			await registerOverHttp(
 				server.origin,
@@ -111,41 +116,88 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 				await server.stop();
 			}
 
-			// Inspect the database directly: one complete record per session.
+			// The confirmation's face came again under the other ID numbers: its password waits for a reviewer.
 			const handle: DatabaseHandle = await openDatabase(
 				env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir }
 			);
 			try {
-				// Password jobs the killed server had claimed wait out its lease; then any instance sends them.
-				const takeover = new Date(Date.now() + PASSWORD_JOB_LEASE_MS + 1000);
-				await sendPendingPasswords(handle.db, outboxSender(handle.db), { now: () => takeover });
+				// The sweep's claims of the killed server wait out their lease; then any instance sweeps.
+				const takeover = new Date(
+					Date.now() + Math.max(DUPLICATE_SWEEP.leaseMs, PASSWORD_JOB_LEASE_MS) + 1000
+				);
+				await sweepDuplicates(handle.db, { now: () => takeover });
+				expect(await sendPendingPasswords(handle.db, outboxSender(handle.db), { now: () => takeover })).toBe(
+					0
+				);
+				const held = await handle.db
+					.selectFrom('outcomes')
+					.select(['id', 'admission_number'])
+					.where('result', '=', 'confirmed')
+					.where('review_status', '=', 'pending')
+					.execute();
+				expect(held).toHaveLength(1);
+				const reviewer = await createStaff(handle.db, {
+					username: 'crash-reviewer',
+					role: 'reviewer',
+					password: 'crash reviewer pass',
+					province: 'hubei'
+				});
+				await decideReview(handle.db, reviewer, held[0].id, 'approve', '本人');
+				admissionNumber = held[0].admission_number!;
+			} finally {
+				await handle.close();
+			}
+
+			// The server started again sends the kept confirmation's password (after the lease of a claim the killed
+			// one may have held), as any instance would.
+			server = await startServer(port, { ...env, ZV_DEV_PAGES: '1' });
+			try {
+				for (let waited = 0; ; waited += 500) {
+					const outbox = await (await fetch(`${server.origin}/dev/outbox`)).text();
+					if (outbox.includes(admissionNumber) && outbox.includes('初始密码')) break;
+					expect(waited, 'the password SMS after the restart').toBeLessThan(PASSWORD_JOB_LEASE_MS + 30_000);
+					await new Promise((resolve) => setTimeout(resolve, 500));
+				}
+			} finally {
+				await server.stop();
+			}
+
+			// Inspect the database directly: one complete record per session.
+			const inspect: DatabaseHandle = await openDatabase(
+				env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir }
+			);
+			try {
 				let resent = 0;
 				for (const p of phones) {
-					const outcomes = await handle.db
+					const outcomes = await inspect.db
 						.selectFrom('outcomes')
 						.selectAll()
 						.where('session_id', '=', p.sessionId)
 						.execute();
 					expect(outcomes).toHaveLength(1);
 					const o = outcomes[0];
-					const attachments = await handle.db
+					const attachments = await inspect.db
 						.selectFrom('attachments')
 						.select('kind')
 						.where('outcome_id', '=', o.id)
 						.execute();
 					// Hubei keeps the photo and the handwritten signature.
 					expect(attachments.map((a) => a.kind).sort()).toEqual(['photo', 'signature']);
-					const events = await handle.db
+					const events = await inspect.db
 						.selectFrom('outcome_events')
 						.select('payload')
 						.where('outcome_id', '=', o.id)
 						.orderBy('id')
 						.execute();
-					// One event as recorded; each later duplicate of the same face adds one with its review pending.
+					// One event as recorded; each later duplicate of the same face adds one with its review pending, and
+					// the reviewer's decision one more.
 					expect(events.length).toBeGreaterThanOrEqual(1);
 					expect(events[0].payload).toMatchObject({ result: o.result });
-					for (const later of events.slice(1))
+					const decided = o.review_status === 'approved' ? 1 : 0;
+					for (const later of events.slice(1, events.length - decided))
 						expect(later.payload).toMatchObject({ result: o.result, reviewStatus: 'pending' });
+					if (decided)
+						expect(events.at(-1)!.payload).toMatchObject({ result: 'confirmed', reviewStatus: 'approved' });
 					if (o.result !== 'confirmed') {
 						// The same face under another ID number of the province: held, no number, no password.
 						expect(o.result).toBe('review');
@@ -154,7 +206,7 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 						continue;
 					}
 					expect(o.admission_number).toMatch(/^42\d{10}$/);
-					const candidate = await handle.db
+					const candidate = await inspect.db
 						.selectFrom('candidates')
 						.select(['admission_number', 'password_hash'])
 						.where('id', '=', o.candidate_id)
@@ -163,7 +215,7 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 					expect(candidate.password_hash).toMatch(/^hmac-sha256\$/);
 					// The phone on record (every record here has the same) got the password, and the newest message's password is the one stored. Two
 					// messages only when the kill fell between the gateway's acceptance and the job's mark.
-					const texts = await handle.db
+					const texts = await inspect.db
 						.selectFrom('sms_outbox')
 						.select('body')
 						.where('phone', '=', '13900000000')
@@ -177,10 +229,10 @@ describe(`SIGKILL during submissions (${process.env.DATABASE_URL ? 'PostgreSQL' 
 					expect(await verifyPassword(password, candidate.password_hash!, parsePeppers(PEPPER))).toBe(true);
 				}
 				console.log(`crash: ${resent} password(s) sent twice (killed between the send and its mark)`);
-				const numbers = await handle.db.selectFrom('outcomes').select('admission_number').execute();
+				const numbers = await inspect.db.selectFrom('outcomes').select('admission_number').execute();
 				expect(numbers.filter((n) => n.admission_number !== null)).toHaveLength(1);
 			} finally {
-				await handle.close();
+				await inspect.close();
 			}
 		}
 	);

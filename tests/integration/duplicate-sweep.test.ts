@@ -1,6 +1,7 @@
 // The exhaustive duplicate sweep with the real face engine: a stand-in whose match the confirmation's approximate
 // search did not propose is still found, both outcomes go to review once with an event each, a pair the search
-// found is not flagged twice, and another province's face is left alone.
+// found is not flagged twice, and another province's face is left alone. A confirmation's password waits for the
+// sweep and for any review a duplicate opened, and a reviewer can keep or withdraw a confirmation so held.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,10 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { decodeEmbedding, isDuplicateFaceReason } from '../../src/lib/server/services/duplicates.ts';
 import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
+import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
+import { decideReview } from '../../src/lib/server/services/review.ts';
+import { createStaff } from '../../src/lib/server/services/staff.ts';
+import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
@@ -50,7 +55,7 @@ async function confirm(db: Db, examArea: string, province = 'hubei') {
 		.select(['id', 'candidate_id'])
 		.where('session_id', '=', s.opened.sessionId)
 		.executeTakeFirstOrThrow();
-	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id };
+	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id, idNumber: c.idNumber };
 }
 
 /** Each outcome's status and the outcome ids its duplicate_face reasons name. */
@@ -98,6 +103,30 @@ async function hidden<T>(db: Db, outcomeId: number, during: () => Promise<T>, ke
 		.execute();
 	return result;
 }
+
+/** The password SMS sent with `admissionNumber` (each confirmation's number is its own). */
+async function passwordsFor(db: Db, admissionNumber: string | undefined): Promise<number> {
+	expect(admissionNumber).toMatch(/^\d+$/);
+	const texts = await db.selectFrom('sms_outbox').select('body').execute();
+	return texts.filter((t) => t.body.includes(admissionNumber!) && t.body.includes('初始密码')).length;
+}
+
+const reviewerOf = (db: Db) =>
+	createStaff(db, {
+		username: 'sweep-reviewer',
+		role: 'reviewer',
+		password: 'sweep reviewer pass',
+		province: 'hubei'
+	});
+
+const isConfirmed = async (db: Db, idNumber: string) =>
+	(
+		await db
+			.selectFrom('candidates')
+			.select('confirmed_at')
+			.where('id_number', '=', idNumber)
+			.executeTakeFirstOrThrow()
+	).confirmed_at !== null;
 
 describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, real face engine)`, () => {
 	it('finds the stand-in the search missed: both to review once, an event each; another province is left alone', async () => {
@@ -163,5 +192,84 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		const state = await reviewState(db, [a.outcomeId, c.outcomeId]);
 		expect(state.get(a.outcomeId)).toEqual({ status: 'pending', names: [b.outcomeId, c.outcomeId] });
 		expect(state.get(c.outcomeId)?.names.sort()).toEqual([a.outcomeId, b.outcomeId].sort());
+	});
+
+	it('a stand-in the search missed gets no password: it waits for the sweep, which holds it for the reviewer', async () => {
+		const db = await freshDb();
+		const sender = outboxSender(db);
+		const a = await confirm(db, '十堰市');
+		await sweepDuplicates(db);
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+
+		const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
+		expect(b.result.outcome).toBe('confirmed');
+		// Not swept yet: the exhaustive search has not cleared the face, so no password leaves.
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+		// The stand-in's row meets the earlier one, swept before it came.
+		expect(await sweepDuplicates(db)).toEqual({ swept: 1, flagged: 1 });
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+
+		// The reviewer withdraws the stand-in's confirmation and keeps the genuine one.
+		const reviewer = await reviewerOf(db);
+		expect(await decideReview(db, reviewer, b.outcomeId, 'reject', '冒名顶替')).toMatchObject({
+			outcome: 'rejected'
+		});
+		expect(await isConfirmed(db, b.idNumber)).toBe(false);
+		expect(await decideReview(db, reviewer, a.outcomeId, 'approve', '本人')).toEqual({
+			outcome: 'confirmed',
+			admissionNumber: a.result.admissionNumber
+		});
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+		const jobs = await db
+			.selectFrom('password_jobs')
+			.select(['outcome_id', 'sent_at', 'last_error'])
+			.execute();
+		expect(jobs.find((j) => j.outcome_id === b.outcomeId)).toMatchObject({
+			last_error: 'no password to send'
+		});
+	});
+
+	it('the earlier confirmation a duplicate flags keeps its password until a reviewer decides: approved, it goes out once with the same number', async () => {
+		const db = await freshDb();
+		const sender = outboxSender(db);
+		const a = await confirm(db, '十堰市');
+		const b = await confirm(db, '襄阳市');
+		expect(b.result.outcome).toBe('review');
+		await sweepDuplicates(db);
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(0);
+
+		const reviewer = await reviewerOf(db);
+		expect(await decideReview(db, reviewer, a.outcomeId, 'approve', '本人')).toEqual({
+			outcome: 'confirmed',
+			admissionNumber: a.result.admissionNumber
+		});
+		expect(await isConfirmed(db, a.idNumber)).toBe(true);
+		await sendPendingPasswords(db, sender);
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+	});
+
+	it('a flagged confirmation the reviewer rejects is withdrawn: no password, and the candidate may confirm again', async () => {
+		const db = await freshDb();
+		const sender = outboxSender(db);
+		const a = await confirm(db, '十堰市');
+		await confirm(db, '襄阳市');
+		const reviewer = await reviewerOf(db);
+		expect(await decideReview(db, reviewer, a.outcomeId, 'reject', '冒名顶替')).toEqual({
+			outcome: 'rejected',
+			admissionNumber: null
+		});
+		expect(await isConfirmed(db, a.idNumber)).toBe(false);
+		await sweepDuplicates(db);
+		await sendPendingPasswords(db, sender);
+		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(0);
+		// A new session opens for the candidate (a confirmed one would be refused).
+		await expect(openSession(db, a.idNumber)).resolves.toBeTruthy();
 	});
 });

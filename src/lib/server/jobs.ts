@@ -1,6 +1,6 @@
 // Background jobs of a server process: retention every hour, webhook delivery every 10 s when configured, the
-// exhaustive duplicate sweep every 5 s, and the confirmations' one-time passwords (every 2 s and right after a
-// confirmation commits).
+// exhaustive duplicate sweep every 5 s, and the confirmations' one-time passwords (every 2 s, and right after a
+// confirmation or a sweep commits: a password waits for its confirmation's sweep).
 // Timers are unref'd so they never keep the process alive; each run is safe on several instances at once.
 import { config } from './config.ts';
 import type { Db } from './db/index.ts';
@@ -8,7 +8,7 @@ import { pruneRateLimits } from './services/rate-limit.ts';
 import { DUPLICATE_SWEEP, sweepDuplicates } from './services/duplicate-sweep.ts';
 import { applyRetention } from './services/retention.ts';
 import { deliverWebhooks } from './services/webhook.ts';
-import { startPasswordJobs } from './services/password-jobs.ts';
+import { startPasswordJobs, wakePasswordJobs } from './services/password-jobs.ts';
 import { smsSender } from './sms/index.ts';
 
 let started = false;
@@ -33,7 +33,10 @@ export function startJobs(db: Db): void {
 		await applyRetention(db);
 		await pruneRateLimits(db);
 	});
-	every(DUPLICATE_SWEEP.intervalMs, () => sweepDuplicates(db));
+	// A confirmation's password waits for its sweep (password-jobs.ts): a sweep that cleared rows lets it go at once.
+	every(DUPLICATE_SWEEP.intervalMs, async () => {
+		if ((await sweepDuplicates(db)).swept > 0) wakePasswordJobs();
+	});
 	startPasswordJobs(db, smsSender(db));
 	const { webhookUrl: url, webhookSecret: secret } = config;
 	if (url && secret) every(10_000, () => deliverWebhooks(db, { url, secret }));

@@ -6,6 +6,11 @@
 // whichever instance claims it after the lease; a failing gateway is retried later with a new password (the one
 // never delivered is replaced). The one window left is a death after the gateway accepted the message and before
 // the job is marked sent: the retry then sends a second message with a new password, and only the newest works.
+//
+// A job waits for two things before it is due. The duplicate sweep must have compared the confirmation's face with
+// the whole province (the confirmation's own search is approximate, duplicate-sweep.ts): a stand-in the index
+// missed is then held for review before any password leaves. And the outcome must not be waiting for a reviewer (a
+// later duplicate flag puts a confirmation there): approved, its password goes; withdrawn, the job ends unsent.
 import { sql, type QueryCreator } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
@@ -57,6 +62,24 @@ export async function claimPasswordJobs(
 						.where('sent_at', 'is', null)
 						.where('attempts', '<', MAX_ATTEMPTS)
 						.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+						.where(({ exists, not, selectFrom }) =>
+							not(
+								exists(
+									selectFrom('face_embeddings')
+										.select('face_embeddings.outcome_id')
+										.whereRef('face_embeddings.outcome_id', '=', 'password_jobs.outcome_id')
+										.where('face_embeddings.swept_at', 'is', null)
+								)
+							)
+						)
+						.where(({ exists, selectFrom }) =>
+							exists(
+								selectFrom('outcomes')
+									.select('outcomes.id')
+									.whereRef('outcomes.id', '=', 'password_jobs.outcome_id')
+									.where('outcomes.review_status', '!=', 'pending')
+							)
+						)
 						.orderBy('created_at')
 						.limit(batch)
 						.forUpdate()

@@ -2,8 +2,9 @@
 // request for a review, a reviewer's decision and a kiosk operator's attestation all call recordOutcome. It refuses
 // a second confirmation, draws the admission number (the only place one is drawn), and writes the outcome (a new row,
 // or a reviewer's decision on an existing one), its attachments and face embedding, the candidate's number and lifted
-// block, the password job of a confirmation that sends a password, the session's status, the registration system's
-// event, today's photo upload count and the audit rows.
+// block (or, when a reviewer rejects a confirmation a duplicate flag held, its withdrawal), the password job of a
+// confirmation that sends a password, the session's status, the registration system's event, today's photo upload
+// count and the audit rows.
 //
 // All of it is one statement: PostgreSQL runs every data-modifying WITH clause exactly once and to completion, in
 // the caller's transaction, so this is the same set of writes as one statement each, in one round trip instead of
@@ -72,7 +73,14 @@ export async function lockCandidate(tx: Db, candidateId: number): Promise<Locked
 /** What is recorded: a new outcome with the evidence that ended the session, or a reviewer's decision on one. */
 export type OutcomeRecord =
 	| { kind: 'new'; bundleJson: string; bundleSha256: string; reviewReasons: readonly object[] }
-	| { kind: 'decision'; outcomeId: number; reviewedBy: number; comment: string };
+	| {
+			kind: 'decision';
+			outcomeId: number;
+			reviewedBy: number;
+			comment: string;
+			/** The outcome's result before the decision: `confirmed` when a later duplicate flag put it in review. */
+			was: OutcomeResult;
+	  };
 
 export interface RecordOutcome {
 	sessionId: string;
@@ -106,8 +114,12 @@ export interface RecordedOutcome {
  */
 export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedOutcome> {
 	const { candidate, record, now } = r;
-	if (candidate.confirmed && (r.result === 'confirmed' || record.kind === 'new')) throw alreadyConfirmed();
+	// A decision on the candidate's own confirmation (held by a duplicate flag) keeps it or withdraws it.
+	const ownConfirmation = record.kind === 'decision' && record.was === 'confirmed';
+	if (candidate.confirmed && !ownConfirmation && (r.result === 'confirmed' || record.kind === 'new'))
+		throw alreadyConfirmed();
 	const confirmed = r.result === 'confirmed';
+	const withdrawn = ownConfirmation && !confirmed;
 	const draw = confirmed && candidate.admissionNumber === null;
 	const existing = confirmed ? candidate.admissionNumber : null;
 	const year = now.getUTCFullYear();
@@ -247,15 +259,20 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 		.with('c', (db) =>
 			db
 				.updateTable('candidates')
+				// A confirmation sets the number and ends any block on online attempts (a person or the server
+				// decided); a withdrawn one leaves the candidate unconfirmed, the number kept for the next one.
 				.set({
-					admission_number: sql<string | null>`(select o.admission_number from o)`,
-					// A confirmation ends any block on online attempts (a person or the server decided).
-					online_blocked: null,
-					confirmed_at: sql<Date>`coalesce(candidates.confirmed_at, ${now})`,
+					admission_number: sql<string | null>`case when ${confirmed}::boolean
+						then (select o.admission_number from o) else candidates.admission_number end`,
+					online_blocked: sql<
+						string | null
+					>`case when ${confirmed}::boolean then null else candidates.online_blocked end`,
+					confirmed_at: sql<Date | null>`case when ${confirmed}::boolean
+						then coalesce(candidates.confirmed_at, ${now}) end`,
 					updated_at: now
 				})
 				.where('id', '=', candidate.id)
-				.where(sql<boolean>`${confirmed}::boolean`)
+				.where(sql<boolean>`${confirmed || withdrawn}::boolean`)
 				.returning('id')
 		)
 		.with('u', (db) =>

@@ -242,7 +242,7 @@ export async function decideReview(
 	const done = await db.transaction().execute(async (tx) => {
 		const outcome = await tx
 			.selectFrom('outcomes')
-			.select(['id', 'session_id', 'candidate_id', 'review_status'])
+			.select(['id', 'session_id', 'candidate_id', 'review_status', 'result'])
 			.where('id', '=', outcomeId)
 			.forUpdate()
 			.executeTakeFirstOrThrow();
@@ -252,7 +252,7 @@ export async function decideReview(
 		return recordOutcome(tx, {
 			sessionId: outcome.session_id,
 			candidate: await lockCandidate(tx, outcome.candidate_id),
-			record: { kind: 'decision', outcomeId, reviewedBy: staff.id, comment },
+			record: { kind: 'decision', outcomeId, reviewedBy: staff.id, comment, was: outcome.result },
 			result,
 			reviewStatus: decision === 'approve' ? 'approved' : 'rejected',
 			policy: sp,
