@@ -21,6 +21,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { convertClip } from '../e2e/support/camera.ts';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium.ts';
+import { afterFirstName, CONSENT_READ_S, inPageKey, inWorkerKey } from './first-read-columns.ts';
 import { PHONE_TARGETS } from './targets.ts';
 import { DEMO_IDS, startOnPc } from '../e2e/support/flow.ts';
 import { cameraFace, cardFile, phoneIdentity } from '../e2e/support/idcard.ts';
@@ -295,7 +296,7 @@ try {
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 /** The reads after the first: Hubei's retakes of the same side, or Beijing's emblem side read second. */
 const afterFirst = (r: Run): Read[] => (r.second ? [r.second] : r.later);
-const afterName = PROVINCE === 'beijing' ? 'emblem side' : 'later';
+const afterName = afterFirstName(PROVINCE);
 const rows = CONDITIONS.map((readSeconds) => {
 	const of = runs.filter((r) => r.readSeconds === readSeconds);
 	const first = median(of.map((r) => r.firstMs));
@@ -304,19 +305,15 @@ const rows = CONDITIONS.map((readSeconds) => {
 	const inPage = (r: Read) => r.spans.shown - r.spans.picked;
 	const firstInPage = median(of.map((r) => inPage(r.first)));
 	return {
-		'consent read s': readSeconds,
+		[CONSENT_READ_S]: readSeconds,
 		runs: of.length,
 		'first card ms (median)': Math.round(first),
 		[`${afterName} ms (median)`]: Math.round(later),
 		[`first / ${afterName}`]: Math.round((first / later) * 100) / 100,
-		'first, file to screen in the page ms': Math.round(firstInPage),
-		[`${afterName}, file to screen in the page ms`]: Math.round(
-			median(of.flatMap((r) => afterFirst(r).map(inPage)))
-		),
-		'first in worker ms': Math.round(median(of.map((r) => r.first.worker.total))),
-		[`${afterName} in worker ms`]: Math.round(
-			median(of.flatMap((r) => afterFirst(r).map((l) => l.worker.total)))
-		),
+		[inPageKey('first')]: Math.round(firstInPage),
+		[inPageKey(afterName)]: Math.round(median(of.flatMap((r) => afterFirst(r).map(inPage)))),
+		[inWorkerKey('first')]: Math.round(median(of.map((r) => r.first.worker.total))),
+		[inWorkerKey(afterName)]: Math.round(median(of.flatMap((r) => afterFirst(r).map((l) => l.worker.total)))),
 		[`target < ${PHONE_TARGETS.firstReadMs} ms (in the page)`]:
 			firstInPage < PHONE_TARGETS.firstReadMs ? 'met' : 'NO',
 		'consent screen: longest frame gap ms (median)': Math.round(

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printTable } from './table.ts';
+import { afterFirstName, CONSENT_READ_S, inPageKey, inWorkerKey } from './first-read-columns.ts';
 import { PHONE_TARGETS as T } from './targets.ts';
 
 const out = join(import.meta.dirname, '..', '..', 'bench', 'out');
@@ -70,12 +71,12 @@ if (phoneLoop) {
 } else notRun('camera loop, live sample', 'ZV_BENCH_ONLY=face npx tsx tests/bench/browser.bench.ts');
 
 const firstRead = read('first-read.json');
-const afterConsent = firstRead?.rows?.find((r: Json) => r['consent read s'] > 0);
+const afterConsent = firstRead?.rows?.find((r: Json) => r[CONSENT_READ_S] > 0);
 if (afterConsent) {
-	const inPage = afterConsent['first, file to screen in the page ms'];
+	const inPage = afterConsent[inPageKey('first')];
 	rows.push({
 		target: `first card read < ${T.firstReadMs} ms (in the page, after the consent screen)`,
-		figure: `${inPage} ms (${afterConsent['first in worker ms']} in the worker)`,
+		figure: `${inPage} ms (${afterConsent[inWorkerKey('first')]} in the worker)`,
 		met: inPage < T.firstReadMs,
 		at: day(firstRead.at),
 		load: String(firstRead.load)
@@ -84,16 +85,16 @@ if (afterConsent) {
 
 // The provinces that read both sides: the portrait side first, the emblem side second (Beijing's run).
 const bothSides = read('first-read-beijing.json');
-const bothAfterConsent = bothSides?.rows?.find((r: Json) => r['consent read s'] > 0);
+const bothAfterConsent = bothSides?.rows?.find((r: Json) => r[CONSENT_READ_S] > 0);
 if (bothAfterConsent)
-	for (const [side, key, worker] of [
-		['portrait side first', 'first, file to screen in the page ms', 'first in worker ms'],
-		['emblem side second', 'emblem side, file to screen in the page ms', 'emblem side in worker ms']
+	for (const [side, read] of [
+		['portrait side first', 'first'],
+		['emblem side second', afterFirstName('beijing')]
 	] as const) {
-		const inPage = bothAfterConsent[key];
+		const inPage = bothAfterConsent[inPageKey(read)];
 		rows.push({
 			target: `both sides: ${side} < ${T.firstReadMs} ms (in the page)`,
-			figure: `${inPage} ms (${bothAfterConsent[worker]} in the worker)`,
+			figure: `${inPage} ms (${bothAfterConsent[inWorkerKey(read)]} in the worker)`,
 			met: inPage < T.firstReadMs,
 			at: day(bothSides.at),
 			load: String(bothSides.load)
