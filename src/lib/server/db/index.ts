@@ -7,6 +7,7 @@ import pg from 'pg';
 import { MemoryFaceIndexes } from '../services/face-index-memory.ts';
 import { ensureFaceIndexes } from './face-index.ts';
 import type { Database } from './schema.ts';
+import { ADVISORY_LOCKS } from './locks.ts';
 
 export type Db = Kysely<Database>;
 
@@ -130,7 +131,7 @@ async function migrate(run: RunScript, lock: boolean): Promise<boolean> {
 	await run(
 		'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())'
 	);
-	if (lock) await run('select pg_advisory_lock(7341001)');
+	if (lock) await run(`select pg_advisory_lock(${ADVISORY_LOCKS.migrations})`);
 	try {
 		const applied = new Set((await run('select name from schema_migrations')).map((r) => String(r.name)));
 		for (const path of Object.keys(migrations).sort()) {
@@ -142,6 +143,6 @@ async function migrate(run: RunScript, lock: boolean): Promise<boolean> {
 		}
 		return await ensureFaceIndexes(run);
 	} finally {
-		if (lock) await run('select pg_advisory_unlock(7341001)');
+		if (lock) await run(`select pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`);
 	}
 }

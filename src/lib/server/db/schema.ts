@@ -168,6 +168,8 @@ export interface OutcomeEventsTable {
 	last_error: string | null;
 	created_at: Generated<Date>;
 	lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+	/** The polling API's number, given when a poll first sees the event committed (migration 036). */
+	seq: ColumnType<string | null, never, string | null>;
 }
 
 /** A confirmation's one-time password waiting to be drawn, hashed and sent (migration 024). */

@@ -7,6 +7,7 @@ import { FACE_HANDOFF_SETTING, FACE_INDEX, HAS_FACE_VECTORS } from '../db/face-i
 import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 import { memoryFaceIndexes } from './face-index-memory.ts';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 
 export interface DuplicateHit {
 	outcomeId: number;
@@ -243,7 +244,7 @@ async function withVectors(
  * in two transactions, would each search before the other's embedding is committed, and neither would be found.
  * Provinces whose codes hash alike only wait for each other.
  */
-const PROVINCE_LOCK = '7341002';
+const PROVINCE_LOCK = String(ADVISORY_LOCKS.provinceTurn);
 
 /** The lock expression (PROVINCE_LOCK) that holds the province's turn until the transaction ends. */
 const provinceTurn = (province: Expression<string> | string) =>

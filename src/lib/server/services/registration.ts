@@ -1,4 +1,6 @@
 // The province registration system's side: create and update candidate records (API and CSV), read outcomes.
+import { sql } from 'kysely';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
@@ -127,18 +129,32 @@ export async function upsertCandidate(
 	});
 }
 
-/** Outcome events after `since` (the last id the caller saw), oldest first: the polling API. */
+/**
+ * Outcome events numbered after `since` (the `next` of the caller's last poll), oldest first: the polling API.
+ * Event ids are drawn when a row is written, and transactions commit in another order, so the poll does not page
+ * by id: it first numbers, in one turn at a time, the committed events no poll has numbered yet (in id order), and
+ * pages by that number. An event whose transaction commits after a later one's gets a later number, never one
+ * behind a cursor that has moved on.
+ */
 export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
-	const rows = await db
-		.selectFrom('outcome_events')
-		.select(['id', 'payload'])
-		.where('id', '>', String(since))
-		.orderBy('id')
-		.limit(Math.min(Math.max(limit, 1), 500))
-		.execute();
+	const rows = await db.transaction().execute(async (tx) => {
+		await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.eventNumbering}::bigint)`.execute(tx);
+		// nextval in the ordered subquery's output order: the numbers follow the ids.
+		await sql`update outcome_events e set seq = n.seq
+			from (select id, nextval('outcome_events_seq') as seq
+				from (select id from outcome_events where seq is null order by id) o) n
+			where e.id = n.id`.execute(tx);
+		return tx
+			.selectFrom('outcome_events')
+			.select(['id', 'seq', 'payload'])
+			.where('seq', '>', String(since))
+			.orderBy('seq')
+			.limit(Math.min(Math.max(limit, 1), 500))
+			.execute();
+	});
 	return {
-		events: rows.map((r) => ({ id: Number(r.id), ...(r.payload as object) })),
-		next: rows.length ? Number(rows.at(-1)!.id) : since
+		events: rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), ...(r.payload as object) })),
+		next: rows.length ? Number(rows.at(-1)!.seq) : since
 	};
 }
 

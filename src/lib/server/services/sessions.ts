@@ -20,6 +20,7 @@ import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 import { findCandidateByIdNumber } from './candidate-lookup.ts';
 import { preRegistrationBlock } from './pre-registration.ts';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 
 export interface NewSession {
 	sessionId: string;
@@ -62,7 +63,9 @@ export async function startSession(
 	await db.transaction().execute(async (tx) => {
 		// One live session per candidate: starting one ends the others and their links. The lock orders two starts
 		// of one candidate; a submission that already holds its session's row finishes first (its row is skipped).
-		await sql`select pg_advisory_xact_lock(7341015, ${candidate.id}::int)`.execute(tx);
+		await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.candidateSession}::int, ${candidate.id}::int)`.execute(
+			tx
+		);
 		const ended = await tx
 			.updateTable('verification_sessions')
 			.set({ status: SUPERSEDED, token_expires_at: now })

@@ -4,7 +4,10 @@ import { requireRegistrationSystem } from '$lib/server/http/registration-auth';
 import { outcomeEventsSince } from '$lib/server/services/registration';
 import type { RequestHandler } from './$types';
 
-/** GET ?since=<last event id seen>&limit=<1-500> -> {events: [...], next}: poll with since=next. */
+/**
+ * GET ?since=<next of the last poll>&limit=<1-500> -> {events: [...], next}: poll with since=next. Events are paged
+ * by the number a poll gave them (`seq`), not by `id`, so one that committed late is not passed over.
+ */
 export const GET: RequestHandler = ({ request, url }) =>
 	respond(async () => {
 		requireRegistrationSystem(request);
