@@ -25,8 +25,8 @@ import {
 	manReferencePhoto,
 	pickPort,
 	preparePhone,
-	REGISTRATION_TOKEN,
 	registerOverHttp,
+	releasedOutcomeEvents,
 	startServer,
 	type PhoneSession,
 	type ServerProcess
@@ -657,15 +657,9 @@ async function untilIdle(
 /** The registration system's view of what was recorded for these ID numbers, counted by result. */
 async function outcomesOf(origin: string, ids: Set<string>): Promise<Record<string, number>> {
 	const counts: Record<string, number> = {};
-	for (let since = 0; ;) {
-		const r = await fetch(`${origin}/api/registration/outcomes?since=${since}&limit=500`, {
-			headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
-		});
-		const page = (await r.json()) as { events: { idNumber: string; result: string }[]; next: number };
-		for (const e of page.events) if (ids.has(e.idNumber)) counts[e.result] = (counts[e.result] ?? 0) + 1;
-		if (page.events.length < 500) return counts;
-		since = page.next;
-	}
+	for (const e of await releasedOutcomeEvents(origin))
+		if (ids.has(e.idNumber)) counts[e.result] = (counts[e.result] ?? 0) + 1;
+	return counts;
 }
 
 /** cores x 1000 / CPU ms per verification (server, after, database when separate; load generator). */

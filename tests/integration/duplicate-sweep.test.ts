@@ -1,9 +1,12 @@
 // The exhaustive duplicate sweep with the real face engine: a stand-in whose match the confirmation's approximate
 // search did not propose is still found, both outcomes go to review once with an event each, a pair the search
 // found is not flagged twice, and another province's face is left alone. A confirmation's password waits for the
-// sweep and for any review a duplicate opened, and a reviewer can keep or withdraw a confirmation so held.
+// sweep and for any review a duplicate opened, and a reviewer can keep or withdraw a confirmation so held; the
+// registration system hears of a confirmation only after its sweep (by poll and by webhook).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
@@ -13,6 +16,8 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { decodeEmbedding, isDuplicateFaceReason } from '../../src/lib/server/services/duplicates.ts';
 import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
 import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
+import { outcomeEventsSince } from '../../src/lib/server/services/registration.ts';
+import { deliverWebhooks } from '../../src/lib/server/services/webhook.ts';
 import { decideReview } from '../../src/lib/server/services/review.ts';
 import { createStaff } from '../../src/lib/server/services/staff.ts';
 import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
@@ -127,6 +132,22 @@ const isConfirmed = async (db: Db, idNumber: string) =>
 			.where('id_number', '=', idNumber)
 			.executeTakeFirstOrThrow()
 	).confirmed_at !== null;
+
+/** A webhook receiver on this machine: what deliverWebhooks sends, as parsed bodies. */
+async function receiver() {
+	const received: { outcomeId: number; result: string; reviewStatus: string }[] = [];
+	const server = createServer((req, res) => {
+		let body = '';
+		req.on('data', (c) => (body += c));
+		req.on('end', () => {
+			received.push(JSON.parse(body));
+			res.end('ok');
+		});
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+	return { received, url, close: () => server.close() };
+}
 
 describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, real face engine)`, () => {
 	it('finds the stand-in the search missed: both to review once, an event each; another province is left alone', async () => {
@@ -271,5 +292,39 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(0);
 		// A new session opens for the candidate (a confirmed one would be refused).
 		await expect(openSession(db, a.idNumber)).resolves.toBeTruthy();
+	});
+
+	it('the registration system hears of a stand-in the search missed only after the sweep, and then as in review', async () => {
+		const db = await freshDb();
+		const hook = await receiver();
+		try {
+			const deliver = () => deliverWebhooks(db, { url: hook.url, secret: 'shared-secret', batch: 500 });
+			const a = await confirm(db, '十堰市');
+			await sweepDuplicates(db);
+			const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
+			expect(b.result.outcome).toBe('confirmed');
+			const ofB = (events: readonly object[]) =>
+				events.filter((e) => (e as { outcomeId: number }).outcomeId === b.outcomeId);
+
+			const before = await outcomeEventsSince(db, 0, 500);
+			expect(ofB(before.events)).toEqual([]);
+			expect(before.held).toBe(1);
+			await deliver();
+			expect(ofB(hook.received)).toEqual([]);
+
+			expect(await sweepDuplicates(db)).toMatchObject({ flagged: 1 });
+			const after = await outcomeEventsSince(db, before.next, 500);
+			expect(after.held).toBe(0);
+			for (const seen of [ofB(after.events), (await deliver(), ofB(hook.received))]) {
+				expect(seen.length).toBeGreaterThan(0);
+				for (const event of seen)
+					expect(event).toMatchObject({ result: 'confirmed', reviewStatus: 'pending' });
+			}
+			// The genuine candidate's confirmation went at once, and its flag after the sweep.
+			const ofA = hook.received.filter((e) => e.outcomeId === a.outcomeId).map((e) => e.reviewStatus);
+			expect(ofA).toEqual(['none', 'pending']);
+		} finally {
+			hook.close();
+		}
 	});
 });

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	hubeiRecord,
 	preparePhone,
+	pollOutcomes,
 	registerOverHttp,
-	REGISTRATION_TOKEN,
 	type ServerProcess
 } from './server-process.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -42,10 +42,7 @@ async function record(): Promise<void> {
 }
 
 async function poll(since: number): Promise<{ ids: number[]; next: number }> {
-	const r = await fetch(`${server.origin}/api/registration/outcomes?since=${since}&limit=500`, {
-		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
-	});
-	const page = (await r.json()) as { events: { id: number }[]; next: number };
+	const page = await pollOutcomes(server.origin, since);
 	return { ids: page.events.map((e) => e.id), next: page.next };
 }
 

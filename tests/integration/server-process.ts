@@ -310,3 +310,45 @@ export async function preparePhone(
 	const signature = getPolicy(o.province).signatureRequired ? TEST_SIGNATURE : undefined;
 	return { ...o, form: await signedSubmission(o, { photo, signature }) };
 }
+
+/** One page of the registration system's outcome poll. */
+export interface OutcomePoll {
+	events: ({ id: number; seq: number; idNumber: string; result: string; reviewStatus: string } & Record<
+		string,
+		unknown
+	>)[];
+	next: number;
+	/** Confirmations the server holds for their duplicate sweep. */
+	held: number;
+}
+
+/** One poll of GET /api/registration/outcomes, as the registration system makes it. */
+export async function pollOutcomes(origin: string, since = 0, limit = 500): Promise<OutcomePoll> {
+	const r = await fetch(`${origin}/api/registration/outcomes?since=${since}&limit=${limit}`, {
+		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
+	});
+	if (!r.ok) throw new Error(`poll failed: ${r.status} ${await r.text()}`);
+	return (await r.json()) as OutcomePoll;
+}
+
+/**
+ * Every outcome event, once the server holds no confirmation for its duplicate sweep (which runs every few
+ * seconds): what the registration system has in the end.
+ */
+export async function releasedOutcomeEvents(
+	origin: string,
+	timeoutMs = 30_000
+): Promise<OutcomePoll['events']> {
+	const events: OutcomePoll['events'] = [];
+	let since = 0;
+	for (let waited = 0; ;) {
+		const page = await pollOutcomes(origin, since);
+		events.push(...page.events);
+		since = page.next;
+		if (page.events.length === 500) continue;
+		if (page.held === 0) return events;
+		if (waited > timeoutMs) throw new Error(`${page.held} confirmation(s) still held after ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		waited += 500;
+	}
+}

@@ -6,7 +6,12 @@ import type { StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { colourSequence } from '../../src/lib/core/liveness/colour.ts';
 import { evidenceMoments } from '../../src/lib/core/liveness/evidence.ts';
 import type { Challenge as LivenessChallenge } from '../../src/lib/core/liveness/types.ts';
-import { openPhone, REGISTRATION_TOKEN, signedSubmission } from '../integration/server-process.ts';
+import {
+	openPhone,
+	releasedOutcomeEvents,
+	REGISTRATION_TOKEN,
+	signedSubmission
+} from '../integration/server-process.ts';
 import { birthOf, newIdNumber } from '../integration/support.ts';
 
 export { inkedSignature } from '../integration/support.ts';
@@ -137,13 +142,12 @@ export async function attemptsOf(origin: string, cookie: string, idNumber: strin
 	return (await openPhone(origin, cookie, idNumber)).attempts;
 }
 
-/** The outcome events the registration system reads for one ID number: what was recorded, and how often. */
+/**
+ * The outcome events the registration system reads for one ID number: what was recorded, and how often (once the
+ * server holds no confirmation for its duplicate sweep, so every one recorded is in).
+ */
 export async function outcomeEventsOf(origin: string, idNumber: string): Promise<{ result: string }[]> {
-	const r = await fetch(`${origin}/api/registration/outcomes?since=0&limit=500`, {
-		headers: { authorization: `Bearer ${REGISTRATION_TOKEN}` }
-	});
-	const { events } = (await r.json()) as { events: { idNumber: string; result: string }[] };
-	return events.filter((e) => e.idNumber === idNumber);
+	return (await releasedOutcomeEvents(origin)).filter((e) => e.idNumber === idNumber);
 }
 
 /** A PNG of the signature pad left untouched: white, no ink. */

@@ -1,6 +1,7 @@
 // The province registration system's side: create and update candidate records (API and CSV), read outcomes.
 import { sql } from 'kysely';
 import { ADVISORY_LOCKS } from '../db/locks.ts';
+import { eventHeld } from './outcome-events.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
@@ -140,21 +141,28 @@ export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 	const rows = await db.transaction().execute(async (tx) => {
 		await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.eventNumbering}::bigint)`.execute(tx);
 		// nextval in the ordered subquery's output order: the numbers follow the ids.
-		await sql`update outcome_events e set seq = n.seq
-			from (select id, nextval('outcome_events_seq') as seq
-				from (select id from outcome_events where seq is null order by id) o) n
-			where e.id = n.id`.execute(tx);
-		return tx
+		// A held confirmation (outcome-events.ts) is numbered once released, after what was numbered meanwhile;
+		// the count is of the rows as the statement began (a data-modifying WITH runs whether read or not).
+		const { rows: counted } = await sql<{ held: number }>`with numbered as (
+				update outcome_events e set seq = n.seq
+				from (select id, nextval('outcome_events_seq') as seq
+					from (select id from outcome_events u where seq is null and not ${eventHeld('u')} order by id) o) n
+				where e.id = n.id returning e.id)
+			select count(*)::int as held from outcome_events h where h.seq is null and ${eventHeld('h')}`.execute(tx);
+		const events = await tx
 			.selectFrom('outcome_events')
 			.select(['id', 'seq', 'payload'])
 			.where('seq', '>', String(since))
 			.orderBy('seq')
 			.limit(Math.min(Math.max(limit, 1), 500))
 			.execute();
+		return { events, held: counted[0].held };
 	});
 	return {
-		events: rows.map((r) => ({ id: Number(r.id), seq: Number(r.seq), ...(r.payload as object) })),
-		next: rows.length ? Number(rows.at(-1)!.seq) : since
+		events: rows.events.map((r) => ({ id: Number(r.id), seq: Number(r.seq), ...(r.payload as object) })),
+		next: rows.events.length ? Number(rows.events.at(-1)!.seq) : since,
+		/** Confirmations recorded but not yet released (their sweep comes within seconds): poll again for them. */
+		held: rows.held
 	};
 }
 

@@ -1,10 +1,13 @@
 // Pushes outcome events to the registration system's webhook, signed with HMAC-SHA256:
 //   X-ZV-Timestamp: unix seconds;  X-ZV-Signature: sha256=<hex HMAC(secret, timestamp + "." + body)>
-// Delivery is at least once (the receiver dedupes by the event id). Events are claimed with a one-minute lease
-// ("for update skip locked" inside a short transaction), then sent outside any transaction, so several instances
-// deliver side by side and a slow receiver never holds a database lock.
+// Delivery is at least once (the receiver dedupes by the event id); a confirmation waits for its sweep
+// (outcome-events.ts). Events are claimed with a one-minute lease ("for update skip locked" inside a short
+// transaction), then sent outside any transaction, so several instances deliver side by side and a slow receiver
+// never holds a database lock.
 import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { eventHeld } from './outcome-events.ts';
 
 const LEASE_MS = 60_000;
 
@@ -32,6 +35,7 @@ export async function deliverWebhooks(db: Db, options: WebhookOptions): Promise<
 			.where('delivered_at', 'is', null)
 			.where('attempts', '<', 20)
 			.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', claimedAt)]))
+			.where(sql<boolean>`not ${eventHeld('outcome_events')}`)
 			.orderBy('id')
 			.limit(options.batch ?? 20)
 			.forUpdate()
