@@ -303,8 +303,8 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 			await sweepDuplicates(db);
 			const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
 			expect(b.result.outcome).toBe('confirmed');
-			const ofB = (events: readonly object[]) =>
-				events.filter((e) => (e as { outcomeId: number }).outcomeId === b.outcomeId);
+			const ofB = <E extends Record<string, unknown>>(events: readonly E[]) =>
+				events.filter((e) => e.outcomeId === b.outcomeId);
 
 			const before = await outcomeEventsSince(db, 0, 500);
 			expect(ofB(before.events)).toEqual([]);
@@ -326,5 +326,14 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		} finally {
 			hook.close();
 		}
+	});
+
+	it('an earlier confirmation a duplicate flags before the registration system heard of it is first seen as in review', async () => {
+		const db = await freshDb();
+		const a = await confirm(db, '十堰市');
+		expect((await confirm(db, '襄阳市')).result.outcome).toBe('review');
+		await sweepDuplicates(db);
+		const ofA = (await outcomeEventsSince(db, 0, 500)).events.filter((e) => e.outcomeId === a.outcomeId);
+		expect(ofA.map((e) => e.reviewStatus)).toEqual(['pending', 'pending']);
 	});
 });

@@ -21,7 +21,6 @@ import {
 	isDuplicateFaceReason,
 	takeProvinceTurn
 } from './duplicates.ts';
-import { markUnseenPending } from './outcome-events.ts';
 
 export const DUPLICATE_SWEEP = {
 	/** Rows claimed at a time. */
@@ -204,8 +203,6 @@ async function record(
 		const fresh = await unflagged(tx, row);
 		if (fresh.length === 0) return { swept: true, flagged: 0 };
 		const self = { outcomeId: row.outcomeId, candidateId: row.candidateId };
-		// Its confirmation's event was held for this sweep: the registration system first hears of it as in review.
-		await markUnseenPending(row.outcomeId).execute(tx);
 		await flagDuplicates(
 			tx,
 			[

@@ -8,6 +8,7 @@ import type { Db } from '../db/index.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 import { memoryFaceIndexes } from './face-index-memory.ts';
 import { ADVISORY_LOCKS } from '../db/locks.ts';
+import { markUnseenPending } from './outcome-events.ts';
 
 export interface DuplicateHit {
 	outcomeId: number;
@@ -338,6 +339,8 @@ export async function flagDuplicates(
 			}
 		}
 	);
+	// What the registration system has not yet heard of these outcomes says so too (outcome-events.ts).
+	await markUnseenPending(ids).execute(tx);
 	// The same fields as every outcome event (record-outcome.ts), read from the rows as they are now.
 	await sql`
 		insert into outcome_events (outcome_id, payload)

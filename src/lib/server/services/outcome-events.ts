@@ -12,10 +12,12 @@ export function eventHeld(event: string): RawBuilder<boolean> {
 }
 
 /**
- * Marks what the registration system has not seen of `outcomeId`'s events (held, so neither numbered by a poll nor
- * delivered) as pending review: the sweep has just flagged the outcome, and its first event must not say otherwise.
+ * Marks the confirmation events of `outcomeIds` that the registration system has not seen (neither numbered by a
+ * poll, nor delivered or being delivered) as pending review: a duplicate flag has just put the outcomes in review,
+ * and their first word there must not say plainly confirmed.
  */
-export function markUnseenPending(outcomeId: number) {
+export function markUnseenPending(outcomeIds: readonly number[]) {
 	return sql`update outcome_events set payload = payload || '{"reviewStatus": "pending"}'::jsonb
-		where outcome_id = ${outcomeId} and seq is null and delivered_at is null and lease_until is null`;
+		where outcome_id = any(${outcomeIds}::integer[]) and payload->>'result' = 'confirmed'
+			and seq is null and delivered_at is null and lease_until is null`;
 }

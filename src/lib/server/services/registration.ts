@@ -130,6 +130,9 @@ export async function upsertCandidate(
 	});
 }
 
+/** An outcome event as the poll returns it: its fields (OutcomeEventFields), its id and the poll's number. */
+export type PolledEvent = { id: number; seq: number } & Record<string, unknown>;
+
 /**
  * Outcome events numbered after `since` (the `next` of the caller's last poll), oldest first: the polling API.
  * Event ids are drawn when a row is written, and transactions commit in another order, so the poll does not page
@@ -159,7 +162,11 @@ export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 		return { events, held: counted[0].held };
 	});
 	return {
-		events: rows.events.map((r) => ({ id: Number(r.id), seq: Number(r.seq), ...(r.payload as object) })),
+		events: rows.events.map((r): PolledEvent => ({
+			id: Number(r.id),
+			seq: Number(r.seq),
+			...(r.payload as Record<string, unknown>)
+		})),
 		next: rows.events.length ? Number(rows.events.at(-1)!.seq) : since,
 		/** Confirmations recorded but not yet released (their sweep comes within seconds): poll again for them. */
 		held: rows.held
