@@ -303,7 +303,7 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 			await sweepDuplicates(db);
 			const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
 			expect(b.result.outcome).toBe('confirmed');
-			const ofB = <E extends Record<string, unknown>>(events: readonly E[]) =>
+			const ofB = <E extends { outcomeId: number }>(events: readonly E[]) =>
 				events.filter((e) => e.outcomeId === b.outcomeId);
 
 			const before = await outcomeEventsSince(db, 0, 500);

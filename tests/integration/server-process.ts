@@ -7,6 +7,7 @@ import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/co
 import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema.ts';
 import { getPolicy } from '../../src/lib/core/policy/index.ts';
 import { requiredBundleSteps } from '../../src/lib/core/policy/steps.ts';
+import type { PolledEvent } from '../../src/lib/server/services/registration.ts';
 import { fixture } from '../support/fixtures.ts';
 import { TEST_SIGNATURE } from './support.ts';
 
@@ -313,10 +314,7 @@ export async function preparePhone(
 
 /** One page of the registration system's outcome poll. */
 export interface OutcomePoll {
-	events: ({ id: number; seq: number; idNumber: string; result: string; reviewStatus: string } & Record<
-		string,
-		unknown
-	>)[];
+	events: PolledEvent[];
 	next: number;
 	/** Confirmations the server holds for their duplicate sweep. */
 	held: number;

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { ADVISORY_LOCKS } from '../db/locks.ts';
 import { eventHeld } from './outcome-events.ts';
+import type { OutcomeEventFields } from './outcome.ts';
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import type { CandidateInput } from '../validation/candidate.ts';
@@ -130,8 +131,8 @@ export async function upsertCandidate(
 	});
 }
 
-/** An outcome event as the poll returns it: its fields (OutcomeEventFields), its id and the poll's number. */
-export type PolledEvent = { id: number; seq: number } & Record<string, unknown>;
+/** An outcome event as the poll returns it: its fields, its id and the poll's number. */
+export type PolledEvent = OutcomeEventFields & { id: number; seq: number };
 
 /**
  * Outcome events numbered after `since` (the `next` of the caller's last poll), oldest first: the polling API.
@@ -143,9 +144,9 @@ export type PolledEvent = { id: number; seq: number } & Record<string, unknown>;
 export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 	const rows = await db.transaction().execute(async (tx) => {
 		await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.eventNumbering}::bigint)`.execute(tx);
-		// nextval in the ordered subquery's output order: the numbers follow the ids.
 		// A held confirmation (outcome-events.ts) is numbered once released, after what was numbered meanwhile;
-		// the count is of the rows as the statement began (a data-modifying WITH runs whether read or not).
+		// nextval runs in the ordered subquery's output order, so the numbers follow the ids. `held` counts the
+		// rows as the statement began (a data-modifying WITH runs whether its result is read or not).
 		const { rows: counted } = await sql<{ held: number }>`with numbered as (
 				update outcome_events e set seq = n.seq
 				from (select id, nextval('outcome_events_seq') as seq
@@ -165,7 +166,7 @@ export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 		events: rows.events.map((r): PolledEvent => ({
 			id: Number(r.id),
 			seq: Number(r.seq),
-			...(r.payload as Record<string, unknown>)
+			...(r.payload as OutcomeEventFields)
 		})),
 		next: rows.events.length ? Number(rows.events.at(-1)!.seq) : since,
 		/** Confirmations recorded but not yet released (their sweep comes within seconds): poll again for them. */
