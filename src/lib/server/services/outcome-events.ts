@@ -3,12 +3,12 @@
 // stand-in it missed would otherwise reach the registration system as plainly confirmed before the sweep held the
 // case. Both ways out wait alike (the poll's numbering and the webhook). Other events go at once.
 import { sql, type RawBuilder } from 'kysely';
+import { awaitingSweep } from './sweep-state.ts';
 
 /** Whether the outcome event `event` (a table alias) is held: a confirmation whose face is not yet swept. */
 export function eventHeld(event: string): RawBuilder<boolean> {
-	const e = sql.ref(event);
-	return sql<boolean>`(${e}.payload->>'result' = 'confirmed' and exists (
-		select 1 from face_embeddings f where f.outcome_id = ${e}.outcome_id and f.swept_at is null))`;
+	return sql<boolean>`(${sql.ref(`${event}.payload`)}->>'result' = 'confirmed'
+		and ${awaitingSweep(sql.ref(`${event}.outcome_id`))})`;
 }
 
 /**

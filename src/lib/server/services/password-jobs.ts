@@ -15,6 +15,7 @@ import { sql, type QueryCreator } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { hashOneTimePassword, randomDigits } from '../passwords.ts';
+import { awaitingSweep } from './sweep-state.ts';
 import { serverPolicy } from '../policy.ts';
 import { successMessage, type SmsSender } from '../sms/index.ts';
 
@@ -62,16 +63,7 @@ export async function claimPasswordJobs(
 						.where('sent_at', 'is', null)
 						.where('attempts', '<', MAX_ATTEMPTS)
 						.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-						.where(({ exists, not, selectFrom }) =>
-							not(
-								exists(
-									selectFrom('face_embeddings')
-										.select('face_embeddings.outcome_id')
-										.whereRef('face_embeddings.outcome_id', '=', 'password_jobs.outcome_id')
-										.where('face_embeddings.swept_at', 'is', null)
-								)
-							)
-						)
+						.where(sql<boolean>`not ${awaitingSweep(sql.ref('password_jobs.outcome_id'))}`)
 						.where(({ exists, selectFrom }) =>
 							exists(
 								selectFrom('outcomes')
