@@ -37,6 +37,16 @@ describe('address head from the region table', () => {
 		expect(fix('北京市朝阳区建国路8B号')).toBe('北京市朝阳区建国路8B号');
 	});
 
+	it('puts back the first character when the province it leaves could be two (龙江省 is 黑龙江省 or a misread 浙江省)', () => {
+		// The province alone cannot choose (浙江省 is one glyph from 龙江省, 河北省 and 湖北省 from 北省): the
+		// prefecture and county after it do.
+		expect(fix('龙江省绥化市肇东市东风小区20组30号')).toBe('黑龙江省绥化市肇东市东风小区20组30号');
+		expect(fix('北省武汉市武昌区中山路1号')).toBe('湖北省武汉市武昌区中山路1号');
+		expect(fix('X南省长沙市岳麓区麓山路1号')).toBe('湖南省长沙市岳麓区麓山路1号');
+		// With nothing after the province to choose by, it stays as read.
+		expect(fix('北省')).toBe('北省');
+	});
+
 	it('does not turn one place into another: a different province or county stays as read', () => {
 		// 广东 is a real province, not a misread of 广西壮族自治区: nothing of it changes.
 		expect(fix('广东省广州市天河区体育西路1号')).toBe('广东省广州市天河区体育西路1号');

@@ -39,6 +39,22 @@ describe('compareWithRecord', () => {
 		expect(other.fields.find((f) => f.field === 'address')?.status).toBe('mismatch');
 	});
 
+	it('a character the reader dropped or added inside the masked part asks for confirmation, not a mismatch', () => {
+		// Cut at the mask's length, a read one character short or long is shifted against the record: every
+		// character after the slip would count as different.
+		const masked = maskAddress('湖北省武汉市武昌区中南路99号3栋2单元501室');
+		const status = (address: string) =>
+			compareWithRecord(
+				{ ...card, address },
+				{ name: card.name, address: masked, idNumber: card.idNumber }
+			).fields.find((f) => f.field === 'address')?.status;
+		expect(status('北省武汉市武昌区中南路99号')).toBe('confirm');
+		expect(status('湖北省汉市武昌区中南路99号')).toBe('confirm');
+		expect(status('湖北省省武汉市武昌区中南路99号')).toBe('confirm');
+		// Two slips in six characters are a different address.
+		expect(status('北省汉市武昌区中南路99号')).toBe('mismatch');
+	});
+
 	it('asks for confirmation when one name character differs (rare character missing from OCR)', () => {
 		const r = compareWithRecord({ ...card, name: '李中' }, { name: '李翀', idNumber: card.idNumber });
 		expect(r.verdict).toBe('confirm');

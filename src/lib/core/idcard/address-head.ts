@@ -3,7 +3,7 @@
 // 怒江傈僳族自治州, rare characters) can be put right from that closed list. Only the head is touched, only
 // towards a name in the table, and only when one name is clearly closest; the rest of the address stays as read.
 import type { RegionTable } from './regions.ts';
-import { editDistance } from './text.ts';
+import { prefixDistance } from './text.ts';
 
 /** Place names the table knows, by province name: each county's full label and its prefecture's. */
 export interface AddressHeads {
@@ -40,17 +40,9 @@ interface HeadMatch {
 	read: number;
 }
 
-/** How close `head` is to the start of `address`, over prefixes as long as the head give or take the tolerance. */
-function matchHead(head: string, chars: string[]): HeadMatch {
-	const n = Array.from(head).length;
-	const slack = tolerance(n);
-	let best: HeadMatch = { head, distance: Infinity, read: n };
-	for (let k = Math.max(1, n - slack); k <= Math.min(chars.length, n + slack); k++) {
-		const d = editDistance(head, chars.slice(0, k).join(''));
-		if (d < best.distance || (d === best.distance && Math.abs(k - n) < Math.abs(best.read - n)))
-			best = { head, distance: d, read: k };
-	}
-	return best;
+/** How close `head` is to the start of the address, over prefixes as long as the head give or take the tolerance. */
+function matchHead(head: string, address: string): HeadMatch {
+	return { head, ...prefixDistance(head, address, tolerance(Array.from(head).length)) };
 }
 
 /**
@@ -63,14 +55,14 @@ function matchHead(head: string, chars: string[]): HeadMatch {
 export function correctAddressHead(address: string, heads: AddressHeads): string {
 	const chars = Array.from(address);
 	const close = (m: HeadMatch) => m.distance <= tolerance(Array.from(m.head).length);
-	// The province first: the one closest, alone at its distance (河南/湖南/海南 are a glyph apart).
-	const provinces = heads.provinces
-		.map((p) => matchHead(p, chars))
-		.filter(close)
-		.sort((a, b) => a.distance - b.distance);
-	if (!provinces.length || provinces[1]?.distance === provinces[0].distance) return address;
-	const candidates = (heads.byProvince.get(provinces[0].head) ?? [])
-		.map((h) => matchHead(h, chars))
+	// The province first: those closest. Several can be (河南/湖南/海南 are a glyph apart, and 龙江省 is 黑龙江省
+	// with its first glyph dropped or 浙江省 misread): the names under each of them then choose.
+	const provinces = heads.provinces.map((p) => matchHead(p, address)).filter(close);
+	const nearest = Math.min(...provinces.map((m) => m.distance));
+	const candidates = provinces
+		.filter((m) => m.distance === nearest)
+		.flatMap((p) => heads.byProvince.get(p.head) ?? [])
+		.map((h) => matchHead(h, address))
 		.filter(close);
 	// Ranked by the characters of the card each explains: a county one glyph off (9 characters, 8 agreeing) over
 	// prefectures one glyph off only because they are shorter (滁州市, 宿州市 for 毫州市蒙城县).

@@ -1,12 +1,13 @@
 // Field-by-field comparison of a read card with the registration record. Each field gets a status and, when
 // it is not a clean match, a reason in zh-CN and English, so the UI can say exactly which field differs.
 import { maskedAddressPrefix } from '../mask.ts';
+import { tolerance } from './address-head.ts';
 import { parseLooseDate } from './dates.ts';
 import { normalizeEthnicity } from './ethnicities.ts';
 import { CARD_FIELD_LABELS, type CardFields, type RegistrationRecord } from './fields.ts';
 import { reason, type Reason } from './reasons.ts';
 import { normalizeIdText } from './repair.ts';
-import { editDistance, normalizeAddress, normalizeName, similarity } from './text.ts';
+import { editDistance, normalizeAddress, normalizeName, prefixDistance, similarity } from './text.ts';
 
 export type FieldStatus = 'match' | 'confirm' | 'mismatch' | 'missing';
 
@@ -94,12 +95,22 @@ function compareName(card: string, record: string): FieldComparison {
 	};
 }
 
-function compareAddress(card: string, record: string): FieldComparison {
-	// The server sends the address masked after its first characters: the card's address is compared up to there.
+/**
+ * The server sends the address masked after its first characters: the card's address is compared with that
+ * prefix, against the card's own prefix that fits it best (one glyph the reader dropped or added must not shift
+ * every character after it).
+ */
+function addressSimilarity(read: string, record: string): number {
 	const prefix = maskedAddressPrefix(record);
-	const wanted = normalizeAddress(prefix ?? record);
-	const read = prefix === null ? normalizeAddress(card) : normalizeAddress(card).slice(0, wanted.length);
-	const sim = similarity(read, wanted);
+	if (prefix === null) return similarity(read, normalizeAddress(record));
+	const wanted = normalizeAddress(prefix);
+	const n = Array.from(wanted).length;
+	const { distance } = prefixDistance(wanted, read, tolerance(n));
+	return n === 0 ? 1 : Math.max(0, 1 - distance / n);
+}
+
+function compareAddress(card: string, record: string): FieldComparison {
+	const sim = addressSimilarity(normalizeAddress(card), record);
 	if (sim >= ADDRESS_MATCH)
 		return { field: 'address', status: 'match', card, record, similarity: sim, reason: null };
 	if (sim >= ADDRESS_CONFIRM) {

@@ -37,6 +37,27 @@ export function editDistance(a: string, b: string): number {
 	return prev[y.length];
 }
 
+/**
+ * The fewest edits between `head` and a prefix of `text` whose length is within `slack` of the head's, with that
+ * prefix's length (the one nearest the head's length among equally close ones). Cutting `text` at the head's length
+ * instead would count every character after one dropped or added glyph as different.
+ */
+export function prefixDistance(
+	head: string,
+	text: string,
+	slack: number
+): { distance: number; read: number } {
+	const chars = Array.from(text);
+	const n = Array.from(head).length;
+	let best = { distance: Infinity, read: n };
+	for (let k = Math.max(n === 0 ? 0 : 1, n - slack); k <= Math.min(chars.length, n + slack); k++) {
+		const d = editDistance(head, chars.slice(0, k).join(''));
+		if (d < best.distance || (d === best.distance && Math.abs(k - n) < Math.abs(best.read - n)))
+			best = { distance: d, read: k };
+	}
+	return best;
+}
+
 /** 1 - distance / longer length: 1 for equal strings, 0 for nothing in common. */
 export function similarity(a: string, b: string): number {
 	const n = Math.max(Array.from(a).length, Array.from(b).length);
