@@ -9,7 +9,7 @@ import { startOwnServer } from './support/own-server.ts';
 import { REGISTRATION_TOKEN } from './support/server-env.ts';
 import type { Identity } from '../support/idcard/generate.ts';
 import { browserWithClip } from './support/browser.ts';
-import { cameraStill, cardFile } from './support/idcard.ts';
+import { cameraStill, cardFile, PRINTED_COPY } from './support/idcard.ts';
 import { storedSessions } from './support/phone-store.ts';
 import {
 	confirmRecord,
@@ -249,8 +249,7 @@ test('a printed copy of the card is warned about, does not block, and reaches th
 		const id = await confirmableCandidate(pc.request, 'beijing');
 		const phone = await openPhoneAs(browser, await startOnPc(pc, id), null);
 		await consent(phone);
-		const printed: Degradation = { fill: 0.8, jpegQuality: 85, recapture: { kind: 'print', cell: 3 } };
-		await idCards(phone, ['portrait', 'emblem'], printed);
+		await idCards(phone, ['portrait', 'emblem'], PRINTED_COPY);
 		await confirmRecord(phone);
 		const idcard = (await storedSessions(phone))[0].results.idcard;
 		expect(idcard?.passed).toBe(true);

@@ -36,6 +36,13 @@ export function cameraFace(clip = defaultCameraClip()): string {
 /** Every card file handed to a page, so a test can check none of their bytes left the phone. */
 export const generatedCards: string[] = [];
 
+/** A photograph of a printed copy of the card instead of the card itself (the e2e's recapture warning). */
+export const PRINTED_COPY: Degradation = {
+	fill: 0.8,
+	jpegQuality: 85,
+	recapture: { kind: 'print', cell: 3 }
+};
+
 export async function cardFile(
 	side: 'portrait' | 'emblem',
 	/** `face`: the picture printed on the portrait side (default: the default camera clip's person). */

@@ -10,15 +10,17 @@ import { maskAddress } from '../../../src/lib/core/mask.ts';
 import { decodeImage } from '../../../src/lib/runtime/node-image.ts';
 import { nodeRegionTable } from '../../../src/lib/runtime/node-regions.ts';
 import { cardFile } from '../../e2e/support/idcard.ts';
+import type { Degradation } from './generate.ts';
 import { randomIdentity, rng, type Identity } from './identities.ts';
 import { idCardReader } from './reader.ts';
 
 export async function readAlbumCard(
 	side: CardSide,
 	identity: Partial<Identity>,
-	today: string
+	today: string,
+	degrade?: Degradation
 ): Promise<SideReading> {
-	const path = await cardFile(side, { identity });
+	const path = await cardFile(side, { identity, ...(degrade ? { degrade } : {}) });
 	const reading = await idCardReader.read(await decodeImage(readFileSync(path)), { side, today });
 	const { portrait: _portrait, lines: _lines, ...kept } = reading;
 	void _portrait;
@@ -47,17 +49,19 @@ export interface CandidateIdStep {
 
 /**
  * The ID step of the candidate registered with `seed`. `emblem`: an emblem reading to reuse (the e2e's emblem
- * side prints nothing of the candidate, so one read serves every candidate).
+ * side prints nothing of the candidate, so one read serves every candidate). `degrade`: how the pictures were
+ * taken, when not as the e2e's album cards are (e.g. of a printed copy).
  */
 export async function candidateIdStep(
 	seed: number,
 	today: string,
-	emblem?: SideReading
+	emblem?: SideReading,
+	degrade?: Degradation
 ): Promise<CandidateIdStep> {
 	const identity = randomIdentity(rng(seed));
 	const readings = {
-		portrait: await readAlbumCard('portrait', identity, today),
-		emblem: emblem ?? (await readAlbumCard('emblem', identity, today))
+		portrait: await readAlbumCard('portrait', identity, today, degrade),
+		emblem: emblem ?? (await readAlbumCard('emblem', identity, today, degrade))
 	};
 	const summary = summarizeIdCard(readings, phoneRecordOf(identity), nodeRegionTable(), today);
 	const clean =
