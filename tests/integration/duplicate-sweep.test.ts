@@ -15,6 +15,7 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { decodeEmbedding, isDuplicateFaceReason } from '../../src/lib/server/services/duplicates.ts';
 import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
+import { sessionStatus } from '../../src/lib/server/services/sessions.ts';
 import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
 import { outcomeEventsSince } from '../../src/lib/server/services/registration.ts';
 import { deliverWebhooks } from '../../src/lib/server/services/webhook.ts';
@@ -60,7 +61,9 @@ async function confirm(db: Db, examArea: string, province = 'hubei') {
 		.select(['id', 'candidate_id'])
 		.where('session_id', '=', s.opened.sessionId)
 		.executeTakeFirstOrThrow();
-	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id, idNumber: c.idNumber };
+	/** What the candidate's PC is shown for this session (GET /api/sessions/:id/status). */
+	const shown = async () => (await sessionStatus(db, s.opened.sessionId, s.started.pcSecret)).status;
+	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id, idNumber: c.idNumber, shown };
 }
 
 /** Each outcome's status and the outcome ids its duplicate_face reasons name. */
@@ -223,15 +226,21 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		await sendPendingPasswords(db, sender);
 		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
 
+		expect(await a.shown()).toBe('confirmed');
+
 		const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
 		expect(b.result.outcome).toBe('confirmed');
-		// Not swept yet: the exhaustive search has not cleared the face, so no password leaves.
+		// Not swept yet: the exhaustive search has not cleared the face, so no password leaves, and the PC is told
+		// the final check is still running, not that the candidate is confirmed.
 		await sendPendingPasswords(db, sender);
 		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+		expect(await b.shown()).toBe('checking');
 		// The stand-in's row meets the earlier one, swept before it came.
 		expect(await sweepDuplicates(db)).toEqual({ swept: 1, flagged: 1 });
 		await sendPendingPasswords(db, sender);
 		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+		// Both are in review now, and both PCs say so.
+		expect([await a.shown(), await b.shown()]).toEqual(['review', 'review']);
 
 		// The reviewer withdraws the stand-in's confirmation and keeps the genuine one.
 		const reviewer = await reviewerOf(db);
@@ -246,6 +255,8 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		await sendPendingPasswords(db, sender);
 		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
 		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+		// The reviewer's decisions are what the PCs show: the kept confirmation, the withdrawn one.
+		expect([await a.shown(), await b.shown()]).toEqual(['confirmed', 'rejected']);
 		const jobs = await db
 			.selectFrom('password_jobs')
 			.select(['outcome_id', 'sent_at', 'last_error'])

@@ -3,6 +3,7 @@ import type { BundlePayload, StepResult } from '../../src/lib/core/bundle/schema
 import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/core/bundle/sign.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEMO_CANDIDATE } from '../../src/lib/server/seed.ts';
+import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
 import { openPhoneLink, sessionStatus, startSession } from '../../src/lib/server/services/sessions.ts';
 import { newIdNumber, registerCandidate, submitBundle, testAttachments } from './support.ts';
 import { testDatabase } from './db.ts';
@@ -113,6 +114,11 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 			bundle: await signBundle(payload, keys.privateKey)
 		});
 		expect(result).toMatchObject({ outcome: 'confirmed', duplicate: false });
+		// Confirmed once the province-wide duplicate sweep has cleared the face; until then, being checked.
+		expect(await sessionStatus(db, opened.sessionId, started.pcSecret)).toMatchObject({
+			status: 'checking'
+		});
+		await sweepDuplicates(db);
 		expect(await sessionStatus(db, opened.sessionId, started.pcSecret)).toMatchObject({
 			status: 'confirmed'
 		});

@@ -18,6 +18,30 @@ export const SUPERSEDED = 'superseded';
 
 export type SessionStatus = LiveSessionStatus | OutcomeResult | typeof SUPERSEDED;
 
+/**
+ * What the candidate's PC is shown while a confirmation waits for the server's last check (the province-wide
+ * duplicate sweep): not final, the PC keeps asking.
+ */
+export const FINAL_CHECK = 'checking';
+
+/** A session's status as the candidate is shown it. */
+export type ShownSessionStatus = SessionStatus | typeof FINAL_CHECK;
+
+/**
+ * What the candidate is shown for a session: a confirmation is shown as such only once nothing the server still
+ * does can take it back. While its face awaits the sweep it is being checked; once a duplicate put it in review it
+ * is in review, and a reviewer's decision on it is what it is.
+ */
+export function shownSessionStatus(
+	status: SessionStatus,
+	outcome: { reviewStatus: ReviewStatus; awaitingSweep: boolean } | null
+): ShownSessionStatus {
+	if (status !== 'confirmed' || !outcome) return status;
+	if (outcome.reviewStatus === 'pending') return 'review';
+	if (outcome.reviewStatus === 'rejected') return 'rejected';
+	return outcome.awaitingSweep ? FINAL_CHECK : status;
+}
+
 /** The session has its outcome: nothing more may be counted or recorded for it. */
 export function isRecorded(status: string): status is OutcomeResult {
 	return (OUTCOME_RESULTS as readonly string[]).includes(status);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { maskAddress, maskPhone } from '../../core/mask.ts';
-import { LIVE_SESSION_STATUSES, SUPERSEDED } from '../../core/outcome.ts';
+import { LIVE_SESSION_STATUSES, SUPERSEDED, shownSessionStatus } from '../../core/outcome.ts';
 import type { OpenedSession } from '../../core/bundle/answers.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { reopenPayload } from '../../core/bundle/reopen.ts';
@@ -21,6 +21,7 @@ import { hashSecret, newSecret } from './tokens.ts';
 import { findCandidateByIdNumber } from './candidate-lookup.ts';
 import { preRegistrationBlock } from './pre-registration.ts';
 import { ADVISORY_LOCKS } from '../db/locks.ts';
+import { awaitingSweep } from './sweep-state.ts';
 
 export interface NewSession {
 	sessionId: string;
@@ -237,12 +238,23 @@ export async function sessionStatus(db: Db, sessionId: string, pcSecret: string)
 	if (!isUuid(sessionId))
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 	const row = await db
-		.selectFrom('verification_sessions')
-		.select(['status', 'pc_secret_hash', 'completed_at'])
-		.where('id', '=', sessionId)
+		.selectFrom('verification_sessions as s')
+		// The session's outcome (a session records at most one), for what the server may still do to it.
+		.leftJoin('outcomes as o', 'o.session_id', 's.id')
+		.select([
+			's.status',
+			's.pc_secret_hash',
+			's.completed_at',
+			'o.review_status',
+			awaitingSweep(sql.ref('o.id')).as('awaiting_sweep')
+		])
+		.where('s.id', '=', sessionId)
 		.executeTakeFirst();
 	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) {
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 	}
-	return { status: row.status, completedAt: row.completed_at };
+	const outcome = row.review_status
+		? { reviewStatus: row.review_status, awaitingSweep: Boolean(row.awaiting_sweep) }
+		: null;
+	return { status: shownSessionStatus(row.status, outcome), completedAt: row.completed_at };
 }
