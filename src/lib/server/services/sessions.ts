@@ -2,7 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { maskAddress, maskPhone } from '../../core/mask.ts';
-import { LIVE_SESSION_STATUSES, SUPERSEDED, shownSessionStatus } from '../../core/outcome.ts';
+import {
+	LIVE_SESSION_STATUSES,
+	SUPERSEDED,
+	shownSessionStatus,
+	type ReviewStatus,
+	type SessionStatus
+} from '../../core/outcome.ts';
 import type { OpenedSession } from '../../core/bundle/answers.ts';
 import type { Challenge } from '../../core/bundle/schema.ts';
 import { reopenPayload } from '../../core/bundle/reopen.ts';
@@ -253,8 +259,20 @@ export async function sessionStatus(db: Db, sessionId: string, pcSecret: string)
 	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) {
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 	}
+	return { status: shownStatusOf(row), completedAt: row.completed_at };
+}
+
+/**
+ * What a session's candidate (or the kiosk operator who started it) is shown, from the session's status and its
+ * outcome's, both as a query joining the outcome reads them (`awaiting_sweep`: awaitingSweep of the outcome).
+ */
+export function shownStatusOf(row: {
+	status: SessionStatus;
+	review_status: ReviewStatus | null;
+	awaiting_sweep: boolean | null;
+}) {
 	const outcome = row.review_status
 		? { reviewStatus: row.review_status, awaitingSweep: Boolean(row.awaiting_sweep) }
 		: null;
-	return { status: shownSessionStatus(row.status, outcome), completedAt: row.completed_at };
+	return shownSessionStatus(row.status, outcome);
 }

@@ -3,7 +3,9 @@ import { inProvince } from '$lib/server/db/province-scope';
 import { respond } from '$lib/server/http/respond';
 import { requireStaff } from '$lib/server/http/staff-auth';
 import { ServiceError } from '$lib/server/services/errors';
-import { isUuid } from '$lib/server/services/sessions';
+import { isUuid, shownStatusOf } from '$lib/server/services/sessions';
+import { awaitingSweep } from '$lib/server/services/sweep-state';
+import { sql } from 'kysely';
 import { provinceOf } from '$lib/server/services/staff';
 import type { RequestHandler } from './$types';
 
@@ -26,7 +28,9 @@ export const GET: RequestHandler = (event) =>
 			.select([
 				'verification_sessions.status',
 				'verification_sessions.completed_at',
-				'outcomes.admission_number'
+				'outcomes.admission_number',
+				'outcomes.review_status',
+				awaitingSweep(sql.ref('outcomes.id')).as('awaiting_sweep')
 			])
 			.where('verification_sessions.id', '=', event.params.id)
 			// An operator sees only the sessions they started (an admin sees all).
@@ -34,5 +38,10 @@ export const GET: RequestHandler = (event) =>
 			.where((eb) => inProvince(eb, 'verification_sessions.province', province))
 			.executeTakeFirst();
 		if (!row) throw notFound;
-		return { status: row.status, completedAt: row.completed_at, admissionNumber: row.admission_number };
+		// The status the candidate's own PC is shown: confirmed only once the duplicate sweep has cleared it.
+		return {
+			status: shownStatusOf(row),
+			completedAt: row.completed_at,
+			admissionNumber: row.admission_number
+		};
 	});
