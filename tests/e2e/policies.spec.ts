@@ -21,6 +21,7 @@ async function finish(phone: Page, pc: Page) {
 	await expectStatus(phone, 'done');
 	await expect(phone.getByTestId('done')).toBeVisible();
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('身份确认已完成', { timeout: 30_000 });
 }
 
 // Fujian's phone sends one still of the face capture with the bundle; the server's own face engine matches it with

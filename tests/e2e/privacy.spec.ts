@@ -79,13 +79,24 @@ test('the phone sends only same-origin requests, and only the bundle, final phot
 		for (const r of network) expect(new URL(r.url()).origin, r.url()).toBe(origin);
 
 		// Only three kinds of request carry a body: opening the link (the device's public key), the signed record
-		// of the documents accepted, and the submission.
+		// of the documents accepted, and the submission; after a confirmation also the signed question where it
+		// stands, which names the session and nothing about the person.
 		const withBody = network.filter((r) => r.postDataBuffer()?.length);
-		expect(withBody.map((r) => new URL(r.url()).pathname).sort()).toEqual([
-			'/api/phone/consent',
-			'/api/phone/open',
-			'/api/phone/submit'
-		]);
+		const asked = withBody.filter((r) => r.url().endsWith('/api/phone/status'));
+		for (const r of asked)
+			expect(Object.keys(JSON.parse(r.postData()!).payload).sort()).toEqual([
+				'challenge',
+				'sessionId',
+				'signedAt',
+				'type',
+				'version'
+			]);
+		expect(
+			withBody
+				.filter((r) => !asked.includes(r))
+				.map((r) => new URL(r.url()).pathname)
+				.sort()
+		).toEqual(['/api/phone/consent', '/api/phone/open', '/api/phone/submit']);
 		const open = JSON.parse(withBody.find((r) => r.url().endsWith('/open'))!.postData()!);
 		expect(Object.keys(open).sort()).toEqual(['publicKey', 'token']);
 		expect(open.publicKey.d, 'the private key never leaves the phone').toBeUndefined();

@@ -26,6 +26,10 @@ test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: 
 	await phone.getByRole('button', { name: '签名并提交' }).click();
 	await expect(phone.getByTestId('done')).toBeVisible();
 	await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
+	// The phone asks where its confirmation stands until the server's last check (the duplicate sweep) has cleared
+	// it, and then says so itself, with the admission number.
+	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('身份确认已完成', { timeout: 30_000 });
+	await expect(phone.getByTestId('admission')).toContainText(/准考证号: \d+/);
 
 	// The link is one-time: opening it again is refused.
 	const again = await openPhone(browser, link);

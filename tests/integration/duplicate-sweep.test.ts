@@ -15,6 +15,7 @@ import { nodeRuntime } from '../../src/lib/runtime/node.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { decodeEmbedding, isDuplicateFaceReason } from '../../src/lib/server/services/duplicates.ts';
 import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
+import { phoneSessionStatus } from '../../src/lib/server/services/phone-status.ts';
 import { sessionStatus } from '../../src/lib/server/services/sessions.ts';
 import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
 import { outcomeEventsSince } from '../../src/lib/server/services/registration.ts';
@@ -61,8 +62,13 @@ async function confirm(db: Db, examArea: string, province = 'hubei') {
 		.select(['id', 'candidate_id'])
 		.where('session_id', '=', s.opened.sessionId)
 		.executeTakeFirstOrThrow();
-	/** What the candidate's PC is shown for this session (GET /api/sessions/:id/status). */
-	const shown = async () => (await sessionStatus(db, s.opened.sessionId, s.started.pcSecret)).status;
+	/** What the candidate's PC is shown for this session (GET /api/sessions/:id/status), which the phone that
+	 * recorded it is answered too (POST /api/phone/status). */
+	const shown = async () => {
+		const pc = (await sessionStatus(db, s.opened.sessionId, s.started.pcSecret)).status;
+		expect((await phoneSessionStatus(db, s.opened.sessionId, await s.status())).status).toBe(pc);
+		return pc;
+	};
 	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id, idNumber: c.idNumber, shown };
 }
 

@@ -4,8 +4,9 @@ import { exportPublicKey, generateDeviceKey, signBundle } from '../../src/lib/co
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEMO_CANDIDATE } from '../../src/lib/server/seed.ts';
 import { sweepDuplicates } from '../../src/lib/server/services/duplicate-sweep.ts';
+import { phoneSessionStatus } from '../../src/lib/server/services/phone-status.ts';
 import { openPhoneLink, sessionStatus, startSession } from '../../src/lib/server/services/sessions.ts';
-import { newIdNumber, registerCandidate, submitBundle, testAttachments } from './support.ts';
+import { newIdNumber, openSession, registerCandidate, submitBundle, testAttachments } from './support.ts';
 import { testDatabase } from './db.ts';
 
 let handle: Awaited<ReturnType<typeof testDatabase>>;
@@ -123,6 +124,21 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 			status: 'confirmed'
 		});
 		await expect(sessionStatus(db, opened.sessionId, 'wrong-secret')).rejects.toMatchObject({ status: 404 });
+	});
+
+	it('where the outcome stands is told only to the phone that recorded it', async () => {
+		const c = await registerCandidate(db);
+		const s = await openSession(db, c.idNumber);
+		await submitBundle(db, s.opened.sessionId, { bundle: await s.sign(s.payload([])) });
+		expect(await phoneSessionStatus(db, s.opened.sessionId, await s.status())).toEqual({
+			status: 'checking'
+		});
+		// Another key (a script that knows the session id): refused, as every phone request it did not sign.
+		const other = await openSession(db, (await registerCandidate(db)).idNumber);
+		const forged = { ...(await other.status()), payload: (await s.status()).payload };
+		await expect(phoneSessionStatus(db, s.opened.sessionId, forged)).rejects.toMatchObject({
+			code: 'bad_signature'
+		});
 	});
 
 	it('a tampered bundle records nothing but an audit entry', async () => {

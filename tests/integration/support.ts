@@ -3,7 +3,8 @@ import type {
 	AttemptPayload,
 	ConsentPayload,
 	ExtendPayload,
-	ReviewPayload
+	ReviewPayload,
+	StatusPayload
 } from '../../src/lib/core/bundle/request.ts';
 import type { DocumentVersions } from '../../src/lib/core/documents/index.ts';
 import { createHash } from 'node:crypto';
@@ -221,6 +222,8 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 			{ ...base(), type: 'consent', versions, faceProcessing: true },
 			keys.privateKey
 		);
+	/** A signed question where the recorded outcome stands (POST /api/phone/status). */
+	const status = () => signPayload<StatusPayload>({ ...base(), type: 'status' }, keys.privateKey);
 	const useChallenge = (next: Challenge) => (challenge = next);
 	return {
 		started,
@@ -233,6 +236,7 @@ export async function openSession(db: Db, idNumber: string, now = new Date()) {
 		extend,
 		review,
 		consent,
+		status,
 		useChallenge
 	};
 }

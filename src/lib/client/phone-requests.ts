@@ -1,8 +1,16 @@
-// The signed messages the phone sends before its final bundle: a failed attempt, reported when it happens (the
-// server counts it, whatever the phone does next), and a request for more time on the challenge.
+// The signed messages the phone sends besides its final bundle: a failed attempt, reported when it happens (the
+// server counts it, whatever the phone does next), a request for more time on the challenge, and afterwards the
+// question where the recorded outcome stands.
 import { refusalOf } from '../core/request-problems.ts';
 import type { Message } from '../core/text.ts';
-import type { AttemptPayload, ConsentPayload, ExtendPayload, ReviewPayload } from '../core/bundle/request.ts';
+import type {
+	AttemptPayload,
+	ConsentPayload,
+	ExtendPayload,
+	ReviewPayload,
+	StatusPayload
+} from '../core/bundle/request.ts';
+import type { ShownSessionStatus } from '../core/outcome.ts';
 import type { DocumentVersions } from '../core/documents/index.ts';
 import type { AttemptAnswer, ExtendAnswer } from '../core/bundle/answers.ts';
 import type { StepResult } from '../core/bundle/schema.ts';
@@ -75,3 +83,9 @@ export function signConsent(phone: PhoneState, versions: DocumentVersions): Prom
 
 export const postConsent = (request: SignedConsent) =>
 	post<{ versions: DocumentVersions; faceProcessing: true }>('/api/phone/consent', request);
+
+/** Where the recorded outcome stands now (a confirmation may still be in the server's last check). */
+export async function askStatus(phone: PhoneState): Promise<PostResult<{ status: ShownSessionStatus }>> {
+	const payload: StatusPayload = { ...envelope(phone), type: 'status' };
+	return post('/api/phone/status', await signPayload(payload, phone.keys.privateKey));
+}

@@ -1,11 +1,13 @@
-// The phone session's controller: it owns the saved state (IndexedDB), the outbox of signed reports, submission,
-// time extensions and the opening of the one-time link, so the page only renders the state and passes events on.
+// The phone session's controller: it owns the saved state (IndexedDB), the outbox of signed reports, submission
+// and the outcome's last check, time extensions and the opening of the one-time link, so the page only renders
+// the state and passes events on.
 import { signPhoneBundle } from './bundle.ts';
 import { checkBrowser, compatDecision, type BrowserCheck } from './compat.ts';
 import { errorText } from './errors.ts';
 import { openLink } from './open-link.ts';
 import { dropLinkKey, loadPhoneState, savePhoneState, type PhoneState } from './phone-store.ts';
 import {
+	askStatus,
 	postAttempt,
 	postConsent,
 	postReview,
@@ -30,6 +32,13 @@ import { findPolicy } from '../core/policy/index.ts';
 import { REQUEST_PROBLEMS } from '../core/request-problems.ts';
 import type { Text } from '../core/text.ts';
 import type { Dispatch } from '../ui/flow/types.ts';
+import { FINAL_CHECK, isRecorded } from '../core/outcome.ts';
+
+/**
+ * How the phone follows a confirmation through the server's last check: the sweep runs every few seconds, and the
+ * server takes 30 signed requests of a kind per session a minute.
+ */
+const FINAL_CHECK_POLL = { everyMs: 3_000, tries: 100 };
 
 export class PhoneSession {
 	phone = $state<PhoneState | null>(null);
@@ -38,6 +47,7 @@ export class PhoneSession {
 	openElsewhere = $state<BrowserCheck | null>(null);
 	#sending = false;
 	#reporting = false;
+	#following = false;
 
 	/** onMoved: after a saved transition to another screen (the page moves the focus to its heading). */
 	constructor(
@@ -142,6 +152,29 @@ export class PhoneSession {
 		}
 	};
 
+	/**
+	 * Asks where a confirmation stands until the server's last check has cleared it (or a duplicate put it in
+	 * review): every few seconds, within the server's per-session limit, for a few minutes; a reload asks again.
+	 */
+	followFinalCheck = async () => {
+		if (this.#following) return;
+		this.#following = true;
+		try {
+			for (let i = 0; i < FINAL_CHECK_POLL.tries && this.phone?.finalCheck; i++) {
+				await new Promise((resolve) => setTimeout(resolve, FINAL_CHECK_POLL.everyMs));
+				const answer = await askStatus(this.phone);
+				if (answer.kind === 'offline') continue;
+				const status = answer.kind === 'ok' ? answer.body.status : null;
+				if (status === FINAL_CHECK) continue;
+				// Refused (a session this phone no longer holds): the submission's own answer stands.
+				const outcome = status && isRecorded(status) ? status : this.phone.outcome;
+				await this.#persist({ ...this.phone, outcome, finalCheck: false });
+			}
+		} finally {
+			this.#following = false;
+		}
+	};
+
 	extendTime = async () => {
 		const phone = this.phone;
 		if (!phone) return;
@@ -189,6 +222,7 @@ export class PhoneSession {
 			this.phone = { ...saved, flow };
 			if (flow.status === 'submitting') void this.submit();
 			void this.sendQueued();
+			void this.followFinalCheck();
 			void checking.then((compat) => this.save({ compat }));
 			return;
 		}
@@ -258,8 +292,10 @@ export class PhoneSession {
 					evidence: undefined,
 					outcome: result.outcome,
 					outcomeReasons: result.reasons,
+					finalCheck: result.outcome === 'confirmed',
 					flow
 				});
+				void this.followFinalCheck();
 			} else if (result.kind === 'rejected') {
 				const { state: flow, effects } = step(current.flow, {
 					type: 'SUBMIT_REJECTED',

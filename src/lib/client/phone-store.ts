@@ -83,6 +83,11 @@ export interface PhoneState {
 	outcome?: OutcomeResult;
 	/** The server's reasons for an outcome other than confirmed (e.g. the photo does not match the reference). */
 	outcomeReasons?: Reason[];
+	/**
+	 * A confirmation the server's last check (the province-wide duplicate sweep) has not yet cleared: the phone asks
+	 * until it has, and shows the outcome it then learns.
+	 */
+	finalCheck?: boolean;
 	updatedAt: number;
 }
 

@@ -59,6 +59,12 @@ export const ConsentPayloadSchema = v.object({
 	faceProcessing: v.literal(true)
 });
 
+/** Asks where the recorded outcome stands now (the server's last check may still be running). */
+export const StatusPayloadSchema = v.object({
+	...Base,
+	type: v.literal('status')
+});
+
 const signed = <T extends v.GenericSchema>(payload: T) =>
 	v.object({
 		payload,
@@ -70,10 +76,12 @@ export const SignedAttemptSchema = signed(AttemptPayloadSchema);
 export const SignedExtendSchema = signed(ExtendPayloadSchema);
 export const SignedReviewSchema = signed(ReviewPayloadSchema);
 export const SignedConsentSchema = signed(ConsentPayloadSchema);
+export const SignedStatusSchema = signed(StatusPayloadSchema);
 export type AttemptPayload = v.InferOutput<typeof AttemptPayloadSchema>;
 export type ExtendPayload = v.InferOutput<typeof ExtendPayloadSchema>;
 export type ReviewPayload = v.InferOutput<typeof ReviewPayloadSchema>;
 export type ConsentPayload = v.InferOutput<typeof ConsentPayloadSchema>;
+export type StatusPayload = v.InferOutput<typeof StatusPayloadSchema>;
 
 export interface RequestContext {
 	sessionId: string;

@@ -1,5 +1,6 @@
-// The endpoints of the phone's signed requests (attempt, extend, review) differ only in the service they call:
-// each reads JSON, names its session, is rate-limited per session in the database, and answers the service.
+// The endpoints of the phone's signed requests (attempt, extend, review, consent, status) differ only in the
+// service they call: each reads JSON, names its session, is rate-limited per session in the database, and answers
+// the service.
 import type { RequestEvent } from '@sveltejs/kit';
 import { database } from '../database.ts';
 import type { Db } from '../db/index.ts';
@@ -9,7 +10,7 @@ import { isUuid } from '../services/sessions.ts';
 import { readJson, respond } from './respond.ts';
 
 export function phoneRequestHandler(
-	kind: 'attempt' | 'extend' | 'review' | 'consent',
+	kind: 'attempt' | 'extend' | 'review' | 'consent' | 'status',
 	service: (db: Db, sessionId: string, body: unknown) => Promise<unknown>
 ) {
 	return (event: RequestEvent) =>
