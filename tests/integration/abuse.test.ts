@@ -366,7 +366,12 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 		});
 		expect(submit.status).toBe(400);
 		const report = `{"payload":{"sessionId":"${phone.sessionId}","device":{"deep":${deep}}},"signature":"x","alg":"ES256"}`;
-		for (const path of ['/api/phone/attempt', '/api/phone/review', '/api/phone/challenge/extend']) {
+		for (const path of [
+			'/api/phone/attempt',
+			'/api/phone/review',
+			'/api/phone/challenge/extend',
+			'/api/phone/status'
+		]) {
 			const r = await post(path, report);
 			expect(r.status, path).toBe(400);
 		}
