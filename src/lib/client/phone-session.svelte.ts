@@ -163,7 +163,8 @@ export class PhoneSession {
 			for (let i = 0; i < FINAL_CHECK_POLL.tries && this.phone?.finalCheck; i++) {
 				await new Promise((resolve) => setTimeout(resolve, FINAL_CHECK_POLL.everyMs));
 				const answer = await askStatus(this.phone);
-				if (answer.kind === 'offline') continue;
+				// No network, or asked too often (a second tab): ask again later.
+				if (answer.kind === 'offline' || (answer.kind === 'rejected' && answer.status === 429)) continue;
 				const status = answer.kind === 'ok' ? answer.body.status : null;
 				if (status === FINAL_CHECK) continue;
 				// Refused (a session this phone no longer holds): the submission's own answer stands.

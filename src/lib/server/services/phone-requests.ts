@@ -32,6 +32,7 @@ const EXTEND_GRACE_MS = 60_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** A signed request the checks refused, as the error the phone reads (an expired challenge is 410 Gone). */
 export function refuse<T>(verdict: RequestVerdict<T>): asserts verdict is { ok: true; payload: T } {
 	if (!verdict.ok) {
 		const status = verdict.code === 'challenge_expired' ? 410 : 400;

@@ -1,14 +1,12 @@
 // Where a phone's recorded outcome stands now, for the phone that recorded it: a confirmation is final only once
 // the server's last check (the province-wide duplicate sweep) has cleared it, and a duplicate or a reviewer may
 // change it after the phone's submission was answered. Signed like every phone request, so only that phone asks.
-import { sql } from 'kysely';
 import { SignedStatusSchema, verifyPhoneRequest, type StatusPayload } from '../../core/bundle/request.ts';
 import type { ShownSessionStatus } from '../../core/outcome.ts';
 import type { Db } from '../db/index.ts';
 import { refuse } from './phone-requests.ts';
 import { loadPhoneSession } from './phone-session.ts';
-import { shownStatusOf } from './sessions.ts';
-import { awaitingSweep } from './sweep-state.ts';
+import { sessionWithOutcome, shownStatusOf } from './sessions.ts';
 
 /** How long after its challenge expired a phone may still ask (reading only; the answer names nothing new). */
 const STATUS_GRACE_MS = 24 * 3_600_000;
@@ -28,11 +26,7 @@ export async function phoneSessionStatus(
 		graceMs: STATUS_GRACE_MS
 	});
 	refuse(verdict);
-	const row = await db
-		.selectFrom('verification_sessions as s')
-		.leftJoin('outcomes as o', 'o.session_id', 's.id')
-		.select(['s.status', 'o.review_status', awaitingSweep(sql.ref('o.id')).as('awaiting_sweep')])
-		.where('s.id', '=', sessionId)
-		.executeTakeFirstOrThrow();
+	// The session exists (loaded above), so its row does.
+	const row = (await sessionWithOutcome(db, sessionId))!;
 	return { status: shownStatusOf(row) };
 }

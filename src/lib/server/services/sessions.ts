@@ -243,9 +243,17 @@ export const isUuid = (value: string) =>
 export async function sessionStatus(db: Db, sessionId: string, pcSecret: string) {
 	if (!isUuid(sessionId))
 		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
-	const row = await db
+	const row = await sessionWithOutcome(db, sessionId);
+	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) {
+		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	}
+	return { status: shownStatusOf(row), completedAt: row.completed_at };
+}
+
+/** The session's row with what shownStatusOf reads of its outcome (a session records at most one). */
+export function sessionWithOutcome(db: Db, sessionId: string) {
+	return db
 		.selectFrom('verification_sessions as s')
-		// The session's outcome (a session records at most one), for what the server may still do to it.
 		.leftJoin('outcomes as o', 'o.session_id', 's.id')
 		.select([
 			's.status',
@@ -256,10 +264,6 @@ export async function sessionStatus(db: Db, sessionId: string, pcSecret: string)
 		])
 		.where('s.id', '=', sessionId)
 		.executeTakeFirst();
-	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) {
-		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
-	}
-	return { status: shownStatusOf(row), completedAt: row.completed_at };
 }
 
 /**
