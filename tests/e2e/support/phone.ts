@@ -59,13 +59,22 @@ export async function idCards(
 	// with the box the screen offers: the run notes what was confirmed. A blocking difference fails here, with why.
 	const confirmBox = phone.getByLabel('我确认证件是本人的，以上差异为识别误差');
 	if (await confirmBox.isVisible()) {
-		test.info().annotations.push({ type: 'id step confirmed', description: await idStepDifferences(phone) });
+		noteConfirmed(await idStepDifferences(phone));
 		await confirmBox.check();
 	}
 	const next = phone.getByRole('button', { name: '信息一致，继续' });
 	if (!(await next.isVisible()) || !(await next.isEnabled()))
 		throw new Error(`the ID step did not reach "信息一致": ${await idStepDifferences(phone)}`);
 	await next.click();
+}
+
+/** Notes what the ID step confirmed: in the test's annotations, or on stderr when a bench walks the flow (no test). */
+function noteConfirmed(differences: string): void {
+	try {
+		test.info().annotations.push({ type: 'id step confirmed', description: differences });
+	} catch {
+		console.error(`ID step confirmed: ${differences}`);
+	}
 }
 
 const sideName = { portrait: '人像面', emblem: '国徽面' } as const;
