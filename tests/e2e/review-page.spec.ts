@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { REJECTED_BY_REVIEW } from '../../src/lib/core/outcome.ts';
 import { maskIdNumber } from '../../src/lib/core/mask.ts';
 import { confirmableCandidate, DEMO_IDS, startOnPc } from './support/flow.ts';
 import {
@@ -147,10 +148,12 @@ test('two candidates with the same face confirm: the second is held, the reviewe
 		const pc = await context.newPage();
 		// Each in an exam area of their own (confirmableCandidate), both uploading the camera man's photo.
 		const ids: string[] = [];
+		const phones: Page[] = [];
 		for (let i = 0; i < 2; i++) {
 			const id = await confirmableCandidate(context.request, 'beijing');
 			ids.push(id);
 			const phone = await openPhoneAs(browser, await startOnPc(pc, id), null);
+			phones.push(phone);
 			await consent(phone);
 			await idCards(phone, ['portrait', 'emblem']);
 			await confirmRecord(phone);
@@ -158,8 +161,11 @@ test('two candidates with the same face confirm: the second is held, the reviewe
 			await liveness(phone);
 			await submit(phone);
 			await expectStatus(phone, 'done', 60_000);
-			await phone.context().close();
 		}
+		await phones[0].context().close();
+		await expect(phones[1].getByRole('heading', { level: 1 })).toHaveText('已提交人工审核', {
+			timeout: 30_000
+		});
 
 		const reviewer = await context.newPage();
 		await reviewer.goto('/staff');
@@ -202,6 +208,11 @@ test('two candidates with the same face confirm: the second is held, the reviewe
 		await caseOf(ids[0], '通过', '本人照片一致');
 		await rowOf(ids[1]).getByRole('link').click();
 		await caseOf(ids[1], '不通过', '与另一考生为同一人');
+		// The second candidate, opening the phone page again, is told the reviewer's decision, not a failed attempt.
+		await phones[1].reload();
+		await expect(phones[1].getByRole('heading', { level: 1 })).toHaveText('身份确认未通过');
+		await expect(phones[1].getByTestId('done')).toHaveText(REJECTED_BY_REVIEW.zh);
+		await phones[1].context().close();
 	} finally {
 		await server.stop();
 	}

@@ -21,7 +21,8 @@ import { sendPendingPasswords } from '../../src/lib/server/services/password-job
 import { outcomeEventsSince } from '../../src/lib/server/services/registration.ts';
 import { deliverWebhooks } from '../../src/lib/server/services/webhook.ts';
 import { decideReview } from '../../src/lib/server/services/review.ts';
-import { createStaff } from '../../src/lib/server/services/staff.ts';
+import { kioskSessionStatus } from '../../src/lib/server/services/kiosk.ts';
+import { createStaff, type StaffUser } from '../../src/lib/server/services/staff.ts';
 import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -59,17 +60,54 @@ async function confirm(db: Db, examArea: string, province = 'hubei') {
 	const result = await submitBundle(db, s.opened.sessionId, { bundle, photo }, new Date(), deps);
 	const outcome = await db
 		.selectFrom('outcomes')
-		.select(['id', 'candidate_id'])
+		.select(['id', 'candidate_id', 'admission_number'])
 		.where('session_id', '=', s.opened.sessionId)
 		.executeTakeFirstOrThrow();
-	/** What the candidate's PC is shown for this session (GET /api/sessions/:id/status), which the phone that
-	 * recorded it is answered too (POST /api/phone/status). */
+	/**
+	 * What the candidate's PC is shown for this session (GET /api/sessions/:id/status), which the phone that
+	 * recorded it (POST /api/phone/status) and a kiosk watching it (GET /api/kiosk/sessions/:id) are answered too;
+	 * the admission number is told to the phone and the kiosk only with a confirmation shown as such.
+	 */
 	const shown = async () => {
 		const pc = (await sessionStatus(db, s.opened.sessionId, s.started.pcSecret)).status;
-		expect((await phoneSessionStatus(db, s.opened.sessionId, await s.status())).status).toBe(pc);
+		const phone = await phoneSessionStatus(db, s.opened.sessionId, await s.status());
+		const kiosk = await kioskSessionStatus(db, await adminOf(db), s.opened.sessionId);
+		const { admission_number: number } = await db
+			.selectFrom('outcomes')
+			.select('admission_number')
+			.where('id', '=', outcome.id)
+			.executeTakeFirstOrThrow();
+		const told = pc === 'confirmed' ? number : null;
+		if (pc === 'confirmed') expect(told).toMatch(/^\d+$/);
+		expect(phone).toEqual({ status: pc, ...(told ? { admissionNumber: told } : {}) });
+		expect(kiosk).toMatchObject({ status: pc, admissionNumber: told });
 		return pc;
 	};
-	return { result, outcomeId: outcome.id, candidateId: outcome.candidate_id, idNumber: c.idNumber, shown };
+	return {
+		result,
+		/** Drawn when recorded (the submission's answer tells it only once the sweep has cleared the face). */
+		admissionNumber: outcome.admission_number ?? undefined,
+		outcomeId: outcome.id,
+		candidateId: outcome.candidate_id,
+		idNumber: c.idNumber,
+		shown
+	};
+}
+
+const admins = new WeakMap<Db, Promise<StaffUser>>();
+/** An admin account, which sees every session the way a kiosk operator sees those they started. */
+function adminOf(db: Db): Promise<StaffUser> {
+	let admin = admins.get(db);
+	if (!admin) {
+		admin = createStaff(db, {
+			username: 'sweep-admin',
+			role: 'admin',
+			password: 'sweep admin password',
+			province: 'all'
+		});
+		admins.set(db, admin);
+	}
+	return admin;
 }
 
 /** Each outcome's status and the outcome ids its duplicate_face reasons name. */
@@ -230,21 +268,23 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		const a = await confirm(db, '十堰市');
 		await sweepDuplicates(db);
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+		expect(await passwordsFor(db, a.admissionNumber)).toBe(1);
 
 		expect(await a.shown()).toBe('confirmed');
 
 		const b = await hidden(db, a.outcomeId, () => confirm(db, '恩施土家族苗族自治州'));
 		expect(b.result.outcome).toBe('confirmed');
+		// The submission's answer names no admission number: the sweep has not cleared the face.
+		expect(b.result.admissionNumber).toBeUndefined();
 		// Not swept yet: the exhaustive search has not cleared the face, so no password leaves, and the PC is told
 		// the final check is still running, not that the candidate is confirmed.
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+		expect(await passwordsFor(db, b.admissionNumber)).toBe(0);
 		expect(await b.shown()).toBe('checking');
 		// The stand-in's row meets the earlier one, swept before it came.
 		expect(await sweepDuplicates(db)).toEqual({ swept: 1, flagged: 1 });
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
+		expect(await passwordsFor(db, b.admissionNumber)).toBe(0);
 		// Both are in review now, and both PCs say so.
 		expect([await a.shown(), await b.shown()]).toEqual(['review', 'review']);
 
@@ -256,11 +296,11 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		expect(await isConfirmed(db, b.idNumber)).toBe(false);
 		expect(await decideReview(db, reviewer, a.outcomeId, 'approve', '本人')).toEqual({
 			outcome: 'confirmed',
-			admissionNumber: a.result.admissionNumber
+			admissionNumber: a.admissionNumber
 		});
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, b.result.admissionNumber)).toBe(0);
-		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+		expect(await passwordsFor(db, b.admissionNumber)).toBe(0);
+		expect(await passwordsFor(db, a.admissionNumber)).toBe(1);
 		// The reviewer's decisions are what the PCs show: the kept confirmation, the withdrawn one.
 		expect([await a.shown(), await b.shown()]).toEqual(['confirmed', 'rejected']);
 		const jobs = await db
@@ -280,17 +320,17 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		expect(b.result.outcome).toBe('review');
 		await sweepDuplicates(db);
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(0);
+		expect(await passwordsFor(db, a.admissionNumber)).toBe(0);
 
 		const reviewer = await reviewerOf(db);
 		expect(await decideReview(db, reviewer, a.outcomeId, 'approve', '本人')).toEqual({
 			outcome: 'confirmed',
-			admissionNumber: a.result.admissionNumber
+			admissionNumber: a.admissionNumber
 		});
 		expect(await isConfirmed(db, a.idNumber)).toBe(true);
 		await sendPendingPasswords(db, sender);
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(1);
+		expect(await passwordsFor(db, a.admissionNumber)).toBe(1);
 	});
 
 	it('a flagged confirmation the reviewer rejects is withdrawn: no password, and the candidate may confirm again', async () => {
@@ -306,7 +346,7 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		expect(await isConfirmed(db, a.idNumber)).toBe(false);
 		await sweepDuplicates(db);
 		await sendPendingPasswords(db, sender);
-		expect(await passwordsFor(db, a.result.admissionNumber)).toBe(0);
+		expect(await passwordsFor(db, a.admissionNumber)).toBe(0);
 		// A new session opens for the candidate (a confirmed one would be refused).
 		await expect(openSession(db, a.idNumber)).resolves.toBeTruthy();
 	});

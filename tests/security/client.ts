@@ -9,6 +9,7 @@ import type { Challenge as LivenessChallenge } from '../../src/lib/core/liveness
 import {
 	openPhone,
 	releasedOutcomeEvents,
+	type OpenedPhone,
 	REGISTRATION_TOKEN,
 	signedSubmission
 } from '../integration/server-process.ts';
@@ -98,7 +99,7 @@ export async function prepareForgery(
 	cookie: string,
 	idNumber: string,
 	f: Forgery = {}
-): Promise<{ send: () => Promise<Answer> }> {
+): Promise<{ send: () => Promise<Answer>; phone: OpenedPhone }> {
 	const opened = await openPhone(origin, cookie, idNumber);
 	const { nonce } = opened.challenge;
 	const moments =
@@ -113,6 +114,7 @@ export async function prepareForgery(
 	const evidence = crops?.map((jpeg, i) => ({ moment: moments[i] ?? `at:${i}`, jpeg }));
 	const form = await signedSubmission(opened, { ...f, evidence }, f.steps);
 	return {
+		phone: opened,
 		send: async () => {
 			const r = await fetch(`${origin}/api/phone/submit`, {
 				method: 'POST',

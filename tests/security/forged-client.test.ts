@@ -72,7 +72,8 @@ describe(`a scripted client against the built server (${process.env.DATABASE_URL
 		const a = await forge(origin, cookie, id, { photo: manPhoto, signature });
 		expect(a.status, JSON.stringify(a.body)).toBe(200);
 		expect(a.body.outcome).toBe('confirmed');
-		expect(a.body.admissionNumber).toMatch(/^42\d+$/);
+		// Its admission number is told once the duplicate sweep has cleared the face (phone-status.test.ts).
+		expect(a.body.admissionNumber).toBeUndefined();
 	});
 
 	it("a stranger's compliant photo under a Hubei candidate's reference: the attempt fails, face mismatch", async () => {
@@ -130,7 +131,8 @@ describe(`a scripted client against the built server (${process.env.DATABASE_URL
 		const a = await forge(origin, cookie, id, { photo: await selfieStill() });
 		expect(a.status, JSON.stringify(a.body)).toBe(200);
 		expect(a.body.outcome).toBe('confirmed');
-		expect(a.body.admissionNumber).toMatch(/^35\d+$/);
+		// Its admission number is told once the duplicate sweep has cleared the face (phone-status.test.ts).
+		expect(a.body.admissionNumber).toBeUndefined();
 	});
 
 	it("a stranger's face as a Fujian candidate's live still: the attempt fails, face mismatch", async () => {

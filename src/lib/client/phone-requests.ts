@@ -85,7 +85,9 @@ export const postConsent = (request: SignedConsent) =>
 	post<{ versions: DocumentVersions; faceProcessing: true }>('/api/phone/consent', request);
 
 /** Where the recorded outcome stands now (a confirmation may still be in the server's last check). */
-export async function askStatus(phone: PhoneState): Promise<PostResult<{ status: ShownSessionStatus }>> {
+export async function askStatus(
+	phone: PhoneState
+): Promise<PostResult<{ status: ShownSessionStatus; admissionNumber?: string }>> {
 	const payload: StatusPayload = { ...envelope(phone), type: 'status' };
 	return post('/api/phone/status', await signPayload(payload, phone.keys.privateKey));
 }

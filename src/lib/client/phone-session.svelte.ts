@@ -153,28 +153,42 @@ export class PhoneSession {
 	};
 
 	/**
-	 * Asks where a confirmation stands until the server's last check has cleared it (or a duplicate put it in
-	 * review): every few seconds, within the server's per-session limit, for a few minutes; a reload asks again.
+	 * Asks where a recorded outcome stands: a confirmation until the server's last check has cleared it (or a
+	 * duplicate put it in review), every few seconds within the server's per-session limit, for a few minutes; a
+	 * case held for review once when the page opens (a reviewer may have decided it since). A reload asks again.
 	 */
 	followFinalCheck = async () => {
 		if (this.#following) return;
 		this.#following = true;
 		try {
+			if (this.phone?.outcome === 'review' && !this.phone.finalCheck) await this.#askOutcome();
 			for (let i = 0; i < FINAL_CHECK_POLL.tries && this.phone?.finalCheck; i++) {
 				await new Promise((resolve) => setTimeout(resolve, FINAL_CHECK_POLL.everyMs));
-				const answer = await askStatus(this.phone);
-				// No network, or asked too often (a second tab): ask again later.
-				if (answer.kind === 'offline' || (answer.kind === 'rejected' && answer.status === 429)) continue;
-				const status = answer.kind === 'ok' ? answer.body.status : null;
-				if (status === FINAL_CHECK) continue;
-				// Refused (a session this phone no longer holds): the submission's own answer stands.
-				const outcome = status && isRecorded(status) ? status : this.phone.outcome;
-				await this.#persist({ ...this.phone, outcome, finalCheck: false });
+				await this.#askOutcome();
 			}
 		} finally {
 			this.#following = false;
 		}
 	};
+
+	/** One status question; what it settles is kept (a confirmation's admission number with it). */
+	async #askOutcome() {
+		const phone = this.phone;
+		if (!phone) return;
+		const answer = await askStatus(phone);
+		// No network, or asked too often (a second tab): asked again later.
+		if (answer.kind === 'offline' || (answer.kind === 'rejected' && answer.status === 429)) return;
+		const status = answer.kind === 'ok' ? answer.body.status : null;
+		if (status === FINAL_CHECK) return;
+		// Refused (a session this phone no longer holds): the submission's own answer stands.
+		const outcome = status && isRecorded(status) ? status : phone.outcome;
+		const admissionNumber = answer.kind === 'ok' ? answer.body.admissionNumber : undefined;
+		const flow =
+			outcome === 'confirmed' && admissionNumber
+				? transition(phone.flow, { type: 'OUTCOME_SETTLED', admissionNumber, smsSent: true, at: Date.now() })
+				: phone.flow;
+		await this.#persist({ ...phone, outcome, finalCheck: false, flow });
+	}
 
 	extendTime = async () => {
 		const phone = this.phone;

@@ -1,5 +1,6 @@
 // The statuses of a confirmation, defined once: the server stores them, the phone and the PC show them. A session
 // is live until an outcome is recorded (its status then is the outcome's result) or a newer session ends it.
+import type { Text } from './text.ts';
 
 /** A recorded outcome's result: confirmed, failed (an attempt), held for review, or rejected by a person. */
 export const OUTCOME_RESULTS = ['confirmed', 'failed', 'review', 'rejected'] as const;
@@ -41,6 +42,12 @@ export function shownSessionStatus(
 	if (outcome.reviewStatus === 'rejected') return 'rejected';
 	return outcome.awaitingSweep ? FINAL_CHECK : status;
 }
+
+/** What the candidate is told, on the phone and the PC, when a reviewer decided not to confirm them. */
+export const REJECTED_BY_REVIEW: Text = {
+	zh: '经工作人员审核，身份确认未予通过。如有疑问，请联系考办，或持身份证到考点现场确认。',
+	en: 'After review, staff did not confirm your identity. If you have questions, contact the exam office, or confirm on site at an exam centre with your ID card.'
+};
 
 /** The session has its outcome: nothing more may be counted or recorded for it. */
 export function isRecorded(status: string): status is OutcomeResult {

@@ -106,6 +106,7 @@ const ALL_EVENTS: FlowEvent[] = [
 	{ type: 'SUBMIT', at: T0 },
 	{ type: 'SUBMIT_QUEUED', at: T0 },
 	{ type: 'SUBMIT_SUCCEEDED', smsSent: false, at: T0 },
+	{ type: 'OUTCOME_SETTLED', admissionNumber: '420100000001', smsSent: true, at: T0 },
 	{ type: 'SUBMIT_REJECTED', kind: 'identity_check', reason: 'mps', at: T0 },
 	{ type: 'RETRY', at: T0 },
 	{ type: 'REQUEST_MANUAL_REVIEW', at: T0 }
@@ -121,7 +122,7 @@ const ACCEPTED: Record<string, string[]> = {
 	signature: ['SIGNATURE_SAVED'],
 	review: ['SUBMIT'],
 	submitting: ['SUBMIT_QUEUED', 'SUBMIT_SUCCEEDED', 'SUBMIT_REJECTED'],
-	done: []
+	done: ['OUTCOME_SETTLED']
 };
 
 describe.each(Object.keys(policies))('%s: happy path and refusals', (id) => {
@@ -384,6 +385,22 @@ describe('hubei: at most 3 verifications, then manual review or on-site', () => 
 		const done = walkTo('hubei', 'done');
 		expect(done.result?.admissionNumber).toBe('012345678901');
 		expect(done.signatureSaved).toBe(true);
+	});
+
+	it('a confirmation the last check clears later brings its admission number then, and only once done', () => {
+		const held = send(walkTo('hubei', 'submitting'), { type: 'SUBMIT_SUCCEEDED', smsSent: false, at: T0 });
+		expect(held.result).toEqual({ admissionNumber: null, smsSent: false });
+		const settled = send(held, {
+			type: 'OUTCOME_SETTLED',
+			admissionNumber: '420100000001',
+			smsSent: true,
+			at: T0
+		});
+		expect(settled.status).toBe('done');
+		expect(settled.result).toEqual({ admissionNumber: '420100000001', smsSent: true });
+		const early = send(walkTo('hubei', 'signature'), { type: 'OUTCOME_SETTLED', smsSent: true, at: T0 });
+		expect(early.notice?.code).toBe('event_not_allowed');
+		expect(early.result).toBeNull();
 	});
 });
 

@@ -230,6 +230,11 @@ function reduce(state: FlowState, event: FlowEvent): FlowState {
 		return { ...state, status: 'on_site', notice: null, updatedAt: at };
 	}
 	if (event.type === 'SERVER_COUNT') return serverCount(state, policy, event);
+	if (event.type === 'OUTCOME_SETTLED') {
+		if (state.status !== 'done') return notAllowed();
+		const result = { admissionNumber: event.admissionNumber ?? null, smsSent: event.smsSent };
+		return { ...state, result, updatedAt: at };
+	}
 	if (isTerminal(state)) return notAllowed();
 	if (event.type === 'RENEW_CONSENT') {
 		if (!state.consent || state.status === 'submitting') return notAllowed();

@@ -3,7 +3,8 @@
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { candidateByIdNumber } from './candidate-lookup.ts';
-import { startSession } from './sessions.ts';
+import { ServiceError } from './errors.ts';
+import { isUuid, sessionsWithOutcome, shownStatusOf, startSession, toldAdmissionNumber } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { inProvince } from '../db/province-scope.ts';
 
@@ -57,5 +58,31 @@ export async function startOnSiteSession(db: Db, staff: StaffUser, idNumber: str
 		link: `${origin}/m/${session.token}`,
 		expiresAt: session.expiresAt.toISOString(),
 		pcSecret: session.pcSecret
+	};
+}
+
+/**
+ * What the kiosk shows of a session it started (an admin: any in their province), as the candidate's own PC is
+ * shown it: confirmed, with the admission number, only once the duplicate sweep has cleared it.
+ */
+export async function kioskSessionStatus(db: Db, staff: StaffUser, sessionId: string) {
+	const notFound = new ServiceError(
+		404,
+		'unknown_session',
+		'未找到确认会话',
+		'No such confirmation session.'
+	);
+	if (!isUuid(sessionId)) throw notFound;
+	const province = provinceOf(staff);
+	const row = await sessionsWithOutcome(db)
+		.where('s.id', '=', sessionId)
+		.$if(staff.role !== 'admin', (q) => q.where('s.started_by', '=', staff.id))
+		.where((eb) => inProvince(eb, 's.province', province))
+		.executeTakeFirst();
+	if (!row) throw notFound;
+	return {
+		status: shownStatusOf(row),
+		completedAt: row.completed_at,
+		admissionNumber: toldAdmissionNumber(row)
 	};
 }

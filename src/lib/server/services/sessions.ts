@@ -250,8 +250,8 @@ export async function sessionStatus(db: Db, sessionId: string, pcSecret: string)
 	return { status: shownStatusOf(row), completedAt: row.completed_at };
 }
 
-/** The session's row with what shownStatusOf reads of its outcome (a session records at most one). */
-export function sessionWithOutcome(db: Db, sessionId: string) {
+/** Sessions (as `s`) with what shownStatusOf reads of their outcome (`o`; a session records at most one). */
+export function sessionsWithOutcome(db: Db) {
 	return db
 		.selectFrom('verification_sessions as s')
 		.leftJoin('outcomes as o', 'o.session_id', 's.id')
@@ -260,11 +260,14 @@ export function sessionWithOutcome(db: Db, sessionId: string) {
 			's.pc_secret_hash',
 			's.completed_at',
 			'o.review_status',
+			'o.admission_number',
 			awaitingSweep(sql.ref('o.id')).as('awaiting_sweep')
-		])
-		.where('s.id', '=', sessionId)
-		.executeTakeFirst();
+		]);
 }
+
+/** The session's row with what shownStatusOf reads of its outcome. */
+export const sessionWithOutcome = (db: Db, sessionId: string) =>
+	sessionsWithOutcome(db).where('s.id', '=', sessionId).executeTakeFirst();
 
 /**
  * What a session's candidate (or the kiosk operator who started it) is shown, from the session's status and its
@@ -279,4 +282,14 @@ export function shownStatusOf(row: {
 		? { reviewStatus: row.review_status, awaitingSweep: Boolean(row.awaiting_sweep) }
 		: null;
 	return shownSessionStatus(row.status, outcome);
+}
+
+/**
+ * The admission number as the candidate (or the kiosk operator) is told it: only once the confirmation is shown as
+ * such, so nothing the server still does can take it back.
+ */
+export function toldAdmissionNumber(
+	row: Parameters<typeof shownStatusOf>[0] & { admission_number: string | null }
+) {
+	return shownStatusOf(row) === 'confirmed' ? row.admission_number : null;
 }

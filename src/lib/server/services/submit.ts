@@ -6,6 +6,7 @@
 // limits) and records the outcome with recordOutcome (record-outcome.ts), in one statement.
 import type { Message } from '../../core/text.ts';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
 import { chinaDay } from '../../core/flow/machine.ts';
 import { isRecorded, type OutcomeResult, type ReviewStatus } from '../../core/outcome.ts';
@@ -49,6 +50,7 @@ import { checkHits, type RateRule } from './rate-limit.ts';
 import { memoryFaceIndexes } from './face-index-memory.ts';
 import { recordOutcome } from './record-outcome.ts';
 import { isUuid } from './sessions.ts';
+import { awaitingSweep } from './sweep-state.ts';
 
 export interface Submission {
 	bundle: unknown;
@@ -81,7 +83,7 @@ export interface SubmitResult {
 	outcome: OutcomeResult;
 	/** True when this exact bundle had already been recorded (the phone retried). */
 	duplicate: boolean;
-	/** 准考证号, once confirmed. */
+	/** 准考证号, once confirmed and, where the face was recorded, swept (else the status answer tells it). */
 	admissionNumber?: string;
 	/** Where the admission number and one-time password were sent by SMS, masked (the password is never answered). */
 	smsTo?: string;
@@ -120,15 +122,21 @@ function rejectionError(verdict: Rejection): ServiceError {
 /** A session already has its outcome: the same bundle again is acknowledged, anything else refused. */
 async function replayAnswer(db: Db, sessionId: string, bundleSha: string): Promise<SubmitResult> {
 	const existing = await db
-		.selectFrom('outcomes')
-		.select(['bundle_sha256', 'result', 'admission_number'])
-		.where('session_id', '=', sessionId)
+		.selectFrom('outcomes as o')
+		.select([
+			'o.bundle_sha256',
+			'o.result',
+			'o.admission_number',
+			awaitingSweep(sql.ref('o.id')).as('awaiting')
+		])
+		.where('o.session_id', '=', sessionId)
 		.executeTakeFirst();
 	if (existing?.bundle_sha256 !== bundleSha) throw alreadyRecorded();
+	const told = existing.awaiting ? null : existing.admission_number;
 	return {
 		outcome: existing.result,
 		duplicate: true,
-		...(existing.admission_number ? { admissionNumber: existing.admission_number } : {})
+		...(told ? { admissionNumber: told } : {})
 	};
 }
 
@@ -386,10 +394,12 @@ async function submitVerified(
 
 	const { result, attempts, grant, reasons } = written;
 	if (grant?.sms) wakePasswordJobs();
+	// A recorded face awaits the sweep: the admission number is told once it is done (phone-status.ts).
+	const told = embedding ? undefined : grant?.admissionNumber;
 	return {
 		outcome: result,
 		duplicate: false,
-		...(grant ? { admissionNumber: grant.admissionNumber } : {}),
+		...(told ? { admissionNumber: told } : {}),
 		...(grant?.sms ? { smsTo: maskPhone(grant.sms.phone) } : {}),
 		...(attempts
 			? { attempts: { failures: attempts.failures, max: attempts.max, next: attempts.exhausted } }
