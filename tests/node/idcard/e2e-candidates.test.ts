@@ -3,6 +3,7 @@
 // and the same cards still differ from a record that is not theirs.
 import { describe, expect, it } from 'vitest';
 import { compareWithRecord } from '../../../src/lib/core/idcard/compare.ts';
+import { PRINTED_COPY } from '../../e2e/support/idcard.ts';
 import { candidateIdStep, phoneRecordOf } from '../../support/idcard/e2e-candidate.ts';
 
 const today = '2026-12-03';
@@ -34,6 +35,14 @@ describe('e2e candidates the phone misread', () => {
 		expect(step.summary.comparison.verdict).toBe('match');
 	});
 
+	it('a printed copy whose ethnicity reads outside the 56 (雷 for 畲) is re-read against them, and matches', async () => {
+		const step = await candidateIdStep(400171, today, undefined, PRINTED_COPY);
+		expect(step.identity.ethnicity).toBe('畲');
+		const ethnicity = step.summary.comparison.fields.find((f) => f.field === 'ethnicity');
+		expect(ethnicity, describeStep(step)).toMatchObject({ card: '畲', status: 'match' });
+		expect(step.summary.blocking, describeStep(step)).toBe(false);
+	});
+
 	it('still tells the same cards from a record that is not theirs', async () => {
 		const step = await candidateIdStep(300027, today);
 		const record = phoneRecordOf(step.identity);
@@ -53,6 +62,7 @@ describe('e2e candidates the phone misread', () => {
 			...phoneRecordOf(ethnicity.identity),
 			ethnicity: '仡佬'
 		});
-		expect(notMulao.fields.find((f) => f.field === 'ethnicity')?.status).toBe('mismatch');
+		// One glyph from the card's: the candidate is asked, never passed silently.
+		expect(notMulao.fields.find((f) => f.field === 'ethnicity')?.status).toBe('confirm');
 	});
 });

@@ -62,6 +62,23 @@ describe('compareWithRecord', () => {
 		expect(r.fields[0].reason?.zh).toContain('请确认');
 	});
 
+	it('asks for confirmation when one glyph of a two-glyph ethnicity differs; a one-glyph ethnicity still differs', () => {
+		const field = (read: string, registered: string) =>
+			compareWithRecord(
+				{ ...card, ethnicity: read },
+				{ name: card.name, ethnicity: registered, idNumber: card.idNumber }
+			).fields.find((f) => f.field === 'ethnicity');
+		// 仫 is not in the recogniser's dictionary: 仫佬 is read as its neighbour 仡佬.
+		expect(field('仡佬', '仫佬')).toMatchObject({
+			status: 'confirm',
+			reason: { code: 'compare.ethnicity.one_char' }
+		});
+		expect(field('仡佬', '仫佬族')?.status).toBe('confirm');
+		expect(field('仫佬', '仫佬族')?.status).toBe('match');
+		expect(field('汉', '壮')?.status).toBe('mismatch');
+		expect(field('布依', '傈僳')?.status).toBe('mismatch');
+	});
+
 	it('rejects a different name and says which field, in both languages', () => {
 		const r = compareWithRecord(card, { name: '王芳', idNumber: card.idNumber });
 		expect(r.verdict).toBe('mismatch');

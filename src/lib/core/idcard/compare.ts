@@ -64,14 +64,20 @@ function missing(field: keyof RegistrationRecord): Reason {
 	);
 }
 
+/**
+ * One glyph off in a value of two or more is what the reader does with a character it cannot spell (翀 and 赟 in
+ * names; 仫 of 仫佬, read as 仡佬) or with a print it half lost: the candidate is asked instead of refused.
+ */
+function oneGlyphOff(card: string, record: string): boolean {
+	return editDistance(card, record) === 1 && Array.from(record).length >= 2;
+}
+
 function compareName(card: string, record: string): FieldComparison {
 	const a = normalizeName(card);
 	const b = normalizeName(record);
 	const sim = similarity(a, b);
 	if (a === b) return { field: 'name', status: 'match', card, record, similarity: 1, reason: null };
-	// One character off is what OCR does with a rare character missing from its dictionary (翀, 赟):
-	// ask the candidate instead of rejecting them.
-	if (editDistance(a, b) === 1 && Array.from(b).length >= 2) {
+	if (oneGlyphOff(a, b)) {
 		return {
 			field: 'name',
 			status: 'confirm',
@@ -92,6 +98,21 @@ function compareName(card: string, record: string): FieldComparison {
 		record,
 		similarity: sim,
 		reason: mismatch('name', card, record)
+	};
+}
+
+function compareEthnicity(card: string, record: string): FieldComparison {
+	const exact = compareExact('ethnicity', card, record, normalizeEthnicity);
+	if (exact.status === 'match' || !oneGlyphOff(normalizeEthnicity(card), normalizeEthnicity(record)))
+		return exact;
+	return {
+		...exact,
+		status: 'confirm',
+		reason: reason(
+			'compare.ethnicity.one_char',
+			`民族有一个字未能确认（证件读作“${card}”，报名信息为“${record}”），请确认`,
+			`One character of the ethnicity could not be confirmed (card read "${card}", registration "${record}"); please confirm`
+		)
 	};
 }
 
@@ -187,7 +208,7 @@ export function compareWithRecord(card: CardFields, record: RegistrationRecord):
 		}
 		if (field === 'name') fields.push(compareName(read, recordValue));
 		else if (field === 'address') fields.push(compareAddress(read, recordValue));
-		else if (field === 'ethnicity') fields.push(compareExact(field, read, recordValue, normalizeEthnicity));
+		else if (field === 'ethnicity') fields.push(compareEthnicity(read, recordValue));
 		else if (field === 'birthDate') fields.push(compareExact(field, read, recordValue, sameDate));
 		else if (field === 'sex') fields.push(compareExact(field, read, recordValue, sameSex));
 		else fields.push(compareExact(field, read, recordValue, normalizeIdText));

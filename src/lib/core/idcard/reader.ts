@@ -216,7 +216,7 @@ export function createIdCardReader(deps: {
 		if (current && isEthnicity(current)) return;
 		const sources = parsed.sources.ethnicity ?? [];
 		let best = bestOf(sources.map((line) => lineProbs.get(line)));
-		if (!accepted(best)) {
+		if (!clearWinner(best)) {
 			const texts = await recognizeRegions(
 				runtime,
 				ethnicityRegions(sources).map((box) => ({ image: card, box })),
@@ -227,14 +227,16 @@ export function createIdCardReader(deps: {
 			const again = bestOf(texts.map((t) => t.probs));
 			if (again && (!best || again.score > best.score)) best = again;
 		}
-		if (best && accepted(best)) {
-			parsed.fields.ethnicity = best.value;
-			parsed.confidence.ethnicity = best.score;
-			return;
-		}
+		const take = (value: string, score: number) => {
+			parsed.fields.ethnicity = value;
+			parsed.confidence.ethnicity = score;
+		};
+		if (best && clearWinner(best)) return take(best.value, best.score);
+		if (!current) return;
 		// 仫佬: the recogniser has no 仫, so no re-read can find it; the read is what it put in its place.
-		const unreadable = current ? matchUnreadable(current, ETHNICITIES, (ch) => emittable.has(ch)) : null;
+		const unreadable = matchUnreadable(current, ETHNICITIES, (ch) => emittable.has(ch));
 		if (unreadable) parsed.fields.ethnicity = unreadable;
+		else if (best && winnerOverMisread(best)) take(best.value, best.score);
 	}
 
 	function bestOf(probs: readonly (RecognizedText['probs'] | undefined)[]): LexiconMatch | null {
@@ -248,12 +250,22 @@ export function createIdCardReader(deps: {
 	}
 
 	/**
-	 * Accept only a clear winner: at least e^2 (7x) likelier per character than any other ethnicity, and not
-	 * vanishingly unlikely in absolute terms (measured: 傈僳 on a JPEG card scores 0.037, margin 5.4; label-only
-	 * or empty boxes score < 0.006 with margins < 0.3).
+	 * A clear winner: at least e^2 (7x) likelier per character than any other ethnicity, and not vanishingly
+	 * unlikely in absolute terms (measured: 傈僳 on a JPEG card scores 0.037, margin 5.4; label-only or empty boxes
+	 * score < 0.006 with margins < 0.3).
 	 */
-	function accepted(m: LexiconMatch | null): boolean {
+	function clearWinner(m: LexiconMatch | null): boolean {
 		return m !== null && m.score >= 0.01 && m.margin >= 2;
+	}
+
+	/**
+	 * Where a value outside the 56 was read (and no value the recogniser cannot spell fits it), something is
+	 * printed there and was misread (雷 for 畲 on a photographed printout): the closed set decides at e (2.7x) per
+	 * character. A wrong winner differs from the record as the misread itself did, so this turns misreads into
+	 * matches without letting anything else through.
+	 */
+	function winnerOverMisread(m: LexiconMatch): boolean {
+		return m.score >= 0.01 && m.margin >= 1;
 	}
 
 	/** The ethnicity's value boxes as detected, and widened by a fifth and two fifths of their height. */
