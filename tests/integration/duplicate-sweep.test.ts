@@ -85,6 +85,8 @@ async function confirm(db: Db, examArea: string, province = 'hubei') {
 	};
 	return {
 		result,
+		/** The same bundle sent again, as a phone retries: answered from what is recorded. */
+		replay: () => submitBundle(db, s.opened.sessionId, { bundle, photo }, new Date(), deps),
 		/** Drawn when recorded (the submission's answer tells it only once the sweep has cleared the face). */
 		admissionNumber: outcome.admission_number ?? undefined,
 		outcomeId: outcome.id,
@@ -321,6 +323,8 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		await sweepDuplicates(db);
 		await sendPendingPasswords(db, sender);
 		expect(await passwordsFor(db, a.admissionNumber)).toBe(0);
+		// Swept, but held for the reviewer: a phone resending its bundle is not told the number either.
+		expect(await a.replay()).toEqual({ outcome: 'confirmed', duplicate: true });
 
 		const reviewer = await reviewerOf(db);
 		expect(await decideReview(db, reviewer, a.outcomeId, 'approve', '本人')).toEqual({
@@ -331,6 +335,11 @@ describe(`duplicate sweep (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 		await sendPendingPasswords(db, sender);
 		await sendPendingPasswords(db, sender);
 		expect(await passwordsFor(db, a.admissionNumber)).toBe(1);
+		expect(await a.replay()).toEqual({
+			outcome: 'confirmed',
+			duplicate: true,
+			admissionNumber: a.admissionNumber
+		});
 	});
 
 	it('a flagged confirmation the reviewer rejects is withdrawn: no password, and the candidate may confirm again', async () => {

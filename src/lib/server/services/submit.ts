@@ -49,7 +49,7 @@ import {
 import { checkHits, type RateRule } from './rate-limit.ts';
 import { memoryFaceIndexes } from './face-index-memory.ts';
 import { recordOutcome } from './record-outcome.ts';
-import { isUuid } from './sessions.ts';
+import { isUuid, toldAdmissionNumber } from './sessions.ts';
 import { awaitingSweep } from './sweep-state.ts';
 
 export interface Submission {
@@ -126,13 +126,15 @@ async function replayAnswer(db: Db, sessionId: string, bundleSha: string): Promi
 		.select([
 			'o.bundle_sha256',
 			'o.result',
+			'o.review_status',
 			'o.admission_number',
-			awaitingSweep(sql.ref('o.id')).as('awaiting')
+			awaitingSweep(sql.ref('o.id')).as('awaiting_sweep')
 		])
 		.where('o.session_id', '=', sessionId)
 		.executeTakeFirst();
 	if (existing?.bundle_sha256 !== bundleSha) throw alreadyRecorded();
-	const told = existing.awaiting ? null : existing.admission_number;
+	// Told as the status answer tells it: not while the sweep is pending, nor once a duplicate or a reviewer holds it.
+	const told = toldAdmissionNumber({ ...existing, status: existing.result });
 	return {
 		outcome: existing.result,
 		duplicate: true,
