@@ -398,7 +398,12 @@ describe('hubei: at most 3 verifications, then manual review or on-site', () => 
 		});
 		expect(settled.status).toBe('done');
 		expect(settled.result).toEqual({ admissionNumber: '420100000001', smsSent: true });
-		const early = send(walkTo('hubei', 'signature'), { type: 'OUTCOME_SETTLED', smsSent: true, at: T0 });
+		const early = send(walkTo('hubei', 'signature'), {
+			type: 'OUTCOME_SETTLED',
+			admissionNumber: '420100000001',
+			smsSent: true,
+			at: T0
+		});
 		expect(early.notice?.code).toBe('event_not_allowed');
 		expect(early.result).toBeNull();
 	});

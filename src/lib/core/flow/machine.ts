@@ -232,7 +232,7 @@ function reduce(state: FlowState, event: FlowEvent): FlowState {
 	if (event.type === 'SERVER_COUNT') return serverCount(state, policy, event);
 	if (event.type === 'OUTCOME_SETTLED') {
 		if (state.status !== 'done') return notAllowed();
-		const result = { admissionNumber: event.admissionNumber ?? null, smsSent: event.smsSent };
+		const result = { admissionNumber: event.admissionNumber, smsSent: event.smsSent };
 		return { ...state, result, updatedAt: at };
 	}
 	if (isTerminal(state)) return notAllowed();

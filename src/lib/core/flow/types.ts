@@ -109,7 +109,7 @@ export type FlowEvent =
 	 * The server's last check cleared a recorded confirmation (or a reviewer confirmed a held one): the admission
 	 * number comes with it, and the province's SMS is on its way.
 	 */
-	| { type: 'OUTCOME_SETTLED'; admissionNumber?: string; smsSent: boolean; at: number }
+	| { type: 'OUTCOME_SETTLED'; admissionNumber: string; smsSent: boolean; at: number }
 	/** The server's re-check or the ministry identity check (Beijing 公安部身份认证) refused the submission. */
 	| {
 			type: 'SUBMIT_REJECTED';

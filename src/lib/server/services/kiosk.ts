@@ -3,7 +3,7 @@
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { candidateByIdNumber } from './candidate-lookup.ts';
-import { ServiceError } from './errors.ts';
+import { unknownSession } from './phone-session.ts';
 import { isUuid, sessionsWithOutcome, shownStatusOf, startSession, toldAdmissionNumber } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { inProvince } from '../db/province-scope.ts';
@@ -66,20 +66,14 @@ export async function startOnSiteSession(db: Db, staff: StaffUser, idNumber: str
  * shown it: confirmed, with the admission number, only once the duplicate sweep has cleared it.
  */
 export async function kioskSessionStatus(db: Db, staff: StaffUser, sessionId: string) {
-	const notFound = new ServiceError(
-		404,
-		'unknown_session',
-		'未找到确认会话',
-		'No such confirmation session.'
-	);
-	if (!isUuid(sessionId)) throw notFound;
+	if (!isUuid(sessionId)) throw unknownSession();
 	const province = provinceOf(staff);
 	const row = await sessionsWithOutcome(db)
 		.where('s.id', '=', sessionId)
 		.$if(staff.role !== 'admin', (q) => q.where('s.started_by', '=', staff.id))
 		.where((eb) => inProvince(eb, 's.province', province))
 		.executeTakeFirst();
-	if (!row) throw notFound;
+	if (!row) throw unknownSession();
 	return {
 		status: shownStatusOf(row),
 		completedAt: row.completed_at,

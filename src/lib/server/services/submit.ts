@@ -83,7 +83,7 @@ export interface SubmitResult {
 	outcome: OutcomeResult;
 	/** True when this exact bundle had already been recorded (the phone retried). */
 	duplicate: boolean;
-	/** 准考证号, once confirmed and, where the face was recorded, swept (else the status answer tells it). */
+	/** 准考证号, once the confirmation is final (toldAdmissionNumber; else the status answer tells it). */
 	admissionNumber?: string;
 	/** Where the admission number and one-time password were sent by SMS, masked (the password is never answered). */
 	smsTo?: string;
@@ -385,7 +385,7 @@ async function submitVerified(
 			...(result === 'confirmed' ? [] : evidenceReasons),
 			...(exhausted ? [ATTEMPTS_EXHAUSTED] : [])
 		].map(({ code, zh, en }) => ({ code, zh, en }));
-		return { replay: false as const, result, attempts, grant: recorded.grant, reasons };
+		return { replay: false as const, result, reviewStatus, attempts, grant: recorded.grant, reasons };
 	});
 	const written = await recording.catch((error: unknown) => {
 		// Rolled back: the row was never kept (outcome ids are not reused).
@@ -394,10 +394,15 @@ async function submitVerified(
 	});
 	if (written.replay) return replayAnswer(db, sessionId, bundleSha);
 
-	const { result, attempts, grant, reasons } = written;
+	const { result, reviewStatus, attempts, grant, reasons } = written;
 	if (grant?.sms) wakePasswordJobs();
-	// A recorded face awaits the sweep: the admission number is told once it is done (phone-status.ts).
-	const told = embedding ? undefined : grant?.admissionNumber;
+	// A face just recorded awaits the sweep: the status answer tells the number once it is done.
+	const told = toldAdmissionNumber({
+		status: result,
+		review_status: reviewStatus,
+		awaiting_sweep: embedding !== null,
+		admission_number: grant?.admissionNumber ?? null
+	});
 	return {
 		outcome: result,
 		duplicate: false,
