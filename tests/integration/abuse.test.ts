@@ -18,6 +18,7 @@ import {
 import { LOGIN_FAILURE_RULES } from '../../src/lib/server/services/staff.ts';
 import { newIdNumber, withinOneWindow } from './support.ts';
 import { testServer } from './test-server.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let server: ServerProcess;
 let cookie = '';
@@ -203,7 +204,7 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 		expect(r.status).toBe(200);
 		const body = JSON.parse(text);
 		expect(body).not.toHaveProperty('password');
-		expect(body.outcome).toBe('confirmed');
+		expect(body.outcome).toBe(FINAL_CHECK);
 		// The password job sends the SMS just after the confirmation commits.
 		let sms = await lastSms(phoneOf(id));
 		for (let i = 0; i < 100 && !sms; i++) {

@@ -18,6 +18,7 @@ import { startSession } from '../../src/lib/server/services/sessions.ts';
 import { createStaff } from '../../src/lib/server/services/staff.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { openSession, registerCandidate, step, submitBundle } from './support.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -77,7 +78,7 @@ describe(`dashboard counters kept by the recording paths (${process.env.DATABASE
 		const done = await submitBundle(db, confirmed.opened.sessionId, {
 			bundle: await confirmed.sign(confirmed.payload([step('photo')]))
 		});
-		expect(done.outcome).toBe('confirmed');
+		expect(done.outcome).toBe(FINAL_CHECK);
 		expect(await kept()).toEqual(await fromRows());
 		// One failed attempt, then a request for review, approved by a reviewer.
 		const reviewed = await openSession(db, (await register()).idNumber);

@@ -34,6 +34,7 @@ import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { pickPort } from './server-process.ts';
 import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -82,7 +83,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 		const first = await registerCandidate(db, { examArea: '武汉市武昌区' });
 		const stand = await registerCandidate(db, { examArea: '武汉市武昌区' });
 		const one = await submitPhoto(first.idNumber);
-		expect(one.result.outcome).toBe('confirmed');
+		expect(one.result.outcome).toBe(FINAL_CHECK);
 		const two = await submitPhoto(stand.idNumber);
 		expect(two.result.outcome).toBe('review');
 		expect(two.result.admissionNumber).toBeUndefined();
@@ -108,7 +109,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 				address: '北京市海淀区测试路1号'
 			});
 			const one = await submitPhoto(a.idNumber, photo, own.db);
-			expect(one.result.outcome).toBe('confirmed');
+			expect(one.result.outcome).toBe(FINAL_CHECK);
 			// Beijing decides on its own evidence; whatever it decides, the Hubei outcome is not its duplicate.
 			const other = await submitPhoto(c.idNumber, photo, own.db, 'beijing');
 			let rows = await reviewOf(own.db, [one.s.opened.sessionId, other.s.opened.sessionId]);
@@ -491,7 +492,7 @@ describe.skipIf(!!process.env.DATABASE_URL)("PGlite: the province's in-memory hn
 			const two = await submitPhoto(b.idNumber, photo, own.db);
 			// Three searches, each answered by its province's index.
 			expect(faces.searchedByIndex - searched).toBe(3);
-			expect(one.result.outcome).toBe('confirmed');
+			expect(one.result.outcome).toBe(FINAL_CHECK);
 			expect(two.result.outcome).toBe('review');
 			const [earlier, later, beijing] = [
 				await outcomeOf(own.db, one.s.opened.sessionId),
@@ -534,7 +535,7 @@ describe.skipIf(!!process.env.DATABASE_URL)("PGlite: the province's in-memory hn
 			const a = await registerCandidate(own.db, { examArea: '十堰市' });
 			const b = await registerCandidate(own.db, { examArea: '恩施土家族苗族自治州' });
 			const one = await submitPhoto(a.idNumber, photo, own.db);
-			expect(one.result.outcome).toBe('confirmed');
+			expect(one.result.outcome).toBe(FINAL_CHECK);
 			const earlier = await outcomeOf(own.db, one.s.opened.sessionId);
 			const probe = await storedVector(own.db, earlier);
 			const nearest = () => faces.nearest('hubei', probe, 10, FACE_INDEX.efSearch);

@@ -12,6 +12,7 @@ import { fixture } from '../support/fixtures.ts';
 import { hubeiRecord, preparePhone, registerOverHttp, type ServerProcess } from './server-process.ts';
 import { testServer } from './test-server.ts';
 import { newIdNumber } from './support.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const twoFaces = new Uint8Array(readFileSync(fixture('idphotos/nonconf_two_faces_blue_bg.jpg')));
@@ -60,7 +61,7 @@ describe(`the built server's face engine (${process.env.DATABASE_URL ? 'PostgreS
 
 	it('same face under a second ID number, in the same exam area or another of the province: held for review', async () => {
 		const first = await submit(await register('武汉市武昌区'), photo);
-		expect(first).toMatchObject({ status: 200, body: { outcome: 'confirmed' } });
+		expect(first).toMatchObject({ status: 200, body: { outcome: FINAL_CHECK } });
 		const stand = await submit(await register('武汉市武昌区'), photo);
 		expect(stand).toMatchObject({ status: 200, body: { outcome: 'review' } });
 		// The stand-in works across the province: another exam area is searched too.
@@ -79,7 +80,7 @@ describe(`the built server's face engine (${process.env.DATABASE_URL ? 'PostgreS
 				// The face of the tests above is confirmed in this province already.
 				await db.query('delete from face_embeddings');
 				const first = await submit(await register('十堰市'), photo);
-				expect(first).toMatchObject({ status: 200, body: { outcome: 'confirmed' } });
+				expect(first).toMatchObject({ status: 200, body: { outcome: FINAL_CHECK } });
 				// Missed by the search: the first confirmation's row is out of the province while the second confirms.
 				const columns = 'outcome_id, candidate_id, exam_area, province, vector, code, swept_at, created_at';
 				const { rows } = await db.query(
@@ -87,7 +88,7 @@ describe(`the built server's face engine (${process.env.DATABASE_URL ? 'PostgreS
 				);
 				expect(rows).toHaveLength(1);
 				const stand = await submit(await register('恩施土家族苗族自治州'), photo);
-				expect(stand).toMatchObject({ status: 200, body: { outcome: 'confirmed' } });
+				expect(stand).toMatchObject({ status: 200, body: { outcome: FINAL_CHECK } });
 				await db.query(
 					`insert into face_embeddings (${columns}) select ${columns} from json_populate_record(null::face_embeddings, $1)`,
 					// Unswept, whatever a sweep did to it meanwhile: one of the two rows' sweeps then meets the other.

@@ -7,6 +7,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { applyRetention } from '../../src/lib/server/services/retention.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { newIdNumber, openSession, registerCandidate, step, submitBundle } from './support.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -40,7 +41,7 @@ async function confirmedIn(province: 'hubei' | 'beijing') {
 	const done = await submitBundle(db, s.opened.sessionId, {
 		bundle: await s.sign(s.payload([step('photo')]))
 	});
-	expect(done.outcome).toBe('confirmed');
+	expect(done.outcome).toBe(FINAL_CHECK);
 	return s.opened.sessionId;
 }
 

@@ -25,6 +25,7 @@ import {
 	submitBundle,
 	testAttachments
 } from './support.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 /** The statements every pg client sends while `counting` is set (begin and commit included). */
 const sent: string[] = [];
@@ -87,7 +88,7 @@ async function statementsOfOneConfirmation(province: 'beijing' | 'hubei'): Promi
 	counting = true;
 	try {
 		const result = await submitBundle(db, sessionId, { bundle }, new Date(), deps);
-		expect(result.outcome).toBe('confirmed');
+		expect(result.outcome).toBe(FINAL_CHECK);
 	} finally {
 		counting = false;
 	}

@@ -8,6 +8,7 @@ import { phoneSessionStatus } from '../../src/lib/server/services/phone-status.t
 import { openPhoneLink, sessionStatus, startSession } from '../../src/lib/server/services/sessions.ts';
 import { newIdNumber, openSession, registerCandidate, submitBundle, testAttachments } from './support.ts';
 import { testDatabase } from './db.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let handle: Awaited<ReturnType<typeof testDatabase>>;
 let db: Db;
@@ -114,7 +115,7 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 		const result = await submitBundle(db, opened.sessionId, {
 			bundle: await signBundle(payload, keys.privateKey)
 		});
-		expect(result).toMatchObject({ outcome: 'confirmed', duplicate: false });
+		expect(result).toMatchObject({ outcome: FINAL_CHECK, duplicate: false });
 		// Confirmed once the province-wide duplicate sweep has cleared the face; until then, being checked.
 		expect(await sessionStatus(db, opened.sessionId, started.pcSecret)).toMatchObject({
 			status: 'checking'

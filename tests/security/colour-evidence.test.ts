@@ -7,6 +7,7 @@ import { colourSequence, flashWindow, type ScreenColour } from '../../src/lib/co
 import { testServer, type TestServer } from '../integration/test-server.ts';
 import { forge, registerCandidate, type Answer } from './client.ts';
 import { clipFrame, evidenceCropOf } from './forgeries.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let ts: TestServer;
 let origin = '';
@@ -69,7 +70,7 @@ describe(`the server's colour judge on the flash crops (${process.env.DATABASE_U
 	it('control: crops lit by the session’s own sequence pass and the candidate is confirmed', async () => {
 		const a = await submit((sequence, i) => sequence[i]);
 		expect(a.status, JSON.stringify(a.body)).toBe(200);
-		expect(a.body.outcome, JSON.stringify(a.body)).toBe('confirmed');
+		expect(a.body.outcome, JSON.stringify(a.body)).toBe(FINAL_CHECK);
 	});
 
 	it('crops as the clip was recorded (a pre-recorded stream the screen never lit): colour_mismatch', async () => {

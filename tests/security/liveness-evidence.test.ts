@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { testServer, type TestServer } from '../integration/test-server.ts';
 import { forge, inkedSignature, prepareForgery, registerCandidate, type Answer } from './client.ts';
 import { clipFrame, evidenceCropOf, fixtureBytes } from './forgeries.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let ts: TestServer;
 let origin = '';
@@ -63,7 +64,7 @@ describe(`liveness evidence crops (${process.env.DATABASE_URL ? 'PostgreSQL' : '
 		sent.push(...genuineCrops);
 		const a = await forge(origin, ts.cookie, id, { photo: still, evidence: genuineCrops });
 		expect(a.status, JSON.stringify(a.body)).toBe(200);
-		expect(a.body.outcome).toBe('confirmed');
+		expect(a.body.outcome).toBe(FINAL_CHECK);
 	});
 
 	it("the genuine photo with a stand-in's liveness crops: the attempt fails (evidence_other_person)", async () => {

@@ -1,7 +1,7 @@
 // Where a recorded outcome stands is told to the phone that recorded it, and to nobody else: a script that knows
 // the session id (from a shared screenshot, a log) and signs with a key of its own learns nothing. And what a
 // confirmation grants is told only once the server's last check (the province-wide duplicate sweep) has cleared
-// it: a stand-in the confirmation's index search missed learns no admission number from the submission's answer.
+// it: a stand-in the confirmation's index search missed is answered `checking`, with no admission number.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusPayload } from '../../src/lib/core/bundle/request.ts';
@@ -10,6 +10,7 @@ import { openPhone, type OpenedPhone, type ServerProcess } from '../integration/
 import { testServer } from '../integration/test-server.ts';
 import { inkedSignature, prepareForgery, registerCandidate } from './client.ts';
 import { fixtureBytes } from './forgeries.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let server: ServerProcess;
 let cookie = '';
@@ -55,7 +56,7 @@ describe(`the phone's status question (${process.env.DATABASE_URL ? 'PostgreSQL'
 });
 
 describe(`a confirmation's admission number (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-	it("is not in the submission's answer while the face awaits the sweep; the status answer tells it after", async () => {
+	it("is not in the submission's answer, `checking` while the face awaits the sweep; the status answer tells it after", async () => {
 		const id = await registerCandidate(server.origin, 'hubei', {
 			jpeg: fixtureBytes('idphotos', 'blue_bg_man_original_358x441.jpg'),
 			source: 'previous_registration'
@@ -66,7 +67,7 @@ describe(`a confirmation's admission number (${process.env.DATABASE_URL ? 'Postg
 		});
 		const answer = await forgery.send();
 		expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-		expect(answer.body.outcome).toBe('confirmed');
+		expect(answer.body.outcome).toBe(FINAL_CHECK);
 		expect(answer.body.admissionNumber).toBeUndefined();
 
 		let asked = await askStatus(forgery.phone, forgery.phone.privateKey);

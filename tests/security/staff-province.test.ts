@@ -10,6 +10,7 @@ import { TEST_PHOTO } from '../integration/support.ts';
 import { testServer } from '../integration/test-server.ts';
 import { forge, registerCandidate } from './client.ts';
 import { clipFrame } from './forgeries.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let server: ServerProcess;
 let admin = '';
@@ -76,7 +77,7 @@ async function fujianReviewCase(): Promise<number> {
 	const first = await registerCandidate(origin, 'fujian', reference);
 	const second = await registerCandidate(origin, 'fujian', reference);
 	expect((await forge(origin, admin, first, { photo: await clipFrame(SELFIE, 60) })).body.outcome).toBe(
-		'confirmed'
+		FINAL_CHECK
 	);
 	const held = await forge(origin, admin, second, { photo: await clipFrame(SELFIE, 60) });
 	expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');

@@ -305,9 +305,10 @@ export class PhoneSession {
 					...current,
 					pending: undefined,
 					evidence: undefined,
-					outcome: result.outcome,
+					// Confirmed on the server's evidence; whether it stays so, the status answer tells.
+					outcome: result.outcome === FINAL_CHECK ? 'confirmed' : result.outcome,
 					outcomeReasons: result.reasons,
-					finalCheck: result.outcome === 'confirmed',
+					finalCheck: result.outcome === FINAL_CHECK,
 					flow
 				});
 				void this.followFinalCheck();

@@ -2,12 +2,13 @@
 import { refusalOf } from '../core/request-problems.ts';
 import type { Message } from '../core/text.ts';
 import type { Reason } from '../core/idcard/reasons.ts';
-import { isRecorded, type OutcomeResult } from '../core/outcome.ts';
+import { FINAL_CHECK, isRecorded, type ShownOutcome } from '../core/outcome.ts';
 
 export type SubmitResult =
 	| {
 			kind: 'recorded';
-			outcome: OutcomeResult;
+			/** `checking`: confirmed on the server's evidence, its last check (the duplicate sweep) still running. */
+			outcome: ShownOutcome;
 			admissionNumber?: string;
 			smsTo?: string;
 			/** Why the server did not confirm (its own evidence): shown to the candidate as they are. */
@@ -38,7 +39,7 @@ export async function postBundle(
 		return {
 			kind: 'recorded',
 			// An answer the phone cannot read as an outcome is shown as held for review, never as confirmed.
-			outcome: isRecorded(String(body.outcome)) ? body.outcome : 'review',
+			outcome: body.outcome === FINAL_CHECK || isRecorded(String(body.outcome)) ? body.outcome : 'review',
 			...(typeof body.admissionNumber === 'string' ? { admissionNumber: body.admissionNumber } : {}),
 			...(typeof body.smsTo === 'string' ? { smsTo: body.smsTo } : {}),
 			...(Array.isArray(body.reasons) ? { reasons: body.reasons.filter(isReason) } : {})

@@ -28,19 +28,30 @@ export const FINAL_CHECK = 'checking';
 /** A session's status as the candidate is shown it. */
 export type ShownSessionStatus = SessionStatus | typeof FINAL_CHECK;
 
+/** A recorded outcome as the candidate is shown it. */
+export type ShownOutcome = OutcomeResult | typeof FINAL_CHECK;
+
 /**
- * What the candidate is shown for a session: a confirmation is shown as such only once nothing the server still
- * does can take it back. While its face awaits the sweep it is being checked; once a duplicate put it in review it
- * is in review, and a reviewer's decision on it is what it is.
+ * What the candidate is shown for a recorded outcome: a confirmation is shown as such only once nothing the server
+ * still does can take it back. While its face awaits the sweep it is being checked; once a duplicate put it in
+ * review it is in review, and a reviewer's decision on it is what it is.
  */
+export function shownOutcome(
+	result: OutcomeResult,
+	outcome: { reviewStatus: ReviewStatus; awaitingSweep: boolean }
+): ShownOutcome {
+	if (result !== 'confirmed') return result;
+	if (outcome.reviewStatus === 'pending') return 'review';
+	if (outcome.reviewStatus === 'rejected') return 'rejected';
+	return outcome.awaitingSweep ? FINAL_CHECK : result;
+}
+
+/** What the candidate is shown for a session: its outcome as shownOutcome shows it, else its own status. */
 export function shownSessionStatus(
 	status: SessionStatus,
 	outcome: { reviewStatus: ReviewStatus; awaitingSweep: boolean } | null
 ): ShownSessionStatus {
-	if (status !== 'confirmed' || !outcome) return status;
-	if (outcome.reviewStatus === 'pending') return 'review';
-	if (outcome.reviewStatus === 'rejected') return 'rejected';
-	return outcome.awaitingSweep ? FINAL_CHECK : status;
+	return outcome && isRecorded(status) ? shownOutcome(status, outcome) : status;
 }
 
 /** What the candidate is told, on the phone and the PC, when a reviewer decided not to confirm them. */

@@ -5,7 +5,9 @@ import { maskAddress, maskPhone } from '../../core/mask.ts';
 import {
 	LIVE_SESSION_STATUSES,
 	SUPERSEDED,
+	shownOutcome,
 	shownSessionStatus,
+	type OutcomeResult,
 	type ReviewStatus,
 	type SessionStatus
 } from '../../core/outcome.ts';
@@ -237,16 +239,17 @@ export async function openPhoneLink(
 	});
 }
 
+/** 404 `unknown_session`: no such session, or none this caller may see (told alike, so nothing is learned). */
+export const unknownSession = () =>
+	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+
 export const isUuid = (value: string) =>
 	/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 export async function sessionStatus(db: Db, sessionId: string, pcSecret: string) {
-	if (!isUuid(sessionId))
-		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	if (!isUuid(sessionId)) throw unknownSession();
 	const row = await sessionWithOutcome(db, sessionId);
-	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) {
-		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
-	}
+	if (!row || row.pc_secret_hash !== hashSecret(pcSecret)) throw unknownSession();
 	return { status: shownStatusOf(row), completedAt: row.completed_at };
 }
 
@@ -292,4 +295,22 @@ export function toldAdmissionNumber(
 	row: Parameters<typeof shownStatusOf>[0] & { admission_number: string | null }
 ) {
 	return shownStatusOf(row) === 'confirmed' ? row.admission_number : null;
+}
+
+/**
+ * A recorded outcome as the submission's answer (and its replay) tells it: shown as the PC shows it (`checking`
+ * while the face awaits the sweep), the admission number only once final.
+ */
+export function answeredOutcome(row: {
+	status: OutcomeResult;
+	review_status: ReviewStatus;
+	awaiting_sweep: boolean;
+	admission_number: string | null;
+}) {
+	const outcome = shownOutcome(row.status, {
+		reviewStatus: row.review_status,
+		awaitingSweep: row.awaiting_sweep
+	});
+	const admissionNumber = toldAdmissionNumber(row);
+	return { outcome, ...(admissionNumber ? { admissionNumber } : {}) };
 }

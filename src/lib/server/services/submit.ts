@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
 import { chinaDay } from '../../core/flow/machine.ts';
-import { isRecorded, type OutcomeResult, type ReviewStatus } from '../../core/outcome.ts';
+import { isRecorded, type OutcomeResult, type ReviewStatus, type ShownOutcome } from '../../core/outcome.ts';
 import { maskPhone } from '../../core/mask.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
 import { injectionNotes } from '../../core/liveness/injection.ts';
@@ -43,13 +43,12 @@ import {
 	alreadyRecorded,
 	loadSessionForSubmission,
 	lockSessionForSearch,
-	sessionCandidate,
-	unknownSession
+	sessionCandidate
 } from './phone-session.ts';
 import { checkHits, type RateRule } from './rate-limit.ts';
 import { memoryFaceIndexes } from './face-index-memory.ts';
 import { recordOutcome } from './record-outcome.ts';
-import { isUuid, toldAdmissionNumber } from './sessions.ts';
+import { answeredOutcome, isUuid, unknownSession } from './sessions.ts';
 import { awaitingSweep } from './sweep-state.ts';
 
 export interface Submission {
@@ -79,11 +78,14 @@ export interface SubmitDeps {
 }
 
 export interface SubmitResult {
-	/** Confirmed, failed, or held for manual review ('review'). */
-	outcome: OutcomeResult;
+	/**
+	 * Failed, held for manual review ('review'), confirmed, or `checking`: confirmed by the server's evidence and
+	 * waiting for its last check (the province-wide duplicate sweep), which the status answer then tells.
+	 */
+	outcome: ShownOutcome;
 	/** True when this exact bundle had already been recorded (the phone retried). */
 	duplicate: boolean;
-	/** 准考证号, once the confirmation is final (toldAdmissionNumber; else the status answer tells it). */
+	/** 准考证号, once the confirmation is final (else the status answer tells it). */
 	admissionNumber?: string;
 	/** Where the admission number and one-time password were sent by SMS, masked (the password is never answered). */
 	smsTo?: string;
@@ -134,12 +136,7 @@ async function replayAnswer(db: Db, sessionId: string, bundleSha: string): Promi
 		.executeTakeFirst();
 	if (existing?.bundle_sha256 !== bundleSha) throw alreadyRecorded();
 	// Told as the status answer tells it: not while the sweep is pending, nor once a duplicate or a reviewer holds it.
-	const told = toldAdmissionNumber({ ...existing, status: existing.result });
-	return {
-		outcome: existing.result,
-		duplicate: true,
-		...(told ? { admissionNumber: told } : {})
-	};
+	return { ...answeredOutcome({ ...existing, status: existing.result }), duplicate: true };
 }
 
 export async function submitBundle(
@@ -396,17 +393,16 @@ async function submitVerified(
 
 	const { result, reviewStatus, attempts, grant, reasons } = written;
 	if (grant?.sms) wakePasswordJobs();
-	// A face just recorded awaits the sweep: the status answer tells the number once it is done.
-	const told = toldAdmissionNumber({
+	// A face just recorded awaits the sweep: `checking`, and the number comes with the status answer once it is done.
+	const answered = answeredOutcome({
 		status: result,
 		review_status: reviewStatus,
 		awaiting_sweep: embedding !== null,
 		admission_number: grant?.admissionNumber ?? null
 	});
 	return {
-		outcome: result,
+		...answered,
 		duplicate: false,
-		...(told ? { admissionNumber: told } : {}),
 		...(grant?.sms ? { smsTo: maskPhone(grant.sms.phone) } : {}),
 		...(attempts
 			? { attempts: { failures: attempts.failures, max: attempts.max, next: attempts.exhausted } }
