@@ -3,8 +3,14 @@
 import type { Db } from '../db/index.ts';
 import { audit } from '../audit.ts';
 import { candidateByIdNumber } from './candidate-lookup.ts';
-import { unknownSession } from './phone-session.ts';
-import { isUuid, sessionsWithOutcome, shownStatusOf, startSession, toldAdmissionNumber } from './sessions.ts';
+import {
+	isUuid,
+	sessionsWithOutcome,
+	shownStatusOf,
+	startSession,
+	toldAdmissionNumber,
+	unknownSession
+} from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { inProvince } from '../db/province-scope.ts';
 

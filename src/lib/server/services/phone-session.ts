@@ -10,7 +10,7 @@ import { ServiceError } from './errors.ts';
 import { searchTurn } from './duplicates.ts';
 import { countHit, type RateHit } from './rate-limit.ts';
 import type { LockedCandidate } from './record-outcome.ts';
-import { isUuid, sessionEnded } from './sessions.ts';
+import { isUuid, sessionEnded, unknownSession } from './sessions.ts';
 
 /** The session's outcome is recorded already: nothing more is recorded or counted for it. */
 export const alreadyRecorded = () =>
@@ -20,9 +20,6 @@ export const alreadyRecorded = () =>
 		'本次确认已完成，不能重复提交',
 		'This confirmation is already recorded.'
 	);
-
-export const unknownSession = () =>
-	new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
 
 export interface PhoneSession {
 	id: string;

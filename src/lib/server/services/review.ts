@@ -12,6 +12,7 @@ import { wakePasswordJobs } from './password-jobs.ts';
 import { isDuplicateFaceReason } from './duplicates.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
+import { unknownSession } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { readCompatReport } from '../../core/compat/report.ts';
 import { inProvince } from '../db/province-scope.ts';
@@ -291,8 +292,7 @@ export async function attestOnSite(
 		// An operator attests only in the sessions they started (an admin in any), as they see only those.
 		.$if(staff.role !== 'admin', (q) => q.where('started_by', '=', staff.id))
 		.executeTakeFirst();
-	if (!session)
-		throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+	if (!session) throw unknownSession();
 	requireProvince(staff, session.province);
 	const sp = serverPolicy(session.province);
 	const attestation = {

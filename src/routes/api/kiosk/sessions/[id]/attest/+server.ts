@@ -3,9 +3,8 @@ import { database } from '$lib/server/database';
 import { readJson, respond } from '$lib/server/http/respond';
 import { requireStaff } from '$lib/server/http/staff-auth';
 import { parseInput } from '$lib/server/http/validate';
-import { ServiceError } from '$lib/server/services/errors';
 import { attestOnSite } from '$lib/server/services/review';
-import { isUuid } from '$lib/server/services/sessions';
+import { isUuid, unknownSession } from '$lib/server/services/sessions';
 import type { RequestHandler } from './$types';
 
 const Attest = v.object({
@@ -17,8 +16,7 @@ const Attest = v.object({
 export const POST: RequestHandler = (event) =>
 	respond(async () => {
 		const staff = await requireStaff(event, 'kiosk');
-		if (!isUuid(event.params.id))
-			throw new ServiceError(404, 'unknown_session', '未找到确认会话', 'No such confirmation session.');
+		if (!isUuid(event.params.id)) throw unknownSession();
 		const input = parseInput(Attest, await readJson(event.request));
 		const { db } = await database();
 		return attestOnSite(db, staff, event.params.id, input.decision, input.comment);
