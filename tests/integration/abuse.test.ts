@@ -2,6 +2,7 @@
 // and it must not work. Sessions start only after a sign-in (SMS code to the phone on record, the registration
 // system's bearer token, or a kiosk operator), answers do not tell whether a registration exists, and a stranger
 // cannot use up a candidate's attempts or lock out staff from another address.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/lib/core/bundle/sign.ts';
@@ -329,6 +330,13 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 			headers: { cookie: two }
 		});
 		expect(theirs.status).toBe(404);
+		// Told as a session that does not exist is told: the operator learns nothing of it.
+		const none = await fetch(`${server.origin}/api/kiosk/sessions/${randomUUID()}`, {
+			headers: { cookie: two }
+		});
+		const refusal = await none.json();
+		expect(refusal.error.code).toBe('unknown_session');
+		expect(await theirs.json()).toEqual(refusal);
 		// Nor can another operator confirm the candidate on site in a session they did not start.
 		const attestTheirs = await fetch(`${server.origin}/api/kiosk/sessions/${started.sessionId}/attest`, {
 			method: 'POST',
@@ -336,6 +344,13 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 			body: JSON.stringify({ decision: 'confirmed', comment: 'not my session' })
 		});
 		expect(attestTheirs.status).toBe(404);
+		expect(await attestTheirs.json()).toEqual(refusal);
+		const attestNone = await fetch(`${server.origin}/api/kiosk/sessions/not-a-session/attest`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: two, origin: server.origin },
+			body: JSON.stringify({ decision: 'confirmed', comment: 'no such session' })
+		});
+		expect([attestNone.status, await attestNone.json()]).toEqual([404, refusal]);
 		const byName = await fetch(`${server.origin}/api/kiosk/candidates?q=${encodeURIComponent('接口')}`, {
 			headers: { cookie: two }
 		}).then((r) => r.json());

@@ -124,7 +124,10 @@ describe(`sessions and submissions (${process.env.DATABASE_URL ? 'PostgreSQL' : 
 		expect(await sessionStatus(db, opened.sessionId, started.pcSecret)).toMatchObject({
 			status: 'confirmed'
 		});
-		await expect(sessionStatus(db, opened.sessionId, 'wrong-secret')).rejects.toMatchObject({ status: 404 });
+		await expect(sessionStatus(db, opened.sessionId, 'wrong-secret')).rejects.toMatchObject({
+			status: 404,
+			code: 'unknown_session'
+		});
 	});
 
 	it('where the outcome stands is told only to the phone that recorded it', async () => {
