@@ -43,6 +43,14 @@ describe('e2e candidates the phone misread', () => {
 		expect(step.summary.blocking, describeStep(step)).toBe(false);
 	});
 
+	it('a printed copy whose ethnicity reads as nothing (畲) is re-read against the 56, and matches', async () => {
+		const step = await candidateIdStep(420146, today, undefined, PRINTED_COPY);
+		expect(step.identity.ethnicity).toBe('畲');
+		const ethnicity = step.summary.comparison.fields.find((f) => f.field === 'ethnicity');
+		expect(ethnicity, describeStep(step)).toMatchObject({ card: '畲', status: 'match' });
+		expect(step.summary.blocking, describeStep(step)).toBe(false);
+	});
+
 	it('still tells the same cards from a record that is not theirs', async () => {
 		const step = await candidateIdStep(300027, today);
 		const record = phoneRecordOf(step.identity);

@@ -55,6 +55,8 @@ function registration(r: Rng): string {
 export interface PrintOptions {
 	/** Letter spacing of the number in card pixels (3-7; 7 ends it at ~810 of 856 px). */
 	numberSpacing?: number;
+	/** Leave the sex's value unprinted, as on a card whose print there has worn off. */
+	sexWornOff?: boolean;
 }
 
 export function portraitSvg(id: Identity, r: Rng, print: PrintOptions = {}): string {
@@ -63,7 +65,8 @@ export function portraitSvg(id: Identity, r: Rng, print: PrintOptions = {}): str
 	const L = (x: number, yy: number, s: string) => text(x, yy, s, 24, { color: LABEL_COLOR, spacing: 6 });
 	const V = (x: number, yy: number, s: string) => text(x, yy, s, 28);
 	parts.push(L(70, 105, '姓名'), V(170, 105, id.name));
-	parts.push(L(70, 160, '性别'), V(170, 160, id.sex), L(300, 160, '民族'), V(400, 160, id.ethnicity));
+	parts.push(L(70, 160, '性别'), L(300, 160, '民族'), V(400, 160, id.ethnicity));
+	if (!print.sexWornOff) parts.push(V(170, 160, id.sex));
 	parts.push(L(70, 215, '出生'), V(170, 215, String(y)), L(250, 215, '年'));
 	parts.push(V(295, 215, String(m)), L(335, 215, '月'), V(378, 215, String(d)), L(418, 215, '日'));
 	parts.push(L(70, 270, '住址'));

@@ -6,7 +6,13 @@ import {
 } from '../../../src/lib/core/idcard/ocr/lexicon.ts';
 import { ctcDecode, parseDictionary } from '../../../src/lib/core/idcard/ocr/recognize.ts';
 import { boxesFromMap, DEFAULT_DETECT } from '../../../src/lib/core/idcard/ocr/detect.ts';
-import { parseEmblem, parsePortrait, guessSide, type OcrLine } from '../../../src/lib/core/idcard/parse.ts';
+import {
+	guessSide,
+	isNameCharacter,
+	parseEmblem,
+	parsePortrait,
+	type OcrLine
+} from '../../../src/lib/core/idcard/parse.ts';
 
 const dictionary = parseDictionary('汉\n回\n傈\n僳\n民\n族\n');
 const classes = dictionary.length + 1; // + blank
@@ -41,6 +47,28 @@ describe('CTC', () => {
 		const m = bestLexiconMatch(weak, 6, classes, ['汉', '回', '傈僳'], dictionary);
 		expect(m?.value).toBe('傈僳');
 		expect(m?.margin).toBeGreaterThan(0);
+	});
+
+	it('reads only the characters a field may hold when told them: the next likeliest in place of a barred one', () => {
+		const latin = parseDictionary('T\n丁\n思\n平\n');
+		const n = latin.length + 1;
+		// T at 0.5 over 丁 at 0.4, then 思 and 平: greedy reads T思平.
+		const probs = new Float32Array(5 * n).fill(0.01);
+		const at = (t: number, c: number, p: number) => (probs[t * n + c] = p);
+		at(0, 1, 0.5);
+		at(0, 2, 0.4);
+		at(1, 0, 0.9);
+		at(2, 3, 0.9);
+		at(3, 0, 0.9);
+		at(4, 4, 0.9);
+		expect(ctcDecode(probs, 5, n, latin).text).toBe('T思平');
+		expect(ctcDecode(probs, 5, n, latin, isNameCharacter).text).toBe('丁思平');
+		// The blank second to the T, 丁 far behind: the character printed there is still read, not dropped.
+		at(0, 0, 0.45);
+		at(0, 2, 0.04);
+		expect(ctcDecode(probs, 5, n, latin, isNameCharacter).text).toBe('丁思平');
+		expect(['丁', '·', '䶮', '𠀋'].every(isNameCharacter)).toBe(true);
+		expect(['T', '1', '-', '一'.repeat(2)].some(isNameCharacter)).toBe(false);
 	});
 });
 

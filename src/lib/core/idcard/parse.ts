@@ -97,6 +97,19 @@ const LABELS = ['公民身份号码', '签发机关', '有效期限', '姓名', 
 /** Dashes and long bars the recogniser emits for 一. */
 const NAME_DASHES = /[-‐‑‒–—―−－ー]/g;
 
+/** What a 姓名 row's text says the name is (label removed), or null when the row is not the name's. */
+export function nameOfRow(lines: readonly OcrLine[]): string | null {
+	const v = afterLabel(compact(lines.map((l) => l.text).join('')), '姓名');
+	// A name has no dashes: a dash read there is the character 一 (徐一 read as 徐—).
+	return v === null ? null : v.replace(NAME_DASHES, '一');
+}
+
+/**
+ * Whether a character can be part of a name as an ID card prints it: a Han character, or the separating dot of
+ * a transcribed minority name. A Latin letter or a digit read there is a misread (T for 丁).
+ */
+export const isNameCharacter = (ch: string) => /^[\p{Script=Han}·•・]$/u.test(ch);
+
 /** Removes a label (allowing OCR to drop or swap one of its characters) from the start of a row's text. */
 function afterLabel(text: string, label: string): string | null {
 	if (text.startsWith(label)) return text.slice(label.length);
@@ -150,8 +163,7 @@ export function parsePortrait(
 		let v: string | null;
 		if ((v = afterLabel(t, '姓名')) !== null && !fields.name) {
 			labelsFound.push('姓名');
-			// A name has no dashes: a dash read there is the character 一 (徐一 read as 徐—).
-			fields.name = v.replace(NAME_DASHES, '一') || null;
+			fields.name = nameOfRow(row.lines) || null;
 			confidence.name = v ? row.confidence : 0;
 			sources.name = row.lines;
 		} else if (/性别|民族/.test(t) || (v = afterLabel(t, '性别')) !== null) {

@@ -16,9 +16,17 @@ import type { ReadStage } from './read-stages.ts';
 import { detectInRegion, DEFAULT_DETECT, type StageSink, type TextBox } from './ocr/detect.ts';
 import { fieldArea } from './field-areas.ts';
 import { bestLexiconMatch, matchUnreadable, type LexiconMatch } from './ocr/lexicon.ts';
-import { parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
+import { ctcDecode, parseDictionary, recognizeRegions, type RecognizedText } from './ocr/recognize.ts';
 import { ETHNICITIES, isEthnicity } from './ethnicities.ts';
-import { guessSide, parseEmblem, parsePortrait, PORTRAIT_AREA, type OcrLine } from './parse.ts';
+import {
+	guessSide,
+	isNameCharacter,
+	nameOfRow,
+	parseEmblem,
+	parsePortrait,
+	PORTRAIT_AREA,
+	type OcrLine
+} from './parse.ts';
 import { cardLuma, hiddenInValues, measureQuality, qualityReasons, type CaptureQuality } from './quality.ts';
 import { LOCATE_REASONS } from './capture-reasons.ts';
 import { reason, type Reason } from './reasons.ts';
@@ -232,11 +240,30 @@ export function createIdCardReader(deps: {
 			parsed.confidence.ethnicity = score;
 		};
 		if (best && clearWinner(best)) return take(best.value, best.score);
-		if (!current) return;
 		// 仫佬: the recogniser has no 仫, so no re-read can find it; the read is what it put in its place.
-		const unreadable = matchUnreadable(current, ETHNICITIES, (ch) => emittable.has(ch));
+		const unreadable = current && matchUnreadable(current, ETHNICITIES, (ch) => emittable.has(ch));
 		if (unreadable) parsed.fields.ethnicity = unreadable;
 		else if (best && winnerOverMisread(best)) take(best.value, best.score);
+	}
+
+	/**
+	 * A name is Han characters (and a transcribed name's dot): one Latin letter or digit read among them (T for 丁)
+	 * is a misread, so its lines are decoded again with only those characters allowed, and that read is kept when
+	 * it yields a name. A name read mostly in Latin letters is no misread of one character (the specimen's
+	 * AIRobot) and stays as read. No recognition runs again: the recogniser's outputs for the lines are at hand.
+	 */
+	function rereadName(parsed: ReturnType<typeof parsePortrait>): void {
+		const current = parsed.fields.name;
+		const foreign = Array.from(current ?? '').filter((ch) => !isNameCharacter(ch)).length;
+		if (!current || foreign !== 1 || Array.from(current).length < 2) return;
+		const lines = (parsed.sources.name ?? []).map((line) => {
+			const p = lineProbs.get(line);
+			return p
+				? { ...line, text: ctcDecode(p.data, p.steps, p.classes, dictionary, isNameCharacter).text }
+				: line;
+		});
+		const name = nameOfRow(lines);
+		if (name && Array.from(name).every(isNameCharacter)) parsed.fields.name = name;
 	}
 
 	function bestOf(probs: readonly (RecognizedText['probs'] | undefined)[]): LexiconMatch | null {
@@ -259,10 +286,11 @@ export function createIdCardReader(deps: {
 	}
 
 	/**
-	 * Where a value outside the 56 was read (and no value the recogniser cannot spell fits it), something is
-	 * printed there and was misread (雷 for 畲 on a photographed printout): the closed set decides at e (2.7x) per
-	 * character. A wrong winner differs from the record as the misread itself did, so this turns misreads into
-	 * matches without letting anything else through.
+	 * Where a value outside the 56 was read (and no value the recogniser cannot spell fits it), or nothing was read
+	 * at all, something is printed there and was misread (雷 for 畲 on a photographed printout, or nothing for it):
+	 * the closed set decides at e (2.7x) per character. A wrong winner differs from the record as the misread
+	 * itself did, or blocks as the unread value did, so this turns misreads into matches without letting anything
+	 * else through. The absolute floor keeps a box with no value printed in it (scores < 0.006) unread.
 	 */
 	function winnerOverMisread(m: LexiconMatch): boolean {
 		return m.score >= 0.01 && m.margin >= 1;
@@ -587,6 +615,7 @@ export function createIdCardReader(deps: {
 			if (side === 'portrait') {
 				const portraitParsed = parsePortrait(lines, RECTIFIED_W, RECTIFIED_H);
 				await rereadEthnicity(card, portraitParsed, timings);
+				rereadName(portraitParsed);
 				if (portraitParsed.fields.address)
 					portraitParsed.fields.address = correctAddressHead(portraitParsed.fields.address, heads());
 				parsed = portraitParsed;
@@ -599,6 +628,9 @@ export function createIdCardReader(deps: {
 			profile('parse', performance.now() - t);
 			const fields: CardFields = parsed.fields;
 			const checks = validateCard(fields, today, deps.regions);
+			// The card prints the sex its number's 17th digit encodes: where that print went unread, a valid number
+			// says it (the cross-check stays unmade, null, as nothing printed was compared).
+			if (fields.sex === null && checks.idNumber?.valid) fields.sex = checks.idNumber.sex;
 			reasons.push(...checks.reasons);
 			for (const [key, value] of Object.entries(fields)) {
 				if (value === null) {

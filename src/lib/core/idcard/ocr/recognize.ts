@@ -26,15 +26,24 @@ export function parseDictionary(text: string): string[] {
 	return [...lines, ' '];
 }
 
+/**
+ * Greedy CTC decoding. `allowed`, when given, restricts the characters it may emit: a step whose likeliest class
+ * is a character the field cannot hold emits the likeliest one it can (not the blank, which would drop a
+ * printed character), so a field that can only hold some characters is read as the best of those.
+ */
 export function ctcDecode(
 	probs: Float32Array,
 	steps: number,
 	classes: number,
-	dictionary: readonly string[]
+	dictionary: readonly string[],
+	allowed?: (ch: string) => boolean
 ): RecognizedText {
 	let text = '';
 	const charConfidence: number[] = [];
 	let previous = 0;
+	const barred = allowed
+		? Uint8Array.from({ length: classes }, (_, c) => (c === 0 || allowed(dictionary[c - 1] ?? '') ? 0 : 1))
+		: null;
 	for (let t = 0; t < steps; t++) {
 		let best = 0;
 		let bestP = -1;
@@ -43,6 +52,15 @@ export function ctcDecode(
 			if (probs[base + c] > bestP) {
 				bestP = probs[base + c];
 				best = c;
+			}
+		}
+		if (barred?.[best]) {
+			bestP = -1;
+			for (let c = 1; c < classes; c++) {
+				if (!barred[c] && probs[base + c] > bestP) {
+					bestP = probs[base + c];
+					best = c;
+				}
 			}
 		}
 		if (best !== 0 && best !== previous) {
