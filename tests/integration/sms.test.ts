@@ -110,13 +110,13 @@ describe(`SMS (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	});
 
 	it('the HTTP gateway gets the full text with the bearer token; only the redacted text is logged', async () => {
-		const got: { auth?: string; body: string }[] = [];
+		const got: { auth?: string; key?: string | string[]; body: string }[] = [];
 		let fail = false;
 		const server = createServer((req, res) => {
 			let body = '';
 			req.on('data', (d) => (body += d));
 			req.on('end', () => {
-				got.push({ auth: req.headers.authorization, body });
+				got.push({ auth: req.headers.authorization, key: req.headers['idempotency-key'], body });
 				res.statusCode = fail ? 503 : 200;
 				res.end();
 			});
@@ -129,10 +129,18 @@ describe(`SMS (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 			expect(got[0].auth).toBe('Bearer gw-token');
 			expect(JSON.parse(got[0].body)).toMatchObject({ to: '13811110003' });
 			expect(JSON.parse(got[0].body).text).toContain('12345678');
+			// A message without an id goes without one; with one, in the body and as the Idempotency-Key.
+			expect(got[0].key).toBeUndefined();
+			expect(JSON.parse(got[0].body).id).toBeUndefined();
 			fail = true;
 			await expect(
-				sender.send(successMessage('13811110003', '王五', '112600000999', '87654321'))
+				sender.send({
+					...successMessage('13811110003', '王五', '112600000999', '87654321'),
+					id: 'password-7'
+				})
 			).rejects.toThrow(/503/);
+			expect(got[1].key).toBe('password-7');
+			expect(JSON.parse(got[1].body)).toMatchObject({ id: 'password-7', to: '13811110003' });
 		} finally {
 			server.close();
 		}

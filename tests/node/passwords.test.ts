@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+	drawOneTimePassword,
 	hashOneTimePassword,
 	hashPassword,
 	parsePeppers,
@@ -25,6 +26,37 @@ describe('passwords', () => {
 		// The database alone (no key, or another key) cannot test a guess.
 		expect(await verifyPassword(password, stored, [])).toBe(false);
 		expect(await verifyPassword(password, stored, parsePeppers(key()))).toBe(false);
+	});
+
+	it("with a pepper a message's password is drawn again the same (a resend), and differs by message and by key", () => {
+		const peppers = parsePeppers(key());
+		const first = drawOneTimePassword(8, 'outcome 41', peppers);
+		expect(first.repeatable).toBe(true);
+		expect(first.password).toMatch(/^\d{8}$/);
+		expect(drawOneTimePassword(8, 'outcome 41', peppers)).toEqual(first);
+		expect(drawOneTimePassword(8, 'outcome 42', peppers).password).not.toBe(first.password);
+		expect(drawOneTimePassword(8, 'outcome 41', parsePeppers(key())).password).not.toBe(first.password);
+		// Without a pepper nothing secret could derive it: every draw is random.
+		const random = [drawOneTimePassword(8, 'outcome 41', []), drawOneTimePassword(8, 'outcome 41', [])];
+		expect(random.map((r) => r.repeatable)).toEqual([false, false]);
+		expect(random[0].password).not.toBe(random[1].password);
+	});
+
+	it('derived digits are uniform: no modulo bias over 20,000 messages (a fixed key, so the same every run)', () => {
+		const peppers = parsePeppers(Buffer.alloc(32, 7).toString('base64'));
+		const counts = Array.from({ length: 8 }, () => new Array<number>(10).fill(0));
+		const messages = 20_000;
+		for (let m = 0; m < messages; m++) {
+			const { password } = drawOneTimePassword(8, `outcome ${m}`, peppers);
+			for (let i = 0; i < 8; i++) counts[i][Number(password[i])]++;
+		}
+		// Each digit at each place: Binomial(20,000, 0.1), sd ~42.
+		for (const place of counts) for (const n of place) expect(Math.abs(n - 2000)).toBeLessThan(5 * 42.4);
+		// A byte taken modulo 10 over all 256 values would give 0-5 a share of 0.609 instead of 0.6: 7.7 sd of this
+		// sample (160,000 digits) away, against the 4 sd allowed.
+		const low = counts.reduce((sum, place) => sum + place.slice(0, 6).reduce((x, y) => x + y, 0), 0);
+		const sd = Math.sqrt((0.6 * 0.4) / (8 * messages));
+		expect(Math.abs(low / (8 * messages) - 0.6)).toBeLessThan(4 * sd);
 	});
 
 	it('the same password twice gives two different hashes (salted)', async () => {

@@ -113,3 +113,32 @@ export function randomDigits(length: number): string {
 	for (let i = 0; i < length; i++) out += String(randomInt(10));
 	return out;
 }
+
+export interface DrawnPassword {
+	password: string;
+	/** Whether every draw for the same message gives this password again (a pepper is configured). */
+	repeatable: boolean;
+}
+
+/**
+ * The one-time password of one message (`messageKey`, e.g. its outcome). With a pepper it is derived from the
+ * current key (HMAC-SHA-256 under a subkey of its own, digits by rejection so each is uniform), so a retry after an
+ * unknown send gives the same password again and a gateway can drop the repeat; someone without the key cannot
+ * compute it from anything the database holds. Without a pepper every draw is random.
+ */
+export function drawOneTimePassword(
+	length: number,
+	messageKey: string,
+	peppers: readonly Pepper[] = configuredPeppers
+): DrawnPassword {
+	const pepper = peppers[0];
+	if (!pepper) return { password: randomDigits(length), repeatable: false };
+	const subkey = createHmac('sha256', pepper.key).update('zikao-verify one-time password').digest();
+	let out = '';
+	for (let block = 0; out.length < length; block++) {
+		const bytes = createHmac('sha256', subkey).update(`${messageKey}\n${block}`).digest();
+		// 250 = 25 x 10: a byte below it is one uniform digit; the rest are skipped.
+		for (const byte of bytes) if (byte < 250 && out.length < length) out += String(byte % 10);
+	}
+	return { password: out, repeatable: true };
+}

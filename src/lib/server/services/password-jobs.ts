@@ -3,9 +3,11 @@
 // exactly when the confirmation does. Any server instance claims due jobs with a lease ("for update skip locked" in
 // one statement), hashes outside every transaction, stores the hash only while it still holds the lease, then
 // sends the SMS to the phone on record and marks the job sent. A server that dies before the send leaves the job to
-// whichever instance claims it after the lease; a failing gateway is retried later with a new password (the one
-// never delivered is replaced). The one window left is a death after the gateway accepted the message and before
-// the job is marked sent: the retry then sends a second message with a new password, and only the newest works.
+// whichever instance claims it after the lease; a failing gateway is retried later. A send whose answer never came
+// (the gateway timed out, or the server died after the gateway accepted it) may have been delivered, so with a
+// pepper every attempt sends the same message: the password derived from the outcome (drawOneTimePassword) under
+// the same message id, which a gateway that honours it delivers once (and one that does not delivers the same
+// password twice). Without a pepper each attempt draws a new password and is a new message: only the newest works.
 //
 // A job waits for two things before it is due. The duplicate sweep must have compared the confirmation's face with
 // the whole province (the confirmation's own search is approximate, duplicate-sweep.ts): a stand-in the index
@@ -14,7 +16,7 @@
 import { sql, type QueryCreator } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
-import { hashOneTimePassword, randomDigits } from '../passwords.ts';
+import { drawOneTimePassword, hashOneTimePassword } from '../passwords.ts';
 import { awaitingSweep } from './sweep-state.ts';
 import { serverPolicy } from '../policy.ts';
 import { successMessage, type SmsSender } from '../sms/index.ts';
@@ -32,6 +34,8 @@ export interface PasswordJobClaim {
 	/** The claim's fence: the job's lease as this claim set it. */
 	leaseUntil: Date;
 	attempts: number;
+	/** When the job was made: with the outcome, what names its message (see runClaim). */
+	createdAt: Date;
 	/** What the message needs, read with the claim. */
 	province: string;
 	phone: string;
@@ -77,7 +81,7 @@ export async function claimPasswordJobs(
 						.forUpdate()
 						.skipLocked()
 				)
-				.returning(['outcome_id', 'candidate_id', 'attempts'])
+				.returning(['outcome_id', 'candidate_id', 'attempts', 'created_at'])
 		)
 		.selectFrom('claimed')
 		.innerJoin('candidates', 'candidates.id', 'claimed.candidate_id')
@@ -85,6 +89,7 @@ export async function claimPasswordJobs(
 		.select([
 			'claimed.outcome_id',
 			'claimed.attempts',
+			'claimed.created_at',
 			'candidates.province',
 			'candidates.phone',
 			'candidates.name',
@@ -95,6 +100,7 @@ export async function claimPasswordJobs(
 		outcomeId: r.outcome_id,
 		leaseUntil,
 		attempts: r.attempts,
+		createdAt: r.created_at,
 		province: r.province,
 		phone: r.phone,
 		name: r.name,
@@ -124,7 +130,13 @@ async function runClaim(
 			.execute();
 		return false;
 	}
-	const password = randomDigits(digits);
+	// The outcome and the job's time name the message: the same on every attempt, and not again in a database whose
+	// ids start over (a new registration year under the same pepper).
+	const { password, repeatable } = drawOneTimePassword(
+		digits,
+		`outcome ${claim.outcomeId} ${claim.createdAt.toISOString()}`
+	);
+	const messageId = `password-${claim.outcomeId}${repeatable ? '' : `-${claim.attempts}`}`;
 	const hash = await hashOneTimePassword(password);
 	// Stored only while the claim still holds the job: both updates in one statement, so one round trip.
 	const stored = await db
@@ -137,7 +149,10 @@ async function runClaim(
 		.executeTakeFirst();
 	if (!stored) return false;
 	try {
-		await sender.send(successMessage(claim.phone, claim.name, claim.admissionNumber, password));
+		await sender.send({
+			...successMessage(claim.phone, claim.name, claim.admissionNumber, password),
+			id: messageId
+		});
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		const wait = Math.min(PASSWORD_JOB_RETRY_MS * 2 ** (claim.attempts - 1), 3_600_000);

@@ -1,5 +1,6 @@
-// Production sender: POST {"to","text"} as JSON to ZV_SMS_GATEWAY_URL with a bearer token. Only the redacted text
-// is logged in sms_outbox, so the database never holds a candidate's password.
+// Production sender: POST {"to","text"} as JSON to ZV_SMS_GATEWAY_URL with a bearer token, and for a message that
+// may be sent again (a one-time password after a lost answer) its id in the body and as the Idempotency-Key header.
+// Only the redacted text is logged in sms_outbox, so the database never holds a candidate's password.
 import type { Db } from '../db/index.ts';
 import type { SmsMessage, SmsSender } from './types.ts';
 
@@ -21,9 +22,14 @@ export function httpGatewaySender(db: Db, options: HttpGatewayOptions): SmsSende
 					method: 'POST',
 					headers: {
 						'content-type': 'application/json',
-						...(options.token ? { authorization: `Bearer ${options.token}` } : {})
+						...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+						...(message.id ? { 'idempotency-key': message.id } : {})
 					},
-					body: JSON.stringify({ to: message.phone, text: message.body }),
+					body: JSON.stringify({
+						...(message.id ? { id: message.id } : {}),
+						to: message.phone,
+						text: message.body
+					}),
 					signal: AbortSignal.timeout(options.timeoutMs ?? 10_000)
 				});
 				if (!response.ok) error = `gateway answered ${response.status}`;

@@ -6,6 +6,11 @@ export interface SmsMessage {
 	body: string;
 	/** The same text with secrets (the one-time password) masked: what may be stored outside development. */
 	redacted: string;
+	/**
+	 * The same on every attempt at one message (a retry after a send whose answer was lost): a gateway that honours it
+	 * delivers the message once.
+	 */
+	id?: string;
 }
 
 export interface SmsSender {

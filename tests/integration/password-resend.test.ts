@@ -1,0 +1,154 @@
+// A server killed while the gateway holds its password SMS (issue 19 item 5): the gateway may have delivered it, the
+// server never heard, and after the lease the next server sends the job again. Every attempt must be the same
+// message (same password, same id), so a gateway that honours the id delivers it once and the password that arrives
+// is the one stored. The gateway here is a local HTTP server that records every request and delivers the first of
+// each Idempotency-Key (a request without one is always delivered). Runs the built server (`npx vite build`), with a
+// pepper as a deployment has it, on PostgreSQL only: the test reads the job while the second instance runs, which
+// PGlite (one process) does not allow; the sending code is the same on both.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/server/db/index.ts';
+import { parsePeppers, verifyPassword } from '../../src/lib/server/passwords.ts';
+import { fixture } from '../support/fixtures.ts';
+import { testDatabase, type TestDatabase } from './db.ts';
+import {
+	adminCookie,
+	hubeiRecord,
+	pickPort,
+	preparePhone,
+	registerOverHttp,
+	startServer
+} from './server-process.ts';
+import { newIdNumber } from './support.ts';
+
+const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
+const PEPPER = randomBytes(32).toString('base64');
+
+interface GatewayRequest {
+	key: string | undefined;
+	body: { id?: string; to: string; text: string };
+}
+
+/** The SMS gateway: records each request; holds the first one unanswered (the server dies waiting) until closed. */
+function gateway() {
+	const requests: GatewayRequest[] = [];
+	const held: ServerResponse[] = [];
+	const waiters: (() => void)[] = [];
+	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+		let raw = '';
+		req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+		req.on('end', () => {
+			const key = req.headers['idempotency-key'];
+			requests.push({ key: typeof key === 'string' ? key : undefined, body: JSON.parse(raw) });
+			for (const wake of waiters.splice(0)) wake();
+			if (requests.length === 1) held.push(res);
+			else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+		});
+	});
+	return {
+		requests,
+		/** What the candidate's phone receives: the first message of each id, every message without one. */
+		delivered: () =>
+			requests
+				.filter((r, i) => !r.key || requests.findIndex((o) => o.key === r.key) === i)
+				.map((r) => r.body),
+		async listen(): Promise<string> {
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			return `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`;
+		},
+		async waitFor(count: number, timeoutMs: number): Promise<void> {
+			const deadline = Date.now() + timeoutMs;
+			while (requests.length < count) {
+				if (Date.now() > deadline) throw new Error(`gateway: ${requests.length} of ${count} requests`);
+				await new Promise<void>((resolve) => {
+					waiters.push(resolve);
+					setTimeout(resolve, 500);
+				});
+			}
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				for (const res of held) res.destroy();
+				server.closeAllConnections();
+				server.close(() => resolve());
+			})
+	};
+}
+
+let pgHandle: TestDatabase | null = null;
+const env: Record<string, string> = { ZV_PASSWORD_PEPPER: PEPPER, ZV_SMS_MODE: 'http' };
+
+describe.skipIf(!process.env.DATABASE_URL)('a server killed mid-send (PostgreSQL)', () => {
+	beforeAll(async () => {
+		pgHandle = await testDatabase();
+		env.DATABASE_URL = pgHandle.url!;
+	});
+	afterAll(async () => {
+		await pgHandle?.close();
+	});
+
+	it(
+		'the password SMS is sent again as the same message, delivered once, and its password is the one stored',
+		{ timeout: 240_000 },
+		async () => {
+			const sms = gateway();
+			const smsEnv = { ...env, ZV_SMS_GATEWAY_URL: await sms.listen() };
+			const port = await pickPort(3400, 400);
+			let server = await startServer(port, smsEnv);
+			try {
+				const idNumber = newIdNumber();
+				await registerOverHttp(server.origin, [hubeiRecord(idNumber)]);
+				const phone = await preparePhone(server.origin, await adminCookie(server.origin), idNumber, photo);
+				const answer = await fetch(`${server.origin}/api/phone/submit`, {
+					method: 'POST',
+					body: phone.form(),
+					headers: { origin: server.origin }
+				});
+				expect(answer.status).toBe(200);
+				// After the duplicate sweep the job sends the password; the gateway holds it and the server dies waiting.
+				await sms.waitFor(1, 60_000);
+				await server.kill();
+				// The next instance takes the job over once the dead one's lease has run out, and sends it again.
+				server = await startServer(port, smsEnv);
+				await sms.waitFor(2, 90_000);
+				const handle = await openDatabase({ url: env.DATABASE_URL });
+				try {
+					const job = () =>
+						handle.db
+							.selectFrom('candidates')
+							.innerJoin('password_jobs', 'password_jobs.candidate_id', 'candidates.id')
+							.select(['candidates.password_hash', 'password_jobs.sent_at'])
+							.where('candidates.id_number', '=', idNumber)
+							.executeTakeFirstOrThrow();
+					// The gateway answered the second request: the instance marks the job sent.
+					for (let waited = 0; !(await job()).sent_at; waited += 200) {
+						if (waited > 30_000) throw new Error('the job was never marked sent');
+						await new Promise((r) => setTimeout(r, 200));
+					}
+					const [first, again] = sms.requests;
+					expect(first.body.text).toMatch(/初始密码：\d{8}/);
+					// The same password again (a new one would replace the stored hash of the one that may have arrived)…
+					expect(again.body.text).toBe(first.body.text);
+					// …as the same message, which the gateway can tell.
+					expect(first.key).toBeTruthy();
+					expect(again.key).toBe(first.key);
+					expect(again.body).toEqual(first.body);
+					const delivered = sms.delivered();
+					expect(delivered).toHaveLength(1);
+					const password = /初始密码：(\d{8})/.exec(delivered[0].text)![1];
+					const stored = await job();
+					expect(await verifyPassword(password, stored.password_hash!, parsePeppers(PEPPER))).toBe(true);
+					expect(sms.requests).toHaveLength(2);
+				} finally {
+					await handle.close();
+				}
+			} finally {
+				await server.stop().catch(() => undefined);
+				await sms.close();
+			}
+		}
+	);
+});
