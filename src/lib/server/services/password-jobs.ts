@@ -131,12 +131,10 @@ async function runClaim(
 		return false;
 	}
 	// The outcome and the job's time name the message: the same on every attempt, and not again in a database whose
-	// ids start over (a new registration year under the same pepper).
-	const { password, repeatable } = drawOneTimePassword(
-		digits,
-		`outcome ${claim.outcomeId} ${claim.createdAt.toISOString()}`
-	);
-	const messageId = `password-${claim.outcomeId}${repeatable ? '' : `-${claim.attempts}`}`;
+	// ids start over (a new registration year under the same pepper, the same gateway).
+	const named = `password-${claim.outcomeId}-${claim.createdAt.getTime()}`;
+	const { password, repeatable } = drawOneTimePassword(digits, named);
+	const messageId = repeatable ? named : `${named}-${claim.attempts}`;
 	const hash = await hashOneTimePassword(password);
 	// Stored only while the claim still holds the job: both updates in one statement, so one round trip.
 	const stored = await db
