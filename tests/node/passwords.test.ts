@@ -31,14 +31,14 @@ describe('passwords', () => {
 	it("with a pepper a message's password is drawn again the same (a resend), and differs by message and by key", () => {
 		const peppers = parsePeppers(key());
 		const first = drawOneTimePassword(8, 'outcome 41', peppers);
-		expect(first.repeatable).toBe(true);
+		expect(first.derivedUnder).toBe(peppers[0].id);
 		expect(first.password).toMatch(/^\d{8}$/);
 		expect(drawOneTimePassword(8, 'outcome 41', peppers)).toEqual(first);
 		expect(drawOneTimePassword(8, 'outcome 42', peppers).password).not.toBe(first.password);
 		expect(drawOneTimePassword(8, 'outcome 41', parsePeppers(key())).password).not.toBe(first.password);
 		// Without a pepper nothing secret could derive it: every draw is random.
 		const random = [drawOneTimePassword(8, 'outcome 41', []), drawOneTimePassword(8, 'outcome 41', [])];
-		expect(random.map((r) => r.repeatable)).toEqual([false, false]);
+		expect(random.map((r) => r.derivedUnder)).toEqual([null, null]);
 		expect(random[0].password).not.toBe(random[1].password);
 	});
 

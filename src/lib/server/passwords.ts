@@ -116,8 +116,11 @@ export function randomDigits(length: number): string {
 
 export interface DrawnPassword {
 	password: string;
-	/** Whether every draw for the same message gives this password again (a pepper is configured). */
-	repeatable: boolean;
+	/**
+	 * The id of the pepper key it was derived under: every draw for the same message under that key gives it again.
+	 * Null when drawn at random (no pepper).
+	 */
+	derivedUnder: string | null;
 }
 
 /**
@@ -132,7 +135,7 @@ export function drawOneTimePassword(
 	peppers: readonly Pepper[] = configuredPeppers
 ): DrawnPassword {
 	const pepper = peppers[0];
-	if (!pepper) return { password: randomDigits(length), repeatable: false };
+	if (!pepper) return { password: randomDigits(length), derivedUnder: null };
 	const subkey = createHmac('sha256', pepper.key).update('zikao-verify one-time password').digest();
 	let out = '';
 	for (let block = 0; out.length < length; block++) {
@@ -140,5 +143,5 @@ export function drawOneTimePassword(
 		// 250 = 25 x 10: a byte below it is one uniform digit; the rest are skipped.
 		for (const byte of bytes) if (byte < 250 && out.length < length) out += String(byte % 10);
 	}
-	return { password: out, repeatable: true };
+	return { password: out, derivedUnder: pepper.id };
 }

@@ -131,10 +131,11 @@ async function runClaim(
 		return false;
 	}
 	// The outcome and the job's time name the message: the same on every attempt, and not again in a database whose
-	// ids start over (a new registration year under the same pepper, the same gateway).
+	// ids start over (a new registration year under the same pepper, the same gateway). A password derived under
+	// another key (rotated between two attempts) or drawn at random is another message, so its id says so.
 	const named = `password-${claim.outcomeId}-${claim.createdAt.getTime()}`;
-	const { password, repeatable } = drawOneTimePassword(digits, named);
-	const messageId = repeatable ? named : `${named}-${claim.attempts}`;
+	const { password, derivedUnder } = drawOneTimePassword(digits, named);
+	const messageId = `${named}-${derivedUnder ?? `attempt-${claim.attempts}`}`;
 	const hash = await hashOneTimePassword(password);
 	// Stored only while the claim still holds the job: both updates in one statement, so one round trip.
 	const stored = await db
