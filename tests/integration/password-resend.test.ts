@@ -7,13 +7,12 @@
 // PGlite (one process) does not allow; the sending code is the same on both.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
 import { parsePeppers, verifyPassword } from '../../src/lib/server/passwords.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase } from './db.ts';
+import { smsGateway } from './sms-gateway.ts';
 import {
 	adminCookie,
 	hubeiRecord,
@@ -27,57 +26,6 @@ import { newIdNumber } from './support.ts';
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const PEPPER = randomBytes(32).toString('base64');
 
-interface GatewayRequest {
-	key: string | undefined;
-	body: { id?: string; to: string; text: string };
-}
-
-/** The SMS gateway: records each request; holds the first one unanswered (the server dies waiting) until closed. */
-function gateway() {
-	const requests: GatewayRequest[] = [];
-	const held: ServerResponse[] = [];
-	const waiters: (() => void)[] = [];
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		let raw = '';
-		req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-		req.on('end', () => {
-			const key = req.headers['idempotency-key'];
-			requests.push({ key: typeof key === 'string' ? key : undefined, body: JSON.parse(raw) });
-			for (const wake of waiters.splice(0)) wake();
-			if (requests.length === 1) held.push(res);
-			else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-		});
-	});
-	return {
-		requests,
-		/** What the candidate's phone receives: the first message of each id, every message without one. */
-		delivered: () =>
-			requests
-				.filter((r, i) => !r.key || requests.findIndex((o) => o.key === r.key) === i)
-				.map((r) => r.body),
-		async listen(): Promise<string> {
-			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-			return `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`;
-		},
-		async waitFor(count: number, timeoutMs: number): Promise<void> {
-			const deadline = Date.now() + timeoutMs;
-			while (requests.length < count) {
-				if (Date.now() > deadline) throw new Error(`gateway: ${requests.length} of ${count} requests`);
-				await new Promise<void>((resolve) => {
-					waiters.push(resolve);
-					setTimeout(resolve, 500);
-				});
-			}
-		},
-		close: () =>
-			new Promise<void>((resolve) => {
-				for (const res of held) res.destroy();
-				server.closeAllConnections();
-				server.close(() => resolve());
-			})
-	};
-}
-
 describe.skipIf(!process.env.DATABASE_URL)('a server killed mid-send (PostgreSQL)', () => {
 	/**
 	 * Confirms a Hubei candidate through one server, kills it while the gateway holds its password SMS, and lets a
@@ -87,7 +35,8 @@ describe.skipIf(!process.env.DATABASE_URL)('a server killed mid-send (PostgreSQL
 	 */
 	async function killMidSend(secondPepper: string) {
 		const database = await testDatabase();
-		const sms = gateway();
+		// The first send is held unanswered: the server dies waiting for it.
+		const sms = smsGateway((index) => (index === 0 ? 'hold' : 'ok'));
 		const smsEnv = {
 			ZV_PASSWORD_PEPPER: PEPPER,
 			ZV_SMS_MODE: 'http',

@@ -1,6 +1,4 @@
 // SMS: the code login (Beijing), its limits, and the HTTP gateway adapter against a live local receiver.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { openPhoneLink } from '../../src/lib/server/services/sessions.ts';
@@ -10,6 +8,7 @@ import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import { successMessage } from '../../src/lib/server/sms/index.ts';
 import { exportPublicKey, generateDeviceKey } from '../../src/lib/core/bundle/sign.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
+import { smsGateway } from './sms-gateway.ts';
 import { registerCandidate } from './support.ts';
 
 let handle: TestDatabase;
@@ -110,28 +109,19 @@ describe(`SMS (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	});
 
 	it('the HTTP gateway gets the full text with the bearer token; only the redacted text is logged', async () => {
-		const got: { auth?: string; key?: string | string[]; body: string }[] = [];
 		let fail = false;
-		const server = createServer((req, res) => {
-			let body = '';
-			req.on('data', (d) => (body += d));
-			req.on('end', () => {
-				got.push({ auth: req.headers.authorization, key: req.headers['idempotency-key'], body });
-				res.statusCode = fail ? 503 : 200;
-				res.end();
-			});
-		});
-		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const gateway = smsGateway(() => (fail ? 'fail' : 'ok'));
+		const got = gateway.requests;
+		const url = await gateway.listen();
 		try {
-			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`;
 			const sender = httpGatewaySender(db, { url, token: 'gw-token' });
 			await sender.send(successMessage('13811110003', '王五', '112600000999', '12345678'));
 			expect(got[0].auth).toBe('Bearer gw-token');
-			expect(JSON.parse(got[0].body)).toMatchObject({ to: '13811110003' });
-			expect(JSON.parse(got[0].body).text).toContain('12345678');
+			expect(got[0].body).toMatchObject({ to: '13811110003' });
+			expect(got[0].body.text).toContain('12345678');
 			// A message without an id goes without one; with one, in the body and as the Idempotency-Key.
 			expect(got[0].key).toBeUndefined();
-			expect(JSON.parse(got[0].body).id).toBeUndefined();
+			expect(got[0].body.id).toBeUndefined();
 			fail = true;
 			await expect(
 				sender.send({
@@ -140,9 +130,9 @@ describe(`SMS (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 				})
 			).rejects.toThrow(/503/);
 			expect(got[1].key).toBe('password-7');
-			expect(JSON.parse(got[1].body)).toMatchObject({ id: 'password-7', to: '13811110003' });
+			expect(got[1].body).toMatchObject({ id: 'password-7', to: '13811110003' });
 		} finally {
-			server.close();
+			await gateway.close();
 		}
 		const logged = await db
 			.selectFrom('sms_outbox')
