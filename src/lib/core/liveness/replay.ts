@@ -50,6 +50,33 @@ async function maybeSample(
 	samples.push({ t: frame.t, embedding: emb.vector, live });
 }
 
+/** What observing a clip leaves for the judge: every frame's measurement, the samples and the frames' changes. */
+type Observed = Omit<ReplayResult, 'verdict'>;
+
+/**
+ * Measures each frame as the camera loop does (its change from the last, its face, a sample at most every
+ * sampleEveryMs), telling `onMeasured` of each measurement; stops early when it answers true.
+ */
+async function observe(
+	frames: AsyncIterable<TimedFrame> | Iterable<TimedFrame>,
+	engine: FaceEngine,
+	options: ReplayOptions,
+	onMeasured: (m: FaceMeasurement) => boolean = () => false
+): Promise<Observed> {
+	const observed: Observed = { measurements: [], samples: [], motions: [] };
+	const motion = createFrameMotion();
+	for await (const frame of frames) {
+		const change = motion.push(frame.image);
+		if (change !== null) observed.motions.push(change);
+		const m = await engine.measure(frame.image, frame.t);
+		observed.measurements.push(m);
+		const stop = onMeasured(m);
+		await maybeSample(engine, frame, m, observed.samples, options.sampleEveryMs ?? 500);
+		if (stop) break;
+	}
+	return observed;
+}
+
 export async function replayActions(
 	frames: AsyncIterable<TimedFrame> | Iterable<TimedFrame>,
 	engine: FaceEngine,
@@ -57,24 +84,16 @@ export async function replayActions(
 	options: ReplayOptions
 ): Promise<ReplayResult> {
 	let state = createActionsState(challenge, options.actions);
-	const measurements: FaceMeasurement[] = [];
-	const samples: Sample[] = [];
-	const motions: number[] = [];
-	const motion = createFrameMotion();
-	for await (const frame of frames) {
-		const change = motion.push(frame.image);
-		if (change !== null) motions.push(change);
-		const m = await engine.measure(frame.image, frame.t);
-		measurements.push(m);
+	const observed = await observe(frames, engine, options, (m) => {
 		state = stepActions(state, m);
-		await maybeSample(engine, frame, m, samples, options.sampleEveryMs ?? 500);
-		if (options.stopWhenDecided && (state.phase === 'passed' || state.phase === 'failed')) break;
-	}
+		return options.stopWhenDecided === true && (state.phase === 'passed' || state.phase === 'failed');
+	});
+	const { measurements, samples, motions } = observed;
 	const verdict = judgeLiveness(
 		{ kind: 'actions', actions: state, samples, presence: presenceOf(measurements), motions },
 		options
 	);
-	return { verdict, measurements, samples, motions };
+	return { verdict, ...observed };
 }
 
 export async function replayDigits(
@@ -84,19 +103,10 @@ export async function replayDigits(
 	challenge: DigitsChallenge | undefined,
 	options: ReplayOptions
 ): Promise<ReplayResult> {
-	const measurements: FaceMeasurement[] = [];
-	const samples: Sample[] = [];
-	const motions: number[] = [];
-	const motion = createFrameMotion();
-	for await (const frame of frames) {
-		const change = motion.push(frame.image);
-		if (change !== null) motions.push(change);
-		const m = await engine.measure(frame.image, frame.t);
-		measurements.push(m);
-		await maybeSample(engine, frame, m, samples, options.sampleEveryMs ?? 500);
-	}
+	const observed = await observe(frames, engine, options);
+	const { measurements, samples, motions } = observed;
 	const verdict = judgeDigits(measurements, samples, audio, challenge, options, motions);
-	return { verdict, measurements, samples, motions };
+	return { verdict, ...observed };
 }
 
 /**
