@@ -76,32 +76,16 @@ export function segmentByColour(image: RgbaImage, face: Box, options: ColourSegm
 	const goodSeeds = seeds.filter((i) => deltaE(lab[i], seedMean) <= opt.globalDeltaE);
 	const ref = meanLab(goodSeeds.map((i) => lab[i]));
 
-	const background = new Uint8Array(w * h);
-	const queue = new Int32Array(w * h);
-	let head = 0;
-	let tail = 0;
-	for (const i of goodSeeds) {
-		if (protectedPx[i] || background[i] || deltaE(lab[i], ref) > opt.globalDeltaE) continue;
-		background[i] = 1;
-		queue[tail++] = i;
-	}
-	while (head < tail) {
-		const i = queue[head++];
-		const x = i % w;
-		const y = (i - x) / w;
-		const neighbours = [
-			x > 0 ? i - 1 : -1,
-			x < w - 1 ? i + 1 : -1,
-			y > 0 ? i - w : -1,
-			y < h - 1 ? i + w : -1
-		];
-		for (const n of neighbours) {
-			if (n < 0 || background[n] || protectedPx[n]) continue;
-			if (deltaE(lab[n], lab[i]) > opt.stepDeltaE || deltaE(lab[n], ref) > opt.globalDeltaE) continue;
-			background[n] = 1;
-			queue[tail++] = n;
-		}
-	}
+	const seedsInBackdrop = goodSeeds.filter((i) => !protectedPx[i] && deltaE(lab[i], ref) <= opt.globalDeltaE);
+	const background = floodFill(
+		w,
+		h,
+		seedsInBackdrop,
+		(n, from) =>
+			!protectedPx[n] &&
+			deltaE(lab[n], lab[from]) <= opt.stepDeltaE &&
+			deltaE(lab[n], ref) <= opt.globalDeltaE
+	);
 
 	// Transition pixels (anti-aliasing, JPEG ringing) stop the step test but still look like the backdrop:
 	// two passes hand person pixels touching the background back to it when they are near the backdrop colour.
@@ -154,13 +138,29 @@ function meanLab(values: readonly Lab[]): Lab {
 
 /** The person is the non-background region connected to the face; specks elsewhere go to the background. */
 function keepPersonComponent(background: Uint8Array, w: number, h: number, start: number): Float32Array {
-	const person = new Float32Array(w * h);
-	if (background[start]) return person;
+	if (background[start]) return new Float32Array(w * h);
+	return Float32Array.from(floodFill(w, h, [start], (n) => !background[n]));
+}
+
+/**
+ * The 4-connected region of a w x h grid grown from `seeds` into each neighbour that `joins(next, from)` allows:
+ * 1 inside, 0 outside.
+ */
+function floodFill(
+	w: number,
+	h: number,
+	seeds: readonly number[],
+	joins: (next: number, from: number) => boolean
+): Uint8Array {
+	const filled = new Uint8Array(w * h);
 	const queue = new Int32Array(w * h);
 	let head = 0;
 	let tail = 0;
-	person[start] = 1;
-	queue[tail++] = start;
+	for (const i of seeds) {
+		if (filled[i]) continue;
+		filled[i] = 1;
+		queue[tail++] = i;
+	}
 	while (head < tail) {
 		const i = queue[head++];
 		const x = i % w;
@@ -172,12 +172,12 @@ function keepPersonComponent(background: Uint8Array, w: number, h: number, start
 			y < h - 1 ? i + w : -1
 		];
 		for (const n of neighbours) {
-			if (n < 0 || background[n] || person[n]) continue;
-			person[n] = 1;
+			if (n < 0 || filled[n] || !joins(n, i)) continue;
+			filled[n] = 1;
 			queue[tail++] = n;
 		}
 	}
-	return person;
+	return filled;
 }
 
 /** 3x3 box blur: turns the hard mask edge into a one-pixel ramp at working scale (a soft edge after upsampling). */
