@@ -34,6 +34,7 @@ async function requestCode(phone: Page, idNumber: string, number = phoneOnRecord
 	await phone.getByLabel('报名时填写的手机号码').fill(number);
 	await phone.getByRole('button', { name: '获取短信验证码' }).click();
 	await expect(phone.getByTestId('code-sent')).toContainText(`${number.slice(0, 3)}****${number.slice(-4)}`);
+	await expect(phone.getByTestId('code-sent')).toContainText('5 分钟内有效');
 }
 
 test('Beijing: the start page leads to the SMS-code sign-in; the whole flow runs on the phone; a return resumes', async ({

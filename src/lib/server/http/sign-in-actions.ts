@@ -8,7 +8,7 @@ import { database } from '../database.ts';
 import { ServiceError } from '../services/errors.ts';
 import { PreRegistrationRequired } from '../services/pre-registration.ts';
 import type { NewSession } from '../services/sessions.ts';
-import { requestSmsCode, verifySmsCode, type CodeSignIn } from '../services/sms-login.ts';
+import { CODE_VALID_MINUTES, requestSmsCode, verifySmsCode, type CodeSignIn } from '../services/sms-login.ts';
 import { smsSender } from '../sms/index.ts';
 import { clientAddress } from './client.ts';
 import { CODE, ID_NUMBER, PHONE, TYPED_ERRORS, type SignInFormState } from './sign-in.ts';
@@ -46,7 +46,11 @@ export function codeSignInActions<Signed extends object>(
 					idNumber,
 					phone,
 					step: 'code',
-					sent: { phone: sent.phone, resendAfterSeconds: sent.resendAfterSeconds }
+					sent: {
+						phone: sent.phone,
+						resendAfterSeconds: sent.resendAfterSeconds,
+						validMinutes: CODE_VALID_MINUTES
+					}
 				} satisfies SignInFormState;
 			} catch (error) {
 				if (!(error instanceof ServiceError)) throw error;

@@ -29,6 +29,6 @@ export interface SignInFormState {
 	idNumber: string;
 	phone: string;
 	step: 'details' | 'code';
-	sent?: { phone: string; resendAfterSeconds: number };
+	sent?: { phone: string; resendAfterSeconds: number; validMinutes: number };
 	error?: Text & Partial<Pick<Message, 'code'>>;
 }

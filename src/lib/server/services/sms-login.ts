@@ -20,6 +20,8 @@ import { SIGN_IN_RULES, rateLimit } from './rate-limit.ts';
 import { startSession, type NewSession } from './sessions.ts';
 
 export const CODE_TTL_MS = 5 * 60_000;
+/** The code's life as the candidate reads it: in the SMS, on the page and in the expiry message. */
+export const CODE_VALID_MINUTES = CODE_TTL_MS / 60_000;
 export const MAX_GUESSES = 5;
 
 /** The sign-ins that use an SMS code. */
@@ -62,8 +64,8 @@ const codeExpired = () =>
 	new ServiceError(
 		410,
 		'code_expired',
-		'验证码已失效（5 分钟内有效，只能使用一次），请重新获取',
-		'The code is no longer valid (codes last 5 minutes and work once); request a new one.'
+		`验证码已失效（${CODE_VALID_MINUTES} 分钟内有效，只能使用一次），请重新获取`,
+		`The code is no longer valid (codes last ${CODE_VALID_MINUTES} minutes and work once); request a new one.`
 	);
 const tooManyGuesses = () =>
 	new ServiceError(
@@ -115,7 +117,8 @@ export async function requestSmsCode(db: Db, sms: SmsSender, typed: SignInTyped,
 		})
 		.execute();
 	if (offered) {
-		const text = (c: string) => `【自学考试】您的登录验证码为 ${c}，5分钟内有效。如非本人操作请忽略。`;
+		const text = (c: string) =>
+			`【自学考试】您的登录验证码为 ${c}，${CODE_VALID_MINUTES}分钟内有效。如非本人操作请忽略。`;
 		await sms.send({ phone: candidate.phone, body: text(code), redacted: text('******') });
 		await audit(db, { actor: 'sms-login', action: 'sms_login.code_sent', candidateId: candidate.id });
 	} else if (onRecord) {
