@@ -3,6 +3,7 @@ import { config } from '$lib/server/config';
 import { database } from '$lib/server/database';
 import { PRE_REGISTRATION_COOKIE, setPreRegistrationCookie } from '$lib/server/http/pre-registration';
 import { codeSignInActions } from '$lib/server/http/sign-in-actions';
+import { phoneLinkMinutes } from '$lib/server/services/entry-links';
 import { ServiceError } from '$lib/server/services/errors';
 import {
 	preRegistrationCandidate,
@@ -28,7 +29,8 @@ function showQr({ cookies, url }: RequestEvent, session: NewSession) {
 	return {
 		sessionId: session.sessionId,
 		link: `${config.publicOrigin ?? url.origin}/m/${session.token}`,
-		expiresAt: session.expiresAt.toISOString()
+		expiresAt: session.expiresAt.toISOString(),
+		validMinutes: phoneLinkMinutes()
 	};
 }
 

@@ -36,11 +36,16 @@ export async function registrationSession(db: Db, idNumber: string, origin: stri
 	};
 }
 
+/** The one-time phone link's lifetime in whole minutes, as the SMS and the registration site say it. */
+export function phoneLinkMinutes(): number {
+	return Math.round(config.phoneLinkTtlMs / 60_000);
+}
+
 /** app-link: the one-time link goes by SMS to the phone on record; the answer says where, masked, not the link. */
 export async function sendAppLink(db: Db, sms: SmsSender, idNumber: string, origin: string) {
 	const candidate = await candidateOffering(db, idNumber, 'app-link');
 	const session = await startSession(db, idNumber, new Date(), { origin: 'link' });
-	const minutes = Math.round(config.phoneLinkTtlMs / 60_000);
+	const minutes = phoneLinkMinutes();
 	const text = (link: string) =>
 		`【自学考试】请在手机上打开以下链接完成身份确认（${minutes}分钟内有效，只能使用一次，仅限本人）：${link}`;
 	await sms.send({
