@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { sql } from 'kysely';
-import { chinaDay } from '../../src/lib/core/flow/machine.ts';
+import { chinaDay } from '../../src/lib/core/china-time.ts';
 import { serverPolicy } from '../../src/lib/server/policy.ts';
 import {
 	lockCandidate,

@@ -9,7 +9,7 @@ import { sendPendingPasswords } from '../../src/lib/server/services/password-job
 import { startSession } from '../../src/lib/server/services/sessions.ts';
 import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
 import type { SubmitDeps } from '../../src/lib/server/services/submit.ts';
-import { chinaDay } from '../../src/lib/core/flow/machine.ts';
+import { chinaDay } from '../../src/lib/core/china-time.ts';
 import { fixture } from '../support/fixtures.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';

@@ -1,10 +1,10 @@
 // Public surface of the candidate flow.
 export * from './types.ts';
 export { notice, noticeText } from './notices.ts';
+export { chinaDay } from '../china-time.ts';
 export {
 	attemptsLeft,
 	canChooseOnSite,
-	chinaDay,
 	countedFailures,
 	createFlow,
 	flowView,

@@ -15,6 +15,7 @@ import type {
 	FlowStepResult,
 	Notice
 } from './types.ts';
+import { chinaDay } from '../china-time.ts';
 
 /** Steps a failed attempt can be retried from (they produce verification evidence). */
 const RETRYABLE: readonly FlowStep[] = ['id_capture', 'liveness', 'photo'];
@@ -53,16 +54,6 @@ export function createFlow(policyId: string, at: number, priorFailures = 0): Flo
 		result: null,
 		notice: null
 	};
-}
-
-/** Calendar day in China Standard Time (UTC+8, no DST): Beijing's upload counter resets at local midnight. */
-export function chinaDay(at: number): string {
-	return new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** The instant the China-time day of `now` began (00:00 UTC+8). */
-export function chinaDayStart(now: Date): Date {
-	return new Date(`${chinaDay(now.getTime())}T00:00:00+08:00`);
 }
 
 export function isTerminal(state: FlowState): boolean {

@@ -4,6 +4,7 @@
 // it as a table and exports it as CSV from the same rows.
 import type { Text } from '../../core/text.ts';
 import { sql } from 'kysely';
+import { chinaTime } from '../../core/china-time.ts';
 import { getPolicy } from '../../core/policy/index.ts';
 import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
@@ -68,15 +69,6 @@ const AGE_BUCKETS: [number, number][] = [
 	[48, Infinity]
 ];
 
-const HOUR_MS = 3_600_000;
-/** China Standard Time has no daylight saving: the counters' hours are UTC + 8 h. */
-const CST_MS = 8 * HOUR_MS;
-/** An instant as the counters' China-time timestamp text (to the second, or the millisecond). */
-const cstText = (at: Date, ms = false) =>
-	new Date(at.getTime() + CST_MS)
-		.toISOString()
-		.slice(0, ms ? 23 : 19)
-		.replace('T', ' ');
 /**
  * Failed attempts per candidate over all their sessions, counted on the day of their first session (migration 031
  * caps the count at the last key).
@@ -158,7 +150,7 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 			select metric, to_char(hour, 'YYYY-MM-DD HH24:00') as hour, key, sum(n)::int as n
 			from dashboard_counts
 			where province = ${scope.province} and metric <> 'pending'
-				and hour >= ${cstText(scope.from)}::timestamp and hour < ${cstText(scope.to)}::timestamp
+				and hour >= ${chinaTime(scope.from)}::timestamp and hour < ${chinaTime(scope.to)}::timestamp
 				and (${area}::text is null or exam_area = ${area})
 			group by metric, hour, key having sum(n) <> 0`.execute(db),
 		// Open cases whenever they were recorded (to the minute), counted per age bucket in the database. A minute
@@ -167,7 +159,7 @@ export async function dashboard(db: Db, scope: DashboardScope, now = new Date())
 			select width_bucket(age, ${AGE_BUCKETS.slice(1).map(([lo]) => lo)}::float8[]) as bucket,
 				sum(n)::int as n, max(age) as oldest
 			from (
-				select (extract(epoch from (${cstText(now, true)}::timestamp
+				select (extract(epoch from (${chinaTime(now, true)}::timestamp
 						- (hour + key::int * interval '1 minute'))) / 3600)::float8 as age, n
 				from dashboard_counts
 				where province = ${scope.province} and metric = 'pending' and n <> 0

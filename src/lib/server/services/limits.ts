@@ -2,7 +2,7 @@
 // submission transaction locks the candidate's row, so two instances count one candidate's attempts in turn.
 import type { Text } from '../../core/text.ts';
 import { sql } from 'kysely';
-import { chinaDay } from '../../core/flow/machine.ts';
+import { chinaDay } from '../../core/china-time.ts';
 import type { ExhaustedOutcome, ProvincePolicy } from '../../core/policy/index.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';

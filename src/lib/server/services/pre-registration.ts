@@ -10,7 +10,7 @@ import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { serverJpegEmbedder } from '../face.ts';
 import { ServiceError } from './errors.ts';
-import { chinaDayStart } from '../../core/flow/machine.ts';
+import { chinaDayStart } from '../../core/china-time.ts';
 import { prepareReferencePhoto, storeReferencePhoto } from './reference-photos.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { hashSecret, newSecret } from './tokens.ts';

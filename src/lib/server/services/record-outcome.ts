@@ -13,7 +13,7 @@
 // throws after the statement, which rolls back every write here, the counter's increment included.
 import { sql } from 'kysely';
 import { faceCode, faceCodeText } from '../../core/face/face-code.ts';
-import { chinaDay } from '../../core/flow/machine.ts';
+import { chinaDay } from '../../core/china-time.ts';
 import type { OutcomeResult, ReviewStatus } from '../../core/outcome.ts';
 import { auditRows, type AuditEntry } from '../audit.ts';
 import type { Db } from '../db/index.ts';

@@ -8,7 +8,7 @@ import type { Message } from '../../core/text.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../core/bundle/canonical.ts';
-import { chinaDay } from '../../core/flow/machine.ts';
+import { chinaDay } from '../../core/china-time.ts';
 import { isRecorded, type OutcomeResult, type ReviewStatus, type ShownOutcome } from '../../core/outcome.ts';
 import { maskPhone } from '../../core/mask.ts';
 import { manualReviewReasons } from '../../core/bundle/review.ts';
