@@ -122,6 +122,12 @@ test('a case with two duplicate_face reasons shows both on the review page', asy
 			HUBEI_OTHERS.map(([id]) => maskIdNumber(id))
 		);
 		await expect(pairs.nth(0).getByTestId('this-id')).toHaveText(maskIdNumber(DEMO_IDS.hubei));
+		// When it was recorded, on the offices' clock (China time), whatever the reviewer's browser says.
+		const recorded = pairs
+			.nth(0)
+			.locator('dd')
+			.filter({ hasText: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/ });
+		await expect(recorded).toHaveCount(1);
 		await expect(page.getByText(maskIdNumber(DEMO_IDS.beijing))).toHaveCount(0);
 		await pairs.nth(1).getByRole('link').click();
 		await expect(page.getByRole('heading', { level: 1 })).toContainText(`#${caseId - 2}`);

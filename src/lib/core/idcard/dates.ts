@@ -1,4 +1,5 @@
 // Calendar helpers on plain 'YYYY-MM-DD' strings, so results do not depend on the device's time zone.
+import { chinaDay } from '../china-time.ts';
 
 /** True when y-m-d is a real calendar day (leap years included). */
 export function isRealDate(year: number, month: number, day: number): boolean {
@@ -15,8 +16,7 @@ export function isoDate(year: number, month: number, day: number): string {
 
 /** Today as 'YYYY-MM-DD' in China Standard Time (UTC+8), the zone the card's dates are written in. */
 export function todayInChina(now: Date = new Date()): string {
-	const cst = new Date(now.getTime() + 8 * 3600_000);
-	return isoDate(cst.getUTCFullYear(), cst.getUTCMonth() + 1, cst.getUTCDate());
+	return chinaDay(now.getTime());
 }
 
 /** Parses '1999-09-09', '1999.09.09', '19990909' or '1999年9月9日' into an ISO date, or null. */
