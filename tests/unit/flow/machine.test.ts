@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import {
 	attemptsLeft,
-	chinaDay,
 	createFlow,
 	flowView,
 	missingSteps,
@@ -14,6 +13,7 @@ import {
 	type FlowEvent,
 	type FlowState
 } from '../../../src/lib/core/flow/index.ts';
+import { chinaDay } from '../../../src/lib/core/china-time.ts';
 import { getPolicy, policies } from '../../../src/lib/core/policy/index.ts';
 
 const T0 = Date.UTC(2026, 3, 1, 2, 0, 0); // 10:00 in Beijing

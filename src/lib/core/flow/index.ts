@@ -1,7 +1,6 @@
 // Public surface of the candidate flow.
 export * from './types.ts';
 export { notice, noticeText } from './notices.ts';
-export { chinaDay } from '../china-time.ts';
 export {
 	attemptsLeft,
 	canChooseOnSite,
