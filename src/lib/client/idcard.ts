@@ -41,7 +41,10 @@ export function summarizeIdCard(
 	// The emblem side carries only authority and validity; the portrait side everything else.
 	const fields: CardFields = { ...readings.emblem?.fields, ...readings.portrait?.fields };
 	const checks = validateCard(fields, today, regions);
-	const comparison = compareWithRecord(fields, {
+	// A number that fails its checksum is a misread: the record is compared with the repair the checks propose, which
+	// the candidate then confirms (checks.needsConfirmation); a repair that is not the record's number still differs.
+	const repaired = checks.idNumber?.repair?.idNumber;
+	const comparison = compareWithRecord(repaired ? { ...fields, idNumber: repaired } : fields, {
 		name: record.name,
 		sex: record.sex,
 		ethnicity: record.ethnicity,
@@ -60,10 +63,9 @@ export function summarizeIdCard(
 	);
 	const needsConfirmation =
 		comparison.verdict === 'confirm' || checks.needsConfirmation || uncertain.length > 0;
-	const blocking =
-		comparison.verdict === 'mismatch' ||
-		comparison.verdict === 'incomplete' ||
-		(!checks.ok && !checks.needsConfirmation);
+	// A repaired number counts as a passing check (awaiting the candidate's confirmation), so a failed check is one
+	// no confirmation covers: a confirmed repair must not carry an expired card or a contradicting birth date.
+	const blocking = comparison.verdict === 'mismatch' || comparison.verdict === 'incomplete' || !checks.ok;
 	return { fields, checks, comparison, reasons, uncertain, needsConfirmation, blocking };
 }
 

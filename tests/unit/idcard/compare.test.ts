@@ -79,6 +79,22 @@ describe('compareWithRecord', () => {
 		expect(field('布依', '傈僳')?.status).toBe('mismatch');
 	});
 
+	it('asks about an ethnicity read outside the 56 (傈僳 read as 衡) instead of calling it a different one', () => {
+		const r = compareWithRecord(
+			{ ...card, ethnicity: '衡' },
+			{ name: card.name, ethnicity: '傈僳族', idNumber: card.idNumber }
+		);
+		expect(r.verdict).toBe('confirm');
+		const field = r.fields.find((f) => f.field === 'ethnicity');
+		expect(field).toMatchObject({
+			status: 'confirm',
+			card: '衡',
+			reason: { code: 'ocr.uncertain.ethnicity' }
+		});
+		expect(field?.reason?.zh).toContain('民族“衡”不是56个民族之一');
+		expect(field?.reason?.en).toContain('"衡" is not one of China\'s 56');
+	});
+
 	it('rejects a different name and says which field, in both languages', () => {
 		const r = compareWithRecord(card, { name: '王芳', idNumber: card.idNumber });
 		expect(r.verdict).toBe('mismatch');

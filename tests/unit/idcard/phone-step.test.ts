@@ -169,6 +169,44 @@ describe('phone ID step', () => {
 		expect(idCardStepResult(s2, expired, opts).details.expired).toBe(true);
 	});
 
+	it('asks to confirm an ethnicity read outside the 56 (傈僳 read as 衡), and passes only once confirmed', () => {
+		const own = { ...record, ethnicity: '傈僳' };
+		const fields = { ...portraitFields, ethnicity: '衡' };
+		const u = { field: 'ethnicity' as const, cause: 'unknown_ethnicity' as const };
+		const readings = {
+			portrait: { ...reading(fields), uncertain: [u], reasons: [uncertainReason(u, '衡')] }
+		};
+		const summary = summarizeIdCard(readings, own, regions, TODAY);
+		expect(summary.blocking).toBe(false);
+		expect(summary.needsConfirmation).toBe(true);
+		expect(summary.uncertain).toEqual(['ethnicity']);
+		expect(summary.reasons.filter((r) => r.code.includes('ethnicity')).map((r) => r.code)).toEqual([
+			'ocr.uncertain.ethnicity'
+		]);
+		expect(idCardStepResult(summary, readings, opts).passed).toBe(false);
+		expect(idCardStepResult(summary, readings, { ...opts, confirmed: true }).passed).toBe(true);
+	});
+
+	it('a confirmed repair of the number does not carry a failed check: an expired card still blocks', () => {
+		// The record's number with its birth day misread (0307 as 0301): the reader proposes the repair.
+		const misread = { ...portraitFields, idNumber: '110105199003011239' };
+		const emblem = (validTo: string) => ({
+			...reading({ authority: '北京市公安局朝阳分局', validFrom: '2005-01-01', validTo }),
+			side: 'emblem' as const
+		});
+		const current = { portrait: reading(misread), emblem: emblem('2035-01-01') };
+		const repaired = summarizeIdCard(current, record, regions, TODAY);
+		expect(repaired.checks.idNumber?.repair?.idNumber).toBe(record.idNumber);
+		expect(repaired.blocking).toBe(false);
+		expect(idCardStepResult(repaired, current, { ...opts, confirmed: true }).passed).toBe(true);
+
+		const expired = { portrait: reading(misread), emblem: emblem('2025-01-01') };
+		const s = summarizeIdCard(expired, record, regions, TODAY);
+		expect(s.checks.needsConfirmation).toBe(true);
+		expect(s.blocking).toBe(true);
+		expect(idCardStepResult(s, expired, { ...opts, confirmed: true }).passed).toBe(false);
+	});
+
 	it('passes a number whose region no list knows, with the note for reviewers in the signed result', () => {
 		const idNumber = '420199199003071231'; // 4201 Wuhan; county 99 in no list
 		const own = { ...record, idNumber };

@@ -27,6 +27,19 @@ describe('uncertainFields', () => {
 		expect(uncertainReason(u[1], '2016-03-08').zh).toContain('反光');
 	});
 
+	it('flags an ethnicity none of the 56 (傈僳 read as 衡), once, and not one of them', () => {
+		expect(uncertainFields({ ethnicity: '衡' }, [], known)).toEqual([
+			{ field: 'ethnicity', cause: 'unknown_ethnicity' }
+		]);
+		expect(uncertainFields({ ethnicity: '衡' }, ['ethnicity'], known)).toEqual([
+			{ field: 'ethnicity', cause: 'glare' }
+		]);
+		expect(uncertainFields({ ethnicity: '傈僳' }, [], known)).toEqual([]);
+		const r = uncertainReason({ field: 'ethnicity', cause: 'unknown_ethnicity' }, '衡');
+		expect(r.code).toBe('ocr.uncertain.ethnicity');
+		expect(r.zh).toContain('请重拍，或核对后确认');
+	});
+
 	it('flags nothing on a clean reading of a known authority, nor a field the side does not carry', () => {
 		expect(uncertainFields({ authority: '巴中市公安局通江县分局' }, [], known)).toEqual([]);
 		expect(uncertainFields({ authority: '巴中市公安局通江县分局' }, ['idNumber'], known)).toEqual([]);

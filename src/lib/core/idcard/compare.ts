@@ -3,10 +3,11 @@
 import { maskedAddressPrefix } from '../mask.ts';
 import { tolerance } from './address-head.ts';
 import { parseLooseDate } from './dates.ts';
-import { normalizeEthnicity } from './ethnicities.ts';
+import { isEthnicity, normalizeEthnicity } from './ethnicities.ts';
 import { CARD_FIELD_LABELS, type CardFields, type RegistrationRecord } from './fields.ts';
 import { reason, type Reason } from './reasons.ts';
 import { normalizeIdText } from './repair.ts';
+import { uncertainReason } from './uncertain.ts';
 import { editDistance, normalizeAddress, normalizeName, prefixDistance, similarity } from './text.ts';
 
 export type FieldStatus = 'match' | 'confirm' | 'mismatch' | 'missing';
@@ -101,10 +102,20 @@ function compareName(card: string, record: string): FieldComparison {
 	};
 }
 
+/**
+ * A reading that is none of the 56 says nothing about the card (傈僳 read as the one glyph 衡): it is asked about, with
+ * the reader's own reason for it, never called a different ethnicity.
+ */
 function compareEthnicity(card: string, record: string): FieldComparison {
 	const exact = compareExact('ethnicity', card, record, normalizeEthnicity);
-	if (exact.status === 'match' || !oneGlyphOff(normalizeEthnicity(card), normalizeEthnicity(record)))
-		return exact;
+	if (exact.status === 'match') return exact;
+	if (!isEthnicity(card))
+		return {
+			...exact,
+			status: 'confirm',
+			reason: uncertainReason({ field: 'ethnicity', cause: 'unknown_ethnicity' }, card)
+		};
+	if (!oneGlyphOff(normalizeEthnicity(card), normalizeEthnicity(record))) return exact;
 	return {
 		...exact,
 		status: 'confirm',

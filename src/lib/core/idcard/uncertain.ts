@@ -1,13 +1,15 @@
 // Fields read from a capture that is good enough to keep but cannot vouch for every field: a reflection hides part
-// of a field's print, or the authority read is no bureau the region table names. Such a field is never accepted
-// silently: it is named, and the candidate retakes the side or confirms what was read.
+// of a field's print, or the value read is outside the closed list the card prints from (an authority no bureau
+// the region table names, an ethnicity none of the 56). Such a field is never accepted silently, nor refused as if
+// the card said it: it is named, and the candidate retakes the side or confirms what was read.
+import { isEthnicity } from './ethnicities.ts';
 import { CARD_FIELD_LABELS, type CardFields } from './fields.ts';
 import { reason, type Reason } from './reasons.ts';
 
 export type CardField = keyof CardFields;
 
 /** Why a field is uncertain: glare over its print, or a value outside the closed list it must come from. */
-export type UncertainCause = 'glare' | 'unknown_authority';
+export type UncertainCause = 'glare' | 'unknown_authority' | 'unknown_ethnicity';
 
 export interface UncertainField {
 	field: CardField;
@@ -26,17 +28,23 @@ export function uncertainReason({ field, cause }: UncertainField, read: string |
 	const { zh, en } = VALIDITY_FIELDS.includes(field) ? VALIDITY : CARD_FIELD_LABELS[field];
 	const value = read ? `“${read}”` : '';
 	const quoted = read ? ` "${read}"` : '';
-	return cause === 'glare'
-		? reason(
-				`${UNCERTAIN_PREFIX}${field}`,
-				`${zh}${value}处有反光，可能未读准：请避开灯光重拍，或核对后确认`,
-				`Glare over the ${en} field${quoted}: it may be misread. Retake the picture away from the light, or check it and confirm`
-			)
-		: reason(
-				`${UNCERTAIN_PREFIX}${field}`,
-				`${zh}${value}不是已知的公安机关名称，可能未读准：请重拍，或核对后确认`,
-				`The issuing authority${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
-			);
+	if (cause === 'glare')
+		return reason(
+			`${UNCERTAIN_PREFIX}${field}`,
+			`${zh}${value}处有反光，可能未读准：请避开灯光重拍，或核对后确认`,
+			`Glare over the ${en} field${quoted}: it may be misread. Retake the picture away from the light, or check it and confirm`
+		);
+	if (cause === 'unknown_ethnicity')
+		return reason(
+			`${UNCERTAIN_PREFIX}${field}`,
+			`${zh}${value}不是56个民族之一，可能未读准：请重拍，或核对后确认`,
+			`The ethnicity${quoted} is not one of China's 56 recognised ethnic groups: it may be misread. Retake the picture, or check it and confirm`
+		);
+	return reason(
+		`${UNCERTAIN_PREFIX}${field}`,
+		`${zh}${value}不是已知的公安机关名称，可能未读准：请重拍，或核对后确认`,
+		`The issuing authority${quoted} is not a known public security bureau: it may be misread. Retake the picture, or check it and confirm`
+	);
 }
 
 /** The reasons of a reading's uncertain fields, worded with what was read. */
@@ -46,7 +54,8 @@ export function uncertainReasons(fields: CardFields, uncertain: readonly Uncerta
 
 /**
  * The fields of a reading to flag: those with a character's place hidden under a reflection (the validity's
- * line is measured, and named, as validFrom: its one always-printed stretch), and an authority that is no bureau of the table's places.
+ * line is measured, and named, as validFrom: its one always-printed stretch), an authority that is no bureau of the
+ * table's places, and an ethnicity that is none of the 56.
  */
 export function uncertainFields(
 	fields: CardFields,
@@ -62,6 +71,9 @@ export function uncertainFields(
 	const authority = fields.authority;
 	if (authority && !out.some((u) => u.field === 'authority') && !isKnownAuthority(authority))
 		out.push({ field: 'authority', cause: 'unknown_authority' });
+	const ethnicity = fields.ethnicity;
+	if (ethnicity && !out.some((u) => u.field === 'ethnicity') && !isEthnicity(ethnicity))
+		out.push({ field: 'ethnicity', cause: 'unknown_ethnicity' });
 	return out;
 }
 

@@ -1,5 +1,5 @@
 // Consistency checks of what was read from a card: the number on its own, the number against the printed
-// 出生/性别, the ethnicity, the validity period. Each failing check adds a reason; measures stay in the result.
+// 出生/性别, the ethnicity (measured only), the validity period. Each failing check adds a reason; measures stay in the result.
 import { isEthnicity } from './ethnicities.ts';
 import type { CardFields } from './fields.ts';
 import { checkIdNumber, type IdNumberCheck } from './number.ts';
@@ -97,19 +97,10 @@ export function validateCard(fields: CardFields, today: string, regions: RegionT
 		? crossCheckNumber(effective, fields)
 		: { birthMatchesNumber: null, sexMatchesNumber: null, reasons: [] };
 	reasons.push(...cross.reasons);
-	let ethnicityKnown: boolean | null = null;
-	if (fields.ethnicity) {
-		ethnicityKnown = isEthnicity(fields.ethnicity);
-		if (!ethnicityKnown) {
-			reasons.push(
-				reason(
-					'ethnicity.unknown',
-					`民族“${fields.ethnicity}”不在56个民族之列`,
-					`"${fields.ethnicity}" is not one of China's 56 recognised ethnic groups`
-				)
-			);
-		}
-	}
+	// A card prints one of the 56: a reading outside them is a misread, not a fact about the card. It is measured
+	// here and marked uncertain by the reader (uncertain.ts), for the candidate to retake or confirm; failing the
+	// card's checks on it would refuse an honest candidate.
+	const ethnicityKnown = fields.ethnicity ? isEthnicity(fields.ethnicity) : null;
 	let expired: boolean | null = null;
 	if (fields.validTo !== undefined || fields.validFrom !== undefined) {
 		const expiry = checkExpiry(
@@ -122,12 +113,7 @@ export function validateCard(fields: CardFields, today: string, regions: RegionT
 	// Notes (a region no list knows) are for reviewers: shown, never blocking.
 	if (effective) reasons.push(...effective.notes);
 	const idOk = !idCheck || idCheck.valid || Boolean(idCheck.repair?.idNumber);
-	const ok =
-		idOk &&
-		birthMatchesNumber !== false &&
-		sexMatchesNumber !== false &&
-		ethnicityKnown !== false &&
-		expired !== true;
+	const ok = idOk && birthMatchesNumber !== false && sexMatchesNumber !== false && expired !== true;
 	return {
 		idNumber: idCheck,
 		birthMatchesNumber,
