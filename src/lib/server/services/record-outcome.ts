@@ -203,38 +203,23 @@ export async function recordOutcome(tx: Db, r: RecordOutcome): Promise<RecordedO
 		at: now.toISOString()
 	};
 	const row = await query
-		.with('fp', (db) =>
+		.with('fa', (db) =>
 			db
 				.insertInto('attachments')
 				.columns(['outcome_id', 'kind', 'sha256', 'bytes'])
-				.expression((eb) =>
-					eb
-						.selectFrom('o')
-						.select([
-							'o.id',
-							sql<string>`'photo'`.as('kind'),
-							sql<string>`${photo?.sha256 ?? null}::text`.as('sha256'),
-							sql<Uint8Array>`${photo?.bytes ?? null}::bytea`.as('bytes')
-						])
-						.where(sql<boolean>`${photo !== null}::boolean`)
-				)
-				.returning('id')
-		)
-		.with('fs', (db) =>
-			db
-				.insertInto('attachments')
-				.columns(['outcome_id', 'kind', 'sha256', 'bytes'])
-				.expression((eb) =>
-					eb
-						.selectFrom('o')
-						.select([
-							'o.id',
-							sql<string>`'signature'`.as('kind'),
-							sql<string>`${signature?.sha256 ?? null}::text`.as('sha256'),
-							sql<Uint8Array>`${signature?.bytes ?? null}::bytea`.as('bytes')
-						])
-						.where(sql<boolean>`${signature !== null}::boolean`)
-				)
+				.expression((eb) => {
+					const attachment = (kind: 'photo' | 'signature', f: typeof photo) =>
+						eb
+							.selectFrom('o')
+							.select([
+								'o.id',
+								sql<string>`${kind}::text`.as('kind'),
+								sql<string>`${f?.sha256 ?? null}::text`.as('sha256'),
+								sql<Uint8Array>`${f?.bytes ?? null}::bytea`.as('bytes')
+							])
+							.where(sql<boolean>`${f !== null}::boolean`);
+					return attachment('photo', photo).unionAll(attachment('signature', signature));
+				})
 				.returning('id')
 		)
 		.with('fe', (db) =>
