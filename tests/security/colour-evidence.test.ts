@@ -88,7 +88,8 @@ describe(`the server's colour judge on the flash crops (${process.env.DATABASE_U
 	it('crops lit by another nonce’s sequence: colour_mismatch', async () => {
 		// A replayed sequence that happens to agree with the session's at most flashes reaches the judge's threshold
 		// about once in 2,000 draws (docs/threat-model.md), and the session's nonce is random: so the replay is
-		// another session's sequence that agrees with this one at no flash, which the judge must always refuse.
+		// another session's sequence that agrees with this one at no flash, which even a perfect response to the
+		// session's sequence lets pass only a few times in a million (models/notes/liveness-evidence.md).
 		expectColourMismatch(await submit((sequence, i) => disagreeingSequence(sequence)[i]));
 	});
 
