@@ -103,8 +103,8 @@ function compareName(card: string, record: string): FieldComparison {
 }
 
 /**
- * A reading that is none of the 56 says nothing about the card (傈僳 read as the one glyph 衡): it is asked about, with
- * the reader's own reason for it, never called a different ethnicity.
+ * A reading that is none of the 56 says nothing about the card (傈僳 read as the one glyph 衡): it is asked about,
+ * with the reader's own reason for it, never called a different ethnicity.
  */
 function compareEthnicity(card: string, record: string): FieldComparison {
 	const exact = compareExact('ethnicity', card, record, normalizeEthnicity);

@@ -1,5 +1,6 @@
 // Consistency checks of what was read from a card: the number on its own, the number against the printed
-// 出生/性别, the ethnicity (measured only), the validity period. Each failing check adds a reason; measures stay in the result.
+// 出生/性别, the ethnicity (measured only), the validity period. Each failing check adds a reason; measures stay in
+// the result.
 import { isEthnicity } from './ethnicities.ts';
 import type { CardFields } from './fields.ts';
 import { checkIdNumber, type IdNumberCheck } from './number.ts';
