@@ -14,14 +14,14 @@ import {
 	startServer,
 	type ServerProcess
 } from './server-process.ts';
+import { SIGN_IN_RULES } from '../../src/lib/server/services/rate-limit.ts';
 import { newIdNumber, withinOneWindow } from './support.ts';
 
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const SIGN_INS_PER_ADDRESS = 6;
 const CODES_PER_HOUR = 3;
-// The limits count in windows of the wall clock's hours: a test that began seconds before an hour ends would see its
-// hits split over two windows (a CI run sent 5 codes against the limit of 3 across 04:00).
-const HOUR_MS = 3_600_000;
+// The limits count in fixed windows of the wall clock (an hour): a test that began seconds before one ends would see
+// its hits split over two windows (a CI run sent 5 codes against the limit of 3 across 04:00).
 let pgHandle: TestDatabase | null = null;
 const servers: ServerProcess[] = [];
 
@@ -117,7 +117,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two server processes on one PostgreS
 	});
 
 	it('sign-in requests from one address count across both instances', async () => {
-		await withinOneWindow(HOUR_MS, 10_000);
+		await withinOneWindow(SIGN_IN_RULES.address.windowMs, 10_000);
 		const statuses: number[] = [];
 		for (let i = 0; i < SIGN_INS_PER_ADDRESS + 4; i++) {
 			const server = servers[i % 2];
@@ -141,7 +141,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two server processes on one PostgreS
 		const id = newIdNumber();
 		const phone = `139${id.slice(-9, -1)}`;
 		await registerOverHttp(servers[0].origin, [{ ...hubeiRecord(id), phone }]);
-		await withinOneWindow(HOUR_MS, 20_000);
+		await withinOneWindow(SIGN_IN_RULES.codes.windowMs, 20_000);
 		for (let i = 0; i < CODES_PER_HOUR + 3; i++) {
 			const server = servers[i % 2];
 			// One code per second at most (ZV_SMS_RESEND_SECONDS=1): the hourly limit is the one under test.
