@@ -197,6 +197,23 @@ describe('generated cards', () => {
 		expect(r.fields.validFrom).toBe(card.identity.validFrom);
 	});
 
+	it.each(['phone upright', 'card turned 90°'])(
+		'reads both sides of a card photographed with the %s',
+		async (name) => {
+			// A phone held upright gives a frame taller than wide; an album picture may show the card a quarter turned.
+			const condition = CAPTURE_CONDITIONS.find((c) => c.name === name)!;
+			for (const side of ['portrait', 'emblem'] as const) {
+				const degrade = conditionDegradation(condition, 31, side);
+				const card = await generateCard({ seed: 31, side, degrade, write: false });
+				const r = await idCardReader.read(await decodeImage(card.bytes), { today, side });
+				expect(r.status, r.reasons.map((x) => x.code).join()).toBe('ok');
+				const id = card.identity;
+				if (side === 'portrait') expect([r.fields.name, r.fields.idNumber]).toEqual([id.name, id.idNumber]);
+				else expect([r.fields.authority, r.fields.validTo]).toEqual([id.authority, id.validTo]);
+			}
+		}
+	);
+
 	it('keeps the 18th character, an X, of a widely printed number on a card rotated by 9°', async () => {
 		// A number whose check character is X (MOD 11-2), printed at the widest pitch (ending near the card's edge).
 		const first17 = '11010519900307128';

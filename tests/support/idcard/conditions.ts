@@ -1,19 +1,27 @@
 // Named phone-capture conditions for the card generator, so results are reported per condition: what real phones
-// produce (rotation up to ±10°, perspective, rounded corners and drop shadows, bright and dim exposure with
-// auto-exposure over a dark desk, warm and cool light, blur up to 2 px, JPEG quality 60-90, frames 1280x720 to
-// 4032x3024, the card spanning 40-90 % of the frame) and one a reader must refuse: a lamp's reflection over a
-// field. Every condition draws its own frame size, JPEG quality and small pose jitter on top of its own trait.
+// produce (rotation up to ±10° or a quarter turn, perspective, rounded corners and drop shadows, bright and dim
+// exposure with auto-exposure over a dark desk, warm and cool light, blur up to 2 px, JPEG quality 60-90, frames
+// 1280x720 to 4032x3024 and the same held upright, the card spanning 40-90 % of the frame's width) and one a reader
+// must refuse: a lamp's reflection over a field. Every condition draws its own frame size, JPEG quality and small
+// pose jitter on top of its own trait.
 import type { Degradation } from './generate.ts';
 import { rng, type Rng } from './identities.ts';
 import { randomRecapture } from './recapture.ts';
 
-/** Phone frames (landscape; the card is held landscape in the capture guide). */
+/** Phone frames, landscape (a phone held upright gives the same frames turned: PORTRAIT_FRAMES). */
 export const FRAMES = [
 	{ width: 1280, height: 720 },
 	{ width: 1920, height: 1080 },
 	{ width: 1920, height: 1440 },
 	{ width: 3264, height: 2448 },
 	{ width: 4032, height: 3024 }
+] as const;
+
+/** The frames of a phone held upright: its camera's video, or a still the gallery turned by its EXIF. */
+const PORTRAIT_FRAMES = [
+	{ width: 720, height: 1280 },
+	{ width: 1080, height: 1920 },
+	{ width: 3024, height: 4032 }
 ] as const;
 
 const between = (r: Rng, lo: number, hi: number) => lo + r() * (hi - lo);
@@ -60,6 +68,18 @@ export const CAPTURE_CONDITIONS: readonly CaptureCondition[] = [
 		name: 'rotated ±10°',
 		expect: 'read',
 		make: (r) => ({ ...base(r), rotate: signed(r, 6, 10), perspective: between(r, 0.01, 0.03) })
+	},
+	{
+		// The card lies landscape across a frame taller than wide: it spans the frame's width, a third of its height.
+		name: 'phone upright',
+		expect: 'read',
+		make: (r) => ({ ...base(r), frame: PORTRAIT_FRAMES[Math.floor(r() * 3)], fill: between(r, 0.7, 0.92) })
+	},
+	{
+		// A picture from the album taken with the card turned a quarter (either way) in a landscape frame.
+		name: 'card turned 90°',
+		expect: 'read',
+		make: (r) => ({ ...base(r), rotate: signed(r, 86, 94), fill: between(r, 0.42, 0.56) })
 	},
 	{
 		name: 'perspective',
