@@ -127,6 +127,29 @@ test('a card held up to the (fake) camera is read from a camera picture, every f
 	}
 });
 
+test('an iPhone’s 24 MP album picture of the card is read where, as in Safari, no canvas over 16.7 MP draws', async ({
+	page: pc,
+	browser
+}) => {
+	const phone = await toIdCapture(pc, browser);
+	// Safari gives no 2d context for a canvas over 16,777,216 pixels; Chromium's limit is far higher.
+	await phone.evaluate(() => {
+		const getContext = OffscreenCanvas.prototype.getContext;
+		OffscreenCanvas.prototype.getContext = function (this: OffscreenCanvas, ...args: unknown[]) {
+			if (this.width * this.height > 16_777_216) return null;
+			return (getContext as (...a: unknown[]) => unknown).apply(this, args);
+		} as typeof getContext;
+	});
+	// An iPhone 15's default still, 5712x4284, the card across most of it.
+	const still = { frame: { width: 5712, height: 4284 }, fill: 0.75, rotate: 2, jpegQuality: 85 };
+	await phone.getByTestId('id-file').setInputFiles(await holderCard('portrait', { degrade: still }));
+	const fields = phone.getByTestId('id-fields');
+	await expect(fields.or(phone.getByTestId('id-problems')).first()).toBeVisible(READ);
+	await expect(phone.getByTestId('id-problems')).toHaveCount(0);
+	await expect(fields.locator('tr[data-field="idNumber"]')).toHaveAttribute('data-status', 'match');
+	await expect(fields.locator('tr[data-field="name"]')).toHaveAttribute('data-status', 'match');
+});
+
 test('a one-character name difference asks the candidate to confirm', async ({ page: pc, browser }) => {
 	const phone = await toIdCapture(pc, browser);
 	await phone

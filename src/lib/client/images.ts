@@ -1,12 +1,20 @@
 // Turning a picked file or a camera frame into pixels, on the phone only.
+import { decodedSize } from '../core/image/decoded-size.ts';
 
+/** A picked picture's pixels, upright by its EXIF, scaled down to what every phone browser can draw. */
 export async function fileToImageData(file: Blob): Promise<ImageData> {
 	const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-	const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-	const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-	ctx.drawImage(bitmap, 0, 0);
-	bitmap.close();
-	return ctx.getImageData(0, 0, canvas.width, canvas.height);
+	try {
+		const { width, height } = decodedSize(bitmap.width, bitmap.height);
+		const canvas = new OffscreenCanvas(width, height);
+		const ctx = canvas.getContext('2d', { willReadFrequently: true });
+		if (!ctx) throw new Error(`no 2d context for a ${width}x${height} canvas`);
+		ctx.imageSmoothingQuality = 'high';
+		ctx.drawImage(bitmap, 0, 0, width, height);
+		return ctx.getImageData(0, 0, width, height);
+	} finally {
+		bitmap.close();
+	}
 }
 
 export async function sha256Hex(blob: Blob): Promise<string> {
