@@ -17,6 +17,11 @@ export async function fileToImageData(file: Blob): Promise<ImageData> {
 	}
 }
 
+/** A file's first bytes, enough to tell its format (sniffFormat). */
+export async function fileHead(file: Blob): Promise<Uint8Array> {
+	return new Uint8Array(await file.slice(0, 16).arrayBuffer());
+}
+
 export async function sha256Hex(blob: Blob): Promise<string> {
 	const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
 	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
