@@ -37,7 +37,8 @@ export interface SignInTyped {
 }
 
 const hashCode = (salt: string, code: string) => createHash('sha256').update(`${salt}:${code}`).digest('hex');
-const typedKey = (t: SignInTyped) => `${normalizeIdNumber(t.idNumber)}:${t.phone}:${t.purpose}`;
+/** The ID number and phone typed, whichever sign-in asks: the codes one phone receives are limited over all of them. */
+const typedKey = (t: SignInTyped) => `${normalizeIdNumber(t.idNumber)}:${t.phone}`;
 
 const tooManyCodes = (retry: number) =>
 	new ServiceError(
