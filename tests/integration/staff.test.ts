@@ -66,6 +66,17 @@ async function exhaustHubei() {
 	return { candidate, sessionId };
 }
 
+/** The failed staff sign-ins audited for a username: one per password checked and found wrong. */
+async function failedLogins(username: string): Promise<number> {
+	const rows = await db
+		.selectFrom('audit_log')
+		.select('detail')
+		.where('action', '=', 'staff.login_failed')
+		.execute();
+	const detail = (d: unknown) => (typeof d === 'string' ? JSON.parse(d) : d) as { username?: string } | null;
+	return rows.filter((r) => detail(r.detail)?.username === username).length;
+}
+
 describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('staff sign in with scrypt-hashed passwords; wrong passwords and disabled or expired sessions are refused', async () => {
 		const row = await db
@@ -157,6 +168,33 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		await expect(login(db, 'kiosk1', 'kiosk operator pass', '10.9.9.8', now)).resolves.toMatchObject({
 			user: { username: 'kiosk1' }
 		});
+	});
+
+	it('guesses sent at once are checked within the limit, each counted before its password; a right one gives its count back', async () => {
+		const now = new Date(Math.floor(Date.now() / 900_000) * 900_000 + 450_000);
+		const before = await failedLogins('reviewer1');
+		const answers = await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				login(db, 'reviewer1', `guess ${i}`, '10.7.7.7', now).then(
+					() => 'signed in',
+					(e: { code: string }) => e.code
+				)
+			)
+		);
+		// Every password checked is audited as a failure: no more than the minute's five, the rest refused unchecked.
+		expect((await failedLogins('reviewer1')) - before).toBe(5);
+		expect(answers.filter((a) => a === 'bad_login')).toHaveLength(5);
+		expect(answers.filter((a) => a === 'rate_limited')).toHaveLength(15);
+		// Right passwords, one after another from another address, sign in and leave its count where it was (each
+		// held a failure only while its password was checked).
+		for (let i = 0; i < 8; i++)
+			expect((await login(db, 'reviewer1', 'correct horse battery', '10.7.7.8', now)).user.username).toBe(
+				'reviewer1'
+			);
+		const wrong = [];
+		for (let i = 0; i < 6; i++)
+			wrong.push(await login(db, 'reviewer1', 'bad', '10.7.7.8', now).catch((e) => e.code));
+		expect(wrong).toEqual([...Array(5).fill('bad_login'), 'rate_limited']);
 	});
 
 	it('a Hubei candidate whose attempts are used up is reviewed: approval grants the admission number and SMS, audited', async () => {

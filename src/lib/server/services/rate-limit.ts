@@ -97,21 +97,32 @@ export async function rateLimit(
 	checkHits(hit, row.hits, refusal);
 }
 
-/** The window's hits so far, without counting one: a limit on failures is read before the attempt. */
-export async function hitsSoFar(db: Db, key: string, rule: RateRule, now = new Date()): Promise<number> {
-	const row = await db
-		.selectFrom('rate_limits')
-		.select('hits')
-		.where('key', '=', key)
-		.where('window_start', '=', windowStartOf({ key, rule, now }))
-		.executeTakeFirst();
-	return row?.hits ?? 0;
+/**
+ * Counts a hit against every rule before the work they limit (a password check), so requests arriving together
+ * are each judged with the others counted: a read of the hits then a count after the work let a burst through
+ * whole. Over any limit, the hits counted are given back and the request refused, so refusals never add up.
+ */
+export async function reserveHits(db: Db, hits: readonly RateHit[]): Promise<void> {
+	const counted: RateHit[] = [];
+	for (const hit of hits) {
+		const row = await countHit(db, hit).executeTakeFirstOrThrow();
+		counted.push(hit);
+		if (row.hits > hit.rule.limit) {
+			await releaseHits(db, counted);
+			throw tooManyRequests(retrySeconds(hit));
+		}
+	}
 }
 
-/** Refuses without counting when the window already holds the limit's hits (see hitsSoFar). */
-export async function checkLimit(db: Db, key: string, rule: RateRule, now = new Date()): Promise<void> {
-	const hits = await hitsSoFar(db, key, rule, now);
-	if (hits >= rule.limit) throw tooManyRequests(retrySeconds({ key, rule, now }));
+/** Gives back hits reserveHits counted, when the work turned out not to count (a right password). */
+export async function releaseHits(db: Db, hits: readonly RateHit[]): Promise<void> {
+	for (const hit of hits)
+		await db
+			.updateTable('rate_limits')
+			.set({ hits: sql`greatest(hits - 1, 0)` })
+			.where('key', '=', hit.key)
+			.where('window_start', '=', windowStartOf(hit))
+			.execute();
 }
 
 /** Old windows are useless; the retention job's schedule is enough to keep the table small. */

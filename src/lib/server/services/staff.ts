@@ -13,7 +13,7 @@ import { audit } from '../audit.ts';
 import { config } from '../config.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { ServiceError } from './errors.ts';
-import { checkLimit, rateLimit, type RateRule } from './rate-limit.ts';
+import { releaseHits, reserveHits, type RateHit, type RateRule } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 export { ALL_PROVINCES, type StaffRole };
@@ -166,13 +166,14 @@ export const LOGIN_FAILURE_RULES = [
 ] as const satisfies readonly RateRule[];
 const ADDRESS_FAILURE_RULE: RateRule = { limit: 50, windowMs: 15 * 60_000 };
 
-function loginFailureKeys(username: string, client: string): { key: string; rule: RateRule }[] {
+function loginFailureHits(username: string, client: string, now: Date): RateHit[] {
 	return [
 		...LOGIN_FAILURE_RULES.map((rule) => ({
 			key: `login-failed:${rule.windowMs}:${client}:${username}`,
-			rule
+			rule,
+			now
 		})),
-		{ key: `login-failed:address:${client}`, rule: ADDRESS_FAILURE_RULE }
+		{ key: `login-failed:address:${client}`, rule: ADDRESS_FAILURE_RULE, now }
 	];
 }
 
@@ -185,9 +186,11 @@ export async function login(
 	client: string,
 	now = new Date()
 ): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
-	// Only failures count, per username and address: a stranger elsewhere cannot lock the real user out.
-	const failureKeys = loginFailureKeys(username, client);
-	for (const { key, rule } of failureKeys) await checkLimit(db, key, rule, now);
+	// Only failures count, per username and address: a stranger elsewhere cannot lock the real user out. Each
+	// attempt holds a failure before its password is checked (a burst is judged one by one) and a right one gives
+	// it back.
+	const failures = loginFailureHits(username, client, now);
+	await reserveHits(db, failures);
 	const row = await db
 		.selectFrom('staff_users')
 		.selectAll()
@@ -199,10 +202,10 @@ export async function login(
 		row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA'
 	);
 	if (!row || !ok || row.disabled) {
-		for (const { key, rule } of failureKeys) await rateLimit(db, key, rule, now);
 		await audit(db, { actor: `client:${client}`, action: 'staff.login_failed', detail: { username } });
 		throw badLogin();
 	}
+	await releaseHits(db, failures);
 	const token = newSecret();
 	const expiresAt = new Date(now.getTime() + config.staffSessionTtlMs);
 	await db
