@@ -1,5 +1,7 @@
 // Decodes image files for Node (tests, CLI, server re-checks) into the core's RgbaImage, honouring EXIF orientation.
 import sharp, { type Sharp } from 'sharp';
+import { decodedSize } from '../core/image/decoded-size.ts';
+import { sniffFormat, type FileFormat } from '../core/image/jpeg-header.ts';
 import type { RgbaImage } from '../core/image/types.ts';
 
 export async function decodeImage(input: string | Uint8Array): Promise<RgbaImage> {
@@ -27,6 +29,25 @@ export async function encodePng(image: RgbaImage): Promise<Buffer> {
 	})
 		.png()
 		.toBuffer();
+}
+
+/** What a picture someone uploads may be, to be processed: what phones and PCs save, decoded by libvips itself. */
+const PICTURE_FORMATS: readonly FileFormat[] = ['jpeg', 'png', 'webp'];
+/** The largest picture decoded for processing: a 50 MP phone still. A few bytes of PNG can claim far more. */
+const MAX_PICTURE_PIXELS = 50_000_000;
+
+/**
+ * Decodes a picture someone uploaded, to make something of it (a processed photo): JPEG, PNG or WebP only, refused
+ * unread past 50 MP, upright by its EXIF, and scaled down to 12 MP at most as the phone draws an album picture.
+ */
+export async function decodePicture(bytes: Uint8Array): Promise<RgbaImage> {
+	if (!PICTURE_FORMATS.includes(sniffFormat(bytes))) throw new Error('not a JPEG, PNG or WebP picture');
+	const input = sharp(bytes, { limitInputPixels: MAX_PICTURE_PIXELS, failOn: 'error' });
+	const { width = 0, height = 0, orientation = 1 } = await input.metadata();
+	if (width * height > MAX_PICTURE_PIXELS) throw new Error(`a picture of ${width}x${height} is too large`);
+	// EXIF orientations 5-8 turn the picture a quarter: its upright width is the stored height.
+	const upright = orientation >= 5 ? decodedSize(height, width) : decodedSize(width, height);
+	return toRgba(input.rotate().resize({ ...upright, fit: 'inside', withoutEnlargement: true }));
 }
 
 /** Largest pixel count the upload decoder accepts: far above any photo spec, far below a decompression bomb. */

@@ -3,7 +3,7 @@
 // phone's pipeline would offer (framing, blue background, JPEG in the byte window), made with the server's engine.
 import { makePhoto } from '../../core/photo/pipeline.ts';
 import { createPersonSegmenter, type PersonSegmenter } from '../../core/photo/segment-model.ts';
-import { decodeImage } from '../../runtime/node-image.ts';
+import { decodePicture } from '../../runtime/node-image.ts';
 import { mozjpegEncoder } from '../../runtime/node-photo.ts';
 import { serverFaceEngine } from '../face.ts';
 import type { UploadChecks } from './pre-registration.ts';
@@ -24,7 +24,7 @@ export const serverUploadChecks: UploadChecks = {
 	async processed(bytes, policy) {
 		const engine = serverFaceEngine();
 		if (!engine) return null;
-		const image = await decodeImage(bytes).catch(() => null);
+		const image = await decodePicture(bytes).catch(() => null);
 		if (!image) return null;
 		const face = await engine;
 		const made = await makePhoto({

@@ -10,6 +10,7 @@ import { audit } from '../audit.ts';
 import type { Db } from '../db/index.ts';
 import { serverJpegEmbedder } from '../face.ts';
 import { ServiceError } from './errors.ts';
+import { RATE_RULES, rateLimit } from './rate-limit.ts';
 import { chinaDayStart } from '../../core/china-time.ts';
 import { prepareReferencePhoto, storeReferencePhoto } from './reference-photos.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
@@ -197,6 +198,7 @@ export async function uploadPreRegistrationPhoto(
 			`You have uploaded ${policy.uploadsPerDay} times today; upload again tomorrow.`
 		);
 	if ((await uploadsSince(db, candidate.id, chinaDayStart(now))) >= policy.uploadsPerDay) throw limit();
+	await rateLimit(db, `pre-registration-checks:${candidate.id}`, RATE_RULES.preRegistrationChecks, now);
 	const reasons = await checks.reasons(jpeg, policy);
 	if (reasons.length > 0) throw new PhotoNotCompliant(reasons, await checks.processed(jpeg, policy));
 	await db.transaction().execute(async (tx) => {

@@ -17,7 +17,12 @@ export const RATE_RULES = {
 	/** SMS codes per phone number. */
 	sms: { limit: 5, windowMs: 60 * 60_000 },
 	/** Phone-link opens per client address. */
-	open: { limit: 300, windowMs: 60_000 }
+	open: { limit: 300, windowMs: 60_000 },
+	/**
+	 * Pre-registration photos one candidate has checked in an hour, kept or refused: each costs the face engine, and
+	 * a refused one a processed photo (the daily upload limit counts only the photos kept for the audit).
+	 */
+	preRegistrationChecks: { limit: 20, windowMs: 60 * 60_000 }
 } as const satisfies Record<string, RateRule>;
 
 const HOUR_MS = 3_600_000;

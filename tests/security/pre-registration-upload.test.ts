@@ -1,0 +1,108 @@
+// A Fujian candidate signed in on the registration site's page uploads pre-registration photos, as a scripted
+// client can. A refused upload is answered with its reasons and, when one can be made, a processed photo made with
+// the server's engines: what a file may make the server decode for that is bounded, and so is how often.
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerOverHttp, hubeiRecord, type ServerProcess } from '../integration/server-process.ts';
+import { newIdNumber } from '../integration/support.ts';
+import { testServer } from '../integration/test-server.ts';
+import { RATE_RULES } from '../../src/lib/server/services/rate-limit.ts';
+
+let server: ServerProcess;
+let close: () => Promise<void>;
+let serial = 0;
+
+beforeAll(async () => {
+	({ server, close } = await testServer(3280, { ADDRESS_HEADER: 'x-forwarded-for', ZV_DEV_PAGES: '1' }));
+}, 180_000);
+afterAll(() => close?.());
+
+/** A new Fujian candidate (no reference photo) signed in on /pc: the pre-registration cookie. */
+async function signedInFujianCandidate(): Promise<string> {
+	const idNumber = newIdNumber('350102');
+	const phone = `139${idNumber.slice(-9, -1)}`;
+	const address = `198.51.100.${100 + serial++}`;
+	const record = { ...hubeiRecord(idNumber, '福州市鼓楼区', false), province: 'fujian', phone };
+	await registerOverHttp(server.origin, [record]);
+	const headers = { origin: server.origin, 'x-forwarded-for': address };
+	const asked = await fetch(`${server.origin}/api/login/sms/request`, {
+		method: 'POST',
+		headers: { ...headers, 'content-type': 'application/json' },
+		body: JSON.stringify({ idNumber, phone, purpose: 'pc-qr' })
+	});
+	expect(asked.status).toBe(200);
+	const outbox = await fetch(`${server.origin}/dev/outbox`).then((r) => r.text());
+	const mine = outbox.split('<li>').find((item) => item.includes(`<strong>${phone}</strong>`));
+	const code = /验证码为\s*(\d{6})/.exec(mine ?? '')?.[1];
+	expect(code, 'a sign-in code in the outbox').toBeDefined();
+	const started = await fetch(`${server.origin}/pc?/start`, {
+		method: 'POST',
+		headers: {
+			...headers,
+			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'application/json',
+			'x-sveltekit-action': 'true'
+		},
+		body: new URLSearchParams({ idNumber, phone, code: code! }).toString()
+	});
+	const cookie = started.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.find((c) => c.startsWith('zv_prereg='));
+	expect(cookie, 'the pre-registration cookie').toBeDefined();
+	return cookie!;
+}
+
+async function upload(cookie: string, bytes: Uint8Array, type = 'image/jpeg') {
+	const form = new FormData();
+	form.append('photo', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), 'photo.jpg');
+	const r = await fetch(`${server.origin}/api/pre-registration/photo`, {
+		method: 'POST',
+		headers: { cookie, origin: server.origin },
+		body: form
+	});
+	const body = (await r.json()) as {
+		error?: { code: string };
+		reasons?: { code: string }[];
+		processed?: string;
+	};
+	return { status: r.status, body };
+}
+
+/** The server process's peak resident memory so far, in MiB (Linux). */
+function peakMemoryMiB(): number {
+	const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+	return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+describe('pre-registration uploads a candidate sends', () => {
+	it('a 31 KB PNG of 16000x16000 pixels is refused with its reasons, never decoded whole', async () => {
+		const cookie = await signedInFujianCandidate();
+		const bomb = await sharp({ create: { width: 16_000, height: 16_000, channels: 3, background: '#000' } })
+			.toColourspace('b-w')
+			.png({ compressionLevel: 9, palette: true, colours: 2 })
+			.toBuffer();
+		expect(bomb.length).toBeLessThan(64 * 1024);
+		const before = peakMemoryMiB();
+		const answer = await upload(cookie, bomb);
+		expect(answer.status).toBe(422);
+		expect(answer.body.reasons?.map((r) => r.code)).toContain('FILE_NOT_JPEG');
+		expect(answer.body.processed).toBeUndefined();
+		// Decoded whole it is 256 MP, a gigabyte in RGBA: the server's peak must not have moved by a fraction of it.
+		expect(peakMemoryMiB() - before).toBeLessThan(200);
+	}, 120_000);
+
+	it('refused uploads are limited per candidate, each costing the server its checks', async () => {
+		const cookie = await signedInFujianCandidate();
+		// A small JPEG every rule refuses (its size, its dimensions), quick to check.
+		const small = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#4a7ebb' } })
+			.jpeg()
+			.toBuffer();
+		const statuses: number[] = [];
+		for (let i = 0; i <= RATE_RULES.preRegistrationChecks.limit; i++)
+			statuses.push((await upload(cookie, small)).status);
+		expect(statuses.slice(0, -1).every((s) => s === 422)).toBe(true);
+		expect(statuses.at(-1)).toBe(429);
+	}, 120_000);
+});
