@@ -1,9 +1,13 @@
 // Turning a picked file or a camera frame into pixels, on the phone only.
 import { decodedSize } from '../core/image/decoded-size.ts';
 
-/** A picked picture's pixels, upright by its EXIF, scaled down to what every phone browser can draw. */
+/**
+ * A picked picture's pixels, upright by its EXIF, scaled down to what every phone browser can draw. The EXIF
+ * orientation is the default and is not asked for by name: engines before Chrome 112 know the value as 'none' and
+ * refuse 'from-image' with a TypeError.
+ */
 export async function fileToImageData(file: Blob): Promise<ImageData> {
-	const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+	const bitmap = await createImageBitmap(file);
 	try {
 		const { width, height } = decodedSize(bitmap.width, bitmap.height);
 		const canvas = new OffscreenCanvas(width, height);
