@@ -12,6 +12,13 @@ export interface StartedWorker {
 
 export type Progress = (loaded: number, total: number) => void;
 
+/**
+ * Why a signal was aborted. Engines before Chrome 98 (admitted from 91, many phone browsers' kernels) keep no
+ * reason, and before 100 have no throwIfAborted: the bridge reads `aborted` and words the reason itself.
+ */
+const abortReason = (signal: AbortSignal): unknown =>
+	signal.reason ?? new DOMException('The call was aborted', 'AbortError');
+
 export interface WorkerBridgeOptions<Api, Ready> {
 	/** Vite bundles a worker only when `new Worker(new URL(…))` is written at the call site, so the caller starts it. */
 	start(): StartedWorker;
@@ -121,15 +128,15 @@ export function createWorkerBridge<Api, Ready = void>(
 		stopIdleTimer();
 		const queuedAt = disposals;
 		const run = queue.then(async () => {
-			signal?.throwIfAborted();
+			if (signal?.aborted) throw abortReason(signal);
 			if (disposals !== queuedAt) throw new Error('worker stopped');
 			// A load in progress comes first; a failed one has stopped its worker and this call starts a fresh one.
 			if (wanted && !current?.loading) void ready();
 			await current?.loading?.catch(() => undefined);
-			signal?.throwIfAborted();
+			if (signal?.aborted) throw abortReason(signal);
 			if (disposals !== queuedAt) throw new Error('worker stopped');
 			const running = started();
-			const onAbort = () => stop(running, signal?.reason);
+			const onAbort = () => stop(running, signal && abortReason(signal));
 			signal?.addEventListener('abort', onAbort, { once: true });
 			try {
 				return await Promise.race([fn(running.remote), running.stopped]);
@@ -147,7 +154,7 @@ export function createWorkerBridge<Api, Ready = void>(
 		settled.catch(() => undefined);
 		let onAbort = () => {};
 		const aborted = new Promise<never>((_, reject) => {
-			onAbort = () => reject(signal.reason);
+			onAbort = () => reject(abortReason(signal));
 			signal.addEventListener('abort', onAbort, { once: true });
 		});
 		return Promise.race([settled, aborted]).finally(() => signal.removeEventListener('abort', onAbort));

@@ -2,7 +2,7 @@
 // model load with progress, queued calls, abort, idle termination, and a failed load that is tried again.
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createWorkerBridge, type WorkerBridge } from '../../../src/lib/client/worker-bridge.ts';
 
 interface EchoApi {
@@ -166,5 +166,37 @@ describe('createWorkerBridge', () => {
 		expect((await bridge.api.state()).loaded).toBe(false);
 		expect((await bridge.ready()).model).toBe('echo');
 		expect(started).toHaveLength(2);
+	});
+});
+
+describe('createWorkerBridge in an engine before Chrome 100 (admitted from 91)', () => {
+	// Chrome 91-97 keep no abort reason, and before 100 signals have no throwIfAborted.
+	const removed = (['throwIfAborted', 'reason'] as const).map((name) => ({
+		name,
+		descriptor: Object.getOwnPropertyDescriptor(AbortSignal.prototype, name)!
+	}));
+	beforeAll(() => {
+		for (const { name } of removed)
+			delete (AbortSignal.prototype as unknown as Record<string, unknown>)[name];
+	});
+	afterAll(() => {
+		for (const { name, descriptor } of removed)
+			Object.defineProperty(AbortSignal.prototype, name, descriptor);
+	});
+
+	test('calls with a signal run, and an abort rejects with an AbortError, never with nothing', async () => {
+		expect('throwIfAborted' in AbortSignal.prototype).toBe(false);
+		const { bridge, started } = harness();
+		const controller = new AbortController();
+		expect(await bridge.call((api) => api.step(1, 0), controller.signal)).toBe(1);
+		const first = bridge.api.step(2, 200);
+		const queued = bridge.call((api) => api.step(3, 0), controller.signal);
+		controller.abort(new Error('left the step'));
+		await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+		await expect(bridge.call((api) => api.step(4, 0), controller.signal)).rejects.toMatchObject({
+			name: 'AbortError'
+		});
+		expect(await first).toBe(2);
+		expect(started).toHaveLength(1);
 	});
 });

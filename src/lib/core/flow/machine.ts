@@ -197,7 +197,8 @@ const FOUND_BY_SERVER: readonly FlowEvent['type'][] = ['SUBMIT_REJECTED'];
 
 function effectsOf(before: FlowState, event: FlowEvent, after: FlowState): FlowEffect[] {
 	const effects: FlowEffect[] = [];
-	const failure = after.failures.length > before.failures.length ? after.failures.at(-1) : undefined;
+	const failure =
+		after.failures.length > before.failures.length ? after.failures[after.failures.length - 1] : undefined;
 	if (failure && !FOUND_BY_SERVER.includes(event.type)) effects.push({ type: 'report_failure', failure });
 	if (after.consent?.versions && after.consent !== before.consent)
 		effects.push({ type: 'record_consent', versions: after.consent.versions });

@@ -66,6 +66,6 @@ export const noticeText = (n: Pick<Notice, 'code'>): Text => messages[n.code];
 export function savedNotice(value: unknown): Notice | null {
 	if (!value || typeof value !== 'object') return null;
 	const { code, detail } = value as Partial<Notice>;
-	if (typeof code !== 'string' || !Object.hasOwn(messages, code)) return null;
+	if (typeof code !== 'string' || !Object.prototype.hasOwnProperty.call(messages, code)) return null;
 	return notice(code, detail && typeof detail === 'object' ? detail : undefined);
 }
