@@ -6,7 +6,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import { USER_AGENTS } from '../unit/compat/user-agents.ts';
 import { confirmableCandidate, startOnPc } from './support/flow.ts';
 import { freshServerPerTest } from './support/own-server.ts';
-import { confirmRecord, consent, expectStatus, idCards, liveness, photo } from './support/phone.ts';
+import { confirmRecord, consent, expectStatus, idCards, liveness, photo, submit } from './support/phone.ts';
 
 freshServerPerTest();
 
@@ -38,6 +38,35 @@ const LOW_MEMORY = () => {
 		asked.push(JSON.parse(JSON.stringify(constraints ?? {})));
 		return original.call(this, constraints);
 	};
+};
+
+/**
+ * A Chromium 91 kernel (the oldest the gate admits, by its WebAssembly SIMD): the built-ins that came later are
+ * gone, abort reasons are not kept, and createImageBitmap refuses the orientation value 'from-image' (Chrome 112).
+ */
+const CHROMIUM_91 = () => {
+	const later: [object, string][] = [
+		[Array.prototype, 'at'],
+		[String.prototype, 'at'],
+		[Object, 'hasOwn'],
+		[Array.prototype, 'findLast'],
+		[Array.prototype, 'findLastIndex'],
+		[globalThis, 'structuredClone'],
+		[AbortSignal.prototype, 'reason'],
+		[AbortSignal.prototype, 'throwIfAborted'],
+		[Array.prototype, 'toSorted'],
+		[Array.prototype, 'toReversed'],
+		[Object, 'groupBy'],
+		[Promise, 'withResolvers']
+	];
+	for (const [owner, name] of later) delete (owner as Record<string, unknown>)[name];
+	const createImageBitmap = window.createImageBitmap.bind(window);
+	window.createImageBitmap = ((...args: unknown[]) => {
+		const options = args.find((a) => typeof a === 'object' && a !== null && 'imageOrientation' in a);
+		if ((options as { imageOrientation?: string } | undefined)?.imageOrientation === 'from-image')
+			return Promise.reject(new TypeError("'from-image' is not a valid enum value of type ImageOrientation"));
+		return (createImageBitmap as (...a: unknown[]) => Promise<ImageBitmap>)(...args);
+	}) as typeof window.createImageBitmap;
 };
 
 async function phoneWith(
@@ -123,6 +152,36 @@ for (const [name, script, code] of [
 		await expectStatus(phone, 'on_site');
 	});
 }
+
+test('a Chromium 91 kernel: the start page, then the whole flow to the end, resumed after a reload on the way', async ({
+	page: pc,
+	browser,
+	request
+}) => {
+	const link = await startOnPc(pc, await confirmableCandidate(request, 'beijing'));
+	const errors: string[] = [];
+	const { phone } = await phoneWith(browser, link, { scripts: [CHROMIUM_91] });
+	phone.on('pageerror', (e) => errors.push(e.message));
+	expect(
+		await phone.evaluate(() => 'at' in Array.prototype || 'throwIfAborted' in AbortSignal.prototype)
+	).toBe(false);
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await expectStatus(phone, 'photo');
+	await phone.reload();
+	await expectStatus(phone, 'photo');
+	await photo(phone);
+	await liveness(phone);
+	await submit(phone);
+	await expect(phone.getByTestId('done')).toBeVisible();
+	// The start page (the installed app's start) chooses a province from its link.
+	await phone.goto('/?province=hubei');
+	await expect(phone.getByTestId('sign-in-options')).toContainText('请在电脑上登录报名网站');
+	await phone.getByRole('button', { name: '北京市' }).click();
+	await expect(phone.getByRole('link', { name: '用手机号和短信验证码登录' })).toBeVisible();
+	expect(errors).toEqual([]);
+});
 
 test('a phone with little memory runs the light mode: smaller card frames, and the bundle says so', async ({
 	page: pc,
