@@ -65,8 +65,8 @@ describe('staff sign-in under a burst of guesses', () => {
 		const checked = answers.filter((status) => status === 401 || status === 200);
 		expect(checked.length, answers.join(',')).toBeLessThanOrEqual(limit);
 		expect(answers.filter((status) => status === 429)).toHaveLength(40 - checked.length);
-		// The attacker's address waits for the window's end; the real user, from another, is not locked out.
-		expect(await signIn(username, password, '203.0.113.50')).toBe(429);
+		// The real user, from another address, is not locked out (the attacker's own address waiting for the window's
+		// end is abuse.test.ts's: here the right guess may, rarely, be among the five checked and sign in).
 		expect(await signIn(username, password, '198.51.100.20')).toBe(200);
 	});
 });
