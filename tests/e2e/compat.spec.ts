@@ -3,6 +3,7 @@
 // modules, or report little memory). What each shows before the candidate has spent any effort, and that the light
 // mode changes what the flow asks of the camera.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import sharp from 'sharp';
 import { USER_AGENTS } from '../unit/compat/user-agents.ts';
 import { confirmableCandidate, startOnPc } from './support/flow.ts';
 import { freshServerPerTest } from './support/own-server.ts';
@@ -181,6 +182,19 @@ test('a Chromium 91 kernel: the start page, then the whole flow to the end, resu
 	await phone.getByRole('button', { name: '北京市' }).click();
 	await expect(phone.getByRole('link', { name: '用手机号和短信验证码登录' })).toBeVisible();
 	expect(errors).toEqual([]);
+	// The album pictures above were decoded with the default orientation, which turns a picture by its EXIF: stored
+	// 40x20 with orientation 6, it comes out upright, 20x40.
+	const turned = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#888' } })
+		.jpeg()
+		.withMetadata({ orientation: 6 })
+		.toBuffer();
+	const size = await phone.evaluate(async (base64) => {
+		const bitmap = await createImageBitmap(
+			new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' })
+		);
+		return [bitmap.width, bitmap.height];
+	}, turned.toString('base64'));
+	expect(size).toEqual([20, 40]);
 });
 
 test('a phone with little memory runs the light mode: smaller card frames, and the bundle says so', async ({

@@ -4,7 +4,6 @@
 // person's card is refused naming the fields that differ. A card shown on a screen to the camera, or a printed
 // copy, is warned about (the original card is asked for) and travels to the reviewer; a genuine card is not.
 import { expect, test, type Page } from '@playwright/test';
-import sharp from 'sharp';
 import { confirmableCandidate, startOnPc, DEMO_IDS } from './support/flow.ts';
 import { startOwnServer } from './support/own-server.ts';
 import { REGISTRATION_TOKEN } from './support/server-env.ts';
@@ -149,41 +148,6 @@ test('an iPhone’s 24 MP album picture of the card is read where, as in Safari,
 	await expect(phone.getByTestId('id-problems')).toHaveCount(0);
 	await expect(fields.locator('tr[data-field="idNumber"]')).toHaveAttribute('data-status', 'match');
 	await expect(fields.locator('tr[data-field="name"]')).toHaveAttribute('data-status', 'match');
-});
-
-test('an album card is read in an engine before Chrome 112, which refuses the name ‘from-image’; EXIF still turns it', async ({
-	page: pc,
-	browser
-}) => {
-	const phone = await toIdCapture(pc, browser);
-	// Chrome 91-111 (the kernels of many phone browsers) know the EXIF orientation as 'none', their default.
-	await phone.evaluate(() => {
-		const original = window.createImageBitmap.bind(window);
-		window.createImageBitmap = ((source: ImageBitmapSource, ...rest: unknown[]) => {
-			const options = rest.find((r) => typeof r === 'object' && r !== null) as ImageBitmapOptions | undefined;
-			if ((options?.imageOrientation as string | undefined) === 'from-image')
-				return Promise.reject(
-					new TypeError("The provided value 'from-image' is not a valid enum value of type ImageOrientation.")
-				);
-			return (original as (...a: unknown[]) => Promise<ImageBitmap>)(source, ...rest);
-		}) as typeof window.createImageBitmap;
-	});
-	await phone.getByTestId('id-file').setInputFiles(await holderCard('portrait'));
-	const fields = phone.getByTestId('id-fields');
-	await expect(fields.or(phone.getByTestId('id-problems')).first()).toBeVisible(READ);
-	await expect(phone.getByTestId('id-problems')).toHaveCount(0);
-	await expect(fields.locator('tr[data-field="idNumber"]')).toHaveAttribute('data-status', 'match');
-	// What the picture is decoded with by default turns it by its EXIF: stored 40x20, shown upright 20x40.
-	const turned = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#888' } })
-		.jpeg()
-		.withMetadata({ orientation: 6 })
-		.toBuffer();
-	const size = await phone.evaluate(async (base64) => {
-		const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-		const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
-		return [bitmap.width, bitmap.height];
-	}, turned.toString('base64'));
-	expect(size).toEqual([20, 40]);
 });
 
 test('a one-character name difference asks the candidate to confirm', async ({ page: pc, browser }) => {
