@@ -253,6 +253,24 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		});
 	});
 
+	it('kiosk: a session a newer one ended cannot be attested; the newer one can', async () => {
+		const { candidate } = await exhaustHubei();
+		const older = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');
+		const newer = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');
+		await expect(attestOnSite(db, kiosk, older.sessionId, 'confirmed', '旧链接')).rejects.toMatchObject({
+			status: 410,
+			code: 'session_ended'
+		});
+		const recorded = await db
+			.selectFrom('outcomes')
+			.select('id')
+			.where('session_id', '=', older.sessionId)
+			.execute();
+		expect(recorded).toEqual([]);
+		const attested = await attestOnSite(db, kiosk, newer.sessionId, 'confirmed', '证件与本人一致');
+		expect(attested.outcome).toBe('confirmed');
+	});
+
 	it('a confirmed candidate is not confirmed again: neither a second kiosk attestation nor a review approval', async () => {
 		const { candidate } = await exhaustHubei();
 		const queued = (await reviewQueue(db, reviewer)).find((q) => q.id_number === candidate.idNumber)!;

@@ -1,7 +1,7 @@
 // Manual review: outcomes held for a person (duplicate face, attempts used up) with photo, signature, scores and
 // reasons; a reviewer approves or rejects with a comment. Every look and every decision is audited.
 import { maskIdNumber, maskPhone } from '../../core/mask.ts';
-import { isRecorded, type OutcomeResult } from '../../core/outcome.ts';
+import { isRecorded, SUPERSEDED, type OutcomeResult } from '../../core/outcome.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
@@ -12,7 +12,7 @@ import { wakePasswordJobs } from './password-jobs.ts';
 import { isDuplicateFaceReason } from './duplicates.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
-import { unknownSession } from './sessions.ts';
+import { sessionEnded, unknownSession } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { readCompatReport } from '../../core/compat/report.ts';
 import { inProvince } from '../db/province-scope.ts';
@@ -311,8 +311,10 @@ export async function attestOnSite(
 			.where('id', '=', sessionId)
 			.forUpdate()
 			.executeTakeFirstOrThrow();
-		// A session's outcome is recorded once (its status says so; the outcomes table allows one per session).
+		// A session's outcome is recorded once (its status says so; the outcomes table allows one per session), and
+		// a session a newer one ended takes none: the operator attests in the candidate's current session.
 		if (isRecorded(locked.status)) throw alreadyRecorded();
+		if (locked.status === SUPERSEDED) throw sessionEnded();
 		return recordOutcome(tx, {
 			sessionId,
 			candidate: await lockCandidate(tx, session.candidate_id),
