@@ -152,6 +152,30 @@ export async function outcomeEventsOf(origin: string, idNumber: string): Promise
 	return (await releasedOutcomeEvents(origin)).filter((e) => e.idNumber === idNumber);
 }
 
+/** A new staff account of `role` for `province`, created by the national admin (`admin`'s cookie), signed in. */
+export async function staffAccount(
+	origin: string,
+	admin: string,
+	role: 'reviewer' | 'kiosk' | 'office',
+	province: string
+): Promise<string> {
+	const username = `${role}-${province}-${Math.floor(Math.random() * 1e9)}`;
+	const password = `${role} ${province} password`;
+	const created = await fetch(`${origin}/api/staff/users`, {
+		method: 'POST',
+		headers: { cookie: admin, 'content-type': 'application/json', origin },
+		body: JSON.stringify({ username, role, password, province })
+	});
+	if (created.status !== 201) throw new Error(`account not created: ${await created.text()}`);
+	const login = await fetch(`${origin}/api/staff/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin },
+		body: JSON.stringify({ username, password })
+	});
+	if (login.status !== 200) throw new Error(`account not signed in: ${login.status}`);
+	return login.headers.get('set-cookie')!.split(';')[0];
+}
+
 /** A PNG of the signature pad left untouched: white, no ink. */
 export async function blankSignature(): Promise<Uint8Array> {
 	return new Uint8Array(

@@ -1,6 +1,7 @@
 // A phone link opens once: whoever else holds the link (a forwarded QR code, a shoulder-surfed URL) cannot open it
 // after the phone, whatever key or proof it brings. The one exception is the phone that opened it and lost the
-// answer: it proves it holds the private half of the key it sent and gets the same session, not a new one.
+// answer: it proves it holds the private half of the key it sent and gets the same session, not a new one. A
+// session with an outcome opens for no one, also one a kiosk operator recorded before any phone opened its link.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signReopen } from '../../src/lib/core/bundle/reopen.ts';
@@ -12,7 +13,7 @@ import {
 	type ServerProcess
 } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
-import { registerCandidate } from './client.ts';
+import { registerCandidate, staffAccount } from './client.ts';
 
 let server: ServerProcess;
 let cookie = '';
@@ -116,6 +117,32 @@ describe(`a spent phone link (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			await signReopen(token, phone.privateKey)
 		);
 		expect(again.status).toBe(410);
-		expect(again.body.error?.code).toBe('link_used');
+		expect(again.body.error?.code).toBe('session_recorded');
+	});
+
+	it("a kiosk session's link, unopened when the operator recorded the outcome, opens nothing after it", async () => {
+		const kiosk = await staffAccount(server.origin, cookie, 'kiosk', 'hubei');
+		const kioskCall = async (path: string, body?: object) => {
+			const r = await fetch(`${server.origin}${path}`, {
+				method: body ? 'POST' : 'GET',
+				headers: { cookie: kiosk, origin: server.origin, 'content-type': 'application/json' },
+				body: body ? JSON.stringify(body) : undefined
+			});
+			return (await r.json()) as { sessionId: string; link: string; status: string };
+		};
+		for (const decision of ['confirmed', 'rejected'] as const) {
+			const idNumber = await registerCandidate(server.origin, 'hubei');
+			// The QR code the kiosk shows stays on its screen: whoever photographs it has the token.
+			const started = await kioskCall('/api/kiosk/sessions', { idNumber });
+			await kioskCall(`/api/kiosk/sessions/${started.sessionId}/attest`, { decision, comment: '现场核验' });
+			const token = started.link.split('/m/')[1];
+			const stranger = await generateDeviceKey();
+			const opened = await open(token, await exportPublicKey(stranger.publicKey));
+			expect(opened.status).toBe(410);
+			expect(opened.body.error?.code).toBe('session_recorded');
+			expect(opened.body.challenge).toBeUndefined();
+			// The recorded session keeps its outcome: it is not turned back into one a phone is working on.
+			expect((await kioskCall(`/api/kiosk/sessions/${started.sessionId}`)).status).toBe(decision);
+		}
 	});
 });

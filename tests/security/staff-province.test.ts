@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRATION_TOKEN, type ServerProcess } from '../integration/server-process.ts';
 import { TEST_PHOTO } from '../integration/support.ts';
 import { testServer } from '../integration/test-server.ts';
-import { forge, registerCandidate } from './client.ts';
+import { forge, registerCandidate, staffAccount } from './client.ts';
 import { clipFrame } from './forgeries.ts';
 import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
@@ -33,23 +33,7 @@ afterAll(() => close?.());
 type Role = 'reviewer' | 'kiosk' | 'office';
 
 /** A new account of `role` for `province`, created by the national admin, signed in: its cookie. */
-async function account(role: Role, province: string): Promise<string> {
-	const username = `${role}-${province}-${Math.floor(Math.random() * 1e9)}`;
-	const password = `${role} ${province} password`;
-	const created = await fetch(`${origin}/api/staff/users`, {
-		method: 'POST',
-		headers: { cookie: admin, 'content-type': 'application/json', origin },
-		body: JSON.stringify({ username, role, password, province })
-	});
-	expect(created.status, await created.clone().text()).toBe(201);
-	const login = await fetch(`${origin}/api/staff/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin },
-		body: JSON.stringify({ username, password })
-	});
-	expect(login.status).toBe(200);
-	return login.headers.get('set-cookie')!.split(';')[0];
-}
+const account = (role: Role, province: string) => staffAccount(origin, admin, role, province);
 
 interface Refusal {
 	error?: { code: string; en: string };

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { maskAddress, maskPhone } from '../../core/mask.ts';
 import {
 	LIVE_SESSION_STATUSES,
+	isRecorded,
 	SUPERSEDED,
 	shownOutcome,
 	shownSessionStatus,
@@ -116,6 +117,14 @@ export async function startSession(
 	return { sessionId, token, pcSecret, expiresAt };
 }
 
+const sessionRecorded = () =>
+	new ServiceError(
+		410,
+		'session_recorded',
+		'本次确认已有结果，此链接已不再需要',
+		'This confirmation already has its outcome; the link is no longer needed.'
+	);
+
 export const sessionEnded = () =>
 	new ServiceError(
 		410,
@@ -169,6 +178,8 @@ export async function openPhoneLink(
 			.executeTakeFirst();
 		if (!session) throw new ServiceError(404, 'unknown_link', '链接无效', 'This link is not valid.');
 		if (session.status === SUPERSEDED) throw sessionEnded();
+		// A kiosk operator records an outcome without the phone: the link shown on the kiosk opens nothing after it.
+		if (isRecorded(session.status)) throw sessionRecorded();
 		const reopened = session.token_used_at && (await sameDeviceReopens(session, token, publicKey, proof));
 		if (session.token_used_at && !reopened) {
 			throw new ServiceError(
@@ -200,6 +211,7 @@ export async function openPhoneLink(
 						challenge: JSON.stringify(challenge)
 					})
 					.where('id', '=', session.id)
+					.where('status', 'in', LIVE_SESSION_STATUSES)
 					.execute()
 			);
 		const c = await tx
