@@ -48,7 +48,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
 		response.headers.set('Cache-Control', 'no-store');
 	}
-	if (event.url.pathname.startsWith('/staff') || event.url.pathname.startsWith('/dev')) {
+	// Pages with personal data are stored nowhere, the service worker's page cache included (it honours no-store):
+	// staff pages, and the registration site's stand-in with a signed-in candidate's name and photo audit.
+	if (['/staff', '/dev', '/pc'].some((prefix) => event.url.pathname.startsWith(prefix))) {
 		response.headers.set('Cache-Control', 'no-store');
 	}
 	return response;

@@ -32,25 +32,47 @@ registerRoute(
 	new CacheFirst({ cacheName: STAGED_CACHE })
 );
 
+const PAGE_CACHE = 'zv-pages';
+
+// What the server marks no-store (staff pages with a candidate's full record, the PC page of a signed-in candidate)
+// is never kept: Cache Storage ignores that header, and a shared office or internet-café browser would otherwise
+// show such a page after sign-out, offline or from its storage.
+const storable = (response: Response) =>
+	response.status === 200 && !/\bno-store\b/i.test(response.headers.get('cache-control') ?? '');
+const keepOnlyStorable = {
+	cacheWillUpdate: async ({ response }: { response: Response }) => (storable(response) ? response : null)
+};
+
 registerRoute(
 	({ request, sameOrigin }) => sameOrigin && request.mode === 'navigate',
-	new NetworkFirst({ cacheName: 'zv-pages', networkTimeoutSeconds: 4 })
+	new NetworkFirst({ cacheName: PAGE_CACHE, networkTimeoutSeconds: 4, plugins: [keepOnlyStorable] })
 );
 
 self.addEventListener('install', () => void self.skipWaiting());
 // The page that installed the worker loaded before the worker controlled it, so its navigation never reached the
 // page cache: store the open pages now, or a phone that goes offline right after its first visit could not reload.
 async function cacheOpenPages(): Promise<void> {
-	const cache = await caches.open('zv-pages');
+	const cache = await caches.open(PAGE_CACHE);
 	const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
 	await Promise.all(
 		windows.map(async (client) => {
 			const url = new URL(client.url);
 			if (url.origin !== self.location.origin || (await cache.match(url.href))) return;
 			const response = await fetch(url.href, { credentials: 'same-origin' }).catch(() => null);
-			if (response?.ok) await cache.put(url.href, response);
+			if (response && storable(response)) await cache.put(url.href, response);
 		})
 	);
 }
 
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim().then(cacheOpenPages)));
+/** Pages an earlier version of this worker kept although they said no-store (it cached every page). */
+async function dropUnstorablePages(): Promise<void> {
+	const cache = await caches.open(PAGE_CACHE);
+	for (const request of await cache.keys()) {
+		const response = await cache.match(request);
+		if (response && !storable(response)) await cache.delete(request);
+	}
+}
+
+self.addEventListener('activate', (event) =>
+	event.waitUntil(dropUnstorablePages().then(() => self.clients.claim().then(cacheOpenPages)))
+);
