@@ -327,6 +327,30 @@ describe(`challenges and verification (${process.env.DATABASE_URL ? 'PostgreSQL'
 		expect(chinaDay(Date.parse('2026-03-01T16:00:00Z'))).toBe('2026-03-02');
 	});
 
+	it('Beijing: a photo the re-check read counts when the submission is refused after it for another reason', async () => {
+		const candidate = await registerCandidate(db, { province: 'beijing', examArea: '北京市西城区' });
+		const s = await openSession(db, candidate.idNumber);
+		const now = new Date();
+		const bundle = await s.sign(
+			s.payload([step('photo', true)], {
+				photoSha256: sha256(goodPhoto),
+				evidence: [{ moment: 'neutral', sha256: sha256(goodPhoto) }]
+			})
+		);
+		// The photo passes the re-check; the liveness frames Beijing does not take then refuse the submission.
+		// (The server zeroes the crops it was sent: each submission sends its own copy.)
+		const unasked = () => ({ bundle, photo: goodPhoto, evidence: [goodPhoto.slice()] });
+		for (let i = 0; i < 15; i++) {
+			await expect(submitBundle(db, s.opened.sessionId, unasked(), now, deps)).rejects.toMatchObject({
+				code: 'evidence_not_accepted'
+			});
+		}
+		await expect(submitBundle(db, s.opened.sessionId, unasked(), now, deps)).rejects.toMatchObject({
+			status: 429,
+			code: 'photo_limit'
+		});
+	});
+
 	it('Beijing: the fifth failure ends online collection with "contact the office"', async () => {
 		const candidate = await registerCandidate(db, { province: 'beijing' });
 		let last;

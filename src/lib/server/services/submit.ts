@@ -221,28 +221,34 @@ async function submitVerified(
 				? async () => (recheck = await recheckPhoto(photo, sp.photoSpec!, deps.face)).reasons
 				: undefined
 	});
-	if (!verdict.ok) {
-		// A photo that reached the re-check was a real, signed upload: it counts against the daily limit.
-		if (verdict.code === 'photo_rejected') {
-			await db.transaction().execute(async (tx) => {
-				await countPhotoUpload(tx, policy, session.candidate_id, now);
-				await audit(tx, {
-					actor: 'phone',
-					action: 'photo.upload',
-					sessionId,
-					candidateId: session.candidate_id
-				});
+	// A photo that reached the re-check was a real, signed upload: it counts against the daily limit, also when the
+	// submission is refused after it for another reason (else the limit would not bound the re-checks).
+	const countRecheckedPhoto = () =>
+		db.transaction().execute(async (tx) => {
+			await countPhotoUpload(tx, policy, session.candidate_id, now);
+			await audit(tx, {
+				actor: 'phone',
+				action: 'photo.upload',
+				sessionId,
+				candidateId: session.candidate_id
 			});
-		}
+		});
+	if (!verdict.ok) {
+		if (verdict.code === 'photo_rejected') await countRecheckedPhoto();
 		throw rejectionError(verdict);
 	}
 
 	const claimedPassed = verdict.payload.steps.every((s) => s.passed);
-	checkEvidenceFiles(sp, verdict.payload, submission.evidence ?? [], claimedPassed);
-	// A bundle that claims success must bring the files the province keeps (a failed one may stop before them).
-	if (claimedPassed) {
-		checkRequiredAttachments(policy, submission);
-		if (submission.signature) await checkSignaturePng(submission.signature);
+	try {
+		checkEvidenceFiles(sp, verdict.payload, submission.evidence ?? [], claimedPassed);
+		// A bundle that claims success must bring the files the province keeps (a failed one may stop before them).
+		if (claimedPassed) {
+			checkRequiredAttachments(policy, submission);
+			if (submission.signature) await checkSignaturePng(submission.signature);
+		}
+	} catch (error) {
+		if ((recheck as RecheckResult | null) !== null) await countRecheckedPhoto();
+		throw error;
 	}
 	// The phone's word decides only a failure; a confirmation needs the server's own evidence. Without any, the
 	// submission waits for a person, unless the province's policy explicitly trusts the device (weaker).
