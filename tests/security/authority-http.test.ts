@@ -1,5 +1,5 @@
 // The identity authority's HTTP client against a real local HTTP server: token, wire format, timeout, retries, and
-// the circuit breaker that stops waiting on an authority that keeps failing.
+// the circuit breaker that stops waiting on an authority that keeps failing, and no redirect followed.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,14 +8,16 @@ import { AuthorityUnavailable } from '../../src/lib/server/authority/types.ts';
 
 let server: Server;
 let url = '';
-let behaviour: 'answer' | 'no_record' | 'fail' | 'hang' | 'garbage' = 'answer';
+let behaviour: 'answer' | 'no_record' | 'fail' | 'hang' | 'garbage' | 'redirect' = 'answer';
 let received: { authorization?: string; body: Record<string, unknown> }[] = [];
+let paths: string[] = [];
 
 beforeAll(async () => {
 	server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
+			paths.push(req.url ?? '');
 			received.push({
 				authorization: req.headers.authorization,
 				body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
@@ -28,6 +30,10 @@ beforeAll(async () => {
 			else if (behaviour === 'no_record') json(200, { result: 'no_record' });
 			else if (behaviour === 'fail') json(502, { error: 'upstream' });
 			else if (behaviour === 'garbage') json(200, { similarity: 1e9 });
+			else if (behaviour === 'redirect' && req.url === '/check') {
+				res.writeHead(307, { location: '/elsewhere' });
+				res.end();
+			} else if (behaviour === 'redirect') json(200, { similarity: 0.99 });
 			else setTimeout(() => res.destroy(), 5000).unref();
 		});
 	});
@@ -73,6 +79,13 @@ describe('the identity authority over HTTP', () => {
 		});
 		behaviour = 'no_record';
 		expect(await authority.check(request)).toEqual({ kind: 'no_record' });
+	});
+
+	it('a redirect is not followed: the request goes nowhere else, and the check is unavailable', async () => {
+		behaviour = 'redirect';
+		paths = [];
+		await expect(client().check(request)).rejects.toBeInstanceOf(AuthorityUnavailable);
+		expect(paths).toEqual(['/check']);
 	});
 
 	it('a similarity outside [-1, 1] is not an answer', async () => {

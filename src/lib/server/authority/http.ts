@@ -40,6 +40,9 @@ export function httpAuthority(options: HttpAuthorityOptions): IdentityAuthority 
 					...(options.token ? { authorization: `Bearer ${options.token}` } : {})
 				},
 				body,
+				// A redirect is not an answer: following one would send the name, ID number and photo to whatever
+				// address it names (a 307 resends the body), or read a GET's page as the verdict.
+				redirect: 'manual',
 				signal: AbortSignal.timeout(options.timeoutMs)
 			});
 		} catch {
