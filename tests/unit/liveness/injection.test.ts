@@ -60,7 +60,7 @@ describe('injection signals', () => {
 				{
 					kind: 'liveness',
 					passed: true,
-					details: { [INJECTION_DETAIL]: 'virtual_camera,made_up,automated_browser' }
+					details: { [INJECTION_DETAIL]: 'virtual_camera,made_up,constructor,toString,automated_browser' }
 				}
 			]
 		} as unknown as BundlePayload;

@@ -86,14 +86,17 @@ export function injectionNotes(payload: BundlePayload): Reason[] {
 	const liveness = payload.steps.find((s) => s.kind === 'liveness');
 	const raw = liveness?.details?.[INJECTION_DETAIL];
 	if (typeof raw !== 'string' || !raw) return [];
-	return raw
-		.split(',')
-		.filter((s): s is InjectionSignal => s in TEXTS)
-		.map((s) =>
-			reason(
-				`injection_${s}`,
-				`手机报告可能的注入迹象：${TEXTS[s][0]}（仅供审核参考）`,
-				`The phone reported a possible injection sign: ${TEXTS[s][1]} (a note for the reviewer)`
+	return (
+		raw
+			.split(',')
+			// Own names only: `in` would also take what every object inherits (constructor, toString).
+			.filter((s): s is InjectionSignal => Object.prototype.hasOwnProperty.call(TEXTS, s))
+			.map((s) =>
+				reason(
+					`injection_${s}`,
+					`手机报告可能的注入迹象：${TEXTS[s][0]}（仅供审核参考）`,
+					`The phone reported a possible injection sign: ${TEXTS[s][1]} (a note for the reviewer)`
+				)
 			)
-		);
+	);
 }
