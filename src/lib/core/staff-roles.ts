@@ -14,6 +14,10 @@ export const STAFF_ROLE_NAMES: Readonly<Record<StaffRole, Text>> = {
 /** The province of a national account: it works on every province's records. */
 export const ALL_PROVINCES = 'all';
 
+/** Whether a credential's reach (its province, or ALL_PROVINCES) covers a record of `province`. */
+export const reaches = (reach: string, province: string): boolean =>
+	reach === ALL_PROVINCES || reach === province;
+
 /** A username: what the sign-in form, the admin API and the accounts page accept. */
 export const STAFF_USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,64}$/;
 /** Staff passwords are typed by people and guessed by machines: a length floor, no composition rules. */

@@ -70,8 +70,13 @@ export const config = {
 	smsGatewayToken: env.ZV_SMS_GATEWAY_TOKEN || undefined,
 	/** /dev pages (SMS outbox) only when enabled; never in production. */
 	devPages: env.ZV_DEV_PAGES === '1' || env.NODE_ENV === 'development',
-	/** Bearer token of the province registration system (only its sha256 is compared). */
+	/** Bearer token of a registration system that serves every province (only its sha256 is compared). */
 	registrationToken: env.ZV_REGISTRATION_TOKEN || undefined,
+	/**
+	 * Bearer tokens of province registration systems, `<province>=<token>` comma-separated: each works on its own
+	 * province's candidates, sessions, photos and outcome events only.
+	 */
+	provinceRegistrationTokens: env.ZV_REGISTRATION_TOKENS || undefined,
 	webhookUrl: env.ZV_WEBHOOK_URL || undefined,
 	webhookSecret: env.ZV_WEBHOOK_SECRET || undefined,
 	/** Candidate sign-in requests (code requests and code checks) per client address and hour. */

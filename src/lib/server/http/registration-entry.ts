@@ -4,6 +4,8 @@ import type { RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { database } from '../database.ts';
 import type { Db } from '../db/index.ts';
+import { findCandidateByIdNumber } from '../services/candidate-lookup.ts';
+import { requireRegistrationProvince } from '../services/registration.ts';
 import { requireRegistrationSystem } from './registration-auth.ts';
 import { readJson, respond } from './respond.ts';
 import { ID_NUMBER } from './sign-in.ts';
@@ -16,9 +18,10 @@ export function registrationEntryHandler(
 ) {
 	return ({ request, url }: RequestEvent) =>
 		respond(async () => {
-			requireRegistrationSystem(request);
+			const caller = requireRegistrationSystem(request);
 			const input = parseInput(Body, await readJson(request));
 			const { db } = await database();
+			requireRegistrationProvince(caller.reach, (await findCandidateByIdNumber(db, input.idNumber)).province);
 			return service(db, input.idNumber, url.origin);
 		});
 }

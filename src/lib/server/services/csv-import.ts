@@ -3,6 +3,7 @@
 import { parseCsv } from '../csv.ts';
 import type { Db } from '../db/index.ts';
 import { validateCandidate, type FieldProblem } from '../validation/candidate.ts';
+import { ALL_PROVINCES } from '../../core/staff-roles.ts';
 import { ServiceError } from './errors.ts';
 import { upsertCandidate } from './registration.ts';
 
@@ -29,9 +30,11 @@ export interface ImportReport {
 	notes: { line: number; idNumber: string; codes: string[] }[];
 }
 
+/** `reach`: the province the importing registration system serves (a row of another is refused by its line). */
 export async function importCandidatesCsv(
 	db: Db,
 	text: string,
+	reach: string = ALL_PROVINCES,
 	actor = 'registration.csv'
 ): Promise<ImportReport> {
 	const [header, ...rows] = parseCsv(text);
@@ -67,7 +70,7 @@ export async function importCandidatesCsv(
 			report.notes.push({ line, idNumber: checked.record.idNumber, codes: checked.notes.map((n) => n.code) });
 		}
 		try {
-			const result = await upsertCandidate(db, checked.record, actor);
+			const result = await upsertCandidate(db, checked.record, actor, undefined, reach);
 			if (result.created) report.created++;
 			else report.updated++;
 		} catch (error) {

@@ -9,6 +9,7 @@ import type { CandidateInput } from '../validation/candidate.ts';
 import { serverJpegEmbedder } from '../face.ts';
 import { countingDashboard } from './dashboard-counts.ts';
 import { ServiceError } from './errors.ts';
+import { ALL_PROVINCES, reaches } from '../../core/staff-roles.ts';
 import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
 
 export interface UpsertResult {
@@ -17,16 +18,46 @@ export interface UpsertResult {
 	admissionNumber: string | null;
 }
 
+/** Refuses a record of a province the calling registration system (`reach`: its province, or all) does not serve. */
+export function requireRegistrationProvince(reach: string, province: string): void {
+	if (reaches(reach, province)) return;
+	throw new ServiceError(
+		403,
+		'other_province',
+		'此报名系统凭据无权处理其他省份的考生',
+		"This registration credential works only on its own province's candidates."
+	);
+}
+
+/** Refuses a whole batch when any record, as sent or as stored, is of a province `reach` does not serve. */
+export async function requireBatchInReach(db: Db, reach: string, inputs: CandidateInput[]): Promise<void> {
+	if (reach === ALL_PROVINCES) return;
+	for (const input of inputs) requireRegistrationProvince(reach, input.province);
+	const stored = await db
+		.selectFrom('candidates')
+		.select('province')
+		.where(
+			'id_number',
+			'in',
+			inputs.map((i) => i.idNumber)
+		)
+		.execute();
+	for (const row of stored) requireRegistrationProvince(reach, row.province);
+}
+
 /**
  * Creates or updates the record keyed by ID number. An admission number, once set, is never changed by an update:
- * the registration system may state it for a returning candidate, but not replace one we allocated.
+ * the registration system may state it for a returning candidate, but not replace one we allocated. A province's
+ * own system (`reach`) neither writes a record of another province nor moves one out of or into its province.
  */
 export async function upsertCandidate(
 	db: Db,
 	input: CandidateInput,
 	actor = 'registration',
-	reference?: ReferencePhoto
+	reference?: ReferencePhoto,
+	reach: string = ALL_PROVINCES
 ): Promise<UpsertResult> {
+	requireRegistrationProvince(reach, input.province);
 	return db.transaction().execute(async (tx) => {
 		const existing = await tx
 			.selectFrom('candidates')
@@ -34,6 +65,7 @@ export async function upsertCandidate(
 			.where('id_number', '=', input.idNumber)
 			.forUpdate()
 			.executeTakeFirst();
+		if (existing) requireRegistrationProvince(reach, existing.province);
 		if (
 			existing?.admission_number &&
 			input.admissionNumber &&
@@ -139,9 +171,13 @@ export type PolledEvent = OutcomeEventFields & { id: number; seq: number };
  * Event ids are drawn when a row is written, and transactions commit in another order, so the poll does not page
  * by id: it first numbers, in one turn at a time, the committed events no poll has numbered yet (in id order), and
  * pages by that number. An event whose transaction commits after a later one's gets a later number, never one
- * behind a cursor that has moved on.
+ * behind a cursor that has moved on. A province's own system (`reach`) reads its province's events only.
  */
-export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
+export async function outcomeEventsSince(db: Db, since: number, limit = 100, reach: string = ALL_PROVINCES) {
+	const ofReach = (alias: string) =>
+		reach === ALL_PROVINCES
+			? sql<boolean>`true`
+			: sql<boolean>`${sql.ref(`${alias}.payload`)}->>'province' = ${reach}`;
 	const rows = await db.transaction().execute(async (tx) => {
 		await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.eventNumbering}::bigint)`.execute(tx);
 		// A held confirmation (outcome-events.ts) is numbered once released, after what was numbered meanwhile;
@@ -152,12 +188,14 @@ export async function outcomeEventsSince(db: Db, since: number, limit = 100) {
 				from (select id, nextval('outcome_events_seq') as seq
 					from (select id from outcome_events u where seq is null and not ${eventHeld('u')} order by id) o) n
 				where e.id = n.id returning e.id)
-			select count(*)::int as held from outcome_events h where h.seq is null and ${eventHeld('h')}`.execute(tx);
+			select count(*)::int as held from outcome_events h
+			where h.seq is null and ${eventHeld('h')} and ${ofReach('h')}`.execute(tx);
 		const events = await tx
-			.selectFrom('outcome_events')
-			.select(['id', 'seq', 'payload'])
-			.where('seq', '>', String(since))
-			.orderBy('seq')
+			.selectFrom('outcome_events as e')
+			.select(['e.id', 'e.seq', 'e.payload'])
+			.where('e.seq', '>', String(since))
+			.where(ofReach('e'))
+			.orderBy('e.seq')
 			.limit(Math.min(Math.max(limit, 1), 500))
 			.execute();
 		return { events, held: counted[0].held };

@@ -4,6 +4,7 @@
 import { findPolicy } from '../../core/policy/index.ts';
 import {
 	ALL_PROVINCES,
+	reaches,
 	STAFF_PASSWORD_MIN,
 	STAFF_USERNAME_PATTERN,
 	type StaffRole
@@ -57,7 +58,7 @@ export function provinceOf(user: StaffUser): string | null {
 
 /** Refuses a record of a province the account does not work on (a reviewer of one province, another's case). */
 export function requireProvince(user: StaffUser, province: string): void {
-	if (user.province === ALL_PROVINCES || user.province === province) return;
+	if (reaches(user.province, province)) return;
 	throw new ServiceError(
 		403,
 		'other_province',

@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 /** POST text/csv (UTF-8, header row with the JSON field names) -> {created, updated, errors:[{line, message}]}. */
 export const POST: RequestHandler = ({ request }) =>
 	respond(async () => {
-		requireRegistrationSystem(request);
+		const caller = requireRegistrationSystem(request);
 		const { db } = await database();
-		return importCandidatesCsv(db, await request.text());
+		return importCandidatesCsv(db, await request.text(), caller.reach);
 	});

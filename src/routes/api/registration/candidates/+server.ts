@@ -1,7 +1,7 @@
 import { database } from '$lib/server/database';
 import { readJsonValue, respond } from '$lib/server/http/respond';
 import { requireRegistrationSystem } from '$lib/server/http/registration-auth';
-import { referenceOf, upsertCandidate } from '$lib/server/services/registration';
+import { referenceOf, requireBatchInReach, upsertCandidate } from '$lib/server/services/registration';
 import {
 	InvalidRecordError,
 	validateCandidate,
@@ -18,11 +18,12 @@ const MAX_RECORDS = 1000;
  * (keyed by idNumber). A returning candidate's admissionNumber is kept. Bearer-token authenticated. Nothing is
  * stored unless every record is valid; a refusal names each problem by field (`candidates.3.birthDate`).
  * Non-blocking notes (a region code no list knows) come back with each result.
- * A record may carry its reference photo (`referencePhoto: {source, jpeg}`), which replaces the stored one.
+ * A record may carry its reference photo (`referencePhoto: {source, jpeg}`), which replaces the stored one. A
+ * province's own system writes its province's records only (403 other_province).
  */
 export const POST: RequestHandler = ({ request }) =>
 	respond(async () => {
-		requireRegistrationSystem(request);
+		const caller = requireRegistrationSystem(request);
 		const body = (await readJsonValue(request)) as { candidates?: unknown };
 		const batch = body !== null && typeof body === 'object' && 'candidates' in body;
 		const inputs = batch ? body.candidates : [body];
@@ -48,10 +49,19 @@ export const POST: RequestHandler = ({ request }) =>
 		});
 		if (problems.length) throw new InvalidRecordError(problems);
 		const { db } = await database();
+		// Nothing is stored when a record, as sent or as stored, is of a province this system does not serve.
+		await requireBatchInReach(
+			db,
+			caller.reach,
+			records.map((r) => r.record)
+		);
 		const results = [];
 		for (const { record, notes } of records) {
 			const reference = await referenceOf(record);
-			results.push({ ...(await upsertCandidate(db, record, 'registration', reference)), notes });
+			results.push({
+				...(await upsertCandidate(db, record, 'registration', reference, caller.reach)),
+				notes
+			});
 		}
 		return { results };
 	});

@@ -10,9 +10,9 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = ({ request, url }) =>
 	respond(async () => {
-		requireRegistrationSystem(request);
+		const caller = requireRegistrationSystem(request);
 		const since = Math.max(0, Math.floor(Number(url.searchParams.get('since') ?? 0)) || 0);
 		const limit = Math.floor(Number(url.searchParams.get('limit') ?? 100)) || 100;
 		const { db } = await database();
-		return outcomeEventsSince(db, since, limit);
+		return outcomeEventsSince(db, since, limit, caller.reach);
 	});

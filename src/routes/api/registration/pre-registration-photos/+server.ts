@@ -6,6 +6,7 @@ import { ID_NUMBER } from '$lib/server/http/sign-in';
 import { parseInput } from '$lib/server/http/validate';
 import { findCandidateByIdNumber } from '$lib/server/services/candidate-lookup';
 import { preRegistrationState, uploadPreRegistrationPhoto } from '$lib/server/services/pre-registration';
+import { requireRegistrationProvince } from '$lib/server/services/registration';
 import { serverUploadChecks } from '$lib/server/services/pre-registration-checks';
 import type { RequestHandler } from './$types';
 
@@ -20,10 +21,11 @@ const Upload = v.object({
  */
 export const POST: RequestHandler = ({ request }) =>
 	respond(async () => {
-		requireRegistrationSystem(request);
+		const caller = requireRegistrationSystem(request);
 		const input = parseInput(Upload, await readJson(request));
 		const { db } = await database();
 		const candidate = await findCandidateByIdNumber(db, input.idNumber);
+		requireRegistrationProvince(caller.reach, candidate.province);
 		const bytes = new Uint8Array(Buffer.from(input.jpeg, 'base64'));
 		return uploadPreRegistrationPhoto(db, candidate, bytes, serverUploadChecks, 'registration');
 	});
@@ -31,10 +33,12 @@ export const POST: RequestHandler = ({ request }) =>
 /** GET ?idNumber= (bearer token): the audit state the candidate sees (status, reasons, today's uploads). */
 export const GET: RequestHandler = ({ request, url }) =>
 	respond(async () => {
-		requireRegistrationSystem(request);
+		const caller = requireRegistrationSystem(request);
 		const idNumber = parseInput(v.object({ idNumber: ID_NUMBER }), {
 			idNumber: url.searchParams.get('idNumber') ?? ''
 		}).idNumber;
 		const { db } = await database();
-		return preRegistrationState(db, await findCandidateByIdNumber(db, idNumber));
+		const candidate = await findCandidateByIdNumber(db, idNumber);
+		requireRegistrationProvince(caller.reach, candidate.province);
+		return preRegistrationState(db, candidate);
 	});
