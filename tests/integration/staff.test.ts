@@ -129,6 +129,22 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		expect((await createStaff(db, account('fujian'), fujianAdmin)).province).toBe('fujian');
 	});
 
+	it('only an exam office account is limited to an exam area (nothing else would enforce it)', async () => {
+		const named = (role: 'reviewer' | 'kiosk' | 'office') => ({
+			username: `area-${role}-${Math.floor(Math.random() * 1e9)}`,
+			role,
+			password: 'exam area rule password',
+			province: 'hubei',
+			examArea: '武汉市江岸区'
+		});
+		for (const role of ['reviewer', 'kiosk'] as const)
+			await expect(createStaff(db, named(role))).rejects.toMatchObject({
+				status: 400,
+				code: 'exam_area_office_only'
+			});
+		expect((await createStaff(db, named('office'))).examArea).toBe('武汉市江岸区');
+	});
+
 	it('audit rows record the address and user agent of the request behind them', async () => {
 		await withClient({ address: '198.51.100.7', userAgent: 'scripted-client/1.0' }, () =>
 			login(db, 'nobody-here', 'wrong password', '198.51.100.7').catch(() => null)

@@ -108,6 +108,14 @@ export async function createStaff(
 	const { username, role, password, province } = input;
 	const examArea = input.examArea ?? null;
 	checkAccountProvince(actor, role, province);
+	// Only the dashboard narrows by exam area: on any other account the area would be shown and never enforced.
+	if (examArea !== null && role !== 'office')
+		throw new ServiceError(
+			400,
+			'exam_area_office_only',
+			'只有考试机构账号可以限定考区',
+			'Only an exam office account can be limited to an exam area.'
+		);
 	if (!STAFF_USERNAME_PATTERN.test(username))
 		throw new ServiceError(
 			400,
