@@ -10,6 +10,8 @@
 //   ZV_BENCH_SIDES    sides the per-condition run reads (default portrait,emblem)
 //   ZV_BENCH_CONDITIONS  only the conditions whose names start with one of these (comma-separated); the
 //                     recapture table then has only those genuine ones (its screen, copy and print always)
+//   ZV_BENCH_FAIL_DIR  write every capture of the per-condition run not read exactly (every field of its side,
+//                     status ok) there as <condition>_<card>_<side>.<ext>, with its degradation and reading (.json)
 //   ZV_BENCH_SEED     first seed of the per-condition cards (default: the evaluation seed; tuning used 5000+)
 //   ZV_BENCH_N        cards per side (default 200: the targets are percentages, 30 cards cannot show 99.5 %)
 //   ZV_BENCH_TESS_N   of those, cards per side also read by tesseract.js (default 50: ~0.5 s each)
@@ -143,6 +145,18 @@ interface ConditionRow {
 	/** Captures whose card was located (the recapture check runs on those) and of them, those warned as recaptures. */
 	located: number;
 	recaptureWarned: Record<string, number>;
+	/** Captures kept (status ok) with every field of their side exactly as printed. */
+	allExact: number;
+	/** Every capture's outcome: card index, side, status, reason codes, all fields exact, flagged, silently wrong. */
+	outcomes: {
+		card: number;
+		side: Side;
+		status: string;
+		reasons: string[];
+		allExact: boolean;
+		flagged: boolean;
+		silent: boolean;
+	}[];
 	/** Every field read wrong on a capture that was not refused: card index, side, printed and read values. */
 	misses: { card: number; side: Side; field: string; want: string; got: string | null; status: string }[];
 }
@@ -164,6 +178,9 @@ async function perCondition(): Promise<ConditionRow[]> {
 		let silentlyWrong = 0;
 		const misses: ConditionRow['misses'] = [];
 		let located = 0;
+		let allExact = 0;
+		const outcomes: ConditionRow['outcomes'] = [];
+		const failDir = process.env.ZV_BENCH_FAIL_DIR;
 		const recaptureWarned: Record<string, number> = {};
 		for (let i = COND_FROM; i < COND_FROM + COND_N; i++) {
 			for (const side of COND_SIDES) {
@@ -211,6 +228,42 @@ async function perCondition(): Promise<ConditionRow[]> {
 						misses.push({ card: i, side, field, want, got, status: r.status });
 				}
 				if (silent) silentlyWrong++;
+				const exact = kept && FIELDS[side].every((field) => String(id[field]) === String(f[field] ?? ''));
+				if (exact) allExact++;
+				outcomes.push({
+					card: i,
+					side,
+					status: r.status,
+					reasons: r.reasons.map((x) => x.code),
+					allExact: exact,
+					flagged: kept && named.size > 0,
+					silent
+				});
+				if (failDir && !exact) {
+					mkdirSync(failDir, { recursive: true });
+					const name = `${condition.name.replace(/[^a-z0-9]+/gi, '_')}_${i}_${side}`;
+					writeFileSync(join(failDir, `${name}.${card.bytes[0] === 0xff ? 'jpg' : 'png'}`), card.bytes);
+					writeFileSync(
+						join(failDir, `${name}.json`),
+						JSON.stringify(
+							{
+								seed,
+								side,
+								identity: id,
+								degradation: degrade,
+								corners: card.corners,
+								status: r.status,
+								reasons: r.reasons.map((x) => x.code),
+								fields: f,
+								uncertain: r.uncertain,
+								location: r.capture.location,
+								lines: r.lines.map((l) => ({ text: l.text, box: l.box }))
+							},
+							null,
+							2
+						)
+					);
+				}
 			}
 		}
 		const row: ConditionRow = {
@@ -227,13 +280,17 @@ async function perCondition(): Promise<ConditionRow[]> {
 			flagged: flagged / (COND_SIDES.length * COND_N),
 			silentlyWrong: silentlyWrong / (COND_SIDES.length * COND_N),
 			reasons,
+			allExact,
+			outcomes,
 			counts: { ...hit, refused, refusedAsGlare: glare, flagged, silentlyWrong },
 			located,
 			recaptureWarned,
 			misses
 		};
 		rows.push(row);
-		console.error(`  ${condition.name}: ${JSON.stringify({ ...row, misses: misses.length })}`);
+		console.error(
+			`  ${condition.name}: ${JSON.stringify({ ...row, misses: misses.length, outcomes: outcomes.length })}`
+		);
 	}
 	const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
 	console.log(

@@ -4,7 +4,7 @@
 // 1280x720 to 4032x3024 and the same held upright, the card spanning 40-90 % of the frame's width) and one a reader
 // must refuse: a lamp's reflection over a field. Every condition draws its own frame size, JPEG quality and small
 // pose jitter on top of its own trait.
-import type { Degradation } from './generate.ts';
+import type { Degradation, Hand } from './generate.ts';
 import { rng, type Rng } from './identities.ts';
 import { randomRecapture } from './recapture.ts';
 
@@ -40,6 +40,146 @@ const FIELD_SPOTS = {
 		{ x: 0.5, y: 0.88 }
 	]
 } as const;
+
+/**
+ * Where a thumb may grip each side without covering a field's text (card pixels of 856x540, after the print's
+ * registration of up to ±12 x ±8 px): an edge (a stretch along it and how deep the tip may reach in) or a corner
+ * (the tip on the diagonal, this far in). Labels start at x = 58 (portrait) or 138 (emblem), the portrait's name at
+ * y >= 72, its photo at x <= 785, its number ends by x ~ 815 and y ~ 478; the emblem side's title starts at y ~ 76
+ * and its validity ends at y ~ 508.
+ */
+const GRIPS: Record<
+	'portrait' | 'emblem',
+	{
+		edge: 'left' | 'right' | 'top' | 'bottom' | 'corner';
+		from: number;
+		to: number;
+		depth: [number, number];
+	}[]
+> = {
+	portrait: [
+		{ edge: 'left', from: 130, to: 420, depth: [25, 45] },
+		{ edge: 'right', from: 120, to: 370, depth: [25, 40] },
+		{ edge: 'top', from: 120, to: 700, depth: [25, 40] },
+		{ edge: 'bottom', from: 140, to: 760, depth: [25, 45] },
+		{ edge: 'corner', from: 0, to: 4, depth: [28, 42] }
+	],
+	emblem: [
+		{ edge: 'left', from: 100, to: 480, depth: [25, 45] },
+		{ edge: 'right', from: 60, to: 380, depth: [25, 40] },
+		{ edge: 'top', from: 120, to: 760, depth: [25, 40] },
+		{ edge: 'bottom', from: 120, to: 760, depth: [18, 28] },
+		{ edge: 'corner', from: 0, to: 4, depth: [28, 42] }
+	]
+};
+
+/** Skin tones from fair to dark (the light and the camera act on them like on the card). */
+const SKIN: [number, number, number][] = [
+	[236, 196, 170],
+	[224, 172, 138],
+	[198, 140, 104],
+	[160, 108, 76],
+	[112, 74, 52]
+];
+
+/** A candidate's grip: a thumb over an edge or corner of the card, sometimes fingertips past the opposite edge. */
+function randomHand(r: Rng, side: 'portrait' | 'emblem'): Hand {
+	const W = 856;
+	const H = 540;
+	const grips = GRIPS[side];
+	const g = grips[Math.floor(r() * grips.length)];
+	const depth = between(r, g.depth[0], g.depth[1]);
+	const along = between(r, g.from, g.to);
+	const tilt = signed(r, 0, 20);
+	const k = Math.floor(r() * SKIN.length);
+	const mix = r();
+	const next = SKIN[Math.min(SKIN.length - 1, k + 1)];
+	const tone = SKIN[k].map((v, c) => v * (1 - mix) + next[c] * mix) as [number, number, number];
+	const width = between(r, 180, 230);
+	let tip: { x: number; y: number };
+	let angle: number;
+	let opposite: {
+		start: { x: number; y: number };
+		along: { x: number; y: number };
+		out: number;
+		length: number;
+	} | null = null;
+	switch (g.edge) {
+		case 'left':
+			tip = { x: depth, y: along };
+			angle = 180 + tilt;
+			opposite = { start: { x: W, y: 0 }, along: { x: 0, y: 1 }, out: 0, length: H };
+			break;
+		case 'right':
+			tip = { x: W - depth, y: along };
+			angle = tilt;
+			opposite = { start: { x: 0, y: 0 }, along: { x: 0, y: 1 }, out: 180, length: H };
+			break;
+		case 'top':
+			tip = { x: along, y: depth };
+			angle = 270 + tilt;
+			opposite = { start: { x: 0, y: H }, along: { x: 1, y: 0 }, out: 90, length: W };
+			break;
+		case 'bottom':
+			tip = { x: along, y: H - depth };
+			angle = 90 + tilt;
+			opposite = { start: { x: 0, y: 0 }, along: { x: 1, y: 0 }, out: 270, length: W };
+			break;
+		default: {
+			// A corner: the tip on its diagonal, the thumb pointing out of the corner.
+			const c = Math.floor(r() * 4);
+			const cx = c === 1 || c === 2 ? W - depth : depth;
+			const cy = c >= 2 ? H - depth : depth;
+			tip = { x: cx, y: cy };
+			angle = [225, 315, 45, 135][c] + signed(r, 0, 12);
+		}
+	}
+	const hand: Hand = { tip, angle, width, tone };
+	if (opposite && r() < 0.5) {
+		// Two or three fingertips behind the card, 4-12 mm past the opposite edge, about a finger apart.
+		const n = 2 + Math.floor(r() * 2);
+		const fw = between(r, 145, 175);
+		const centre = between(r, 0.3, 0.7) * opposite.length;
+		hand.fingers = Array.from({ length: n }, (_, i) => {
+			const t = centre + (i - (n - 1) / 2) * fw * 1.05;
+			return {
+				at: { x: opposite.start.x + opposite.along.x * t, y: opposite.start.y + opposite.along.y * t },
+				angle: opposite.out + signed(r, 0, 10),
+				width: fw * between(r, 0.9, 1.05),
+				peek: between(r, 40, 120)
+			};
+		});
+	}
+	return hand;
+}
+
+/** A high-contrast tablecloth (checks or stripes) or a keyboard under the card, at its real size in the frame. */
+function randomSurface(r: Rng, fill: number): NonNullable<Degradation['surface']> {
+	const pick = r();
+	const kind = pick < 0.4 ? 'checks' : pick < 0.7 ? 'stripes' : 'keyboard';
+	// Sizes in mm, as a share of the frame's width: the card's 85.6 mm span `fill` of it.
+	const mm = (v: number) => (v / 85.6) * fill;
+	const cloth: [number, number, number][] = [
+		[200, 30, 40],
+		[30, 60, 160],
+		[20, 110, 60],
+		[25, 25, 30],
+		[230, 120, 20]
+	];
+	if (kind === 'keyboard') {
+		const dark = r() < 0.6;
+		const key: [number, number, number] = dark ? [38, 38, 42] : [232, 232, 228];
+		const gap: [number, number, number] = dark ? [175, 178, 182] : [95, 96, 100];
+		return { kind, period: mm(19), angle: signed(r, 0, 25), colours: [key, gap] };
+	}
+	const white: [number, number, number] = [240, 238, 232];
+	return {
+		kind,
+		period: mm(between(r, 6, 25)),
+		angle: r() * 180,
+		colours: [white, cloth[Math.floor(r() * cloth.length)]]
+	};
+}
 
 /** The pose and camera every condition starts from: a fair hand-held shot. */
 function base(r: Rng): Degradation {
@@ -128,6 +268,40 @@ export const CAPTURE_CONDITIONS: readonly CaptureCondition[] = [
 		name: 'JPEG q60',
 		expect: 'read',
 		make: (r) => ({ ...base(r), jpegQuality: 60, blur: between(r, 0.5, 1) })
+	},
+	{
+		// The card on a white or pale desk: little contrast at its edge; the phone's exposure metered on the frame.
+		name: 'white desk',
+		expect: 'read',
+		make: (r) => ({
+			...base(r),
+			desk: r() < 0.7 ? 'white' : 'pale',
+			autoExposure: true,
+			unevenLight: between(r, 0.05, 0.3)
+		})
+	},
+	{
+		// Held in the hand: a thumb over one edge or corner (not over a field's text), fingertips sometimes past
+		// the opposite edge, the hand running out of the frame.
+		name: 'thumb on the edge',
+		expect: 'read',
+		make: (r, side) => ({ ...base(r), hand: randomHand(r, side) })
+	},
+	{ name: 'upside down', expect: 'read', make: (r) => ({ ...base(r), rotate: 180 + signed(r, 0, 6) }) },
+	{
+		// The hand moving during the exposure: a directional blur of 3-6 px at any angle.
+		name: 'motion blur',
+		expect: 'read',
+		make: (r) => ({ ...base(r), motionBlur: { length: between(r, 3, 6), angle: r() * 180 } })
+	},
+	{
+		// A checked or striped tablecloth, or a keyboard, under the card.
+		name: 'busy background',
+		expect: 'read',
+		make: (r) => {
+			const d = base(r);
+			return { ...d, surface: randomSurface(r, d.fill ?? 0.7) };
+		}
 	},
 	{
 		name: 'lamp reflection',

@@ -38,8 +38,26 @@ export interface Degradation {
 	glareAt?: { x: number; y: number };
 	/** The camera frame (default 1280x960 when the card is placed on a desk). */
 	frame?: { width: number; height: number };
-	/** What the card lies on: warm wood (default), a dark desk, or a pale one. */
-	desk?: 'wood' | 'dark' | 'pale';
+	/** What the card lies on: warm wood (default), a dark desk, a pale one, or a white one (laminate, paper). */
+	desk?: 'wood' | 'dark' | 'pale' | 'white';
+	/**
+	 * A busy surface instead of the desk: a high-contrast checked or striped tablecloth, or a keyboard's grid of
+	 * keys. `period` is the pattern's repeat as a share of the frame's width, `angle` its turn in degrees.
+	 */
+	surface?: {
+		kind: 'checks' | 'stripes' | 'keyboard';
+		period: number;
+		angle: number;
+		colours: [[number, number, number], [number, number, number]];
+	};
+	/**
+	 * The hand holding the card: a thumb over one edge or corner (its tip `depth` card pixels inside the card at
+	 * `tip`, in card pixels, pointing outward along `angle` degrees in card coordinates) and, optionally, fingertips
+	 * behind the card peeking out past the opposite edge. `width` is the thumb's width in card pixels (10 px/mm).
+	 */
+	hand?: Hand;
+	/** Directional (motion) blur: a hand moving during the exposure, `length` output pixels along `angle` degrees. */
+	motionBlur?: { length: number; angle: number };
 	/**
 	 * Exposure metered on the whole frame like a phone's auto-exposure (mean luma brought to ~118, gain 0.6-2.8,
 	 * clipped at 255): over a dark desk the card comes out evenly bright, part of its paper blown.
@@ -53,6 +71,19 @@ export interface Degradation {
 	shadow?: number;
 	/** Not the card itself: the card on a screen, a grey photocopy or a colour print, photographed. */
 	recapture?: Recapture;
+}
+
+export interface Hand {
+	/** The thumb's tip (its innermost point) on the card, card pixels. */
+	tip: { x: number; y: number };
+	/** Direction from the tip towards the hand, degrees in card coordinates (0 = +x, 90 = +y). */
+	angle: number;
+	/** Thumb width, card pixels (a thumb is 18-23 mm: 180-230). */
+	width: number;
+	/** Skin colour (linear 0-255 RGB before the light). */
+	tone: [number, number, number];
+	/** Fingertips behind the card: where each peeks out (card pixels, on the card's outline), outward angle, width. */
+	fingers?: { at: { x: number; y: number }; angle: number; width: number; peek: number }[];
 }
 
 export interface GenerateOptions {
@@ -155,8 +186,10 @@ async function table(
 			? [22 + r() * 18, 20 + r() * 16, 20 + r() * 16]
 			: desk === 'pale'
 				? [150 + r() * 40, 145 + r() * 40, 135 + r() * 40]
-				: [120 + r() * 60, 85 + r() * 40, 50 + r() * 30];
-	const amp = desk === 'dark' ? 4 : 14;
+				: desk === 'white'
+					? ((w0) => [w0 + r() * 8, w0 + r() * 8, w0 - 4 + r() * 8])(205 + r() * 35)
+					: [120 + r() * 60, 85 + r() * 40, 50 + r() * 30];
+	const amp = desk === 'dark' ? 4 : desk === 'white' ? 3 : 14;
 	const phase = r() * 10;
 	for (let y = 0; y < h; y++) {
 		for (let x = 0; x < w; x++) {
@@ -329,6 +362,193 @@ function glare(
 	}
 }
 
+/**
+ * A busy surface under the card: a tablecloth's checks (gingham: two crossing stripe sets, their crossing darker)
+ * or stripes, or a keyboard (keys of one colour separated by gaps of the other, a small legend on each), drawn at
+ * the frame's resolution with soft edges (the cloth is a little out of focus).
+ */
+function surface(width: number, height: number, s: NonNullable<Degradation['surface']>, r: Rng): Buffer {
+	const out = Buffer.alloc(width * height * 3);
+	const p = Math.max(6, s.period * width);
+	const a = (s.angle * Math.PI) / 180;
+	const [ca, sa] = [Math.cos(a), Math.sin(a)];
+	const [c0, c1] = s.colours;
+	const soft = Math.max(0.8, p * 0.03);
+	const phase = [r() * p, r() * p];
+	// Share of a period inside a stripe, with a soft edge: 1 inside, 0 outside.
+	const band = (t: number, duty: number) => {
+		const f = (((t % p) + p) % p) / p;
+		const d = Math.min(Math.abs(f - duty / 2), Math.abs(f - 1 - duty / 2)) * p; // distance from stripe centre
+		return Math.min(1, Math.max(0, (duty * p * 0.5 - d) / soft + 0.5));
+	};
+	const grain = r() * 10;
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const u = x * ca + y * sa + phase[0];
+			const v = -x * sa + y * ca + phase[1];
+			let m: number; // 0 = colour 0, 1 = colour 1
+			if (s.kind === 'stripes') m = band(u, 0.5);
+			else if (s.kind === 'checks') m = Math.min(1, 0.55 * band(u, 0.5) + 0.55 * band(v, 0.5));
+			else {
+				// Keys: colour 0 with gaps of colour 1 (a gap is 18 % of a key's pitch); rows staggered.
+				const row = Math.floor(v / p);
+				const key = 1 - band(u + row * p * 0.27, 0.82) * band(v, 0.82);
+				// A legend: a small mark of the gap colour near each key's top-left.
+				const fu = ((((u + row * p * 0.27) % p) + p) % p) / p;
+				const fv = (((v % p) + p) % p) / p;
+				const legend = fu > 0.22 && fu < 0.36 && fv > 0.2 && fv < 0.34 ? 0.8 : 0;
+				m = Math.max(key, legend);
+			}
+			const o = (y * width + x) * 3;
+			const g = 3 * Math.sin(x / 37 + grain) * Math.sin(y / 53);
+			for (let c = 0; c < 3; c++) out[o + c] = Math.max(0, Math.min(255, c0[c] * (1 - m) + c1[c] * m + g));
+		}
+	}
+	return out;
+}
+
+/** Distance from p to the segment a-b, and where along it (0..1) the nearest point lies. */
+function segment(p: Point, a: Point, b: Point): { dist: number; t: number; side: number } {
+	const dx = b.x - a.x;
+	const dy = b.y - a.y;
+	const len2 = dx * dx + dy * dy;
+	const t = Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2));
+	const cx = a.x + t * dx;
+	const cy = a.y + t * dy;
+	const side = ((p.x - a.x) * dy - (p.y - a.y) * dx) / Math.sqrt(len2);
+	return { dist: Math.hypot(p.x - cx, p.y - cy), t, side };
+}
+
+/**
+ * A finger or thumb seen from above: a capsule in card coordinates from its rounded tip `tip` (the innermost
+ * point) running `length` card pixels along `angle`, `width` wide, widening a little towards the hand. Skin-toned
+ * with a cylinder's soft shading across it, a soft edge, a nail near the tip, and (when `shadow`) a soft contact
+ * shadow on what lies under it. Drawn through the card's homography, so it follows the card's pose.
+ */
+function finger(
+	frame: Buffer,
+	frameW: number,
+	frameH: number,
+	corners: Point[],
+	f: { tip: Point; angle: number; width: number; length: number; tone: [number, number, number] },
+	opts: { nail: boolean; shadow: boolean; clip?: (u: number, v: number) => boolean }
+): void {
+	const toFrame = homographyFromPoints(CARD_CORNERS, corners);
+	const toCard = homographyFromPoints(corners, CARD_CORNERS);
+	const a = (f.angle * Math.PI) / 180;
+	const dir = { x: Math.cos(a), y: Math.sin(a) };
+	const rad = f.width / 2;
+	const start = { x: f.tip.x + dir.x * rad, y: f.tip.y + dir.y * rad };
+	const end = { x: f.tip.x + dir.x * f.length, y: f.tip.y + dir.y * f.length };
+	const scale = Math.hypot(corners[1].x - corners[0].x, corners[1].y - corners[0].y) / CARD_W;
+	const grow = 0.25; // the thumb widens by a quarter towards the hand
+	const reach = rad * (1 + grow) + 30;
+	const pts = [start, end].flatMap((c) =>
+		[0, 1, 2, 3].map((k) =>
+			applyHomography(toFrame, { x: c.x + reach * (k & 1 ? 1 : -1), y: c.y + reach * (k & 2 ? 1 : -1) })
+		)
+	);
+	const x0 = Math.max(0, Math.floor(Math.min(...pts.map((q) => q.x))));
+	const x1 = Math.min(frameW - 1, Math.ceil(Math.max(...pts.map((q) => q.x))));
+	const y0 = Math.max(0, Math.floor(Math.min(...pts.map((q) => q.y))));
+	const y1 = Math.min(frameH - 1, Math.ceil(Math.max(...pts.map((q) => q.y))));
+	const edge = 1.2 / scale; // soft edge, ~1.2 frame pixels, in card pixels
+	const shadowReach = 14; // card pixels
+	const nailAt = { x: f.tip.x + dir.x * rad * 0.95, y: f.tip.y + dir.y * rad * 0.95 };
+	for (let y = y0; y <= y1; y++) {
+		for (let x = x0; x <= x1; x++) {
+			const q = applyHomography(toCard, { x: x + 0.5, y: y + 0.5 });
+			if (opts.clip && !opts.clip(q.x, q.y)) continue;
+			const s = segment(q, start, end);
+			const r = rad * (1 + grow * s.t);
+			const inside = r - s.dist; // > 0 inside the finger
+			const o = (y * frameW + x) * 3;
+			if (inside < -shadowReach) continue;
+			if (opts.shadow && inside < edge) {
+				// Contact shadow on the card or desk around the finger.
+				const k = 1 - 0.3 * Math.exp(-Math.max(0, -inside) / (shadowReach / 3));
+				for (let c = 0; c < 3; c++) frame[o + c] *= k;
+			}
+			if (inside <= -edge) continue;
+			const alpha = Math.min(1, (inside + edge) / (2 * edge));
+			// Across the finger: -1..1; a cylinder lit from above-left, darker at its sides.
+			const across = Math.max(-1, Math.min(1, s.side / r));
+			const shade = 0.62 + 0.3 * Math.sqrt(1 - across * across) + 0.08 * -across;
+			let rgb = f.tone.map((v) => v * shade);
+			if (opts.nail) {
+				// The nail: a paler, pinker rounded patch on the thumb's back near its tip.
+				const nu = (q.x - nailAt.x) * dir.x + (q.y - nailAt.y) * dir.y;
+				const nv = -(q.x - nailAt.x) * dir.y + (q.y - nailAt.y) * dir.x;
+				const n = (nu / (rad * 0.75)) ** 2 + (nv / (rad * 0.55)) ** 2;
+				if (n < 1) {
+					const m = Math.min(1, (1 - n) * 4);
+					rgb = rgb.map((v, c) => v * (1 - 0.5 * m) + [238, 196, 190][c] * shade * 0.5 * m);
+				}
+			}
+			for (let c = 0; c < 3; c++) frame[o + c] = frame[o + c] * (1 - alpha) + rgb[c] * alpha;
+		}
+	}
+}
+
+/** Fingertips behind the card, peeking out past its edge (drawn before the card, which then covers the rest). */
+function fingersBehind(frame: Buffer, w: number, h: number, corners: Point[], hand: Hand): void {
+	for (const f of hand.fingers ?? []) {
+		// The finger runs from inside the card out to `peek` past the edge: its tip is where it ends, outward.
+		const a = (f.angle * Math.PI) / 180;
+		const tip = { x: f.at.x + Math.cos(a) * f.peek, y: f.at.y + Math.sin(a) * f.peek };
+		finger(
+			frame,
+			w,
+			h,
+			corners,
+			{
+				tip,
+				angle: f.angle + 180,
+				width: f.width,
+				length: 700,
+				tone: hand.tone.map((v) => v * 0.93) as [number, number, number]
+			},
+			{ nail: false, shadow: false }
+		);
+	}
+}
+
+/** The thumb over the card's edge or corner, its hand running out of the frame. */
+function thumb(frame: Buffer, w: number, h: number, corners: Point[], hand: Hand): void {
+	finger(
+		frame,
+		w,
+		h,
+		corners,
+		{ tip: hand.tip, angle: hand.angle, width: hand.width, length: 900, tone: hand.tone },
+		{ nail: true, shadow: true }
+	);
+}
+
+/** A straight-line (motion) blur kernel, `length` pixels along `angle`, anti-aliased, normalised. */
+function motionKernel(length: number, angle: number): { width: number; height: number; kernel: number[] } {
+	const a = (angle * Math.PI) / 180;
+	const half = Math.ceil(length / 2) + 1;
+	const size = 2 * half + 1;
+	const kernel = new Array<number>(size * size).fill(0);
+	const steps = Math.ceil(length * 8);
+	for (let i = 0; i <= steps; i++) {
+		const t = (i / steps - 0.5) * length;
+		const x = half + t * Math.cos(a);
+		const y = half + t * Math.sin(a);
+		const xi = Math.floor(x);
+		const yi = Math.floor(y);
+		const fx = x - xi;
+		const fy = y - yi;
+		kernel[yi * size + xi] += (1 - fx) * (1 - fy);
+		kernel[yi * size + xi + 1] += fx * (1 - fy);
+		kernel[(yi + 1) * size + xi] += (1 - fx) * fy;
+		kernel[(yi + 1) * size + xi + 1] += fx * fy;
+	}
+	const sum = kernel.reduce((x, y) => x + y, 0);
+	return { width: size, height: size, kernel: kernel.map((k) => k / sum) };
+}
+
 /** Gaussian sample (Box-Muller). */
 function gauss(r: Rng): number {
 	return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -420,8 +640,11 @@ export async function generateCard(opts: GenerateOptions): Promise<GeneratedCard
 	if (degradation.fill || degradation.rotate || degradation.perspective || degradation.cutOff) {
 		width = degradation.frame?.width ?? 1280;
 		height = degradation.frame?.height ?? 960;
-		raw = await table(width, height, r, degradation.desk);
+		raw = degradation.surface
+			? surface(width, height, degradation.surface, r)
+			: await table(width, height, r, degradation.desk);
 		corners = placeCorners(degradation, width, height, r);
+		if (degradation.hand) fingersBehind(raw, width, height, corners, degradation.hand);
 		const screen = degradation.recapture?.kind === 'screen' ? degradation.recapture : null;
 		if (screen) {
 			// The phone or monitor around the card: a black screen margin and bezel, then the screen's light.
@@ -434,6 +657,7 @@ export async function generateCard(opts: GenerateOptions): Promise<GeneratedCard
 			dropShadow(raw, width, height, corners);
 			composite(card, raw, width, height, corners);
 		}
+		if (degradation.hand) thumb(raw, width, height, corners, degradation.hand);
 	} else {
 		// Flat card (a scan or an album crop): paper under transparent corners.
 		raw = await sharp(card, { raw: { width: CARD_W, height: CARD_H, channels: 4 } })
@@ -446,6 +670,13 @@ export async function generateCard(opts: GenerateOptions): Promise<GeneratedCard
 	if (degradation.glare) glare(raw, width, height, corners, degradation.glare, degradation.glareAt);
 	let img = sharp(raw, { raw: { width, height, channels: 3 } });
 	if (degradation.blur) img = img.blur(Math.max(0.3, degradation.blur));
+	if (degradation.motionBlur) {
+		// A separate pass (sharp applies one convolution per pipeline): the lens blur, then the hand's movement.
+		const blurred = await img.raw().toBuffer();
+		img = sharp(blurred, { raw: { width, height, channels: 3 } }).convolve(
+			motionKernel(degradation.motionBlur.length, degradation.motionBlur.angle)
+		);
+	}
 	const jpeg = degradation.jpegQuality !== undefined;
 	const bytes = await (jpeg ? img.jpeg({ quality: degradation.jpegQuality }) : img.png()).toBuffer();
 	let path: string | null = null;
