@@ -214,6 +214,25 @@ describe('generated cards', () => {
 		}
 	);
 
+	it.each(['white desk', 'busy background'])(
+		'finds and reads both sides of a card lying on a %s',
+		async (name) => {
+			// Seed 32: the card was not found (no_card on the white desk: the paper no farther from the border colour
+			// than the desk's fall-off of light; cut_off on the cloth: its checks joined the card into one region
+			// running out of the frame). Its edge encloses it.
+			const condition = CAPTURE_CONDITIONS.find((c) => c.name === name)!;
+			for (const side of ['portrait', 'emblem'] as const) {
+				const degrade = conditionDegradation(condition, 32, side);
+				const card = await generateCard({ seed: 32, side, degrade, write: false });
+				const r = await idCardReader.read(await decodeImage(card.bytes), { today, side });
+				expect(r.status, r.reasons.map((x) => x.code).join()).toBe('ok');
+				const id = card.identity;
+				if (side === 'portrait') expect([r.fields.name, r.fields.idNumber]).toEqual([id.name, id.idNumber]);
+				else expect([r.fields.authority, r.fields.validTo]).toEqual([id.authority, id.validTo]);
+			}
+		}
+	);
+
 	it('keeps the 18th character, an X, of a widely printed number on a card rotated by 9°', async () => {
 		// A number whose check character is X (MOD 11-2), printed at the widest pitch (ending near the card's edge).
 		const first17 = '11010519900307128';

@@ -301,13 +301,90 @@ export function locateCard(img: RgbaImage): LocateResult {
 	for (let p = 0; p < w * h; p++) mask[p] = dist[p] > t ? 1 : 0;
 	const comp = largestComponent(mask, w, h);
 	const first = fromComponent(comp, w, h, scale);
-	if (first.ok || first.failure !== 'not_found') return first;
+	if (first.ok || first.failure === 'too_far') return first;
+	if (first.failure === 'cut_off') {
+		// On a busy surface (a checked or striped cloth, a keyboard), the pattern is as far from the border colour
+		// as the card and joins it into one region running out of the frame: the card is the smooth region its
+		// edge encloses (below), the pattern's cells being smaller or reaching the border.
+		const enclosed = fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+		return enclosed.ok ? enclosed : first;
+	}
 	// A hand's shadow over part of the card brings that part below the threshold, and the lit part alone is not
 	// card shaped: grow the component through pixels above half the threshold (hysteresis). Tried only when the
 	// card was not found, so every card located the first way is located exactly as before.
 	const grown = growComponent(comp, dist, Math.max(t / 2, 20), w, h);
 	const second = fromComponent(grown, w, h, scale);
-	return second.ok ? second : first;
+	if (second.ok) return second;
+	// A card on a desk of nearly its own colour (white paper or laminate, exposure metered on the frame) is no
+	// farther from the border colour than the desk's own fall-off of light: only its print stands out. Its edge
+	// (the paper's step and its shadow) still does: the desk is what a flood from the frame's border reaches
+	// without crossing an edge, and the card the smooth region it encloses. Tried only where the ways above
+	// failed, so every card they locate is located exactly as before.
+	const third = fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+	return third.ok ? third : first;
+}
+
+/**
+ * The largest smooth region no flood from the frame's border reaches without crossing an edge (a step of colour
+ * above a few times the frame's median step), in the work image's RGBA pixels `d`.
+ */
+function enclosedByEdges(d: ArrayLike<number>, w: number, h: number): Int32Array {
+	const g = new Float32Array(w * h);
+	for (let y = 1; y < h - 1; y++) {
+		for (let x = 1; x < w - 1; x++) {
+			const p = y * w + x;
+			let m = 0;
+			for (let c = 0; c < 3; c++) {
+				const gx = Math.abs(d[(p + 1) * 4 + c] - d[(p - 1) * 4 + c]);
+				const gy = Math.abs(d[(p + w) * 4 + c] - d[(p - w) * 4 + c]);
+				m = Math.max(m, gx, gy);
+			}
+			g[p] = m;
+		}
+	}
+	const sample: number[] = [];
+	for (let p = 0; p < w * h; p += 3) sample.push(g[p]);
+	const edge = Math.max(8, 3 * median(sample));
+	const reached = new Uint8Array(w * h);
+	const stack = new Int32Array(w * h);
+	let top = 0;
+	for (let p = 0; p < w * h; p++) {
+		const x = p % w;
+		const y = (p - x) / w;
+		if ((x <= 1 || y <= 1 || x >= w - 2 || y >= h - 2) && g[p] < edge) {
+			reached[p] = 1;
+			stack[top++] = p;
+		}
+	}
+	while (top > 0) {
+		const p = stack[--top];
+		const x = p % w;
+		for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p - w, p + w]) {
+			if (q < 0 || q >= w * h || reached[q] || g[q] >= edge) continue;
+			reached[q] = 1;
+			stack[top++] = q;
+		}
+	}
+	const mask = new Uint8Array(w * h);
+	for (let p = 0; p < w * h; p++) mask[p] = !reached[p] && g[p] < edge ? 1 : 0;
+	const inner = largestComponent(mask, w, h);
+	// The edge's own pixels (a step marks the pixel on either side) belong to the card up to one pixel out.
+	const out = new Int32Array(w * h);
+	const taken = new Uint8Array(w * h);
+	let n = 0;
+	for (const p of inner) {
+		taken[p] = 1;
+		out[n++] = p;
+	}
+	for (const p of inner) {
+		const x = p % w;
+		for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p - w, p + w]) {
+			if (q < 0 || q >= w * h || taken[q] || reached[q]) continue;
+			taken[q] = 1;
+			out[n++] = q;
+		}
+	}
+	return out.subarray(0, n);
 }
 
 /** The component and every pixel above `low` connected to it (4-connected). */
