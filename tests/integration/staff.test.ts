@@ -287,6 +287,29 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		expect(attested.outcome).toBe('confirmed');
 	});
 
+	it('kiosk: one account records at most 60 attestations an hour (a stolen login is bounded)', async () => {
+		const desk = await createStaff(db, {
+			username: `kiosk-limit-${Math.floor(Math.random() * 1e9)}`,
+			role: 'kiosk',
+			password: 'kiosk limit password',
+			province: 'hubei'
+		});
+		const now = new Date();
+		const attestNew = async () => {
+			const candidate = await registerCandidate(db);
+			const session = await startOnSiteSession(db, desk, candidate.idNumber, 'https://zv.example');
+			return attestOnSite(db, desk, session.sessionId, 'confirmed', '证件与本人一致', now);
+		};
+		for (let i = 0; i < 60; i++) expect((await attestNew()).outcome).toBe('confirmed');
+		await expect(attestNew()).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+		// Another desk of the centre is not held up.
+		const candidate = await registerCandidate(db);
+		const session = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');
+		expect((await attestOnSite(db, kiosk, session.sessionId, 'rejected', '证件不符', now)).outcome).toBe(
+			'rejected'
+		);
+	});
+
 	it('a confirmed candidate is not confirmed again: neither a second kiosk attestation nor a review approval', async () => {
 		const { candidate } = await exhaustHubei();
 		const queued = (await reviewQueue(db, reviewer)).find((q) => q.id_number === candidate.idNumber)!;

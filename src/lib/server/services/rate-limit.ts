@@ -22,7 +22,12 @@ export const RATE_RULES = {
 	 * Pre-registration photos one candidate has checked in an hour, kept or refused: each costs the face engine, and
 	 * a refused one a processed photo (the daily upload limit counts only the photos kept for the audit).
 	 */
-	preRegistrationChecks: { limit: 20, windowMs: 60 * 60_000 }
+	preRegistrationChecks: { limit: 20, windowMs: 60 * 60_000 },
+	/**
+	 * On-site attestations per kiosk account: one a minute on average is more than a desk checking people and cards
+	 * in person manages, and bounds what a stolen kiosk login records before someone disables it.
+	 */
+	kioskAttestations: { limit: 60, windowMs: 60 * 60_000 }
 } as const satisfies Record<string, RateRule>;
 
 const HOUR_MS = 3_600_000;

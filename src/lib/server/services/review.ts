@@ -12,6 +12,7 @@ import { wakePasswordJobs } from './password-jobs.ts';
 import { isDuplicateFaceReason } from './duplicates.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
+import { RATE_RULES, rateLimit } from './rate-limit.ts';
 import { sessionEnded, unknownSession } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { readCompatReport } from '../../core/compat/report.ts';
@@ -294,6 +295,7 @@ export async function attestOnSite(
 		.executeTakeFirst();
 	if (!session) throw unknownSession();
 	requireProvince(staff, session.province);
+	await rateLimit(db, `kiosk-attestations:${staff.id}`, RATE_RULES.kioskAttestations, now);
 	const sp = serverPolicy(session.province);
 	const attestation = {
 		kind: 'on_site_attestation',
