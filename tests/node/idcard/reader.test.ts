@@ -233,6 +233,21 @@ describe('generated cards', () => {
 		}
 	);
 
+	it("reads a card whose colour outline took in a hand's shadow, by the outline its edge encloses", async () => {
+		// Tuning card 5004: the shadow joined the card's colour region and put a corner 3 % of the frame off (outline
+		// fit 0.85); the validity line was cut and left unread.
+		const condition = CAPTURE_CONDITIONS.find((c) => c.name === 'hand shadow')!;
+		const degrade = conditionDegradation(condition, 5004, 'emblem');
+		const card = await generateCard({ seed: 5004, side: 'emblem', degrade, write: false });
+		const r = await idCardReader.read(await decodeImage(card.bytes), { today, side: 'emblem' });
+		expect(r.status, r.reasons.map((x) => x.code).join()).toBe('ok');
+		expect([r.fields.authority, r.fields.validFrom, r.fields.validTo]).toEqual([
+			card.identity.authority,
+			card.identity.validFrom,
+			card.identity.validTo
+		]);
+	});
+
 	it('keeps the 18th character, an X, of a widely printed number on a card rotated by 9°', async () => {
 		// A number whose check character is X (MOD 11-2), printed at the widest pitch (ending near the card's edge).
 		const first17 = '11010519900307128';

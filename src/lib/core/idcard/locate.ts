@@ -24,6 +24,12 @@ export type LocateResult =
 
 const WORK = 320;
 
+/**
+ * Below this share of outline points on the fitted sides, a located card is checked against the outline its edge
+ * encloses (a card found cleanly fits at 0.98-1).
+ */
+const LOOSE_OUTLINE = 0.95;
+
 function median(values: number[]): number {
 	const s = [...values].sort((a, b) => a - b);
 	return s[Math.floor(s.length / 2)] ?? 0;
@@ -301,6 +307,12 @@ export function locateCard(img: RgbaImage): LocateResult {
 	for (let p = 0; p < w * h; p++) mask[p] = dist[p] > t ? 1 : 0;
 	const comp = largestComponent(mask, w, h);
 	const first = fromComponent(comp, w, h, scale);
+	if (first.ok && first.location.edgeFit < LOOSE_OUTLINE) {
+		// An outline the fitted sides explain poorly: the colour region took in a hand's shadow or a patch of the
+		// cloth, and a corner sits far off. The card's own edge then gives the better outline when it gives one.
+		const enclosed = fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+		return enclosed.ok && enclosed.location.edgeFit > first.location.edgeFit ? enclosed : first;
+	}
 	if (first.ok || first.failure === 'too_far') return first;
 	if (first.failure === 'cut_off') {
 		// On a busy surface (a checked or striped cloth, a keyboard), the pattern is as far from the border colour
