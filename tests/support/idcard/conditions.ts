@@ -1,8 +1,9 @@
 // Named phone-capture conditions for the card generator, so results are reported per condition: what real phones
-// produce (rotation up to ±10° or a quarter turn, perspective, rounded corners and drop shadows, bright and dim
-// exposure with auto-exposure over a dark desk, warm and cool light, blur up to 2 px, JPEG quality 60-90, frames
-// 1280x720 to 4032x3024 and the same held upright, the card spanning 40-90 % of the frame's width) and one a reader
-// must refuse: a lamp's reflection over a field. Every condition draws its own frame size, JPEG quality and small
+// produce (rotation up to ±10°, a quarter or a half turn, perspective, rounded corners and drop shadows, bright and
+// dim exposure with auto-exposure over a dark or a white desk, a checked cloth or a keyboard under the card, a thumb
+// over its edge, warm and cool light, blur up to 2 px and motion blur, JPEG quality 60-90, frames 1280x720 to
+// 4032x3024 and the same held upright, the card spanning 40-90 % of the frame's width) and one a reader must
+// refuse: a lamp's reflection over a field. Every condition draws its own frame size, JPEG quality and small
 // pose jitter on top of its own trait.
 import type { Degradation, Hand } from './generate.ts';
 import { rng, type Rng } from './identities.ts';
