@@ -31,9 +31,9 @@ test('PC QR → phone → signed bundle → PC shows confirmed', async ({ page: 
 	await expect(phone.getByRole('heading', { level: 1 })).toHaveText('身份确认已完成', { timeout: 30_000 });
 	await expect(phone.getByTestId('admission')).toContainText(/准考证号: \d+/);
 
-	// The link is one-time: opening it again is refused.
+	// The link is one-time, and the session has its outcome: opening it again is refused, saying so.
 	const again = await openPhone(browser, link);
-	await expect(again.getByTestId('problem')).toContainText('已被使用');
+	await expect(again.getByTestId('problem')).toContainText('本次确认已有结果');
 });
 
 test('a bundle altered by one byte in transit is refused, the phone stops, and nothing is recorded', async ({
