@@ -26,7 +26,7 @@ const WORK = 320;
 
 /**
  * Below this share of outline points on the fitted sides, a located card is checked against the outline its edge
- * encloses (a card found cleanly fits at 0.98-1).
+ * encloses: a card found cleanly has nearly all of its outline on its four sides (models/notes/idcard.md).
  */
 const LOOSE_OUTLINE = 0.95;
 
