@@ -307,32 +307,31 @@ export function locateCard(img: RgbaImage): LocateResult {
 	for (let p = 0; p < w * h; p++) mask[p] = dist[p] > t ? 1 : 0;
 	const comp = largestComponent(mask, w, h);
 	const first = fromComponent(comp, w, h, scale);
-	if (first.ok && first.location.edgeFit < LOOSE_OUTLINE) {
-		// An outline the fitted sides explain poorly: the colour region took in a hand's shadow or a patch of the
-		// cloth, and a corner sits far off. The card's own edge then gives the better outline when it gives one.
-		const enclosed = fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+	// The outline the card's own edge encloses (enclosedByEdges): computed only where the colour region fails or
+	// fits poorly, so every card located cleanly the first way is located exactly as before.
+	const byEdges = () => fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+	if (first.ok) {
+		if (first.location.edgeFit >= LOOSE_OUTLINE) return first;
+		// The colour region took in a hand's shadow or a patch of the cloth, and a corner sits far off.
+		const enclosed = byEdges();
 		return enclosed.ok && enclosed.location.edgeFit > first.location.edgeFit ? enclosed : first;
 	}
-	if (first.ok || first.failure === 'too_far') return first;
+	if (first.failure === 'too_far') return first;
 	if (first.failure === 'cut_off') {
 		// On a busy surface (a checked or striped cloth, a keyboard), the pattern is as far from the border colour
-		// as the card and joins it into one region running out of the frame: the card is the smooth region its
-		// edge encloses (below), the pattern's cells being smaller or reaching the border.
-		const enclosed = fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+		// as the card and joins it into one region running out of the frame; the pattern's cells are smaller than
+		// the card or reach the border, so the card is the region its edge encloses.
+		const enclosed = byEdges();
 		return enclosed.ok ? enclosed : first;
 	}
 	// A hand's shadow over part of the card brings that part below the threshold, and the lit part alone is not
-	// card shaped: grow the component through pixels above half the threshold (hysteresis). Tried only when the
-	// card was not found, so every card located the first way is located exactly as before.
-	const grown = growComponent(comp, dist, Math.max(t / 2, 20), w, h);
-	const second = fromComponent(grown, w, h, scale);
+	// card shaped: grow the component through pixels above half the threshold (hysteresis).
+	const second = fromComponent(growComponent(comp, dist, Math.max(t / 2, 20), w, h), w, h, scale);
 	if (second.ok) return second;
 	// A card on a desk of nearly its own colour (white paper or laminate, exposure metered on the frame) is no
 	// farther from the border colour than the desk's own fall-off of light: only its print stands out. Its edge
-	// (the paper's step and its shadow) still does: the desk is what a flood from the frame's border reaches
-	// without crossing an edge, and the card the smooth region it encloses. Tried only where the ways above
-	// failed, so every card they locate is located exactly as before.
-	const third = fromComponent(enclosedByEdges(d, w, h), w, h, scale);
+	// (the paper's step and its shadow) still does.
+	const third = byEdges();
 	return third.ok ? third : first;
 }
 
