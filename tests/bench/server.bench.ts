@@ -686,7 +686,7 @@ async function postgresEnv(): Promise<{
 			return null;
 		}
 		// Where tests/support/postgres.sh keeps the cluster, to count its CPU.
-		const port = process.env.ZV_PG_PORT ?? '55432';
+		const port = new URL(url).port;
 		dataDir = join(process.env.ZV_PG_DIR ?? `/tmp/zv-postgres-${port}`, 'data');
 	}
 	const schema = `zv_bench_${Date.now()}`;
