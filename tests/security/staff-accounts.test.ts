@@ -2,7 +2,9 @@
 // admin moving one of its accounts to another province or up to national reach, touching another province's
 // account, an admin changing itself, a reviewer calling the admin API. Each is refused and the account is left as
 // it was. The controls: a national admin moves a reviewer (whose open session ends, and who then works on the new
-// province only), and disabling a kiosk account ends its session at once.
+// province only), and disabling a kiosk account ends its session at once. A leaked password: the owner changing
+// it, or signing out on other devices, or an admin setting a new one, signs the thief's session out; a stolen
+// session alone cannot set a password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
@@ -155,5 +157,67 @@ describe('the national admin', () => {
 		expect((await change(national, kiosk, { disabled: true })).status).toBe(200);
 		expect((await call(tablet, '/api/staff/me')).status).toBe(401);
 		expect((await signIn(kiosk)).status).toBe(401);
+	});
+});
+
+// A password someone else learnt (read over a shoulder, reused elsewhere) and the session they opened with it.
+describe('a leaked password and the session a thief opened with it', () => {
+	const setPassword = (cookie: string, current: string, next: string) =>
+		call(cookie, '/api/staff/me/password', 'POST', { current, next });
+
+	it('the owner changes the password: the thief is signed out and the old password opens nothing', async () => {
+		const reviewer = await create(national, 'reviewer', 'hubei');
+		const owner = (await signIn(reviewer)).cookie;
+		const thief = (await signIn(reviewer)).cookie;
+		expect((await call(thief, '/api/staff/me')).status).toBe(200);
+		const answer = await setPassword(owner, reviewer.password, 'only the owner knows this one');
+		expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+		expect(answer.body).toMatchObject({ endedSessions: 1 });
+		expect((await call(thief, '/api/staff/me')).status).toBe(401);
+		expect((await call(thief, '/api/review')).status).toBe(401);
+		expect((await signIn(reviewer)).status).toBe(401);
+		expect((await call(owner, '/api/staff/me')).status).toBe(200);
+		expect((await signIn({ ...reviewer, password: 'only the owner knows this one' })).status).toBe(200);
+	});
+
+	it('the owner signs out on other devices: the thief is signed out', async () => {
+		const kiosk = await create(national, 'kiosk', 'beijing');
+		const owner = (await signIn(kiosk)).cookie;
+		const thief = (await signIn(kiosk)).cookie;
+		const answer = await call(owner, '/api/staff/me/sessions', 'DELETE');
+		expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+		expect((await call(thief, '/api/staff/me')).status).toBe(401);
+		expect((await call(owner, '/api/staff/me')).status).toBe(200);
+	});
+
+	it('a stolen session cannot set a password without the current one, and guesses it no faster than sign-in', async () => {
+		const reviewer = await create(national, 'reviewer', 'fujian');
+		const owner = (await signIn(reviewer)).cookie;
+		const thief = (await signIn(reviewer)).cookie;
+		const statuses = [];
+		for (let i = 0; i < 6; i++)
+			statuses.push((await setPassword(thief, `guess ${i}`, 'the thief would like this')).status);
+		expect(statuses).toEqual([403, 403, 403, 403, 403, 429]);
+		// Nothing changed: both sessions still work (the owner's is not the thief's to end).
+		expect((await call(owner, '/api/staff/me')).status).toBe(200);
+		expect((await call(thief, '/api/staff/me')).status).toBe(200);
+		const weak = await setPassword(owner, reviewer.password, 'short');
+		expect(weak.status).toBe(400);
+		expect(weak.body.error?.code).toBe('weak_password');
+	});
+
+	it('an admin gives the account a new password: every session ends and the old password opens nothing', async () => {
+		const hubeiAdmin = (await signIn(await create(national, 'admin', 'hubei'))).cookie;
+		const reviewer = await create(hubeiAdmin, 'reviewer', 'hubei');
+		const thief = (await signIn(reviewer)).cookie;
+		const answer = await change(hubeiAdmin, reviewer, { password: 'handed over in person' });
+		expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+		expect((await call(thief, '/api/staff/me')).status).toBe(401);
+		expect((await signIn(reviewer)).status).toBe(401);
+		expect((await signIn({ ...reviewer, password: 'handed over in person' })).status).toBe(200);
+		const fujian = await create(national, 'reviewer', 'fujian');
+		const across = await change(hubeiAdmin, fujian, { password: 'not yours to set at all' });
+		expect(across.status).toBe(404);
+		expect((await signIn(fujian)).status).toBe(200);
 	});
 });

@@ -22,3 +22,15 @@ export const reaches = (reach: string, province: string): boolean =>
 export const STAFF_USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,64}$/;
 /** Staff passwords are typed by people and guessed by machines: a length floor, no composition rules. */
 export const STAFF_PASSWORD_MIN = 12;
+
+/** A password to hand over once: 16 characters from an alphabet without look-alikes (0/O, 1/l/I), ~93 bits. */
+export function generateStaffPassword(): string {
+	const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+	// 256 is not a multiple of the alphabet's 56 letters: bytes past the last whole multiple are drawn again.
+	const limit = 256 - (256 % alphabet.length);
+	let password = '';
+	while (password.length < 16)
+		for (const b of crypto.getRandomValues(new Uint8Array(16)))
+			if (b < limit && password.length < 16) password += alphabet[b % alphabet.length];
+	return password;
+}

@@ -11,11 +11,18 @@ interface StaffEvent {
 	locals?: { staff?: StaffUser | null };
 }
 
+/** The signed-in staff user, whatever the role, with the session's token; or a 401 ServiceError. */
+export async function requireSignedIn(event: StaffEvent): Promise<{ user: StaffUser; token: string }> {
+	const { db } = await database();
+	const token = event.cookies.get(STAFF_COOKIE);
+	const user = await staffFromToken(db, token);
+	if (!user || !token) throw new ServiceError(401, 'not_signed_in', '请先登录', 'Please sign in.');
+	return { user, token };
+}
+
 /** The signed-in staff user with `role` (admins pass every role), or a 401/403 ServiceError. */
 export async function requireStaff(event: StaffEvent, role: StaffRole): Promise<StaffUser> {
-	const { db } = await database();
-	const user = await staffFromToken(db, event.cookies.get(STAFF_COOKIE));
-	if (!user) throw new ServiceError(401, 'not_signed_in', '请先登录', 'Please sign in.');
+	const { user } = await requireSignedIn(event);
 	if (!hasRole(user, role))
 		throw new ServiceError(403, 'forbidden', '没有权限', 'Your role does not allow this.');
 	return user;

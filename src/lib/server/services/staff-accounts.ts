@@ -1,11 +1,19 @@
 // What an admin does with existing staff accounts: list those of its province, move one to another province (a
-// national admin only), disable or enable one. A disabled account's sessions end at once, so a lost kiosk tablet
-// or a departed reviewer stops working now, not when the cookie expires.
+// national admin only), disable or enable one, set a new password for one. The account's sessions end at once
+// on any of these, so a lost kiosk tablet or a departed reviewer stops working now, not when the cookie expires.
 import type { Db } from '../db/index.ts';
 import { inProvince } from '../db/province-scope.ts';
 import { audit } from '../audit.ts';
 import { ServiceError } from './errors.ts';
-import { checkAccountProvince, provinceOf, requireProvince, staffUser, type StaffUser } from './staff.ts';
+import { hashPassword } from '../passwords.ts';
+import {
+	checkAccountProvince,
+	checkNewPassword,
+	provinceOf,
+	requireProvince,
+	staffUser,
+	type StaffUser
+} from './staff.ts';
 
 export interface StaffAccount extends StaffUser {
 	disabled: boolean;
@@ -44,12 +52,14 @@ export async function listStaff(db: Db, actor: StaffUser): Promise<StaffAccount[
 export interface StaffChange {
 	province?: string;
 	disabled?: boolean;
+	/** A new password for an account whose user forgot theirs (they should change it once signed in). */
+	password?: string;
 }
 
 const noAccount = () => new ServiceError(404, 'no_account', '没有这个账号', 'No such staff account.');
 
 /**
- * Changes another account's province or disabled state. An admin never changes its own account here (it could
+ * Changes another account's province, disabled state or password. An admin never changes its own account here (it could
  * not undo a lock-out), and a province admin never sees accounts of another province (they answer "no account").
  */
 export async function updateStaff(
@@ -65,6 +75,8 @@ export async function updateStaff(
 			'不能修改自己的账号',
 			'You cannot change your own account; ask another admin.'
 		);
+	if (change.password !== undefined) checkNewPassword(change.password);
+	const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
 	return db.transaction().execute(async (trx) => {
 		const before = await trx
 			.selectFrom('staff_users')
@@ -83,12 +95,13 @@ export async function updateStaff(
 		if (province !== before.province) checkAccountProvince(actor, before.role, province);
 		const after = await trx
 			.updateTable('staff_users')
-			.set({ province, disabled })
+			.set({ province, disabled, ...(passwordHash ? { password_hash: passwordHash } : {}) })
 			.where('id', '=', id)
 			.returning(ACCOUNT_COLUMNS)
 			.executeTakeFirstOrThrow();
-		// Sessions end on any change: a moved account signs in again into its new province's work.
-		if (province !== before.province || disabled !== before.disabled)
+		// Sessions end on any change: a moved account signs in again into its new province's work, and a new
+		// password signs out whoever held the old one.
+		if (province !== before.province || disabled !== before.disabled || passwordHash)
 			await trx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
 		await audit(trx, {
 			actor: `staff:${actor.id}`,
@@ -96,7 +109,8 @@ export async function updateStaff(
 			detail: {
 				username: before.username,
 				from: { province: before.province, disabled: before.disabled },
-				to: { province, disabled }
+				to: { province, disabled },
+				...(passwordHash ? { passwordReset: true } : {})
 			}
 		});
 		return staffAccount(after);

@@ -99,6 +99,17 @@ export interface NewStaff {
 	examArea?: string | null;
 }
 
+/** The rule every new staff password meets: at account creation, a change by its owner, a reset by an admin. */
+export function checkNewPassword(password: string): void {
+	if (password.length < STAFF_PASSWORD_MIN)
+		throw new ServiceError(
+			400,
+			'weak_password',
+			`密码至少 ${STAFF_PASSWORD_MIN} 个字符`,
+			`A staff password needs at least ${STAFF_PASSWORD_MIN} characters.`
+		);
+}
+
 /** Creates an account; `actor` is the admin creating it, null for the server's own bootstrap admin. */
 export async function createStaff(
 	db: Db,
@@ -123,14 +134,7 @@ export async function createStaff(
 			'用户名须为 3-64 个字母、数字或 _ . -',
 			'A username is 3-64 letters, digits, _ . or -.'
 		);
-	if (password.length < STAFF_PASSWORD_MIN) {
-		throw new ServiceError(
-			400,
-			'weak_password',
-			`密码至少 ${STAFF_PASSWORD_MIN} 个字符`,
-			`A staff password needs at least ${STAFF_PASSWORD_MIN} characters.`
-		);
-	}
+	checkNewPassword(password);
 	const row = await db
 		.insertInto('staff_users')
 		.values({ username, role, password_hash: await hashPassword(password), exam_area: examArea, province })
@@ -188,6 +192,42 @@ function loginFailureHits(username: string, client: string, now: Date): RateHit[
 
 const badLogin = () => new ServiceError(401, 'bad_login', '用户名或密码错误', 'Wrong username or password.');
 
+const readAccount = (db: Db, username: string) =>
+	db.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst();
+type StaffRow = NonNullable<Awaited<ReturnType<typeof readAccount>>>;
+
+/**
+ * Checks a password typed for `username` from `client`: at sign-in, and for a password change, so a stolen session
+ * guesses the current password no faster than a sign-in form would. Only failures count, per username and address
+ * (a stranger elsewhere cannot lock the real user out); each attempt holds a failure before its password is
+ * checked (a burst is judged one by one) and a right one gives it back. Refuses with `refusal`, audited as
+ * `failedAction`.
+ */
+export async function checkStaffPassword(
+	db: Db,
+	username: string,
+	password: string,
+	client: string,
+	now: Date,
+	failedAction: string,
+	refusal: () => ServiceError
+): Promise<StaffRow> {
+	const failures = loginFailureHits(username, client, now);
+	await reserveHits(db, failures);
+	const row = await readAccount(db, username);
+	// A missing user still costs one hash, so timing does not reveal which usernames exist.
+	const ok = await verifyPassword(
+		password,
+		row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA'
+	);
+	if (!row || !ok || row.disabled) {
+		await audit(db, { actor: `client:${client}`, action: failedAction, detail: { username } });
+		throw refusal();
+	}
+	await releaseHits(db, failures);
+	return row;
+}
+
 export async function login(
 	db: Db,
 	username: string,
@@ -195,26 +235,7 @@ export async function login(
 	client: string,
 	now = new Date()
 ): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
-	// Only failures count, per username and address: a stranger elsewhere cannot lock the real user out. Each
-	// attempt holds a failure before its password is checked (a burst is judged one by one) and a right one gives
-	// it back.
-	const failures = loginFailureHits(username, client, now);
-	await reserveHits(db, failures);
-	const row = await db
-		.selectFrom('staff_users')
-		.selectAll()
-		.where('username', '=', username)
-		.executeTakeFirst();
-	// A missing user still costs one hash, so timing does not reveal which usernames exist.
-	const ok = await verifyPassword(
-		password,
-		row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA'
-	);
-	if (!row || !ok || row.disabled) {
-		await audit(db, { actor: `client:${client}`, action: 'staff.login_failed', detail: { username } });
-		throw badLogin();
-	}
-	await releaseHits(db, failures);
+	const row = await checkStaffPassword(db, username, password, client, now, 'staff.login_failed', badLogin);
 	const token = newSecret();
 	const expiresAt = new Date(now.getTime() + config.staffSessionTtlMs);
 	await db

@@ -8,10 +8,11 @@ import type { RequestHandler } from './$types';
 
 const Change = v.object({
 	province: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(32))),
-	disabled: v.optional(v.boolean())
+	disabled: v.optional(v.boolean()),
+	password: v.optional(v.pipe(v.string(), v.maxLength(256)))
 });
 
-/** An admin moves an account to another province, or disables / enables it (audited; its sessions end). */
+/** An admin moves an account to another province, disables / enables it or sets its password (audited; its sessions end). */
 export const PATCH: RequestHandler = (event) =>
 	respond(async () => {
 		const admin = await requireStaff(event, 'admin');
