@@ -1,7 +1,8 @@
 // The admin's accounts page: a Hubei admin creates a kiosk account for an exam centre's tablet with a generated
 // password, the tablet signs in; the admin disables it and the tablet's kiosk page asks for a sign-in again; a refusal
 // (a taken username) is shown in place with what was typed kept. A national admin moves a reviewer to another
-// province. axe finds no serious issue; the page reads in English after the switch.
+// province. axe finds no serious issue; the page reads in English after the switch. A reviewer changes their own
+// password, which signs out their other browser; an admin hands a forgotten one over.
 import AxeBuilder from '@axe-core/playwright';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,4 +110,52 @@ test('the national admin moves a reviewer to another province', async ({ page })
 	await expect(row).toContainText('福建省');
 	// The admin's own row offers nothing to change.
 	await expect(page.locator(`tr[data-username="${ADMIN.username}"]`)).toContainText('当前账号');
+});
+
+test('a reviewer changes their password, signing out their other browser; an admin hands over a new one', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const reviewer = { username: 'forgetful-reviewer', password: 'first reviewer password' };
+	await signIn(page, ADMIN);
+	const created = await page.request.post(`${server.url}/api/staff/users`, {
+		data: { ...reviewer, role: 'reviewer', province: 'hubei' }
+	});
+	expect(created.status(), await created.text()).toBe(201);
+	const office = await (await browser.newContext()).newPage();
+	await signIn(office, reviewer);
+	const home = await (await browser.newContext()).newPage();
+	await signIn(home, reviewer);
+
+	await home.goto(`${server.url}/staff`);
+	await expect(home.getByRole('heading', { name: '账号安全' })).toBeVisible();
+	const changePassword = async (next: string, repeat: string) => {
+		await home.getByLabel('当前密码').fill(reviewer.password);
+		await home.getByLabel('新密码', { exact: true }).fill(next);
+		await home.getByLabel('再次输入新密码').fill(repeat);
+		await home.getByRole('button', { name: '修改密码' }).click();
+	};
+	await changePassword('second reviewer password', 'second reviewer passwrod');
+	await expect(home.getByRole('alert')).toHaveText('两次输入的新密码不一致');
+	await changePassword('second reviewer password', 'second reviewer password');
+	await expect(home.getByRole('status')).toHaveText('密码已修改，其他设备上的 1 个登录已失效。');
+	await office.goto(`${server.url}/staff/review`);
+	await expect(office.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+	await home.goto(`${server.url}/staff/review`);
+	await expect(home.getByRole('heading', { name: '工作人员登录' })).toHaveCount(0);
+
+	// Forgotten after all: the admin draws a new one, shown once.
+	await page.goto(`${server.url}/staff/accounts`);
+	await page
+		.locator(`tr[data-username="${reviewer.username}"]`)
+		.getByRole('button', { name: '重置密码' })
+		.click();
+	await expect(page.getByRole('status')).toContainText(`账号 ${reviewer.username} 的新密码`);
+	const handedOver = await page.getByTestId('new-password').textContent();
+	expect(handedOver).toMatch(/^[A-Za-z0-9]{16}$/);
+	await home.goto(`${server.url}/staff/review`);
+	await expect(home.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+	await signIn(home, { username: reviewer.username, password: handedOver! });
+	await expect(home).toHaveURL(/\/staff\/review/);
 });

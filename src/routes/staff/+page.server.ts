@@ -1,9 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { Db } from '$lib/server/db';
 import { database } from '$lib/server/database';
 import { clientAddress } from '$lib/server/http/client';
-import { STAFF_COOKIE, setStaffCookie } from '$lib/server/http/staff-auth';
+import { requireSignedIn, STAFF_COOKIE, setStaffCookie } from '$lib/server/http/staff-auth';
 import { ServiceError } from '$lib/server/services/errors';
-import { login, logout, staffFromToken } from '$lib/server/services/staff';
+import { login, logout, staffFromToken, type StaffUser } from '$lib/server/services/staff';
+import { changeOwnPassword, endOtherSessions } from '$lib/server/services/staff-self';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Where a role starts when no page was asked for: an office account on the dashboard, the others at the queue. */
@@ -46,5 +48,49 @@ export const actions: Actions = {
 		await logout(db, cookies.get(STAFF_COOKIE));
 		cookies.delete(STAFF_COOKIE, { path: '/' });
 		redirect(303, '/staff');
-	}
+	},
+	/** Changes the signed-in user's own password; their other sessions end. */
+	password: (event) =>
+		accountAction(event, async (db, user, token, form) => {
+			const current = String(form.get('current') ?? '').slice(0, 256);
+			const next = String(form.get('next') ?? '').slice(0, 256);
+			if (next !== String(form.get('repeat') ?? '').slice(0, 256))
+				throw new ServiceError(
+					400,
+					'repeat_mismatch',
+					'两次输入的新密码不一致',
+					'The two new passwords differ.'
+				);
+			const { endedSessions } = await changeOwnPassword(
+				db,
+				user,
+				token,
+				{ current, next },
+				clientAddress(event)
+			);
+			return { passwordChanged: true, endedSessions };
+		}),
+	/** Signs the user out on every other browser and device. */
+	endSessions: (event) =>
+		accountAction(event, async (db, user, token) => ({
+			sessionsEnded: true,
+			...(await endOtherSessions(db, user, token))
+		}))
 };
+
+/** An action on the signed-in user's own account; a refusal is shown in the account section, never a password. */
+async function accountAction<T>(
+	event: RequestEvent,
+	run: (db: Db, user: StaffUser, token: string, form: FormData) => Promise<T>
+) {
+	try {
+		const { user, token } = await requireSignedIn(event);
+		const form = await event.request.formData();
+		const { db } = await database();
+		return await run(db, user, token, form);
+	} catch (e) {
+		if (e instanceof ServiceError)
+			return fail(e.status, { accountError: { code: e.code, zh: e.zh, en: e.en } });
+		throw e;
+	}
+}

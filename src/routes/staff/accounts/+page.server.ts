@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { policies } from '$lib/core/policy';
-import { ALL_PROVINCES, STAFF_ROLES, type StaffRole } from '$lib/core/staff-roles';
+import { ALL_PROVINCES, generateStaffPassword, STAFF_ROLES, type StaffRole } from '$lib/core/staff-roles';
 import { database } from '$lib/server/database';
 import { staffPage } from '$lib/server/http/staff-page';
 import { ServiceError } from '$lib/server/services/errors';
@@ -69,6 +69,17 @@ export const actions: Actions = {
 		return attempt(async () => {
 			const user = await updateStaff(db, Number.isSafeInteger(id) ? id : -1, { province, disabled }, admin);
 			return { updated: user.username };
+		});
+	},
+	/** A new password the server draws, shown to the admin once to hand over (a forgotten password). */
+	resetPassword: async (event) => {
+		const admin = await staffPage(event, 'admin');
+		const id = Number((await event.request.formData()).get('id'));
+		const password = generateStaffPassword();
+		const { db } = await database();
+		return attempt(async () => {
+			const user = await updateStaff(db, Number.isSafeInteger(id) ? id : -1, { password }, admin);
+			return { reset: { username: user.username, password } };
 		});
 	}
 };
