@@ -22,6 +22,7 @@ import {
 	type StaffUser
 } from '../../src/lib/server/services/staff.ts';
 import { deliverWebhooks, signWebhook } from '../../src/lib/server/services/webhook.ts';
+import { config } from '../../src/lib/server/config.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
 import { birthOf, newIdNumber, openSession, registerCandidate, step, submitBundle } from './support.ts';
 
@@ -105,6 +106,20 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		).rejects.toMatchObject({ code: 'weak_password' });
 		expect(hasRole(reviewer, 'kiosk')).toBe(false);
 		expect(hasRole({ id: 0, username: 'a', role: 'admin', province: 'all' }, 'kiosk')).toBe(true);
+	});
+
+	it('a session unused for the idle limit ends; one in use stays open until its lifetime ends', async () => {
+		const start = new Date();
+		const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
+		const idle = config.staffIdleMs / 60_000;
+		const left = await login(db, 'reviewer1', 'correct horse battery', '10.0.0.2', start);
+		const used = await login(db, 'reviewer1', 'correct horse battery', '10.0.0.3', start);
+		// Used every idle-limit-minus-one minutes, the second session outlives many idle limits.
+		for (let at = idle - 1; at < 4 * idle; at += idle - 1)
+			expect(await staffFromToken(db, used.token, minutes(at))).toMatchObject({ username: 'reviewer1' });
+		expect(await staffFromToken(db, left.token, minutes(idle - 1))).toMatchObject({ username: 'reviewer1' });
+		expect(await staffFromToken(db, left.token, minutes(2 * idle))).toBeNull();
+		expect(await staffFromToken(db, used.token, minutes(5 * idle))).toBeNull();
 	});
 
 	it('an account names its province: national reach only for an admin, and no admin creates beyond its own', async () => {

@@ -64,6 +64,8 @@ export const config = {
 	adminUsername: env.ZV_ADMIN_USERNAME || 'admin',
 	/** Staff session lifetime. */
 	staffSessionTtlMs: num(env.ZV_STAFF_SESSION_HOURS, 8) * 3_600_000,
+	/** A staff session unused this long ends (a computer left signed in). */
+	staffIdleMs: num(env.ZV_STAFF_IDLE_MINUTES, 30) * 60_000,
 	/** SMS: "outbox" (development: a table and /dev/outbox) or "http" (the gateway below). */
 	smsMode: env.ZV_SMS_MODE === 'http' ? 'http' : 'outbox',
 	smsGatewayUrl: env.ZV_SMS_GATEWAY_URL || undefined,

@@ -151,6 +151,7 @@ export interface StaffSessionsTable {
 	user_id: number;
 	expires_at: Timestamp;
 	created_at: Generated<Date>;
+	last_seen_at: Timestamp;
 }
 
 export interface RateLimitsTable {

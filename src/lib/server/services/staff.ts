@@ -240,7 +240,7 @@ export async function login(
 	const expiresAt = new Date(now.getTime() + config.staffSessionTtlMs);
 	await db
 		.insertInto('staff_sessions')
-		.values({ token_hash: hashSecret(token), user_id: row.id, expires_at: expiresAt })
+		.values({ token_hash: hashSecret(token), user_id: row.id, expires_at: expiresAt, last_seen_at: now })
 		.execute();
 	await audit(db, { actor: `staff:${row.id}`, action: 'staff.login' });
 	return {
@@ -266,11 +266,21 @@ export async function staffFromToken(
 			'staff_users.exam_area',
 			'staff_users.province',
 			'staff_users.disabled',
-			'staff_sessions.expires_at'
+			'staff_sessions.expires_at',
+			'staff_sessions.last_seen_at'
 		])
 		.where('staff_sessions.token_hash', '=', hashSecret(token))
 		.executeTakeFirst();
 	if (!row || row.disabled || new Date(row.expires_at).getTime() < now.getTime()) return null;
+	const unusedMs = now.getTime() - new Date(row.last_seen_at).getTime();
+	if (unusedMs > config.staffIdleMs) return null;
+	// At most one write a minute per session: the idle limit is counted in minutes.
+	if (unusedMs > 60_000)
+		await db
+			.updateTable('staff_sessions')
+			.set({ last_seen_at: now })
+			.where('token_hash', '=', hashSecret(token))
+			.execute();
 	return staffUser(row);
 }
 
