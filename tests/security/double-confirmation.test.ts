@@ -2,7 +2,8 @@
 // reviewers, or one reviewer's double click on two tabs). On PostgreSQL the two requests run in two transactions;
 // the test holds the candidate's row lock until both wait for it, so the second one to get it runs exactly where a
 // stale read would let it record a second confirmation. (PGlite has one connection: there the requests simply run
-// one after the other, and the test checks the same answers.)
+// one after the other, and the test checks the same answers.) The same for a review approval and the candidate's
+// new phone submission at the same moment.
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { ServerProcess } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
 import { forge, inkedSignature, outcomeEventsOf, prepareForgery, registerCandidate } from './client.ts';
 import { fixtureBytes } from './forgeries.ts';
+import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let server: ServerProcess;
 let admin = '';
@@ -110,8 +112,22 @@ describe(`a candidate is confirmed once (${process.env.DATABASE_URL ? 'PostgreSQ
 		const events = await outcomeEventsOf(origin, idNumber);
 		expect(events.filter((e) => e.result === 'confirmed')).toHaveLength(1);
 	}, 180_000);
+});
+
+// A server of its own: on the one above, the first test confirmed this face under another ID number, so a new
+// submission with it is held as a duplicate identity and could never confirm, whatever the lock did.
+describe(`a review approval against a new submission (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+	let own: Awaited<ReturnType<typeof testServer>>;
+	beforeAll(async () => {
+		own = await testServer(3256, { ZV_STATIC_DIR: join(process.cwd(), 'static') });
+	}, 180_000);
+	afterAll(() => own?.close());
 
 	it("a review approval and the candidate's new phone submission at the same moment: one confirmation", async () => {
+		// The helpers above (call, behindCandidateLock) work on these.
+		origin = own.server.origin;
+		databaseUrl = own.databaseUrl;
+		admin = own.cookie;
 		const idNumber = await registerCandidate(origin, 'hubei', {
 			jpeg: fixtureBytes('idphotos', 'blue_bg_man_original_358x441.jpg'),
 			source: 'previous_registration'
@@ -136,18 +152,23 @@ describe(`a candidate is confirmed once (${process.env.DATABASE_URL ? 'PostgreSQ
 		expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');
 		const { cases } = (await (
 			await fetch(`${origin}/api/review`, { headers: { cookie: admin } })
-		).json()) as { cases: { id: number; id_number: string }[] };
-		const caseId = cases.find((c) => c.id_number === idNumber)!.id;
+		).json()) as { cases: { id: number; id_number: string; review_reasons?: unknown }[] };
+		const heldCase = cases.find((c) => c.id_number === idNumber)!;
+		// Control: held for the missing comparison, not as a duplicate (which no submission could win).
+		expect(JSON.stringify(heldCase)).not.toContain('duplicate');
 		const second = await prepareForgery(origin, admin, idNumber, { photo, signature });
 		const [approval, submission] = await behindCandidateLock(idNumber, 2, () => [
-			call(`/api/review/${caseId}`, { decision: 'approve', comment: '人工核验通过' }),
+			call(`/api/review/${heldCase.id}`, { decision: 'approve', comment: '人工核验通过' }),
 			second.send()
 		]);
-		const outcomes = [approval, submission].map((a) => (a.status === 200 ? a.body.outcome : a.status));
-		expect(
-			outcomes.filter((o) => o === 'confirmed'),
-			JSON.stringify([approval, submission])
-		).toHaveLength(1);
+		const answers = [approval, submission];
+		// The phone is told `checking` for a confirmation whose face awaits the duplicate sweep.
+		const won = answers.filter(
+			(a) => a.status === 200 && (a.body.outcome === 'confirmed' || a.body.outcome === FINAL_CHECK)
+		);
+		expect(won, JSON.stringify(answers)).toHaveLength(1);
+		const lost = answers.find((a) => !won.includes(a))!;
+		expect([lost.status, lost.body.error?.code], JSON.stringify(answers)).toEqual([409, 'already_confirmed']);
 		const events = await outcomeEventsOf(origin, idNumber);
 		expect(events.filter((e) => e.result === 'confirmed')).toHaveLength(1);
 	}, 180_000);
