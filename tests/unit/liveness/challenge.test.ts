@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createChallenge, cryptoRng, seededRng } from '../../../src/lib/core/liveness/index.ts';
-import { beijing, fujian } from '../../../src/lib/core/policy/index.ts';
+import { beijing, fujian, hubei } from '../../../src/lib/core/policy/index.ts';
 
 describe('action challenges', () => {
 	it("draw the policy's count of distinct actions from its pool", () => {
@@ -26,6 +26,21 @@ describe('action challenges', () => {
 	});
 
 	it('use WebCrypto by default and refuse fewer than two actions', () => {
+		// The server and the phone call createChallenge without a generator: a recorded video must not be able to
+		// anticipate what it draws, so the default must be WebCrypto, not Math.random or a seeded generator.
+		const random = vi.spyOn(Math, 'random');
+		const webCrypto = vi.spyOn(globalThis.crypto, 'getRandomValues');
+		try {
+			for (const policy of [beijing, hubei]) {
+				webCrypto.mockClear();
+				createChallenge(policy.liveness);
+				expect(webCrypto, policy.id).toHaveBeenCalled();
+			}
+			expect(random).not.toHaveBeenCalled();
+		} finally {
+			random.mockRestore();
+			webCrypto.mockRestore();
+		}
 		const v = cryptoRng();
 		expect(v).toBeGreaterThanOrEqual(0);
 		expect(v).toBeLessThan(1);

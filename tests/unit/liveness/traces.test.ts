@@ -116,7 +116,19 @@ describe('other clips', () => {
 			trace.samples.map((s) => s.live),
 			0.5
 		);
-		expect(spoof.samples).toBe(trace.samples.length);
-		expect(spoof.median).not.toBeNull();
+		const scores = trace.samples.map((s) => s.live).sort((a, b) => a - b);
+		const middle =
+			scores.length % 2
+				? scores[(scores.length - 1) / 2]
+				: (scores[scores.length / 2 - 1] + scores[scores.length / 2]) / 2;
+		expect(spoof).toMatchObject({ passed: true, samples: scores.length, threshold: 0.5 });
+		expect(spoof.median).toBeCloseTo(middle, 3);
+		expect(spoof.min).toBeCloseTo(scores[0], 3);
+		// The live selfie scores live throughout (median above 0.99 as recorded).
+		expect(spoof.median!).toBeGreaterThan(0.99);
+		// The same samples judged against a threshold above their median fail; below their minimum they pass.
+		expect(foldAntiSpoof(scores, middle + 0.001).passed).toBe(false);
+		expect(foldAntiSpoof(scores, scores[0]).passed).toBe(true);
+		expect(foldAntiSpoof([], 0.5)).toMatchObject({ passed: false, samples: 0, median: null });
 	});
 });
