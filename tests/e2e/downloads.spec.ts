@@ -65,25 +65,43 @@ async function followScreen(context: BrowserContext): Promise<() => string> {
 	return () => shown;
 }
 
-/** Records what reached the network (not what the service worker answered from its cache), with the screen shown. */
-function watchNetwork(context: BrowserContext, screenNow: () => string, into: Fetched[]): void {
+/**
+ * Records what reached the network (not what the service worker answered from its cache), with the screen shown.
+ * A request is recorded only after three round trips to the browser (its response, sizes and body), so what it
+ * returns waits until every request seen so far is recorded: a check made before that would miss the largest files,
+ * which finish last.
+ */
+function watchNetwork(
+	context: BrowserContext,
+	screenNow: () => string,
+	into: Fetched[]
+): () => Promise<void> {
+	const pending: Promise<void>[] = [];
 	context.on('request', (request: Request) => {
 		const screen = screenNow();
-		void request.response().then(async (response) => {
-			if (!response || response.fromServiceWorker()) return;
-			const url = new URL(request.url());
-			if (!/^https?:$/.test(url.protocol)) return;
-			// What came over the wire: 0 for a copy the browser's HTTP cache answered.
-			const { responseBodySize } = await request.sizes();
-			const body = await response.body().catch(() => Buffer.alloc(0));
-			into.push({
-				path: url.origin + url.pathname,
-				screen,
-				bytes: responseBodySize,
-				gzipped: responseBodySize > 0 ? gzipSync(body).length : 0
-			});
-		});
+		pending.push(
+			request.response().then(async (response) => {
+				if (!response || response.fromServiceWorker()) return;
+				const url = new URL(request.url());
+				if (!/^https?:$/.test(url.protocol)) return;
+				// What came over the wire: 0 for a copy the browser's HTTP cache answered.
+				const { responseBodySize } = await request.sizes();
+				const body = await response.body().catch(() => Buffer.alloc(0));
+				into.push({
+					path: url.origin + url.pathname,
+					screen,
+					bytes: responseBodySize,
+					gzipped: responseBodySize > 0 ? gzipSync(body).length : 0
+				});
+			})
+		);
 	});
+	return async () => {
+		for (let seen = -1; seen < pending.length;) {
+			seen = pending.length;
+			await Promise.all(pending);
+		}
+	};
 }
 
 test('the flow downloads each model once, at its step, and a second visit takes them from the cache', async ({
@@ -96,9 +114,10 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 		const origin = new URL(baseURL!).origin;
 		const link = await startOnPc(pc, DEMO_IDS.hubei);
 		const fetched: Fetched[] = [];
-		const phone = await openPhoneAs(browser, link, 'hubei', async (context) =>
-			watchNetwork(context, await followScreen(context), fetched)
-		);
+		let recorded = async () => {};
+		const phone = await openPhoneAs(browser, link, 'hubei', async (context) => {
+			recorded = watchNetwork(context, await followScreen(context), fetched);
+		});
 
 		await consent(phone);
 		await confirmRecord(phone);
@@ -108,6 +127,7 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 		await signature(phone);
 		await submit(phone);
 		await expectStatus(phone, 'done');
+		await recorded();
 
 		const staged = fetched
 			.map((f) => ({ ...f, path: new URL(f.path).pathname }))
@@ -159,12 +179,13 @@ test('the flow downloads each model once, at its step, and a second visit takes 
 		// A second visit: the same files asked for again are answered by the service worker, none by the network.
 		const again: Fetched[] = [];
 		const second = await phone.context().newPage();
-		watchNetwork(second.context(), () => 'second visit', again);
+		const recordedAgain = watchNetwork(second.context(), () => 'second visit', again);
 		await second.goto(origin + '/');
 		await second.evaluate(
 			(list) => Promise.all(list.map((p) => fetch(p).then((r) => r.arrayBuffer()))),
 			paths
 		);
+		await recordedAgain();
 		const refetched = again.filter((f) => paths.includes(new URL(f.path).pathname));
 		expect(refetched.map((f) => f.path)).toEqual([]);
 		// The manifest, though, is asked of the network each visit: a new deployment's models must reach a
