@@ -306,16 +306,7 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 	});
 
 	it('a kiosk operator sees and attests only the sessions they started, and finds candidates by full ID number only', async () => {
-		const staff = async (username: string) => {
-			await fetch(`${server.origin}/api/staff/users`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', cookie, origin: server.origin },
-				body: JSON.stringify({ username, role: 'kiosk', password: 'kiosk password 123', province: 'hubei' })
-			});
-			const r = await post('/api/staff/login', { username, password: 'kiosk password 123' });
-			return r.headers.get('set-cookie')!.split(';')[0];
-		};
-		const [one, two] = [await staff('kiosk-one'), await staff('kiosk-two')];
+		const [one, two] = [await staffCookie('kiosk-one', 'kiosk'), await staffCookie('kiosk-two', 'kiosk')];
 		const id = await registered('hubei');
 		const started = (await fetch(`${server.origin}/api/kiosk/sessions`, {
 			method: 'POST',
@@ -437,8 +428,21 @@ describe(`attacks on sign-in and sessions (${process.env.DATABASE_URL ? 'Postgre
 	});
 });
 
+/** A new staff account, created by the seeded admin and signed in: its cookie. */
+async function staffCookie(username: string, role: 'kiosk' | 'reviewer', province = 'hubei') {
+	const password = `${role} password 123`;
+	const created = await fetch(`${server.origin}/api/staff/users`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie, origin: server.origin },
+		body: JSON.stringify({ username, role, password, province })
+	});
+	expect(created.status, await created.text()).toBe(201);
+	const r = await post('/api/staff/login', { username, password });
+	return r.headers.get('set-cookie')!.split(';')[0];
+}
+
 describe(`failure limits (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-	it('a used-up limit sends the candidate to review with a reason; staff give the attempts back, audited', async () => {
+	it("a used-up limit sends the candidate to review with a reason; the province's reviewer gives the attempts back", async () => {
 		const id = await registered('hubei');
 		const phone = await preparePhone(server.origin, cookie, id);
 		const report = (n: number) => failedLiveness(phone, n);
@@ -449,18 +453,21 @@ describe(`failure limits (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})
 		const auth = { authorization: `Bearer ${REGISTRATION_TOKEN}` };
 		const blocked = await post('/api/registration/sessions', { idNumber: id }, newAddress(), auth);
 		expect(blocked.status).toBe(403);
-		// Without a reason, or from a kiosk account, nothing is reset.
-		const noReason = await fetch(`${server.origin}/api/staff/attempts-reset`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', cookie, origin: server.origin },
-			body: JSON.stringify({ idNumber: id })
-		});
-		expect(noReason.status).toBe(400);
-		const reset = await fetch(`${server.origin}/api/staff/attempts-reset`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', cookie, origin: server.origin },
-			body: JSON.stringify({ idNumber: id, reason: '考生来电，确认为网络问题' })
-		});
+		// Without a reason, from a kiosk account, or from another province's reviewer, nothing is reset.
+		const resetBy = (who: string, body: object) =>
+			fetch(`${server.origin}/api/staff/attempts-reset`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', cookie: who, origin: server.origin },
+				body: JSON.stringify(body)
+			});
+		expect((await resetBy(cookie, { idNumber: id })).status).toBe(400);
+		const reason = '考生来电，确认为网络问题';
+		const kiosk = await staffCookie('reset-kiosk', 'kiosk');
+		expect((await resetBy(kiosk, { idNumber: id, reason })).status).toBe(403);
+		const fujianReviewer = await staffCookie('reset-fujian-reviewer', 'reviewer', 'fujian');
+		expect((await resetBy(fujianReviewer, { idNumber: id, reason })).status).toBe(404);
+		expect((await post('/api/registration/sessions', { idNumber: id }, newAddress(), auth)).status).toBe(403);
+		const reset = await resetBy(await staffCookie('reset-reviewer', 'reviewer'), { idNumber: id, reason });
 		expect(reset.status).toBe(200);
 		expect(await reset.json()).toEqual({ idNumber: id, failures: 0 });
 		const again = await post('/api/registration/sessions', { idNumber: id }, newAddress(), auth);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { sql } from 'kysely';
 import { createFaceEngine } from '../../src/lib/core/face/engine.ts';
 import { maskIdNumber } from '../../src/lib/core/mask.ts';
@@ -35,6 +35,17 @@ import { testDatabase, type TestDatabase } from './db.ts';
 import { pickPort } from './server-process.ts';
 import { openSession, registerCandidate, step, submitBundle, testAttachments } from './support.ts';
 import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
+
+/**
+ * Skips a pgvector test on a PostgreSQL without the extension, with one line saying so; under CI=true fails
+ * instead (the test setup builds pgvector, tests/support/pgvector.sh; without ../shared/vendor it cannot).
+ */
+async function needsPgvector(ctx: TestContext): Promise<void> {
+	if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length > 0) return;
+	if (process.env.CI === 'true') throw new Error('PostgreSQL has no pgvector: run tests/support/pgvector.sh');
+	console.log('PostgreSQL without pgvector: the duplicate search runs as an exact scan; index test skipped');
+	ctx.skip();
+}
 
 let handle: TestDatabase;
 let db: Db;
@@ -296,15 +307,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 	it.skipIf(!process.env.DATABASE_URL)(
 		"PostgreSQL with pgvector: the trigger's vector is the stored float32 bytes, and the province's HNSW index serves the search",
 		async (ctx) => {
-			if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length === 0) {
-				// The test setup builds pgvector (tests/support/pgvector.sh); without ../shared/vendor it cannot.
-				if (process.env.CI === 'true')
-					throw new Error('PostgreSQL has no pgvector: run tests/support/pgvector.sh');
-				console.log(
-					'PostgreSQL without pgvector: the duplicate search runs as an exact scan; index test skipped'
-				);
-				ctx.skip();
-			}
+			await needsPgvector(ctx);
 			const values = [0, -0.5, 1 / 3, -1e-40, 1.17549435e-38, 3.4e38, -2.5e-7, 0.044194173];
 			const { rows } = await sql<{ face: string }>`
 				select face_embedding_vector(${embeddingBytes(values)})::real[]::text as face`.execute(db);
@@ -331,7 +334,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 	it.skipIf(!process.env.DATABASE_URL)(
 		"PostgreSQL with pgvector: the trigger takes the search's handed-over vector only for the bytes it was made from",
 		async (ctx) => {
-			if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length === 0) ctx.skip();
+			await needsPgvector(ctx);
 			const { outcome_id: outcomeId } = await db
 				.selectFrom('face_embeddings')
 				.select('outcome_id')
@@ -384,7 +387,7 @@ describe(`duplicate identity (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 	it.skipIf(!process.env.DATABASE_URL)(
 		'a server that gets pgvector after the migration gets the vector column, its backfill and indexes at the next start',
 		async (ctx) => {
-			if ((await sql.raw(HAS_FACE_VECTORS).execute(db)).rows.length === 0) ctx.skip();
+			await needsPgvector(ctx);
 			const probe = Array.from(
 				decodeEmbedding(
 					(await db.selectFrom('face_embeddings').select('vector').executeTakeFirstOrThrow()).vector

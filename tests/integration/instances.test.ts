@@ -99,6 +99,8 @@ describe(`limits across instances (${process.env.DATABASE_URL ? 'PostgreSQL, two
 			]);
 			expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
 			expect(new Set(results.map((r) => r.admissionNumber)).size).toBe(1);
+			// One number for all three answers, and a number at all (three nulls would be one value too).
+			expect(results[0].admissionNumber, JSON.stringify(results)).toMatch(/^\d{12,}$/);
 			const n = await a
 				.selectFrom('outcomes')
 				.select((eb) => eb.fn.countAll().as('n'))

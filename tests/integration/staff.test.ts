@@ -7,6 +7,7 @@ import { importCandidatesCsv } from '../../src/lib/server/services/csv-import.ts
 import { withClient } from '../../src/lib/server/request-context.ts';
 import { searchCandidates, startOnSiteSession } from '../../src/lib/server/services/kiosk.ts';
 import { rateLimit } from '../../src/lib/server/services/rate-limit.ts';
+import { resetAttempts } from '../../src/lib/server/services/limits.ts';
 import { outcomeEventsSince, upsertCandidate } from '../../src/lib/server/services/registration.ts';
 import { applyRetention } from '../../src/lib/server/services/retention.ts';
 import { policies } from '../../src/lib/core/policy/index.ts';
@@ -263,6 +264,31 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 			.orderBy('id', 'desc')
 			.executeTakeFirstOrThrow();
 		expect(sms.body).toContain(decided.admissionNumber);
+	});
+
+	it("a reviewer gives a candidate's online attempts back: audited with who and why; another province's cannot", async () => {
+		const { candidate } = await exhaustHubei();
+		const fujian = await createStaff(db, {
+			username: 'reviewer-fujian-reset',
+			role: 'reviewer',
+			password: 'fujian reviewer pass',
+			province: 'fujian'
+		});
+		await expect(resetAttempts(db, fujian, candidate.idNumber, '越权')).rejects.toMatchObject({
+			status: 404,
+			code: 'no_registration'
+		});
+		expect(await resetAttempts(db, reviewer, candidate.idNumber, '考生来电')).toMatchObject({ failures: 0 });
+		const rows = await db
+			.selectFrom('audit_log')
+			.innerJoin('candidates', 'candidates.id', 'audit_log.candidate_id')
+			.select(['audit_log.actor', 'audit_log.detail'])
+			.where('audit_log.action', '=', 'candidate.attempts_reset')
+			.where('candidates.id_number', '=', candidate.idNumber)
+			.execute();
+		expect(rows).toHaveLength(1);
+		expect(rows[0].actor).toBe(`staff:${reviewer.id}`);
+		expect(JSON.stringify(rows[0].detail)).toContain('考生来电');
 	});
 
 	it('kiosk: search by full ID number only, start an on-site session (allowed after online attempts are used up), attest', async () => {

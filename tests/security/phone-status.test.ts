@@ -1,7 +1,9 @@
 // Where a recorded outcome stands is told to the phone that recorded it, and to nobody else: a script that knows
 // the session id (from a shared screenshot, a log) and signs with a key of its own learns nothing. And what a
 // confirmation grants is told only once the server's last check (the province-wide duplicate sweep) has cleared
-// it: a stand-in the confirmation's index search missed is answered `checking`, with no admission number.
+// it: every confirmation is answered `checking`, with no admission number, until then, so a stand-in the
+// confirmation's index search missed learns nothing before the sweep (which catches them:
+// tests/integration/http-face.test.ts).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusPayload } from '../../src/lib/core/bundle/request.ts';
