@@ -59,8 +59,9 @@ export interface StaffChange {
 const noAccount = () => new ServiceError(404, 'no_account', '没有这个账号', 'No such staff account.');
 
 /**
- * Changes another account's province, disabled state or password. An admin never changes its own account here (it could
- * not undo a lock-out), and a province admin never sees accounts of another province (they answer "no account").
+ * Changes another account's province, disabled state or password. An admin never changes its own account here
+ * (it could not undo a lock-out), and a province admin never sees accounts of another province (they answer "no
+ * account").
  */
 export async function updateStaff(
 	db: Db,
