@@ -12,7 +12,10 @@ const Change = v.object({
 	password: v.optional(v.pipe(v.string(), v.maxLength(256)))
 });
 
-/** An admin moves an account to another province, disables / enables it or sets its password (audited; its sessions end). */
+/**
+ * An admin moves an account to another province, disables / enables it or sets its password (audited; its sessions
+ * end).
+ */
 export const PATCH: RequestHandler = (event) =>
 	respond(async () => {
 		const admin = await requireStaff(event, 'admin');
