@@ -1,6 +1,6 @@
 import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { database } from '$lib/server/database';
-import { clientAddress } from '$lib/server/http/client';
+import { connectionAddress } from '$lib/server/http/client';
 import { bodyLimitFor } from '$lib/server/http/limits';
 import { withClient } from '$lib/server/request-context';
 import { startJobs } from '$lib/server/jobs';
@@ -13,7 +13,7 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = ({ event, resolve }) =>
-	withClient({ address: clientAddress(event), userAgent: event.request.headers.get('user-agent') }, () =>
+	withClient({ address: connectionAddress(event), userAgent: event.request.headers.get('user-agent') }, () =>
 		handleRequest({ event, resolve })
 	);
 
