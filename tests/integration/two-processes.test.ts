@@ -16,6 +16,7 @@ import {
 } from './server-process.ts';
 import { SIGN_IN_RULES } from '../../src/lib/server/services/rate-limit.ts';
 import { newIdNumber, withinOneWindow } from './support.ts';
+import { behindCandidateLock } from '../support/candidate-lock.ts';
 
 const photo = new Uint8Array(readFileSync(fixture('idphotos/blue_bg_man_compliant_480x640.jpg')));
 const SIGN_INS_PER_ADDRESS = 6;
@@ -89,7 +90,9 @@ describe.skipIf(!process.env.DATABASE_URL)('two server processes on one PostgreS
 			.select('outcomes.id')
 			.where('candidates.id_number', '=', id)
 			.executeTakeFirstOrThrow();
-		// Signed in on each instance first, so that the two decisions leave at the same moment.
+		// Signed in on each instance first, so that the two decisions leave at the same moment. The first to lock the
+		// case waits for the candidate's row, held by the test, the other for the case: the second then runs where a
+		// stale read of the case would let it decide again.
 		const cookies = new Map([
 			[a, await adminCookie(a.origin)],
 			[b, await adminCookie(b.origin)]
@@ -106,7 +109,13 @@ describe.skipIf(!process.env.DATABASE_URL)('two server processes on one PostgreS
 					body: JSON.stringify({ decision, comment: `decided on ${server.origin}` })
 				})
 			).status;
-		const statuses = await Promise.all([decide(a, 'approve'), decide(b, 'reject')]);
+		const statuses = await behindCandidateLock(
+			pgHandle!.url!,
+			id,
+			2,
+			() => [decide(a, 'approve'), decide(b, 'reject')],
+			['candidates', 'outcomes']
+		);
 		expect(statuses.sort()).toEqual([200, 409]);
 		const decided = await pgHandle!.db
 			.selectFrom('outcomes')

@@ -5,12 +5,12 @@
 // one after the other, and the test checks the same answers.) The same for a review approval and the candidate's
 // new phone submission at the same moment.
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProcess } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
 import { forge, inkedSignature, outcomeEventsOf, prepareForgery, registerCandidate } from './client.ts';
 import { fixtureBytes } from './forgeries.ts';
+import { behindCandidateLock } from '../support/candidate-lock.ts';
 import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
 
 let server: ServerProcess;
@@ -64,43 +64,10 @@ async function twoReviewCases(): Promise<{ idNumber: string; cases: number[] }> 
 	return { idNumber, cases: mine };
 }
 
-/**
- * Runs `requests` while this test holds the candidate's row lock, and lets go once `waiting` of them wait for it,
- * so they queue behind each other (PostgreSQL). On PGlite it just runs them at once.
- */
-async function behindCandidateLock<T>(idNumber: string, waiting: number, requests: () => Promise<T>[]) {
-	if (!databaseUrl) return Promise.all(requests());
-	const holder = new pg.Client({ connectionString: databaseUrl });
-	// Watches from outside the holder's transaction: inside one, pg_stat_activity keeps the first read it made.
-	const watcher = new pg.Client({ connectionString: databaseUrl });
-	await Promise.all([holder.connect(), watcher.connect()]);
-	try {
-		await holder.query('begin');
-		await holder.query('select id from candidates where id_number = $1 for update', [idNumber]);
-		const running = Promise.all(requests());
-		for (let tries = 0; ; tries++) {
-			const { rows } = await watcher.query<{ n: number }>(
-				// Only the statements that lock the candidate's row count: a request waiting on another lock (its
-				// staff session's row, say) has not yet reached the point the test is about.
-				`select count(*)::int as n from pg_stat_activity
-				 where datname = current_database() and wait_event_type = 'Lock'
-				   and query like '%"candidates"%' and query ilike '%for update%'`
-			);
-			if (rows[0].n >= waiting) break;
-			if (tries > 1200) throw new Error('the requests never waited for the candidate lock');
-			await new Promise((r) => setTimeout(r, 50));
-		}
-		await holder.query('commit');
-		return await running;
-	} finally {
-		await Promise.all([holder.end(), watcher.end()]);
-	}
-}
-
 describe(`a candidate is confirmed once (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
 	it('two review cases of one candidate approved at the same moment: one confirmation, one refusal', async () => {
 		const { idNumber, cases } = await twoReviewCases();
-		const answers = await behindCandidateLock(idNumber, 2, () =>
+		const answers = await behindCandidateLock(databaseUrl, idNumber, 2, () =>
 			cases.map((id) => call(`/api/review/${id}`, { decision: 'approve', comment: '人工核验通过' }))
 		);
 		const confirmed = answers.filter((a) => a.status === 200 && a.body.outcome === 'confirmed');
@@ -124,7 +91,7 @@ describe(`a review approval against a new submission (${process.env.DATABASE_URL
 	afterAll(() => own?.close());
 
 	it("a review approval and the candidate's new phone submission at the same moment: one confirmation", async () => {
-		// The helpers above (call, behindCandidateLock) work on these.
+		// The helper above (call) and the lock work on these.
 		origin = own.server.origin;
 		databaseUrl = own.databaseUrl;
 		admin = own.cookie;
@@ -157,7 +124,7 @@ describe(`a review approval against a new submission (${process.env.DATABASE_URL
 		// Control: held for the missing comparison, not as a duplicate (which no submission could win).
 		expect(JSON.stringify(heldCase)).not.toContain('duplicate');
 		const second = await prepareForgery(origin, admin, idNumber, { photo, signature });
-		const [approval, submission] = await behindCandidateLock(idNumber, 2, () => [
+		const [approval, submission] = await behindCandidateLock(databaseUrl, idNumber, 2, () => [
 			call(`/api/review/${heldCase.id}`, { decision: 'approve', comment: '人工核验通过' }),
 			second.send()
 		]);
