@@ -113,6 +113,13 @@ test('fujian: pre-registration photo refused, processed, rejected by the office,
 		await expectStatus(phone, 'done');
 		await expect(phone.getByTestId('done')).toBeVisible();
 		await expect(pc.getByTestId('pc-status')).toHaveText('身份确认已完成', { timeout: 15_000 });
+
+		// Done on what may be a shared computer: signing out leaves the next person the sign-in form.
+		await pc.getByTestId('pc-sign-out').click();
+		await expect(pc.getByRole('button', { name: '获取短信验证码' })).toBeVisible();
+		await expect(pc.getByTestId('pc-sign-out')).toHaveCount(0);
+		await pc.reload();
+		await expect(pc.getByTestId('prereg-status')).toHaveCount(0);
 	} finally {
 		await server.stop();
 	}

@@ -1,6 +1,7 @@
 // A Fujian candidate signed in on the registration site's page uploads pre-registration photos, as a scripted
 // client can. A refused upload is answered with its reasons and, when one can be made, a processed photo made with
-// the server's engines: what a file may make the server decode for that is bounded, and so is how often.
+// the server's engines: what a file may make the server decode for that is bounded, and so is how often. On a
+// shared computer its sign-out ends the sign-in on the server, not only in that browser.
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +105,52 @@ describe('pre-registration uploads a candidate sends', () => {
 			statuses.push((await upload(cookie, small)).status);
 		expect(statuses.slice(0, -1).every((s) => s === 422)).toBe(true);
 		expect(statuses.at(-1)).toBe(429);
+	}, 120_000);
+});
+
+/** A browser's plain form post (no script): SvelteKit answers it with a redirect, not JSON. */
+const formPost = (cookie: string) => ({
+	cookie,
+	origin: server.origin,
+	accept: 'text/html',
+	'content-type': 'application/x-www-form-urlencoded'
+});
+
+describe('a candidate signed in on a shared computer', () => {
+	it('signs out, and the sign-in ends on the server: the cookie left behind or copied no longer works', async () => {
+		const cookie = await signedInFujianCandidate();
+		const small = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#4a7ebb' } })
+			.jpeg()
+			.toBuffer();
+		// Signed in: an upload is checked (and refused for its size), the page shows the candidate's state.
+		expect((await upload(cookie, small)).status).toBe(422);
+		const page = (c: string) =>
+			fetch(`${server.origin}/pc`, { headers: { cookie: c } }).then((r) => r.text());
+		expect(await page(cookie)).toContain('data-testid="pc-sign-out"');
+
+		const out = await fetch(`${server.origin}/pc?/signOut`, {
+			method: 'POST',
+			headers: formPost(cookie),
+			body: '',
+			redirect: 'manual'
+		});
+		expect(out.status).toBe(303);
+		expect(out.headers.getSetCookie().some((c) => /^zv_prereg=;/.test(c) && /Max-Age=0/i.test(c))).toBe(true);
+
+		// The next person at the computer, or whoever copied the cookie, sends it again.
+		const after = await upload(cookie, small);
+		expect(after.status).toBe(401);
+		expect(after.body.error?.code).toBe('not_signed_in');
+		const signedOutPage = await page(cookie);
+		expect(signedOutPage).not.toContain('data-testid="pc-sign-out"');
+		expect(signedOutPage).toContain('用短信验证码登录后生成手机扫码二维码');
+		const qr = await fetch(`${server.origin}/pc?/qr`, {
+			method: 'POST',
+			headers: formPost(cookie),
+			body: '',
+			redirect: 'manual'
+		});
+		expect(qr.status).toBe(303);
+		expect(qr.headers.get('location')).toBe('/pc');
 	}, 120_000);
 });

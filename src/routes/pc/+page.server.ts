@@ -1,14 +1,19 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
 import { database } from '$lib/server/database';
-import { PRE_REGISTRATION_COOKIE, setPreRegistrationCookie } from '$lib/server/http/pre-registration';
+import {
+	clearPreRegistrationCookie,
+	PRE_REGISTRATION_COOKIE,
+	setPreRegistrationCookie
+} from '$lib/server/http/pre-registration';
 import { codeSignInActions } from '$lib/server/http/sign-in-actions';
 import { phoneLinkMinutes } from '$lib/server/services/entry-links';
 import { ServiceError } from '$lib/server/services/errors';
 import {
 	preRegistrationCandidate,
 	preRegistrationState,
-	signInForPreRegistration
+	signInForPreRegistration,
+	signOutOfPreRegistration
 } from '$lib/server/services/pre-registration';
 import { startSession, type NewSession } from '$lib/server/services/sessions';
 import { fail } from '@sveltejs/kit';
@@ -48,6 +53,13 @@ export const actions: Actions = {
 		setPreRegistrationCookie(event.cookies, token, event.url.protocol === 'https:');
 		redirect(303, '/pc');
 	}),
+	/** Sign-out for a candidate signed in for pre-registration: the sign-in ends on the server too. */
+	signOut: async ({ cookies }) => {
+		const { db } = await database();
+		await signOutOfPreRegistration(db, cookies.get(PRE_REGISTRATION_COOKIE));
+		clearPreRegistrationCookie(cookies);
+		redirect(303, '/pc');
+	},
 	/** The QR code for a candidate signed in for pre-registration, once the photo is approved. */
 	qr: async (event) => {
 		const { db } = await database();

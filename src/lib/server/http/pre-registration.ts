@@ -12,3 +12,7 @@ export function setPreRegistrationCookie(cookies: Cookies, token: string, secure
 		maxAge: 60 * 60
 	});
 }
+
+export function clearPreRegistrationCookie(cookies: Cookies): void {
+	cookies.delete(PRE_REGISTRATION_COOKIE, { path: '/' });
+}

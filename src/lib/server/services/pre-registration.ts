@@ -403,6 +403,15 @@ export async function signInForPreRegistration(
 	return token;
 }
 
+/**
+ * Ends a registration-site sign-in on the server, not only in the browser: on a shared computer (an internet café, a
+ * school's room) the next person must not be able to go on as the candidate, nor anyone who copied the cookie.
+ */
+export async function signOutOfPreRegistration(db: Db, token: string | undefined): Promise<void> {
+	if (!token) return;
+	await db.deleteFrom('pc_sign_ins').where('token_hash', '=', hashSecret(token)).execute();
+}
+
 export async function preRegistrationCandidate(
 	db: Db,
 	token: string | undefined,
