@@ -108,13 +108,19 @@ describe('pre-registration uploads a candidate sends', () => {
 	}, 120_000);
 });
 
-/** A browser's plain form post (no script): SvelteKit answers it with a redirect, not JSON. */
-const formPost = (cookie: string) => ({
-	cookie,
-	origin: server.origin,
-	accept: 'text/html',
-	'content-type': 'application/x-www-form-urlencoded'
-});
+/** A /pc form action posted as a browser without script does: SvelteKit answers with a redirect, not JSON. */
+const postAction = (action: 'signOut' | 'qr', cookie: string) =>
+	fetch(`${server.origin}/pc?/${action}`, {
+		method: 'POST',
+		headers: {
+			cookie,
+			origin: server.origin,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		body: '',
+		redirect: 'manual'
+	});
 
 describe('a candidate signed in on a shared computer', () => {
 	it('signs out, and the sign-in ends on the server: the cookie left behind or copied no longer works', async () => {
@@ -128,12 +134,7 @@ describe('a candidate signed in on a shared computer', () => {
 			fetch(`${server.origin}/pc`, { headers: { cookie: c } }).then((r) => r.text());
 		expect(await page(cookie)).toContain('data-testid="pc-sign-out"');
 
-		const out = await fetch(`${server.origin}/pc?/signOut`, {
-			method: 'POST',
-			headers: formPost(cookie),
-			body: '',
-			redirect: 'manual'
-		});
+		const out = await postAction('signOut', cookie);
 		expect(out.status).toBe(303);
 		expect(out.headers.getSetCookie().some((c) => /^zv_prereg=;/.test(c) && /Max-Age=0/i.test(c))).toBe(true);
 
@@ -144,12 +145,7 @@ describe('a candidate signed in on a shared computer', () => {
 		const signedOutPage = await page(cookie);
 		expect(signedOutPage).not.toContain('data-testid="pc-sign-out"');
 		expect(signedOutPage).toContain('用短信验证码登录后生成手机扫码二维码');
-		const qr = await fetch(`${server.origin}/pc?/qr`, {
-			method: 'POST',
-			headers: formPost(cookie),
-			body: '',
-			redirect: 'manual'
-		});
+		const qr = await postAction('qr', cookie);
 		expect(qr.status).toBe(303);
 		expect(qr.headers.get('location')).toBe('/pc');
 	}, 120_000);
