@@ -56,7 +56,7 @@ export const beijing: ProvincePolicy = {
 	// 五(三) 请注意: 公安部身份认证 — the photo is checked with the identity authority.
 	// No pre-registration photo in the guide.
 	preRegistration: null,
-	serverEvidence: { authority: { threshold: AUTHORITY_MATCH }, trustDevice: false },
+	serverEvidence: { authority: { threshold: AUTHORITY_MATCH }, trustDevice: false, clearMatch: null },
 	source: '附件1《北京市自学考试照片采集流程》',
 	// The office's published channel; an office adopting the templates confirms name, contact and retention.
 	office: {

@@ -41,7 +41,7 @@ export const fujian: ProvincePolicy = {
 	onSiteAlternative: true,
 	thresholds: DEFAULT_THRESHOLDS,
 	// The office's approved pre-registration photo (source pre_registration) is the reference.
-	serverEvidence: { authority: false, trustDevice: false },
+	serverEvidence: { authority: false, trustDevice: false, clearMatch: null },
 	// 第一步: 提交本人符合规格的报名照片 ... 经报考系统后台工作人员进行合规审验后(时间不超过 24 小时), then the QR
 	// code once approved. The guide gives no daily upload limit; five lets a rejected candidate retry the same day.
 	preRegistration: {

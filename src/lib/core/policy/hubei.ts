@@ -53,7 +53,7 @@ export const hubei: ProvincePolicy = {
 	// The previous registration's photo or one the office obtained from the authority is the reference.
 	// No pre-registration photo in the guide.
 	preRegistration: null,
-	serverEvidence: { authority: false, trustDevice: false },
+	serverEvidence: { authority: false, trustDevice: false, clearMatch: null },
 	source: '湖北省 附件3《考生注册与身份确认流程》；《考生注册线上确认操作指南》',
 	// The office's published channel; an office adopting the templates confirms name, contact and retention.
 	office: {

@@ -157,6 +157,13 @@ export interface ServerEvidencePolicy {
 	 * modified client then confirms whoever it likes; for a province that accepts that risk explicitly.
 	 */
 	trustDevice: boolean;
+	/**
+	 * A reference-photo match at or above the face-match threshold but below this similarity is held for a person
+	 * instead of confirmed, or null: the threshold alone decides. A morph of the candidate and a stand-in clears the
+	 * threshold often, and a higher line caps the stand-in's share of it at the price of honest candidates in review
+	 * (docs/threat-model.md, "Morphed photos"): an office's choice, made with its own photos.
+	 */
+	clearMatch: number | null;
 }
 
 /**

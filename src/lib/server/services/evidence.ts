@@ -19,11 +19,15 @@ export interface EvidenceReason extends Message {
 	threshold?: number;
 }
 
-/** match → may confirm; mismatch → the attempt fails; none → held for review (or trusted, by explicit policy). */
+/**
+ * match → may confirm; mismatch → the attempt fails; none → held for review (or trusted, by explicit policy);
+ * weak → a match below the province's clear-match line, held for review whatever the policy trusts.
+ */
 export type EvidenceVerdict =
 	| { decision: 'match'; reason: EvidenceReason }
 	| { decision: 'mismatch'; reason: EvidenceReason }
-	| { decision: 'none'; reason: EvidenceReason };
+	| { decision: 'none'; reason: EvidenceReason }
+	| { decision: 'weak'; reason: EvidenceReason };
 
 export interface EvidenceInput {
 	policy: ProvincePolicy;
@@ -49,8 +53,23 @@ export const noServerEvidence = (zh: string, en: string): EvidenceVerdict => ({
 	}
 });
 
-function compared(source: 'reference' | 'authority', similarity: number, threshold: number): EvidenceVerdict {
+function compared(
+	source: 'reference' | 'authority',
+	similarity: number,
+	threshold: number,
+	clearMatch: number | null = null
+): EvidenceVerdict {
 	const measured = { source, similarity: Math.round(similarity * 1000) / 1000, threshold };
+	if (similarity >= threshold && clearMatch !== null && similarity < clearMatch)
+		return {
+			decision: 'weak',
+			reason: {
+				code: 'weak_match',
+				zh: '照片与报名档案照片相似但不足以自动确认，已转人工审核，请留意自考办通知',
+				en: 'The photo resembles the one on your registration record, but not clearly enough to confirm automatically; an officer will review it',
+				...measured
+			}
+		};
 	if (similarity >= threshold)
 		return {
 			decision: 'match',
@@ -122,7 +141,8 @@ export async function gatherEvidence(db: Db, input: EvidenceInput): Promise<Evid
 		return compared(
 			'reference',
 			cosineSimilarity(input.embedding, reference),
-			resolve(policy).thresholds.faceMatch
+			resolve(policy).thresholds.faceMatch,
+			policy.serverEvidence.clearMatch
 		);
 	return noServerEvidence('没有可比对的参考照片', 'there is no reference photo to compare with');
 }

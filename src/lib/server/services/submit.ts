@@ -269,7 +269,8 @@ async function submitVerified(
 	const photoEmbedding = (recheck as RecheckResult | null)?.embedding ?? null;
 	const faceOf = evidenceFace(deps.face);
 	let liveEvidence: Awaited<ReturnType<typeof checkLivenessEvidence>> | null = null;
-	if (evidence?.decision === 'match' && sp.evidenceFrames && photoEmbedding && faceOf) {
+	const matched = evidence?.decision === 'match' || evidence?.decision === 'weak';
+	if (matched && sp.evidenceFrames && photoEmbedding && faceOf) {
 		liveEvidence = await checkLivenessEvidence({
 			sp,
 			payload: verdict.payload,
@@ -283,7 +284,8 @@ async function submitVerified(
 	const passed = claimedPassed && evidence?.decision !== 'mismatch';
 	const evidenceReasons: EvidenceReason[] =
 		evidence && evidence.decision !== 'match' ? [evidence.reason] : [];
-	const untrusted = evidence?.decision === 'none' && !policy.serverEvidence.trustDevice;
+	const untrusted =
+		evidence?.decision === 'weak' || (evidence?.decision === 'none' && !policy.serverEvidence.trustDevice);
 	const held = passed ? [...manualReviewReasons(verdict.payload), ...(untrusted ? evidenceReasons : [])] : [];
 	// The re-check embedded the accepted photo's face when the server runs the face engine.
 	const embedding = passed ? ((recheck as RecheckResult | null)?.embedding ?? null) : null;
