@@ -115,6 +115,8 @@ test('a case with two duplicate_face reasons shows both on the review page', asy
 		await expect(reasons).toHaveCount(3);
 		await expect(reasons.nth(0)).toContainText('0.910');
 		await expect(reasons.nth(1)).toContainText('0.870');
+		// This record has no reference photo: the page says so where it would be.
+		await expect(page.getByTestId('reference-photo')).toContainText('无参考照片');
 		// Side by side: this case's record beside each other candidate's, with a link to the other case.
 		const pairs = page.getByTestId('counterpart');
 		await expect(pairs).toHaveCount(2);
@@ -184,6 +186,10 @@ test('two candidates with the same face confirm: the second is held, the reviewe
 		await expect(rowOf(ids[0])).toHaveCount(1);
 		await rowOf(ids[1]).getByRole('link').click();
 		await expect(reviewer.locator('dd').first()).toHaveText(ids[1]);
+		// The record's reference photo beside the final photo, with where it came from.
+		const reference = reviewer.getByTestId('reference-photo');
+		await expect(reference.getByRole('img', { name: '报名档案参考照片' })).toBeVisible();
+		await expect(reference.locator('figcaption')).toHaveText(/^参考照片（.+）$/);
 		const pair = reviewer.getByTestId('counterpart');
 		await expect(pair).toHaveCount(1);
 		await expect(pair.getByTestId('this-id')).toHaveText(maskIdNumber(ids[1]));

@@ -25,7 +25,19 @@ import {
 import { deliverWebhooks, signWebhook } from '../../src/lib/server/services/webhook.ts';
 import { config } from '../../src/lib/server/config.ts';
 import { testDatabase, type TestDatabase } from './db.ts';
-import { birthOf, newIdNumber, openSession, registerCandidate, step, submitBundle } from './support.ts';
+import {
+	birthOf,
+	newIdNumber,
+	openSession,
+	registerCandidate,
+	step,
+	submitBundle,
+	TEST_PHOTO
+} from './support.ts';
+import {
+	prepareReferencePhoto,
+	storeReferencePhoto
+} from '../../src/lib/server/services/reference-photos.ts';
 
 let handle: TestDatabase;
 let db: Db;
@@ -234,7 +246,19 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 		const queue = await reviewQueue(db, reviewer);
 		const item = queue.find((q) => q.id_number === candidate.idNumber);
 		expect(item).toBeDefined();
+		// The reference photo is shown beside the final photo, with its source, once the record has one.
+		const before = await reviewCase(db, reviewer, item!.id);
+		expect(before.reference).toBeNull();
+		await storeReferencePhoto(
+			db,
+			before.candidate_id,
+			await prepareReferencePhoto('authority', TEST_PHOTO, null)
+		);
 		const c = await reviewCase(db, reviewer, item!.id);
+		expect(c.reference).toEqual({
+			source: 'authority',
+			photo: `data:image/jpeg;base64,${Buffer.from(TEST_PHOTO).toString('base64')}`
+		});
 		expect(c.steps).toContainEqual({
 			kind: 'liveness',
 			passed: false,

@@ -12,6 +12,7 @@ import { wakePasswordJobs } from './password-jobs.ts';
 import { isDuplicateFaceReason } from './duplicates.ts';
 import { alreadyRecorded } from './phone-session.ts';
 import { lockCandidate, recordOutcome } from './record-outcome.ts';
+import type { ReferenceSource } from './reference-photos.ts';
 import { RATE_RULES, rateLimit } from './rate-limit.ts';
 import { sessionEnded, unknownSession } from './sessions.ts';
 import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
@@ -102,8 +103,30 @@ export async function reviewCase(db: Db, staff: StaffUser, outcomeId: number) {
 		})),
 		photo: attachment('photo', 'image/jpeg'),
 		signature: attachment('signature', 'image/png'),
+		// What the final photo is judged against: a reviewer compares the two side by side (a weak match, a
+		// mismatch, a morph of the candidate and someone else).
+		reference: await referencePhotoOf(db, row.candidate_id),
 		compat: readCompatReport(row.bundle)
 	};
+}
+
+/** The candidate's reference photo as a data URL with its source, or null (none, or deleted under retention). */
+async function referencePhotoOf(
+	db: Db,
+	candidateId: number
+): Promise<{ photo: string; source: ReferenceSource } | null> {
+	const ref = await db
+		.selectFrom('reference_photos')
+		.select(['jpeg', 'source'])
+		.where('candidate_id', '=', candidateId)
+		.where('deleted_at', 'is', null)
+		.executeTakeFirst();
+	return ref?.jpeg
+		? {
+				photo: `data:image/jpeg;base64,${Buffer.from(ref.jpeg).toString('base64')}`,
+				source: ref.source as ReferenceSource
+			}
+		: null;
 }
 
 /** An outcome's photo or signature as a data URL, or null (none, or deleted after the retention period). */
@@ -123,18 +146,8 @@ async function attachmentsOf(db: Db, outcomeId: number) {
 async function heldPhoto(db: Db, outcomeId: number, candidateId: number) {
 	const upload = (await attachmentsOf(db, outcomeId))('photo', 'image/jpeg');
 	if (upload) return { photo: upload, photoSource: 'upload' as const };
-	const ref = await db
-		.selectFrom('reference_photos')
-		.select('jpeg')
-		.where('candidate_id', '=', candidateId)
-		.where('deleted_at', 'is', null)
-		.executeTakeFirst();
-	return ref?.jpeg
-		? {
-				photo: `data:image/jpeg;base64,${Buffer.from(ref.jpeg).toString('base64')}`,
-				photoSource: 'reference' as const
-			}
-		: { photo: null, photoSource: null };
+	const ref = await referencePhotoOf(db, candidateId);
+	return ref ? { photo: ref.photo, photoSource: 'reference' as const } : { photo: null, photoSource: null };
 }
 
 /** How an outcome came about: the phone's signed bundle or a kiosk operator's attestation on site. */

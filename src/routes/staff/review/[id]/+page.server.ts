@@ -39,6 +39,7 @@ export const load: PageServerLoad = async (event) => {
 				steps: c.steps,
 				counterparts: c.counterparts,
 				photo: c.photo,
+				reference: c.reference,
 				signature: c.signature,
 				compat: c.compat
 			}
