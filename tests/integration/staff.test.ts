@@ -11,6 +11,7 @@ import { resetAttempts } from '../../src/lib/server/services/limits.ts';
 import { outcomeEventsSince, upsertCandidate } from '../../src/lib/server/services/registration.ts';
 import { applyRetention } from '../../src/lib/server/services/retention.ts';
 import { policies } from '../../src/lib/core/policy/index.ts';
+import { maskIdNumber } from '../../src/lib/core/mask.ts';
 import { attestOnSite, decideReview, reviewCase, reviewQueue } from '../../src/lib/server/services/review.ts';
 import { sendPendingPasswords } from '../../src/lib/server/services/password-jobs.ts';
 import { outboxSender } from '../../src/lib/server/sms/outbox.ts';
@@ -244,7 +245,7 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 	it('a Hubei candidate whose attempts are used up is reviewed: approval grants the admission number and SMS, audited', async () => {
 		const { candidate, sessionId } = await exhaustHubei();
 		const queue = await reviewQueue(db, reviewer);
-		const item = queue.find((q) => q.id_number === candidate.idNumber);
+		const item = queue.find((q) => q.idNumber === maskIdNumber(candidate.idNumber));
 		expect(item).toBeDefined();
 		// The reference photo is shown beside the final photo, with its source, once the record has one.
 		const before = await reviewCase(db, reviewer, item!.id);
@@ -377,7 +378,9 @@ describe(`staff, review, registration (${process.env.DATABASE_URL ? 'PostgreSQL'
 
 	it('a confirmed candidate is not confirmed again: neither a second kiosk attestation nor a review approval', async () => {
 		const { candidate } = await exhaustHubei();
-		const queued = (await reviewQueue(db, reviewer)).find((q) => q.id_number === candidate.idNumber)!;
+		const queued = (await reviewQueue(db, reviewer)).find(
+			(q) => q.idNumber === maskIdNumber(candidate.idNumber)
+		)!;
 		const first = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');
 		await attestOnSite(db, kiosk, first.sessionId, 'confirmed', '证件与本人一致');
 		const second = await startOnSiteSession(db, kiosk, candidate.idNumber, 'https://zv.example');

@@ -12,6 +12,7 @@ import { forge, inkedSignature, outcomeEventsOf, prepareForgery, registerCandida
 import { fixtureBytes } from './forgeries.ts';
 import { behindCandidateLock } from '../support/candidate-lock.ts';
 import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
+import { maskIdNumber } from '../../src/lib/core/mask.ts';
 
 let server: ServerProcess;
 let admin = '';
@@ -57,9 +58,9 @@ async function twoReviewCases(): Promise<{ idNumber: string; cases: number[] }> 
 		expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');
 	}
 	const { cases } = (await (await fetch(`${origin}/api/review`, { headers: { cookie: admin } })).json()) as {
-		cases: { id: number; id_number: string }[];
+		cases: { id: number; idNumber: string }[];
 	};
-	const mine = cases.filter((c) => c.id_number === idNumber).map((c) => c.id);
+	const mine = cases.filter((c) => c.idNumber === maskIdNumber(idNumber)).map((c) => c.id);
 	expect(mine).toHaveLength(2);
 	return { idNumber, cases: mine };
 }
@@ -119,8 +120,8 @@ describe(`a review approval against a new submission (${process.env.DATABASE_URL
 		expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');
 		const { cases } = (await (
 			await fetch(`${origin}/api/review`, { headers: { cookie: admin } })
-		).json()) as { cases: { id: number; id_number: string; review_reasons?: unknown }[] };
-		const heldCase = cases.find((c) => c.id_number === idNumber)!;
+		).json()) as { cases: { id: number; idNumber: string; reviewReasons?: unknown }[] };
+		const heldCase = cases.find((c) => c.idNumber === maskIdNumber(idNumber))!;
 		// Control: held for the missing comparison, not as a duplicate (which no submission could win).
 		expect(JSON.stringify(heldCase)).not.toContain('duplicate');
 		const second = await prepareForgery(origin, admin, idNumber, { photo, signature });

@@ -11,6 +11,7 @@ import { testServer } from '../integration/test-server.ts';
 import { forge, registerCandidate, staffAccount } from './client.ts';
 import { clipFrame } from './forgeries.ts';
 import { FINAL_CHECK } from '../../src/lib/core/outcome.ts';
+import { maskIdNumber } from '../../src/lib/core/mask.ts';
 
 let server: ServerProcess;
 let admin = '';
@@ -65,8 +66,8 @@ async function fujianReviewCase(): Promise<number> {
 	);
 	const held = await forge(origin, admin, second, { photo: await clipFrame(SELFIE, 60) });
 	expect(held.body.outcome, JSON.stringify(held.body)).toBe('review');
-	const { cases } = (await call(admin, '/api/review')).body as { cases: { id: number; id_number: string }[] };
-	return cases.find((c) => c.id_number === second)!.id;
+	const { cases } = (await call(admin, '/api/review')).body as { cases: { id: number; idNumber: string }[] };
+	return cases.find((c) => c.idNumber === maskIdNumber(second))!.id;
 }
 
 /** A Fujian candidate's pre-registration photo waiting for the audit: its upload id. */

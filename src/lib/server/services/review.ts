@@ -19,10 +19,27 @@ import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
 import { readCompatReport } from '../../core/compat/report.ts';
 import { inProvince } from '../db/province-scope.ts';
 
-/** The pending cases of the account's province (every province for a national account), oldest first. */
-export async function reviewQueue(db: Db, staff: StaffUser, limit = 100) {
+/** A pending case as the queue lists it: the ID number masked (the case itself shows it in full, audited). */
+export interface QueueCase {
+	id: number;
+	result: string;
+	recordedAt: string;
+	reviewReasons: unknown;
+	name: string;
+	/** Masked: the first six and last four digits. */
+	idNumber: string;
+	examArea: string;
+	province: string;
+}
+
+/**
+ * The pending cases of the account's province (every province for a national account), oldest first. The queue is
+ * read without an audit row, so it carries no full ID number: that is shown only by reviewCase, whose every look is
+ * audited under the candidate.
+ */
+export async function reviewQueue(db: Db, staff: StaffUser, limit = 100): Promise<QueueCase[]> {
 	const province = provinceOf(staff);
-	return db
+	const rows = await db
 		.selectFrom('outcomes')
 		.innerJoin('candidates', 'candidates.id', 'outcomes.candidate_id')
 		.select([
@@ -40,6 +57,16 @@ export async function reviewQueue(db: Db, staff: StaffUser, limit = 100) {
 		.orderBy('outcomes.id')
 		.limit(limit)
 		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		result: r.result,
+		recordedAt: new Date(r.recorded_at).toISOString(),
+		reviewReasons: r.review_reasons,
+		name: r.name,
+		idNumber: maskIdNumber(r.id_number),
+		examArea: r.exam_area,
+		province: r.province
+	}));
 }
 
 export interface StepSummary {

@@ -1,4 +1,3 @@
-import { maskIdNumber } from '$lib/core/mask';
 import type { Message } from '$lib/core/text';
 import { database } from '$lib/server/database';
 import { staffPage } from '$lib/server/http/staff-page';
@@ -14,12 +13,12 @@ export const load: PageServerLoad = async (event) => {
 		cases: cases.map((c) => ({
 			id: c.id,
 			name: c.name,
-			// The queue shows only the start and end of the ID number; the case page shows it in full (and is audited).
-			idNumber: maskIdNumber(c.id_number),
-			examArea: c.exam_area,
+			// Masked by the queue: the case page shows it in full (and is audited).
+			idNumber: c.idNumber,
+			examArea: c.examArea,
 			result: c.result,
-			recordedAt: new Date(c.recorded_at).toISOString(),
-			reasons: (c.review_reasons as Message[]).map((r) => ({
+			recordedAt: c.recordedAt,
+			reasons: (c.reviewReasons as Message[]).map((r) => ({
 				code: r.code,
 				zh: r.zh,
 				en: r.en
