@@ -412,6 +412,11 @@ export async function signOutOfPreRegistration(db: Db, token: string | undefined
 	await db.deleteFrom('pc_sign_ins').where('token_hash', '=', hashSecret(token)).execute();
 }
 
+/** Ends every registration-site sign-in of a candidate (the phone number they signed in with left the record). */
+export async function endPreRegistrationSignIns(db: Db, candidateId: number): Promise<void> {
+	await db.deleteFrom('pc_sign_ins').where('candidate_id', '=', candidateId).execute();
+}
+
 export async function preRegistrationCandidate(
 	db: Db,
 	token: string | undefined,

@@ -11,6 +11,8 @@ import { countingDashboard } from './dashboard-counts.ts';
 import { ServiceError } from './errors.ts';
 import { ALL_PROVINCES, reaches } from '../../core/staff-roles.ts';
 import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
+import { endCodesOfFormerPhone } from './sms-login.ts';
+import { endPreRegistrationSignIns } from './pre-registration.ts';
 
 export interface UpsertResult {
 	idNumber: string;
@@ -61,7 +63,7 @@ export async function upsertCandidate(
 	return db.transaction().execute(async (tx) => {
 		const existing = await tx
 			.selectFrom('candidates')
-			.select(['id', 'admission_number', 'exam_area', 'province'])
+			.select(['id', 'admission_number', 'exam_area', 'province', 'phone'])
 			.where('id_number', '=', input.idNumber)
 			.forUpdate()
 			.executeTakeFirst();
@@ -106,6 +108,7 @@ export async function upsertCandidate(
 			province: input.province
 		};
 		let id: number;
+		const phoneChanged = existing !== undefined && existing.phone !== input.phone;
 		if (existing) {
 			// A record moved to another exam area takes its sessions' figures with it (the dashboard counts by area).
 			const moved =
@@ -135,6 +138,12 @@ export async function upsertCandidate(
 				existing.exam_area === input.examArea && existing.province === input.province ? [] : [existing.id]
 			);
 			id = existing.id;
+			if (phoneChanged) {
+				// What the former number was given must not outlive it: its unused sign-in codes and the
+				// registration-site sign-ins made with one.
+				await endCodesOfFormerPhone(tx, id);
+				await endPreRegistrationSignIns(tx, id);
+			}
 		} else {
 			const row = await tx
 				.insertInto('candidates')
@@ -153,7 +162,14 @@ export async function upsertCandidate(
 			actor,
 			action: existing ? 'candidate.update' : 'candidate.create',
 			candidateId: id,
-			...(reference ? { detail: { referencePhoto: reference.source, sha256: reference.sha256 } } : {})
+			...(reference || phoneChanged
+				? {
+						detail: {
+							...(reference ? { referencePhoto: reference.source, sha256: reference.sha256 } : {}),
+							...(phoneChanged ? { phoneChanged: true } : {})
+						}
+					}
+				: {})
 		});
 		return {
 			idNumber: input.idNumber,

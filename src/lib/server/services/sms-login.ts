@@ -141,6 +141,19 @@ export async function requestSmsCode(db: Db, sms: SmsSender, typed: SignInTyped,
 	};
 }
 
+/**
+ * Ends the codes sent to a phone number the record no longer holds (the office changed it: the old number may have
+ * been lost, or given to someone else): an unused one is used up, so its holder is told it no longer works.
+ */
+export async function endCodesOfFormerPhone(db: Db, candidateId: number, now = new Date()): Promise<void> {
+	await db
+		.updateTable('sms_login_codes')
+		.set({ used_at: now })
+		.where('candidate_id', '=', candidateId)
+		.where('used_at', 'is', null)
+		.execute();
+}
+
 type CodeCheck = { ok: true; candidateId: number } | { ok: false; error: ServiceError };
 
 /**
