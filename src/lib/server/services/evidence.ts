@@ -13,11 +13,14 @@ import type { Db } from '../db/index.ts';
 import { ServiceError } from './errors.ts';
 import { referenceEmbedding } from './reference-photos.ts';
 
-export interface EvidenceReason extends Message {
-	source?: 'reference' | 'authority';
-	similarity?: number;
-	threshold?: number;
+/** What a comparison measured: against which evidence, the similarity, and the line it was held to. */
+interface EvidenceMeasure {
+	source: 'reference' | 'authority';
+	similarity: number;
+	threshold: number;
 }
+
+export interface EvidenceReason extends Message, Partial<EvidenceMeasure> {}
 
 /**
  * match → may confirm; mismatch → the attempt fails; none → held for review (or trusted, by explicit policy);
@@ -54,13 +57,14 @@ export const noServerEvidence = (zh: string, en: string): EvidenceVerdict => ({
 });
 
 function compared(
-	source: 'reference' | 'authority',
+	source: EvidenceMeasure['source'],
 	similarity: number,
 	threshold: number,
 	clearMatch: number | null = null
 ): EvidenceVerdict {
-	const measured = { source, similarity: Math.round(similarity * 1000) / 1000, threshold };
-	if (similarity >= threshold && clearMatch !== null && similarity < clearMatch)
+	const measured: EvidenceMeasure = { source, similarity: Math.round(similarity * 1000) / 1000, threshold };
+	if (similarity < threshold) return mismatch(measured);
+	if (clearMatch !== null && similarity < clearMatch)
 		return {
 			decision: 'weak',
 			reason: {
@@ -70,11 +74,14 @@ function compared(
 				...measured
 			}
 		};
-	if (similarity >= threshold)
-		return {
-			decision: 'match',
-			reason: { code: 'face_match', zh: '人脸比对通过', en: 'The face matches', ...measured }
-		};
+	return {
+		decision: 'match',
+		reason: { code: 'face_match', zh: '人脸比对通过', en: 'The face matches', ...measured }
+	};
+}
+
+function mismatch(measured: EvidenceMeasure): EvidenceVerdict {
+	const { source } = measured;
 	return {
 		decision: 'mismatch',
 		reason: {
