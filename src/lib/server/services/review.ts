@@ -1,7 +1,7 @@
 // Manual review: outcomes held for a person (duplicate face, attempts used up) with photo, signature, scores and
 // reasons; a reviewer approves or rejects with a comment. Every look and every decision is audited.
 import { maskIdNumber, maskPhone } from '../../core/mask.ts';
-import { isRecorded, SUPERSEDED, type OutcomeResult } from '../../core/outcome.ts';
+import { isRecorded, SUPERSEDED, type OutcomeResult, type ReviewStatus } from '../../core/outcome.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
@@ -22,7 +22,7 @@ import { inProvince } from '../db/province-scope.ts';
 /** A pending case as the queue lists it: the ID number masked (the case itself shows it in full, audited). */
 export interface QueueCase {
 	id: number;
-	result: string;
+	result: OutcomeResult;
 	recordedAt: string;
 	reviewReasons: unknown;
 	name: string;
@@ -190,8 +190,8 @@ export interface Counterpart {
 	examArea: string;
 	province: string;
 	admissionNumber: string | null;
-	result: string;
-	reviewStatus: string;
+	result: OutcomeResult;
+	reviewStatus: ReviewStatus;
 	recordedAt: string;
 	confirmedBy: ConfirmedBy;
 	similarity: number;
