@@ -1,18 +1,25 @@
 // The office changes a candidate's phone number on the record (the old one was lost, stolen, or handed back to the
 // carrier and given to someone else). The attack: whoever holds the old number asked for a sign-in code just
 // before the change, or had signed in on the registration site's page with one, and goes on with it afterwards.
-// What the old phone was given must end with the change: its unused codes and the registration-site sign-ins.
+// What the old phone was given must end with the change: its unused codes, the registration-site sign-ins, and the
+// sessions started online.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerOverHttp, hubeiRecord, type ServerProcess } from '../integration/server-process.ts';
 import { newIdNumber } from '../integration/support.ts';
 import { testServer } from '../integration/test-server.ts';
+import { exportPublicKey, generateDeviceKey } from '../../src/lib/core/bundle/sign.ts';
 
 let server: ServerProcess;
 let close: () => Promise<void>;
 let serial = 0;
 
 beforeAll(async () => {
-	({ server, close } = await testServer(3290, { ADDRESS_HEADER: 'x-forwarded-for', ZV_DEV_PAGES: '1' }));
+	({ server, close } = await testServer(3290, {
+		ADDRESS_HEADER: 'x-forwarded-for',
+		ZV_DEV_PAGES: '1',
+		// A second code a second after the first, as an attacker who waited out the resend would have one.
+		ZV_SMS_RESEND_SECONDS: '1'
+	}));
 }, 180_000);
 afterAll(() => close?.());
 
@@ -50,13 +57,28 @@ async function verify(idNumber: string, phone: string, code: string) {
 	return { status: r.status, body: (await r.json()) as { link?: string; error?: { code: string } } };
 }
 
+/** Opens a phone link as the phone does, with a key of its own. */
+async function openLink(link: string) {
+	const key = await generateDeviceKey();
+	const r = await fetch(`${server.origin}/api/phone/open`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ token: link.split('/m/')[1], publicKey: await exportPublicKey(key.publicKey) })
+	});
+	return { status: r.status, body: (await r.json()) as { sessionId?: string; error?: { code: string } } };
+}
+
 describe('a phone number changed on the record', () => {
-	it('ends the codes sent to the old number: its holder cannot sign in with one, the new number can', async () => {
+	it('ends the codes sent to the old number and the sessions they started; the new number signs in', async () => {
 		const idNumber = newIdNumber('110105');
 		const oldPhone = `139${idNumber.slice(-9, -1)}`;
 		const newPhone = `137${idNumber.slice(-9, -1)}`;
 		const record = { ...hubeiRecord(idNumber), province: 'beijing' };
 		await registerOverHttp(server.origin, [{ ...record, phone: oldPhone }]);
+		// Before the change, the old number's holder signs in once (a link not opened yet) and asks for one more code.
+		const started = await verify(idNumber, oldPhone, await codeSentTo(idNumber, oldPhone, 'sms-code'));
+		expect(started.status, JSON.stringify(started.body)).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
 		const oldCode = await codeSentTo(idNumber, oldPhone, 'sms-code');
 
 		await registerOverHttp(server.origin, [{ ...record, phone: newPhone }]);
@@ -64,6 +86,9 @@ describe('a phone number changed on the record', () => {
 		expect(refused.status, JSON.stringify(refused.body)).toBe(410);
 		expect(refused.body.error?.code).toBe('code_expired');
 		expect(refused.body.link).toBeUndefined();
+		const opened = await openLink(started.body.link!);
+		expect(opened.status, JSON.stringify(opened.body)).toBe(410);
+		expect(opened.body.error?.code).toBe('session_ended');
 
 		const signedIn = await verify(idNumber, newPhone, await codeSentTo(idNumber, newPhone, 'sms-code'));
 		expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
@@ -110,8 +135,12 @@ describe('a phone number changed on the record', () => {
 		const phone = `139${idNumber.slice(-9, -1)}`;
 		const record = { ...hubeiRecord(idNumber), province: 'beijing', phone };
 		await registerOverHttp(server.origin, [record]);
+		const started = await verify(idNumber, phone, await codeSentTo(idNumber, phone, 'sms-code'));
+		expect(started.status, JSON.stringify(started.body)).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
 		const code = await codeSentTo(idNumber, phone, 'sms-code');
 		await registerOverHttp(server.origin, [{ ...record, address: `${record.address}附1号` }]);
+		expect((await openLink(started.body.link!)).status).toBe(200);
 		const signedIn = await verify(idNumber, phone, code);
 		expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
 	}, 60_000);

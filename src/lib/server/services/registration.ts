@@ -13,6 +13,7 @@ import { ALL_PROVINCES, reaches } from '../../core/staff-roles.ts';
 import { prepareReferencePhoto, storeReferencePhoto, type ReferencePhoto } from './reference-photos.ts';
 import { endCodesOfFormerPhone } from './sms-login.ts';
 import { endPreRegistrationSignIns } from './pre-registration.ts';
+import { endOnlineSessions } from './sessions.ts';
 
 export interface UpsertResult {
 	idNumber: string;
@@ -109,6 +110,7 @@ export async function upsertCandidate(
 		};
 		let id: number;
 		const phoneChanged = existing !== undefined && existing.phone !== input.phone;
+		let endedSessions: string[] = [];
 		if (existing) {
 			// A record moved to another exam area takes its sessions' figures with it (the dashboard counts by area).
 			const moved =
@@ -139,10 +141,11 @@ export async function upsertCandidate(
 			);
 			id = existing.id;
 			if (phoneChanged) {
-				// What the former number was given must not outlive it: its unused sign-in codes and the
-				// registration-site sign-ins made with one.
+				// What the former number was given must not outlive it: its unused sign-in codes, the
+				// registration-site sign-ins made with one, and the sessions started online.
 				await endCodesOfFormerPhone(tx, id);
 				await endPreRegistrationSignIns(tx, id);
+				endedSessions = await endOnlineSessions(tx, id);
 			}
 		} else {
 			const row = await tx
@@ -166,7 +169,7 @@ export async function upsertCandidate(
 				? {
 						detail: {
 							...(reference ? { referencePhoto: reference.source, sha256: reference.sha256 } : {}),
-							...(phoneChanged ? { phoneChanged: true } : {})
+							...(phoneChanged ? { phoneChanged: true, endedSessions } : {})
 						}
 					}
 				: {})

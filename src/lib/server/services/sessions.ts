@@ -129,9 +129,35 @@ export const sessionEnded = () =>
 	new ServiceError(
 		410,
 		'session_ended',
-		'本次确认已结束：已开始了新的确认，请使用最新的链接',
-		'This confirmation has ended: a newer one was started; use the newest link.'
+		'本次确认已结束：已开始了新的确认，或报名档案中的手机号已变更。请使用最新的链接，或用档案中的手机号重新登录',
+		'This confirmation has ended: a newer one was started, or the phone number on the record changed. Use the newest link, or sign in again with the number on the record.'
 	);
+
+/**
+ * Ends a candidate's live sessions started online (a code or a link sent to the phone on record, the registration
+ * site), as a newer session would: the phone number on the record changed, and what the former number was given
+ * must not outlive it. A kiosk session (the operator identified the candidate) runs on. A session whose row a
+ * submission holds is skipped, not waited for: it is being recorded, and waiting would take its row after the
+ * candidate's, the reverse of the submission's order.
+ */
+export async function endOnlineSessions(db: Db, candidateId: number, now = new Date()): Promise<string[]> {
+	const ended = await db
+		.updateTable('verification_sessions')
+		.set({ status: SUPERSEDED, token_expires_at: now })
+		.where('id', 'in', (live) =>
+			live
+				.selectFrom('verification_sessions')
+				.select('id')
+				.where('candidate_id', '=', candidateId)
+				.where('status', 'in', LIVE_SESSION_STATUSES)
+				.where('origin', '!=', 'kiosk')
+				.forUpdate()
+				.skipLocked()
+		)
+		.returning('id')
+		.execute();
+	return ended.map((e) => e.id);
+}
 
 /**
  * The same phone opening its link again because it never got the first answer (a lost response, a reload while it
