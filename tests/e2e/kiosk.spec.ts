@@ -57,6 +57,7 @@ test('staff signs in, finds the candidate, runs the checks on the tablet and att
 	await expect(tablet.getByTestId('kiosk-checks')).toContainText('活体检测: 通过');
 	await tablet.getByLabel('证件与本人一致，确认通过').check();
 	await tablet.getByLabel('备注').fill('证件与本人一致');
+	await tablet.getByLabel(/工作人员密码/).fill(PASSWORD);
 	await tablet.getByRole('button', { name: '提交确认' }).click();
 	await expect(tablet.getByTestId('attested')).toContainText('现场确认通过');
 	await expect(tablet.getByTestId('kiosk-admission')).toHaveText(/^\d{6,}$/);

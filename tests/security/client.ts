@@ -153,6 +153,10 @@ export async function outcomeEventsOf(origin: string, idNumber: string): Promise
 }
 
 /** A new staff account of `role` for `province`, created by the national admin (`admin`'s cookie), signed in. */
+/** The password staffAccount gives an account of `role` and `province`: what its holder types again at the desk. */
+export const staffPassword = (role: 'reviewer' | 'kiosk' | 'office', province: string) =>
+	`${role} ${province} password`;
+
 export async function staffAccount(
 	origin: string,
 	admin: string,
@@ -160,7 +164,7 @@ export async function staffAccount(
 	province: string
 ): Promise<string> {
 	const username = `${role}-${province}-${Math.floor(Math.random() * 1e9)}`;
-	const password = `${role} ${province} password`;
+	const password = staffPassword(role, province);
 	const created = await fetch(`${origin}/api/staff/users`, {
 		method: 'POST',
 		headers: { cookie: admin, 'content-type': 'application/json', origin },

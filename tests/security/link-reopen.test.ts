@@ -13,7 +13,7 @@ import {
 	type ServerProcess
 } from '../integration/server-process.ts';
 import { testServer } from '../integration/test-server.ts';
-import { registerCandidate, staffAccount } from './client.ts';
+import { registerCandidate, staffAccount, staffPassword } from './client.ts';
 
 let server: ServerProcess;
 let cookie = '';
@@ -134,7 +134,11 @@ describe(`a spent phone link (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
 			const idNumber = await registerCandidate(server.origin, 'hubei');
 			// The QR code the kiosk shows stays on its screen: whoever photographs it has the token.
 			const started = await kioskCall('/api/kiosk/sessions', { idNumber });
-			await kioskCall(`/api/kiosk/sessions/${started.sessionId}/attest`, { decision, comment: '现场核验' });
+			await kioskCall(`/api/kiosk/sessions/${started.sessionId}/attest`, {
+				decision,
+				comment: '现场核验',
+				password: staffPassword('kiosk', 'hubei')
+			});
 			const token = started.link.split('/m/')[1];
 			const stranger = await generateDeviceKey();
 			const opened = await open(token, await exportPublicKey(stranger.publicKey));

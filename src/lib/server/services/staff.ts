@@ -228,6 +228,37 @@ export async function checkStaffPassword(
 	return row;
 }
 
+const staffPasswordRequired = () =>
+	new ServiceError(
+		401,
+		'staff_password_required',
+		'请工作人员输入本人密码',
+		'The staff member must type their own password.'
+	);
+
+/**
+ * An action only the staff member at the desk may take (an on-site attestation) asks for their password again: a
+ * kiosk tablet stays signed in all shift and a candidate may be left alone with it, so its cookie is not enough.
+ * Wrong passwords count as failed sign-ins do, so a candidate at the tablet guesses no faster than at the form.
+ */
+export async function confirmStaffPresent(
+	db: Db,
+	staff: StaffUser,
+	password: string,
+	client: string,
+	now = new Date()
+): Promise<void> {
+	await checkStaffPassword(
+		db,
+		staff.username,
+		password,
+		client,
+		now,
+		'staff.presence_failed',
+		staffPasswordRequired
+	);
+}
+
 export async function login(
 	db: Db,
 	username: string,
