@@ -141,3 +141,13 @@ export async function resumableSession(): Promise<Pick<PhoneState, 'token' | 'pr
 export async function savePhoneState(state: PhoneState): Promise<void> {
 	await (await dbPromise()).put('sessions', { ...state, updatedAt: Date.now() });
 }
+
+/**
+ * Forgets every session and link key this browser holds: on an exam-centre tablet each one is some earlier
+ * candidate's (their record, ID number, card portrait, photo, signature and device key).
+ */
+export async function forgetAllSessions(): Promise<void> {
+	const db = await dbPromise();
+	const tx = db.transaction(['sessions', 'linkKeys'], 'readwrite');
+	await Promise.all([tx.objectStore('sessions').clear(), tx.objectStore('linkKeys').clear(), tx.done]);
+}
