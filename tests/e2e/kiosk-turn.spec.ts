@@ -4,9 +4,10 @@
 // untouched, the staff member's attestation.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { KIOSK_IDLE_MS } from '../../src/lib/core/kiosk.ts';
-import { DEMO_ID } from './support/flow.ts';
+import { confirmableCandidate, DEMO_ID, openPhone, startOnPc } from './support/flow.ts';
 import { startOwnServer, type OwnServer } from './support/own-server.ts';
-import { consent, expectStatus, idCards } from './support/phone.ts';
+import { confirmRecord, consent, expectStatus, idCards, liveness, photo, submit } from './support/phone.ts';
+import { storedSessions } from './support/phone-store.ts';
 
 const PORT = process.env.ZV_E2E_PORT ? Number(process.env.ZV_E2E_PORT) + 22 : 3232;
 const PASSWORD = 'kiosk turn e2e password only';
@@ -53,7 +54,7 @@ async function leftOnTablet(page: Page): Promise<{ sessions: string[]; linkKeys:
 			open.onsuccess = () => resolve(open.result);
 			open.onerror = () => reject(open.error);
 		});
-		const read = <T,>(store: string) =>
+		const read = <T>(store: string) =>
 			new Promise<T[]>((resolve) => {
 				if (!db.objectStoreNames.contains(store)) return resolve([]);
 				const r = db.transaction(store).objectStore(store).getAll();
@@ -153,4 +154,34 @@ test('after the attestation the back button and the earlier link show nothing of
 	await expect(page.getByText(NAME)).toHaveCount(0);
 	await nextPersonFindsNothing(context, link);
 	await context.close();
+});
+
+test('a borrowed phone keeps the draft while the flow runs, and only the outcome once it has ended', async ({
+	browser,
+	page: pc,
+	request
+}) => {
+	const id = await confirmableCandidate(request, 'beijing');
+	const phone = await openPhone(browser, await startOnPc(pc, id));
+	await consent(phone);
+	await idCards(phone, ['portrait', 'emblem']);
+	await confirmRecord(phone);
+	await photo(phone);
+	// Mid-flow, the draft is what a reload resumes from.
+	const [during] = await storedSessions(phone);
+	expect(during.record.idNumber).toBe(id);
+	expect(during.photo?.bytes).toBeGreaterThan(0);
+	await liveness(phone);
+	await submit(phone);
+	await expectStatus(phone, 'done', 60_000);
+	// Whoever uses the phone next: the result screen's own answer, nothing of the person or their images.
+	const [after] = await storedSessions(phone);
+	console.log('after the flow:', JSON.stringify(after));
+	expect(after.status).toBe('done');
+	expect(JSON.stringify(after)).not.toContain(id);
+	expect(after.record.name ?? '').toBe('');
+	expect(after).toMatchObject({ idPortrait: false, draftSides: [], clipBytes: 0, photo: null, evidence: [] });
+	await phone.reload();
+	await expectStatus(phone, 'done');
+	await phone.context().close();
 });

@@ -40,6 +40,19 @@ import { FINAL_CHECK, isRecorded } from '../core/outcome.ts';
  */
 const FINAL_CHECK_POLL = { everyMs: 3_000, tries: 100 };
 
+/** What the phone keeps of the registration record once the flow has ended: the masked phone the SMS goes to. */
+const recordAfterFlow = (record: PhoneState['record']): PhoneState['record'] => ({
+	name: '',
+	idNumber: '',
+	sex: '',
+	ethnicity: '',
+	birthDate: '',
+	address: '',
+	phone: record.phone,
+	major: '',
+	examArea: ''
+});
+
 export class PhoneSession {
 	phone = $state<PhoneState | null>(null);
 	problem = $state<Text | null>(null);
@@ -58,9 +71,21 @@ export class PhoneSession {
 	async #persist(next: PhoneState) {
 		const moved = next.flow.status !== this.phone?.flow.status;
 		// Once online verification is over, the ID card portrait and the unfinished reading leave the phone's
-		// storage too: nothing on the phone needs them any more.
+		// storage too: nothing on the phone needs them any more. So do the photo, the signature, the reading clip
+		// and the candidate's details (a borrowed phone's next user would find them): the result screen shows the
+		// outcome and the masked phone the SMS goes to, and what is still to send was signed before this.
 		if (isTerminal(next.flow))
-			next = { ...next, idPortrait: undefined, idDraft: undefined, liveness: undefined, evidence: undefined };
+			next = {
+				...next,
+				idPortrait: undefined,
+				idDraft: undefined,
+				liveness: undefined,
+				evidence: undefined,
+				photo: undefined,
+				signature: undefined,
+				clip: undefined,
+				record: recordAfterFlow(next.record)
+			};
 		this.phone = next;
 		await savePhoneState($state.snapshot(next) as PhoneState);
 		if (moved) await this.onMoved();
