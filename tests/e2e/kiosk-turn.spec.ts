@@ -130,6 +130,9 @@ test('a turn left untouched ends by itself: the tablet returns to the desk and f
 	await expect(page.getByRole('heading', { name: '现场确认' })).toBeVisible();
 	await expect(page.getByText('进行中')).toHaveCount(0);
 	await expect.poll(async () => (await leftOnTablet(page)).sessions).toEqual([]);
+	// Left at the desk as long again, the tablet signs the staff member out.
+	await page.clock.fastForward(KIOSK_IDLE_MS + 1_000);
+	await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
 	await page.goBack();
 	await expect(page.getByText(NAME)).toHaveCount(0);
 	await nextPersonFindsNothing(context, link);
