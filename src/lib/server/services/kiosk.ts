@@ -11,7 +11,8 @@ import {
 	toldAdmissionNumber,
 	unknownSession
 } from './sessions.ts';
-import { provinceOf, requireProvince, type StaffUser } from './staff.ts';
+import { confirmStaffPresent, provinceOf, requireProvince, type StaffUser } from './staff.ts';
+import { attestOnSite } from './review.ts';
 import { inProvince } from '../db/province-scope.ts';
 
 /**
@@ -85,4 +86,22 @@ export async function kioskSessionStatus(db: Db, staff: StaffUser, sessionId: st
 		completedAt: row.completed_at,
 		admissionNumber: toldAdmissionNumber(row)
 	};
+}
+
+/**
+ * The operator attests a candidate present at the desk, typing their own password again: a kiosk tablet stays
+ * signed in all shift and a candidate may be left alone with it, so its cookie is not enough. A session the
+ * account does not see is unknown whatever the password, as it is to its status request. The one way the kiosk
+ * API records an attestation (attestOnSite itself trusts its caller).
+ */
+export async function attestAtDesk(
+	db: Db,
+	staff: StaffUser,
+	sessionId: string,
+	input: { decision: 'confirmed' | 'rejected'; comment: string; password: string },
+	client: string
+) {
+	await kioskSessionStatus(db, staff, sessionId);
+	await confirmStaffPresent(db, staff, input.password, client);
+	return attestOnSite(db, staff, sessionId, input.decision, input.comment);
 }

@@ -4,10 +4,8 @@ import { clientAddress } from '$lib/server/http/client';
 import { readJson, respond } from '$lib/server/http/respond';
 import { requireStaff } from '$lib/server/http/staff-auth';
 import { parseInput } from '$lib/server/http/validate';
-import { kioskSessionStatus } from '$lib/server/services/kiosk';
-import { attestOnSite } from '$lib/server/services/review';
+import { attestAtDesk } from '$lib/server/services/kiosk';
 import { isUuid, unknownSession } from '$lib/server/services/sessions';
-import { confirmStaffPresent } from '$lib/server/services/staff';
 import type { RequestHandler } from './$types';
 
 const Attest = v.object({
@@ -27,8 +25,5 @@ export const POST: RequestHandler = (event) =>
 		if (!isUuid(event.params.id)) throw unknownSession();
 		const input = parseInput(Attest, await readJson(event.request));
 		const { db } = await database();
-		// A session the account does not see is unknown whatever the password, as it is to its status request.
-		await kioskSessionStatus(db, staff, event.params.id);
-		await confirmStaffPresent(db, staff, input.password, clientAddress(event));
-		return attestOnSite(db, staff, event.params.id, input.decision, input.comment);
+		return attestAtDesk(db, staff, event.params.id, input, clientAddress(event));
 	});
