@@ -56,10 +56,12 @@ const MAX_UPLOAD_PIXELS = 16_000_000;
 /**
  * Decodes an uploaded JPEG exactly as stored (no EXIF rotation: uploads must be upright in their pixels, as the
  * photo re-check's jpeg-js path reads them) with libvips, in libuv's thread pool, so the server's event loop is
- * free meanwhile. Refuses non-JPEG input and files libjpeg reports as damaged (sharp's default failOn: 'warning').
+ * free meanwhile. Refuses non-JPEG input, files libjpeg reports as damaged (sharp's default failOn: 'warning'), and
+ * unread, a frame of more than `maxPixels`: callers that know what they expect (a photo of the spec's size, a
+ * liveness crop) pass their own bound, as a few kilobytes of JPEG can declare tens of megabytes of pixels.
  */
-export async function decodeUploadJpeg(bytes: Uint8Array): Promise<RgbaImage> {
+export async function decodeUploadJpeg(bytes: Uint8Array, maxPixels = MAX_UPLOAD_PIXELS): Promise<RgbaImage> {
 	// The JPEG signature, so libvips never picks another loader (PNG, WebP, SVG…) for what must be a JPEG.
 	if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new Error('not a JPEG');
-	return toRgba(sharp(bytes, { limitInputPixels: MAX_UPLOAD_PIXELS }));
+	return toRgba(sharp(bytes, { limitInputPixels: Math.min(maxPixels, MAX_UPLOAD_PIXELS) }));
 }

@@ -20,7 +20,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { FaceEngine } from '../core/face/types.ts';
 import type { RgbaImage } from '../core/image/types.ts';
 import type { PhotoReason } from '../core/photo/reasons.ts';
-import { recheckUploadedPhoto } from '../core/photo/recheck.ts';
+import { recheckPixelLimit, recheckUploadedPhoto } from '../core/photo/recheck.ts';
 import type { PhotoSpec } from '../core/photo/spec.ts';
 import { decodeUploadJpeg } from '../runtime/node-image.ts';
 import {
@@ -60,7 +60,8 @@ export async function recheckInProcess(
 	face: FaceEngine | null
 ): Promise<RecheckResult> {
 	let decoded: Promise<RgbaImage> | null = null;
-	const decode = (b: Uint8Array) => (decoded ??= decodeUploadJpeg(b));
+	// The core skips larger frames by their header; the decoder refuses them too, should libjpeg read another size.
+	const decode = (b: Uint8Array) => (decoded ??= decodeUploadJpeg(b, recheckPixelLimit(spec)));
 	const once = face ? measuringOnce(face) : null;
 	const { reasons } = await recheckUploadedPhoto(bytes, spec, once ?? undefined, decode);
 	if (!once || reasons.length > 0) return { reasons, embedding: null };

@@ -19,6 +19,13 @@ export function decodeJpeg(bytes: Uint8Array): RgbaImage {
 export type JpegDecoder = (bytes: Uint8Array) => RgbaImage | Promise<RgbaImage>;
 
 /**
+ * The largest frame whose pixels the re-check decodes: a file near the spec's size is judged on its content too (all
+ * its reasons at once), a larger one by its file rules only. A few kilobytes of JPEG can declare 4000x4000 pixels,
+ * 64 MB decoded, with the face engine's work on them after.
+ */
+export const recheckPixelLimit = (spec: PhotoSpec) => 4 * spec.file.width * spec.file.height;
+
+/**
  * File rules (JPEG, size in pixels, dpi, bytes, upright), decodability, and with a face engine every content check
  * the phone applies (checkPhotoContent); without one only the background's colour and uniformity. Any reason means the upload is refused (the server answers 4xx).
  * `decode` defaults to jpeg-js (browser, worker, CLI); the server passes a native decoder that runs off its event
@@ -31,7 +38,11 @@ export async function recheckUploadedPhoto(
 	decode: JpegDecoder = decodeJpeg
 ): Promise<PhotoVerdict> {
 	const outcomes: CheckOutcome[] = [checkUploadFile(bytes, spec)];
-	if (outcomes[0].measures.format !== 'jpeg') return combine(outcomes);
+	const { format, width, height } = outcomes[0].measures;
+	if (format !== 'jpeg') return combine(outcomes);
+	// No frame header (already a reason), or a frame too large to decode for the reasons it could add.
+	if (typeof width !== 'number' || typeof height !== 'number' || width * height > recheckPixelLimit(spec))
+		return combine(outcomes);
 	let image: RgbaImage;
 	try {
 		image = await decode(bytes);

@@ -73,7 +73,8 @@ async function measureCrop(
 		mouthOpenness: null,
 		skin: null
 	};
-	const image = await decodeUploadJpeg(bytes).catch(() => null);
+	// Bounded before decoding: 24 KB of JPEG can declare a frame of several megapixels.
+	const image = await decodeUploadJpeg(bytes, MAX_CROP_SIDE ** 2).catch(() => null);
 	if (!image || image.width > MAX_CROP_SIDE || image.height > MAX_CROP_SIDE) return none;
 	const m = await face.measure(image);
 	if (m.faceCount !== 1 || !m.face) return { ...none, faceCount: m.faceCount };

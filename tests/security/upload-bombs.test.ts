@@ -1,0 +1,150 @@
+// Files and bodies one client sends to make the server decode, parse or hold far more than it should: a JPEG whose
+// frame is thousands of pixels wide in a few kilobytes, as the photo or as a liveness crop, a multipart body of
+// thousands of parts, JSON nested thousands deep, a body without a length. Each is refused (or judged) at its
+// declared size, the server's memory does not jump by what the bomb would decode to, and it still answers others.
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkUploadFile } from '../../src/lib/core/photo/file-checks.ts';
+import { hubeiPhotoSpec } from '../../src/lib/core/photo/spec.ts';
+import { testServer, type TestServer } from '../integration/test-server.ts';
+import { forge, inkedSignature, outcomeEventsOf, registerCandidate, type Answer } from './client.ts';
+import { fixtureBytes } from './forgeries.ts';
+
+let ts: TestServer;
+let origin = '';
+
+beforeAll(async () => {
+	// Liveness crops on for every province, one blink: four crops a bundle.
+	ts = await testServer(3500, { ZV_E2E: '1', ZV_TEST_EVIDENCE_FRAMES: '1', ZV_TEST_LIVENESS: '["blink"]' });
+	origin = ts.server.origin;
+	// Warm: the photo workers and the face engines load on first use, and that memory is not the attacks'.
+	const crop = await greyJpeg(128);
+	const ids = await Promise.all([1, 2, 3].map(() => registerCandidate(origin, 'hubei', reference())));
+	const signature = await inkedSignature();
+	await Promise.all(
+		ids.map((id) =>
+			forge(origin, ts.cookie, id, { photo: compliantPhoto(), signature, evidence: [crop, crop, crop, crop] })
+		)
+	);
+}, 240_000);
+afterAll(() => ts?.close());
+
+/** A plain grey JPEG of `side` x `side` pixels: a few bytes per thousand pixels, 4 bytes a pixel decoded. */
+const greyJpeg = async (side: number) =>
+	new Uint8Array(
+		await sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } })
+			.toColourspace('b-w')
+			.jpeg({ quality: 1 })
+			.toBuffer()
+	);
+
+const rssMiB = () =>
+	Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${ts.server.child.pid}/status`, 'utf8'))![1]) / 1024;
+
+/** How far the server's resident memory rose above its level before `attack`, sampled while it ran. */
+async function memoryRise<T>(attack: () => Promise<T>): Promise<{ result: T; riseMiB: number }> {
+	const before = rssMiB();
+	let peak = before;
+	const sampler = setInterval(() => (peak = Math.max(peak, rssMiB())), 5);
+	try {
+		const result = await attack();
+		return { result, riseMiB: Math.max(peak, rssMiB()) - before };
+	} finally {
+		clearInterval(sampler);
+	}
+}
+
+/** Another client is still answered: the staff's own account. */
+async function expectServing() {
+	const me = await fetch(`${origin}/api/staff/me`, { headers: { cookie: ts.cookie } });
+	expect(me.status).toBe(200);
+}
+
+const reference = () => ({
+	jpeg: fixtureBytes('idphotos', 'blue_bg_man_original_358x441.jpg'),
+	source: 'previous_registration' as const
+});
+const compliantPhoto = () => fixtureBytes('idphotos', 'blue_bg_man_compliant_480x640.jpg');
+
+describe('decompression bombs in the phone submission', () => {
+	it('a 60 KB photo of 4000x4000 pixels gets its file reasons only, its pixels never decoded', async () => {
+		const bomb = await greyJpeg(4000);
+		expect(bomb.length).toBeLessThan(100 * 1024);
+		const ids = await Promise.all([1, 2, 3].map(() => registerCandidate(origin, 'hubei')));
+		const signature = await inkedSignature();
+		const { result, riseMiB } = await memoryRise(() =>
+			Promise.all(ids.map((id) => forge(origin, ts.cookie, id, { photo: bomb, signature })))
+		);
+		const fileReasons = checkUploadFile(bomb, hubeiPhotoSpec).reasons.map((r) => r.en);
+		for (const a of result) {
+			expect(a.status, JSON.stringify(a.body)).toBe(422);
+			expect(a.body.error?.code).toBe('photo_rejected');
+			expect(a.body.error?.en).toBe(`The photo failed the server's re-check: ${fileReasons.join('; ')}`);
+		}
+		// Three decoded at once would be 3 x 64 MB of RGBA alone.
+		expect(riseMiB, `the server's memory rose by ${riseMiB.toFixed(0)} MiB`).toBeLessThan(48);
+		for (const id of ids) expect(await outcomeEventsOf(origin, id)).toEqual([]);
+		await expectServing();
+	}, 180_000);
+
+	it('liveness crops of 2400x2400 pixels in 24 KB are judged without decoding them', async () => {
+		const crop = await greyJpeg(2400);
+		expect(crop.length).toBeLessThanOrEqual(24 * 1024);
+		const ids = await Promise.all([1, 2, 3].map(() => registerCandidate(origin, 'hubei', reference())));
+		const signature = await inkedSignature();
+		const photo = compliantPhoto();
+		const evidence = [crop, crop, crop, crop];
+		const { result, riseMiB } = await memoryRise(() =>
+			Promise.all(ids.map((id) => forge(origin, ts.cookie, id, { photo, signature, evidence })))
+		);
+		for (const a of result) {
+			expect(a.status, JSON.stringify(a.body)).toBe(200);
+			expect(a.body.outcome).toBe('failed');
+			expect(a.body.reasons?.map((r) => r.code)).toContain('evidence_no_face');
+		}
+		// Three submissions' crops decoded at once would be 3 x 22 MB of RGBA, and more on the way to it.
+		expect(riseMiB, `the server's memory rose by ${riseMiB.toFixed(0)} MiB`).toBeLessThan(40);
+		await expectServing();
+	}, 180_000);
+
+	it('a truncated photo is refused as damaged', async () => {
+		const id = await registerCandidate(origin, 'hubei');
+		const photo = compliantPhoto();
+		const a: Answer = await forge(origin, ts.cookie, id, {
+			photo: photo.slice(0, Math.floor(photo.length * 0.6)),
+			signature: await inkedSignature()
+		});
+		expect(a.status, JSON.stringify(a.body)).toBe(422);
+		expect(a.body.error?.en).toContain('The file is damaged and cannot be decoded');
+		await expectServing();
+	}, 60_000);
+});
+
+describe('bodies built to be expensive to parse', () => {
+	const submit = (body: BodyInit, headers: Record<string, string> = {}) =>
+		fetch(`${origin}/api/phone/submit`, {
+			method: 'POST',
+			body,
+			headers: { origin, ...headers },
+			duplex: 'half'
+		} as RequestInit);
+
+	it('a multipart body of 10,000 parts (1 MB) is refused at the first part it does not take', async () => {
+		const form = new FormData();
+		for (let i = 0; i < 10_000; i++) form.append(`f${i}`, 'x');
+		const r = await submit(form);
+		expect(r.status).toBe(400);
+		expect(((await r.json()) as Answer['body']).error?.code).toBe('field_not_accepted');
+		await expectServing();
+	}, 60_000);
+
+	it('a bundle nested 100,000 deep is refused as malformed, not a stack overflow', async () => {
+		const form = new FormData();
+		form.append('bundle', '['.repeat(100_000) + ']'.repeat(100_000));
+		const r = await submit(form);
+		expect(r.status).toBe(400);
+		expect(((await r.json()) as Answer['body']).error?.code).toBe('malformed');
+		await expectServing();
+	}, 60_000);
+});
