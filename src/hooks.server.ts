@@ -1,7 +1,7 @@
 import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { database } from '$lib/server/database';
 import { connectionAddress } from '$lib/server/http/client';
-import { bodyLimitFor } from '$lib/server/http/limits';
+import { bodyLimitFor, bodyTooLarge, limitedRequest } from '$lib/server/http/limits';
 import { withClient } from '$lib/server/request-context';
 import { startJobs } from '$lib/server/jobs';
 import { seedAdmin } from '$lib/server/services/staff';
@@ -22,13 +22,17 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	const limit = bodyLimitFor(event.url.pathname);
 	if (length > limit) {
 		return json(
-			{ error: { code: 'too_large', zh: '请求内容过大', en: `The request body exceeds ${limit} bytes.` } },
+			bodyTooLarge(limit).toJSON(),
 			// The body is not read, so the connection cannot carry another request: whatever of the body is still in
 			// flight would be parsed as one. Closing it spares the client a reset on its next request.
 			{ status: 413, headers: { connection: 'close' } }
 		);
 	}
+	// The API's endpoints answer a body cut off by a limit as too large (their pages' form actions are small posts).
+	if (event.url.pathname.startsWith('/api/')) event.request = limitedRequest(event.request, limit);
 	const response = await resolve(event);
+	// A body refused as too large was not read to its end: the connection closes after the answer, as above.
+	if (response.status === 413) response.headers.set('connection', 'close');
 	// Cross-origin isolation: onnxruntime-web needs SharedArrayBuffer for its WASM threads.
 	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	response.headers.set('Cross-Origin-Embedder-Policy', 'require-corp');

@@ -3,6 +3,7 @@
 // thousands of parts, JSON nested thousands deep, a body without a length. Each is refused (or judged) at its
 // declared size, the server's memory does not jump by what the bomb would decode to, and it still answers others.
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUploadFile } from '../../src/lib/core/photo/file-checks.ts';
@@ -59,6 +60,45 @@ async function memoryRise<T>(attack: () => Promise<T>): Promise<{ result: T; ris
 async function expectServing() {
 	const me = await fetch(`${origin}/api/staff/me`, { headers: { cookie: ts.cookie } });
 	expect(me.status).toBe(200);
+}
+
+/**
+ * POSTs `total` bytes (`head` then filler) chunked, without a length, as fast as the server takes them; resolves
+ * with the answer and how much was sent by then.
+ */
+function streamed(path: string, contentType: string, total: number, head = '--x\r\n') {
+	const url = new URL(path, origin);
+	return new Promise<{ status: number; text: string; sent: number }>((resolve, reject) => {
+		const req = request(url, {
+			method: 'POST',
+			headers: { origin, 'content-type': contentType, 'transfer-encoding': 'chunked' }
+		});
+		let sent = 0;
+		let answered = false;
+		req.on('response', (res) => {
+			answered = true;
+			const sentThen = sent;
+			let text = '';
+			res.on('data', (d) => (text += d));
+			res.on('end', () => {
+				resolve({ status: res.statusCode!, text, sent: sentThen });
+				req.destroy();
+			});
+		});
+		// The server closes the connection after its answer: writing may fail first, the answer still comes.
+		req.on('error', () => {});
+		req.on('close', () => (answered ? undefined : reject(new Error('closed without an answer'))));
+		const chunk = Buffer.alloc(64 * 1024, 0x61);
+		const write = () => {
+			while (!answered && sent < total) {
+				const piece = sent === 0 ? Buffer.concat([Buffer.from(head), chunk]) : chunk;
+				sent += piece.length;
+				if (!req.write(piece)) return void req.once('drain', write);
+			}
+			if (!answered) req.end();
+		};
+		write();
+	});
 }
 
 const reference = () => ({
@@ -145,6 +185,21 @@ describe('bodies built to be expensive to parse', () => {
 		const r = await submit(form);
 		expect(r.status).toBe(400);
 		expect(((await r.json()) as Answer['body']).error?.code).toBe('malformed');
+		await expectServing();
+	}, 60_000);
+
+	it('a multipart body streamed without a length is refused as too large once past the limit', async () => {
+		const a = await streamed('/api/phone/submit', 'multipart/form-data; boundary=x', 16 * 1024 * 1024);
+		expect(a.status, a.text).toBe(413);
+		expect(JSON.parse(a.text).error.code).toBe('too_large');
+		expect(a.sent).toBeLessThan(16 * 1024 * 1024);
+		await expectServing();
+	}, 60_000);
+
+	it('a JSON body streamed without a length is held to the route limit (64 KB), not the adapter one (2 MB)', async () => {
+		const a = await streamed('/api/staff/login', 'application/json', 1024 * 1024, '{"username":"');
+		expect(a.status, a.text).toBe(413);
+		expect(JSON.parse(a.text).error.code).toBe('too_large');
 		await expectServing();
 	}, 60_000);
 });

@@ -14,7 +14,9 @@ export async function respond(body: () => Promise<unknown>, status = 200): Promi
 
 /** Reads a JSON body (any value), depth-checked before parsing. */
 export async function readJsonValue(request: Request): Promise<unknown> {
-	const text = await request.text().catch(() => {
+	const text = await request.text().catch((error: unknown) => {
+		// A body over the size limit (limitedRequest) is refused as that.
+		if (error instanceof ServiceError) throw error;
 		throw new ServiceError(400, 'malformed', '请求格式不正确', 'The request body could not be read.');
 	});
 	return parseClientJson(text);

@@ -16,7 +16,9 @@ const MAX_FILE_BYTES = 512 * 1024;
 export const POST: RequestHandler = (event) =>
 	respond(async () => {
 		const { request } = event;
-		const form = await request.formData().catch(() => {
+		const form = await request.formData().catch((error: unknown) => {
+			// A body over the size limit (limitedRequest) is refused as that.
+			if (error instanceof ServiceError) throw error;
 			throw new ServiceError(400, 'malformed', '请求格式不正确', 'Expected multipart/form-data.');
 		});
 		const allowed = new Set(['bundle', 'photo', 'signature', 'evidence']);

@@ -15,7 +15,11 @@ export const POST: RequestHandler = (event) =>
 		const { db } = await database();
 		const candidate = await preRegistrationCandidate(db, event.cookies.get(PRE_REGISTRATION_COOKIE));
 		if (!candidate) throw new ServiceError(401, 'not_signed_in', '请先登录', 'Please sign in first.');
-		const form = await event.request.formData().catch(() => null);
+		const form = await event.request.formData().catch((error: unknown) => {
+			// A body over the size limit (limitedRequest) is refused as that, not as a missing photo.
+			if (error instanceof ServiceError) throw error;
+			return null;
+		});
 		const file = form?.get('photo');
 		if (!(file instanceof Blob) || file.size === 0)
 			throw new ServiceError(400, 'photo_missing', '请选择照片文件', 'Choose a photo file.');
