@@ -71,6 +71,10 @@ async function upload(cookie: string, bytes: Uint8Array, type = 'image/jpeg') {
 	return { status: r.status, body };
 }
 
+/** The server process's resident memory now, in MiB (Linux). */
+const rssMiB = () =>
+	Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024;
+
 /** The server process's peak resident memory so far, in MiB (Linux). */
 function peakMemoryMiB(): number {
 	const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
@@ -93,6 +97,30 @@ describe('pre-registration uploads a candidate sends', () => {
 		// Decoded whole it is 256 MP, a gigabyte in RGBA: the server's peak must not have moved by a fraction of it.
 		expect(peakMemoryMiB() - before).toBeLessThan(200);
 	}, 120_000);
+
+	it('49 MP PNGs sent at once are processed one at a time, one per candidate, the others refused at once', async () => {
+		// 150 KB each, 49 MP: under the 50 MP a phone still may have, so a processed photo is attempted from each.
+		const still = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#4a7ebb' } })
+			.png({ compressionLevel: 9 })
+			.toBuffer();
+		const cookies = [
+			await signedInFujianCandidate(),
+			await signedInFujianCandidate(),
+			await signedInFujianCandidate()
+		];
+		const before = rssMiB();
+		let peak = before;
+		const sampler = setInterval(() => (peak = Math.max(peak, rssMiB())), 5);
+		const answers = await Promise.all(cookies.flatMap((c) => [upload(c, still), upload(c, still)])).finally(
+			() => clearInterval(sampler)
+		);
+		const codes = answers.map((a) => a.body.error?.code).sort();
+		expect(codes).toEqual([...Array(3).fill('photo_rejected'), ...Array(3).fill('upload_in_progress')]);
+		// Each costs ~70 MB while its processed photo is made: six at once took 415 MB and held the event loop 5 s.
+		expect(peak - before, `the server's memory rose by ${(peak - before).toFixed(0)} MiB`).toBeLessThan(160);
+		const me = await fetch(`${server.origin}/api/staff/me`);
+		expect(me.status).toBe(401);
+	}, 300_000);
 
 	it('refused uploads are limited per candidate, each costing the server its checks', async () => {
 		const cookie = await signedInFujianCandidate();

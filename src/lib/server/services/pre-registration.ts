@@ -169,6 +169,13 @@ export class PhotoNotCompliant extends ServiceError {
 	}
 }
 
+/**
+ * Candidates whose upload is being checked in this process. A refused upload may cost a processed photo made from a
+ * 50 MP picture (~70 MB, and the face engine on the event loop): one at a time per candidate, else one signed-in
+ * client sending its daily uploads at once held the server's memory and every other request for seconds.
+ */
+const checking = new Set<number>();
+
 /** Uploads a pre-registration photo for audit (checked first; refused with reasons and a processed photo). */
 export async function uploadPreRegistrationPhoto(
 	db: Db,
@@ -198,9 +205,21 @@ export async function uploadPreRegistrationPhoto(
 			`You have uploaded ${policy.uploadsPerDay} times today; upload again tomorrow.`
 		);
 	if ((await uploadsSince(db, candidate.id, chinaDayStart(now))) >= policy.uploadsPerDay) throw limit();
-	await rateLimit(db, `pre-registration-checks:${candidate.id}`, RATE_RULES.preRegistrationChecks, now);
-	const reasons = await checks.reasons(jpeg, policy);
-	if (reasons.length > 0) throw new PhotoNotCompliant(reasons, await checks.processed(jpeg, policy));
+	if (checking.has(candidate.id))
+		throw new ServiceError(
+			429,
+			'upload_in_progress',
+			'上一张照片仍在检查中，请等它的结果出来后再上传',
+			'The previous photo is still being checked; wait for its result before uploading again.'
+		);
+	checking.add(candidate.id);
+	try {
+		await rateLimit(db, `pre-registration-checks:${candidate.id}`, RATE_RULES.preRegistrationChecks, now);
+		const reasons = await checks.reasons(jpeg, policy);
+		if (reasons.length > 0) throw new PhotoNotCompliant(reasons, await checks.processed(jpeg, policy));
+	} finally {
+		checking.delete(candidate.id);
+	}
 	await db.transaction().execute(async (tx) => {
 		// Counted under the candidate's row lock, so two uploads at once cannot pass the daily limit.
 		await tx.selectFrom('candidates').select('id').where('id', '=', candidate.id).forUpdate().execute();
