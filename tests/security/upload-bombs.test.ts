@@ -4,6 +4,7 @@
 // declared size, the server's memory does not jump by what the bomb would decode to, and it still answers others.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUploadFile } from '../../src/lib/core/photo/file-checks.ts';
@@ -101,6 +102,34 @@ function streamed(path: string, contentType: string, total: number, head = '--x\
 	});
 }
 
+/** A PNG chunk: length, type, data, CRC. */
+function pngChunk(type: string, data: Uint8Array): Buffer {
+	const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+	const length = Buffer.alloc(4);
+	length.writeUInt32BE(data.length);
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(typed));
+	return Buffer.concat([length, typed, crc]);
+}
+
+/** A PNG by hand: an RGBA header of `width` x `height`, then `chunks`, then the end. */
+function handPng(width: number, height: number, chunks: Buffer[]): Uint8Array {
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, 6, 0, 0, 0], 8);
+	const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	return new Uint8Array(
+		Buffer.concat([signature, pngChunk('IHDR', header), ...chunks, pngChunk('IEND', new Uint8Array())])
+	);
+}
+
+/** The inked signature with `chunk` after its header. */
+async function signatureWith(chunk: Buffer): Promise<Uint8Array> {
+	const png = Buffer.from(await inkedSignature());
+	return new Uint8Array(Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]));
+}
+
 const reference = () => ({
 	jpeg: fixtureBytes('idphotos', 'blue_bg_man_original_358x441.jpg'),
 	source: 'previous_registration' as const
@@ -161,6 +190,26 @@ describe('decompression bombs in the phone submission', () => {
 	}, 60_000);
 });
 
+describe('photo files of unusual kinds', () => {
+	it('CMYK, greyscale, progressive JPEGs and a GIF of 480x640 are judged (422 with reasons)', async () => {
+		const photo = sharp(compliantPhoto());
+		const files = [
+			await photo.clone().toColourspace('cmyk').jpeg().toBuffer(),
+			await photo.clone().toColourspace('b-w').jpeg().toBuffer(),
+			await photo.clone().jpeg({ progressive: true, quality: 40 }).toBuffer(),
+			await photo.clone().gif().toBuffer()
+		];
+		const ids = await Promise.all(files.map(() => registerCandidate(origin, 'hubei')));
+		const signature = await inkedSignature();
+		for (const [i, file] of files.entries()) {
+			const a = await forge(origin, ts.cookie, ids[i], { photo: new Uint8Array(file), signature });
+			expect(a.status, JSON.stringify(a.body)).toBe(422);
+			expect(a.body.error?.code).toBe('photo_rejected');
+		}
+		await expectServing();
+	}, 120_000);
+});
+
 describe('bodies built to be expensive to parse', () => {
 	const submit = (body: BodyInit, headers: Record<string, string> = {}) =>
 		fetch(`${origin}/api/phone/submit`, {
@@ -201,5 +250,57 @@ describe('bodies built to be expensive to parse', () => {
 		expect(a.status, a.text).toBe(413);
 		expect(JSON.parse(a.text).error.code).toBe('too_large');
 		await expectServing();
+	}, 60_000);
+});
+
+describe('signature files that are not what a signature pad draws', () => {
+	/** A Hubei submission with `signature`, its crops small and faceless (held for review when all else passes). */
+	async function withSignature(signature: Uint8Array): Promise<Answer> {
+		const id = await registerCandidate(origin, 'hubei');
+		const crop = await greyJpeg(128);
+		return forge(origin, ts.cookie, id, {
+			photo: compliantPhoto(),
+			signature,
+			evidence: [crop, crop, crop, crop]
+		});
+	}
+	const rows = (n: number, width: number) => deflateSync(Buffer.alloc(n * (1 + 4 * width)));
+
+	it('a 200-byte PNG declaring 30000x30000 pixels is refused unread (signature_invalid)', async () => {
+		const a = await withSignature(handPng(30_000, 30_000, [pngChunk('IDAT', rows(2, 30_000))]));
+		expect(a.status, JSON.stringify(a.body)).toBe(400);
+		expect(a.body.error?.code).toBe('signature_invalid');
+		await expectServing();
+	}, 60_000);
+
+	it('a PNG declaring 1800x1800 with rows for 10 is refused (signature_invalid)', async () => {
+		const a = await withSignature(handPng(1800, 1800, [pngChunk('IDAT', rows(10, 1800))]));
+		expect(a.status, JSON.stringify(a.body)).toBe(400);
+		expect(a.body.error?.code).toBe('signature_invalid');
+	}, 60_000);
+
+	it('a signature with a 380 KB zTXt chunk inflating to 400 MB is judged on its pixels alone', async () => {
+		const text = Buffer.concat([
+			Buffer.from('Comment\0\0', 'latin1'),
+			deflateSync(Buffer.alloc(400_000_000))
+		]);
+		const signature = await signatureWith(pngChunk('zTXt', text));
+		const { result, riseMiB } = await memoryRise(() => withSignature(signature));
+		expect(result.status, JSON.stringify(result.body)).toBe(200);
+		expect(result.body.outcome).toBe('review');
+		expect(riseMiB, `the server's memory rose by ${riseMiB.toFixed(0)} MiB`).toBeLessThan(48);
+	}, 60_000);
+
+	it('the inked signature as greyscale, 16-bit RGBA and 16-bit grey PNG is read as the same ink', async () => {
+		const inked = await inkedSignature();
+		for (const png of [
+			await sharp(inked).flatten({ background: '#fff' }).toColourspace('b-w').png().toBuffer(),
+			await sharp(inked).toColourspace('rgb16').png().toBuffer(),
+			await sharp(inked).flatten({ background: '#fff' }).toColourspace('grey16').png().toBuffer()
+		]) {
+			const a = await withSignature(new Uint8Array(png));
+			expect(a.status, JSON.stringify(a.body)).toBe(200);
+			expect(a.body.outcome).toBe('review');
+		}
 	}, 60_000);
 });
