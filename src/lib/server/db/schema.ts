@@ -144,6 +144,12 @@ export interface StaffUsersTable {
 	province: string;
 	disabled: Generated<boolean>;
 	created_at: Generated<Date>;
+	/** The authenticator app's secret (base32) once confirmed; null: the account has no second factor. */
+	totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+	/** A secret being set up, until a code from it confirms it. */
+	totp_pending: ColumnType<string | null, string | null | undefined, string | null>;
+	/** The step of the last code taken (a bigint: read back as a string on PostgreSQL); a code is taken once. */
+	totp_last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface StaffSessionsTable {

@@ -1,5 +1,6 @@
 // What an admin does with existing staff accounts: list those of its province, move one to another province (a
-// national admin only), disable or enable one, set a new password for one. The account's sessions end at once
+// national admin only), disable or enable one, set a new password for one, turn off its authenticator code (a lost
+// phone). The account's sessions end at once
 // on any of these, so a lost kiosk tablet or a departed reviewer stops working now, not when the cookie expires.
 import type { Db } from '../db/index.ts';
 import { inProvince } from '../db/province-scope.ts';
@@ -28,7 +29,8 @@ const ACCOUNT_COLUMNS = [
 	'province',
 	'exam_area',
 	'disabled',
-	'created_at'
+	'created_at',
+	'totp_secret'
 ] as const;
 type AccountRow = Parameters<typeof staffUser>[0] & { disabled: boolean; created_at: Date | string };
 const staffAccount = (row: AccountRow): StaffAccount => ({
@@ -54,12 +56,14 @@ export interface StaffChange {
 	disabled?: boolean;
 	/** A new password for an account whose user forgot theirs (they should change it once signed in). */
 	password?: string;
+	/** Turns the account's authenticator code off (a lost phone): it signs in with the password and sets up anew. */
+	clearSecondFactor?: boolean;
 }
 
 const noAccount = () => new ServiceError(404, 'no_account', '没有这个账号', 'No such staff account.');
 
 /**
- * Changes another account's province, disabled state or password. An admin never changes its own account here
+ * Changes another account's province, disabled state, password or authenticator code. An admin never changes its own account here
  * (it could not undo a lock-out), and a province admin never sees accounts of another province (they answer "no
  * account").
  */
@@ -94,15 +98,21 @@ export async function updateStaff(
 		const province = change.province ?? before.province;
 		const disabled = change.disabled ?? before.disabled;
 		if (province !== before.province) checkAccountProvince(actor, before.role, province);
+		const clearFactor = change.clearSecondFactor === true && before.totp_secret !== null;
 		const after = await trx
 			.updateTable('staff_users')
-			.set({ province, disabled, ...(passwordHash ? { password_hash: passwordHash } : {}) })
+			.set({
+				province,
+				disabled,
+				...(passwordHash ? { password_hash: passwordHash } : {}),
+				...(clearFactor ? { totp_secret: null, totp_pending: null, totp_last_step: null } : {})
+			})
 			.where('id', '=', id)
 			.returning(ACCOUNT_COLUMNS)
 			.executeTakeFirstOrThrow();
 		// Sessions end on any change: a moved account signs in again into its new province's work, and a new
-		// password signs out whoever held the old one.
-		if (province !== before.province || disabled !== before.disabled || passwordHash)
+		// password signs out whoever held the old one; so does turning the authenticator code off.
+		if (province !== before.province || disabled !== before.disabled || passwordHash || clearFactor)
 			await trx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
 		await audit(trx, {
 			actor: `staff:${actor.id}`,
@@ -111,7 +121,8 @@ export async function updateStaff(
 				username: before.username,
 				from: { province: before.province, disabled: before.disabled },
 				to: { province, disabled },
-				...(passwordHash ? { passwordReset: true } : {})
+				...(passwordHash ? { passwordReset: true } : {}),
+				...(clearFactor ? { secondFactorCleared: true } : {})
 			}
 		});
 		return staffAccount(after);

@@ -16,6 +16,7 @@ import { hashPassword, verifyPassword } from '../passwords.ts';
 import { ServiceError } from './errors.ts';
 import { releaseHits, reserveHits, type RateHit, type RateRule } from './rate-limit.ts';
 import { hashSecret, newSecret } from './tokens.ts';
+import { matchingStep } from '../totp.ts';
 
 export { ALL_PROVINCES, type StaffRole };
 
@@ -27,6 +28,8 @@ export interface StaffUser {
 	province: string;
 	/** An office account of one exam area reads only that area's figures; null: the whole province. */
 	examArea?: string | null;
+	/** Whether signing in takes an authenticator code as well as the password (absent: it does not). */
+	secondFactor?: boolean;
 }
 
 /** An account as the services pass it around, from its staff_users row. */
@@ -36,13 +39,15 @@ export function staffUser(row: {
 	role: StaffRole;
 	province: string;
 	exam_area: string | null;
+	totp_secret: string | null;
 }): StaffUser {
 	return {
 		id: row.id,
 		username: row.username,
 		role: row.role,
 		province: row.province,
-		examArea: row.exam_area
+		examArea: row.exam_area,
+		secondFactor: row.totp_secret !== null
 	};
 }
 
@@ -139,7 +144,7 @@ export async function createStaff(
 		.insertInto('staff_users')
 		.values({ username, role, password_hash: await hashPassword(password), exam_area: examArea, province })
 		.onConflict((oc) => oc.column('username').doNothing())
-		.returning(['id', 'username', 'role', 'exam_area', 'province'])
+		.returning(['id', 'username', 'role', 'exam_area', 'province', 'totp_secret'])
 		.executeTakeFirst();
 	if (!row) throw new ServiceError(409, 'username_taken', '用户名已存在', 'This username is taken.');
 	await audit(db, {
@@ -190,7 +195,14 @@ function loginFailureHits(username: string, client: string, now: Date): RateHit[
 	];
 }
 
-const badLogin = () => new ServiceError(401, 'bad_login', '用户名或密码错误', 'Wrong username or password.');
+// One answer for a wrong password and a missing or wrong code: it does not tell a password guesser it guessed right.
+const badLogin = () =>
+	new ServiceError(
+		401,
+		'bad_login',
+		'用户名、密码或动态验证码错误',
+		'Wrong username, password or authenticator code.'
+	);
 
 const readAccount = (db: Db, username: string) =>
 	db.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -201,7 +213,8 @@ type StaffRow = NonNullable<Awaited<ReturnType<typeof readAccount>>>;
  * guesses the current password no faster than a sign-in form would. Only failures count, per username and address
  * (a stranger elsewhere cannot lock the real user out); each attempt holds a failure before its password is
  * checked (a burst is judged one by one) and a right one gives it back. Refuses with `refusal`, audited as
- * `failedAction`.
+ * `failedAction`. `alsoRight`, when given, is a further check of the account the attempt must pass (the sign-in's
+ * authenticator code): until it does, the failure stays held and the answer is the same as for a wrong password.
  */
 export async function checkStaffPassword(
 	db: Db,
@@ -210,7 +223,8 @@ export async function checkStaffPassword(
 	client: string,
 	now: Date,
 	failedAction: string,
-	refusal: () => ServiceError
+	refusal: () => ServiceError,
+	alsoRight: (row: StaffRow) => Promise<boolean> = async () => true
 ): Promise<StaffRow> {
 	const failures = loginFailureHits(username, client, now);
 	await reserveHits(db, failures);
@@ -220,7 +234,7 @@ export async function checkStaffPassword(
 		password,
 		row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA'
 	);
-	if (!row || !ok || row.disabled) {
+	if (!row || !ok || row.disabled || !(await alsoRight(row))) {
 		await audit(db, { actor: `client:${client}`, action: failedAction, detail: { username } });
 		throw refusal();
 	}
@@ -259,14 +273,50 @@ export async function confirmStaffPresent(
 	);
 }
 
+/**
+ * Takes an authenticator code for the account's confirmed secret (an account without one needs none): it must be
+ * of a step after the last code taken, and the step is stored in the same conditional update, so one code read
+ * over a shoulder, or sent by two parallel sign-ins, opens one session.
+ */
+export async function takeCode(
+	db: Db,
+	row: { id: number; totp_secret: string | null },
+	code: string,
+	now: Date
+): Promise<boolean> {
+	if (row.totp_secret === null) return true;
+	const step = matchingStep(row.totp_secret, code, now);
+	if (step === null) return false;
+	const taken = await db
+		.updateTable('staff_users')
+		.set({ totp_last_step: step })
+		.where('id', '=', row.id)
+		.where('totp_secret', '=', row.totp_secret)
+		.where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+		.returning('id')
+		.executeTakeFirst();
+	return taken !== undefined;
+}
+
+/** Signs in with the password, and the authenticator code (`code`) when the account has a second factor. */
 export async function login(
 	db: Db,
 	username: string,
 	password: string,
 	client: string,
-	now = new Date()
+	now = new Date(),
+	code = ''
 ): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
-	const row = await checkStaffPassword(db, username, password, client, now, 'staff.login_failed', badLogin);
+	const row = await checkStaffPassword(
+		db,
+		username,
+		password,
+		client,
+		now,
+		'staff.login_failed',
+		badLogin,
+		(account) => takeCode(db, account, code, now)
+	);
 	const token = newSecret();
 	const expiresAt = new Date(now.getTime() + config.staffSessionTtlMs);
 	await db
@@ -296,6 +346,7 @@ export async function staffFromToken(
 			'staff_users.role',
 			'staff_users.exam_area',
 			'staff_users.province',
+			'staff_users.totp_secret',
 			'staff_users.disabled',
 			'staff_sessions.expires_at',
 			'staff_sessions.last_seen_at'

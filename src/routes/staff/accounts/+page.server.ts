@@ -71,6 +71,17 @@ export const actions: Actions = {
 			return { updated: user.username };
 		});
 	},
+	/** Turns another account's authenticator code off (a lost phone); it signs in with its password and sets up anew. */
+	clearSecondFactor: async (event) => {
+		const admin = await staffPage(event, 'admin');
+		const id = Number((await event.request.formData()).get('id'));
+		const { db } = await database();
+		return attempt(async () => {
+			const change = { clearSecondFactor: true };
+			const user = await updateStaff(db, Number.isSafeInteger(id) ? id : -1, change, admin);
+			return { updated: user.username };
+		});
+	},
 	/** A new password the server draws, shown to the admin once to hand over (a forgotten password). */
 	resetPassword: async (event) => {
 		const admin = await staffPage(event, 'admin');

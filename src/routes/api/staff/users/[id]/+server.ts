@@ -9,12 +9,13 @@ import type { RequestHandler } from './$types';
 const Change = v.object({
 	province: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(32))),
 	disabled: v.optional(v.boolean()),
-	password: v.optional(v.pipe(v.string(), v.maxLength(256)))
+	password: v.optional(v.pipe(v.string(), v.maxLength(256))),
+	clearSecondFactor: v.optional(v.boolean())
 });
 
 /**
- * An admin moves an account to another province, disables / enables it or sets its password (audited; its sessions
- * end).
+ * An admin moves an account to another province, disables / enables it, sets its password or turns its
+ * authenticator code off (audited; its sessions end).
  */
 export const PATCH: RequestHandler = (event) =>
 	respond(async () => {
