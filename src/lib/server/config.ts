@@ -1,8 +1,21 @@
 // Server configuration from the environment (documented in the README, "Configuration").
 import { env } from 'node:process';
+import { STAFF_ROLES, type StaffRole } from '../core/staff-roles.ts';
 
 const num = (value: string | undefined, fallback: number) =>
 	value !== undefined && value !== '' && Number.isFinite(Number(value)) ? Number(value) : fallback;
+
+/** A comma list of staff roles; an unknown one stops the server (a misspelt role would quietly enforce nothing). */
+function staffRoles(value: string | undefined, name: string): StaffRole[] {
+	const roles = (value ?? '')
+		.split(',')
+		.map((role) => role.trim())
+		.filter(Boolean);
+	for (const role of roles)
+		if (!(STAFF_ROLES as readonly string[]).includes(role))
+			throw new Error(`${name}: unknown staff role "${role}" (one of ${STAFF_ROLES.join(', ')})`);
+	return roles as StaffRole[];
+}
 
 export const config = {
 	databaseUrl: env.DATABASE_URL || undefined,
@@ -66,6 +79,11 @@ export const config = {
 	staffSessionTtlMs: num(env.ZV_STAFF_SESSION_HOURS, 8) * 3_600_000,
 	/** A staff session unused this long ends (a computer left signed in). */
 	staffIdleMs: num(env.ZV_STAFF_IDLE_MINUTES, 30) * 60_000,
+	/**
+	 * Roles whose accounts must have an authenticator code (comma list, e.g. "reviewer,admin"; empty: optional for
+	 * all). Such an account without one still signs in, but can do nothing but set one up on /staff.
+	 */
+	staffSecondFactorRoles: staffRoles(env.ZV_STAFF_SECOND_FACTOR_ROLES, 'ZV_STAFF_SECOND_FACTOR_ROLES'),
 	/** SMS: "outbox" (development: a table and /dev/outbox) or "http" (the gateway below). */
 	smsMode: env.ZV_SMS_MODE === 'http' ? 'http' : 'outbox',
 	smsGatewayUrl: env.ZV_SMS_GATEWAY_URL || undefined,

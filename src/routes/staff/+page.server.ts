@@ -2,10 +2,22 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Db } from '$lib/server/db';
 import { database } from '$lib/server/database';
 import { clientAddress } from '$lib/server/http/client';
-import { requireSignedIn, STAFF_COOKIE, setStaffCookie } from '$lib/server/http/staff-auth';
+import {
+	lacksSecondFactor,
+	requireSignedIn,
+	STAFF_COOKIE,
+	setStaffCookie
+} from '$lib/server/http/staff-auth';
 import { ServiceError } from '$lib/server/services/errors';
 import { login, logout, staffFromToken, type StaffUser } from '$lib/server/services/staff';
-import { changeOwnPassword, endOtherSessions } from '$lib/server/services/staff-self';
+import {
+	changeOwnPassword,
+	confirmSecondFactor,
+	endOtherSessions,
+	pendingSecondFactor,
+	removeSecondFactor,
+	startSecondFactor
+} from '$lib/server/services/staff-self';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Where a role starts when no page was asked for: an office account on the dashboard, the others at the queue. */
@@ -19,7 +31,12 @@ const safeNext = (next: string | null, role: string) =>
 export const load: PageServerLoad = async ({ cookies }) => {
 	const { db } = await database();
 	const user = await staffFromToken(db, cookies.get(STAFF_COOKIE));
-	return { user };
+	return {
+		user,
+		/** The secret being set up, shown (QR code and text) until a code confirms it. */
+		pendingSecondFactor: user ? await pendingSecondFactor(db, user) : null,
+		secondFactorRequired: user ? lacksSecondFactor(user) : false
+	};
 };
 
 export const actions: Actions = {
@@ -29,12 +46,13 @@ export const actions: Actions = {
 			.trim()
 			.slice(0, 64);
 		const password = String(form.get('password') ?? '').slice(0, 256);
+		const code = String(form.get('code') ?? '').slice(0, 16);
 		if (!username || !password)
 			return fail(400, { username, error: { zh: '请输入用户名和密码', en: 'Enter username and password.' } });
 		const { db } = await database();
 		let role = '';
 		try {
-			const session = await login(db, username, password, clientAddress(event));
+			const session = await login(db, username, password, clientAddress(event), new Date(), code);
 			role = session.user.role;
 			setStaffCookie(event.cookies, session.token, session.expiresAt, event.url.protocol === 'https:');
 		} catch (e) {
@@ -70,6 +88,21 @@ export const actions: Actions = {
 			);
 			return { passwordChanged: true, endedSessions };
 		}),
+	/** Draws a secret for an authenticator app; the page shows it until a code confirms it. */
+	secondFactorSetup: (event) =>
+		accountAction(event, async (db, user) => ({ secondFactorSetup: await startSecondFactor(db, user) })),
+	/** Turns the authenticator code on with a code from the app; the user's other sessions end. */
+	secondFactorConfirm: (event) =>
+		accountAction(event, async (db, user, token, form) => ({
+			secondFactorOn: true,
+			...(await confirmSecondFactor(db, user, token, ownCheck(form), clientAddress(event)))
+		})),
+	/** Turns the authenticator code off, with the password and a current code. */
+	secondFactorRemove: (event) =>
+		accountAction(event, async (db, user, _token, form) => {
+			await removeSecondFactor(db, user, ownCheck(form), clientAddress(event));
+			return { secondFactorOff: true };
+		}),
 	/** Signs the user out on every other browser and device. */
 	endSessions: (event) =>
 		accountAction(event, async (db, user, token) => ({
@@ -77,6 +110,12 @@ export const actions: Actions = {
 			...(await endOtherSessions(db, user, token))
 		}))
 };
+
+/** The current password and authenticator code an account-security form carries. */
+const ownCheck = (form: FormData) => ({
+	current: String(form.get('current') ?? '').slice(0, 256),
+	code: String(form.get('code') ?? '').slice(0, 16)
+});
 
 /** An action on the signed-in user's own account; a refusal is shown in the account section, never a password. */
 async function accountAction<T>(
