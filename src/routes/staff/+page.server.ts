@@ -51,15 +51,18 @@ export const actions: Actions = {
 			return fail(400, { username, error: { zh: '请输入用户名和密码', en: 'Enter username and password.' } });
 		const { db } = await database();
 		let role = '';
+		let mustSetUp = false;
 		try {
 			const session = await login(db, username, password, clientAddress(event), new Date(), code);
 			role = session.user.role;
+			mustSetUp = lacksSecondFactor(session.user);
 			setStaffCookie(event.cookies, session.token, session.expiresAt, event.url.protocol === 'https:');
 		} catch (e) {
 			if (e instanceof ServiceError) return fail(e.status, { username, error: { zh: e.zh, en: e.en } });
 			throw e;
 		}
-		redirect(303, safeNext(event.url.searchParams.get('next'), role));
+		// An account that must set up its authenticator code first stays here, where it is set up.
+		redirect(303, mustSetUp ? '/staff' : safeNext(event.url.searchParams.get('next'), role));
 	},
 	logout: async ({ cookies }) => {
 		const { db } = await database();
