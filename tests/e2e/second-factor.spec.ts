@@ -1,5 +1,6 @@
 // A reviewer turns an authenticator code on from /staff (the QR code and the key as text), signs out, and from then
-// on signs in with the password and a code: the password alone is refused with the same message as a wrong one.
+// on signs in with the password and a code: the password alone is refused with the same message as a wrong one. Its
+// phone lost, an admin turns the code off on the accounts page and the password alone signs in again.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,18 @@ test('a reviewer sets up an authenticator code on /staff, then signs in with the
 	await fillSignIn(page, REVIEWER, totpAt(secret, totpStep(new Date()) + 1));
 	await page.waitForURL(/\/staff\/review/);
 	await expect(page.getByRole('heading', { name: /人工审核/ })).toBeVisible();
+
+	// The phone is lost: an admin turns the code off on the accounts page, and the password alone signs in again.
+	await page.context().clearCookies();
+	await fillSignIn(page, ADMIN);
+	await page.waitForURL(/\/staff\//);
+	await page.goto(`${server.url}/staff/accounts`);
+	const row = page.locator(`tr[data-username="${REVIEWER.username}"]`);
+	await expect(row).toContainText('动态验证码已启用');
+	await row.getByRole('button', { name: /停用动态验证码/ }).click();
+	await expect(page.getByText(`账号 ${REVIEWER.username} 已更新`)).toBeVisible();
+	await expect(row).not.toContainText('动态验证码已启用');
+	await page.context().clearCookies();
+	await fillSignIn(page, REVIEWER);
+	await page.waitForURL(/\/staff\/review/);
 });
