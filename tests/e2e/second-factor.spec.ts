@@ -1,6 +1,8 @@
 // A reviewer turns an authenticator code on from /staff (the QR code and the key as text), signs out, and from then
 // on signs in with the password and a code: the password alone is refused with the same message as a wrong one. Its
-// phone lost, an admin turns the code off on the accounts page and the password alone signs in again.
+// phone lost, an admin turns the code off on the accounts page and the password alone signs in again. axe finds no
+// serious issue on the set-up page.
+import AxeBuilder from '@axe-core/playwright';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +52,8 @@ test('a reviewer sets up an authenticator code on /staff, then signs in with the
 	const shown = await page.getByTestId('totp-secret').textContent();
 	expect(shown).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
 	const secret = shown!.replace(/ /g, '');
+	const axe = await new AxeBuilder({ page }).analyze();
+	expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 	const confirm = page.locator('form[action="?/secondFactorConfirm"]');
 	await confirm.getByLabel('动态验证码').fill(totpAt(secret, totpStep(new Date())));
 	await confirm.getByLabel('当前密码').fill(REVIEWER.password);
