@@ -31,8 +31,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	// The API's endpoints answer a body cut off by a limit as too large (their pages' form actions are small posts).
 	if (event.url.pathname.startsWith('/api/')) event.request = limitedRequest(event.request, limit);
 	const response = await resolve(event);
-	// A body refused as too large was not read to its end: the connection closes after the answer, as above.
-	if (response.status === 413) response.headers.set('connection', 'close');
+	// A streamed body refused as too large (limitedRequest) keeps its connection: closed with the body's rest unread,
+	// the kernel resets it, and a client still sending loses the answer it was about to read (seen in CI). The
+	// client stops at the answer; what it had in flight is discarded.
 	// Cross-origin isolation: onnxruntime-web needs SharedArrayBuffer for its WASM threads.
 	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	response.headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
