@@ -68,6 +68,9 @@ export class PhoneSession {
 		private readonly onMoved: () => Promise<void> | void = () => {}
 	) {}
 
+	/** Whether the page this session runs in was left (start()'s stop was called). */
+	#left = false;
+
 	async #persist(next: PhoneState) {
 		const moved = next.flow.status !== this.phone?.flow.status;
 		// Once online verification is over, the ID card portrait and the unfinished reading leave the phone's
@@ -87,6 +90,9 @@ export class PhoneSession {
 				record: recordAfterFlow(next.record)
 			};
 		this.phone = next;
+		// A step still running when its page was left (a card read, a kiosk turn ended for being left untouched)
+		// saves nothing: on a tablet the turn's state was forgotten as the page was left, and must stay forgotten.
+		if (this.#left) return;
 		await savePhoneState($state.snapshot(next) as PhoneState);
 		if (moved) await this.onMoved();
 	}
@@ -250,7 +256,11 @@ export class PhoneSession {
 			if (this.phone?.flow.status === 'submitting') void this.submit();
 		};
 		window.addEventListener('online', retry);
-		return () => window.removeEventListener('online', retry);
+		this.#left = false;
+		return () => {
+			this.#left = true;
+			window.removeEventListener('online', retry);
+		};
 	}
 
 	async #open() {
